@@ -1,0 +1,222 @@
+"""Import a target's file and build the model on the meta device, offline.
+
+While the model is built, every ``nn.Module`` records where it was created: the line in
+the user's code (for a layer made inside a library, the user's line that called the
+library) and, for layers a library built, that library call (its ``Origin``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import sys
+import sysconfig
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType, ModuleType
+from typing import Any
+
+from torch import nn
+
+from netlint.discover import Target, display_path
+from netlint.graph import Origin, Site, WeightsRequest
+from netlint.offline import offline_meta_build
+
+NETLINT_DIR = str(Path(__file__).resolve().parent)
+LIBRARY_DIRS = tuple(
+    {str(Path(p).resolve()) for key in ("stdlib", "platstdlib", "purelib", "platlib")
+     if (p := sysconfig.get_paths().get(key))} | {NETLINT_DIR}
+)
+
+
+class LoadError(Exception):
+    """A target could not be imported or built; ``path``/``line`` say where, when known."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+
+class SkipTarget(Exception):
+    """A class found by scanning a file turns out not to be a model to lint."""
+
+
+@dataclass
+class BuiltModel:
+    model: nn.Module
+    sites: dict[str, Site]  # qualified module name -> creation site
+    origins: dict[str, Origin]  # qualified module name -> library call that built it
+    weights_requests: list[WeightsRequest]
+    source_path: str | None  # the file the target came from
+
+
+@functools.lru_cache(maxsize=None)
+def is_library_file(filename: str) -> bool:
+    if filename.startswith("<"):
+        return True
+    return str(Path(filename).resolve()).startswith(LIBRARY_DIRS)
+
+
+_positions_cache: dict[Any, list] = {}
+
+
+def frame_site(frame: FrameType) -> Site:
+    code = frame.f_code
+    positions = _positions_cache.get(code)
+    if positions is None:
+        positions = _positions_cache[code] = list(code.co_positions())
+    line, end_line, column, _ = positions[frame.f_lasti // 2]
+    if line is None:
+        line, end_line, column = frame.f_lineno, frame.f_lineno, 0
+    return Site(display_path(Path(code.co_filename)), line, (column or 0) + 1, end_line or line)
+
+
+class _CreationRecorder:
+    """Patches ``nn.Module.__init__`` to note, for each new module, the user's line that
+    created it and the library call (if any) it was created in."""
+
+    def __init__(self) -> None:
+        self.sites: dict[int, Site] = {}
+        self.origins: dict[int, Origin] = {}
+        self.keep_alive: list[Any] = []  # modules and frames whose ids are keys above
+        self._origin_by_frame: dict[int, Origin] = {}
+
+    def record(self, module: nn.Module, frame: FrameType | None) -> None:
+        while frame is not None and _is_own_init(frame, module):
+            frame = frame.f_back
+        library_frames: list[FrameType] = []
+        while frame is not None and is_library_file(frame.f_code.co_filename):
+            if frame.f_code.co_filename.startswith(NETLINT_DIR):
+                frame = None  # reached netlint's own call of the target: no user code above
+                break
+            library_frames.append(frame)
+            frame = frame.f_back
+        if frame is None:  # built by a library alone (e.g. the target "torchvision.models:resnet50")
+            outside_torch = [f for f in library_frames if "/torch/" not in f.f_code.co_filename]
+            if outside_torch:
+                self.sites[id(module)] = frame_site(outside_torch[0])
+                self.keep_alive.append(module)
+            return
+        site = frame_site(frame)
+        self.sites[id(module)] = site
+        self.keep_alive.append(module)
+        if library_frames:
+            outer = library_frames[-1]  # the library frame the user's line called
+            origin = self._origin_by_frame.get(id(outer))
+            if origin is None:
+                named = [f for f in reversed(library_frames) if "<locals>" not in f.f_code.co_qualname]
+                fn = named[0] if named else outer
+                function = f"{fn.f_globals.get('__name__', '?')}.{fn.f_code.co_qualname}"
+                origin = Origin(function, site, module)
+                self._origin_by_frame[id(outer)] = origin
+                self.keep_alive.append(outer)
+            self.origins[id(module)] = origin
+
+
+def _is_own_init(frame: FrameType, module: nn.Module) -> bool:
+    code = frame.f_code
+    return code.co_argcount > 0 and frame.f_locals.get(code.co_varnames[0]) is module
+
+
+def import_target_module(target: Target) -> ModuleType:
+    if target.module is not None:
+        try:
+            return importlib.import_module(target.module)
+        except Exception as exc:
+            raise _error_from(exc, None) from exc
+    path = target.path.resolve()
+    root, name = _package_root(path)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    existing = sys.modules.get(name)
+    if existing is not None and Path(getattr(existing, "__file__", "") or "").resolve() != path:
+        del sys.modules[name]  # two model files with the same name in different folders
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:
+        raise _error_from(exc, str(path)) from exc
+
+
+def _package_root(path: Path) -> tuple[Path, str]:
+    parts = [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").exists():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return folder, ".".join(parts)
+
+
+def build(target: Target) -> BuiltModel:
+    module = import_target_module(target)
+    source_path = display_path(target.path) if target.path else None
+    factory = getattr(module, target.name, None)
+    if factory is None:
+        raise LoadError(f"{target.name!r} is not defined in {target.path or target.module}", source_path)
+    if target.discovered and not (inspect.isclass(factory) and issubclass(factory, nn.Module)):
+        raise SkipTarget("not an nn.Module subclass")
+    if target.discovered and factory.forward is nn.Module.forward:
+        raise SkipTarget("defines no forward (a base class)")
+    if inspect.isclass(factory) and not issubclass(factory, nn.Module):
+        raise LoadError(f"{target.name} is not an nn.Module subclass", source_path, target.line)
+    if not callable(factory):
+        raise LoadError(f"{target.name} is neither an nn.Module class nor a factory function", source_path)
+    _check_no_arguments(factory, target, source_path)
+
+    recorder = _CreationRecorder()
+    weight_events: list[tuple[str, nn.Module]] = []
+    original_init = nn.Module.__init__
+
+    def init_and_record(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        recorder.record(self, sys._getframe(1))
+
+    nn.Module.__init__ = init_and_record
+    try:
+        with offline_meta_build(lambda weights, mod: weight_events.append((weights, mod))):
+            model = factory()
+    except Exception as exc:
+        raise _error_from(exc, str(target.path.resolve()) if target.path else None,
+                          prefix=f"building {target.name} failed: ") from exc
+    finally:
+        nn.Module.__init__ = original_init
+    if not isinstance(model, nn.Module):
+        raise LoadError(f"{target.name}() returned {type(model).__name__}, not an nn.Module", source_path)
+    model.eval()
+
+    names = {id(m): name for name, m in model.named_modules()}
+    sites = {names[key]: site for key, site in recorder.sites.items() if key in names}
+    origins = {names[key]: origin for key, origin in recorder.origins.items() if key in names}
+    requests = []
+    for weights, receiver in weight_events:
+        name = names.get(id(receiver))
+        origin = recorder.origins.get(id(receiver))
+        requests.append(WeightsRequest(weights, name if name is not None else "", origin))
+    return BuiltModel(model, sites, origins, requests, source_path)
+
+
+def _check_no_arguments(factory: Any, target: Target, source_path: str | None) -> None:
+    try:
+        signature = inspect.signature(factory)
+    except (TypeError, ValueError):
+        return
+    required = [p.name for p in signature.parameters.values()
+                if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    if required:
+        raise LoadError(f"{target.name} needs arguments ({', '.join(required)}); "
+                        "name a zero-argument factory instead", source_path, target.line)
+
+
+def _error_from(exc: BaseException, path: str | None, prefix: str = "") -> LoadError:
+    """A one-line error located at the innermost frame of the user's code."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return LoadError(f"{prefix}SyntaxError: {exc.msg}", display_path(Path(exc.filename)), exc.lineno)
+    frames = traceback.extract_tb(exc.__traceback__)
+    user = [f for f in frames if not is_library_file(f.filename)]
+    where = user[-1] if user else None
+    message = f"{prefix}{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    if where is not None:
+        return LoadError(message.rstrip(": "), display_path(Path(where.filename)), where.lineno)
+    return LoadError(message.rstrip(": "), display_path(Path(path)) if path else None)

@@ -1,0 +1,100 @@
+"""Build models without a GPU and without the network.
+
+While a model is built, requests for pretrained weights are answered with an empty
+placeholder and recorded; any socket connection is refused; tensors asked for on an
+accelerator stay on the meta device.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+from torch import nn
+from torch.overrides import TorchFunctionMode
+from torch.utils._device import _device_constructors
+
+META = torch.device("meta")
+
+
+class RequestedWeights(dict):
+    """The empty state dict handed back instead of downloaded weights."""
+
+    def __init__(self, weights: str) -> None:
+        super().__init__()
+        self.weights = weights
+
+
+class OfflineError(RuntimeError):
+    pass
+
+
+class _StayOnMeta(TorchFunctionMode):
+    """Keep every tensor on meta: explicit ``device=``, ``.cuda()``, ``.to("cuda")``, ``.cpu()``."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = dict(kwargs or {})
+        if func in _device_constructors():
+            kwargs["device"] = META
+        elif func in (torch.Tensor.cuda, torch.Tensor.cpu):
+            return args[0]
+        elif func is torch.Tensor.to:
+            _device, dtype, _non_blocking, _memory_format = torch._C._nn._parse_to(*args[1:], **kwargs)
+            return args[0] if dtype is None else args[0].to(dtype=dtype)
+        return func(*args, **kwargs)
+
+
+_network_blocked = False
+
+
+def _refuse_connections(event: str, args: tuple) -> None:
+    if _network_blocked and event in ("socket.connect", "socket.getaddrinfo"):
+        raise OfflineError("netlint is offline: a network connection was attempted while building the model")
+
+
+@contextlib.contextmanager
+def offline_meta_build(on_weights) -> Iterator[None]:
+    """Build on meta, offline. ``on_weights(weights, module)`` is called for each request
+    for pretrained weights with the module that would have received them."""
+    global _network_blocked
+    patches: list[tuple[Any, str, Any]] = []
+
+    def patch(owner: Any, name: str, value: Any) -> None:
+        patches.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, value)
+
+    original_load = nn.Module.load_state_dict
+
+    def load_state_dict(self, state_dict, *args, **kwargs):
+        if isinstance(state_dict, RequestedWeights):
+            on_weights(state_dict.weights, self)
+            return nn.modules.module._IncompatibleKeys([], [])
+        return original_load(self, state_dict, *args, **kwargs)
+
+    def load_state_dict_from_url(url, *args, **kwargs):
+        return RequestedWeights(url)
+
+    def download_url_to_file(url, *args, **kwargs):
+        raise OfflineError(f"netlint is offline: refused to download {url}")
+
+    patch(nn.Module, "load_state_dict", load_state_dict)
+    patch(torch.hub, "load_state_dict_from_url", load_state_dict_from_url)
+    patch(torch.hub, "download_url_to_file", download_url_to_file)
+    api = sys.modules.get("torchvision.models._api")
+    if api is not None:
+        patch(api.WeightsEnum, "get_state_dict", lambda self, *a, **k: RequestedWeights(str(self)))
+    if not getattr(offline_meta_build, "hooked", False):
+        sys.addaudithook(_refuse_connections)  # audit hooks cannot be removed: guarded by a flag
+        offline_meta_build.hooked = True
+    _network_blocked = True
+    try:
+        with torch.device(META), _StayOnMeta():
+            yield
+    finally:
+        _network_blocked = False
+        for owner, name, value in reversed(patches):
+            setattr(owner, name, value)
+

@@ -1,0 +1,39 @@
+"""Output formats. Each module formats a LintResult and computes nothing."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TextIO
+
+from netlint.lint import LintResult
+
+FORMATS = ("full", "concise", "json")
+
+
+def write(result: LintResult, fmt: str, stream: TextIO, errors: TextIO, verbose: bool) -> None:
+    importlib.import_module(f"netlint.report.{fmt}_format").write(result, stream, errors, verbose)
+
+
+def shape(shape: tuple[int, ...]) -> str:
+    return "×".join(map(str, shape))
+
+
+def count(n: int | None) -> str:
+    return "-" if n is None else f"{n:,}"
+
+
+def location(path: str | None, line: int | None, column: int | None = None) -> str:
+    parts = [path or "?"] + [str(x) for x in (line, column) if x is not None]
+    return ":".join(parts)
+
+
+def write_problems(result: LintResult, errors: TextIO, verbose: bool) -> None:
+    """Errors (always) and skipped targets (with --verbose), one line each, on stderr."""
+    for problem in result.errors:
+        where = location(problem.path, problem.line) if problem.path else problem.target
+        errors.write(f"error: {where}: {problem.target}: {problem.message}\n")
+        if verbose and problem.detail:
+            errors.write(problem.detail)
+    if verbose:
+        for skipped in result.skipped:
+            errors.write(f"skipped: {skipped.target}: {skipped.reason}\n")

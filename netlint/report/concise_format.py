@@ -1,0 +1,16 @@
+"""``path:line:col: CODE message``, one line per finding."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from netlint.lint import LintResult
+from netlint.report import location, write_problems
+
+
+def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
+    for f in result.findings:
+        stream.write(f"{location(f.path, f.line, f.column)}: {f.code} {f.message}\n")
+    if result.findings:
+        stream.write(f"Found {len(result.findings)} finding{'s' * (len(result.findings) != 1)}.\n")
+    write_problems(result, errors, verbose)

@@ -1,0 +1,49 @@
+"""The default report: per model a summary line and a table of its findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TextIO
+
+from tabulate import tabulate
+
+from netlint.lint import LintResult
+from netlint.report import count, location, shape, write_problems
+from netlint.rule import Finding
+
+
+def _params(f: Finding) -> str:
+    if f.params_delta is None:
+        return ""
+    return f"{count(f.params_before)} → {count(f.params_after)} ({f.params_delta:+,})"
+
+
+def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
+    by_target: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_target[f.target].append(f)
+    for model in result.models:
+        findings = by_target.get(model.target, [])
+        stream.write(f"{model.target}\n")
+        stream.write(
+            f"  task {model.task} ({model.task_reason}); "
+            f"input {' + '.join(shape(s) for s in model.input_shapes)} ({model.input_reason}); "
+            f"{count(model.params)} parameters; capture {model.capture}; "
+            f"fixes save {count(model.params_saved)} parameters\n")
+        if not findings:
+            stream.write("\n")
+            continue
+        rows = [[i, location(f.path, f.line, f.column), f"{f.code} {f.name}", f.severity, f.layer, _params(f)]
+                for i, f in enumerate(findings, 1)]
+        table = tabulate(rows, headers=["#", "location", "rule", "severity", "layer",
+                                        "params before → after (Δ)"], tablefmt="simple")
+        stream.write("".join(f"  {line}\n" for line in table.splitlines()))
+        for i, f in enumerate(findings, 1):
+            stream.write(f"  [{i}] {f.message}\n      fix: {f.fix}\n")
+        stream.write("\n")
+    n, models = len(result.findings), len(result.models)
+    line = f"Found {n} finding{'s' * (n != 1)} in {models} model{'s' * (models != 1)}"
+    extra = [f"{len(result.errors)} error{'s' * (len(result.errors) != 1)}"] if result.errors else []
+    extra += [f"{len(result.skipped)} skipped"] if result.skipped else []
+    stream.write(line + (f" ({', '.join(extra)})" if extra else "") + ".\n")
+    write_problems(result, errors, verbose)

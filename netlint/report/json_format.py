@@ -1,0 +1,41 @@
+"""The stable JSON schema: version, models, findings, errors, skipped."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from netlint import __version__
+from netlint.lint import LintResult
+
+
+def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
+    document = {
+        "version": __version__,
+        "models": [
+            {
+                "target": m.target, "class": m.class_name, "params": m.params,
+                "trainable_params": m.trainable_params, "buffers": m.buffers,
+                "capture": m.capture, "task": m.task, "task_reason": m.task_reason,
+                "input_shape": [list(s) for s in m.input_shapes], "input_reason": m.input_reason,
+                "output_shape": [list(s) for s in m.output_shapes], "params_saved": m.params_saved,
+            }
+            for m in result.models
+        ],
+        "findings": [
+            {
+                "code": f.code, "name": f.name, "severity": f.severity, "target": f.target,
+                "layer": f.layer, "path": f.path, "line": f.line, "column": f.column,
+                "message": f.message, "fix": f.fix, "params_before": f.params_before,
+                "params_after": f.params_after, "params_delta": f.params_delta,
+            }
+            for f in result.findings
+        ],
+        "errors": [
+            {"target": e.target, "path": e.path, "line": e.line, "message": e.message}
+            for e in result.errors
+        ],
+        "skipped": [{"target": s.target, "reason": s.reason} for s in result.skipped],
+    }
+    json.dump(document, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

@@ -1,0 +1,67 @@
+"""The rule API: what a rule declares, and the Finding it reports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from netlint.graph import Layer, ModelGraph, Site
+
+SEVERITIES = ("note", "warning", "error")  # in increasing order
+CODE_PATTERN = re.compile(r"^[A-Z]{1,3}[0-9]{3}$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    target: str
+    layer: str
+    path: str | None
+    line: int | None
+    column: int | None
+    message: str
+    fix: str
+    params_before: int | None = None
+    params_after: int | None = None
+
+    @property
+    def params_delta(self) -> int | None:
+        if self.params_before is None or self.params_after is None:
+            return None
+        return self.params_after - self.params_before
+
+
+class Rule:
+    """Base class of every rule. A subclass sets the metadata, documents itself in its
+    docstring (What it does / Why is this bad? / Example / Use instead / References) and
+    yields findings from ``check``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]  # kebab-case
+    severity: ClassVar[str] = "warning"
+    enabled_by_default: ClassVar[bool] = True
+
+    def check(self, graph: ModelGraph) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the rule's documentation."""
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+    def finding(self, graph: ModelGraph, layer: Layer | str, message: str, fix: str, *,
+                site: Site | None = None, severity: str | None = None,
+                params_before: int | None = None, params_after: int | None = None) -> Finding:
+        name = layer if isinstance(layer, str) else layer.name
+        site = site if site is not None or isinstance(layer, str) else layer.site
+        return Finding(
+            code=self.code, name=self.name, severity=severity or self.severity,
+            target=graph.target, layer=name,
+            path=site.path if site else None, line=site.line if site else None,
+            column=site.column if site else None,
+            message=message, fix=fix, params_before=params_before, params_after=params_after,
+        )

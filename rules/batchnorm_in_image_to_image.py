@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from torch import nn
+
+from netlint.graph import Layer, ModelGraph
+from netlint.rule import Finding, Rule
+from netlint.rules._counting import count, count_buffers, on_meta
+
+_INSTANCE_NORM = {1: nn.InstanceNorm1d, 2: nn.InstanceNorm2d, 3: nn.InstanceNorm3d}
+
+
+class BatchNormInImageToImage(Rule):
+    """BatchNorm in an image-to-image model.
+
+    ## What it does
+    Finds BatchNorm layers (``BatchNorm1d/2d/3d``, ``SyncBatchNorm``, ``F.batch_norm``) in
+    a model whose task is image-to-image: super-resolution, style transfer, inpainting,
+    denoising, image translation. Layers created by the same line (a U-Net builder that
+    makes one BatchNorm per level) are reported once, with how many layers that line made.
+
+    ## Why is this bad?
+    BatchNorm normalizes every image with statistics of the batch during training and with
+    one running mean and variance for the whole dataset at inference. In a network whose
+    output must be unique to each image, this ties the image to the others it is batched
+    with and, at inference, to a dataset-wide average: results are blurred, colours shift,
+    and artifacts appear when the batch is small or the test image is unlike the average.
+    Instance normalization uses each image's own statistics; super-resolution networks such
+    as EDSR drop normalization altogether and train faster and better for it. BatchNorm
+    belongs in classification networks, where it stays quiet.
+
+    ## Example
+    ```python
+    class Generator(nn.Module):  # output: an image the size of the input
+        def __init__(self):
+            super().__init__()
+            self.down = nn.Sequential(nn.Conv2d(3, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU())
+    ```
+
+    ## Use instead
+    ```python
+    self.down = nn.Sequential(nn.Conv2d(3, 64, 4, 2, 1), nn.InstanceNorm2d(64, affine=True), nn.ReLU())
+    ```
+    or no normalization at all, as EDSR does for super-resolution.
+
+    ## References
+    - Ulyanov, Vedaldi & Lempitsky, "Instance Normalization: The Missing Ingredient for
+      Fast Stylization", 2016.
+    - Lim et al., "Enhanced Deep Residual Networks for Single Image Super-Resolution"
+      (EDSR), CVPRW 2017, §3.1.
+    - Wang et al., "ESRGAN: Enhanced Super-Resolution Generative Adversarial Networks",
+      ECCVW 2018 (BatchNorm removed to avoid artifacts).
+    """
+
+    code = "NL201"
+    name = "batchnorm-in-image-to-image"
+    severity = "warning"
+
+    def check(self, graph: ModelGraph) -> Iterator[Finding]:
+        if graph.task != "image-to-image":
+            return
+        by_site: dict[object, dict[str, Layer]] = defaultdict(dict)
+        for layer in graph.of_op("batch_norm"):  # a module called twice is one layer
+            by_site[layer.site].setdefault(layer.name, layer)
+        for layers in by_site.values():
+            yield self._finding(graph, list(layers.values()))
+
+    def _finding(self, graph: ModelGraph, layers: list[Layer]) -> Finding:
+        first = layers[0]
+        instance_norm = _INSTANCE_NORM[_spatial_dims(first)]
+        before = sum(layer.params for layer in layers)
+        after = sum(count(on_meta(instance_norm, _channels(layer), affine=True)) for layer in layers)
+        buffers_before = sum(count_buffers(layer.module) for layer in layers if layer.module is not None)
+        what = (f"{first.type} {first.name}" if len(layers) == 1 else
+                f"{len(layers)} {first.type} layers made by this line ({first.name} and "
+                f"{len(layers) - 1} more)")
+        buffers = f"; the {buffers_before:,} running-statistics buffer values go away" if buffers_before else ""
+        return self.finding(
+            graph, first,
+            f"{what} in an image-to-image model: one running mean and variance for the whole "
+            "dataset blurs outputs that must be unique per image",
+            f"use {instance_norm.__name__}(C, affine=True) or no normalization (as EDSR "
+            f"does){buffers}",
+            params_before=before, params_after=after,
+        )
+
+
+def _spatial_dims(layer: Layer) -> int:
+    """1, 2 or 3: from the layer's output shape (N, C, *spatial), 2 when unknown."""
+    if layer.output_shape is None or len(layer.output_shape) < 3:
+        return 2 if layer.output_shape is None else 1
+    return min(len(layer.output_shape) - 2, 3)
+
+
+def _channels(layer: Layer) -> int:
+    if "num_features" in layer.attrs:
+        return layer.attrs["num_features"]
+    return layer.output_shape[1] if layer.output_shape else 1

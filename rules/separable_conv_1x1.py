@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netlint.graph import Layer, ModelGraph
+from netlint.rule import Finding, Rule
+from netlint.rules._counting import conv_class, count, on_meta
+
+# What may stand between the depthwise and the pointwise step without changing the question.
+_BETWEEN = ("batch_norm", "instance_norm", "group_norm", "activation", "dropout", "identity")
+
+
+class SeparableConv1x1(Rule):
+    """Depthwise-separable convolution that costs more than a plain convolution.
+
+    ## What it does
+    Finds a depthwise convolution (``groups == in_channels``) whose output feeds a pointwise
+    1×1 convolution (following dataflow, through normalization and activation layers, and
+    functional ``F.conv2d`` calls too) when the pair has at least as many parameters as one
+    plain convolution with the same input channels, output channels and kernel. The usual
+    case is a depthwise convolution with a 1×1 kernel.
+
+    ## Why is this bad?
+    A depthwise 1×1 convolution is only a per-channel scale (and shift): the pointwise
+    convolution after it can learn that scale itself. Replacing a plain ``k×k`` convolution
+    by depthwise ``k×k`` + pointwise 1×1 saves parameters only when ``k > 1``: for
+    ``C_in → C_out`` the pair has ``C_in·k² + C_in·C_out`` weights against
+    ``C_in·C_out·k²``. At ``k = 1`` it has ``C_in`` *more* weights (plus ``C_in`` biases),
+    and with a depth multiplier above 1 and few output channels even a 3×3 pair can cost
+    more than the plain convolution.
+
+    ## Example
+    ```python
+    self.block = nn.Sequential(
+        nn.Conv2d(128, 128, kernel_size=1, groups=128),  # depthwise 1×1
+        nn.Conv2d(128, 256, kernel_size=1),              # pointwise
+    )
+    ```
+
+    ## Use instead
+    ```python
+    self.block = nn.Conv2d(128, 256, kernel_size=1)  # 33,024 parameters instead of 33,280
+    ```
+    For a ``k×k`` kernel with a depth multiplier, compare both counts before choosing.
+
+    ## References
+    - Chollet, "Xception: Deep Learning with Depthwise Separable Convolutions", CVPR 2017.
+    - Howard et al., "MobileNets: Efficient Convolutional Neural Networks for Mobile Vision
+      Applications", 2017 (§3.1 gives the cost of each step).
+    """
+
+    code = "NL101"
+    name = "separable-conv-1x1"
+    severity = "warning"
+
+    def check(self, graph: ModelGraph) -> Iterator[Finding]:
+        for depthwise in graph.of_op("conv"):
+            if not _is_depthwise(depthwise):
+                continue
+            for pointwise in graph.feeds(depthwise, through=lambda x: x.op in _BETWEEN):
+                if not _is_pointwise(pointwise, depthwise):
+                    continue
+                yield from self._compare(graph, depthwise, pointwise)
+
+    def _compare(self, graph: ModelGraph, depthwise: Layer, pointwise: Layer) -> Iterator[Finding]:
+        d, p = depthwise.attrs, pointwise.attrs
+        plain = on_meta(conv_class(d["dims"]), d["in_channels"], p["out_channels"],
+                        kernel_size=d["kernel_size"], stride=d["stride"], padding=d["padding"],
+                        dilation=d["dilation"], bias=p["bias"])
+        before, after = depthwise.params + pointwise.params, count(plain)
+        if before < after:
+            return
+        kernel = "×".join(map(str, d["kernel_size"]))
+        one_by_one = all(k == 1 for k in d["kernel_size"])
+        why = ("a depthwise 1×1 convolution is only a per-channel scale, which the pointwise "
+               "convolution can learn itself" if one_by_one else
+               f"with {d['out_channels'] // d['in_channels']}× depth multiplier and "
+               f"{p['out_channels']} outputs the separable pair saves nothing")
+        yield self.finding(
+            graph, depthwise,
+            f"depthwise {kernel} {depthwise.name} + pointwise {pointwise.name} has "
+            f"{before:,} parameters, a plain {kernel} convolution "
+            f"{d['in_channels']}→{p['out_channels']} has {after:,}: {why}",
+            f"replace both with one Conv{d['dims']}d({d['in_channels']}, {p['out_channels']}, "
+            f"kernel_size={d['kernel_size'][0] if len(set(d['kernel_size'])) == 1 else d['kernel_size']}"
+            f"{'' if p['bias'] else ', bias=False'})",
+            params_before=before, params_after=after,
+        )
+
+
+def _is_depthwise(layer: Layer) -> bool:
+    a = layer.attrs
+    return a.get("groups", 1) > 1 and a["groups"] == a["in_channels"]
+
+
+def _is_pointwise(layer: Layer, depthwise: Layer) -> bool:
+    a = layer.attrs
+    return (layer.op == "conv" and a.get("groups") == 1 and all(k == 1 for k in a["kernel_size"])
+            and a["in_channels"] == depthwise.attrs["out_channels"] and a["dims"] == depthwise.attrs["dims"])
