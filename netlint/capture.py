@@ -10,7 +10,7 @@ from typing import Any
 import torch
 import torch.fx as fx
 from torch import nn
-from torch.fx.passes.shape_prop import ShapeProp, TensorMetadata
+from torch.utils._pytree import tree_leaves
 
 from netlint import ops
 from netlint.discover import display_path
@@ -18,6 +18,7 @@ from netlint.graph import Layer, ModelGraph, Shape, Site
 from netlint.load import BuiltModel
 from netlint.task import infer_task
 
+SHAPES = "netlint_shapes"  # node.meta key: shapes of the tensors a node produced
 IMAGE_SIDE = 256
 SEQUENCE_LENGTH = 128
 _STACK_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in ')
@@ -40,13 +41,15 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
 
     placeholders = [n for n in traced.graph.nodes if n.op == "placeholder" and not n.args]
     inputs, input_reason = _example_inputs(traced, placeholders, input_shapes)
+    recorder = _ShapeRecorder(traced)
     try:
-        ShapeProp(traced).propagate(*inputs)
+        recorder.run(*inputs)
     except Exception as exc:
         shapes = " and ".join(_fmt(tuple(t.shape)) for t in inputs)
         raise CaptureError(
-            f"forward failed at input {shapes} ({input_reason}): {type(exc).__name__}: "
-            f"{_first_line(exc)}; give the input shape with --input-shape") from exc
+            f"forward failed in {recorder.current_node.target} at input {shapes} "
+            f"({input_reason}): {type(exc).__name__}: {_first_line(exc)}; "
+            "give the input shape with --input-shape") from exc
 
     layers, edges, input_layers, output_layers = _layers(traced, built)
     output_shapes = tuple(_shapes(next(n for n in traced.graph.nodes if n.op == "output").args[0]))
@@ -73,9 +76,26 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
     )
 
 
+class _ShapeRecorder(fx.Interpreter):
+    """Runs the graph on meta tensors and keeps, on each node, the shapes of the tensors it
+    produced (in pytree order: tuples, lists, dicts, named tuples)."""
+
+    current_node: fx.Node | None = None
+
+    def __init__(self, module: fx.GraphModule) -> None:
+        super().__init__(module)
+        self.extra_traceback = False
+
+    def run_node(self, n: fx.Node) -> Any:
+        self.current_node = n
+        result = super().run_node(n)
+        n.meta[SHAPES] = [tuple(t.shape) for t in tree_leaves(result) if isinstance(t, torch.Tensor)]
+        return result
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
-    return text.splitlines()[0] if text else ""
+    return text.splitlines()[0].rstrip(".") if text else ""
 
 
 def _fmt(shape: Shape) -> str:
@@ -165,23 +185,12 @@ def _attr(module: nn.Module, target: str) -> Any:
 
 def _shapes(value: Any) -> list[Shape]:
     """Tensor shapes found in an fx value (a node, or tuples/lists/dicts of them)."""
-    found: list[Shape] = []
-    fx.node.map_aggregate(value, lambda v: found.extend(_node_shapes(v)) if isinstance(v, fx.Node) else None)
-    return found
+    return [shape for node in tree_leaves(value) if isinstance(node, fx.Node)
+            for shape in _node_shapes(node)]
 
 
 def _node_shapes(node: fx.Node) -> list[Shape]:
-    return _metadata_shapes(node.meta.get("tensor_meta"))
-
-
-def _metadata_shapes(meta: Any) -> list[Shape]:
-    if isinstance(meta, TensorMetadata):  # a NamedTuple itself: test before tuple
-        return [tuple(meta.shape)]
-    if isinstance(meta, (tuple, list)):
-        return [s for item in meta for s in _metadata_shapes(item)]
-    if isinstance(meta, dict):
-        return [s for item in meta.values() for s in _metadata_shapes(item)]
-    return []
+    return node.meta.get(SHAPES, [])
 
 
 def _layers(traced: fx.GraphModule, built: BuiltModel):

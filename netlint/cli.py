@@ -64,18 +64,18 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show skipped targets and tracebacks.")
 def check(paths, input_shapes, task, select, ignore, output_format, output_file, verbose) -> None:
     """Lint the models that PATHS define (files, folders, file.py::Name, package.module:name)."""
-    from netlint.engine import RuleLoadError, selected_rules
+    from netlint.engine import RuleLoadError
     from netlint.lint import Options, lint_paths
     from netlint.report import write
 
     if not paths:
         raise click.UsageError("give at least one path, e.g. netlint model.py")
     shapes = tuple(_shape(s) for s in input_shapes)
+    options = Options(input_shapes=shapes, task=task, select=_codes(select), ignore=_codes(ignore))
     try:
-        rules = selected_rules(_codes(select), _codes(ignore))
+        result = lint_paths(paths, options)
     except RuleLoadError as exc:
         raise click.ClickException(str(exc)) from exc
-    result = lint_paths(paths, rules, Options(input_shapes=shapes, task=task))
     if output_file:
         with open(output_file, "w", encoding="utf-8") as stream:
             write(result, output_format, stream, sys.stderr, verbose)

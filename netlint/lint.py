@@ -28,6 +28,7 @@ class ModelSummary:
     input_reason: str
     output_shapes: tuple[Shape, ...]
     params_saved: int  # what the suggested fixes would save in total (≥ 0)
+    weights_requested: tuple[tuple[str, str], ...]  # (submodule, weights) asked for while building
 
     @classmethod
     def of(cls, graph: ModelGraph, findings: Sequence[Finding]) -> ModelSummary:
@@ -38,6 +39,7 @@ class ModelSummary:
             input_shapes=graph.input_shapes, input_reason=graph.input_reason,
             output_shapes=graph.output_shapes,
             params_saved=-sum(min(f.params_delta or 0, 0) for f in findings),
+            weights_requested=tuple((r.module, r.weights) for r in graph.weights_requests),
         )
 
 
@@ -53,13 +55,21 @@ class LintResult:
 class Options:
     input_shapes: tuple[Shape, ...] = ()
     task: str = "auto"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
-def lint_paths(specs: Sequence[str], rules: Sequence[Rule], options: Options) -> LintResult:
+def lint_paths(specs: Sequence[str], options: Options) -> LintResult:
     found = discover(list(specs))
     result = LintResult(errors=list(found.problems), skipped=list(found.skipped))
+    if not found.targets:
+        return result  # nothing to build: torch and the rules are never imported
+    from netlint.engine import selected_rules
+
+    rules = selected_rules(options.select, options.ignore)
     for target in found.targets:
         lint_target(target, rules, options, result)
+    result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
     return result
 
 

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from netlint import __version__
 from netlint.lint import LintResult
+from netlint.report import write_problems
 
 
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
@@ -19,6 +20,8 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
                 "capture": m.capture, "task": m.task, "task_reason": m.task_reason,
                 "input_shape": [list(s) for s in m.input_shapes], "input_reason": m.input_reason,
                 "output_shape": [list(s) for s in m.output_shapes], "params_saved": m.params_saved,
+                "weights_requested": [{"module": module, "weights": weights}
+                                      for module, weights in m.weights_requested],
             }
             for m in result.models
         ],
@@ -39,3 +42,4 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
     }
     json.dump(document, stream, indent=2, ensure_ascii=False)
     stream.write("\n")
+    write_problems(result, errors, verbose)

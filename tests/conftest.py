@@ -1,0 +1,38 @@
+"""Helpers to run the real CLI in a subprocess, as users do."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+
+
+def run_netlint(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "netlint", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+def netlint_json(*args: str, cwd: Path = REPO) -> tuple[dict, subprocess.CompletedProcess]:
+    proc = run_netlint(*args, "--output-format", "json", cwd=cwd)
+    assert proc.stdout, proc.stderr
+    return json.loads(proc.stdout), proc
+
+
+@pytest.fixture
+def write_model(tmp_path):
+    """Write a model file into a temporary folder and return its path."""
+
+    def write(source: str, name: str = "model.py") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+        return path
+
+    return write

@@ -1,0 +1,124 @@
+"""Bad input: one clear line naming the file, exit 2, no traceback, the other targets
+still analyzed."""
+
+from __future__ import annotations
+
+from conftest import netlint_json, run_netlint
+
+GOOD = """
+import torch
+from torch import nn
+
+class Good(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        return self.conv(x)
+"""
+
+
+def assert_one_line_error(proc, *fragments):
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, proc.stderr
+    for fragment in fragments:
+        assert fragment in errors[0]
+    return errors[0]
+
+
+def test_missing_path_is_an_error_and_the_rest_is_analyzed(write_model, tmp_path):
+    write_model(GOOD, "good.py")
+    proc = run_netlint("missing.py", "good.py", cwd=tmp_path)
+    assert_one_line_error(proc, "missing.py", "no such file")
+    assert "good.py::Good" in proc.stdout
+
+
+def test_syntax_error_names_file_and_line(write_model, tmp_path):
+    write_model(GOOD, "good.py")
+    write_model("import torch\nclass Broken(torch.nn.Module)\n    pass\n", "broken.py")
+    proc = run_netlint(".", cwd=tmp_path)
+    assert_one_line_error(proc, "broken.py:2", "SyntaxError")
+    assert "good.py::Good" in proc.stdout
+
+
+def test_import_error_inside_model_file(write_model, tmp_path):
+    write_model("import torch\nimport no_such_package_xyz\n\nclass Net(torch.nn.Module):\n"
+                "    def forward(self, x):\n        return x\n", "net.py")
+    write_model(GOOD, "good.py")
+    report, proc = netlint_json(".", cwd=tmp_path)
+    line = assert_one_line_error(proc, "net.py:2", "No module named 'no_such_package_xyz'")
+    assert line.count("\n") == 0
+    assert [e["path"] for e in report["errors"]] == ["net.py"]
+    assert report["errors"][0]["line"] == 2
+    assert [m["target"] for m in report["models"]] == ["good.py::Good"]
+
+
+def test_constructor_that_raises(write_model, tmp_path):
+    write_model("""
+        import torch
+        from torch import nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                raise ValueError("unsupported depth 7")
+
+            def forward(self, x):
+                return x
+    """)
+    proc = run_netlint("model.py", cwd=tmp_path)
+    assert_one_line_error(proc, "model.py:8", "building Net failed", "ValueError: unsupported depth 7")
+
+
+def test_forward_that_fails_at_the_example_input_says_which_shape(write_model, tmp_path):
+    write_model("""
+        import torch
+        from torch import nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 8, 3)
+                self.fc = nn.Linear(100, 10)
+
+            def forward(self, x):
+                return self.fc(self.conv(x).flatten(1))
+    """)
+    proc = run_netlint("model.py", cwd=tmp_path)
+    line = assert_one_line_error(proc, "model.py", "1×3×256×256", "--input-shape")
+    assert "inferred from conv Conv2d" in line
+
+
+def test_verbose_shows_the_traceback(write_model, tmp_path):
+    write_model("import torch\nimport no_such_package_xyz\n")
+    proc = run_netlint("model.py::Net", "-v", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" in proc.stderr
+
+
+def test_bad_option_value_exits_2_not_1(write_model, tmp_path):
+    write_model(GOOD)
+    for args in (["--task", "nonsense"], ["--input-shape", "a,b"], ["--select", "N L1"],
+                 ["--output-format", "xml"]):
+        proc = run_netlint("model.py", *args, cwd=tmp_path)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+
+
+def test_explicit_target_that_needs_arguments_is_an_error(write_model, tmp_path):
+    write_model("""
+        from torch import nn
+
+        class Block(nn.Module):
+            def __init__(self, channels):
+                super().__init__()
+                self.conv = nn.Conv2d(channels, channels, 3)
+
+            def forward(self, x):
+                return self.conv(x)
+    """)
+    proc = run_netlint("model.py::Block", cwd=tmp_path)
+    assert_one_line_error(proc, "needs arguments (channels)")

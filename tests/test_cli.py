@@ -1,0 +1,196 @@
+"""The command line as users run it: formats, exit codes, options, targets."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import netlint_json, run_netlint
+
+BN_GENERATOR = """
+import torch
+from torch import nn
+
+
+class Generator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(3, 16, 3, padding=1),
+            nn.BatchNorm2d(16),
+            nn.ReLU(),
+            nn.Conv2d(16, 3, 3, padding=1),
+        )
+
+    def forward(self, x):
+        return torch.tanh(self.body(x))
+"""
+
+CLEAN = """
+from torch import nn
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(),
+                                      nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        return self.fc(self.features(x))
+"""
+
+
+def test_clean_model_exits_0_and_reports_its_summary(write_model, tmp_path):
+    write_model(CLEAN)
+    proc = run_netlint("model.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "model.py::Classifier" in proc.stdout
+    assert "task classification (output 1×10" in proc.stdout
+    assert "input 1×3×256×256 (inferred from features.0 Conv2d" in proc.stdout
+    assert f"{(3 * 8 * 9 + 8) + 2 * 8 + (8 * 10 + 10):,} parameters" in proc.stdout
+    assert "Found 0 findings in 1 model." in proc.stdout
+
+
+def test_concise_is_quiet_for_a_clean_model(write_model, tmp_path):
+    write_model(CLEAN)
+    proc = run_netlint("model.py", "--output-format", "concise", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_full_report_of_a_finding(write_model, tmp_path):
+    write_model(BN_GENERATOR)
+    proc = run_netlint("model.py", cwd=tmp_path)
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert "model.py:11:13" in out and "NL201 batchnorm-in-image-to-image" in out
+    assert "body.1" in out and "32 → 32 (+0)" in out
+    assert "fix: use InstanceNorm2d(C, affine=True)" in out
+    assert "task image-to-image (output 1×3×256×256 keeps the input size with 3 channels)" in out
+    assert "Found 1 finding in 1 model." in out
+
+
+def test_concise_format(write_model, tmp_path):
+    write_model(BN_GENERATOR)
+    proc = run_netlint("model.py", "--output-format", "concise", cwd=tmp_path)
+    lines = proc.stdout.splitlines()
+    assert re.fullmatch(r"model\.py:11:13: NL201 BatchNorm2d body\.1 in an image-to-image model: .+", lines[0])
+    assert lines[1:] == ["Found 1 finding."]
+
+
+def test_json_schema(write_model, tmp_path):
+    write_model(BN_GENERATOR)
+    report, proc = netlint_json("model.py", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert set(report) == {"version", "models", "findings", "errors", "skipped"}
+    model, = report["models"]
+    assert {"target", "class", "params", "trainable_params", "capture", "task", "task_reason",
+            "input_shape", "output_shape"} <= set(model)
+    assert model["target"] == "model.py::Generator" and model["class"] == "Generator"
+    assert model["capture"] == "fx" and model["task"] == "image-to-image"
+    assert model["input_shape"] == [[1, 3, 256, 256]] and model["output_shape"] == [[1, 3, 256, 256]]
+    assert model["params"] == 3 * 16 * 9 + 16 + 2 * 16 + 16 * 3 * 9 + 3
+    finding, = report["findings"]
+    assert set(finding) == {"code", "name", "severity", "target", "layer", "path", "line", "column",
+                            "message", "fix", "params_before", "params_after", "params_delta"}
+    assert (finding["code"], finding["layer"], finding["path"], finding["line"], finding["column"]) == \
+        ("NL201", "body.1", "model.py", 11, 13)
+    assert (finding["params_before"], finding["params_after"], finding["params_delta"]) == (32, 32, 0)
+
+
+def test_output_file(write_model, tmp_path):
+    write_model(BN_GENERATOR)
+    proc = run_netlint("model.py", "--output-format", "json", "-o", "report.json", cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert json.loads((tmp_path / "report.json").read_text())["findings"][0]["code"] == "NL201"
+
+
+@pytest.mark.parametrize("args, codes", [
+    ((), {"NL201"}),
+    (("--select", "NL1"), set()),
+    (("--select", "NL2"), {"NL201"}),
+    (("--ignore", "NL201"), set()),
+    (("--ignore", "NL2", "--select", "NL201"), {"NL201"}),  # the more specific prefix wins
+    (("--select", "ALL", "--ignore", "nl20"), set()),
+])
+def test_select_and_ignore(write_model, tmp_path, args, codes):
+    write_model(BN_GENERATOR)
+    report, proc = netlint_json("model.py", *args, cwd=tmp_path)
+    assert {f["code"] for f in report["findings"]} == codes
+    assert proc.returncode == (1 if codes else 0)
+
+
+def test_declared_task_wins(write_model, tmp_path):
+    write_model(BN_GENERATOR)
+    report, proc = netlint_json("model.py", "--task", "classification", cwd=tmp_path)
+    assert proc.returncode == 0 and report["findings"] == []
+    assert report["models"][0]["task_reason"] == "given with --task"
+
+
+def test_given_input_shape(write_model, tmp_path):
+    write_model(BN_GENERATOR)
+    report, _ = netlint_json("model.py", "--input-shape", "2,3,64,48", cwd=tmp_path)
+    model = report["models"][0]
+    assert model["input_shape"] == [[2, 3, 64, 48]] and model["output_shape"] == [[2, 3, 64, 48]]
+    assert model["input_reason"] == "given with --input-shape"
+
+
+def test_several_inputs_and_inferred_kinds(write_model, tmp_path):
+    write_model("""
+        import torch
+        from torch import nn
+
+        class TwoInputs(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.embed = nn.Embedding(1000, 32)
+                self.proj = nn.Linear(16, 32)
+                self.head = nn.Linear(32, 5)
+
+            def forward(self, tokens, features):
+                return self.head(self.embed(tokens).mean(1) + self.proj(features))
+    """)
+    report, proc = netlint_json("model.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    model = report["models"][0]
+    assert model["input_shape"] == [[1, 128], [1, 16]]
+    assert "embed Embedding (index tensor)" in model["input_reason"]
+    assert model["task"] == "classification"
+    report, proc = netlint_json("model.py", "--input-shape", "4,7", "--input-shape", "4,16", cwd=tmp_path)
+    assert report["models"][0]["input_shape"] == [[4, 7], [4, 16]]
+    report, proc = netlint_json("model.py", "--input-shape", "4,7", cwd=tmp_path)
+    assert proc.returncode == 2 and "takes 2 input(s) (tokens, features)" in report["errors"][0]["message"]
+
+
+def test_importable_factory_target():
+    torchvision = pytest.importorskip("torchvision")
+    report, proc = netlint_json("torchvision.models:resnet50")
+    assert proc.returncode == 0, proc.stderr
+    model, = report["models"]
+    assert model["task"] == "classification" and model["output_shape"] == [[1, 1000]]
+    assert model["params"] == sum(p.numel() for p in torchvision.models.resnet50().parameters())
+
+
+def test_console_script_and_module_entry_point(write_model, tmp_path):
+    write_model(BN_GENERATOR)
+    script = Path(sys.executable).parent / "netlint"
+    assert script.exists() or shutil.which("netlint")
+    via_script = subprocess.run([str(script if script.exists() else "netlint"), "model.py",
+                                 "--output-format", "concise"], cwd=tmp_path, capture_output=True, text=True)
+    via_module = run_netlint("model.py", "--output-format", "concise", cwd=tmp_path)
+    assert via_script.returncode == via_module.returncode == 1
+    assert via_script.stdout == via_module.stdout
+
+
+def test_version_and_help():
+    assert run_netlint("--version").stdout.startswith("netlint, version ")
+    help_text = run_netlint("check", "--help").stdout
+    for option in ("--input-shape", "--task", "--select", "--ignore", "--output-format"):
+        assert option in help_text

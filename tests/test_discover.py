@@ -1,0 +1,103 @@
+"""Which targets a path names, found by reading source (no import for files without models)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import netlint_json
+
+MODELS = """
+from torch import nn
+
+
+class Block(nn.Module):
+    def __init__(self, channels=8):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.blocks = nn.Sequential(Block(), Block())
+        self.head = nn.Linear(8, 2)
+
+    def forward(self, x):
+        return self.head(self.blocks(self.stem(x)).mean((2, 3)))
+
+
+class Configurable(nn.Module):
+    def __init__(self, width, *, depth):
+        super().__init__()
+        self.fc = nn.Linear(width, width)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def make_configurable():
+    return Configurable(16, depth=2)
+"""
+
+
+def test_targets_of_a_file(write_model, tmp_path):
+    write_model(MODELS)
+    report, proc = netlint_json("model.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert [m["target"] for m in report["models"]] == ["model.py::Net"]  # Block only serves Net
+    skipped, = report["skipped"]
+    assert skipped["target"] == "model.py::Configurable"
+    assert "constructor needs arguments (width, depth)" in skipped["reason"]
+
+
+def test_skipped_targets_are_shown_with_verbose(write_model, tmp_path):
+    write_model(MODELS)
+    from conftest import run_netlint
+    assert "Configurable" not in run_netlint("model.py", cwd=tmp_path).stderr
+    assert "skipped: model.py::Configurable: constructor needs arguments" in \
+        run_netlint("model.py", "-v", cwd=tmp_path).stderr
+
+
+def test_named_class_and_factory(write_model, tmp_path):
+    write_model(MODELS)
+    report, proc = netlint_json("model.py::Block", "model.py::make_configurable",
+                                "--input-shape", "1,8,32,32", cwd=tmp_path)
+    assert [m["target"] for m in report["models"]] == ["model.py::Block"]
+    assert report["errors"][0]["target"] == "model.py::make_configurable"  # shape fits Block only
+    report, proc = netlint_json("model.py::make_configurable", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert report["models"][0]["class"] == "Configurable"
+    assert report["models"][0]["params"] == 16 * 16 + 16
+
+
+def test_imported_classes_are_not_targets(write_model, tmp_path):
+    write_model(MODELS)
+    write_model("from model import Net\nfrom torch import nn\n\n\nclass Wrapper(nn.Module):\n"
+                "    def __init__(self):\n        super().__init__()\n        self.net = Net()\n\n"
+                "    def forward(self, x):\n        return self.net(x)\n", "wrapper.py")
+    report, proc = netlint_json("wrapper.py", cwd=tmp_path)
+    assert [m["target"] for m in report["models"]] == ["wrapper.py::Wrapper"]
+    assert report["models"][0]["params"] == 3 * 8 * 9 + 8 + 2 * (8 * 8 * 9 + 8) + 8 * 2 + 2
+
+
+def test_folders_skip_hidden_virtualenvs_and_build_output(write_model, tmp_path):
+    write_model(MODELS, "src/models/net.py")
+    for skipped in (".hidden/net.py", "venv/lib/net.py", "build/net.py", "dist/net.py"):
+        write_model(MODELS, skipped)
+    (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    report, proc = netlint_json(".", cwd=tmp_path)
+    assert [m["target"] for m in report["models"]] == ["src/models/net.py::Net"]
+
+
+def test_a_file_without_models_does_not_import_torch(write_model, tmp_path):
+    write_model("import json\n\n\nclass Config:\n    pass\n\n\ndef load():\n    return json.loads('{}')\n",
+                "plain.py")
+    code = ("import sys\nfrom netlint.cli import main\nsys.argv = ['netlint', 'plain.py']\n"
+            "try:\n    main()\nexcept SystemExit as exit:\n    print(exit.code, 'torch' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stdout.split()[-2:] == ["0", "False"], proc.stderr

@@ -1,0 +1,60 @@
+"""Every fixture file, through the real CLI: the findings are exactly the lines marked
+``# expect: CODE`` and every model's parameter count equals a normal CPU build's."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import sys
+
+import pytest
+import torch
+
+from conftest import FIXTURES, REPO, netlint_json
+
+EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)")
+FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
+
+
+def expected_marks(path) -> set[tuple[str, int]]:
+    marks = set()
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        match = EXPECT.search(line)
+        if match:
+            marks |= {(code.strip(), number) for code in match["codes"].split(",")}
+    return marks
+
+
+@functools.lru_cache(maxsize=None)
+def lint(path):
+    return netlint_json(path.relative_to(REPO))
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
+def test_findings_are_the_marked_lines(path):
+    report, proc = lint(path)
+    assert report["errors"] == [], proc.stderr
+    assert report["models"], f"{path.name} defines no model netlint analyzed"
+    found = {(f["code"], f["line"]) for f in report["findings"]}
+    assert found == expected_marks(path)
+    assert {f["path"] for f in report["findings"]} <= {str(path.relative_to(REPO))}
+    assert proc.returncode == (1 if found else 0)
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
+def test_params_equal_a_real_cpu_build(path, monkeypatch):
+    # The machine is offline: a fixture that asks for pretrained weights gets its random init.
+    from torchvision.models._api import WeightsEnum
+    monkeypatch.setattr(WeightsEnum, "get_state_dict", lambda self, *a, **k: None)
+    monkeypatch.setattr(torch.nn.Module, "load_state_dict", lambda self, state, *a, **k: None)
+    report, _ = lint(path)
+    spec = importlib.util.spec_from_file_location(f"fixture_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    torch.manual_seed(0)
+    for model in report["models"]:
+        built = getattr(module, model["target"].split("::")[1])()
+        assert model["params"] == sum(p.numel() for p in built.parameters()), model["target"]
+        assert model["buffers"] == sum(b.numel() for b in built.buffers()), model["target"]
