@@ -14,8 +14,8 @@ from torch.utils._pytree import tree_leaves
 
 from netlint import ops
 from netlint.discover import display_path
-from netlint.graph import Layer, ModelGraph, Shape, Site
-from netlint.load import BuiltModel
+from netlint.graph import Layer, ModelGraph, Shape, Site, nearest_entry
+from netlint.load import BuiltModel, is_library_file
 from netlint.task import infer_task
 
 SHAPES = "netlint_shapes"  # node.meta key: shapes of the tensors a node produced
@@ -40,16 +40,7 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
                            f"{type(exc).__name__}: {_first_line(exc)}") from exc
 
     placeholders = [n for n in traced.graph.nodes if n.op == "placeholder" and not n.args]
-    inputs, input_reason = _example_inputs(traced, placeholders, input_shapes)
-    recorder = _ShapeRecorder(traced)
-    try:
-        recorder.run(*inputs)
-    except Exception as exc:
-        shapes = " and ".join(_fmt(tuple(t.shape)) for t in inputs)
-        raise CaptureError(
-            f"forward failed in {recorder.current_node.target} at input {shapes} "
-            f"({input_reason}): {type(exc).__name__}: {_first_line(exc)}; "
-            "give the input shape with --input-shape") from exc
+    inputs, input_reason = _run_example(traced, placeholders, input_shapes)
 
     layers, edges, input_layers, output_layers = _layers(traced, built)
     output_shapes = tuple(_shapes(next(n for n in traced.graph.nodes if n.op == "output").args[0]))
@@ -72,6 +63,8 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         task_reason=task_reason,
         capture="fx",
         weights_requests=tuple(built.weights_requests),
+        built_on=built.device,
+        module_sites=built.sites,
         model=model,
     )
 
@@ -102,20 +95,43 @@ def _fmt(shape: Shape) -> str:
     return "×".join(map(str, shape))
 
 
+def _run_example(traced: fx.GraphModule, placeholders: list[fx.Node],
+                 given: Sequence[Shape]) -> tuple[list[torch.Tensor], str]:
+    """Run the graph on meta example inputs, recording shapes on its nodes. An inferred
+    image size of 256 that the model rejects is tried again at 224 (ImageNet models such as
+    ViT assert their training resolution)."""
+    first_error: CaptureError | None = None
+    for side in ((IMAGE_SIDE,) if given else (IMAGE_SIDE, 224)):
+        inputs, reason = _example_inputs(traced, placeholders, given, side)
+        recorder = _ShapeRecorder(traced)
+        try:
+            recorder.run(*inputs)
+            return inputs, reason
+        except Exception as exc:
+            shapes = " and ".join(_fmt(tuple(t.shape)) for t in inputs)
+            error = CaptureError(
+                f"forward failed in {recorder.current_node.target} at input {shapes} "
+                f"({reason}): {type(exc).__name__}: {_first_line(exc)}; "
+                "give the input shape with --input-shape")
+            error.__cause__ = exc
+            first_error = first_error or error
+    raise first_error
+
+
 def _example_inputs(traced: fx.GraphModule, placeholders: list[fx.Node],
-                    given: Sequence[Shape]) -> tuple[list[torch.Tensor], str]:
+                    given: Sequence[Shape], side: int) -> tuple[list[torch.Tensor], str]:
     if given:
         if len(given) != len(placeholders):
             raise CaptureError(f"the model's forward takes {len(placeholders)} input(s) "
                                f"({', '.join(p.target for p in placeholders)}) but "
                                f"{len(given)} --input-shape were given")
-        dtypes = [_input_guess(traced, p)[1] if _input_guess(traced, p) else torch.float32
-                  for p in placeholders]
+        guesses = [_input_guess(traced, p, side) for p in placeholders]
+        dtypes = [guess[1] if guess else torch.float32 for guess in guesses]
         return ([torch.zeros(s, dtype=d, device="meta") for s, d in zip(given, dtypes)],
                 "given with --input-shape")
     tensors, reasons = [], []
     for placeholder in placeholders:
-        guess = _input_guess(traced, placeholder)
+        guess = _input_guess(traced, placeholder, side)
         if guess is None:
             raise CaptureError(f"cannot infer the shape of input {placeholder.target!r}: no "
                                "convolution, linear or embedding layer reads it directly; "
@@ -126,7 +142,7 @@ def _example_inputs(traced: fx.GraphModule, placeholders: list[fx.Node],
     return tensors, "inferred from " + "; ".join(reasons)
 
 
-def _input_guess(traced: fx.GraphModule, placeholder: fx.Node):
+def _input_guess(traced: fx.GraphModule, placeholder: fx.Node, side: int):
     """(shape, dtype, reason) from the first layer that consumes the input."""
     frontier, seen = [placeholder], set()
     while frontier:
@@ -135,7 +151,7 @@ def _input_guess(traced: fx.GraphModule, placeholder: fx.Node):
             if user in seen:
                 continue
             seen.add(user)
-            guess = _guess_from(traced, user)
+            guess = _guess_from(traced, user, side)
             if guess is not None:
                 return guess
             if user.op != "call_module":  # look through reshapes, casts, indexing…
@@ -143,7 +159,11 @@ def _input_guess(traced: fx.GraphModule, placeholder: fx.Node):
     return None
 
 
-def _guess_from(traced: fx.GraphModule, node: fx.Node):
+def _spatial(dims: int, side: int) -> tuple[int, ...]:
+    return {1: (side * 4,), 2: (side, side), 3: (16, side // 2, side // 2)}[dims]
+
+
+def _guess_from(traced: fx.GraphModule, node: fx.Node, side: int):
     if node.op == "call_module":
         module = traced.get_submodule(node.target)
         where = f"{node.target} {type(module).__name__}"
@@ -151,15 +171,14 @@ def _guess_from(traced: fx.GraphModule, node: fx.Node):
             dims = len(module.kernel_size)
             channels = module.out_channels if isinstance(module, nn.modules.conv._ConvTransposeNd) \
                 else module.in_channels
-            side = {1: (IMAGE_SIDE * 4,), 2: (IMAGE_SIDE, IMAGE_SIDE), 3: (16, 112, 112)}[dims]
-            return (1, channels, *side), torch.float32, f"{where}({channels}→…)"
+            return (1, channels, *_spatial(dims, side)), torch.float32, f"{where}({channels}→…)"
         if isinstance(module, nn.Linear):
             return (1, module.in_features), torch.float32, f"{where}({module.in_features}→…)"
         if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
             return (1, SEQUENCE_LENGTH), torch.long, f"{where} (index tensor)"
         if isinstance(module, nn.modules.batchnorm._NormBase):
-            spatial = {"BatchNorm1d": (), "InstanceNorm1d": (IMAGE_SIDE * 4,)}.get(
-                type(module).__name__, (IMAGE_SIDE, IMAGE_SIDE))
+            spatial = {"BatchNorm1d": (), "InstanceNorm1d": (side * 4,)}.get(
+                type(module).__name__, (side, side))
             return (1, module.num_features, *spatial), torch.float32, f"{where}({module.num_features})"
         if isinstance(module, nn.LayerNorm):
             return (1, SEQUENCE_LENGTH, *module.normalized_shape), torch.float32, where
@@ -172,8 +191,7 @@ def _guess_from(traced: fx.GraphModule, node: fx.Node):
                 return (1, shape[1]), torch.float32, f"{node.name}({shape[1]}→…)"
             groups = node.kwargs.get("groups", node.args[6] if len(node.args) > 6 else 1)
             channels, dims = shape[1] * groups, len(shape) - 2
-            side = {1: (IMAGE_SIDE * 4,), 2: (IMAGE_SIDE, IMAGE_SIDE), 3: (16, 112, 112)}[dims]
-            return (1, channels, *side), torch.float32, f"{node.name}({channels}→…)"
+            return (1, channels, *_spatial(dims, side)), torch.float32, f"{node.name}({channels}→…)"
     return None
 
 
@@ -225,8 +243,8 @@ def _layer(traced: fx.GraphModule, built: BuiltModel, node: fx.Node, index: int)
             index=index, name=node.target, type=type(module).__name__, op=ops.module_op(module),
             attrs=ops.module_attrs(module), input_shapes=inputs, output_shape=output,
             params=sum(p.numel() for p in module.parameters()),
-            site=_nearest(built.sites, node.target) or _stack_site(node),
-            origin=_nearest(built.origins, node.target), module=module,
+            site=nearest_entry(built.sites, node.target) or _stack_site(node),
+            origin=nearest_entry(built.origins, node.target), module=module,
         )
     if node.op == "call_function":
         op = ops.function_op(node.target)
@@ -259,22 +277,12 @@ def _bound_shapes(traced: fx.GraphModule, node: fx.Node, op: str) -> dict[str, A
     return {name: shape_of(value) for name, value in bound.items()}
 
 
-def _nearest(by_name: dict[str, Any], name: str) -> Any:
-    """The entry for a module, else for its nearest ancestor (modules made by deepcopy)."""
-    while True:
-        if name in by_name:
-            return by_name[name]
-        if not name:
-            return None
-        name = name.rpartition(".")[0]
-
-
 def _stack_site(node: fx.Node) -> Site | None:
     """The line of the forward that made this call, from fx's recorded stack trace."""
-    matches = list(_STACK_LINE.finditer(node.stack_trace or ""))
-    if not matches:
+    frames = [m for m in _STACK_LINE.finditer(node.stack_trace or "") if not is_library_file(m["file"])]
+    if not frames:
         return None
-    path, line = matches[-1]["file"], int(matches[-1]["line"])
+    path, line = frames[-1]["file"], int(frames[-1]["line"])
     try:
         text = Path(path).read_text(encoding="utf-8").splitlines()[line - 1]
         column = len(text) - len(text.lstrip()) + 1

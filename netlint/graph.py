@@ -87,6 +87,8 @@ class ModelGraph:
     task_reason: str
     capture: str  # the capture tier that produced the graph ("fx")
     weights_requests: tuple[WeightsRequest, ...] = ()
+    built_on: str = "meta"  # "cpu" when the model could not be built on the meta device
+    module_sites: dict[str, Site] = field(default_factory=dict, compare=False, repr=False)
     model: Any = field(default=None, compare=False, repr=False)  # the nn.Module on meta
     _consumers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     _producers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -99,6 +101,10 @@ class ModelGraph:
             producers.setdefault(dst, []).append(src)
         self._consumers.update((k, tuple(v)) for k, v in consumers.items())
         self._producers.update((k, tuple(v)) for k, v in producers.items())
+
+    def site_of(self, module_name: str) -> Site | None:
+        """Where the submodule (called or not) was created: the user's line."""
+        return nearest_entry(self.module_sites, module_name)
 
     def consumers(self, layer: Layer) -> list[Layer]:
         """Layers that read this layer's output."""
@@ -127,3 +133,14 @@ class ModelGraph:
             else:
                 found.append(nxt)
         return sorted(found, key=lambda x: x.index)
+
+
+def nearest_entry(by_name: dict[str, Any], name: str) -> Any:
+    """The entry for a qualified module name, else for its nearest ancestor (a module made
+    by ``copy.deepcopy`` has no creation record of its own)."""
+    while True:
+        if name in by_name:
+            return by_name[name]
+        if not name:
+            return None
+        name = name.rpartition(".")[0]

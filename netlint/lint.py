@@ -3,6 +3,8 @@ broken model never stops the others."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from traceback import format_exc
@@ -22,6 +24,7 @@ class ModelSummary:
     trainable_params: int
     buffers: int
     capture: str
+    built_on: str
     task: str
     task_reason: str
     input_shapes: tuple[Shape, ...]
@@ -35,7 +38,7 @@ class ModelSummary:
         return cls(
             target=graph.target, class_name=graph.class_name, params=graph.params,
             trainable_params=graph.trainable_params, buffers=graph.buffers,
-            capture=graph.capture, task=graph.task, task_reason=graph.task_reason,
+            capture=graph.capture, built_on=graph.built_on, task=graph.task, task_reason=graph.task_reason,
             input_shapes=graph.input_shapes, input_reason=graph.input_reason,
             output_shapes=graph.output_shapes,
             params_saved=-sum(min(f.params_delta or 0, 0) for f in findings),
@@ -81,9 +84,10 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
 
     path = display_path(target.path) if target.path else None
     try:
-        built = build(target)
-        graph = capture(built, target.display, options.input_shapes, options.task)
-        findings = run_rules(graph, rules)
+        with contextlib.redirect_stdout(sys.stderr):  # prints in user code must not corrupt reports
+            built = build(target)
+            graph = capture(built, target.display, options.input_shapes, options.task)
+            findings = run_rules(graph, rules)
     except SkipTarget as exc:
         result.skipped.append(Skipped(target.display, str(exc)))
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import inspect
 import sys
 import sysconfig
@@ -18,11 +19,12 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
 
+import torch
 from torch import nn
 
 from netlint.discover import Target, display_path
 from netlint.graph import Origin, Site, WeightsRequest
-from netlint.offline import offline_meta_build
+from netlint.offline import META, offline_build
 
 NETLINT_DIR = str(Path(__file__).resolve().parent)
 LIBRARY_DIRS = tuple(
@@ -51,6 +53,7 @@ class BuiltModel:
     origins: dict[str, Origin]  # qualified module name -> library call that built it
     weights_requests: list[WeightsRequest]
     source_path: str | None  # the file the target came from
+    device: str = "meta"  # "cpu" when building on meta failed (the model is moved to meta after)
 
 
 @functools.lru_cache(maxsize=None)
@@ -130,14 +133,32 @@ def import_target_module(target: Target) -> ModuleType:
     path = target.path.resolve()
     root, name = _package_root(path)
     if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    existing = sys.modules.get(name)
-    if existing is not None and Path(getattr(existing, "__file__", "") or "").resolve() != path:
-        del sys.modules[name]  # two model files with the same name in different folders
+        sys.path.insert(0, str(root))  # so the file's own imports of its neighbours resolve
     try:
-        return importlib.import_module(name)
+        if "." in name:  # inside a package: import it as such, relative imports work
+            return importlib.import_module(name)
+        return _import_standalone(path, name)
     except Exception as exc:
         raise _error_from(exc, str(path)) from exc
+
+
+def _import_standalone(path: Path, name: str) -> ModuleType:
+    """Import a file outside any package under its own name, or a fresh one when that name
+    is taken by another module (``types.py``, or two ``model.py`` in different folders)."""
+    existing = sys.modules.get(name)
+    if existing is not None:
+        if Path(getattr(existing, "__file__", "") or "").resolve() == path:
+            return existing
+        name = f"{name}__netlint_{len(sys.modules)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 def _package_root(path: Path) -> tuple[Path, str]:
@@ -165,6 +186,33 @@ def build(target: Target) -> BuiltModel:
         raise LoadError(f"{target.name} is neither an nn.Module class nor a factory function", source_path)
     _check_no_arguments(factory, target, source_path)
 
+    try:
+        model, recorder, weight_events = _construct(factory, META)
+        device = "meta"
+    except Exception:  # e.g. .item() or .tolist() on a tensor while building: try on the CPU
+        try:
+            model, recorder, weight_events = _construct(factory, torch.device("cpu"))
+        except Exception as exc:
+            raise _error_from(exc, str(target.path.resolve()) if target.path else None,
+                              prefix=f"building {target.name} failed: ") from exc
+        device = "cpu"
+    if not isinstance(model, nn.Module):
+        raise LoadError(f"{target.name}() returned {type(model).__name__}, not an nn.Module", source_path)
+    model.to(META).eval()  # to() keeps tied parameters tied
+
+    names = {id(m): name for name, m in model.named_modules()}
+    sites = {names[key]: site for key, site in recorder.sites.items() if key in names}
+    origins = {names[key]: origin for key, origin in recorder.origins.items() if key in names}
+    requests = []
+    for weights, receiver in weight_events:
+        name = names.get(id(receiver))
+        origin = recorder.origins.get(id(receiver))
+        requests.append(WeightsRequest(weights, name if name is not None else "", origin))
+    return BuiltModel(model, sites, origins, requests, source_path, device)
+
+
+def _construct(factory: Any, device: torch.device):
+    """Call the factory on ``device``, offline, recording where every module is created."""
     recorder = _CreationRecorder()
     weight_events: list[tuple[str, nn.Module]] = []
     original_init = nn.Module.__init__
@@ -175,26 +223,11 @@ def build(target: Target) -> BuiltModel:
 
     nn.Module.__init__ = init_and_record
     try:
-        with offline_meta_build(lambda weights, mod: weight_events.append((weights, mod))):
+        with offline_build(device, lambda weights, module: weight_events.append((weights, module))):
             model = factory()
-    except Exception as exc:
-        raise _error_from(exc, str(target.path.resolve()) if target.path else None,
-                          prefix=f"building {target.name} failed: ") from exc
     finally:
         nn.Module.__init__ = original_init
-    if not isinstance(model, nn.Module):
-        raise LoadError(f"{target.name}() returned {type(model).__name__}, not an nn.Module", source_path)
-    model.eval()
-
-    names = {id(m): name for name, m in model.named_modules()}
-    sites = {names[key]: site for key, site in recorder.sites.items() if key in names}
-    origins = {names[key]: origin for key, origin in recorder.origins.items() if key in names}
-    requests = []
-    for weights, receiver in weight_events:
-        name = names.get(id(receiver))
-        origin = recorder.origins.get(id(receiver))
-        requests.append(WeightsRequest(weights, name if name is not None else "", origin))
-    return BuiltModel(model, sites, origins, requests, source_path)
+    return model, recorder, weight_events
 
 
 def _check_no_arguments(factory: Any, target: Target, source_path: str | None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,13 +33,18 @@ class OfflineError(RuntimeError):
     pass
 
 
-class _StayOnMeta(TorchFunctionMode):
-    """Keep every tensor on meta: explicit ``device=``, ``.cuda()``, ``.to("cuda")``, ``.cpu()``."""
+class _StayOnDevice(TorchFunctionMode):
+    """Keep every new tensor on one device, whatever the code asks for: explicit
+    ``device=``, ``.cuda()``, ``.to("cuda")``, ``.cpu()``."""
+
+    def __init__(self, device: torch.device) -> None:
+        super().__init__()
+        self.device = device
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = dict(kwargs or {})
         if func in _device_constructors():
-            kwargs["device"] = META
+            kwargs["device"] = self.device
         elif func in (torch.Tensor.cuda, torch.Tensor.cpu):
             return args[0]
         elif func is torch.Tensor.to:
@@ -56,9 +62,10 @@ def _refuse_connections(event: str, args: tuple) -> None:
 
 
 @contextlib.contextmanager
-def offline_meta_build(on_weights) -> Iterator[None]:
-    """Build on meta, offline. ``on_weights(weights, module)`` is called for each request
-    for pretrained weights with the module that would have received them."""
+def offline_build(device: torch.device, on_weights) -> Iterator[None]:
+    """Build on ``device`` (meta, or cpu when meta fails), offline, quietly.
+    ``on_weights(weights, module)`` is called for each request for pretrained weights with
+    the module that would have received them."""
     global _network_blocked
     patches: list[tuple[Any, str, Any]] = []
 
@@ -86,12 +93,13 @@ def offline_meta_build(on_weights) -> Iterator[None]:
     api = sys.modules.get("torchvision.models._api")
     if api is not None:
         patch(api.WeightsEnum, "get_state_dict", lambda self, *a, **k: RequestedWeights(str(self)))
-    if not getattr(offline_meta_build, "hooked", False):
+    if not getattr(offline_build, "hooked", False):
         sys.addaudithook(_refuse_connections)  # audit hooks cannot be removed: guarded by a flag
-        offline_meta_build.hooked = True
+        offline_build.hooked = True
     _network_blocked = True
     try:
-        with torch.device(META), _StayOnMeta():
+        with torch.device(device), _StayOnDevice(device), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecation chatter of model libraries is not a finding
             yield
     finally:
         _network_blocked = False

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from torch import nn
 
-from netlint.graph import Layer, ModelGraph, Origin, WeightsRequest
+from netlint.graph import Layer, ModelGraph, Origin, Site, WeightsRequest
 from netlint.rule import Finding, Rule
 
 _BACKBONE_LIBRARIES = ("torchvision.models.", "timm.")
@@ -88,11 +88,12 @@ class PretrainedBackboneInTranslation(Rule):
             taken.append(name)
             requests = [r for r in graph.weights_requests
                         if r.module == name or r.module.startswith(name + ".")]
-            yield self._finding(graph, layers, type(module).__name__, None, requests, name=name)
+            yield self._finding(graph, layers, type(module).__name__, None, requests,
+                                site=graph.site_of(name), name=name)
 
     def _finding(self, graph: ModelGraph, layers: list[Layer], kind: str, function: str | None,
-                 requests: list[WeightsRequest], site=None, name: str | None = None) -> Finding:
-        name = name or _common_prefix([layer.name for layer in layers])
+                 requests: list[WeightsRequest], site: Site | None, name: str | None = None) -> Finding:
+        name = name or _holder_name([layer.name for layer in layers])
         params = sum(layer.params for layer in {layer.name: layer for layer in layers}.values())
         built_by = f" built by {function}()" if function else ""
         if requests:
@@ -101,13 +102,13 @@ class PretrainedBackboneInTranslation(Rule):
         else:
             evidence, severity = "", "note"
         return self.finding(
-            graph, layers[0] if site is None else name,
-            f"{name or 'the model'} reuses the classification backbone {kind}{built_by}{evidence} "
-            f"({len(layers)} layers, {params:,} parameters) in an image-to-image model: "
-            "classification features discard the per-pixel detail translation must keep",
+            graph, name,
+            f"classification backbone {kind}{built_by}{evidence} reused as {name} in an "
+            f"image-to-image model ({len(layers)} layers, {params:,} parameters): classification "
+            "features discard the per-pixel detail translation must keep",
             "use an encoder made for the task (e.g. a U-Net encoder with InstanceNorm) trained "
             "from scratch",
-            site=site if site is not None else None, severity=severity,
+            site=site, severity=severity,
         )
 
 
@@ -131,6 +132,10 @@ def _ends_in_classifier(module: nn.Module, needs_pooling: bool) -> bool:
         and rest[-1].output_size in (1, (1, 1))
 
 
-def _common_prefix(names: list[str]) -> str:
+def _holder_name(names: list[str]) -> str:
+    """The submodule that holds the layers ("encoder"), or the list of top-level ones that do
+    ("layer1, layer2, layer3")."""
     prefix = os.path.commonprefix([n + "." for n in names])
-    return prefix[: prefix.rfind(".")] if "." in prefix else ""
+    if "." in prefix and prefix.rfind(".") > 0:
+        return prefix[: prefix.rfind(".")]
+    return ", ".join(dict.fromkeys(n.split(".")[0] for n in names))

@@ -54,38 +54,53 @@ class SeparableConv1x1(Rule):
     severity = "warning"
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
+        costly: dict[object, list[tuple[Layer, Layer, int, int]]] = {}
         for depthwise in graph.of_op("conv"):
             if not _is_depthwise(depthwise):
                 continue
             for pointwise in graph.feeds(depthwise, through=lambda x: x.op in _BETWEEN):
                 if not _is_pointwise(pointwise, depthwise):
                     continue
-                yield from self._compare(graph, depthwise, pointwise)
+                before, after = depthwise.params + pointwise.params, _plain_conv_params(depthwise, pointwise)
+                if before >= after:
+                    costly.setdefault(depthwise.site, []).append((depthwise, pointwise, before, after))
+        for pairs in costly.values():  # one finding per line that creates such depthwise layers
+            yield self._finding(graph, pairs)
 
-    def _compare(self, graph: ModelGraph, depthwise: Layer, pointwise: Layer) -> Iterator[Finding]:
+    def _finding(self, graph: ModelGraph, pairs: list[tuple[Layer, Layer, int, int]]) -> Finding:
+        depthwise, pointwise, _, _ = pairs[0]
+        before, after = sum(p[2] for p in pairs), sum(p[3] for p in pairs)
         d, p = depthwise.attrs, pointwise.attrs
-        plain = on_meta(conv_class(d["dims"]), d["in_channels"], p["out_channels"],
-                        kernel_size=d["kernel_size"], stride=d["stride"], padding=d["padding"],
-                        dilation=d["dilation"], bias=p["bias"])
-        before, after = depthwise.params + pointwise.params, count(plain)
-        if before < after:
-            return
         kernel = "×".join(map(str, d["kernel_size"]))
-        one_by_one = all(k == 1 for k in d["kernel_size"])
-        why = ("a depthwise 1×1 convolution is only a per-channel scale, which the pointwise "
-               "convolution can learn itself" if one_by_one else
-               f"with {d['out_channels'] // d['in_channels']}× depth multiplier and "
-               f"{p['out_channels']} outputs the separable pair saves nothing")
-        yield self.finding(
-            graph, depthwise,
-            f"depthwise {kernel} {depthwise.name} + pointwise {pointwise.name} has "
-            f"{before:,} parameters, a plain {kernel} convolution "
-            f"{d['in_channels']}→{p['out_channels']} has {after:,}: {why}",
-            f"replace both with one Conv{d['dims']}d({d['in_channels']}, {p['out_channels']}, "
-            f"kernel_size={d['kernel_size'][0] if len(set(d['kernel_size'])) == 1 else d['kernel_size']}"
-            f"{'' if p['bias'] else ', bias=False'})",
+        if all(k == 1 for k in d["kernel_size"]):
+            why = ("a depthwise 1×1 convolution is only a per-channel scale, which the pointwise "
+                   "convolution can learn itself")
+        else:
+            why = (f"with a depth multiplier of {d['out_channels'] // d['in_channels']} and "
+                   f"{p['out_channels']} outputs the separable pair saves nothing")
+        pair = f"depthwise {kernel} {depthwise.name} + pointwise {pointwise.name}"
+        plain = f"{d['in_channels']}→{p['out_channels']}"
+        if len(pairs) == 1:
+            counts = f"{pair} has {before:,} parameters, a plain {kernel} convolution {plain} has {after:,}"
+        else:
+            counts = (f"{len(pairs)} depthwise-pointwise pairs made by this line (first: {pair}) have "
+                      f"{before:,} parameters, plain {kernel} convolutions (first: {plain}) {after:,}")
+        kernel_arg = d["kernel_size"][0] if len(set(d["kernel_size"])) == 1 else d["kernel_size"]
+        return self.finding(
+            graph, depthwise, f"{counts}: {why}",
+            f"replace the depthwise and pointwise convolutions with one Conv{d['dims']}d({d['in_channels']}, {p['out_channels']}, "
+            f"kernel_size={kernel_arg}{'' if p['bias'] else ', bias=False'})",
             params_before=before, params_after=after,
         )
+
+
+def _plain_conv_params(depthwise: Layer, pointwise: Layer) -> int:
+    """Parameters of the one convolution that does what the pair does."""
+    d, p = depthwise.attrs, pointwise.attrs
+    plain = on_meta(conv_class(d["dims"]), d["in_channels"], p["out_channels"],
+                    kernel_size=d["kernel_size"], stride=d["stride"], padding=d["padding"],
+                    dilation=d["dilation"], bias=p["bias"])
+    return count(plain)
 
 
 def _is_depthwise(layer: Layer) -> bool:

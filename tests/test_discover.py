@@ -101,3 +101,17 @@ def test_a_file_without_models_does_not_import_torch(write_model, tmp_path):
             "try:\n    main()\nexcept SystemExit as exit:\n    print(exit.code, 'torch' in sys.modules)\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert proc.stdout.split()[-2:] == ["0", "False"], proc.stderr
+
+
+def test_files_named_like_other_modules(write_model, tmp_path):
+    """A model file named like a standard module, and two files with one name in two folders."""
+    body = "from torch import nn\n\n\nclass {name}(nn.Module):\n    def __init__(self):\n" \
+           "        super().__init__()\n        self.fc = nn.Linear({n}, 2)\n\n" \
+           "    def forward(self, x):\n        return self.fc(x)\n"
+    write_model(body.format(name="Typed", n=3), "types.py")
+    write_model(body.format(name="First", n=4), "a/model.py")
+    write_model(body.format(name="Second", n=5), "b/model.py")
+    report, proc = netlint_json(".", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert {m["target"]: m["params"] for m in report["models"]} == {
+        "a/model.py::First": 10, "b/model.py::Second": 12, "types.py::Typed": 8}

@@ -28,7 +28,8 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
         stream.write(
             f"  task {model.task} ({model.task_reason}); "
             f"input {' + '.join(shape(s) for s in model.input_shapes)} ({model.input_reason}); "
-            f"{count(model.params)} parameters; capture {model.capture}; "
+            f"{count(model.params)} parameters; capture {model.capture}"
+            f"{'' if model.built_on == 'meta' else f' (built on {model.built_on}: it does not build on meta)'}; "
             f"fixes save {count(model.params_saved)} parameters\n")
         if not findings:
             stream.write("\n")

@@ -17,7 +17,7 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
             {
                 "target": m.target, "class": m.class_name, "params": m.params,
                 "trainable_params": m.trainable_params, "buffers": m.buffers,
-                "capture": m.capture, "task": m.task, "task_reason": m.task_reason,
+                "capture": m.capture, "built_on": m.built_on, "task": m.task, "task_reason": m.task_reason,
                 "input_shape": [list(s) for s in m.input_shapes], "input_reason": m.input_reason,
                 "output_shape": [list(s) for s in m.output_shapes], "params_saved": m.params_saved,
                 "weights_requested": [{"module": module, "weights": weights}

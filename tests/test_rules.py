@@ -1,0 +1,84 @@
+"""The three rules' numbers through the CLI, checked against counts of real modules built
+in the test."""
+
+from __future__ import annotations
+
+import functools
+
+from torch import nn
+
+from conftest import netlint_json
+
+
+def params(*modules: nn.Module) -> int:
+    return sum(p.numel() for m in modules for p in m.parameters())
+
+
+@functools.lru_cache(maxsize=None)
+def findings(path: str) -> list[dict]:
+    report, proc = netlint_json(path)
+    assert not report["errors"], proc.stderr
+    return report["findings"]
+
+
+def only(path: str, target: str, code: str) -> list[dict]:
+    return [f for f in findings(path) if f["target"].endswith("::" + target) and f["code"] == code]
+
+
+def test_nl101_depthwise_1x1_against_one_plain_conv():
+    finding, = only("fixtures/separable_1x1.py", "ProjectionHead", "NL101")
+    separable = params(nn.Conv2d(128, 128, 1, groups=128), nn.Conv2d(128, 256, 1))
+    plain = params(nn.Conv2d(128, 256, 1))
+    assert (separable, plain) == (33_280, 33_024)
+    assert (finding["params_before"], finding["params_after"], finding["params_delta"]) == (separable, plain, -256)
+    assert finding["layer"] == "layers.depthwise" and finding["severity"] == "warning"
+    assert "Conv2d(128, 256, kernel_size=1)" in finding["fix"]
+
+
+def test_nl101_groups_the_pairs_one_line_creates():
+    finding, = only("fixtures/separable_1x1.py", "SeparableNet", "NL101")
+    pairs = [(32, 64), (64, 128)]
+    before = sum(params(nn.Conv2d(i, i, 1, groups=i, bias=False), nn.Conv2d(i, o, 1, bias=False)) for i, o in pairs)
+    after = sum(params(nn.Conv2d(i, o, 1, bias=False)) for i, o in pairs)
+    assert (finding["params_before"], finding["params_after"]) == (before, after)
+    assert finding["message"].startswith("2 depthwise-pointwise pairs made by this line")
+
+
+def test_nl101_functional_and_depth_multiplier():
+    functional, = only("fixtures/separable_1x1.py", "FunctionalSeparable", "NL101")
+    assert functional["layer"] == "conv2d" and functional["params_delta"] < 0
+    multiplier, = only("fixtures/separable_1x1.py", "HeatmapHead", "NL101")
+    before = params(nn.Conv2d(32, 128, 3, groups=32), nn.Conv2d(128, 5, 1))
+    assert (multiplier["params_before"], multiplier["params_after"]) == (before, params(nn.Conv2d(32, 5, 3)))
+    assert "depth multiplier of 4" in multiplier["message"]
+
+
+def test_nl101_quiet_when_the_separable_pair_saves():
+    assert findings("fixtures/mobilenet_blocks.py") == []
+
+
+def test_nl201_one_finding_per_creation_line_with_buffer_effect():
+    by_line = {f["line"]: f for f in only("fixtures/srgan_x4_batchnorm.py", "SRResNetGenerator", "NL201")}
+    bn1 = by_line[10]
+    assert bn1["message"].startswith("16 BatchNorm2d layers made by this line")
+    bn = nn.BatchNorm2d(64)
+    assert bn1["params_before"] == 16 * params(bn)
+    assert bn1["params_after"] == 16 * params(nn.InstanceNorm2d(64, affine=True))
+    buffers = 16 * sum(b.numel() for b in bn.buffers())
+    assert f"the {buffers:,} running-statistics buffer values go away" in bn1["fix"]
+
+
+def test_nl201_quiet_outside_image_to_image():
+    for path in ("fixtures/resnet_classifier.py", "fixtures/segmentation_resnet_backbone.py",
+                 "fixtures/pix2pix_unet_instancenorm.py", "fixtures/edsr_x4.py"):
+        assert findings(path) == [], path
+
+
+def test_nl202_severity_follows_the_weights_evidence():
+    warning, = only("fixtures/translation_pretrained_backbone.py", "ResNetTranslator", "NL202")
+    assert warning["severity"] == "warning"
+    assert "ResNet34_Weights.IMAGENET1K_V1" in warning["message"] and "resnet34()" in warning["message"]
+    note, = only("fixtures/translation_pretrained_backbone.py", "MobileNetTranslator", "NL202")
+    assert note["severity"] == "note" and "pretrained weights" not in note["message"]
+    user, = only("fixtures/user_backbone_translation.py", "Colorizer", "NL202")
+    assert (user["severity"], user["layer"]) == ("note", "backbone")
