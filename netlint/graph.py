@@ -89,6 +89,7 @@ class ModelGraph:
     weights_requests: tuple[WeightsRequest, ...] = ()
     built_on: str = "meta"  # "cpu" when the model could not be built on the meta device
     module_sites: dict[str, Site] = field(default_factory=dict, compare=False, repr=False)
+    notes: tuple[str, ...] = ()  # how the graph was captured: fallbacks and why (shown with -v)
     model: Any = field(default=None, compare=False, repr=False)  # the nn.Module on meta
     _consumers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     _producers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)

@@ -7,6 +7,7 @@ library) and, for layers a library built, that library call (its ``Origin``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import importlib.util
@@ -53,7 +54,10 @@ class BuiltModel:
     origins: dict[str, Origin]  # qualified module name -> library call that built it
     weights_requests: list[WeightsRequest]
     source_path: str | None  # the file the target came from
-    device: str = "meta"  # "cpu" when building on meta failed (the model is moved to meta after)
+    device: str  # "cpu" when building on meta failed (the model is moved to meta after)
+    factory: Any  # to build it again, on the CPU, when its forward cannot run on meta
+    target: Target
+    notes: tuple[str, ...] = ()  # why it was not built on meta
 
 
 @functools.lru_cache(maxsize=None)
@@ -187,18 +191,30 @@ def build(target: Target) -> BuiltModel:
     _check_no_arguments(factory, target, source_path)
 
     try:
-        model, recorder, weight_events = _construct(factory, META)
-        device = "meta"
-    except Exception:  # e.g. .item() or .tolist() on a tensor while building: try on the CPU
-        try:
-            model, recorder, weight_events = _construct(factory, torch.device("cpu"))
-        except Exception as exc:
-            raise _error_from(exc, str(target.path.resolve()) if target.path else None,
-                              prefix=f"building {target.name} failed: ") from exc
-        device = "cpu"
+        return build_with(factory, META, target)
+    except Exception as exc:  # e.g. .item() or .tolist() on a tensor while building: try the CPU
+        meta_failure = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    try:
+        built = build_with(factory, torch.device("cpu"), target)
+        return dataclasses.replace(built, notes=(f"it does not build on meta ({meta_failure}): built "
+                                                 "on the CPU, then moved to meta",))
+    except LoadError:
+        raise
+    except Exception as exc:
+        raise _error_from(exc, str(target.path.resolve()) if target.path else None,
+                          prefix=f"building {target.name} failed: ") from exc
+
+
+def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool = True) -> BuiltModel:
+    """Build on ``device``, recording creation sites; the model is then moved to meta
+    (``to()`` keeps tied parameters tied) unless ``to_meta`` is false."""
+    source_path = display_path(target.path) if target.path else None
+    model, recorder, weight_events = _construct(factory, device)
     if not isinstance(model, nn.Module):
         raise LoadError(f"{target.name}() returned {type(model).__name__}, not an nn.Module", source_path)
-    model.to(META).eval()  # to() keeps tied parameters tied
+    if to_meta:
+        model.to(META)
+    model.eval()
 
     names = {id(m): name for name, m in model.named_modules()}
     sites = {names[key]: site for key, site in recorder.sites.items() if key in names}
@@ -208,7 +224,13 @@ def build(target: Target) -> BuiltModel:
         name = names.get(id(receiver))
         origin = recorder.origins.get(id(receiver))
         requests.append(WeightsRequest(weights, name if name is not None else "", origin))
-    return BuiltModel(model, sites, origins, requests, source_path, device)
+    return BuiltModel(model, sites, origins, requests, source_path, device.type, factory, target)
+
+
+def rebuild_on_cpu(built: BuiltModel) -> BuiltModel:
+    """The same model on the CPU with real (random) weights, for a forward that cannot run
+    on meta (``.item()``, numpy, Python arithmetic on tensor values)."""
+    return build_with(built.factory, torch.device("cpu"), built.target, to_meta=False)
 
 
 def _construct(factory: Any, device: torch.device):

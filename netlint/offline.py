@@ -56,6 +56,11 @@ class _StayOnDevice(TorchFunctionMode):
 _network_blocked = False
 
 
+def _timm_weights(model: nn.Module, cfg: Any) -> str:
+    cfg = cfg if isinstance(cfg, dict) else getattr(model, "pretrained_cfg", None) or {}
+    return cfg.get("hf_hub_id") or cfg.get("url") or f"timm {type(model).__name__} pretrained"
+
+
 def _refuse_connections(event: str, args: tuple) -> None:
     if _network_blocked and event in ("socket.connect", "socket.getaddrinfo"):
         raise OfflineError("netlint is offline: a network connection was attempted while building the model")
@@ -90,9 +95,22 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     patch(nn.Module, "load_state_dict", load_state_dict)
     patch(torch.hub, "load_state_dict_from_url", load_state_dict_from_url)
     patch(torch.hub, "download_url_to_file", download_url_to_file)
+
+    def hub_load(repo_or_dir, model, *args, source="github", **kwargs):
+        if source == "local":
+            return original_hub_load(repo_or_dir, model, *args, source=source, **kwargs)
+        raise OfflineError(f"netlint is offline: torch.hub.load({repo_or_dir!r}, {model!r}) needs the "
+                           "network; lint a local copy of the model instead")
+
+    original_hub_load = torch.hub.load
+    patch(torch.hub, "load", hub_load)
     api = sys.modules.get("torchvision.models._api")
     if api is not None:
         patch(api.WeightsEnum, "get_state_dict", lambda self, *a, **k: RequestedWeights(str(self)))
+    timm_builder = sys.modules.get("timm.models._builder")
+    if timm_builder is not None:
+        patch(timm_builder, "load_pretrained", lambda model, pretrained_cfg=None, *a, **k:
+              on_weights(_timm_weights(model, pretrained_cfg), model))
     if not getattr(offline_build, "hooked", False):
         sys.addaudithook(_refuse_connections)  # audit hooks cannot be removed: guarded by a flag
         offline_build.hooked = True

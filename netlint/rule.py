@@ -44,6 +44,10 @@ class Rule:
     name: ClassVar[str]  # kebab-case
     severity: ClassVar[str] = "warning"
     enabled_by_default: ClassVar[bool] = True
+    # What the rule reads: "modules" (the module tree), "shapes" (tensor shapes and the task,
+    # which is decided from them), "dataflow" (which layer feeds which). A rule is skipped,
+    # with a note, on a model whose capture tier does not give all of them.
+    needs: ClassVar[frozenset[str]] = frozenset({"modules", "shapes", "dataflow"})
 
     def check(self, graph: ModelGraph) -> Iterable[Finding]:
         raise NotImplementedError

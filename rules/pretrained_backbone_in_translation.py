@@ -79,7 +79,7 @@ class PretrainedBackboneInTranslation(Rule):
         called = {layer.name: layer for layer in graph.layers if layer.module is not None}
         taken: list[str] = []
         for name, module in graph.model.named_modules():
-            if not name or any(name.startswith(t + ".") for t in taken) or not _ends_in_classifier(module, True):
+            if not name or any(name.startswith(t + ".") for t in taken) or not _ends_in_classifier(module):
                 continue
             layers = [layer for lname, layer in called.items()
                       if lname.startswith(name + ".") and layer.origin is None]
@@ -113,20 +113,18 @@ class PretrainedBackboneInTranslation(Rule):
 
 
 def _is_library_classifier(origin: Origin) -> bool:
-    return (origin.function.startswith(_BACKBONE_LIBRARIES)
-            and not origin.function.startswith(_NOT_CLASSIFIERS)
-            and _ends_in_classifier(origin.root, needs_pooling=False))
+    """A model built by torchvision's classification builders or by timm (whose models are
+    ImageNet classifiers, also when built with ``num_classes=0`` as a feature extractor)."""
+    return origin.function.startswith(_BACKBONE_LIBRARIES) and not origin.function.startswith(_NOT_CLASSIFIERS)
 
 
-def _ends_in_classifier(module: nn.Module, needs_pooling: bool) -> bool:
-    """Whether the module's children end in (global pooling, then) a Linear layer."""
+def _ends_in_classifier(module: nn.Module) -> bool:
+    """Whether the module's children end in global pooling, then a Linear layer."""
     children = list(module.children())
     while children and isinstance(children[-1], nn.Sequential):  # classifier = Sequential(..., Linear)
         children = children[:-1] + list(children[-1].children())
     if not children or not isinstance(children[-1], nn.Linear):
         return False
-    if not needs_pooling:
-        return True
     rest = [c for c in children[:-1] if not isinstance(c, _BETWEEN_POOL_AND_LINEAR)]
     return bool(rest) and isinstance(rest[-1], (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)) \
         and rest[-1].output_size in (1, (1, 1))

@@ -1,0 +1,93 @@
+"""Example inputs: given with --input-shape, or inferred from the layer that reads each input."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from netlint.graph import Shape
+
+IMAGE_SIDE = 256
+IMAGENET_SIDE = 224  # tried next: ImageNet models such as ViT assert their training resolution
+SMALL_SIDE = 64  # for the CPU fallback, where every value is computed
+SEQUENCE_LENGTH = 128
+
+Guess = tuple[Shape, torch.dtype, str]  # shape, dtype, the reason shown to the user
+
+
+class InputError(Exception):
+    pass
+
+
+def _spatial(dims: int, side: int) -> tuple[int, ...]:
+    return {1: (side * 4,), 2: (side, side), 3: (16, side // 2, side // 2)}[dims]
+
+
+def guess_from_module(module: nn.Module, name: str, side: int) -> Guess | None:
+    """The input a module expects, when it is the first layer to read a model input."""
+    where = f"{name} {type(module).__name__}"
+    if isinstance(module, nn.modules.conv._ConvNd):
+        channels = module.out_channels if isinstance(module, nn.modules.conv._ConvTransposeNd) \
+            else module.in_channels
+        return (1, channels, *_spatial(len(module.kernel_size), side)), torch.float32, f"{where}({channels}→…)"
+    if isinstance(module, nn.Linear):
+        return (1, module.in_features), torch.float32, f"{where}({module.in_features}→…)"
+    if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
+        return (1, SEQUENCE_LENGTH), torch.long, f"{where} (index tensor)"
+    if isinstance(module, nn.modules.batchnorm._NormBase):
+        spatial = {"BatchNorm1d": (), "InstanceNorm1d": (side * 4,)}.get(type(module).__name__, (side, side))
+        return (1, module.num_features, *spatial), torch.float32, f"{where}({module.num_features})"
+    if isinstance(module, nn.LayerNorm):
+        return (1, SEQUENCE_LENGTH, *module.normalized_shape), torch.float32, where
+    return None
+
+
+def guess_from_weight(weight: Shape, op: str, groups: int, name: str, side: int) -> Guess | None:
+    """The same for a functional ``F.conv2d`` / ``F.linear`` given a parameter."""
+    if op == "linear":
+        return (1, weight[1]), torch.float32, f"{name}({weight[1]}→…)"
+    if op == "conv":
+        channels = weight[1] * groups
+        return (1, channels, *_spatial(len(weight) - 2, side)), torch.float32, f"{name}({channels}→…)"
+    return None
+
+
+def guess_from_tree(model: nn.Module, side: int) -> Guess | None:
+    """Without a graph: the first layer, in registration order, that says what it reads."""
+    for name, module in model.named_modules():
+        if not list(module.children()):
+            guess = guess_from_module(module, name, side)
+            if guess is not None:
+                return guess
+    return None
+
+
+def required_inputs(model: nn.Module) -> list[str]:
+    """Names of the forward's parameters that have no default."""
+    try:
+        parameters = inspect.signature(model.forward).parameters.values()
+    except (TypeError, ValueError):
+        return ["input"]
+    return [p.name for p in parameters
+            if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def example_inputs(names: Sequence[str], guesses: Sequence[Guess | None], given: Sequence[Shape],
+                   device: str = "meta") -> tuple[list[torch.Tensor], str]:
+    """Tensors for the forward's inputs, and how their shapes were decided."""
+    if given:
+        if len(given) != len(names):
+            raise InputError(f"the model's forward takes {len(names)} input(s) ({', '.join(names)}) "
+                             f"but {len(given)} --input-shape were given")
+        dtypes = [guess[1] if guess else torch.float32 for guess in guesses]
+        return ([torch.zeros(s, dtype=d, device=device) for s, d in zip(given, dtypes)],
+                "given with --input-shape")
+    missing = [name for name, guess in zip(names, guesses) if guess is None]
+    if missing:
+        raise InputError(f"cannot infer the shape of input {missing[0]!r}: no convolution, linear or "
+                         "embedding layer reads it directly; give it with --input-shape")
+    return ([torch.zeros(shape, dtype=dtype, device=device) for shape, dtype, _ in guesses],
+            "inferred from " + "; ".join(reason for _, _, reason in guesses))

@@ -1,0 +1,109 @@
+"""Layer records shared by every capture tier: the same Layer for the same module or
+function, whichever tier saw it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from torch import nn
+from torch.utils._pytree import tree_leaves
+
+from netlint import ops
+from netlint.discover import display_path
+from netlint.graph import Layer, Shape, Site, nearest_entry
+from netlint.load import BuiltModel, is_library_file
+
+_STACK_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in ')
+
+
+class ForwardError(Exception):
+    """The forward failed at the example input; ``where`` names the layer that raised."""
+
+    def __init__(self, where: str, cause: BaseException) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.where = where
+
+
+@dataclass
+class Trace:
+    """What one capture tier saw of a forward pass."""
+
+    layers: list[Layer] = field(default_factory=list)
+    edges: list[tuple[int, int]] = field(default_factory=list)
+    inputs: list[int] = field(default_factory=list)  # layers that read a model input
+    outputs: list[int] = field(default_factory=list)  # layers whose value is returned
+    output_shapes: list[Shape] = field(default_factory=list)
+
+    def leaf_calls(self) -> Counter:
+        """How often each leaf module was called: what the tiers are compared on."""
+        return Counter(layer.name for layer in self.layers if layer.module is not None)
+
+    def add(self, layer: Layer, producers: list[int], reads_input: bool) -> None:
+        self.layers.append(layer)
+        self.edges.extend((p, layer.index) for p in dict.fromkeys(producers))
+        if reads_input:
+            self.inputs.append(layer.index)
+
+
+def leaves(obj: Any) -> list[Any]:
+    """The leaves of a nested value (tuples, lists, dicts, named tuples, dataclasses)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [leaf for f in dataclasses.fields(obj) for leaf in leaves(getattr(obj, f.name))]
+    found = tree_leaves(obj)
+    if len(found) == 1 and found[0] is obj:
+        return [obj]
+    return [leaf for item in found for leaf in leaves(item)]
+
+
+def module_layer(index: int, name: str, module: nn.Module, inputs: tuple, output: Shape | None,
+                 built: BuiltModel, fallback_site: Site | None = None) -> Layer:
+    return Layer(
+        index=index, name=name, type=type(module).__name__, op=ops.module_op(module),
+        attrs=ops.module_attrs(module), input_shapes=inputs, output_shape=output,
+        params=sum(p.numel() for p in module.parameters()),
+        site=nearest_entry(built.sites, name) or fallback_site,
+        origin=nearest_entry(built.origins, name), module=module,
+    )
+
+
+def function_layer(index: int, name: str, kind: str, op: str, arguments: dict[str, Any],
+                   inputs: tuple, output: Shape | None, params: int, site: Site | None) -> Layer:
+    """A functional op; ``arguments`` are its arguments by name, tensors given as shapes."""
+    return Layer(index=index, name=name, type=kind, op=op, attrs=ops.function_attrs(op, arguments),
+                 input_shapes=inputs, output_shape=output, params=params, site=site)
+
+
+def bind(op: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """A functional call's arguments by name (for the ops whose attributes rules read)."""
+    bound = dict(zip(ops.FUNCTION_PARAMETERS.get(op, ()), args))
+    bound.update(kwargs)
+    return bound
+
+
+def site_in_stack_text(text: str | None) -> Site | None:
+    """The innermost frame of the user's code in a formatted stack (fx and export record one)."""
+    frames = [m for m in _STACK_LINE.finditer(text or "") if not is_library_file(m["file"])]
+    return _site(frames[-1]["file"], int(frames[-1]["line"])) if frames else None
+
+
+def site_of_caller() -> Site | None:
+    """The innermost frame of the user's code on the current Python stack."""
+    frame = sys._getframe(1)
+    while frame is not None and is_library_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    return _site(frame.f_code.co_filename, frame.f_lineno) if frame is not None else None
+
+
+def _site(path: str, line: int) -> Site:
+    try:
+        text = Path(path).read_text(encoding="utf-8").splitlines()[line - 1]
+        column = len(text) - len(text.lstrip()) + 1
+    except (OSError, IndexError, UnicodeDecodeError):
+        column = 1
+    return Site(display_path(Path(path)), line, column, line)

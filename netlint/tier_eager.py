@@ -1,0 +1,125 @@
+"""Capture tier 3: run the forward eagerly (on meta, or on the CPU) and record it.
+
+Forward hooks on every module record the calls of leaf modules (the same leaves as fx:
+modules of torch.nn); a TorchFunctionMode records the functional ops between them
+(``F.relu``, ``x + y``, ``x.view``). Dataflow follows tensor identity. Because it runs the
+real Python, it sees branches fx drops and control flow fx cannot trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.fx as fx
+from torch import nn
+from torch.overrides import TorchFunctionMode
+
+from netlint import ops
+from netlint.layers import ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller
+from netlint.load import BuiltModel
+
+_IGNORED = {"__get__", "__set__", "size", "dim", "numel", "__len__", "__bool__", "__format__",
+            "__repr__", "__hash__", "__eq__", "requires_grad_", "is_floating_point", "__index__",
+            "__int__", "__float__", "tolist", "item", "element_size", "stride"}
+
+
+_TRACER = fx.Tracer()
+
+
+def is_leaf(module: nn.Module) -> bool:
+    """fx's definition: modules of torch.nn are leaves, containers are not."""
+    return _TRACER.is_leaf_module(module, "")
+
+
+class _Recorder(TorchFunctionMode):
+    def __init__(self, model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> None:
+        super().__init__()
+        self.names = {id(m): name for name, m in model.named_modules(remove_duplicate=False)}
+        self.built = built
+        self.trace = Trace()
+        self.producer: dict[int, int] = {}  # id(tensor) -> index of the layer that made it
+        self.inputs = {id(t) for t in inputs}
+        self.keep: list[Any] = list(inputs)  # tensors stay alive so their ids stay unique
+        self.leaf_depth = 0  # > 0 while a leaf module runs: its inner ops are part of it
+        self.pending: list[tuple[nn.Module, list[torch.Tensor]]] = []
+        self.running: list[str] = []  # names of the modules whose forward is running
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        result = func(*args, **kwargs)
+        name = getattr(func, "__name__", "")
+        if self.leaf_depth == 0 and name not in _IGNORED:
+            outputs = [t for t in leaves(result) if isinstance(t, torch.Tensor)]
+            if outputs:
+                self._function(func, name, args, kwargs, outputs)
+        return result
+
+    def _function(self, func, name: str, args: tuple, kwargs: dict, outputs: list[torch.Tensor]) -> None:
+        is_method = "Tensor" in getattr(func, "__qualname__", "") or name.startswith("__")
+        op = ops.method_op(name) if is_method else ops.function_op(func)
+        tensors = [t for t in leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
+
+        def shape_of(value: Any) -> Any:
+            return tuple(value.shape) if isinstance(value, torch.Tensor) else value
+
+        arguments = {k: shape_of(v) for k, v in bind(op, args, kwargs).items()}
+        index = len(self.trace.layers)
+        layer = function_layer(index, f"{name.strip('_')}_{index}", name, op, arguments,
+                               tuple(tuple(t.shape) for t in tensors if not isinstance(t, nn.Parameter)),
+                               tuple(outputs[0].shape),
+                               sum(t.numel() for t in tensors if isinstance(t, nn.Parameter)),
+                               site_of_caller())
+        self._add(layer, tensors, outputs)
+
+    def _add(self, layer, tensors: list[torch.Tensor], outputs: list[torch.Tensor]) -> None:
+        producers = [self.producer[id(t)] for t in tensors if id(t) in self.producer]
+        self.trace.add(layer, producers, any(id(t) in self.inputs for t in tensors))
+        for t in outputs:
+            self.producer[id(t)] = layer.index
+        self.keep.extend(outputs)
+
+    def pre_hook(self, module: nn.Module, args: tuple, kwargs: dict | None = None) -> None:
+        self.running.append(self.names.get(id(module), type(module).__name__))
+        if self.leaf_depth == 0 and is_leaf(module):
+            tensors = [t for t in leaves((args, kwargs or {})) if isinstance(t, torch.Tensor)]
+            self.pending.append((module, tensors))
+        if self.leaf_depth or is_leaf(module):
+            self.leaf_depth += 1
+
+    def hook(self, module: nn.Module, args: tuple, *rest: Any) -> None:
+        self.running.pop()
+        if not self.leaf_depth:
+            return
+        self.leaf_depth -= 1
+        if self.leaf_depth:
+            return
+        output = rest[-1]
+        leaf, tensors = self.pending.pop()
+        outputs = [t for t in leaves(output) if isinstance(t, torch.Tensor)]
+        name = self.names.get(id(leaf), type(leaf).__name__)
+        layer = module_layer(len(self.trace.layers), name, leaf, tuple(tuple(t.shape) for t in tensors),
+                             tuple(outputs[0].shape) if outputs else None, self.built)
+        self._add(layer, tensors, outputs)
+
+
+def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trace:
+    """Run the forward once, recording every leaf module call and functional op."""
+    recorder = _Recorder(model, inputs, built)
+    module_hooks = nn.modules.module
+    handles = [module_hooks.register_module_forward_pre_hook(recorder.pre_hook),
+               module_hooks.register_module_forward_hook(recorder.hook)]
+    try:
+        with torch.no_grad(), recorder:
+            output = model(*inputs)
+    except Exception as exc:
+        where = next((name for name in reversed(recorder.running) if name), "")
+        raise ForwardError(where, exc) from exc
+    finally:
+        for handle in handles:
+            handle.remove()
+    trace = recorder.trace
+    returned = [t for t in leaves(output) if isinstance(t, torch.Tensor)]
+    trace.outputs = sorted({recorder.producer[id(t)] for t in returned if id(t) in recorder.producer})
+    trace.output_shapes = [tuple(t.shape) for t in returned]
+    return trace

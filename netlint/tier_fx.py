@@ -1,0 +1,126 @@
+"""Capture tier 1: torch.fx symbolic tracing, shapes from running the graph on meta tensors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.fx as fx
+from torch import nn
+
+from netlint import ops
+from netlint.inputs import Guess, guess_from_module, guess_from_weight
+from netlint.layers import ForwardError, Trace, bind, leaves, function_layer, module_layer, site_in_stack_text
+from netlint.load import BuiltModel
+
+SHAPES = "netlint_shapes"  # node.meta key: shapes of the tensors a node produced
+
+
+def trace(model: nn.Module) -> fx.GraphModule:
+    tracer = fx.Tracer()
+    tracer.record_stack_traces = True
+    return fx.GraphModule(model, tracer.trace(model))
+
+
+def input_names(graph: fx.GraphModule) -> list[str]:
+    return [n.target for n in _placeholders(graph)]
+
+
+def input_guesses(graph: fx.GraphModule, side: int) -> list[Guess | None]:
+    """For each input, the first layer that consumes it (looking through reshapes, casts…)."""
+    return [_first_consumer_guess(graph, p, side) for p in _placeholders(graph)]
+
+
+def run(graph: fx.GraphModule, inputs: list[torch.Tensor], built: BuiltModel) -> Trace:
+    _ShapeRecorder(graph).run(*inputs)
+    trace = Trace()
+    index_of: dict[fx.Node, int] = {}
+    for node in graph.graph.nodes:
+        if node.op == "output":
+            returned = [n for n in leaves(node.args[0]) if isinstance(n, fx.Node)]
+            trace.outputs = sorted({index_of[n] for n in returned if n in index_of})
+            trace.output_shapes = [s for n in returned for s in n.meta.get(SHAPES, [])]
+        elif node.op in ("call_module", "call_function", "call_method"):
+            layer = _layer(graph, built, node, len(trace.layers))
+            index_of[node] = layer.index
+            sources = node.all_input_nodes
+            trace.add(layer, [index_of[n] for n in sources if n in index_of],
+                      any(n.op == "placeholder" for n in sources))
+    return trace
+
+
+class _ShapeRecorder(fx.Interpreter):
+    """Runs the graph and keeps, on each node, the shapes of the tensors it produced (in
+    pytree order: tuples, lists, dicts, named tuples)."""
+
+    def __init__(self, module: fx.GraphModule) -> None:
+        super().__init__(module)
+        self.extra_traceback = False
+
+    def run_node(self, n: fx.Node) -> Any:
+        try:
+            result = super().run_node(n)
+        except Exception as exc:
+            raise ForwardError(str(n.target) if n.op == "call_module" else n.name, exc) from exc
+        n.meta[SHAPES] = [tuple(t.shape) for t in leaves(result) if isinstance(t, torch.Tensor)]
+        return result
+
+
+def _placeholders(graph: fx.GraphModule) -> list[fx.Node]:
+    return [n for n in graph.graph.nodes if n.op == "placeholder" and not n.args]  # no default value
+
+
+def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int) -> Guess | None:
+    frontier, seen = [placeholder], set()
+    while frontier:
+        node = frontier.pop(0)
+        for user in node.users:
+            if user in seen:
+                continue
+            seen.add(user)
+            if user.op == "call_module":
+                guess = guess_from_module(graph.get_submodule(user.target), user.target, side)
+                if guess is not None:
+                    return guess
+                continue
+            op = ops.function_op(user.target) if user.op == "call_function" else ""
+            weight = bind(op, user.args, user.kwargs).get("weight")
+            if isinstance(weight, fx.Node) and weight.op == "get_attr":
+                shape = tuple(_attr(graph, weight.target).shape)
+                return guess_from_weight(shape, op, bind(op, user.args, user.kwargs).get("groups", 1),
+                                         user.name, side)
+            frontier.append(user)
+    return None
+
+
+def _attr(module: nn.Module, target: str) -> Any:
+    for part in target.split("."):
+        module = getattr(module, part)
+    return module
+
+
+def _first_shape(node: fx.Node):
+    return (node.meta.get(SHAPES) or [None])[0]
+
+
+def _layer(graph: fx.GraphModule, built: BuiltModel, node: fx.Node, index: int):
+    inputs = tuple(_first_shape(n) for n in node.all_input_nodes if n.op != "get_attr")
+    output = _first_shape(node)
+    site = site_in_stack_text(node.stack_trace)
+    if node.op == "call_module":
+        return module_layer(index, node.target, graph.get_submodule(node.target), inputs, output,
+                            built, fallback_site=site)
+    if node.op == "call_function":
+        op, kind = ops.function_op(node.target), getattr(node.target, "__name__", str(node.target))
+    else:
+        op, kind = ops.method_op(node.target), node.target
+    tensors = [_attr(graph, n.target) for n in node.all_input_nodes if n.op == "get_attr"]
+
+    def shape_of(value: Any) -> Any:
+        if isinstance(value, fx.Node):
+            return tuple(_attr(graph, value.target).shape) if value.op == "get_attr" else _first_shape(value)
+        return value
+
+    arguments = {k: shape_of(v) for k, v in bind(op, node.args, node.kwargs).items()}
+    return function_layer(index, node.name, kind, op, arguments, inputs, output,
+                          sum(t.numel() for t in tensors if isinstance(t, nn.Parameter)), site)

@@ -1,0 +1,153 @@
+"""Capture tiers through the CLI: fx when it is right, torch.export or the eager forward when
+fx fails or silently drops a branch, the CPU when meta cannot run, and exact counts."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import REPO, netlint_json, run_netlint
+
+
+@functools.lru_cache(maxsize=None)
+def models(fixture: str) -> dict[str, dict]:
+    report, proc = netlint_json(f"fixtures/{fixture}")
+    assert report["errors"] == [], proc.stderr
+    return {m["target"].split("::")[1]: m for m in report["models"]}
+
+
+def test_shape_dependent_branch_falls_back_to_export():
+    model = models("capture_shape_branch.py")["TiledDenoiser"]
+    assert model["capture"] == "export"
+    assert any(note.startswith("fx could not trace TiledDenoiser: TraceError") for note in model["notes"])
+
+
+def test_a_branch_fx_drops_is_caught_by_the_eager_cross_check():
+    model = models("capture_is_tensor_branch.py")["GuidedUpsampler"]
+    assert model["capture"] == "export"
+    assert "the fx graph differs from the eager forward (missing guide_conv, guide_norm)" in model["notes"][0]
+    assert model["input_shape"] == [[1, 3, 256, 256], [1, 1, 256, 256]]
+    assert model["task"] == "image-to-image" and model["output_shape"] == [[1, 3, 512, 512]]
+
+
+def test_the_cross_check_reason_is_shown_with_verbose():
+    proc = run_netlint("fixtures/capture_is_tensor_branch.py", "-v")
+    assert "note: fixtures/capture_is_tensor_branch.py::GuidedUpsampler: the fx graph differs" in proc.stderr
+    assert "note:" not in run_netlint("fixtures/capture_is_tensor_branch.py").stderr
+
+
+def test_item_in_forward_runs_on_the_cpu():
+    model = models("capture_item_in_forward.py")["AdaptiveDepthNet"]
+    assert (model["capture"], model["built_on"]) == ("eager", "cpu")
+    assert model["input_shape"] == [[1, 3, 64, 64]] and model["task"] == "classification"
+    assert any("Tensor.item() cannot be called on meta tensors" in note for note in model["notes"])
+
+
+def test_item_in_init_is_built_on_the_cpu_and_traced_with_fx():
+    model = models("capture_item_in_init.py")["ComputedWidthNet"]
+    assert (model["capture"], model["built_on"]) == ("fx", "cpu")
+    assert model["params"] == (3 * 32 * 9 + 32) + (32 * 10 + 10)
+
+
+def test_full_report_says_where_the_model_was_built():
+    proc = run_netlint("fixtures/capture_item_in_init.py")
+    assert "capture fx (built on cpu: it does not build on meta)" in proc.stdout
+
+
+def test_structured_outputs():
+    found = models("capture_structured_outputs.py")
+    assert found["SegmentationWithAux"]["output_shape"] == [[1, 21, 256, 256], [1, 21, 256, 256]]
+    assert found["SegmentationWithAux"]["task"] == "segmentation"
+    assert found["TinyDetector"]["output_shape"] == [[1, 5], [1, 4]]
+    assert found["Encoder"]["output_shape"] == [[1, 32]]
+
+
+def test_tied_shared_and_bare_parameters_count_once():
+    found = models("capture_shared_weights.py")
+    assert found["TiedLanguageModel"]["params"] == 1000 * 64 + (64 * 64 + 64)
+    assert found["RecurrentRefiner"]["params"] == (3 * 16 * 9 + 16) + (16 * 16 * 9 + 16) + 16 + (16 * 10 + 10)
+    assert found["RecurrentRefiner"]["capture"] == "fx"
+
+
+def test_model_tree_tier_when_no_input_can_be_inferred(write_model, tmp_path):
+    write_model("""
+        import torch
+        from torch import nn
+
+        class Projection(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.weight = nn.Parameter(torch.ones(8, 4))
+                self.act = nn.Tanh()
+
+            def forward(self, x):
+                return self.act(x @ self.weight)
+    """)
+    report, proc = netlint_json("model.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    model = report["models"][0]
+    assert model["capture"] == "modules" and model["params"] == 32
+    assert any(note.startswith("cannot infer the shape of input 'x'") for note in model["notes"])
+    assert "NL201 skipped: it needs dataflow, shapes, which the modules capture does not give" in model["notes"]
+    report, proc = netlint_json("model.py", "--input-shape", "2,8", cwd=tmp_path)
+    assert report["models"][0]["capture"] == "fx" and report["models"][0]["output_shape"] == [[2, 4]]
+
+
+def test_no_network_while_linting_models_that_ask_for_weights(tmp_path):
+    """Socket connections raise (and are counted) in the netlint process itself."""
+    attempts = tmp_path / "attempts"
+    code = textwrap.dedent(f"""
+        import socket, sys
+        def refuse(*args, **kwargs):
+            with open({str(attempts)!r}, "a") as log:
+                log.write("connect\\n")
+            raise OSError("network is blocked in this test")
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        sys.argv = ["netlint", *sys.argv[1:]]
+        from netlint.cli import main
+        main()
+    """)
+    proc = subprocess.run([sys.executable, "-c", code, "fixtures/capture_weights_requested.py",
+                           "fixtures/translation_pretrained_backbone.py", "--output-format", "json"],
+                          cwd=REPO, capture_output=True, text=True, env={**os.environ, "TORCH_HOME": str(tmp_path)})
+    assert not attempts.exists()
+    assert proc.returncode == 1, proc.stderr
+    assert '"weights": "ResNet34_Weights.IMAGENET1K_V1"' in proc.stdout
+    assert '"weights": "https://example.invalid/head.pth"' in proc.stdout
+    assert not list(tmp_path.rglob("*.pth"))
+
+
+def test_time_limit_per_target(write_model, tmp_path):
+    write_model("""
+        import time
+        from torch import nn
+
+        class Slow(nn.Module):
+            def __init__(self):
+                super().__init__()
+                time.sleep(30)
+                self.fc = nn.Linear(4, 2)
+
+            def forward(self, x):
+                return self.fc(x)
+
+        class Fast(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 2)
+
+            def forward(self, x):
+                return self.fc(x)
+    """)
+    report, proc = netlint_json("model.py", "--timeout", "2", cwd=tmp_path)
+    assert proc.returncode == 2
+    error, = report["errors"]
+    assert error["target"] == "model.py::Slow" and "took longer than 2 s" in error["message"]
+    assert [m["target"] for m in report["models"]] == ["model.py::Fast"]
