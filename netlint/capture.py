@@ -22,8 +22,12 @@ from netlint.load import BuiltModel, rebuild_on_cpu
 from netlint.task import infer_task
 
 TIERS = ("fx", "export", "eager", "modules")
-TIER_PROVIDES = {"fx": {"modules", "shapes", "dataflow"}, "export": {"modules", "shapes", "dataflow"},
-                 "eager": {"modules", "shapes", "dataflow"}, "modules": {"modules"}}
+# What each tier gives rules; "execution" (which parameters a real forward read) comes from
+# the eager runs that every tier but the module tree makes.
+TIER_PROVIDES = {"fx": {"modules", "shapes", "dataflow", "execution"},
+                 "export": {"modules", "shapes", "dataflow", "execution"},
+                 "eager": {"modules", "shapes", "dataflow", "execution"},
+                 "modules": {"modules"}}
 
 
 class CaptureError(Exception):
@@ -47,12 +51,13 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         if input_shapes:  # the given shapes do not fit the forward: the user's to fix
             raise CaptureError(str(exc)) from exc
         notes.append(f"{exc}: only the module tree is analyzed")
-        return _graph(built, target, _module_tree(built), "modules", (), str(exc), task, notes)
+        return _graph(built, target, _module_tree(built), "modules", (), str(exc), task, notes, None)
     if reference.built_on != "meta":
         built = reference.built
     tier, trace = _best_trace(built, fx_graph, inputs, reference.trace, notes)
     shapes = tuple(tuple(t.shape) for t in inputs)
-    return _graph(built, target, trace, tier, shapes, reason, task, notes)
+    unused = _unused_parameters(built, inputs, reference.trace, notes)
+    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused)
 
 
 class _Reference:
@@ -133,8 +138,29 @@ def _module_tree(built: BuiltModel) -> Trace:
     return trace
 
 
+def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation: Trace,
+                       notes: list[str]) -> tuple[str, ...] | None:
+    """Parameters that neither the eval-mode forward nor a training-mode one read (auxiliary
+    heads that only run while training are used). The training run takes a batch of two:
+    BatchNorm refuses one sample per channel while training."""
+    used = set(evaluation.used_parameters)
+    model = built.model
+    try:
+        model.train()
+        batch = [torch.cat([t, t]) if t.dim() else t for t in inputs]
+        used |= tier_eager.run(model, batch, built).used_parameters
+    except Exception as exc:
+        notes.append(f"the training-mode forward failed ({_describe(exc)}): which parameters are "
+                     "unused is not judged")
+        return None
+    finally:
+        model.eval()
+    return tuple(name for name, p in model.named_parameters() if id(p) not in used)
+
+
 def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes: tuple,
-           input_reason: str, task: str, notes: list[str]) -> ModelGraph:
+           input_reason: str, task: str, notes: list[str],
+           unused_parameters: tuple[str, ...] | None) -> ModelGraph:
     model = built.model
     decided_task, task_reason = infer_task(input_shapes, trace.output_shapes, task)
     if tier != "fx":
@@ -159,6 +185,7 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
         built_on=built.device,
         module_sites=built.sites,
         notes=tuple(notes),
+        unused_parameters=unused_parameters,
         model=model,
     )
 

@@ -90,6 +90,9 @@ class ModelGraph:
     built_on: str = "meta"  # "cpu" when the model could not be built on the meta device
     module_sites: dict[str, Site] = field(default_factory=dict, compare=False, repr=False)
     notes: tuple[str, ...] = ()  # how the graph was captured: fallbacks and why (shown with -v)
+    # parameters (qualified names, shared ones once) that neither an eval-mode nor a
+    # training-mode eager forward read; None when the forward was not run
+    unused_parameters: tuple[str, ...] | None = None
     model: Any = field(default=None, compare=False, repr=False)  # the nn.Module on meta
     _consumers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     _producers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)

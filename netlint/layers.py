@@ -39,6 +39,7 @@ class Trace:
     inputs: list[int] = field(default_factory=list)  # layers that read a model input
     outputs: list[int] = field(default_factory=list)  # layers whose value is returned
     output_shapes: list[Shape] = field(default_factory=list)
+    used_parameters: set[int] = field(default_factory=set)  # ids of the parameters the forward read
 
     def leaf_calls(self) -> Counter:
         """How often each leaf module was called: what the tiers are compared on."""

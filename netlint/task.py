@@ -17,6 +17,7 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
     if declared != "auto":
         return declared, "given with --task"
     image = next((s for s in inputs if len(s) == 4), None)
+    batch = inputs[0][0] if inputs and inputs[0] else None
     for out in outputs:
         if image is not None and len(out) == 4:
             scale = _integer_scale(image[2:], out[2:])
@@ -27,7 +28,7 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
                 return "image-to-image", f"output {_fmt(out)} {size} with {out[1]} channels"
             if scale == 1:
                 return "segmentation", f"output {_fmt(out)} keeps the input size with {out[1]} channels"
-        if len(out) == 2:
+        if len(out) == 2 and out[0] == batch:
             return "classification", f"output {_fmt(out)} is one vector of {out[1]} per sample"
     shown = ", ".join(_fmt(s) for s in outputs) or "none"
     return "unknown", f"output {shown} fits no known task"

@@ -64,6 +64,7 @@ class _Recorder(TorchFunctionMode):
             return tuple(value.shape) if isinstance(value, torch.Tensor) else value
 
         arguments = {k: shape_of(v) for k, v in bind(op, args, kwargs).items()}
+        self.trace.used_parameters.update(id(t) for t in tensors if isinstance(t, nn.Parameter))
         index = len(self.trace.layers)
         layer = function_layer(index, f"{name.strip('_')}_{index}", name, op, arguments,
                                tuple(tuple(t.shape) for t in tensors if not isinstance(t, nn.Parameter)),
@@ -98,6 +99,7 @@ class _Recorder(TorchFunctionMode):
         leaf, tensors = self.pending.pop()
         outputs = [t for t in leaves(output) if isinstance(t, torch.Tensor)]
         name = self.names.get(id(leaf), type(leaf).__name__)
+        self.trace.used_parameters.update(id(p) for p in leaf.parameters())
         layer = module_layer(len(self.trace.layers), name, leaf, tuple(tuple(t.shape) for t in tensors),
                              tuple(outputs[0].shape) if outputs else None, self.built)
         self._add(layer, tensors, outputs)
