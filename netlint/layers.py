@@ -4,6 +4,7 @@ function, whichever tier saw it."""
 from __future__ import annotations
 
 import dataclasses
+import linecache
 import re
 import sys
 from collections import Counter
@@ -17,7 +18,7 @@ from torch.utils._pytree import tree_leaves
 from netlint import ops
 from netlint.discover import display_path
 from netlint.graph import Layer, Shape, Site, nearest_entry
-from netlint.load import BuiltModel, is_library_file
+from netlint.load import NETLINT_DIR, BuiltModel, is_library_file
 
 _STACK_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in ')
 
@@ -94,17 +95,20 @@ def site_in_stack_text(text: str | None) -> Site | None:
 
 
 def site_of_caller() -> Site | None:
-    """The innermost frame of the user's code on the current Python stack."""
+    """The innermost frame of the user's code on the current Python stack, between
+    netlint's own frames here and netlint's call of the model (None if there is none)."""
     frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(NETLINT_DIR):
+        frame = frame.f_back
     while frame is not None and is_library_file(frame.f_code.co_filename):
+        if frame.f_code.co_filename.startswith(NETLINT_DIR):
+            return None
         frame = frame.f_back
     return _site(frame.f_code.co_filename, frame.f_lineno) if frame is not None else None
 
 
 def _site(path: str, line: int) -> Site:
-    try:
-        text = Path(path).read_text(encoding="utf-8").splitlines()[line - 1]
-        column = len(text) - len(text.lstrip()) + 1
-    except (OSError, IndexError, UnicodeDecodeError):
-        column = 1
+    """A statement's site; its column is that of the line's first character."""
+    text = linecache.getline(path, line)
+    column = len(text) - len(text.lstrip()) + 1 if text.strip() else 1
     return Site(display_path(Path(path)), line, column, line)

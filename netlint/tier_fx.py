@@ -10,16 +10,26 @@ from torch import nn
 
 from netlint import ops
 from netlint.inputs import Guess, guess_from_module, guess_from_weight
-from netlint.layers import ForwardError, Trace, bind, leaves, function_layer, module_layer, site_in_stack_text
+from netlint.layers import ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller
 from netlint.load import BuiltModel
 
 SHAPES = "netlint_shapes"  # node.meta key: shapes of the tensors a node produced
+SITE = "netlint_site"  # node.meta key: the user's line that made a functional node
+
+
+class _SiteTracer(fx.Tracer):
+    """Notes on each functional node the line of the user's forward that made it (much
+    cheaper than fx's ``record_stack_traces``, which formats the whole stack per node)."""
+
+    def create_node(self, kind, target, args, kwargs, name=None, type_expr=None):
+        node = super().create_node(kind, target, args, kwargs, name, type_expr)
+        if kind in ("call_function", "call_method"):
+            node.meta[SITE] = site_of_caller()
+        return node
 
 
 def trace(model: nn.Module) -> fx.GraphModule:
-    tracer = fx.Tracer()
-    tracer.record_stack_traces = True
-    return fx.GraphModule(model, tracer.trace(model))
+    return fx.GraphModule(model, _SiteTracer().trace(model))
 
 
 def input_names(graph: fx.GraphModule) -> list[str]:
@@ -106,7 +116,7 @@ def _first_shape(node: fx.Node):
 def _layer(graph: fx.GraphModule, built: BuiltModel, node: fx.Node, index: int):
     inputs = tuple(_first_shape(n) for n in node.all_input_nodes if n.op != "get_attr")
     output = _first_shape(node)
-    site = site_in_stack_text(node.stack_trace)
+    site = node.meta.get(SITE)
     if node.op == "call_module":
         return module_layer(index, node.target, graph.get_submodule(node.target), inputs, output,
                             built, fallback_site=site)
