@@ -25,7 +25,7 @@ from torch import nn
 
 from netlint.discover import Target, display_path
 from netlint.graph import Origin, Site, WeightsRequest
-from netlint.offline import META, offline_build
+from netlint.offline import META, no_network, offline_build
 
 NETLINT_DIR = str(Path(__file__).resolve().parent)
 LIBRARY_DIRS = tuple(
@@ -131,7 +131,8 @@ def _is_own_init(frame: FrameType, module: nn.Module) -> bool:
 def import_target_module(target: Target) -> ModuleType:
     if target.module is not None:
         try:
-            return importlib.import_module(target.module)
+            with no_network():
+                return importlib.import_module(target.module)
         except Exception as exc:
             raise _error_from(exc, None) from exc
     path = target.path.resolve()
@@ -139,9 +140,10 @@ def import_target_module(target: Target) -> ModuleType:
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))  # so the file's own imports of its neighbours resolve
     try:
-        if "." in name:  # inside a package: import it as such, relative imports work
-            return importlib.import_module(name)
-        return _import_standalone(path, name)
+        with no_network():
+            if "." in name:  # inside a package: import it as such, relative imports work
+                return importlib.import_module(name)
+            return _import_standalone(path, name)
     except Exception as exc:
         raise _error_from(exc, str(path)) from exc
 

@@ -8,6 +8,7 @@ accelerator stay on the meta device.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -63,7 +64,24 @@ def _timm_weights(model: nn.Module, cfg: Any) -> str:
 
 def _refuse_connections(event: str, args: tuple) -> None:
     if _network_blocked and event in ("socket.connect", "socket.getaddrinfo"):
-        raise OfflineError("netlint is offline: a network connection was attempted while building the model")
+        raise OfflineError("netlint is offline: a network connection was attempted")
+
+
+@contextlib.contextmanager
+def no_network() -> Iterator[None]:
+    """Refuse every socket connection (while a model file is imported and built), and tell
+    the Hugging Face libraries to stay offline."""
+    global _network_blocked
+    if not getattr(no_network, "hooked", False):
+        sys.addaudithook(_refuse_connections)  # audit hooks cannot be removed: guarded by a flag
+        no_network.hooked = True
+    for variable in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        os.environ.setdefault(variable, "1")
+    outer, _network_blocked = _network_blocked, True
+    try:
+        yield
+    finally:
+        _network_blocked = outer
 
 
 @contextlib.contextmanager
@@ -71,7 +89,6 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     """Build on ``device`` (meta, or cpu when meta fails), offline, quietly.
     ``on_weights(weights, module)`` is called for each request for pretrained weights with
     the module that would have received them."""
-    global _network_blocked
     patches: list[tuple[Any, str, Any]] = []
 
     def patch(owner: Any, name: str, value: Any) -> None:
@@ -111,16 +128,11 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     if timm_builder is not None:
         patch(timm_builder, "load_pretrained", lambda model, pretrained_cfg=None, *a, **k:
               on_weights(_timm_weights(model, pretrained_cfg), model))
-    if not getattr(offline_build, "hooked", False):
-        sys.addaudithook(_refuse_connections)  # audit hooks cannot be removed: guarded by a flag
-        offline_build.hooked = True
-    _network_blocked = True
     try:
-        with torch.device(device), _StayOnDevice(device), warnings.catch_warnings():
+        with no_network(), torch.device(device), _StayOnDevice(device), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # deprecation chatter of model libraries is not a finding
             yield
     finally:
-        _network_blocked = False
         for owner, name, value in reversed(patches):
             setattr(owner, name, value)
 

@@ -151,3 +151,42 @@ def test_time_limit_per_target(write_model, tmp_path):
     error, = report["errors"]
     assert error["target"] == "model.py::Slow" and "took longer than 2 s" in error["message"]
     assert [m["target"] for m in report["models"]] == ["model.py::Fast"]
+
+
+def test_hugging_face_hub_stays_offline(write_model, tmp_path):
+    pytest.importorskip("huggingface_hub")
+    write_model("""
+        from huggingface_hub import hf_hub_download
+        from torch import nn
+
+        class FromHub(nn.Module):
+            def __init__(self):
+                super().__init__()
+                hf_hub_download("example-org/example-model", "config.json")
+                self.fc = nn.Linear(4, 2)
+
+            def forward(self, x):
+                return self.fc(x)
+    """)
+    proc = run_netlint("model.py", cwd=tmp_path, env={**os.environ, "HF_HOME": str(tmp_path / "hf")})
+    assert proc.returncode == 2
+    assert "model.py:8" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_network_at_import_time_is_refused(write_model, tmp_path):
+    write_model("""
+        import urllib.request
+        from torch import nn
+
+        urllib.request.urlopen("http://127.0.0.1:9/weights.pth", timeout=1)
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 2)
+
+            def forward(self, x):
+                return self.fc(x)
+    """)
+    proc = run_netlint("model.py", cwd=tmp_path)
+    assert proc.returncode == 2 and "netlint is offline" in proc.stderr
