@@ -46,34 +46,28 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
     names = tier_fx.input_names(fx_graph) if fx_graph is not None else required_inputs(model)
 
     try:
-        inputs, reason, reference = _reference_run(built, fx_graph, names, input_shapes, notes)
+        # the model the reference forward ran on: the meta one, or a CPU build of it
+        inputs, reason, reference, built = _reference_run(built, fx_graph, names, input_shapes, notes)
     except InputError as exc:
         if input_shapes:  # the given shapes do not fit the forward: the user's to fix
             raise CaptureError(str(exc)) from exc
         notes.append(f"{exc}: only the module tree is analyzed")
         return _graph(built, target, _module_tree(built), "modules", (), str(exc), task, notes, None)
-    if reference.built_on != "meta":
-        built = reference.built
-    tier, trace = _best_trace(built, fx_graph, inputs, reference.trace, notes)
+    tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
     shapes = tuple(tuple(t.shape) for t in inputs)
-    unused = _unused_parameters(built, inputs, reference.trace, notes)
+    unused = _unused_parameters(built, inputs, reference, notes)
     return _graph(built, target, trace, tier, shapes, reason, task, notes, unused)
 
 
-class _Reference:
-    def __init__(self, trace: Trace, built: BuiltModel, built_on: str) -> None:
-        self.trace, self.built, self.built_on = trace, built, built_on
-
-
 def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequence[Shape],
-                   notes: list[str]) -> tuple[list[torch.Tensor], str, _Reference]:
+                   notes: list[str]) -> tuple[list[torch.Tensor], str, Trace, BuiltModel]:
     """Run the forward eagerly on meta at the example input (256, then 224 for an inferred
     image size), else on the CPU at a small input."""
     first_error: CaptureError | None = None
     for side in (IMAGE_SIDE,) if given else (IMAGE_SIDE, IMAGENET_SIDE):
         inputs, reason = example_inputs(names, _guesses(built.model, fx_graph, names, side), given)
         try:
-            return inputs, reason, _Reference(tier_eager.run(built.model, inputs, built), built, "meta")
+            return inputs, reason, tier_eager.run(built.model, inputs, built), built
         except Exception as exc:
             if first_error is None:
                 first_error = _forward_error(exc, inputs, reason)
@@ -89,7 +83,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         raise first_error from None
     notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): built on the CPU "
                  "and run at a small input instead")
-    return inputs, reason, _Reference(trace, cpu, "cpu")
+    return inputs, reason, trace, cpu
 
 
 def _guesses(model: nn.Module, fx_graph, names: list[str], side: int):
@@ -147,6 +141,10 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
     model = built.model
     if all(id(p) in used for p in model.parameters()):
         return ()  # nothing left for a training-mode forward to use
+    if next(model.parameters()).device.type != "meta":
+        notes.append("the forward reads tensor values (it ran on the CPU): a branch it did not take "
+                     "at the example input may still run, so unused parameters are not judged")
+        return None
     try:
         model.train()
         batch = [torch.cat([t, t]) if t.dim() else t for t in inputs]
