@@ -63,6 +63,7 @@ class Layer:
     site: Site | None = None  # the statement that created the layer (or called the function)
     origin: Origin | None = None
     module: Any = field(default=None, compare=False, repr=False)  # the real nn.Module on meta, if any
+    scope: str = ""  # for a functional op: the module whose forward called it ("" = the model's own)
 
     @property
     def label(self) -> str:

@@ -75,10 +75,12 @@ def module_layer(index: int, name: str, module: nn.Module, inputs: tuple, output
 
 
 def function_layer(index: int, name: str, kind: str, op: str, arguments: dict[str, Any],
-                   inputs: tuple, output: Shape | None, params: int, site: Site | None) -> Layer:
-    """A functional op; ``arguments`` are its arguments by name, tensors given as shapes."""
+                   inputs: tuple, output: Shape | None, params: int, site: Site | None,
+                   scope: str = "") -> Layer:
+    """A functional op; ``arguments`` are its arguments by name, tensors given as shapes;
+    ``scope`` the qualified name of the module whose forward called it."""
     return Layer(index=index, name=name, type=kind, op=op, attrs=ops.function_attrs(op, arguments),
-                 input_shapes=inputs, output_shape=output, params=params, site=site)
+                 input_shapes=inputs, output_shape=output, params=params, site=site, scope=scope)
 
 
 def bind(op: str, args: tuple, kwargs: dict) -> dict[str, Any]:

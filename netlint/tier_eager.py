@@ -70,7 +70,7 @@ class _Recorder(TorchFunctionMode):
                                tuple(tuple(t.shape) for t in tensors if not isinstance(t, nn.Parameter)),
                                tuple(outputs[0].shape),
                                sum(t.numel() for t in tensors if isinstance(t, nn.Parameter)),
-                               site_of_caller())
+                               site_of_caller(), self.running[-1] if self.running else "")
         self._add(layer, tensors, outputs)
 
     def _add(self, layer, tensors: list[torch.Tensor], outputs: list[torch.Tensor]) -> None:

@@ -88,7 +88,7 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
                          if program.graph_signature.inputs_to_parameters.get(n.name))
             layer = function_layer(index, node.name, aten, _ATEN_OPS.get(aten, "function"), {},
                                    inputs_shapes, _shape(node), params,
-                                   site_in_stack_text(node.meta.get("stack_trace")))
+                                   site_in_stack_text(node.meta.get("stack_trace")), _scope(node))
         layer_of[node] = index
         trace.add(layer, producers, reads_input)
     return trace
@@ -102,6 +102,12 @@ def _leaf_call(node: fx.Node, modules: dict[str, nn.Module]) -> tuple[str | None
         if name and module is not None and is_leaf(module):
             return key, name
     return None, None
+
+
+def _scope(node: fx.Node) -> str:
+    """The innermost module whose forward made this node ("" for the model's own)."""
+    stack = list((node.meta.get("nn_module_stack") or {}).values())
+    return _qualified(stack[-1][0]) if stack else ""
 
 
 def _qualified(path: str) -> str:

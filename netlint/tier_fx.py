@@ -132,5 +132,7 @@ def _layer(graph: fx.GraphModule, built: BuiltModel, node: fx.Node, index: int):
         return value
 
     arguments = {k: shape_of(v) for k, v in bind(op, node.args, node.kwargs).items()}
+    stack = list((node.meta.get("nn_module_stack") or {}).values())  # fx's record of the calling modules
     return function_layer(index, node.name, kind, op, arguments, inputs, output,
-                          sum(t.numel() for t in tensors if isinstance(t, nn.Parameter)), site)
+                          sum(t.numel() for t in tensors if isinstance(t, nn.Parameter)), site,
+                          stack[-1][0] if stack else "")
