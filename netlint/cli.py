@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 import click
 
 from netlint import __version__
+from netlint.config import TASKS as TASK_CHOICES
+from netlint.report import FORMATS
+from netlint.rule import SEVERITIES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-TASK_CHOICES = ("auto", "image-to-image", "classification", "segmentation")
 
 
 class _DefaultToCheck(click.Group):
@@ -25,22 +28,55 @@ class _DefaultToCheck(click.Group):
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
-    for code in codes:
-        if code != "ALL" and not re.fullmatch(r"[A-Z]{1,3}[0-9]{0,3}", code):
-            raise click.BadParameter(f"{code!r} is not a rule code or prefix (like NL2 or NL201)")
-    return codes
+    from netlint.config import ConfigError, parse_codes
+
+    try:
+        return parse_codes(list(values))
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _shape(value: str) -> tuple[int, ...]:
-    parts = re.split(r"[,x×]", value.strip().strip("()[]"))
+    from netlint.config import ConfigError, parse_shape
+
     try:
-        shape = tuple(int(p) for p in parts if p.strip())
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a shape like 1,3,256,256") from None
-    if not shape or any(d <= 0 for d in shape):
-        raise click.BadParameter(f"{value!r} is not a shape like 1,3,256,256")
-    return shape
+        return parse_shape(value)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _file_ignore(value: str, base: Path):
+    from netlint.config import FileIgnore, PathPattern
+
+    pattern, _, codes = value.rpartition(":")
+    if not pattern or not codes:
+        raise click.BadParameter(f"{value!r} is not PATTERN:CODES, e.g. 'legacy/*.py:NL201,NL202'")
+    return FileIgnore(PathPattern(pattern, base), _codes((codes,)))
+
+
+def _config(**flags):
+    """The nearest [tool.netlint], with the keys the command line gives replaced."""
+    from netlint.config import ConfigError, TargetSettings, find_config, load_config
+
+    try:
+        config = load_config(find_config(Path.cwd()))
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    changes = {key: value for key, value in flags.items()
+               if value not in ((), None) and key not in ("input_shapes", "task")}
+    if flags.get("input_shapes") or flags.get("task"):  # apply to every target, before the config's own
+        everywhere = TargetSettings("*", flags.get("input_shapes") or (), flags.get("task"))
+        changes["targets"] = (everywhere, *config.targets)
+    return replace(config, **changes)
+
+
+def _rules(config):
+    from netlint.engine import RuleLoadError, available_rules
+
+    try:
+        return available_rules(config.rules_dirs)
+    except RuleLoadError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,37 +89,98 @@ def cli() -> None:
 @click.argument("paths", nargs=-1)
 @click.option("--input-shape", "input_shapes", multiple=True, metavar="SHAPE",
               help="Example input shape, e.g. 1,3,256,256 (repeat for several inputs).")
-@click.option("--task", type=click.Choice(TASK_CHOICES), default="auto", show_default=True,
-              help="What the model is for; auto decides from its input and output shapes.")
+@click.option("--task", type=click.Choice(TASK_CHOICES),
+              help="What the models are for (default: auto, decided from input and output shapes).")
 @click.option("--select", multiple=True, metavar="CODES", help="Run only these rule codes or prefixes.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rule codes or prefixes.")
-@click.option("--output-format", type=click.Choice(("full", "concise", "json")), default="full",
-              show_default=True)
+@click.option("--extend-select", multiple=True, metavar="CODES",
+              help="Run these rule codes or prefixes as well as the selected ones.")
+@click.option("--per-file-ignores", multiple=True, metavar="PATTERN:CODES",
+              help="Do not report these codes in files matching the glob, e.g. 'legacy/*.py:NL201'.")
+@click.option("--fail-level", type=click.Choice(SEVERITIES),
+              help="Exit 1 only for findings of this severity or above (default: note, any finding).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (errors still exit 2).")
+@click.option("--output-format", type=click.Choice(FORMATS), default="full", show_default=True)
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file instead of standard output.")
-@click.option("-v", "--verbose", is_flag=True, help="Show skipped targets and tracebacks.")
-def check(paths, input_shapes, task, select, ignore, output_format, output_file, verbose) -> None:
-    """Lint the models that PATHS define (files, folders, file.py::Name, package.module:name)."""
+@click.option("--statistics", is_flag=True, help="Show how many findings each rule reported, instead of the findings.")
+@click.option("--show-suppressed", is_flag=True,
+              help="Also list the findings noqa comments, per-file-ignores or the baseline suppressed.")
+@click.option("--disable-noqa", is_flag=True, help="Ignore noqa comments.")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings that are not in this baseline file.")
+@click.option("--update-baseline", is_flag=True, help="Write every current finding to the --baseline file.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Analyze models in this many worker processes.")
+@click.option("-v", "--verbose", is_flag=True, help="Show skipped targets, capture notes and tracebacks.")
+def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ignores, fail_level,
+          exit_zero, output_format, output_file, statistics, show_suppressed, disable_noqa, baseline,
+          update_baseline, jobs, verbose) -> None:
+    """Lint the models that PATHS define (files, folders, file.py::Name, package.module:name).
+
+    Without PATHS: the working directory, and the models named in [tool.netlint]."""
+    from netlint.baseline import BaselineError, read_baseline, write_baseline
+    from netlint.decide import decide
     from netlint.engine import RuleLoadError
-    from netlint.lint import Options, lint_paths
+    from netlint.lint import lint_paths
     from netlint.report import write
 
-    if not paths:
-        raise click.UsageError("give at least one path, e.g. netlint model.py")
-    shapes = tuple(_shape(s) for s in input_shapes)
-    options = Options(input_shapes=shapes, task=task, select=_codes(select), ignore=_codes(ignore))
+    if update_baseline and not baseline:
+        raise click.UsageError("--update-baseline needs --baseline FILE")
+    config = _config(
+        input_shapes=tuple(_shape(s) for s in input_shapes), task=task, select=_codes(select),
+        ignore=_codes(ignore), extend_select=_codes(extend_select), fail_level=fail_level,
+        per_file_ignores=tuple(_file_ignore(v, Path.cwd()) for v in per_file_ignores))
+    baseline_path = Path(baseline) if baseline else None
     try:
-        result = lint_paths(paths, options)
-    except RuleLoadError as exc:
+        known = read_baseline(baseline_path) if baseline_path and not update_baseline else None
+        result = lint_paths(paths, config=config, jobs=jobs)
+        if update_baseline:
+            write_baseline(baseline_path, decide(result, config, not disable_noqa).findings)
+            known = read_baseline(baseline_path)
+    except (RuleLoadError, BaselineError) as exc:
         raise click.ClickException(str(exc)) from exc
+    result = decide(result, config, not disable_noqa, (baseline_path, known) if baseline_path else None)
+    if not show_suppressed:
+        result = replace(result, suppressed=[])
+    fmt = "statistics" if statistics else output_format
     if output_file:
         with open(output_file, "w", encoding="utf-8") as stream:
-            write(result, output_format, stream, sys.stderr, verbose)
+            write(result, fmt, stream, sys.stderr, verbose)
     else:
-        write(result, output_format, sys.stdout, sys.stderr, verbose)
+        write(result, fmt, sys.stdout, sys.stderr, verbose)
     if result.errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+    failing = any(config.fails(f.severity) for f in result.findings)
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+@cli.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, default severity and what it finds."""
+    from tabulate import tabulate
+
+    rows = [[rule.code, rule.name, rule.severity, rule.summary()] for rule in _rules(_config())]
+    click.echo(tabulate(rows, headers=["code", "name", "severity", "summary"], tablefmt="simple"))
+
+
+@cli.command("rule")
+@click.argument("code")
+def show_rule(code: str) -> None:
+    """Show a rule's documentation, e.g. netlint rule NL201."""
+    from netlint.engine import RuleInfo
+
+    by_code = {rule.code: rule for rule in _rules(_config())}
+    rule = by_code.get(code.strip().upper())
+    if rule is None:
+        raise click.ClickException(f"no rule {code!r}; netlint rules lists them")
+    info = RuleInfo.of(rule)
+    click.echo(f"# {info.code} {info.name}\n\nDefault severity: {info.severity}\n\n{info.doc}")
+
+
+from netlint.summary import summary_command  # noqa: E402  (each command in its own module)
+
+cli.add_command(summary_command)
 
 
 def main() -> None:

@@ -1,64 +1,139 @@
-"""Find the rules (built-in and plug-in alike, through entry points), choose which run,
-and run them over a graph."""
+"""Find the rules (built-in and plug-in alike, through entry points, and a project's own
+rule folders), choose which run, and run them over a graph."""
 
 from __future__ import annotations
 
 import functools
+import importlib.util
+import inspect
+import re
+import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from netlint.graph import ModelGraph
 from netlint.rule import CODE_PATTERN, SEVERITIES, Finding, Rule
 
 ENTRY_POINT_GROUP = "netlint.rules"
+OWN_DISTRIBUTION = "torch-netlint"
 
 
 class RuleLoadError(Exception):
     pass
 
 
-@functools.lru_cache(maxsize=1)
-def available_rules() -> tuple[type[Rule], ...]:
-    """Every rule registered in the ``netlint.rules`` entry-point group, sorted by code."""
+@functools.lru_cache(maxsize=None)
+def available_rules(rules_dirs: tuple[str, ...] = ()) -> tuple[type[Rule], ...]:
+    """Every rule registered in the ``netlint.rules`` entry-point group, then those of the
+    project's own rule folders, sorted by code. netlint's own rules are registered first, so
+    a plug-in that takes one of their codes is the one blamed."""
     rules: dict[str, type[Rule]] = {}
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        where = entry.dist.name if entry.dist else entry.value
+    owners: dict[str, str] = {}
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_own_first):
+        where = f"plug-in {entry.dist.name}" if entry.dist else f"plug-in {entry.value}"
         try:
             rule = entry.load()
         except Exception as exc:
-            raise RuleLoadError(f"plug-in {where}: cannot load rule {entry.name} "
+            raise RuleLoadError(f"{where}: cannot load rule {entry.name} "
                                 f"({type(exc).__name__}: {exc})") from exc
-        code = getattr(rule, "code", None)
         if not (isinstance(rule, type) and issubclass(rule, Rule)):
-            raise RuleLoadError(f"plug-in {where}: {entry.value} is not a netlint Rule")
-        if not isinstance(code, str) or not CODE_PATTERN.match(code):
-            raise RuleLoadError(f"plug-in {where}: rule code {code!r} does not match [A-Z]{{1,3}}[0-9]{{3}}")
-        if rule.severity not in SEVERITIES:
-            raise RuleLoadError(f"plug-in {where}: rule {code} has unknown severity {rule.severity!r}")
-        if code in rules and rules[code] is not rule:
-            raise RuleLoadError(f"plug-in {where}: rule code {code} is already taken by "
-                                f"{rules[code].__module__}.{rules[code].__name__}")
-        rules[code] = rule
+            raise RuleLoadError(f"{where}: {entry.value} is not a netlint Rule")
+        _register(rule, where, rules, owners)
+    for folder in rules_dirs:
+        for path in sorted(Path(folder).glob("*.py")):
+            if not path.name.startswith("_"):
+                for rule in _rules_in_file(path):
+                    _register(rule, f"rules-dirs {path}", rules, owners)
     return tuple(rules[code] for code in sorted(rules))
 
 
-def is_selected(code: str, select: Sequence[str], ignore: Sequence[str], default: bool) -> bool:
+def _own_first(entry) -> tuple[bool, str, str]:
+    name = re.sub(r"[-_.]+", "-", entry.dist.name).lower() if entry.dist else ""
+    return name != OWN_DISTRIBUTION, name, entry.name
+
+
+def _register(rule: type[Rule], where: str, rules: dict[str, type[Rule]], owners: dict[str, str]) -> None:
+    code = getattr(rule, "code", None)
+    if not isinstance(code, str) or not CODE_PATTERN.match(code):
+        raise RuleLoadError(f"{where}: rule code {code!r} of {rule.__name__} does not match "
+                            f"^[A-Z]{{1,3}}[0-9]{{3}}$")
+    if rule.severity not in SEVERITIES:
+        raise RuleLoadError(f"{where}: rule {code} has unknown severity {rule.severity!r}")
+    if code in rules and rules[code] is not rule:
+        raise RuleLoadError(f"{where}: rule code {code} is already taken by {owners[code]} "
+                            f"({rules[code].__module__}.{rules[code].__name__})")
+    rules[code] = rule
+    owners[code] = where.removeprefix("plug-in ")
+
+
+def _rules_in_file(path: Path) -> list[type[Rule]]:
+    """The Rule subclasses a file of a project's rules folder defines."""
+    name = f"netlint_project_rules.{path.stem}"
+    try:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise RuleLoadError(f"rules-dirs {path}: cannot load ({type(exc).__name__}: {exc})") from exc
+    return [value for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, Rule) and value.__module__ == name
+            and hasattr(value, "code")]
+
+
+def is_selected(code: str, select: Sequence[str], ignore: Sequence[str], default: bool,
+                extend_select: Sequence[str] = ()) -> bool:
     """ruff's resolution: the longest matching prefix decides; on a tie, ignore wins.
-    With no ``select`` given, a rule runs when it is on by default."""
-    best_select = max((_specificity(p) for p in select if p == "ALL" or code.startswith(p)), default=-1)
+    With no ``select`` given, a rule on by default counts as selected by ``ALL``;
+    ``extend_select`` adds to either."""
+    chosen = [*select, *extend_select] + (["ALL"] if default and not select else [])
+    best_select = max((_specificity(p) for p in chosen if p == "ALL" or code.startswith(p)), default=-1)
     best_ignore = max((_specificity(p) for p in ignore if p == "ALL" or code.startswith(p)), default=-1)
-    if best_select < 0:
-        return default and not select and best_ignore < 0
-    return best_select > best_ignore
+    return best_select >= 0 and best_select > best_ignore
 
 
 def _specificity(prefix: str) -> int:
     return 0 if prefix == "ALL" else len(prefix)
 
 
-def selected_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
-    return [rule() for rule in available_rules()
-            if is_selected(rule.code, select, ignore, rule.enabled_by_default)]
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which rules run: picklable, so that worker processes choose the same ones."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    rules_dirs: tuple[str, ...] = ()
+
+    def rule_classes(self) -> list[type[Rule]]:
+        return [rule for rule in available_rules(self.rules_dirs)
+                if is_selected(rule.code, self.select, self.ignore, rule.enabled_by_default,
+                               self.extend_select)]
+
+
+def selected_rules(selection: RuleSelection = RuleSelection()) -> list[Rule]:
+    return [rule() for rule in selection.rule_classes()]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What reports say about a rule: its metadata and documentation."""
+
+    code: str
+    name: str
+    severity: str  # the severity it reports with (the config may change the rule's default)
+    summary: str  # the docstring's first line
+    description: str  # its "What it does" section, on one line (the summary when it has none)
+    doc: str  # the whole docstring
+
+    @classmethod
+    def of(cls, rule: type[Rule], severity: str | None = None) -> RuleInfo:
+        doc = inspect.cleandoc(rule.__doc__ or "")
+        what = re.search(r"^## What it does\n(.*?)(?=^## |\Z)", doc, re.MULTILINE | re.DOTALL)
+        return cls(rule.code, rule.name, severity or rule.severity, rule.summary(),
+                   " ".join(what[1].split()) if what else rule.summary(), doc)
 
 
 def run_rules(graph: ModelGraph, rules: Sequence[Rule]) -> list[Finding]:

@@ -4,12 +4,17 @@ broken model never stops the others."""
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from traceback import format_exc
 
+from netlint.config import Config
 from netlint.discover import Problem, Skipped, Target, discover, display_path
+from netlint.engine import RuleInfo, RuleSelection
 from netlint.graph import ModelGraph, Shape
 from netlint.rule import Finding, Rule
 
@@ -46,34 +51,120 @@ class ModelSummary:
         )
 
 
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding not reported, and why: a noqa comment, per-file-ignores or the baseline."""
+
+    finding: Finding
+    reason: str
+
+
 @dataclass
 class LintResult:
     models: list[ModelSummary] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+    rules: list[RuleInfo] = field(default_factory=list)  # the rules that ran
 
 
 @dataclass(frozen=True)
 class Options:
     input_shapes: tuple[Shape, ...] = ()
     task: str = "auto"
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
 
 
-def lint_paths(specs: Sequence[str], options: Options) -> LintResult:
-    found = discover(list(specs))
-    result = LintResult(errors=list(found.problems), skipped=list(found.skipped))
-    if not found.targets:
+def lint_paths(specs: Sequence[str], options: Options = Options(), config: Config = Config(),
+               jobs: int = 1) -> LintResult:
+    """Lint what the paths name (no paths: the working directory and every ``models`` entry
+    of the config), with ``jobs`` worker processes. The result is the same for any ``jobs``."""
+    found = discover([*(s for s in specs or ["."] if not _excluded_file(s, config)),
+                      *_config_models(specs, config)])
+    targets = list({t.display: t for t in found.targets if not _excluded_target(t, config)}.values())
+    errors = [p for p in found.problems if "::" in p.target or not p.path or not config.is_excluded(p.path)]
+    skipped = [s for s in found.skipped if not config.is_excluded(s.target.partition("::")[0])]
+    result = LintResult(errors=errors, skipped=skipped)
+    if not targets:
         return result  # nothing to build: torch and the rules are never imported
-    from netlint.engine import selected_rules
-
-    rules = selected_rules(options.select, options.ignore)
-    for target in found.targets:
-        lint_target(target, rules, options, result)
+    selection = RuleSelection(config.select, config.ignore, config.extend_select, config.rules_dirs)
+    result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
+    per_target = [_target_options(t, options, config) for t in targets]
+    if jobs > 1 and len(targets) > 1:
+        parts = _lint_in_workers(targets, per_target, selection, jobs)
+        for part in parts:
+            result.models += part.models
+            result.findings += part.findings
+            result.errors += part.errors
+            result.skipped += part.skipped
+    else:
+        rules = [rule() for rule in selection.rule_classes()]
+        for target, target_options in zip(targets, per_target):
+            lint_target(target, rules, target_options, result)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
     return result
+
+
+def _excluded_file(spec: str, config: Config) -> bool:
+    return "::" not in spec and Path(spec).is_file() and config.is_excluded(spec)
+
+
+def _excluded_target(target: Target, config: Config) -> bool:
+    return target.discovered and target.path is not None and config.is_excluded(target.path)
+
+
+def _config_models(specs: Sequence[str], config: Config) -> list[str]:
+    """The config's extra targets that the paths cover: all of them when no paths are given
+    or a path is the config's folder (or above); otherwise those in the files the paths name,
+    so that linting one file never builds another file's models."""
+    whole_project = not specs or any(_covers(s, config.root) for s in specs)
+    models = []
+    for spec in config.models:
+        if "::" in spec:
+            file, _, name = spec.partition("::")
+            path = (config.root / file).resolve()
+            if whole_project or any(_covers(s, path) for s in specs):
+                models.append(f"{display_path(path)}::{name}")
+        elif whole_project:
+            if str(config.root) not in sys.path:
+                sys.path.insert(0, str(config.root))  # the project's own packages import
+            models.append(spec)
+    return models
+
+
+def _covers(spec: str, path: Path) -> bool:
+    given = Path(spec).resolve()
+    return given == path.resolve() or (given.is_dir() and given in path.resolve().parents)
+
+
+def _target_options(target: Target, options: Options, config: Config) -> Options:
+    settings = config.target_settings(target.display)
+    return replace(options, input_shapes=settings.input_shapes or options.input_shapes,
+                   task=settings.task or options.task)
+
+
+def _lint_in_workers(targets: list[Target], per_target: list[Options], selection: RuleSelection,
+                     jobs: int) -> list[LintResult]:
+    """One worker process per job, each importing torch once; results in target order."""
+    context = multiprocessing.get_context("spawn")  # a clean interpreter: no state inherited
+    parts = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), mp_context=context) as pool:
+        futures = [pool.submit(_lint_in_worker, t, o, selection) for t, o in zip(targets, per_target)]
+        for target, future in zip(targets, futures):
+            try:
+                parts.append(future.result())
+            except Exception as exc:  # the worker died (out of memory, a crash in native code)
+                path = display_path(target.path) if target.path else None
+                parts.append(LintResult(errors=[Problem(
+                    target.display, path, target.line,
+                    f"internal error: the worker process failed: {type(exc).__name__}: {exc}")]))
+    return parts
+
+
+def _lint_in_worker(target: Target, options: Options, selection: RuleSelection) -> LintResult:
+    part = LintResult()
+    lint_target(target, [rule() for rule in selection.rule_classes()], options, part)
+    return part
 
 
 def lint_target(target: Target, rules: Sequence[Rule], options: Options, result: LintResult) -> None:

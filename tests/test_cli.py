@@ -89,7 +89,7 @@ def test_json_schema(write_model, tmp_path):
     write_model(BN_GENERATOR)
     report, proc = netlint_json("model.py", cwd=tmp_path)
     assert proc.returncode == 1
-    assert set(report) == {"version", "models", "findings", "errors", "skipped"}
+    assert set(report) == {"version", "models", "findings", "errors", "skipped", "suppressed"}
     model, = report["models"]
     assert {"target", "class", "params", "trainable_params", "capture", "task", "task_reason",
             "input_shape", "output_shape"} <= set(model)

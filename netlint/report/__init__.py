@@ -7,7 +7,7 @@ from typing import TextIO
 
 from netlint.lint import LintResult
 
-FORMATS = ("full", "concise", "json")
+FORMATS = ("full", "concise", "json", "sarif", "github")
 
 
 def write(result: LintResult, fmt: str, stream: TextIO, errors: TextIO, verbose: bool) -> None:
@@ -25,6 +25,13 @@ def count(n: int | None) -> str:
 def location(path: str | None, line: int | None, column: int | None = None) -> str:
     parts = [path or "?"] + [str(x) for x in (line, column) if x is not None]
     return ":".join(parts)
+
+
+def write_suppressed(result: LintResult, stream: TextIO) -> None:
+    """With --show-suppressed: each finding not reported, and why."""
+    for s in result.suppressed:
+        f = s.finding
+        stream.write(f"suppressed: {location(f.path, f.line, f.column)}: {f.code} {f.message} [{s.reason}]\n")
 
 
 def write_problems(result: LintResult, errors: TextIO, verbose: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from netlint.lint import LintResult
-from netlint.report import location, write_problems
+from netlint.report import location, write_problems, write_suppressed
 
 
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
@@ -13,4 +13,5 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
         stream.write(f"{location(f.path, f.line, f.column)}: {f.code} {f.message}\n")
     if result.findings:
         stream.write(f"Found {len(result.findings)} finding{'s' * (len(result.findings) != 1)}.\n")
+    write_suppressed(result, stream)
     write_problems(result, errors, verbose)

@@ -8,7 +8,7 @@ from typing import TextIO
 from tabulate import tabulate
 
 from netlint.lint import LintResult
-from netlint.report import count, location, shape, write_problems
+from netlint.report import count, location, shape, write_problems, write_suppressed
 from netlint.rule import Finding
 
 
@@ -47,4 +47,5 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
     extra = [f"{len(result.errors)} error{'s' * (len(result.errors) != 1)}"] if result.errors else []
     extra += [f"{len(result.skipped)} skipped"] if result.skipped else []
     stream.write(line + (f" ({', '.join(extra)})" if extra else "") + ".\n")
+    write_suppressed(result, stream)
     write_problems(result, errors, verbose)

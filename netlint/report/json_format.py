@@ -1,4 +1,4 @@
-"""The stable JSON schema: version, models, findings, errors, skipped."""
+"""The stable JSON schema: version, models, findings, errors, skipped, suppressed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TextIO
 from netlint import __version__
 from netlint.lint import LintResult
 from netlint.report import write_problems
+from netlint.rule import Finding
 
 
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
@@ -25,21 +26,23 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
             }
             for m in result.models
         ],
-        "findings": [
-            {
-                "code": f.code, "name": f.name, "severity": f.severity, "target": f.target,
-                "layer": f.layer, "path": f.path, "line": f.line, "column": f.column,
-                "message": f.message, "fix": f.fix, "params_before": f.params_before,
-                "params_after": f.params_after, "params_delta": f.params_delta,
-            }
-            for f in result.findings
-        ],
+        "findings": [_finding(f) for f in result.findings],
         "errors": [
             {"target": e.target, "path": e.path, "line": e.line, "message": e.message}
             for e in result.errors
         ],
         "skipped": [{"target": s.target, "reason": s.reason} for s in result.skipped],
+        "suppressed": [{**_finding(s.finding), "reason": s.reason} for s in result.suppressed],
     }
     json.dump(document, stream, indent=2, ensure_ascii=False)
     stream.write("\n")
     write_problems(result, errors, verbose)
+
+
+def _finding(f: Finding) -> dict:
+    return {
+        "code": f.code, "name": f.name, "severity": f.severity, "target": f.target,
+        "layer": f.layer, "path": f.path, "line": f.line, "column": f.column,
+        "message": f.message, "fix": f.fix, "params_before": f.params_before,
+        "params_after": f.params_after, "params_delta": f.params_delta,
+    }
