@@ -16,7 +16,14 @@ $(BIN)/netlint: pyproject.toml requirements-dev.txt
 examples: $(BIN)/netlint
 	$(BIN)/netlint fixtures/; test $$? -le 1
 
-test: $(BIN)/netlint
+# The tests lint with a real plug-in: tests/plugin_example, installed as users install one
+# (not editable, so that it also loads where the interpreter runs without site hooks).
+PLUGIN_EXAMPLE = $(VENV)/.plugin-example-installed
+$(PLUGIN_EXAMPLE): $(BIN)/netlint $(wildcard tests/plugin_example/pyproject.toml tests/plugin_example/*/*.py)
+	$(BIN)/pip install --quiet --no-deps ./tests/plugin_example
+	touch $@
+
+test: $(BIN)/netlint $(PLUGIN_EXAMPLE)
 	$(BIN)/python -m pytest
 
 clean:
