@@ -105,7 +105,7 @@ class Config:
         return any(pattern.matches(path) for pattern in self.exclude)
 
     def ignored_in_file(self, path: Path | str, code: str) -> bool:
-        return any(ignore.files.matches(path) and code.startswith(ignore.codes)
+        return any(ignore.files.matches(path) and ("ALL" in ignore.codes or code.startswith(ignore.codes))
                    for ignore in self.per_file_ignores)
 
     def fails(self, severity: str) -> bool:
