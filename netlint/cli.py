@@ -112,17 +112,19 @@ def cli() -> None:
 @click.option("--update-baseline", is_flag=True, help="Write every current finding to the --baseline file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Analyze models in this many worker processes.")
+@click.option("--timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Give up on a model after this many seconds (default 60; 0: no limit).")
 @click.option("-v", "--verbose", is_flag=True, help="Show skipped targets, capture notes and tracebacks.")
 def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ignores, fail_level,
           exit_zero, output_format, output_file, statistics, show_suppressed, disable_noqa, baseline,
-          update_baseline, jobs, verbose) -> None:
+          update_baseline, jobs, timeout, verbose) -> None:
     """Lint the models that PATHS define (files, folders, file.py::Name, package.module:name).
 
     Without PATHS: the working directory, and the models named in [tool.netlint]."""
     from netlint.baseline import BaselineError, read_baseline, write_baseline
     from netlint.decide import decide
     from netlint.engine import RuleLoadError
-    from netlint.lint import lint_paths
+    from netlint.lint import Options, lint_paths
     from netlint.report import write
 
     if update_baseline and not baseline:
@@ -134,7 +136,8 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
     baseline_path = Path(baseline) if baseline else None
     try:
         known = read_baseline(baseline_path) if baseline_path and not update_baseline else None
-        result = lint_paths(paths, config=config, jobs=jobs)
+        options = Options() if timeout is None else Options(timeout=timeout or None)
+        result = lint_paths(paths, options, config, jobs)
         if update_baseline:
             write_baseline(baseline_path, decide(result, config, not disable_noqa).findings)
             known = read_baseline(baseline_path)

@@ -136,8 +136,17 @@ class RuleInfo:
                    " ".join(what[1].split()) if what else rule.summary(), doc)
 
 
-def run_rules(graph: ModelGraph, rules: Sequence[Rule]) -> list[Finding]:
+def run_rules(graph: ModelGraph, rules: Sequence[Rule], provides: set[str]) -> tuple[list[Finding], list[str]]:
+    """Findings of the rules the capture tier can serve (``provides``: "modules", "shapes",
+    "dataflow"), and a note for each rule skipped because the tier is too weak."""
     findings: list[Finding] = []
+    skipped: list[str] = []
     for rule in rules:
+        missing = set(rule.needs) - provides
+        if missing:
+            skipped.append(f"{rule.code} skipped: it needs {', '.join(sorted(missing))}, which the "
+                           f"{graph.capture} capture does not give")
+            continue
         findings.extend(rule.check(graph))
-    return sorted(findings, key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.layer))
+    findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.layer))
+    return findings, skipped

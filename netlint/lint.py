@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -37,9 +39,10 @@ class ModelSummary:
     output_shapes: tuple[Shape, ...]
     params_saved: int  # what the suggested fixes would save in total (≥ 0)
     weights_requested: tuple[tuple[str, str], ...]  # (submodule, weights) asked for while building
+    notes: tuple[str, ...]  # how it was captured, and rules skipped for it (shown with -v)
 
     @classmethod
-    def of(cls, graph: ModelGraph, findings: Sequence[Finding]) -> ModelSummary:
+    def of(cls, graph: ModelGraph, findings: Sequence[Finding], skipped_rules: Sequence[str]) -> ModelSummary:
         return cls(
             target=graph.target, class_name=graph.class_name, params=graph.params,
             trainable_params=graph.trainable_params, buffers=graph.buffers,
@@ -48,6 +51,7 @@ class ModelSummary:
             output_shapes=graph.output_shapes,
             params_saved=-sum(min(f.params_delta or 0, 0) for f in findings),
             weights_requested=tuple((r.module, r.weights) for r in graph.weights_requests),
+            notes=graph.notes + tuple(skipped_rules),
         )
 
 
@@ -73,6 +77,7 @@ class LintResult:
 class Options:
     input_shapes: tuple[Shape, ...] = ()
     task: str = "auto"
+    timeout: float | None = 60.0  # seconds per target; None for no limit
 
 
 def lint_paths(specs: Sequence[str], options: Options = Options(), config: Config = Config(),
@@ -169,18 +174,22 @@ def _lint_in_worker(target: Target, options: Options, selection: RuleSelection) 
 
 def lint_target(target: Target, rules: Sequence[Rule], options: Options, result: LintResult) -> None:
     # torch is imported here, only once a file is known to define a model
-    from netlint.capture import CaptureError, capture
+    from netlint.capture import TIER_PROVIDES, CaptureError, capture
     from netlint.engine import run_rules
     from netlint.load import LoadError, SkipTarget, build
 
     path = display_path(target.path) if target.path else None
     try:
-        with contextlib.redirect_stdout(sys.stderr):  # prints in user code must not corrupt reports
+        with time_limit(options.timeout), contextlib.redirect_stdout(sys.stderr):  # prints in user code must not corrupt reports
             built = build(target)
             graph = capture(built, target.display, options.input_shapes, options.task)
-            findings = run_rules(graph, rules)
+            findings, skipped_rules = run_rules(graph, rules, TIER_PROVIDES[graph.capture])
     except SkipTarget as exc:
         result.skipped.append(Skipped(target.display, str(exc)))
+        return
+    except TargetTimeout:
+        result.errors.append(Problem(target.display, path, target.line,
+                                     f"took longer than {options.timeout:g} s (--timeout)"))
         return
     except LoadError as exc:
         result.errors.append(Problem(target.display, exc.path, exc.line, str(exc), format_exc()))
@@ -192,5 +201,28 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         result.errors.append(Problem(target.display, path, target.line,
                                      f"internal error: {type(exc).__name__}: {exc}", format_exc()))
         return
-    result.models.append(ModelSummary.of(graph, findings))
+    result.models.append(ModelSummary.of(graph, findings, skipped_rules))
     result.findings.extend(findings)
+
+
+class TargetTimeout(BaseException):
+    """Raised in the middle of a target that runs over its time (a BaseException, so that
+    no ``except Exception`` in the user's code or a fallback swallows it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TargetTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -42,5 +42,8 @@ def write_problems(result: LintResult, errors: TextIO, verbose: bool) -> None:
         if verbose and problem.detail:
             errors.write(problem.detail)
     if verbose:
+        for model in result.models:
+            for note in model.notes:
+                errors.write(f"note: {model.target}: {note}\n")
         for skipped in result.skipped:
             errors.write(f"skipped: {skipped.target}: {skipped.reason}\n")
