@@ -115,6 +115,16 @@ def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], referen
     return "eager", reference
 
 
+def warm_up() -> None:
+    """Run a tiny model through fx and the eager recorder on meta, once."""
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4, 2))
+    model.to("meta").eval()
+    image = torch.zeros(1, 3, 3, 3, device="meta")
+    tier_fx.trace(model)
+    with torch.no_grad():
+        model(image)
+
+
 def _difference(trace: Trace, expected) -> str:
     got = trace.leaf_calls()
     missing, extra = sorted((expected - got).elements()), sorted((got - expected).elements())

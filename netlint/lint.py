@@ -4,6 +4,7 @@ broken model never stops the others."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import signal
 import sys
@@ -179,6 +180,7 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
     from netlint.load import LoadError, SkipTarget, build
 
     path = display_path(target.path) if target.path else None
+    warm_up()
     try:
         with time_limit(options.timeout), contextlib.redirect_stdout(sys.stderr):  # prints in user code must not corrupt reports
             built = build(target)
@@ -203,6 +205,15 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         return
     result.models.append(ModelSummary.of(graph, findings, skipped_rules))
     result.findings.extend(findings)
+
+
+@functools.lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Pay torch's one-time costs (its first meta-tensor ops import sympy and the meta
+    kernels: about a second) before the first target's time limit starts."""
+    from netlint.capture import warm_up as warm_up_capture
+
+    warm_up_capture()
 
 
 class TargetTimeout(BaseException):
