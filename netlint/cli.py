@@ -181,8 +181,10 @@ def show_rule(code: str) -> None:
     click.echo(f"# {info.code} {info.name}\n\nDefault severity: {info.severity}\n\n{info.doc}")
 
 
-from netlint.summary import summary_command  # noqa: E402  (each command in its own module)
+from netlint.overfit import overfit_command  # noqa: E402  (each command in its own module)
+from netlint.summary import summary_command  # noqa: E402
 
+cli.add_command(overfit_command)
 cli.add_command(summary_command)
 
 
