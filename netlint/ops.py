@@ -81,7 +81,12 @@ FUNCTION_PARAMETERS = {  # positional parameter names of the functional forms
     "conv_transpose": ("input", "weight", "bias", "stride", "padding", "output_padding", "groups",
                        "dilation"),
     "linear": ("input", "weight", "bias"),
+    "pool": ("input", "kernel_size", "stride", "padding"),  # the prefix max and avg pooling share
+    "dropout": ("input", "p"),
 }
+
+_POOL_DIMS = ((nn.MaxPool1d, 1), (nn.AvgPool1d, 1), (nn.MaxPool2d, 2), (nn.AvgPool2d, 2),
+              (nn.MaxPool3d, 3), (nn.AvgPool3d, 3))
 
 
 def module_op(module: nn.Module) -> str:
@@ -120,6 +125,7 @@ def module_attrs(module: nn.Module) -> dict[str, Any]:
             "groups": module.groups,
             "bias": module.bias is not None,
             "dims": len(module.kernel_size),
+            "padding_mode": module.padding_mode,
         }
     if isinstance(module, nn.Linear):
         return {"in_features": module.in_features, "out_features": module.out_features,
@@ -132,7 +138,22 @@ def module_attrs(module: nn.Module) -> dict[str, Any]:
                 "affine": module.affine}
     if isinstance(module, nn.Embedding):
         return {"num_embeddings": module.num_embeddings, "embedding_dim": module.embedding_dim}
+    if isinstance(module, (nn.modules.pooling._MaxPoolNd, nn.modules.pooling._AvgPoolNd)):
+        dims = next((d for cls, d in _POOL_DIMS if isinstance(module, cls)), None)
+        return {} if dims is None else _pool_attrs(
+            dims, module.kernel_size, module.stride, module.padding,
+            getattr(module, "dilation", 1), module.ceil_mode)
+    if isinstance(module, nn.modules.dropout._DropoutNd):
+        return {"p": module.p}
     return {}
+
+
+def _pool_attrs(dims: int, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                ceil_mode: bool) -> dict[str, Any]:
+    kernel = _tuple(kernel_size, dims)
+    return {"kernel_size": kernel, "stride": _tuple(stride, dims) if stride else kernel,
+            "padding": _tuple(padding, dims), "dilation": _tuple(dilation, dims),
+            "ceil_mode": bool(ceil_mode), "dims": dims}
 
 
 def function_attrs(op: str, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -161,4 +182,14 @@ def function_attrs(op: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     if op == "linear" and weight is not None:
         return {"in_features": weight[1], "out_features": weight[0],
                 "bias": kwargs.get("bias") is not None}
+    if op == "pool" and kwargs.get("kernel_size") is not None:
+        shape = kwargs.get("input")
+        kernel = kwargs["kernel_size"]
+        dims = len(kernel) if isinstance(kernel, (tuple, list)) else \
+            (len(shape) - 2 if isinstance(shape, tuple) and len(shape) > 2 else None)
+        return {} if dims is None else _pool_attrs(
+            dims, kernel, kwargs.get("stride"), kwargs.get("padding", 0), kwargs.get("dilation", 1),
+            kwargs.get("ceil_mode", False))
+    if op == "dropout":
+        return {"p": kwargs.get("p", 0.5)}
     return {}
