@@ -217,3 +217,16 @@ def marked_lines(fixture: str, mark: str) -> set[int]:
     lines = (FIXTURES / fixture).read_text().splitlines()
     return {n for n, line in enumerate(lines, 1) if line.rstrip().endswith(mark)}
 
+
+
+# torchvision reference models (bench/rules_torchvision.py runs all 80 classifiers)
+
+def test_torchvision_reference_models_as_bench_results_describes():
+    models = ("resnet50", "vgg16", "mobilenet_v2", "efficientnet_b0")
+    report, proc = netlint_json(*(f"torchvision.models:{m}" for m in models))
+    assert not report["errors"], proc.stderr
+    assert len(report["models"]) == 4
+    finding, = report["findings"]
+    assert (finding["target"], finding["code"], finding["layer"]) == ("torchvision.models:vgg16", "NL105", "classifier.0")
+    before, after = params(nn.Linear(512 * 7 * 7, 4096)), params(nn.Linear(512, 4096))
+    assert counts(finding) == (before, after, after - before) == (102_764_544, 2_101_248, -100_663_296)
