@@ -38,7 +38,8 @@ class FeatureMapCollapse(Rule):
     kernels larger than 1 to the 1×1 map: the map collapsed before the last stage. The
     finding is on the line that created the layer where the map collapsed; it names that
     layer and its output shape, and the later layers whose kernels then see only their centre
-    tap. A map that reaches 1×1 at the end — global pooling before the classifier, the
+    tap; when several paths collapse (a residual block's main path and its strided shortcut),
+    the later layers are reported once, with the first. A map that reaches 1×1 at the end — global pooling before the classifier, the
     bottleneck of a U-Net whose decoder then upsamples — is not reported. Convolutions with
     reflect, replicate or circular padding are left alone (their padding is data).
 
@@ -79,11 +80,13 @@ class FeatureMapCollapse(Rule):
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         by_site: dict[object, dict[str, tuple[Layer, list[_Blind]]]] = defaultdict(dict)
-        for layer in graph.layers:
+        explained: set[int] = set()  # wasted layers already reported with an earlier collapse
+        for layer in graph.layers:  # in execution order: a residual block's main path before its skip
             if not _collapses(layer):
                 continue
-            wasted = _kernels_on_point(graph, layer)
+            wasted = [b for b in _kernels_on_point(graph, layer) if b.layer.index not in explained]
             if wasted:
+                explained.update(b.layer.index for b in wasted)
                 by_site[layer.site].setdefault(layer.name, (layer, wasted))
         for items in by_site.values():
             yield self._finding(graph, list(items.values()))
@@ -201,4 +204,5 @@ def _replacement(blind: _Blind):
                      groups=a["groups"], bias=a["bias"])
     k_text = kernel[0] if len(set(kernel)) == 1 else tuple(kernel)
     p_text = "" if not any(padding) else f", padding={padding[0] if len(set(padding)) == 1 else tuple(padding)}"
-    return module, f"Conv{dims}d({a['in_channels']}, {a['out_channels']}, kernel_size={k_text}{p_text})"
+    extra = p_text + ("" if a["groups"] == 1 else f", groups={a['groups']}") + ("" if a["bias"] else ", bias=False")
+    return module, f"Conv{dims}d({a['in_channels']}, {a['out_channels']}, kernel_size={k_text}{extra})"

@@ -22,7 +22,9 @@ def findings(path: str, *args: str) -> list[dict]:
 
 
 def only(path: str, target: str, code: str, *args: str) -> list[dict]:
-    return [f for f in findings(path, *args) if f["target"].endswith("::" + target) and f["code"] == code]
+    """Findings of one rule for one target (every target of ``path`` when ``target`` is empty)."""
+    return [f for f in findings(path, *args)
+            if (not target or f["target"].endswith("::" + target)) and f["code"] == code]
 
 
 def counts(finding: dict) -> tuple[int, int, int]:
@@ -167,6 +169,14 @@ def test_nl304_names_the_collapse_and_the_1x1_equivalent():
     assert counts(finding) == (wasted, one_by_one, one_by_one - wasted)
     assert "only 2 of their 18 kernel taps" in finding["message"]
     assert only("fixtures/feature_map_collapse.py", "GlobalPoolHead", "NL304") == []
+
+
+def test_nl304_imagenet_resnet_on_cifar_sized_input_is_one_finding():
+    finding, = only("torchvision.models:resnet18", "", "NL304", "--input-shape", "1,3,32,32")
+    assert finding["layer"] == "layer4.0.conv1"  # the strided shortcut collapses too: reported once
+    assert counts(finding)[:2] == (3 * params(nn.Conv2d(512, 512, 3, bias=False)),
+                                   3 * params(nn.Conv2d(512, 512, 1, bias=False)))
+    assert "Conv2d(512, 512, kernel_size=1, bias=False)" in finding["fix"]
 
 
 def test_nl304_quiet_for_a_unet_bottleneck_the_decoder_upsamples():
