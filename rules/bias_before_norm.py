@@ -27,8 +27,8 @@ class BiasBeforeNorm(Rule):
     The bias adds one constant per output channel. BatchNorm subtracts each channel's mean
     over the batch and the spatial positions, InstanceNorm (and GroupNorm with one channel per
     group) each channel's mean over the positions of one sample: the constant is part of
-    that mean and is subtracted again, so the bias never changes the output, gets no
-    useful gradient, and only costs parameters, memory traffic and optimizer state. The
+    that mean and is subtracted again, so the bias never changes the output, receives a zero
+    gradient, and only costs parameters, memory traffic and optimizer state. The
     norm's own shift (β, when ``affine=True``) already does the bias's job. This is why
     ResNet and its successors build ``Conv2d(..., bias=False)`` before BatchNorm; CycleGAN's
     generator keeps ``use_bias=True`` exactly when its norm is InstanceNorm, whose mean

@@ -21,7 +21,7 @@ class DropoutBeforeBatchNorm(Rule):
     Dropout with ``p=0`` and AlphaDropout (built to keep mean and variance for SELU networks)
     are left alone. It does not follow the output through a convolution or linear layer, nor
     through a concatenation or residual addition: a weight layer between them mixes many
-    features, which keeps the shift small in wide networks (Li et al., §4, explaining why
+    features, which keeps the shift small in wide networks (Li et al.'s explanation of why
     Wide ResNet's dropout between convolutions works), and concatenated or added features are
     not dropout's alone — DenseNet-style concatenation of dropped-out features is a known
     blind spot.

@@ -37,11 +37,12 @@ class FeatureMapCollapse(Rule):
     dimension) when later layers, following dataflow, still apply convolution or pooling
     kernels larger than 1 to the 1×1 map: the map collapsed before the last stage. The
     finding is on the line that created the layer where the map collapsed; it names that
-    layer and its output shape, and the later layers whose kernels then see only their centre
-    tap; when several paths collapse (a residual block's main path and its strided shortcut),
-    the later layers are reported once, with the first. A map that reaches 1×1 at the end — global pooling before the classifier, the
-    bottleneck of a U-Net whose decoder then upsamples — is not reported. Convolutions with
-    reflect, replicate or circular padding are left alone (their padding is data).
+    layer and its output shape, and the later layers whose kernels then see only their
+    centre tap. When several paths collapse (a residual block's main path and its strided
+    shortcut), the later layers are reported once, with the first. A map that reaches 1×1
+    at the end — global pooling before the classifier, the bottleneck of a U-Net whose
+    decoder then upsamples — is not reported. Convolutions with reflect, replicate or
+    circular padding are left alone (their padding is data).
 
     ## Why is this bad?
     On a 1×1 map a 3×3 convolution is a 1×1 convolution with nine times the weights: eight

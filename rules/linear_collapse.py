@@ -32,7 +32,7 @@ class LinearCollapse(Rule):
     A linear map of a linear map is one linear map: ``W₂(W₁x + b₁) + b₂ = (W₂W₁)x + (W₂b₁ + b₂)``,
     and a 1×1 convolution, a linear layer applied at every position, is no different. Without an
     activation, normalization or residual connection between them the pair adds no
-    expressive power, only parameters, compute and a worse-conditioned optimization. It is
+    expressive power, only parameters and compute. It is
     almost always a forgotten activation (``nn.Sequential(nn.Linear(512, 256),
     nn.Linear(256, 10))``). When the middle is narrow the pair is a rank-limited map with fewer
     parameters than the merged layer, which can be intended (low-rank factorization, LoRA-style

@@ -68,9 +68,9 @@ class RedundantActivation(Rule):
 
     ## References
     - Nair & Hinton, "Rectified Linear Units Improve Restricted Boltzmann Machines", ICML
-      2010 (ReLU is idempotent: relu(relu(x)) = relu(x)).
+      2010 (the rectified linear unit).
     - Maas, Hannun & Ng, "Rectifier Nonlinearities Improve Neural Network Acoustic Models",
-      ICML 2013 (LeakyReLU: the negative slope that a following ReLU removes).
+      ICML 2013 (the leaky rectifier, whose negative slope a following ReLU removes).
     - Hendrycks & Gimpel, "Gaussian Error Linear Units (GELUs)", 2016.
     """
 

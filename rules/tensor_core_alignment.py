@@ -24,14 +24,14 @@ class TensorCoreAlignment(Rule):
     (the 3 of an RGB image, read by a layer that no weighted layer precedes) and its final
     output size (the classes, written by a layer that no weighted layer follows) are not
     reported: those are given by the data. Layers created by the same line are reported
-    once. Off by default: select it with ``--select NL401`` when the model will train or run
-    in fp16/bf16 on NVIDIA GPUs.
+    once. Off by default: turn it on with ``--extend-select NL401`` when the model will train
+    or run in fp16/bf16 on NVIDIA GPUs.
 
     ## Why is this bad?
     Tensor Cores multiply matrices in tiles; NVIDIA's libraries use them for fp16 and bf16
     only when the dimensions of the matrix product — a linear layer's input and output
     features, a convolution's input and output channels — are multiples of 8 (16 bytes), and
-    run fastest at multiples of 64 or more. Otherwise they pad each operand internally or fall
+    often run faster still at larger multiples (64, 128). Otherwise they pad internally or fall
     back to slower kernels, so a width of 100 can cost the time of 104 or much more. Rounding
     a hidden width up costs a few parameters and often makes the layer faster.
 
