@@ -29,6 +29,8 @@ def fingerprint(finding: Finding, folder: Path) -> Fingerprint:
 
 
 def _target_from(target: str, folder: Path) -> str:
+    if "::" not in target and target.endswith(".py"):  # a file read as source (a training script)
+        return Path(os.path.relpath(Path(target).resolve(), folder.resolve())).as_posix()
     if "::" not in target:
         return target  # "package.module:factory"
     path, _, name = target.partition("::")

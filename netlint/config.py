@@ -67,6 +67,17 @@ class TargetSettings:
 
 
 @dataclass(frozen=True)
+class TrainingSettings:
+    """``[tool.netlint.training]``: the training recipe, for the rules that read training
+    scripts when the script does not spell a value out as a literal."""
+
+    batch_size: int | None = None
+    lr: float | None = None
+    reference_batch_size: int = 256  # Goyal et al. 2017: lr 0.1 for a batch of 256 (ResNet-50, SGD)
+    reference_lr: float | None = None  # None: the rule's own default for the optimizer
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the config file and the flags decide. The defaults are netlint's."""
 
@@ -81,6 +92,7 @@ class Config:
     models: tuple[str, ...] = ()  # extra targets: "package.module:factory" or "file.py::Name"
     rules_dirs: tuple[str, ...] = ()  # absolute folders of the project's own rule files
     severity: dict[str, str] = field(default_factory=dict)  # rule code -> severity
+    training: TrainingSettings = TrainingSettings()
 
     @property
     def root(self) -> Path:
@@ -264,6 +276,31 @@ def _targets(value: Any, _root: Path) -> tuple[TargetSettings, ...]:
     return tuple(targets)
 
 
+_TRAINING_KEYS = {  # key -> (attribute, type); every value is a positive number
+    "batch-size": ("batch_size", int),
+    "lr": ("lr", float),
+    "reference-batch-size": ("reference_batch_size", int),
+    "reference-lr": ("reference_lr", float),
+}
+
+
+def _training(value: Any, _root: Path) -> TrainingSettings:
+    if not isinstance(value, dict):
+        raise ConfigError(f"expected a table like [tool.netlint.training], got {value!r}")
+    unknown = sorted(set(value) - set(_TRAINING_KEYS))
+    if unknown:
+        raise ConfigError(f"unknown key {unknown[0]!r}; known keys: {', '.join(_TRAINING_KEYS)}")
+    values = {}
+    for key, given in value.items():
+        attribute, kind = _TRAINING_KEYS[key]
+        number = isinstance(given, (int, float)) and not isinstance(given, bool)
+        if not number or (kind is int and not isinstance(given, int)) or given <= 0:
+            raise ConfigError(f"{key}: expected a positive {'whole ' if kind is int else ''}number, "
+                              f"got {given!r}")
+        values[attribute] = kind(given)
+    return TrainingSettings(**values)
+
+
 _KEYS = {
     "select": ("select", parse_codes),
     "ignore": ("ignore", parse_codes),
@@ -275,4 +312,5 @@ _KEYS = {
     "models": ("models", _models),
     "rules-dirs": ("rules_dirs", _rules_dirs),
     "severity": ("severity", _severity),
+    "training": ("training", _training),
 }

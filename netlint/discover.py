@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SKIPPED_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages"}
@@ -48,6 +48,7 @@ class Discovery:
     targets: list[Target]
     skipped: list[Skipped]
     problems: list[Problem]
+    files: list[Path] = field(default_factory=list)  # every file read, models or not (for source rules)
 
 
 def display_path(path: Path) -> str:
@@ -102,6 +103,7 @@ def _scan_file(path: Path, found: Discovery) -> None:
     except (OSError, UnicodeDecodeError) as exc:
         found.problems.append(Problem(shown, shown, None, f"cannot read: {exc}"))
         return
+    found.files.append(path)
     if "class" not in source:
         return
     try:

@@ -3,6 +3,7 @@ rule folders), choose which run, and run them over a graph."""
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib.util
 import inspect
@@ -14,7 +15,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from netlint.graph import ModelGraph
-from netlint.rule import CODE_PATTERN, SEVERITIES, Finding, Rule
+from netlint.rule import CODE_PATTERN, SEVERITIES, Finding, Rule, SourceRule
 
 ENTRY_POINT_GROUP = "netlint.rules"
 OWN_DISTRIBUTION = "torch-netlint"
@@ -47,6 +48,78 @@ def available_rules(rules_dirs: tuple[str, ...] = ()) -> tuple[type[Rule], ...]:
                 for rule in _rules_in_file(path):
                     _register(rule, f"rules-dirs {path}", rules, owners)
     return tuple(rules[code] for code in sorted(rules))
+
+
+@functools.lru_cache(maxsize=None)
+def available_source_rules(rules_dirs: tuple[str, ...] = ()) -> tuple[type[SourceRule], ...]:
+    """The source rules among ``available_rules``, loaded without importing the others (graph
+    rules import torch): a rule's module is read with ``ast`` first, as discover reads model
+    files, and imported only when the registered class derives from ``SourceRule`` there."""
+    rules: dict[str, type[Rule]] = {}
+    owners: dict[str, str] = {}
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_own_first):
+        if not _derives_from_source_rule(_module_tree(entry.module), entry.attr):
+            continue
+        where = f"plug-in {entry.dist.name}" if entry.dist else f"plug-in {entry.value}"
+        try:
+            rule = entry.load()
+        except Exception as exc:
+            raise RuleLoadError(f"{where}: cannot load rule {entry.name} "
+                                f"({type(exc).__name__}: {exc})") from exc
+        if isinstance(rule, type) and issubclass(rule, SourceRule):
+            _register(rule, where, rules, owners)
+    for folder in rules_dirs:
+        for path in sorted(Path(folder).glob("*.py")):
+            tree = _parse(path)
+            if path.name.startswith("_") or tree is None or not any(
+                    _derives_from_source_rule(tree, node.name) for node in tree.body
+                    if isinstance(node, ast.ClassDef)):
+                continue
+            for rule in _rules_in_file(path):
+                if issubclass(rule, SourceRule):
+                    _register(rule, f"rules-dirs {path}", rules, owners)
+    return tuple(rules[code] for code in sorted(rules))
+
+
+def _module_tree(module: str) -> ast.Module | None:
+    """The source of an importable module, parsed, without running it."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    return _parse(Path(spec.origin))
+
+
+def _parse(path: Path) -> ast.Module | None:
+    """The file parsed, if it can define a source rule at all (it names SourceRule)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return ast.parse(text, filename=str(path)) if SourceRule.__name__ in text else None
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+
+
+def _derives_from_source_rule(tree: ast.Module | None, name: str) -> bool:
+    """Whether the class ``name`` of the module derives, as far as its source tells (a base
+    named ``SourceRule``, or another class of the module that does), from SourceRule."""
+    if tree is None:
+        return False
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    seen: set[str] = set()
+    stack = [name]
+    while stack:
+        cls = classes.get(stack.pop())
+        if cls is None or cls.name in seen:
+            continue
+        seen.add(cls.name)
+        for base in cls.bases:
+            dotted = ast.unparse(base)
+            if dotted.rpartition(".")[2] == SourceRule.__name__:
+                return True
+            stack.append(dotted)
+    return False
 
 
 def _own_first(entry) -> tuple[bool, str, str]:
@@ -112,6 +185,12 @@ class RuleSelection:
                 if is_selected(rule.code, self.select, self.ignore, rule.enabled_by_default,
                                self.extend_select)]
 
+    def source_rule_classes(self) -> list[type[SourceRule]]:
+        """The selected source rules, loaded without torch."""
+        return [rule for rule in available_source_rules(self.rules_dirs)
+                if is_selected(rule.code, self.select, self.ignore, rule.enabled_by_default,
+                               self.extend_select)]
+
 
 def selected_rules(selection: RuleSelection = RuleSelection()) -> list[Rule]:
     return [rule() for rule in selection.rule_classes()]
@@ -150,3 +229,17 @@ def run_rules(graph: ModelGraph, rules: Sequence[Rule], provides: set[str]) -> t
         findings.extend(rule.check(graph))
     findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.layer))
     return findings, skipped
+
+
+def run_source_rules(path: str, text: str, rules: Sequence[SourceRule], config) -> list[Finding]:
+    """Findings of the source rules in one file (``path`` as shown, its ``text``): parsed
+    once, and only when the text mentions what one of the rules looks for."""
+    relevant = [rule for rule in rules if not rule.mentions or any(m in text for m in rule.mentions)]
+    if not relevant:
+        return []
+    try:
+        tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError):
+        return []  # discover reports the files it cannot parse
+    findings = [finding for rule in relevant for finding in rule.check_source(path, tree, config)]
+    return sorted(findings, key=lambda f: (f.line or 0, f.column or 0, f.code))

@@ -91,9 +91,12 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     errors = [p for p in found.problems if "::" in p.target or not p.path or not config.is_excluded(p.path)]
     skipped = [s for s in found.skipped if not config.is_excluded(s.target.partition("::")[0])]
     result = LintResult(errors=errors, skipped=skipped)
-    if not targets:
-        return result  # nothing to build: torch and the rules are never imported
     selection = RuleSelection(config.select, config.ignore, config.extend_select, config.rules_dirs)
+    files = [f for f in found.files if not config.is_excluded(f)]
+    if files:
+        lint_sources(files, selection, config, result)
+    if not targets:
+        return result  # nothing to build: torch and the model rules are never imported
     result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
     per_target = [_target_options(t, options, config) for t in targets]
     if jobs > 1 and len(targets) > 1:
@@ -171,6 +174,26 @@ def _lint_in_worker(target: Target, options: Options, selection: RuleSelection) 
     part = LintResult()
     lint_target(target, [rule() for rule in selection.rule_classes()], options, part)
     return part
+
+
+def lint_sources(files: Sequence[Path], selection: RuleSelection, config: Config, result: LintResult) -> None:
+    """The source rules (training recipes, scripts) over every file discovery read, models
+    or not, without importing torch."""
+    from netlint.engine import run_source_rules
+
+    rules = [rule() for rule in selection.source_rule_classes()]
+    if not rules:
+        return
+    result.rules = [RuleInfo.of(type(rule), config.severity.get(rule.code)) for rule in rules]
+    for file in files:
+        path = display_path(file)
+        try:
+            result.findings.extend(run_source_rules(path, file.read_text(encoding="utf-8"), rules, config))
+        except (OSError, UnicodeDecodeError):
+            continue  # discover reported it
+        except Exception as exc:  # a bug in netlint or a rule: report it, go on with the others
+            result.errors.append(Problem(path, path, None, f"internal error: {type(exc).__name__}: {exc}",
+                                         format_exc()))
 
 
 def lint_target(target: Target, rules: Sequence[Rule], options: Options, result: LintResult) -> None:

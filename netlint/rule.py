@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from netlint.graph import Layer, ModelGraph, Site
 
@@ -69,3 +70,34 @@ class Rule:
             column=site.column if site else None,
             message=message, fix=fix, params_before=params_before, params_after=params_after,
         )
+
+
+class SourceRule(Rule):
+    """Base class of a rule that reads a Python file's source, not a model: a training
+    script's recipe, say. The engine runs ``check_source`` over every Python file discovery
+    reads (files that define no model included) without importing torch; its ``check``
+    finds nothing in a model. ``mentions`` is a cheap pre-filter: a file whose text contains
+    none of these strings is not parsed for the rule.
+
+    A source rule's module must not import torch: the engine finds source rules by reading
+    the rule modules with ``ast`` (a class deriving from ``SourceRule``) and imports only them.
+    """
+
+    needs: ClassVar[frozenset[str]] = frozenset()
+    mentions: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, graph: ModelGraph) -> Iterable[Finding]:
+        return ()
+
+    def check_source(self, path: str, tree: ast.Module, config: Any) -> Iterable[Finding]:
+        """Findings in the file at ``path`` (as shown to users), parsed as ``tree``; ``config``
+        is the project's Config (``[tool.netlint]``)."""
+        raise NotImplementedError
+
+    def source_finding(self, path: str, node: ast.AST, message: str, fix: str, *,
+                       severity: str | None = None, subject: str = "") -> Finding:
+        """A finding at ``node``; ``subject`` names what it is about, as ``layer`` does for
+        a model (the baseline knows a finding by code, file and subject)."""
+        return Finding(code=self.code, name=self.name, severity=severity or self.severity, target=path,
+                       layer=subject, path=path, line=node.lineno, column=node.col_offset + 1,
+                       message=message, fix=fix)

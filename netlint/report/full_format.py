@@ -18,12 +18,26 @@ def _params(f: Finding) -> str:
     return f"{count(f.params_before)} → {count(f.params_after)} ({f.params_delta:+,})"
 
 
+def _write_findings(findings: list[Finding], stream: TextIO) -> None:
+    if not findings:
+        stream.write("\n")
+        return
+    rows = [[i, location(f.path, f.line, f.column), f"{f.code} {f.name}", f.severity, f.layer, _params(f)]
+            for i, f in enumerate(findings, 1)]
+    table = tabulate(rows, headers=["#", "location", "rule", "severity", "layer",
+                                    "params before → after (Δ)"], tablefmt="simple")
+    stream.write("".join(f"  {line}\n" for line in table.splitlines()))
+    for i, f in enumerate(findings, 1):
+        stream.write(f"  [{i}] {f.message}\n      fix: {f.fix}\n")
+    stream.write("\n")
+
+
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
     by_target: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_target[f.target].append(f)
     for model in result.models:
-        findings = by_target.get(model.target, [])
+        findings = by_target.pop(model.target, [])
         stream.write(f"{model.target}\n")
         stream.write(
             f"  task {model.task} ({model.task_reason}); "
@@ -31,19 +45,14 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
             f"{count(model.params)} parameters; capture {model.capture}"
             f"{'' if model.built_on == 'meta' else f' (built on {model.built_on}: it does not build on meta)'}; "
             f"fixes save {count(model.params_saved)} parameters\n")
-        if not findings:
-            stream.write("\n")
-            continue
-        rows = [[i, location(f.path, f.line, f.column), f"{f.code} {f.name}", f.severity, f.layer, _params(f)]
-                for i, f in enumerate(findings, 1)]
-        table = tabulate(rows, headers=["#", "location", "rule", "severity", "layer",
-                                        "params before → after (Δ)"], tablefmt="simple")
-        stream.write("".join(f"  {line}\n" for line in table.splitlines()))
-        for i, f in enumerate(findings, 1):
-            stream.write(f"  [{i}] {f.message}\n      fix: {f.fix}\n")
-        stream.write("\n")
+        _write_findings(findings, stream)
+    for target, findings in by_target.items():  # findings in files read as source (training scripts)
+        stream.write(f"{target}\n")
+        _write_findings(findings, stream)
     n, models = len(result.findings), len(result.models)
     line = f"Found {n} finding{'s' * (n != 1)} in {models} model{'s' * (models != 1)}"
+    if by_target:
+        line += f" and {len(by_target)} other file{'s' * (len(by_target) != 1)}"
     extra = [f"{len(result.errors)} error{'s' * (len(result.errors) != 1)}"] if result.errors else []
     extra += [f"{len(result.skipped)} skipped"] if result.skipped else []
     stream.write(line + (f" ({', '.join(extra)})" if extra else "") + ".\n")

@@ -91,10 +91,10 @@ def _location(path: str, line: int | None, column: int | None, root: Path) -> di
 def _fingerprint(f: Finding, root: Path) -> str:
     """Code, target and layer, as the baseline knows a finding: stable when lines move."""
     target = f.target
-    if "::" in target:
-        path, _, name = target.partition("::")
+    if "::" in target or target.endswith(".py"):  # a model in a file, or a file read as source
+        path, separator, name = target.partition("::")
         try:
-            target = f"{Path(path).resolve().relative_to(root).as_posix()}::{name}"
+            target = f"{Path(path).resolve().relative_to(root).as_posix()}{separator}{name}"
         except ValueError:
             pass
     return hashlib.sha256(f"{f.code}\0{target}\0{f.layer}".encode()).hexdigest()
