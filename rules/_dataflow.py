@@ -8,6 +8,12 @@ from collections.abc import Callable
 from netlint.graph import Layer, ModelGraph
 
 
+def creation_key(layer: Layer) -> object:
+    """What groups the layers one line created: the site, or the layer itself when its line is
+    unknown (layers without a site must not all fall into one group)."""
+    return layer.site if layer.site is not None else ("layer", layer.name)
+
+
 def tensor_producers(graph: ModelGraph, layer: Layer) -> list[Layer]:
     """The producers whose output is a tensor the layer reads: ``x.size(0)`` in
     ``x.view(x.size(0), -1)`` is a producer too, but its output has no shape."""

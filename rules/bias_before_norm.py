@@ -8,6 +8,7 @@ from torch import nn
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
+from netlint.rules._dataflow import creation_key
 
 _WEIGHTED = ("conv", "conv_transpose", "linear")
 
@@ -73,7 +74,7 @@ class BiasBeforeNorm(Rule):
                 continue
             readers = graph.feeds(layer, through=lambda x: x.op == "identity")
             if readers and all(_cancels_bias(layer, norm) for norm in readers):
-                by_site[layer.site].setdefault(layer.name, (layer, readers[0]))
+                by_site[creation_key(layer)].setdefault(layer.name, (layer, readers[0]))
         for pairs in by_site.values():
             finding = self._finding(graph, list(pairs.values()))
             if finding is not None:

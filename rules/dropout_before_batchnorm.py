@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
+from netlint.rules._dataflow import creation_key
 
 # Layers with one input that pass the dropped-out values on without renormalizing or mixing
 # them with other features.
@@ -75,7 +76,7 @@ class DropoutBeforeBatchNorm(Rule):
             norms = [x for x in graph.feeds(dropout, through=lambda x: x.op in _THROUGH)
                      if x.op == "batch_norm"]
             if norms:
-                by_site[dropout.site].setdefault(dropout.name, (dropout, norms[0]))
+                by_site[creation_key(dropout)].setdefault(dropout.name, (dropout, norms[0]))
         for pairs in by_site.values():
             yield self._finding(graph, list(pairs.values()))
 

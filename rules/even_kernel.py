@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
+from netlint.rules._dataflow import creation_key
 
 
 class EvenKernel(Rule):
@@ -67,7 +68,7 @@ class EvenKernel(Rule):
             a = layer.attrs
             if "kernel_size" in a and any(_shifts(k, s, d) and _has_layout(layer, i) for i, (k, s, d) in
                                           enumerate(zip(a["kernel_size"], a["stride"], a["dilation"]))):
-                by_site[layer.site].setdefault(layer.name, layer)
+                by_site[creation_key(layer)].setdefault(layer.name, layer)
         for layers in by_site.values():
             yield self._finding(graph, list(layers.values()))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
-from netlint.rules._dataflow import fmt_shape, spatial
+from netlint.rules._dataflow import creation_key, fmt_shape, spatial
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class FeatureMapCollapse(Rule):
             wasted = [b for b in _kernels_on_point(graph, layer) if b.layer.index not in explained]
             if wasted:
                 explained.update(b.layer.index for b in wasted)
-                by_site[layer.site].setdefault(layer.name, (layer, wasted))
+                by_site[creation_key(layer)].setdefault(layer.name, (layer, wasted))
         for items in by_site.values():
             yield self._finding(graph, list(items.values()))
 

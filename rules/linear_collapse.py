@@ -8,6 +8,7 @@ from torch import nn
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
+from netlint.rules._dataflow import creation_key
 
 # Between the two maps: ops that change no value (identity) or only scale each value
 # (dropout, the identity at inference) keep the composition linear.
@@ -81,7 +82,7 @@ class LinearCollapse(Rule):
                 continue
             merged = _merged_params(first, second)
             before = first.params + second.params
-            groups[(first.site, merged > before)].setdefault(first.name, (first, second, before, merged))
+            groups[(creation_key(first), merged > before)].setdefault(first.name, (first, second, before, merged))
         for (_, bottleneck), pairs in groups.items():
             yield self._finding(graph, list(pairs.values()), bottleneck)
 

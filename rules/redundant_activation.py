@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
-from netlint.rules._dataflow import activation_kind, tensor_producers
+from netlint.rules._dataflow import activation_kind, creation_key, tensor_producers
 
 # Activations whose output is never negative, and those whose output stays within [0, 1].
 _NON_NEGATIVE = {"relu", "relu6", "sigmoid", "softmax", "hardsigmoid", "softplus"}
@@ -90,7 +90,7 @@ class RedundantActivation(Rule):
                 continue  # the first activation's output is needed elsewhere too
             if case is not None:
                 reported = first if case == "undone" else second
-                found[reported.site].setdefault(reported.name, (reported, first, second, case))
+                found[creation_key(reported)].setdefault(reported.name, (reported, first, second, case))
         for items in found.values():
             yield self._finding(graph, list(items.values()))
 

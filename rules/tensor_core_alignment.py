@@ -10,6 +10,7 @@ from torch import nn
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
+from netlint.rules._dataflow import creation_key
 
 _WEIGHTED = ("conv", "conv_transpose", "linear", "embedding")
 
@@ -74,7 +75,7 @@ class TensorCoreAlignment(Rule):
             if out_value % self.multiple and layer.index in before_output:
                 misaligned[out_key] = out_value
             if misaligned:
-                by_site[layer.site].setdefault(layer.name, (layer, misaligned))
+                by_site[creation_key(layer)].setdefault(layer.name, (layer, misaligned))
         for items in by_site.values():
             yield self._finding(graph, list(items.values()))
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
+from netlint.rules._dataflow import creation_key
 
 
 class TransposedConvCheckerboard(Rule):
@@ -66,7 +67,7 @@ class TransposedConvCheckerboard(Rule):
             a = layer.attrs
             if "kernel_size" in a and any(_uneven(k, s, d) for k, s, d in
                                           zip(a["kernel_size"], a["stride"], a["dilation"])):
-                by_site[layer.site].setdefault(layer.name, layer)
+                by_site[creation_key(layer)].setdefault(layer.name, layer)
         for layers in by_site.values():
             yield self._finding(graph, list(layers.values()))
 
