@@ -8,7 +8,7 @@ BIN = $(VENV)/bin
 $(BIN)/netlint: pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
 # Lint the bundled example models. netlint exits 1 when it reports findings (expected

@@ -1,0 +1,196 @@
+"""netlint's speed and memory, side by side with what users would run instead.
+
+Every command runs as a fresh process: one warm-up, then ``--runs`` rounds (5 by default)
+that alternate the commands of a case, so that both see the same machine. Prints the median
+wall time and peak RSS of each, and netlint's ratio to the baseline; ``--write`` keeps the
+output in bench/RESULTS.md (section "Speed and memory") with the core count and the date.
+
+    python bench/perf.py [--quick] [--runs N] [--write]
+
+``--quick`` runs each case once with small models (the test suite runs it to keep the
+script working); its numbers are not the benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+NETLINT = [PYTHON, "-m", "netlint"]
+MEMORY_CAP = 8 * 1024 ** 3  # the peers get this much address space for the 7B model
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mb: float
+    status: str  # "ok", "findings", or what went wrong
+
+
+def run(command: list[str], cwd: Path = REPO, memory_cap: int | None = None) -> Measure:
+    """Wall time and peak RSS of one fresh process."""
+
+    def limit():
+        if memory_cap:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=limit, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    stderr = proc.stderr.read()
+    proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    outcome = {0: "ok", 1: "findings"}.get(code) or (stderr.strip().splitlines() or [f"exit {code}"])[-1][:100]
+    return Measure(seconds, usage.ru_maxrss / 1024, outcome)
+
+
+def compare(name: str, commands: dict[str, list[str]], runs: int, caps: dict[str, int] | None = None) -> list[str]:
+    caps = caps or {}
+    for label, command in commands.items():  # warm-up: file caches, .pyc
+        run(command, memory_cap=caps.get(label))
+    measures: dict[str, list[Measure]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, command in commands.items():
+            measures[label].append(run(command, memory_cap=caps.get(label)))
+    lines = [f"### {name}", "", "| command | median s | peak RSS MB | ratio to netlint (time, RSS) | outcome |",
+             "| --- | --- | --- | --- | --- |"]
+    base = measures["netlint"]
+    base_s = statistics.median(m.seconds for m in base)
+    base_mb = statistics.median(m.peak_mb for m in base)
+    for label, found in measures.items():
+        seconds = statistics.median(m.seconds for m in found)
+        mb = statistics.median(m.peak_mb for m in found)
+        ratio = "1" if label == "netlint" else f"netlint is {base_s / seconds:.2f}×, {base_mb / mb:.2f}×"
+        lines.append(f"| {label} | {seconds:.2f} | {mb:.0f} | {ratio} | {found[-1].status} |")
+    return lines + [""]
+
+
+def python(code: str) -> list[str]:
+    return [PYTHON, "-c", code]
+
+
+def model_files(folder: Path, count: int, with_model: bool) -> list[str]:
+    """``count`` Python files: small CNNs, or plain code with classes that are not models."""
+    paths = []
+    for i in range(count):
+        path = folder / f"module_{i}.py"
+        if with_model:
+            path.write_text(
+                "from torch import nn\n\n\n"
+                f"class Net{i}(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                f"        self.conv = nn.Conv2d(3, {8 + i % 8}, 3)\n        self.fc = nn.Linear({8 + i % 8}, 10)\n\n"
+                "    def forward(self, x):\n        return self.fc(self.conv(x).mean((2, 3)))\n")
+        else:
+            path.write_text(f"import json\n\n\nclass Settings{i}:\n    name = 'x{i}'\n\n\n"
+                            f"def load_{i}(text):\n    return json.loads(text)\n")
+        paths.append(str(path))
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="one run of each case, small models")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="write the output into bench/RESULTS.md")
+    args = parser.parse_args()
+    runs = 1 if args.quick else args.runs
+    classifier, transformer = ("resnet18", "vit_b_16") if args.quick else ("resnet50", "vit_l_16")
+
+    lines = [f"netlint speed and memory, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
+             f"{runs} runs per command (median)", ""]
+    lines += compare(f"1. {classifier}: lint vs build", {
+        "netlint": NETLINT + [f"torchvision.models:{classifier}", "--output-format", "json"],
+        f"build {classifier}()": python(f"import torch, torchvision; torchvision.models.{classifier}()"),
+    }, runs)
+    lines += compare(f"2. {transformer}: lint vs model summaries", {
+        "netlint": NETLINT + [f"torchvision.models:{transformer}", "--output-format", "json"],
+        "torchinfo.summary": python(
+            "import torch, torchvision, torchinfo; torchinfo.summary(torchvision.models."
+            f"{transformer}(), input_size=(1, 3, 224, 224), verbose=0)"),
+        "fvcore parameter_count_table": python(
+            "import torchvision; from fvcore.nn import parameter_count_table; "
+            f"parameter_count_table(torchvision.models.{transformer}())"),
+        "torch-audit": python(
+            f"import torchvision, torch_audit; torch_audit.audit(torchvision.models.{transformer}())"),
+    }, runs)
+    if not args.quick:
+        lines += compare("3. LLaMA-7B shapes (bench/llama.py): lint vs peers, peers capped at 8 GB", {
+            "netlint": NETLINT + ["bench/llama.py::Llama7B", "--output-format", "json"],
+            "torchinfo.summary": python(
+                "import sys, torch, torchinfo; sys.path.insert(0, 'bench'); import llama; "
+                "torchinfo.summary(llama.Llama7B(), input_data=torch.zeros(1, 16, dtype=torch.long), verbose=0)"),
+            "fvcore parameter_count_table": python(
+                "import sys; sys.path.insert(0, 'bench'); import llama; "
+                "from fvcore.nn import parameter_count_table; parameter_count_table(llama.Llama7B())"),
+        }, runs, caps={"torchinfo.summary": MEMORY_CAP, "fvcore parameter_count_table": MEMORY_CAP})
+    with tempfile.TemporaryDirectory() as folder:
+        plain = model_files(Path(folder), 50, with_model=False)
+        check = ("import sys; from netlint.cli import main; sys.argv = ['netlint', *sys.argv[1:]]\n"
+                 "try:\n    main()\nexcept SystemExit:\n    pass\nassert 'torch' not in sys.modules, 'torch imported'")
+        lines += compare("4. pre-commit: 50 files without a model (torch must not be imported)", {
+            "netlint": [PYTHON, "-c", check, *plain],
+            "python -c pass": python("pass"),
+        }, runs)
+    with tempfile.TemporaryDirectory() as folder:
+        models = model_files(Path(folder), 10 if args.quick else 100, with_model=True)
+        lines += compare(f"5. {len(models)} model files: -j 2 vs -j 1", {
+            "netlint": NETLINT + ["-j", "2", folder],
+            "netlint -j 1": NETLINT + ["-j", "1", folder],
+        }, runs)
+    lines += ["### 6. Where the time goes (in one process)", ""] + profile(classifier) + profile(transformer)
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        from zoo import _write_section
+        _write_section(Path(__file__).with_name("RESULTS.md"), "Speed and memory", text)
+
+
+def profile(model: str) -> list[str]:
+    """Phase times of netlint on a torchvision model, measured in a fresh process."""
+    code = f"""
+import time
+t0 = time.perf_counter()
+import torch, torchvision
+t1 = time.perf_counter()
+from netlint.discover import discover
+from netlint.engine import selected_rules
+from netlint.engine import run_rules
+from netlint.capture import TIER_PROVIDES, capture
+from netlint.load import build
+from netlint.report import write
+from netlint.lint import LintResult, ModelSummary
+import io
+t2 = time.perf_counter()
+rules = selected_rules()
+target = discover(["torchvision.models:{model}"]).targets[0]
+built = build(target)
+t3 = time.perf_counter()
+graph = capture(built, target.display)
+t4 = time.perf_counter()
+findings, skipped = run_rules(graph, rules, TIER_PROVIDES[graph.capture])
+t5 = time.perf_counter()
+write(LintResult(models=[ModelSummary.of(graph, findings, skipped)], findings=findings), "json", io.StringIO(), io.StringIO(), False)
+t6 = time.perf_counter()
+own = (t2 - t1) + (t4 - t3) + (t5 - t4) + (t6 - t5)
+print(f"| {model} | {{t1 - t0:.2f}} | {{t2 - t1:.2f}} | {{t3 - t2:.2f}} | {{t4 - t3:.2f}} | {{t5 - t4:.3f}} | {{t6 - t5:.3f}} | {{100 * own / (t6 - t0):.1f}}% |")
+"""
+    proc = subprocess.run(python(code), cwd=REPO, capture_output=True, text=True)
+    row = proc.stdout.strip() or f"| {model} | failed: {proc.stderr.strip().splitlines()[-1:]} |"
+    return ["| model | import torch+torchvision | import netlint | build on meta | capture | rules | report | netlint's own share |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |", row, ""]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Run netlint over the model zoos and check every parameter count.
+
+Runs the real CLI (JSON output) over every torchvision classification, segmentation and
+detection builder and, when timm is installed, one model per timm family (``--all``: every
+timm model). Prints, per capture tier, how many models were analyzed; every error with its
+reason; whether ``params`` equals ``sum(p.numel())`` of a normal CPU build; and the seconds
+per model. ``--write`` appends the output to bench/RESULTS.md's "Model zoos" section.
+
+    python bench/zoo.py [--all | --quick] [--only torchvision|timm] [--write]
+
+``--quick`` lints a handful of models (the test suite runs it to keep the script working).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the bench package
+
+BATCH = 12  # targets per netlint run: torch is imported once per run
+
+
+def torchvision_targets() -> list[tuple[str, str, object]]:
+    import torchvision.models as tvm
+
+    from bench.zoo_torchvision import build
+
+    return [(f"torchvision/{kind}", f"bench.zoo_torchvision:{name}", lambda name=name: build(name))
+            for kind, module in (("classification", tvm), ("segmentation", tvm.segmentation),
+                                 ("detection", tvm.detection))
+            for name in tvm.list_models(module=module)]
+
+
+def timm_targets(every: bool) -> list[tuple[str, str, object]]:
+    try:
+        import timm
+    except ImportError:
+        return []
+    names = timm.list_models() if every else \
+        [models[0] for family in timm.list_modules() if (models := timm.list_models(module=family))]
+    return [("timm", f"bench.zoo_timm:{name}", lambda name=name: timm.create_model(name)) for name in names]
+
+
+def _a_few(targets: list) -> list:
+    """The first two models of each kind (classification, segmentation, …)."""
+    kinds: dict[str, list] = {}
+    for target in targets:
+        kinds.setdefault(target[0], []).append(target)
+    return [t for found in kinds.values() for t in found[:2] if "detection" not in t[0]]
+
+
+def lint(targets: list[str]) -> tuple[dict, float]:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "netlint", *targets, "--output-format", "json",
+                           "--timeout", "300"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    seconds = time.perf_counter() - started
+    try:
+        return json.loads(proc.stdout), seconds
+    except json.JSONDecodeError:
+        return {"models": [], "findings": [], "skipped": [],
+                "errors": [{"target": t, "message": proc.stderr.strip()[-300:]} for t in targets]}, seconds
+
+
+def cpu_params(build) -> int | str:
+    try:
+        torch.manual_seed(0)
+        with torch.no_grad():
+            return sum(p.numel() for p in build().parameters())
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"[:120]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--all", action="store_true", help="every timm model, not one per family")
+    parser.add_argument("--quick", action="store_true", help="a few models of each zoo")
+    parser.add_argument("--only", choices=("torchvision", "timm"))
+    parser.add_argument("--write", action="store_true", help="write the output into bench/RESULTS.md")
+    args = parser.parse_args()
+
+    zoos = [] if args.only == "timm" else [torchvision_targets()]
+    zoos += [] if args.only == "torchvision" else [timm_targets(args.all)]
+    targets = [t for zoo in zoos for t in (_a_few(zoo) if args.quick else zoo)]
+    lines: list[str] = []
+    rows = []
+    for start in range(0, len(targets), BATCH):
+        batch = targets[start:start + BATCH]
+        report, seconds = lint([target for _, target, _ in batch])
+        models = {m["target"]: m for m in report["models"]}
+        errors = {e["target"]: e["message"] for e in report["errors"]}
+        for zoo, target, build in batch:
+            model = models.get(target)
+            expected = cpu_params(build)
+            rows.append((zoo, target, model["capture"] if model else "error",
+                         model is not None and model["params"] == expected,
+                         seconds / len(batch), errors.get(target), expected, model and model["params"]))
+        print(f"{start + len(batch)}/{len(targets)} models", file=sys.stderr)
+
+    by_zoo: dict[str, Counter] = {}
+    for zoo, _, tier, exact, *_ in rows:
+        by_zoo.setdefault(zoo, Counter())[tier] += 1
+        by_zoo[zoo]["exact"] += exact
+    lines.append(f"netlint model zoo run, {time.strftime('%Y-%m-%d')}, torch {torch.__version__}, "
+                 f"{len(rows)} models")
+    lines.append("")
+    lines.append("| zoo | models | fx | export | eager | modules | errors | params exact | s/model (mean, max) |")
+    lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for zoo, counts in by_zoo.items():
+        seconds = [r[4] for r in rows if r[0] == zoo]
+        total = sum(counts[t] for t in ("fx", "export", "eager", "modules", "error"))
+        lines.append(f"| {zoo} | {total} | {counts['fx']} | {counts['export']} | {counts['eager']} | "
+                     f"{counts['modules']} | {counts['error']} | {counts['exact']}/{total} | "
+                     f"{sum(seconds) / len(seconds):.2f}, {max(seconds):.2f} |")
+    dataflow = sum(c["fx"] + c["export"] for c in by_zoo.values())
+    lines.append("")
+    lines.append(f"At a dataflow tier (fx or export): {dataflow}/{len(rows)} "
+                 f"({100 * dataflow / max(len(rows), 1):.1f}%); the eager tier also records dataflow.")
+    for zoo, target, tier, exact, _, error, expected, got in rows:
+        if error:
+            lines.append(f"- error {target}: {error}")
+        elif not exact:
+            lines.append(f"- params differ {target}: netlint {got}, CPU build {expected}")
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        _write_section(Path(__file__).with_name("RESULTS.md"), "Model zoos", text)
+
+
+def _write_section(path: Path, title: str, body: str) -> None:
+    """Replace (or add) the ``## title`` section of a Markdown file."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    header = f"## {title}\n"
+    if header in text:
+        before, _, rest = text.partition(header)
+        after = rest[rest.find("\n## "):] if "\n## " in rest else ""
+        text = before + header + "\n" + body + "\n" + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + header + "\n" + body + "\n"
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
