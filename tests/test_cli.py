@@ -39,7 +39,7 @@ from torch import nn
 class Classifier(nn.Module):
     def __init__(self):
         super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(),
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
                                       nn.AdaptiveAvgPool2d(1), nn.Flatten())
         self.fc = nn.Linear(8, 10)
 
@@ -55,7 +55,7 @@ def test_clean_model_exits_0_and_reports_its_summary(write_model, tmp_path):
     assert "model.py::Classifier" in proc.stdout
     assert "task classification (output 1×10" in proc.stdout
     assert "input 1×3×256×256 (inferred from features.0 Conv2d" in proc.stdout
-    assert f"{(3 * 8 * 9 + 8) + 2 * 8 + (8 * 10 + 10):,} parameters" in proc.stdout
+    assert f"{3 * 8 * 9 + 2 * 8 + (8 * 10 + 10):,} parameters" in proc.stdout
     assert "Found 0 findings in 1 model." in proc.stdout
 
 
