@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import importlib
 import importlib.util
+import linecache
 import inspect
 import sys
 import sysconfig
@@ -71,6 +72,7 @@ _positions_cache: dict[Any, list] = {}
 
 
 def frame_site(frame: FrameType) -> Site:
+    """The site of the call a frame is making; columns count characters, not UTF-8 bytes."""
     code = frame.f_code
     positions = _positions_cache.get(code)
     if positions is None:
@@ -78,7 +80,9 @@ def frame_site(frame: FrameType) -> Site:
     line, end_line, column, _ = positions[frame.f_lasti // 2]
     if line is None:
         line, end_line, column = frame.f_lineno, frame.f_lineno, 0
-    return Site(display_path(Path(code.co_filename)), line, (column or 0) + 1, end_line or line)
+    text = linecache.getline(code.co_filename, line).encode("utf-8")
+    characters = len(text[:column or 0].decode("utf-8", "replace"))
+    return Site(display_path(Path(code.co_filename)), line, characters + 1, end_line or line)
 
 
 class _CreationRecorder:

@@ -15,7 +15,7 @@ def _fmt(shape: Shape) -> str:
 def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str = "auto") -> tuple[str, str]:
     """(task, reason). A declared task wins; otherwise the first output that fits decides."""
     if declared != "auto":
-        return declared, "given with --task"
+        return declared, "declared (--task or the config)"
     image = next((s for s in inputs if len(s) == 4), None)
     batch = inputs[0][0] if inputs and inputs[0] else None
     for out in outputs:

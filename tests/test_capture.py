@@ -132,7 +132,7 @@ def test_time_limit_per_target(write_model, tmp_path):
         class Slow(nn.Module):
             def __init__(self):
                 super().__init__()
-                time.sleep(30)
+                time.sleep(120)
                 self.fc = nn.Linear(4, 2)
 
             def forward(self, x):
@@ -146,10 +146,10 @@ def test_time_limit_per_target(write_model, tmp_path):
             def forward(self, x):
                 return self.fc(x)
     """)
-    report, proc = netlint_json("model.py", "--timeout", "2", cwd=tmp_path)
+    report, proc = netlint_json("model.py", "--timeout", "20", cwd=tmp_path)
     assert proc.returncode == 2
     error, = report["errors"]
-    assert error["target"] == "model.py::Slow" and "took longer than 2 s" in error["message"]
+    assert error["target"] == "model.py::Slow" and "took longer than 20 s" in error["message"]
     assert [m["target"] for m in report["models"]] == ["model.py::Fast"]
 
 

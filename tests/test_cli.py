@@ -22,7 +22,7 @@ class Generator(nn.Module):
     def __init__(self):
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(3, 16, 3, padding=1),
+            nn.Conv2d(3, 16, 3, padding=1, bias=False),
             nn.BatchNorm2d(16),
             nn.ReLU(),
             nn.Conv2d(16, 3, 3, padding=1),
@@ -96,7 +96,7 @@ def test_json_schema(write_model, tmp_path):
     assert model["target"] == "model.py::Generator" and model["class"] == "Generator"
     assert model["capture"] == "fx" and model["task"] == "image-to-image"
     assert model["input_shape"] == [[1, 3, 256, 256]] and model["output_shape"] == [[1, 3, 256, 256]]
-    assert model["params"] == 3 * 16 * 9 + 16 + 2 * 16 + 16 * 3 * 9 + 3
+    assert model["params"] == 3 * 16 * 9 + 2 * 16 + 16 * 3 * 9 + 3
     finding, = report["findings"]
     assert set(finding) == {"code", "name", "severity", "target", "layer", "path", "line", "column",
                             "message", "fix", "params_before", "params_after", "params_delta"}
@@ -131,7 +131,7 @@ def test_declared_task_wins(write_model, tmp_path):
     write_model(BN_GENERATOR)
     report, proc = netlint_json("model.py", "--task", "classification", cwd=tmp_path)
     assert proc.returncode == 0 and report["findings"] == []
-    assert report["models"][0]["task_reason"] == "given with --task"
+    assert report["models"][0]["task_reason"] == "declared (--task or the config)"
 
 
 def test_given_input_shape(write_model, tmp_path):
