@@ -8,6 +8,7 @@ both fail.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import torch
@@ -15,8 +16,8 @@ from torch import nn
 
 from netlint import tier_eager, tier_export, tier_fx
 from netlint.graph import Layer, ModelGraph, Shape
-from netlint.inputs import (IMAGE_SIDE, IMAGENET_SIDE, SMALL_SIDE, InputError, example_inputs,
-                            guess_from_tree, required_inputs)
+from netlint.inputs import (IMAGE_SIDE, IMAGENET_SIDE, SMALL_SIDE, InputError, declared_input,
+                            example_inputs, guess_from_tree, required_inputs)
 from netlint.layers import ForwardError, Trace, module_layer
 from netlint.load import BuiltModel, rebuild_on_cpu
 from netlint.task import infer_task
@@ -61,11 +62,13 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
 
 def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequence[Shape],
                    notes: list[str]) -> tuple[list[torch.Tensor], str, Trace, BuiltModel]:
-    """Run the forward eagerly on meta at the example input (256, then 224 for an inferred
-    image size), else on the CPU at a small input."""
+    """Run the forward eagerly on meta at the example input (the size the model declares,
+    else 256, then 224 for an inferred image size), else on the CPU at a small input."""
     first_error: CaptureError | None = None
-    for side in (IMAGE_SIDE,) if given else (IMAGE_SIDE, IMAGENET_SIDE):
-        inputs, reason = example_inputs(names, _guesses(built.model, fx_graph, names, side), given)
+    declared = [declared_input(built.model)] if len(names) == 1 and declared_input(built.model) else None
+    candidates = [_guesses(built.model, fx_graph, names, side) for side in (IMAGE_SIDE, IMAGENET_SIDE)]
+    for guesses in [candidates[0]] if given else [declared] * bool(declared) + candidates:
+        inputs, reason = example_inputs(names, guesses, given)
         try:
             return inputs, reason, tier_eager.run(built.model, inputs, built), built
         except Exception as exc:
@@ -75,7 +78,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     meta_failure = first_error.__cause__
     try:
         cpu = rebuild_on_cpu(built)
-        inputs, reason = example_inputs(names, _guesses(cpu.model, fx_graph, names, SMALL_SIDE),
+        inputs, reason = example_inputs(names, declared or _guesses(cpu.model, fx_graph, names, SMALL_SIDE),
                                         given, device="cpu")
         inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
         trace = tier_eager.run(cpu.model, inputs, cpu)
@@ -107,12 +110,21 @@ def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], referen
             notes.append(f"the fx graph does not run: {_describe(exc)}")
     try:
         trace = tier_export.run(built.model, inputs, built)
-        if trace.leaf_calls() == expected:
+        if _computing(trace.leaf_calls(), built) == _computing(expected, built):
             return "export", trace
         notes.append(f"torch.export differs from the eager forward ({_difference(trace, expected)})")
     except Exception as exc:
         notes.append(f"torch.export failed: {_describe(exc)}")
     return "eager", reference
+
+
+_NO_OPS = (nn.Identity, nn.modules.dropout._DropoutNd)  # in eval mode: no ATen op for export to keep
+
+
+def _computing(calls: Counter, built: BuiltModel) -> Counter:
+    """Leaf calls of modules that compute something (export cannot see an Identity)."""
+    modules = dict(built.model.named_modules())
+    return Counter({name: n for name, n in calls.items() if not isinstance(modules.get(name), _NO_OPS)})
 
 
 def warm_up() -> None:

@@ -65,6 +65,16 @@ def guess_from_tree(model: nn.Module, side: int) -> Guess | None:
     return None
 
 
+def declared_input(model: nn.Module) -> Guess | None:
+    """The image size a model says it takes (timm models: ``pretrained_cfg["input_size"]``)."""
+    for attribute in ("pretrained_cfg", "default_cfg"):
+        config = getattr(model, attribute, None)
+        size = config.get("input_size") if isinstance(config, dict) else None
+        if isinstance(size, (tuple, list)) and len(size) == 3 and all(isinstance(d, int) for d in size):
+            return (1, *size), torch.float32, f"the model's {attribute} input_size"
+    return None
+
+
 def required_inputs(model: nn.Module) -> list[str]:
     """Names of the forward's parameters that have no default."""
     try:
