@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
@@ -44,8 +45,12 @@ def timm_targets(every: bool) -> list[tuple[str, str, object]]:
         import timm
     except ImportError:
         return []
-    names = timm.list_models() if every else \
-        [models[0] for family in timm.list_modules() if (models := timm.list_models(module=family))]
+    names = timm.list_models()
+    if not every:  # a family: the name before the first "_", without trailing digits (resnet, vit…)
+        firsts: dict[str, str] = {}
+        for name in names:
+            firsts.setdefault(re.sub(r"\d+$", "", name.split("_")[0]), name)
+        names = list(firsts.values())
     return [("timm", f"bench.zoo_timm:{name}", lambda name=name: timm.create_model(name)) for name in names]
 
 
