@@ -66,12 +66,17 @@ def guess_from_tree(model: nn.Module, side: int) -> Guess | None:
 
 
 def declared_input(model: nn.Module) -> Guess | None:
-    """The image size a model says it takes (timm models: ``pretrained_cfg["input_size"]``)."""
+    """The image size a model says it takes: timm's ``pretrained_cfg["input_size"]``, or an
+    ``image_size`` attribute (torchvision's vision transformers)."""
     for attribute in ("pretrained_cfg", "default_cfg"):
         config = getattr(model, attribute, None)
         size = config.get("input_size") if isinstance(config, dict) else None
         if isinstance(size, (tuple, list)) and len(size) == 3 and all(isinstance(d, int) for d in size):
             return (1, *size), torch.float32, f"the model's {attribute} input_size"
+    side = getattr(model, "image_size", None)
+    first = guess_from_tree(model, side) if isinstance(side, int) else None
+    if first is not None and len(first[0]) == 4:
+        return (1, first[0][1], side, side), torch.float32, "the model's image_size"
     return None
 
 
