@@ -13,6 +13,7 @@ that never gets below chance level.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import os
@@ -41,7 +42,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class Cause:
-    kind: str  # frozen | no-gradient | zero-gradient | non-finite | ignores-input | chance-level | unknown
+    kind: str  # frozen | no-gradient | zero-gradient | non-finite | ignores-input | chance-level | timeout | unknown
     message: str
     parameters: tuple[str, ...] = ()
 
@@ -83,34 +84,38 @@ class _Gradients:
 
 
 def overfit_target(target, settings: Settings, input_shapes=(), task: str = "auto") -> Outcome:
-    """Build ``target`` on the CPU and train it on one fixed batch."""
+    """Build ``target`` on the CPU and train it on one fixed batch, within ``settings.timeout``
+    (``TargetTimeout`` when it runs out before training starts)."""
     import torch
 
+    from netlint.lint import time_limit
     from netlint.load import build, build_with, import_target_module
     from netlint.overfit_batch import synthetic_batch, user_batch
 
-    built = build(target)  # on meta: checks the target is a model that builds
-    # Two threads at most (the machine is shared); one for a small model, whose steps are too
-    # short to split: two threads on a busy machine made a 4 ms step take 240 ms.
-    small = sum(p.numel() for p in built.model.parameters()) < SMALL_MODEL
-    torch.set_num_threads(1 if small else min(2, os.cpu_count() or 1))
-    torch.manual_seed(0)
-    model = build_with(built.factory, torch.device("cpu"), target, to_meta=False).model
-    model.train()
-    make_batch = getattr(import_target_module(target), "netlint_batch", None)
+    _warm_up()
+    with time_limit(settings.timeout):
+        built = build(target)  # on meta: checks the target is a model that builds
+        # Two threads at most (the machine is shared); one for a small model, whose steps are too
+        # short to split: two threads on a busy machine made a 4 ms step take 240 ms.
+        small = sum(p.numel() for p in built.model.parameters()) < SMALL_MODEL
+        torch.set_num_threads(1 if small else min(2, os.cpu_count() or 1))
+        torch.manual_seed(0)
+        model = build_with(built.factory, torch.device("cpu"), target, to_meta=False).model
+        model.train()
+        make_batch = getattr(import_target_module(target), "netlint_batch", None)
 
-    def captured_shapes():
-        from netlint.capture import capture
+        def captured_shapes():
+            from netlint.capture import capture
 
-        graph = capture(built, target.display, input_shapes, task)
-        return graph.input_shapes, graph.input_reason
+            graph = capture(built, target.display, input_shapes, task)
+            return graph.input_shapes, graph.input_reason
 
-    if callable(make_batch):
-        batch = user_batch(make_batch)
-    else:
-        batch = synthetic_batch(model, input_shapes, settings.batch_size, task, captured_shapes)
-    start = time.perf_counter()
-    losses, stopped, gradients = _train(model, batch, settings)
+        if callable(make_batch):
+            batch = user_batch(make_batch)
+        else:
+            batch = synthetic_batch(model, input_shapes, settings.batch_size, task, captured_shapes)
+        start = time.perf_counter()
+        losses, stopped, gradients = _train(model, batch, settings)  # stops itself at the time limit
     outcome = Outcome(target.display, batch.task, batch.task_reason, batch.description, batch.loss_name,
                       settings.lr, settings.steps, settings.target_ratio, losses,
                       time.perf_counter() - start, stopped, batch.chance)
@@ -121,6 +126,15 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
         outcome.causes = seen or [Cause("unknown", "no cause netlint can see: the model may lack capacity, "
                                                    "or need another learning rate (--lr) or more steps (--steps)")]
     return outcome
+
+
+@functools.lru_cache(maxsize=1)
+def _warm_up() -> None:
+    """Pay torch's one-time costs before the time limit starts: the first optimizer imports
+    torch._dynamo (seconds on a busy machine)."""
+    import torch
+
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)])
 
 
 def _train(model, batch, settings: Settings) -> tuple[list[float], str, _Gradients]:
@@ -213,6 +227,10 @@ def _diagnose(model, batch, outcome: Outcome, gradients: _Gradients) -> list[Cau
         first = min(gradients.nonfinite.values())
         causes.append(Cause("non-finite", f"NaN or infinite gradients from step {first}: "
                                           f"{_names(gradients.nonfinite)}", tuple(gradients.nonfinite)))
+    if outcome.stopped == "timeout":
+        causes.append(Cause("timeout", f"training stopped at --timeout ({outcome.seconds:.0f} s) after "
+                                       f"{len(outcome.losses) - 1} steps: raise --timeout, or try a smaller "
+                                       "--batch-size or --input-shape"))
     if outcome.stopped == "non-finite loss":
         causes.append(Cause("non-finite", f"the loss became {outcome.losses[-1]} at step {len(outcome.losses) - 1}"))
     if not outcome.passed and _ignores_input(model, batch):
@@ -415,14 +433,14 @@ def _outcomes(paths, settings: Settings, shapes, task: str, verbose: bool):
         yield ", ".join(paths), str(exc)
         return
     from netlint.capture import CaptureError
-    from netlint.lint import TargetTimeout, time_limit
+    from netlint.lint import TargetTimeout
     from netlint.load import LoadError, SkipTarget
     from netlint.overfit_batch import BatchError
 
     for target in found.targets:
         target_settings = config.target_settings(target.display)
         try:
-            with time_limit(settings.timeout), contextlib.redirect_stdout(sys.stderr):
+            with contextlib.redirect_stdout(sys.stderr):  # prints in the model's code
                 outcome = overfit_target(target, settings, shapes or target_settings.input_shapes,
                                          task if task != "auto" else (target_settings.task or "auto"))
             yield target.display, outcome
