@@ -10,7 +10,7 @@ import inspect
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -241,5 +241,13 @@ def run_source_rules(path: str, text: str, rules: Sequence[SourceRule], config) 
         tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError):
         return []  # discover reports the files it cannot parse
-    findings = [finding for rule in relevant for finding in rule.check_source(path, tree, config)]
+    lines = text.splitlines()
+
+    def in_characters(finding: Finding) -> Finding:  # ast counts columns in UTF-8 bytes
+        if not finding.line or not finding.column or finding.line > len(lines):
+            return finding
+        before = lines[finding.line - 1].encode("utf-8")[:finding.column - 1].decode("utf-8", "replace")
+        return replace(finding, column=len(before) + 1)
+
+    findings = [in_characters(finding) for rule in relevant for finding in rule.check_source(path, tree, config)]
     return sorted(findings, key=lambda f: (f.line or 0, f.column or 0, f.code))
