@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -16,11 +17,27 @@ from netlint.rule import SEVERITIES
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+# Subcommands in modules of their own, imported only when asked for: a pre-commit run of
+# `netlint check` should not pay for them.
+_LAZY_COMMANDS = {"overfit": ("netlint.overfit", "overfit_command"),
+                  "summary": ("netlint.summary", "summary_command")}
+
+
 class _DefaultToCheck(click.Group):
     """``netlint model.py`` means ``netlint check model.py``, as ``ruff`` once did."""
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*self.commands, *_LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY_COMMANDS and name not in self.commands:
+            module, attribute = _LAZY_COMMANDS[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        known = {*self.commands, *_LAZY_COMMANDS, "--help", "-h", "--version"}
+        if args and args[0] not in known:
             args = ["check", *args]
         elif not args:
             args = ["check"]
@@ -181,11 +198,6 @@ def show_rule(code: str) -> None:
     click.echo(f"# {info.code} {info.name}\n\nDefault severity: {info.severity}\n\n{info.doc}")
 
 
-from netlint.overfit import overfit_command  # noqa: E402  (each command in its own module)
-from netlint.summary import summary_command  # noqa: E402
-
-cli.add_command(overfit_command)
-cli.add_command(summary_command)
 
 
 def main() -> None:

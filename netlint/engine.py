@@ -18,7 +18,7 @@ from netlint.graph import ModelGraph
 from netlint.rule import CODE_PATTERN, SEVERITIES, Finding, Rule, SourceRule
 
 ENTRY_POINT_GROUP = "netlint.rules"
-OWN_DISTRIBUTION = "torch-netlint"
+OWN_RULES = "netlint.rules."
 
 
 class RuleLoadError(Exception):
@@ -33,7 +33,7 @@ def available_rules(rules_dirs: tuple[str, ...] = ()) -> tuple[type[Rule], ...]:
     rules: dict[str, type[Rule]] = {}
     owners: dict[str, str] = {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_own_first):
-        where = f"plug-in {entry.dist.name}" if entry.dist else f"plug-in {entry.value}"
+        where = _Plugin(entry)
         try:
             rule = entry.load()
         except Exception as exc:
@@ -60,7 +60,7 @@ def available_source_rules(rules_dirs: tuple[str, ...] = ()) -> tuple[type[Sourc
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_own_first):
         if not _derives_from_source_rule(_module_tree(entry.module), entry.attr):
             continue
-        where = f"plug-in {entry.dist.name}" if entry.dist else f"plug-in {entry.value}"
+        where = _Plugin(entry)
         try:
             rule = entry.load()
         except Exception as exc:
@@ -123,11 +123,24 @@ def _derives_from_source_rule(tree: ast.Module | None, name: str) -> bool:
 
 
 def _own_first(entry) -> tuple[bool, str, str]:
-    name = re.sub(r"[-_.]+", "-", entry.dist.name).lower() if entry.dist else ""
-    return name != OWN_DISTRIBUTION, name, entry.name
+    """netlint's own rules (the package netlint.rules) first; reading a distribution's name
+    parses its metadata, which a pre-commit run cannot afford for every plug-in."""
+    return not entry.value.startswith(OWN_RULES), entry.value, entry.name
 
 
-def _register(rule: type[Rule], where: str, rules: dict[str, type[Rule]], owners: dict[str, str]) -> None:
+class _Plugin:
+    """Names the distribution an entry point comes from, in error messages only."""
+
+    def __init__(self, entry) -> None:
+        self.entry = entry
+
+    def __str__(self) -> str:
+        return f"plug-in {self.entry.dist.name}" if self.entry.dist else f"plug-in {self.entry.value}"
+
+
+def _register(rule: type[Rule], where: object, rules: dict[str, type[Rule]], owners: dict[str, object]) -> None:
+    """``where`` (a string, or a _Plugin named only when an error is raised) says who brought
+    the rule."""
     code = getattr(rule, "code", None)
     if not isinstance(code, str) or not CODE_PATTERN.match(code):
         raise RuleLoadError(f"{where}: rule code {code!r} of {rule.__name__} does not match "
@@ -135,10 +148,11 @@ def _register(rule: type[Rule], where: str, rules: dict[str, type[Rule]], owners
     if rule.severity not in SEVERITIES:
         raise RuleLoadError(f"{where}: rule {code} has unknown severity {rule.severity!r}")
     if code in rules and rules[code] is not rule:
-        raise RuleLoadError(f"{where}: rule code {code} is already taken by {owners[code]} "
+        owner = str(owners[code]).removeprefix("plug-in ")
+        raise RuleLoadError(f"{where}: rule code {code} is already taken by {owner} "
                             f"({rules[code].__module__}.{rules[code].__name__})")
     rules[code] = rule
-    owners[code] = where.removeprefix("plug-in ")
+    owners[code] = where
 
 
 def _rules_in_file(path: Path) -> list[type[Rule]]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import multiprocessing
 import signal
 import sys
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from traceback import format_exc
@@ -155,6 +153,9 @@ def _target_options(target: Target, options: Options, config: Config) -> Options
 def _lint_in_workers(targets: list[Target], per_target: list[Options], selection: RuleSelection,
                      jobs: int) -> list[LintResult]:
     """One worker process per job, each importing torch once; results in target order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no state inherited
     parts = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), mp_context=context) as pool:
