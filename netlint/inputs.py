@@ -30,8 +30,7 @@ def guess_from_module(module: nn.Module, name: str, side: int) -> Guess | None:
     """The input a module expects, when it is the first layer to read a model input."""
     where = f"{name} {type(module).__name__}"
     if isinstance(module, nn.modules.conv._ConvNd):
-        channels = module.out_channels if isinstance(module, nn.modules.conv._ConvTransposeNd) \
-            else module.in_channels
+        channels = module.in_channels
         return (1, channels, *_spatial(len(module.kernel_size), side)), torch.float32, f"{where}({channels}→…)"
     if isinstance(module, nn.Linear):
         return (1, module.in_features), torch.float32, f"{where}({module.in_features}→…)"

@@ -8,6 +8,7 @@ import functools
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -206,7 +207,9 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
     path = display_path(target.path) if target.path else None
     warm_up()
     try:
-        with time_limit(options.timeout), contextlib.redirect_stdout(sys.stderr):  # prints in user code must not corrupt reports
+        # prints in user code must not corrupt reports; torch's warnings are not findings
+        with time_limit(options.timeout), contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             built = build(target)
             graph = capture(built, target.display, options.input_shapes, options.task)
             findings, skipped_rules = run_rules(graph, rules, TIER_PROVIDES[graph.capture])

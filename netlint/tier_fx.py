@@ -88,10 +88,11 @@ def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int
             if user in seen:
                 continue
             seen.add(user)
-            if user.op == "call_module":
+            if user.op == "call_module":  # a padding or an activation says nothing: look past it
                 guess = guess_from_module(graph.get_submodule(user.target), user.target, side)
                 if guess is not None:
                     return guess
+                frontier.append(user)
                 continue
             op = ops.function_op(user.target) if user.op == "call_function" else ""
             weight = bind(op, user.args, user.kwargs).get("weight")
