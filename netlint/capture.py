@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from netlint import tier_eager, tier_export, tier_fx
-from netlint.graph import Layer, ModelGraph, Shape
+from netlint.graph import ModelGraph, Shape
 from netlint.inputs import (IMAGE_SIDE, IMAGENET_SIDE, SMALL_SIDE, InputError, declared_input,
                             example_inputs, guess_from_tree, required_inputs)
 from netlint.layers import ForwardError, Trace, module_layer

@@ -33,12 +33,7 @@ def available_rules(rules_dirs: tuple[str, ...] = ()) -> tuple[type[Rule], ...]:
     rules: dict[str, type[Rule]] = {}
     owners: dict[str, str] = {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_own_first):
-        where = _Plugin(entry)
-        try:
-            rule = entry.load()
-        except Exception as exc:
-            raise RuleLoadError(f"{where}: cannot load rule {entry.name} "
-                                f"({type(exc).__name__}: {exc})") from exc
+        rule, where = _load(entry)
         if not (isinstance(rule, type) and issubclass(rule, Rule)):
             raise RuleLoadError(f"{where}: {entry.value} is not a netlint Rule")
         _register(rule, where, rules, owners)
@@ -60,12 +55,7 @@ def available_source_rules(rules_dirs: tuple[str, ...] = ()) -> tuple[type[Sourc
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=_own_first):
         if not _derives_from_source_rule(_module_tree(entry.module), entry.attr):
             continue
-        where = _Plugin(entry)
-        try:
-            rule = entry.load()
-        except Exception as exc:
-            raise RuleLoadError(f"{where}: cannot load rule {entry.name} "
-                                f"({type(exc).__name__}: {exc})") from exc
+        rule, where = _load(entry)
         if isinstance(rule, type) and issubclass(rule, SourceRule):
             _register(rule, where, rules, owners)
     for folder in rules_dirs:
@@ -126,6 +116,15 @@ def _own_first(entry) -> tuple[bool, str, str]:
     """netlint's own rules (the package netlint.rules) first; reading a distribution's name
     parses its metadata, which a pre-commit run cannot afford for every plug-in."""
     return not entry.value.startswith(OWN_RULES), entry.value, entry.name
+
+
+def _load(entry) -> tuple[object, _Plugin]:
+    """The object an entry point names, and who registered it; a load error names the plug-in."""
+    where = _Plugin(entry)
+    try:
+        return entry.load(), where
+    except Exception as exc:
+        raise RuleLoadError(f"{where}: cannot load rule {entry.name} ({type(exc).__name__}: {exc})") from exc
 
 
 class _Plugin:

@@ -16,7 +16,7 @@ import inspect
 import sys
 import sysconfig
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any

@@ -412,33 +412,18 @@ def overfit_command(paths, lr, steps, batch_size, target_ratio, timeout, input_s
 
 def _outcomes(paths, settings: Settings, shapes, task: str, verbose: bool):
     """(target, Outcome or error message) for each target the paths name."""
-    from pathlib import Path
+    from netlint.named_targets import named_targets
 
-    from netlint.config import ConfigError, find_config, load_config
-    from netlint.discover import discover
-
-    found = discover(list(paths))
-    for problem in found.problems:
-        yield problem.target, (f"{problem.path}:{problem.line}: " if problem.line else "") + problem.message
-    if verbose:
-        for skipped in found.skipped:
-            click.echo(f"{skipped.target}: skipped: {skipped.reason}", err=True)
-    if not found.targets:
-        if not found.problems:
-            yield ", ".join(paths), "defines no model to train"
-        return
-    try:
-        config = load_config(find_config(Path.cwd()))
-    except ConfigError as exc:
-        yield ", ".join(paths), str(exc)
+    problems, targets = named_targets(paths, verbose, "defines no model to train")
+    yield from problems
+    if not targets:
         return
     from netlint.capture import CaptureError
     from netlint.lint import TargetTimeout
     from netlint.load import LoadError, SkipTarget
     from netlint.overfit_batch import BatchError
 
-    for target in found.targets:
-        target_settings = config.target_settings(target.display)
+    for target, target_settings in targets:
         try:
             with contextlib.redirect_stdout(sys.stderr):  # prints in the model's code
                 outcome = overfit_target(target, settings, shapes or target_settings.input_shapes,

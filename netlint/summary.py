@@ -228,30 +228,16 @@ def summary_command(paths, depth, input_shapes, output_format, verbose) -> None:
 
 def _summaries(paths, shapes, depth: int, verbose: bool):
     """(target, Summary or error message) for each target the paths name."""
-    from netlint.config import ConfigError, find_config, load_config
-    from netlint.discover import discover
+    from netlint.named_targets import named_targets
 
-    found = discover(list(paths))
-    for problem in found.problems:
-        yield problem.target, (f"{problem.path}:{problem.line}: " if problem.line else "") + problem.message
-    if verbose:
-        for skipped in found.skipped:
-            click.echo(f"{skipped.target}: skipped: {skipped.reason}", err=True)
-    if not found.targets:
-        if not found.problems:
-            yield ", ".join(paths), "defines no model to summarize"
-        return
-    try:
-        from pathlib import Path
-        config = load_config(find_config(Path.cwd()))
-    except ConfigError as exc:
-        yield ", ".join(paths), str(exc)
+    problems, targets = named_targets(paths, verbose, "defines no model to summarize")
+    yield from problems
+    if not targets:
         return
     from netlint.capture import CaptureError, capture
     from netlint.load import LoadError, SkipTarget, build
 
-    for target in found.targets:
-        settings = config.target_settings(target.display)
+    for target, settings in targets:
         try:
             with contextlib.redirect_stdout(sys.stderr):  # prints in the model's code
                 graph = capture(build(target), target.display, shapes or settings.input_shapes,
