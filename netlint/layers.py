@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import torch
 from torch import nn
 from torch.utils._pytree import tree_leaves
 
@@ -41,6 +42,9 @@ class Trace:
     outputs: list[int] = field(default_factory=list)  # layers whose value is returned
     output_shapes: list[Shape] = field(default_factory=list)
     used_parameters: set[int] = field(default_factory=set)  # ids of the parameters the forward read
+    # what each leaf call returned on meta, by (module name, occurrence): another tier running
+    # the same call on the same tensor shapes takes the result instead of computing it again
+    module_results: dict[tuple[str, int], tuple[tuple, Any]] = field(default_factory=dict, repr=False)
 
     def leaf_calls(self) -> Counter:
         """How often each leaf module was called: what the tiers are compared on."""
@@ -51,6 +55,11 @@ class Trace:
         self.edges.extend((p, layer.index) for p in dict.fromkeys(producers))
         if reads_input:
             self.inputs.append(layer.index)
+
+
+def tensor_signature(value: Any) -> tuple:
+    """The shapes and dtypes of the tensors in a nested value."""
+    return tuple((tuple(t.shape), t.dtype) for t in leaves(value) if isinstance(t, torch.Tensor))
 
 
 def leaves(obj: Any) -> list[Any]:

@@ -8,6 +8,7 @@ real Python, it sees branches fx drops and control flow fx cannot trace.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import torch
@@ -16,8 +17,10 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from netlint import ops
-from netlint.layers import ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller
+from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller,
+                            tensor_signature)
 from netlint.load import BuiltModel
+from netlint.meta_shapes import MetaShapes
 
 _IGNORED = {"__get__", "__set__", "size", "dim", "numel", "__len__", "__bool__", "__format__",
             "__repr__", "__hash__", "__eq__", "requires_grad_", "is_floating_point", "__index__",
@@ -42,8 +45,9 @@ class _Recorder(TorchFunctionMode):
         self.inputs = {id(t) for t in inputs}
         self.keep: list[Any] = list(inputs)  # tensors stay alive so their ids stay unique
         self.leaf_depth = 0  # > 0 while a leaf module runs: its inner ops are part of it
-        self.pending: list[tuple[nn.Module, list[torch.Tensor]]] = []
+        self.pending: list[tuple[nn.Module, list[torch.Tensor], tuple]] = []
         self.running: list[str] = []  # names of the modules whose forward is running
+        self.calls: Counter = Counter()  # leaf calls so far, by module name
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -84,7 +88,7 @@ class _Recorder(TorchFunctionMode):
         self.running.append(self.names.get(id(module), type(module).__name__))
         if self.leaf_depth == 0 and is_leaf(module):
             tensors = [t for t in leaves((args, kwargs or {})) if isinstance(t, torch.Tensor)]
-            self.pending.append((module, tensors))
+            self.pending.append((module, tensors, tensor_signature(tensors)))
         if self.leaf_depth or is_leaf(module):
             self.leaf_depth += 1
 
@@ -96,9 +100,12 @@ class _Recorder(TorchFunctionMode):
         if self.leaf_depth:
             return
         output = rest[-1]
-        leaf, tensors = self.pending.pop()
+        leaf, tensors, signature = self.pending.pop()
         outputs = [t for t in leaves(output) if isinstance(t, torch.Tensor)]
         name = self.names.get(id(leaf), type(leaf).__name__)
+        if all(t.is_meta for t in outputs):
+            self.trace.module_results[name, self.calls[name]] = signature, output
+        self.calls[name] += 1
         self.trace.used_parameters.update(id(p) for p in leaf.parameters())
         layer = module_layer(len(self.trace.layers), name, leaf, tuple(tuple(t.shape) for t in tensors),
                              tuple(outputs[0].shape) if outputs else None, self.built)
@@ -112,7 +119,7 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
     handles = [module_hooks.register_module_forward_pre_hook(recorder.pre_hook),
                module_hooks.register_module_forward_hook(recorder.hook)]
     try:
-        with torch.no_grad(), recorder:
+        with torch.no_grad(), MetaShapes(), recorder:  # the recorder sees each op before the shortcut
             output = model(*inputs)
     except Exception as exc:
         where = next((name for name in reversed(recorder.running) if name), "")
