@@ -20,6 +20,7 @@ from netlint.inputs import (IMAGE_SIDE, IMAGENET_SIDE, SMALL_SIDE, InputError, d
                             example_inputs, guess_from_tree, required_inputs)
 from netlint.layers import ForwardError, Trace, module_layer
 from netlint.load import BuiltModel, rebuild_on_cpu
+from netlint.meta_shapes import MetaShapes
 from netlint.task import infer_task
 
 TIERS = ("fx", "export", "eager", "modules")
@@ -77,11 +78,13 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
                 first_error.__cause__ = exc.__cause__ or exc
     meta_failure = first_error.__cause__
     try:
-        cpu = rebuild_on_cpu(built)
-        inputs, reason = example_inputs(names, declared or _guesses(cpu.model, fx_graph, names, SMALL_SIDE),
-                                        given, device="cpu")
-        inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
-        trace = tier_eager.run(cpu.model, inputs, cpu)
+        with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
+            torch.manual_seed(0)
+            cpu = rebuild_on_cpu(built)
+            inputs, reason = example_inputs(names, declared or _guesses(cpu.model, fx_graph, names, SMALL_SIDE),
+                                            given, device="cpu")
+            inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
+            trace = tier_eager.run(cpu.model, inputs, cpu)
     except Exception:
         raise first_error from None
     notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): built on the CPU "
@@ -101,7 +104,7 @@ def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], referen
     expected = reference.leaf_calls()
     if fx_graph is not None:
         try:
-            trace = tier_fx.run(fx_graph, inputs, built)
+            trace = tier_fx.run(fx_graph, inputs, built, reference)
             if trace.leaf_calls() == expected:
                 return "fx", trace
             notes.append(f"the fx graph differs from the eager forward ({_difference(trace, expected)}): "
@@ -128,12 +131,13 @@ def _computing(calls: Counter, built: BuiltModel) -> Counter:
 
 
 def warm_up() -> None:
-    """Run a tiny model through fx and the eager recorder on meta, once."""
+    """Run a tiny model through fx and a forward on meta, once, as capture runs them (with
+    the shape shortcuts: the ops that take them never load torch's Python meta kernels)."""
     model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4, 2))
     model.to("meta").eval()
     image = torch.zeros(1, 3, 3, 3, device="meta")
     tier_fx.trace(model)
-    with torch.no_grad():
+    with torch.no_grad(), MetaShapes():
         model(image)
 
 

@@ -190,3 +190,24 @@ def test_network_at_import_time_is_refused(write_model, tmp_path):
     """)
     proc = run_netlint("model.py", cwd=tmp_path)
     assert proc.returncode == 2 and "netlint is offline" in proc.stderr
+
+
+def test_a_forward_on_the_cpu_gives_the_same_report_every_run(write_model, tmp_path):
+    """The CPU fallback's weights and inputs are random: they are seeded, so that a shape that
+    depends on values (detections kept above a threshold) is the same in every run."""
+    write_model("""
+        import torch
+        from torch import nn
+
+        class Detector(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.score = nn.Linear(16, 64)
+
+            def forward(self, x):
+                scores = self.score(x)
+                return scores[scores > 0.1]
+    """)
+    reports = [netlint_json("model.py", cwd=tmp_path)[0]["models"][0] for _ in range(3)]
+    assert reports[0]["built_on"] == "cpu" or any("CPU" in note for note in reports[0]["notes"])
+    assert reports[0]["output_shape"] == reports[1]["output_shape"] == reports[2]["output_shape"]
