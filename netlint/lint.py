@@ -13,12 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from traceback import format_exc
+from typing import TYPE_CHECKING
 
 from netlint.config import Config
 from netlint.discover import Problem, Skipped, Target, discover, display_path
 from netlint.engine import RuleInfo, RuleSelection
-from netlint.graph import ModelGraph, Shape
 from netlint.rule import Finding, Rule
+
+if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
+    from netlint.graph import ModelGraph, Shape
 
 
 @dataclass(frozen=True)
@@ -153,23 +156,51 @@ def _target_options(target: Target, options: Options, config: Config) -> Options
 
 def _lint_in_workers(targets: list[Target], per_target: list[Options], selection: RuleSelection,
                      jobs: int) -> list[LintResult]:
-    """One worker process per job, each importing torch once; results in target order."""
+    """One worker process per job; results in target order. On Linux the workers are forked
+    once torch is imported and warmed up here (as torch's DataLoader forks its workers), so
+    no worker pays those seconds again; elsewhere they are spawned and each pays them.
+
+    A worker that dies (a crash in native code, ``os._exit``, out of memory) breaks the whole
+    pool, and which target killed it is unknown: the targets left without a result then run
+    again, each in a process of its own, so that only the one that kills it fails."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("spawn")  # a clean interpreter: no state inherited
-    parts = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), mp_context=context) as pool:
-        futures = [pool.submit(_lint_in_worker, t, o, selection) for t, o in zip(targets, per_target)]
-        for target, future in zip(targets, futures):
-            try:
-                parts.append(future.result())
-            except Exception as exc:  # the worker died (out of memory, a crash in native code)
-                path = display_path(target.path) if target.path else None
-                parts.append(LintResult(errors=[Problem(
-                    target.display, path, target.line,
-                    f"internal error: the worker process failed: {type(exc).__name__}: {exc}")]))
+    if sys.platform == "linux":  # fork is unsafe on macOS, absent on Windows
+        warm_up()
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
+
+    def run(work: list[tuple[Target, Options]], workers: int) -> list[LintResult | None]:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(_lint_in_worker, t, o, selection) for t, o in work]
+            return [_result(future, target) for future, (target, _) in zip(futures, work)]
+
+    work = list(zip(targets, per_target))
+    parts = run(work, min(jobs, len(targets)))
+    for i, part in enumerate(parts):
+        if part is None:
+            parts[i] = run([work[i]], 1)[0] or _failed(targets[i], "the process analyzing it died "
+                                                       "(a crash in native code, os._exit, or out of memory)")
     return parts
+
+
+def _result(future, target: Target) -> LintResult | None:
+    """The worker's result; None when the pool broke before it came."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return None
+    except Exception as exc:  # the target or its result could not be sent between processes
+        return _failed(target, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _failed(target: Target, message: str) -> LintResult:
+    path = display_path(target.path) if target.path else None
+    return LintResult(errors=[Problem(target.display, path, target.line, message)])
 
 
 def _lint_in_worker(target: Target, options: Options, selection: RuleSelection) -> LintResult:
@@ -236,8 +267,8 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
 
 @functools.lru_cache(maxsize=1)
 def warm_up() -> None:
-    """Pay torch's one-time costs (its first meta-tensor ops import sympy and the meta
-    kernels: about a second) before the first target's time limit starts."""
+    """Pay the one-time costs of the first fx trace and meta forward before the first
+    target's time limit starts."""
     from netlint.capture import warm_up as warm_up_capture
 
     warm_up_capture()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import run_netlint
 
 GENERATOR = """
@@ -51,3 +53,17 @@ def test_jobs_give_the_same_report(write_model, tmp_path):
         assert "Generator2" in serial.stdout and "NL101" in serial.stdout
         assert parallel.stdout == serial.stdout
         assert parallel.stderr == serial.stderr
+
+
+def test_a_worker_that_dies_fails_only_its_own_model(write_model, tmp_path):
+    for i, width in enumerate((4, 6, 8)):
+        write_model(GENERATOR.format(name=f"Generator{i}", width=width), f"gen_{i}.py")
+    write_model("import os\nfrom torch import nn\n\n\nclass Crash(nn.Module):\n"
+                "    def __init__(self):\n        super().__init__()\n        os._exit(3)\n\n"
+                "    def forward(self, x):\n        return x\n", "gen_1b.py")
+    result = run_netlint(".", "-j", "2", "--output-format", "json", cwd=tmp_path)
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert sorted(m["target"] for m in report["models"]) == [f"gen_{i}.py::Generator{i}" for i in range(3)]
+    assert [e["target"] for e in report["errors"]] == ["gen_1b.py::Crash"]
+    assert "died" in report["errors"][0]["message"]
