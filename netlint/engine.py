@@ -13,9 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from netlint.graph import ModelGraph
 from netlint.rule import CODE_PATTERN, SEVERITIES, Finding, Rule, SourceRule
+
+if TYPE_CHECKING:  # models only: a commit without one never imports the graph module
+    from netlint.graph import ModelGraph
 
 ENTRY_POINT_GROUP = "netlint.rules"
 OWN_RULES = "netlint.rules."

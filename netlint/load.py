@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import importlib
 import importlib.util
 import linecache
@@ -82,7 +83,12 @@ def frame_site(frame: FrameType) -> Site:
         line, end_line, column = frame.f_lineno, frame.f_lineno, 0
     text = linecache.getline(code.co_filename, line).encode("utf-8")
     characters = len(text[:column or 0].decode("utf-8", "replace"))
-    return Site(display_path(Path(code.co_filename)), line, characters + 1, end_line or line)
+    return Site(_shown(code.co_filename, os.getcwd()), line, characters + 1, end_line or line)
+
+
+@functools.lru_cache(maxsize=1024)
+def _shown(filename: str, cwd: str) -> str:
+    return display_path(Path(filename))
 
 
 class _CreationRecorder:

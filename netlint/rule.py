@@ -6,9 +6,11 @@ import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from netlint.graph import Layer, ModelGraph, Site
+
+if TYPE_CHECKING:  # models only: a commit without one never imports the graph module
+    from netlint.graph import Layer, ModelGraph, Site
 
 SEVERITIES = ("note", "warning", "error")  # in increasing order
 CODE_PATTERN = re.compile(r"^[A-Z]{1,3}[0-9]{3}$")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TextIO
 
-from tabulate import tabulate
-
 from netlint.lint import LintResult
 from netlint.report import count, location, shape, write_problems, write_suppressed
 from netlint.rule import Finding
@@ -22,6 +20,8 @@ def _write_findings(findings: list[Finding], stream: TextIO) -> None:
     if not findings:
         stream.write("\n")
         return
+    from tabulate import tabulate  # only when there is a table to print
+
     rows = [[i, location(f.path, f.line, f.column), f"{f.code} {f.name}", f.severity, f.layer, _params(f)]
             for i, f in enumerate(findings, 1)]
     table = tabulate(rows, headers=["#", "location", "rule", "severity", "layer",
