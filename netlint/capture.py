@@ -224,6 +224,10 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str) 
                         "give the input shape with --input-shape")
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, limit: int = 200) -> str:
+    """The exception's type and first line, cut at ``limit`` characters (torch's symbolic
+    shape errors print whole expressions, with symbols in an order that varies by run)."""
     text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0].rstrip('.') if text else ''}".rstrip(": ")
+    first = text.splitlines()[0].rstrip(".") if text else ""
+    first = first if len(first) <= limit else first[:limit].rstrip() + "…"
+    return f"{type(exc).__name__}: {first}".rstrip(": ")
