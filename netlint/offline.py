@@ -19,6 +19,8 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 from torch.utils._device import _device_constructors
 
+from netlint.meta_shapes import MetaShapes
+
 META = torch.device("meta")
 
 
@@ -129,7 +131,8 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
         patch(timm_builder, "load_pretrained", lambda model, pretrained_cfg=None, *a, **k:
               on_weights(_timm_weights(model, pretrained_cfg), model))
     try:
-        with no_network(), torch.device(device), _StayOnDevice(device), warnings.catch_warnings():
+        # MetaShapes: weight initialization has nothing to fill on meta
+        with no_network(), torch.device(device), _StayOnDevice(device), MetaShapes(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # deprecation chatter of model libraries is not a finding
             yield
     finally:

@@ -76,6 +76,16 @@ CASES = [
     (F.scaled_dot_product_attention, (meta(2, 4, 7, 16),) * 3, {"is_causal": True}, True),
     (F.scaled_dot_product_attention, (meta(2, 4, 7, 16), meta(2, 4, 9, 8), meta(2, 4, 9, 8)), {}, False),
     (F.scaled_dot_product_attention, (meta(2, 4, 7, 16),) * 3, {"attn_mask": meta(7, 7)}, False),
+    (torch.Tensor.normal_, (meta(4, 3),), {}, True),
+    (torch.Tensor.normal_, (meta(4, 3), 0.0, 0.02), {}, True),
+    (torch.Tensor.normal_, (meta(4, 3),), {"std": -1.0}, False),
+    (torch.Tensor.uniform_, (meta(4, 3), -0.1, 0.1), {}, True),
+    (torch.Tensor.uniform_, (meta(4, 3),), {"from": -0.1, "to": 0.1}, True),
+    (torch.Tensor.uniform_, (meta(4, 3), 1.0, -1.0), {}, False),
+    (torch.Tensor.fill_, (meta(4), 0.5), {}, True),
+    (torch.Tensor.zero_, (meta(4),), {}, True),
+    (torch.Tensor.erfinv_, (meta(4),), {}, True),
+    (torch.Tensor.normal_, (meta(4, dtype=torch.int64),), {}, False),
 ]
 
 
@@ -121,3 +131,17 @@ def test_gradients_take_the_real_kernel():
     weight = nn.Parameter(meta(4, 8))
     with MetaShapes():
         assert F.linear(SEQ, weight).grad_fn is not None
+        assert F.linear(SEQ, weight.detach()).grad_fn is None  # nothing to track: the shortcut
+        with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+            weight.normal_()
+
+
+def test_a_model_built_on_meta_is_initialized_as_on_the_cpu():
+    """Initialization is skipped on meta, its checks are not: the same models build or fail."""
+    on_cpu = nn.TransformerEncoderLayer(64, 4)
+    with torch.device("meta"), MetaShapes():
+        on_meta = nn.TransformerEncoderLayer(64, 4)
+        assert [(n, p.shape) for n, p in on_meta.named_parameters()] == \
+            [(n, p.shape) for n, p in on_cpu.named_parameters()]
+        with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+            nn.init.kaiming_normal_(torch.empty(5))
