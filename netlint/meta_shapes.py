@@ -75,9 +75,13 @@ def _group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     return torch.empty_like(input)
 
 
+def _number(*values: Any) -> bool:
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
 def _binary(input, other):
     """``a + b``, ``a * b``, ``a - b`` of floating meta tensors of one dtype, or with a number."""
-    if isinstance(other, (int, float)) and not isinstance(other, bool):
+    if _number(other):
         other_shape = input.shape
     elif _floating_meta(input, other):
         other_shape = other.shape
@@ -181,10 +185,6 @@ def _attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False
             and key.shape[-2] == value.shape[-2] and query.shape[-1] == key.shape[-1]):
         return None
     return query.new_empty((*query.shape[:-1], value.shape[-1]))
-
-
-def _number(*values: Any) -> bool:
-    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
 def _filled(input, valid: bool = True):
