@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import signal
 import sys
+import tempfile
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from traceback import format_exc
@@ -73,6 +75,7 @@ class LintResult:
     errors: list[Problem] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
+    printed: list[tuple[str, str]] = field(default_factory=list)  # (file or target, what its code printed)
     rules: list[RuleInfo] = field(default_factory=list)  # the rules that ran
 
 
@@ -100,18 +103,9 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     if not targets:
         return result  # nothing to build: torch and the model rules are never imported
     result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
-    per_target = [_target_options(t, options, config) for t in targets]
-    if jobs > 1 and len(targets) > 1:
-        parts = _lint_in_workers(targets, per_target, selection, jobs)
-        for part in parts:
-            result.models += part.models
-            result.findings += part.findings
-            result.errors += part.errors
-            result.skipped += part.skipped
-    else:
-        rules = [rule() for rule in selection.rule_classes()]
-        for target, target_options in zip(targets, per_target):
-            lint_target(target, rules, target_options, result)
+    work = [(t, _target_options(t, options, config)) for t in targets]
+    for part in _analyze(work, selection, jobs):
+        _merge(result, part)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
     return result
 
@@ -154,59 +148,36 @@ def _target_options(target: Target, options: Options, config: Config) -> Options
                    task=settings.task or options.task)
 
 
-def _lint_in_workers(targets: list[Target], per_target: list[Options], selection: RuleSelection,
-                     jobs: int) -> list[LintResult]:
-    """One worker process per job; results in target order. On Linux the workers are forked
-    once torch is imported and warmed up here (as torch's DataLoader forks its workers), so
-    no worker pays those seconds again; elsewhere they are spawned and each pays them.
+def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs: int) -> list[LintResult]:
+    """The targets grouped by file, each file imported once. On Linux the files are analyzed
+    in ``jobs`` worker processes forked once torch is imported and warmed up here (as torch's
+    DataLoader forks its workers); elsewhere in this process, one file after the other."""
+    from netlint.isolation import analyze_in_workers, file_name
 
-    A worker that dies (a crash in native code, ``os._exit``, out of memory) breaks the whole
-    pool, and which target killed it is unknown: the targets left without a result then run
-    again, each in a process of its own, so that only the one that kills it fails."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if sys.platform == "linux":  # fork is unsafe on macOS, absent on Windows
-        warm_up()
-        context = multiprocessing.get_context("fork")
-    else:
-        context = multiprocessing.get_context("spawn")
-
-    def run(work: list[tuple[Target, Options]], workers: int) -> list[LintResult | None]:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_lint_in_worker, t, o, selection) for t, o in work]
-            return [_result(future, target) for future, (target, _) in zip(futures, work)]
-
-    work = list(zip(targets, per_target))
-    parts = run(work, min(jobs, len(targets)))
-    for i, part in enumerate(parts):
-        if part is None:
-            parts[i] = run([work[i]], 1)[0] or _failed(targets[i], "the process analyzing it died "
-                                                       "(a crash in native code, os._exit, or out of memory)")
-    return parts
+    groups: dict[str, list[tuple[Target, Options]]] = {}
+    for target, target_options in work:
+        groups.setdefault(file_name(target), []).append((target, target_options))
+    rules = [rule() for rule in selection.rule_classes()]
+    warm_up()
+    with tempfile.TemporaryDirectory(prefix="netlint-") as scratch:
+        analyze_file = functools.partial(lint_file, rules=rules, scratch=scratch)
+        if sys.platform != "linux":  # fork is unsafe on macOS, absent on Windows
+            results = []
+            for group in groups.values():
+                results.append(LintResult())
+                for kind, _, payload in analyze_file(group):
+                    if kind == "part":
+                        _merge(results[-1], payload)
+            return results
+        return analyze_in_workers(list(groups.values()), analyze_file, jobs, work[0][1].timeout, _merge, LintResult)
 
 
-def _result(future, target: Target) -> LintResult | None:
-    """The worker's result; None when the pool broke before it came."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        return None
-    except Exception as exc:  # the target or its result could not be sent between processes
-        return _failed(target, f"internal error: {type(exc).__name__}: {exc}")
-
-
-def _failed(target: Target, message: str) -> LintResult:
-    path = display_path(target.path) if target.path else None
-    return LintResult(errors=[Problem(target.display, path, target.line, message)])
-
-
-def _lint_in_worker(target: Target, options: Options, selection: RuleSelection) -> LintResult:
-    part = LintResult()
-    lint_target(target, [rule() for rule in selection.rule_classes()], options, part)
-    return part
+def _merge(result: LintResult, part: LintResult) -> None:
+    result.models += part.models
+    result.findings += part.findings
+    result.errors += part.errors
+    result.skipped += part.skipped
+    result.printed += part.printed
 
 
 def lint_sources(files: Sequence[Path], selection: RuleSelection, config: Config, result: LintResult) -> None:
@@ -229,17 +200,62 @@ def lint_sources(files: Sequence[Path], selection: RuleSelection, config: Config
                                          format_exc()))
 
 
-def lint_target(target: Target, rules: Sequence[Rule], options: Options, result: LintResult) -> None:
+def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch: str) -> Iterator[tuple]:
+    """Lint the targets of one file (or module), in the sandbox: the file is imported once,
+    then each target is built, captured and checked. Yields ``(step, i, text)`` as target
+    ``i`` starts importing or being analyzed, and ``("part", i, LintResult)`` when it is done
+    (netlint.isolation sends these from a child process to the parent)."""
+    from netlint.isolation import file_name
+    from netlint.load import LoadError, import_target_module, sandbox
+    from netlint.load import definitions
+
+    first, first_options = work[0]
+    shown = file_name(first)
+    with sandbox(first.path, scratch) as printed:
+        yield "importing", 0, shown
+        noted = len(definitions.notes)
+        try:
+            with time_limit(first_options.timeout), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import_target_module(first)
+        except (LoadError, TargetTimeout) as exc:
+            message = (f"took longer than {first_options.timeout:g} s (--timeout) while importing {shown}"
+                       if isinstance(exc, TargetTimeout) else str(exc))
+            where = (exc.path, exc.line) if isinstance(exc, LoadError) else (shown if first.path else None, None)
+            part = LintResult(errors=[Problem(shown, *where, message, format_exc())])
+            yield "part", 0, _with_printed(part, shown, printed)
+            return
+        import_notes = tuple(f"{path}:{line}: {text}" for path, line, text in definitions.notes[noted:])
+        for i, (target, target_options) in enumerate(work):
+            yield "analyzing", i, target.display
+            part = LintResult()
+            lint_target(target, rules, target_options, part, import_notes)
+            yield "part", i, _with_printed(part, target.display, printed)
+
+
+def _with_printed(part: LintResult, where: str, printed: io.StringIO) -> LintResult:
+    text = printed.getvalue()
+    if text.strip():
+        part.printed.append((where, text))
+    printed.seek(0)
+    printed.truncate()
+    return part
+
+
+def lint_target(target: Target, rules: Sequence[Rule], options: Options, result: LintResult,
+                import_notes: tuple[str, ...] = ()) -> None:
+    """``import_notes``: what importing the target's file noted (statements that failed or
+    did not run), added to the model's notes, and to the message of a build that failed on
+    an undefined name."""
     # torch is imported here, only once a file is known to define a model
     from netlint.capture import TIER_PROVIDES, CaptureError, capture
     from netlint.engine import run_rules
     from netlint.load import LoadError, SkipTarget, build
 
     path = display_path(target.path) if target.path else None
-    warm_up()
     try:
-        # prints in user code must not corrupt reports; torch's warnings are not findings
-        with time_limit(options.timeout), contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
+        # torch's warnings are not findings
+        with time_limit(options.timeout), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             built = build(target)
             graph = capture(built, target.display, options.input_shapes, options.task)
@@ -252,7 +268,10 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
                                      f"took longer than {options.timeout:g} s (--timeout)"))
         return
     except LoadError as exc:
-        result.errors.append(Problem(target.display, exc.path, exc.line, str(exc), format_exc()))
+        # a name the model needs may be missing because a top-level statement failed
+        failed = next((note for note in import_notes if "failed when imported" in note), None)
+        message = f"{exc}; when the file was imported, {failed}" if failed and isinstance(exc.__cause__, NameError) else str(exc)
+        result.errors.append(Problem(target.display, exc.path, exc.line, message, format_exc()))
         return
     except CaptureError as exc:
         result.errors.append(Problem(target.display, path, target.line, str(exc), format_exc()))
@@ -261,7 +280,8 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         result.errors.append(Problem(target.display, path, target.line,
                                      f"internal error: {type(exc).__name__}: {exc}", format_exc()))
         return
-    result.models.append(ModelSummary.of(graph, findings, skipped_rules))
+    summary = ModelSummary.of(graph, findings, skipped_rules)
+    result.models.append(replace(summary, notes=import_notes + summary.notes))
     result.findings.extend(findings)
 
 

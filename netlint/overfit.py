@@ -12,7 +12,6 @@ that never gets below chance level.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import math
@@ -420,12 +419,12 @@ def _outcomes(paths, settings: Settings, shapes, task: str, verbose: bool):
         return
     from netlint.capture import CaptureError
     from netlint.lint import TargetTimeout
-    from netlint.load import LoadError, SkipTarget
+    from netlint.load import LoadError, SkipTarget, sandbox
     from netlint.overfit_batch import BatchError
 
     for target, target_settings in targets:
         try:
-            with contextlib.redirect_stdout(sys.stderr):  # prints in the model's code
+            with sandbox(target.path):
                 outcome = overfit_target(target, settings, shapes or target_settings.input_shapes,
                                          task if task != "auto" else (target_settings.task or "auto"))
             yield target.display, outcome

@@ -119,11 +119,11 @@ def synthetic_batch(model: nn.Module, given: Sequence[Shape], batch_size: int, t
 
 def _guesses(model: nn.Module):
     """(input names, a guess per input) from netlint's input inference, at a small image size."""
-    from netlint import tier_fx
+    from netlint.capture import fx
 
     try:
-        graph = tier_fx.trace(model)
-        return tier_fx.input_names(graph), tier_fx.input_guesses(graph, IMAGE_SIDE)
+        graph = fx.trace(model)
+        return fx.input_names(graph), fx.input_guesses(graph, IMAGE_SIDE)
     except Exception:
         names = required_inputs(model)
         return names, [guess_from_tree(model, IMAGE_SIDE)] + [None] * (len(names) - 1)

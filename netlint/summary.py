@@ -10,7 +10,6 @@ model's total.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -102,7 +101,7 @@ def summarize(graph, depth: int = DEFAULT_DEPTH) -> Summary:
 def _walk(model) -> Iterator[tuple[str, object, int, bool]]:
     """(qualified name, module, depth, opaque) in registration order, the model first. A
     module of torch.nn other than a container is opaque: its children are its own business."""
-    from netlint.tier_eager import is_leaf
+    from netlint.capture.eager import is_leaf
 
     stack = [("", model, 0)]
     while stack:
@@ -235,11 +234,11 @@ def _summaries(paths, shapes, depth: int, verbose: bool):
     if not targets:
         return
     from netlint.capture import CaptureError, capture
-    from netlint.load import LoadError, SkipTarget, build
+    from netlint.load import LoadError, SkipTarget, build, sandbox
 
     for target, settings in targets:
         try:
-            with contextlib.redirect_stdout(sys.stderr):  # prints in the model's code
+            with sandbox(target.path):
                 graph = capture(build(target), target.display, shapes or settings.input_shapes,
                                 settings.task or "auto")
             yield target.display, summarize(graph, depth)

@@ -35,13 +35,16 @@ def write_suppressed(result: LintResult, stream: TextIO) -> None:
 
 
 def write_problems(result: LintResult, errors: TextIO, verbose: bool) -> None:
-    """Errors (always) and skipped targets (with --verbose), one line each, on stderr."""
+    """Errors (always); with --verbose, what user code printed, notes and skipped targets; on stderr."""
     for problem in result.errors:
         where = location(problem.path, problem.line) if problem.path else problem.target
-        errors.write(f"error: {where}: {problem.target}: {problem.message}\n")
+        about = "" if problem.target in (problem.path, where) else f"{problem.target}: "  # a file's own error
+        errors.write(f"error: {where}: {about}{problem.message}\n")
         if verbose and problem.detail:
             errors.write(problem.detail)
     if verbose:
+        for where, text in result.printed:
+            errors.write(f"printed by {where}:\n" + "".join(f"  {line}\n" for line in text.splitlines()))
         for model in result.models:
             for note in model.notes:
                 errors.write(f"note: {model.target}: {note}\n")

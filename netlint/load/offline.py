@@ -1,14 +1,13 @@
 """Build models without a GPU and without the network.
 
 While a model is built, requests for pretrained weights are answered with an empty
-placeholder and recorded; any socket connection is refused; tensors asked for on an
-accelerator stay on the meta device.
+placeholder and recorded, and tensors asked for on an accelerator stay on the meta device.
+(The sandbox refuses network connections.)
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 from torch.utils._device import _device_constructors
 
+from netlint.load.sandbox import OfflineError
 from netlint.meta_shapes import MetaShapes
 
 META = torch.device("meta")
@@ -30,10 +30,6 @@ class RequestedWeights(dict):
     def __init__(self, weights: str) -> None:
         super().__init__()
         self.weights = weights
-
-
-class OfflineError(RuntimeError):
-    pass
 
 
 class _StayOnDevice(TorchFunctionMode):
@@ -56,34 +52,9 @@ class _StayOnDevice(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
-_network_blocked = False
-
-
 def _timm_weights(model: nn.Module, cfg: Any) -> str:
     cfg = cfg if isinstance(cfg, dict) else getattr(model, "pretrained_cfg", None) or {}
     return cfg.get("hf_hub_id") or cfg.get("url") or f"timm {type(model).__name__} pretrained"
-
-
-def _refuse_connections(event: str, args: tuple) -> None:
-    if _network_blocked and event in ("socket.connect", "socket.getaddrinfo"):
-        raise OfflineError("netlint is offline: a network connection was attempted")
-
-
-@contextlib.contextmanager
-def no_network() -> Iterator[None]:
-    """Refuse every socket connection (while a model file is imported and built), and tell
-    the Hugging Face libraries to stay offline."""
-    global _network_blocked
-    if not getattr(no_network, "hooked", False):
-        sys.addaudithook(_refuse_connections)  # audit hooks cannot be removed: guarded by a flag
-        no_network.hooked = True
-    for variable in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-        os.environ.setdefault(variable, "1")
-    outer, _network_blocked = _network_blocked, True
-    try:
-        yield
-    finally:
-        _network_blocked = outer
 
 
 @contextlib.contextmanager
@@ -132,7 +103,7 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
               on_weights(_timm_weights(model, pretrained_cfg), model))
     try:
         # MetaShapes: weight initialization has nothing to fill on meta
-        with no_network(), torch.device(device), _StayOnDevice(device), MetaShapes(), warnings.catch_warnings():
+        with torch.device(device), _StayOnDevice(device), MetaShapes(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # deprecation chatter of model libraries is not a finding
             yield
     finally:

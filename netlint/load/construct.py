@@ -1,4 +1,4 @@
-"""Import a target's file and build the model on the meta device, offline.
+"""Build a target's model on the meta device, offline.
 
 While the model is built, every ``nn.Module`` records where it was created: the line in
 the user's code (for a layer made inside a library, the user's line that called the
@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
-import importlib
-import importlib.util
-import linecache
 import inspect
+import linecache
+import os
 import sys
-import sysconfig
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import FrameType
 from typing import Any
 
 import torch
@@ -27,22 +23,10 @@ from torch import nn
 
 from netlint.discover import Target, display_path
 from netlint.graph import Origin, Site, WeightsRequest
-from netlint.offline import META, no_network, offline_build
-
-NETLINT_DIR = str(Path(__file__).resolve().parent)
-LIBRARY_DIRS = tuple(
-    {str(Path(p).resolve()) for key in ("stdlib", "platstdlib", "purelib", "platlib")
-     if (p := sysconfig.get_paths().get(key))} | {NETLINT_DIR}
-)
-
-
-class LoadError(Exception):
-    """A target could not be imported or built; ``path``/``line`` say where, when known."""
-
-    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
-        super().__init__(message)
-        self.path = path
-        self.line = line
+from netlint.load.importer import import_target_module
+from netlint.load.offline import META, offline_build
+from netlint.load.sandbox import exit_reason
+from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
 
 
 class SkipTarget(Exception):
@@ -60,13 +44,6 @@ class BuiltModel:
     factory: Any  # to build it again, on the CPU, when its forward cannot run on meta
     target: Target
     notes: tuple[str, ...] = ()  # why it was not built on meta
-
-
-@functools.lru_cache(maxsize=None)
-def is_library_file(filename: str) -> bool:
-    if filename.startswith("<"):
-        return True
-    return str(Path(filename).resolve()).startswith(LIBRARY_DIRS)
 
 
 _positions_cache: dict[Any, list] = {}
@@ -138,54 +115,6 @@ def _is_own_init(frame: FrameType, module: nn.Module) -> bool:
     return code.co_argcount > 0 and frame.f_locals.get(code.co_varnames[0]) is module
 
 
-def import_target_module(target: Target) -> ModuleType:
-    if target.module is not None:
-        try:
-            with no_network():
-                return importlib.import_module(target.module)
-        except Exception as exc:
-            raise _error_from(exc, None) from exc
-    path = target.path.resolve()
-    root, name = _package_root(path)
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))  # so the file's own imports of its neighbours resolve
-    try:
-        with no_network():
-            if "." in name:  # inside a package: import it as such, relative imports work
-                return importlib.import_module(name)
-            return _import_standalone(path, name)
-    except Exception as exc:
-        raise _error_from(exc, str(path)) from exc
-
-
-def _import_standalone(path: Path, name: str) -> ModuleType:
-    """Import a file outside any package under its own name, or a fresh one when that name
-    is taken by another module (``types.py``, or two ``model.py`` in different folders)."""
-    existing = sys.modules.get(name)
-    if existing is not None:
-        if Path(getattr(existing, "__file__", "") or "").resolve() == path:
-            return existing
-        name = f"{name}__netlint_{len(sys.modules)}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
-
-
-def _package_root(path: Path) -> tuple[Path, str]:
-    parts = [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").exists():
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    return folder, ".".join(parts)
-
-
 def build(target: Target) -> BuiltModel:
     module = import_target_module(target)
     source_path = display_path(target.path) if target.path else None
@@ -201,11 +130,18 @@ def build(target: Target) -> BuiltModel:
     if not callable(factory):
         raise LoadError(f"{target.name} is neither an nn.Module class nor a factory function", source_path)
     _check_no_arguments(factory, target, source_path)
+    try:
+        return _build_on_meta_or_cpu(factory, target)
+    except SystemExit as exc:
+        raise error_from(exc, str(target.path.resolve()) if target.path else None,
+                         message=f"exits while building {target.name}: {exit_reason(exc)}") from None
 
+
+def _build_on_meta_or_cpu(factory: Any, target: Target) -> BuiltModel:
     try:
         return build_with(factory, META, target)
     except Exception as exc:  # e.g. .item() or .tolist() on a tensor while building: try the CPU
-        meta_failure = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        meta_failure = first_line(exc)
     try:
         built = build_with(factory, torch.device("cpu"), target)
         return dataclasses.replace(built, notes=(f"it does not build on meta ({meta_failure}): built "
@@ -213,7 +149,7 @@ def build(target: Target) -> BuiltModel:
     except LoadError:
         raise
     except Exception as exc:
-        raise _error_from(exc, str(target.path.resolve()) if target.path else None,
+        raise error_from(exc, str(target.path.resolve()) if target.path else None,
                           prefix=f"building {target.name} failed: ") from exc
 
 
@@ -274,16 +210,3 @@ def _check_no_arguments(factory: Any, target: Target, source_path: str | None) -
     if required:
         raise LoadError(f"{target.name} needs arguments ({', '.join(required)}); "
                         "name a zero-argument factory instead", source_path, target.line)
-
-
-def _error_from(exc: BaseException, path: str | None, prefix: str = "") -> LoadError:
-    """A one-line error located at the innermost frame of the user's code."""
-    if isinstance(exc, SyntaxError) and exc.filename:
-        return LoadError(f"{prefix}SyntaxError: {exc.msg}", display_path(Path(exc.filename)), exc.lineno)
-    frames = traceback.extract_tb(exc.__traceback__)
-    user = [f for f in frames if not is_library_file(f.filename)]
-    where = user[-1] if user else None
-    message = f"{prefix}{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-    if where is not None:
-        return LoadError(message.rstrip(": "), display_path(Path(where.filename)), where.lineno)
-    return LoadError(message.rstrip(": "), display_path(Path(path)) if path else None)

@@ -20,7 +20,7 @@ from torch.utils._pytree import tree_leaves
 
 from netlint.layers import Trace, function_layer, module_layer, site_in_stack_text
 from netlint.load import BuiltModel
-from netlint.tier_eager import is_leaf
+from netlint.capture.eager import is_leaf
 
 # ATen op name -> the op category rules read (the same categories as netlint.ops)
 _ATEN_OPS = {

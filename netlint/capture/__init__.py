@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from netlint import tier_eager, tier_export, tier_fx
+from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.inputs import (IMAGE_SIDE, IMAGENET_SIDE, SMALL_SIDE, InputError, declared_input,
                             example_inputs, guess_from_tree, required_inputs)
@@ -41,11 +41,11 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
     notes: list[str] = list(built.notes)
     model = built.model
     try:
-        fx_graph = tier_fx.trace(model)
+        fx_graph = fx.trace(model)
     except Exception as exc:
         fx_graph = None
         notes.append(f"fx could not trace {type(model).__name__}: {_describe(exc)}")
-    names = tier_fx.input_names(fx_graph) if fx_graph is not None else required_inputs(model)
+    names = fx.input_names(fx_graph) if fx_graph is not None else required_inputs(model)
 
     try:
         # the model the reference forward ran on: the meta one, or a CPU build of it
@@ -71,7 +71,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     for guesses in [candidates[0]] if given else [declared] * bool(declared) + candidates:
         inputs, reason = example_inputs(names, guesses, given)
         try:
-            return inputs, reason, tier_eager.run(built.model, inputs, built), built
+            return inputs, reason, eager.run(built.model, inputs, built), built
         except Exception as exc:
             if first_error is None:
                 first_error = _forward_error(exc, inputs, reason)
@@ -84,7 +84,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
             inputs, reason = example_inputs(names, declared or _guesses(cpu.model, fx_graph, names, SMALL_SIDE),
                                             given, device="cpu")
             inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
-            trace = tier_eager.run(cpu.model, inputs, cpu)
+            trace = eager.run(cpu.model, inputs, cpu)
     except Exception:
         raise first_error from None
     notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): built on the CPU "
@@ -94,7 +94,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
 
 def _guesses(model: nn.Module, fx_graph, names: list[str], side: int):
     if fx_graph is not None:
-        return tier_fx.input_guesses(fx_graph, side)
+        return fx.input_guesses(fx_graph, side)
     return [guess_from_tree(model, side)] + [None] * (len(names) - 1)
 
 
@@ -104,7 +104,7 @@ def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], referen
     expected = reference.leaf_calls()
     if fx_graph is not None:
         try:
-            trace = tier_fx.run(fx_graph, inputs, built, reference)
+            trace = fx.run(fx_graph, inputs, built, reference)
             if trace.leaf_calls() == expected:
                 return "fx", trace
             notes.append(f"the fx graph differs from the eager forward ({_difference(trace, expected)}): "
@@ -112,7 +112,7 @@ def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], referen
         except Exception as exc:
             notes.append(f"the fx graph does not run: {_describe(exc)}")
     try:
-        trace = tier_export.run(built.model, inputs, built)
+        trace = export.run(built.model, inputs, built)
         if _computing(trace.leaf_calls(), built) == _computing(expected, built):
             return "export", trace
         notes.append(f"torch.export differs from the eager forward ({_difference(trace, expected)})")
@@ -136,7 +136,7 @@ def warm_up() -> None:
     model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4, 2))
     model.to("meta").eval()
     image = torch.zeros(1, 3, 3, 3, device="meta")
-    tier_fx.trace(model)
+    fx.trace(model)
     with torch.no_grad(), MetaShapes():
         model(image)
 
@@ -153,7 +153,7 @@ def _module_tree(built: BuiltModel) -> Trace:
     """No forward: the leaf modules in registration order, without shapes or dataflow."""
     trace = Trace()
     for name, module in built.model.named_modules():
-        if tier_eager.is_leaf(module) and name:
+        if eager.is_leaf(module) and name:
             trace.layers.append(module_layer(len(trace.layers), name, module, (), None, built))
     return trace
 
@@ -174,7 +174,7 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
     try:
         model.train()
         batch = [torch.cat([t, t]) if t.dim() else t for t in inputs]
-        used |= tier_eager.run(model, batch, built).used_parameters
+        used |= eager.run(model, batch, built).used_parameters
     except Exception as exc:
         notes.append(f"the training-mode forward failed ({_describe(exc)}): which parameters are "
                      "unused is not judged")

@@ -1,0 +1,186 @@
+"""Analyze files in worker processes forked from the warm netlint process (Linux), ``jobs``
+at a time, so that user code that ends its process (``os._exit``, a crash in native code,
+the OOM killer) or hangs where no signal reaches it fails only its own file or model.
+
+A worker analyzes one file after another: ``analyze_file(work)`` is a generator of events
+about the file's targets, each sent to the parent: ``("importing", i, text)`` and
+``("analyzing", i, text)`` when target ``i`` starts a step, ``("part", i, LintResult)`` when
+it is done. After a file, the worker forgets the user's modules it imported (installed
+libraries stay imported, for the next file), so no file sees another's modules. If a worker
+dies while analyzing a model, that model fails and a new worker goes on with the rest of
+the file; if it dies while importing, the file fails once. Results keep the order of the
+work whatever the number of jobs. (A fork costs tens of milliseconds once torch is
+imported: one per worker, not one per file.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from netlint.discover import Problem, Target, display_path
+
+GRACE = 5.0  # seconds past a target's own time limit (which the worker enforces) before it is killed
+
+Work = list[tuple[Target, Any]]  # (target, its options) of one file, in order
+Event = tuple[str, int, Any]
+
+
+def file_name(target: Target) -> str:
+    return display_path(target.path) if target.path else target.module or target.display
+
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: Any
+    group: int | None = None  # the file it is analyzing, if any
+    start: int = 0  # index in the group's work of the first target it was given
+    step: str = "importing"
+    index: int = 0  # the target it is at, in the group's work
+    text: str = ""
+    deadline: float = float("inf")
+
+
+def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterator[Event]], jobs: int,
+                       timeout: float | None, merge: Callable[[Any, Any], None], new_result: Callable[[], Any]
+                       ) -> list[Any]:
+    """One result per group, built with ``new_result()`` and ``merge(result, part)``."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    gc.freeze()  # a worker's collector would touch, and so copy, every page of the parent's objects
+    results = [new_result() for _ in groups]
+    pending = deque((g, 0) for g in range(len(groups)))
+    workers: list[_Worker] = []
+    limit = None if timeout is None else timeout + GRACE
+
+    def assign(worker: _Worker, group: int, first: int) -> None:
+        worker.group, worker.start, worker.index = group, first, first
+        worker.step, worker.text = "importing", file_name(groups[group][first][0])
+        worker.deadline = _deadline(limit)
+        worker.connection.send((group, first))
+
+    def fail(worker: _Worker, how: str) -> None:
+        work = groups[worker.group]
+        target = work[worker.index][0]
+        if worker.step == "importing":  # the whole file fails, once
+            name = file_name(target)
+            results[worker.group].errors.append(
+                Problem(name, name if target.path else None, None, f"{how} while importing {worker.text}"))
+        else:
+            path = display_path(target.path) if target.path else None
+            results[worker.group].errors.append(Problem(target.display, path, target.line, f"{how} while analyzing it"))
+            if worker.index + 1 < len(work):
+                pending.appendleft((worker.group, worker.index + 1))
+
+    try:
+        while pending or any(w.group is not None for w in workers):
+            for worker in workers:
+                if worker.group is None and pending:
+                    assign(worker, *pending.popleft())
+            while pending and len(workers) < jobs:
+                workers.append(_start(context, groups, analyze_file))
+                assign(workers[-1], *pending.popleft())
+            busy = [w for w in workers if w.group is not None]
+            soonest = min(w.deadline for w in busy)
+            wait([*(w.connection for w in busy), *(w.process.sentinel for w in busy)],
+                 timeout=None if soonest == float("inf") else max(0.0, soonest - time.monotonic()))
+            for worker in busy:
+                if _receive(worker, results[worker.group], merge, limit):
+                    continue  # it finished the file, or is still at it
+                if not worker.process.is_alive():
+                    how = _how_it_ended(worker.process.exitcode)
+                else:  # past its deadline
+                    worker.process.kill()
+                    how = f"took longer than {timeout:g} s (--timeout) and was stopped"
+                worker.process.join()
+                fail(worker, how)
+                workers.remove(worker)
+    finally:
+        for worker in workers:
+            if worker.group is not None:  # interrupted
+                worker.process.kill()
+            with contextlib.suppress(OSError):
+                worker.connection.send(None)  # (other workers hold copies of the pipe: no end-of-file)
+            worker.process.join()
+        gc.unfreeze()
+    return results
+
+
+def _start(context, groups: list[Work], analyze_file) -> _Worker:
+    mine, theirs = context.Pipe()
+    process = context.Process(target=_work, args=(theirs, groups, analyze_file), daemon=True)
+    process.start()
+    theirs.close()
+    return _Worker(process, mine)
+
+
+def _receive(worker: _Worker, result: Any, merge, limit: float | None) -> bool:
+    """Take what the worker sent; false when it died or ran past its deadline."""
+    try:
+        while worker.connection.poll():
+            kind, index, payload = worker.connection.recv()
+            if kind == "end":
+                worker.group = None
+                return True
+            if kind == "part":
+                merge(result, payload)
+            else:
+                worker.step, worker.index, worker.text = kind, worker.start + index, payload
+                worker.deadline = _deadline(limit)
+    except (EOFError, OSError):
+        return False
+    return worker.process.is_alive() and time.monotonic() <= worker.deadline
+
+
+def _deadline(limit: float | None) -> float:
+    return float("inf") if limit is None else time.monotonic() + limit
+
+
+def _work(connection, groups: list[Work], analyze_file) -> None:
+    """A worker: analyze the files the parent names until it sends None."""
+    # standard input reads nothing; native code's prints go to stderr, never into a report on stdout
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(2, 1)
+    while True:
+        message = connection.recv()
+        if message is None:
+            return
+        group, first = message
+        modules, path = set(sys.modules), list(sys.path)
+        for event in analyze_file(groups[group][first:]):
+            connection.send(event)
+        _forget_user_modules(modules)
+        sys.path[:] = path
+        connection.send(("end", 0, None))
+
+
+def _forget_user_modules(before: set[str]) -> None:
+    from netlint.load import is_library_file
+
+    for name in set(sys.modules) - before:
+        file = getattr(sys.modules[name], "__file__", None)
+        if file is None or not is_library_file(file):  # the user's module, or a namespace package
+            del sys.modules[name]
+
+
+def _how_it_ended(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        cause = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
+        return f"the process was killed by {name}{cause}"
+    return f"the process ended with exit code {exitcode}"

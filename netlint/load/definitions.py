@@ -1,0 +1,191 @@
+"""Run the top level of the user's files for their definitions, not their work.
+
+Each top-level statement runs on its own, in order, so that classes, functions, constants
+and argument defaults exist. Not run:
+
+- a ``while`` loop, and a ``for`` loop unless it iterates over a literal collection — a
+  tuple, list, set or dict written in the file, a name assigned one at the top level, or
+  ``enumerate``/``zip``/``sorted``/``reversed``/``.items()``/``.keys()``/``.values()`` of
+  these: the way model files register models; a training loop iterates over a data
+  loader or ``range(epochs)``;
+- a call, as a statement of its own, of a function the file defines (``main()``,
+  ``train(opt)``): a script doing its work.
+
+These rules also apply inside top-level ``if``/``with``/``try`` blocks. A statement that
+fails becomes a note and the rest of the file still runs; a failed import (a module that is
+not installed) and ``sys.exit`` end the file, as errors.
+"""
+
+from __future__ import annotations
+
+import __future__
+import ast
+import importlib.machinery
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from netlint.discover import display_path
+from netlint.load.sandbox import exit_reason, refusals
+from netlint.load.user_code import LoadError, error_from, first_line, is_library_file
+
+_ITERATION_WRAPPERS = {"enumerate", "zip", "sorted", "reversed", "list", "tuple", "set"}
+_MAPPING_VIEWS = {"items", "keys", "values"}
+
+# what running the top level of the user's files noted, in order: (path shown, line, text)
+notes: list[tuple[str, int, str]] = []
+
+
+class DefinitionsLoader(importlib.machinery.SourceFileLoader):
+    """Loads a user's module by running its top level statement by statement (see above);
+    no bytecode is read or written."""
+
+    def exec_module(self, module: ModuleType) -> None:
+        run_definitions(module, Path(self.path), self.get_source(self.name))
+
+
+class ProjectFinder:
+    """A meta path finder: the user's own modules (not the standard library's or an installed
+    package's) load with DefinitionsLoader."""
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if (spec is not None and isinstance(spec.loader, importlib.machinery.SourceFileLoader)
+                and not is_library_file(spec.origin)):
+            spec.loader = DefinitionsLoader(name, spec.origin)
+        return spec
+
+    @classmethod
+    def invalidate_caches(cls) -> None:
+        pass
+
+
+def spec_for_file(name: str, path: Path):
+    return importlib.util.spec_from_file_location(name, path, loader=DefinitionsLoader(name, str(path)))
+
+
+def run_definitions(module: ModuleType, path: Path, source: str) -> None:
+    shown = display_path(path)
+    tree = ast.parse(source, filename=str(path))
+    flags = _future_flags(tree)
+    skipper = _WorkSkipper(shown)
+    for statement in tree.body:
+        statement = skipper.visit_top_level(statement)
+        if statement is None:
+            continue
+        code = compile(ast.Module([statement], type_ignores=[]), str(path), "exec", flags=flags, dont_inherit=True)
+        refused = len(refusals())
+        try:
+            exec(code, module.__dict__)
+        except LoadError:  # a module this one imports exits or misses an import
+            raise
+        except SystemExit as exc:
+            raise error_from(exc, str(path), message=f"exits when imported: {exit_reason(exc)}") from None
+        except ImportError as exc:
+            raise error_from(exc, str(path), message=_import_failure(exc)) from exc
+        except Exception as exc:
+            failure = first_line(exc)
+            hidden = [r for r in refusals()[refused:] if r not in failure]  # a refusal it turned into another error
+            after = f", after {hidden[0]}" if hidden else ""
+            notes.append((shown, statement.lineno, f"this top-level statement failed when imported "
+                                                   f"({failure}{after}); the rest of the file ran"))
+        else:
+            for refusal in refusals()[refused:]:
+                notes.append((shown, statement.lineno, f"{refusal} (the code caught it and went on)"))
+        skipper.learn(statement)
+
+
+def _future_flags(tree: ast.Module) -> int:
+    flags = 0
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
+            for alias in statement.names:
+                flags |= getattr(__future__, alias.name).compiler_flag
+    return flags
+
+
+def _import_failure(exc: ImportError) -> str:
+    name = getattr(exc, "name", None)
+    if isinstance(exc, ModuleNotFoundError) and name:
+        top = name.split(".")[0]
+        try:
+            installed = importlib.util.find_spec(top) is not None
+        except (ImportError, ValueError):
+            installed = False
+        if not installed:
+            return f"ModuleNotFoundError: {name} — install the project's requirements"
+    return first_line(exc)
+
+
+class _WorkSkipper:
+    """Decides which top-level statements are work (see the module docstring)."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.literals: set[str] = set()  # names assigned a literal collection at the top level
+        self.functions: set[str] = set()  # functions the file defines
+
+    def visit_top_level(self, statement: ast.stmt) -> ast.stmt | None:
+        if self._is_work(statement):
+            return None
+        if isinstance(statement, ast.If) and _is_main_guard(statement.test):
+            return statement  # does not run when imported
+        if isinstance(statement, (ast.If, ast.With, ast.Try)):
+            self._skip_inside(statement)
+        return statement
+
+    def _skip_inside(self, compound: ast.stmt) -> None:
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(compound, field, None)
+            if block:
+                kept = [s for s in block if not self._is_work(s)]
+                for s in kept:
+                    if isinstance(s, (ast.If, ast.With, ast.Try)):
+                        self._skip_inside(s)
+                setattr(compound, field, kept or [ast.copy_location(ast.Pass(), block[0])])
+        for handler in getattr(compound, "handlers", ()):
+            self._skip_inside(handler)
+
+    def _is_work(self, statement: ast.stmt) -> bool:
+        if isinstance(statement, ast.While):
+            reason = "a top-level while loop"
+        elif isinstance(statement, (ast.For, ast.AsyncFor)) and not self._literal(statement.iter):
+            reason = "a top-level for loop that does not iterate over a literal collection"
+        elif (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+              and isinstance(statement.value.func, ast.Name) and statement.value.func.id in self.functions):
+            reason = f"a call of {statement.value.func.id}(), a function of this file"
+        else:
+            return False
+        notes.append((self.shown, statement.lineno, f"{reason} was not run (netlint runs a file's "
+                                                    "definitions, not its work)"))
+        return True
+
+    def _literal(self, node: ast.expr) -> bool:
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
+            return True
+        if isinstance(node, ast.Name):
+            return node.id in self.literals
+        if isinstance(node, ast.Call) and not node.keywords:
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in _ITERATION_WRAPPERS:
+                return bool(node.args) and all(self._literal(arg) for arg in node.args)
+            if isinstance(func, ast.Attribute) and func.attr in _MAPPING_VIEWS and not node.args:
+                return self._literal(func.value)
+        return False
+
+    def learn(self, statement: ast.stmt) -> None:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.functions.add(statement.name)
+        elif isinstance(statement, ast.Assign) and self._literal(statement.value):
+            self.literals |= {t.id for t in statement.targets if isinstance(t, ast.Name)}
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None and self._literal(statement.value):
+            if isinstance(statement.target, ast.Name):
+                self.literals.add(statement.target.id)
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+            and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")
+
