@@ -49,7 +49,8 @@ def test_import_error_inside_model_file(write_model, tmp_path):
                 "    def forward(self, x):\n        return x\n", "net.py")
     write_model(GOOD, "good.py")
     report, proc = netlint_json(".", cwd=tmp_path)
-    line = assert_one_line_error(proc, "net.py:2", "No module named 'no_such_package_xyz'")
+    line = assert_one_line_error(proc, "net.py:2",
+                                 "ModuleNotFoundError: no_such_package_xyz — install the project's requirements")
     assert line.count("\n") == 0
     assert [e["path"] for e in report["errors"]] == ["net.py"]
     assert report["errors"][0]["line"] == 2

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import run_netlint
 
 GENERATOR = """
@@ -55,15 +57,16 @@ def test_jobs_give_the_same_report(write_model, tmp_path):
         assert parallel.stderr == serial.stderr
 
 
-def test_a_worker_that_dies_fails_only_its_own_model(write_model, tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_worker_that_dies_fails_only_its_own_model(write_model, tmp_path, jobs):
     for i, width in enumerate((4, 6, 8)):
         write_model(GENERATOR.format(name=f"Generator{i}", width=width), f"gen_{i}.py")
     write_model("import os\nfrom torch import nn\n\n\nclass Crash(nn.Module):\n"
                 "    def __init__(self):\n        super().__init__()\n        os._exit(3)\n\n"
                 "    def forward(self, x):\n        return x\n", "gen_1b.py")
-    result = run_netlint(".", "-j", "2", "--output-format", "json", cwd=tmp_path)
+    result = run_netlint(".", "-j", jobs, "--output-format", "json", cwd=tmp_path)
     assert result.returncode == 2
     report = json.loads(result.stdout)
     assert sorted(m["target"] for m in report["models"]) == [f"gen_{i}.py::Generator{i}" for i in range(3)]
     assert [e["target"] for e in report["errors"]] == ["gen_1b.py::Crash"]
-    assert "died" in report["errors"][0]["message"]
+    assert report["errors"][0]["message"] == "the process ended with exit code 3 while analyzing it"
