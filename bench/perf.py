@@ -157,7 +157,15 @@ def main() -> None:
             "netlint": NETLINT + ["-j", "2", folder],
             "netlint -j 1": NETLINT + ["-j", "1", folder],
         }, runs)
-    lines += ["### 6. Where the time goes (in one process)", ""] + profile(classifier) + profile(transformer)
+    with tempfile.TemporaryDirectory() as folder:
+        models = model_files(Path(folder), 10 if args.quick else 100, with_model=True)
+        in_process = ("import sys; from netlint.lint import lint_paths; "
+                      "assert lint_paths(sys.argv[1:], isolate=False).models")
+        lines += compare(f"6. {len(models)} model files: isolated in a forked worker (-j 1) vs in netlint's process", {
+            "netlint": NETLINT + ["-j", "1", folder],
+            "in-process (no isolation)": [PYTHON, "-c", in_process, folder],
+        }, runs)
+    lines += ["### 7. Where the time goes (in one process)", ""] + profile(classifier) + profile(transformer)
     text = "\n".join(lines)
     print(text)
     if args.write:

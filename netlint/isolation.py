@@ -20,6 +20,7 @@ import gc
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -42,6 +43,8 @@ def file_name(target: Target) -> str:
 class _Worker:
     process: Any
     connection: Any
+    output: Any  # a temporary file: what the worker's native code writes to stdout and stderr
+    output_read: int = 0  # how much of it the parent has read
     group: int | None = None  # the file it is analyzing, if any
     start: int = 0  # index in the group's work of the first target it was given
     step: str = "importing"
@@ -70,6 +73,13 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
         worker.deadline = _deadline(limit)
         worker.connection.send((group, first))
 
+    def collect_output(worker: _Worker, group: int) -> None:
+        """What native code wrote during the file, kept for -v as what the file printed."""
+        text = os.pread(worker.output.fileno(), 1 << 20, worker.output_read)
+        worker.output_read = os.fstat(worker.output.fileno()).st_size
+        if text.strip():
+            results[group].printed.append((file_name(groups[group][0][0]), text.decode(errors="replace")))
+
     def fail(worker: _Worker, how: str) -> None:
         work = groups[worker.group]
         target = work[worker.index][0]
@@ -96,16 +106,21 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
             wait([*(w.connection for w in busy), *(w.process.sentinel for w in busy)],
                  timeout=None if soonest == float("inf") else max(0.0, soonest - time.monotonic()))
             for worker in busy:
-                if _receive(worker, results[worker.group], merge, limit):
-                    continue  # it finished the file, or is still at it
+                group = worker.group
+                if _receive(worker, results[group], merge, limit):
+                    if worker.group is None:  # it finished the file
+                        collect_output(worker, group)
+                    continue
                 if not worker.process.is_alive():
                     how = _how_it_ended(worker.process.exitcode)
                 else:  # past its deadline
                     worker.process.kill()
                     how = f"took longer than {timeout:g} s (--timeout) and was stopped"
                 worker.process.join()
+                collect_output(worker, group)
                 fail(worker, how)
                 workers.remove(worker)
+                worker.output.close()
     finally:
         for worker in workers:
             if worker.group is not None:  # interrupted
@@ -113,16 +128,18 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
             with contextlib.suppress(OSError):
                 worker.connection.send(None)  # (other workers hold copies of the pipe: no end-of-file)
             worker.process.join()
+            worker.output.close()
         gc.unfreeze()
     return results
 
 
 def _start(context, groups: list[Work], analyze_file) -> _Worker:
     mine, theirs = context.Pipe()
-    process = context.Process(target=_work, args=(theirs, groups, analyze_file), daemon=True)
+    output = tempfile.TemporaryFile()
+    process = context.Process(target=_work, args=(theirs, output.fileno(), groups, analyze_file), daemon=True)
     process.start()
     theirs.close()
-    return _Worker(process, mine)
+    return _Worker(process, mine, output)
 
 
 def _receive(worker: _Worker, result: Any, merge, limit: float | None) -> bool:
@@ -147,12 +164,14 @@ def _deadline(limit: float | None) -> float:
     return float("inf") if limit is None else time.monotonic() + limit
 
 
-def _work(connection, groups: list[Work], analyze_file) -> None:
+def _work(connection, output: int, groups: list[Work], analyze_file) -> None:
     """A worker: analyze the files the parent names until it sends None."""
-    # standard input reads nothing; native code's prints go to stderr, never into a report on stdout
+    # standard input reads nothing; what native code prints goes to the output file, never
+    # into the report or netlint's errors (Python-level prints are the sandbox's)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
-    os.dup2(2, 1)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
     while True:
         message = connection.recv()
         if message is None:

@@ -87,9 +87,10 @@ class Options:
 
 
 def lint_paths(specs: Sequence[str], options: Options = Options(), config: Config = Config(),
-               jobs: int = 1) -> LintResult:
+               jobs: int = 1, isolate: bool = True) -> LintResult:
     """Lint what the paths name (no paths: the working directory and every ``models`` entry
-    of the config), with ``jobs`` worker processes. The result is the same for any ``jobs``."""
+    of the config), with ``jobs`` worker processes. The result is the same for any ``jobs``.
+    ``isolate=False`` analyzes in this process (what bench/perf.py measures isolation against)."""
     found = discover([*(s for s in specs or ["."] if not _excluded_file(s, config)),
                       *_config_models(specs, config)])
     targets = list({t.display: t for t in found.targets if not _excluded_target(t, config)}.values())
@@ -104,7 +105,7 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
         return result  # nothing to build: torch and the model rules are never imported
     result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
     work = [(t, _target_options(t, options, config)) for t in targets]
-    for part in _analyze(work, selection, jobs):
+    for part in _analyze(work, selection, jobs, isolate and sys.platform == "linux"):
         _merge(result, part)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
     return result
@@ -148,7 +149,8 @@ def _target_options(target: Target, options: Options, config: Config) -> Options
                    task=settings.task or options.task)
 
 
-def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs: int) -> list[LintResult]:
+def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs: int,
+             isolate: bool) -> list[LintResult]:
     """The targets grouped by file, each file imported once. On Linux the files are analyzed
     in ``jobs`` worker processes forked once torch is imported and warmed up here (as torch's
     DataLoader forks its workers); elsewhere in this process, one file after the other."""
@@ -161,7 +163,7 @@ def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs:
     warm_up()
     with tempfile.TemporaryDirectory(prefix="netlint-") as scratch:
         analyze_file = functools.partial(lint_file, rules=rules, scratch=scratch)
-        if sys.platform != "linux":  # fork is unsafe on macOS, absent on Windows
+        if not isolate:  # (fork is unsafe on macOS, absent on Windows)
             results = []
             for group in groups.values():
                 results.append(LintResult())

@@ -245,6 +245,8 @@ def test_what_user_code_prints_stays_out_of_the_report_and_shows_with_verbose(tm
     assert verbose.stdout == quiet.stdout
     assert f"printed by chatty.py::ChattyNet:\n  => loading the chatty model definitions\n  {printed}" in verbose.stderr
     assert "printed by gan_training_script.py::Generator:\n  Namespace(n_epochs=200" in verbose.stderr
+    native = "=> written to stderr's file descriptor, as native code does"
+    assert native not in quiet.stderr and f"printed by chatty.py:\n  {native}" in verbose.stderr
 
 
 def test_a_namespace_package_imports_from_the_repository_root(tmp_path):
