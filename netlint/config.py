@@ -64,6 +64,7 @@ class TargetSettings:
     pattern: str  # a target as shown, relative to the config's folder; globs allowed
     input_shapes: tuple[Shape, ...] = ()
     task: str | None = None
+    init: str | None = None  # constructor arguments, as call arguments: "n_channels=3, n_classes=2"
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class Config:
         key = self.relative_target(target)
         matching = [t for t in self.targets if fnmatch.fnmatchcase(key, t.pattern)]
         return TargetSettings(key, next((t.input_shapes for t in matching if t.input_shapes), ()),
-                              next((t.task for t in matching if t.task), None))
+                              next((t.task for t in matching if t.task), None),
+                              next((t.init for t in matching if t.init is not None), None))
 
     def relative_target(self, target: str) -> str:
         """``path::Name`` with the path made relative to the config's folder."""
@@ -265,15 +267,24 @@ def _targets(value: Any, _root: Path) -> tuple[TargetSettings, ...]:
         raise ConfigError(f"expected tables like [tool.netlint.targets.\"model.py::Net\"], got {value!r}")
     targets = []
     for pattern, settings in value.items():
-        if not isinstance(settings, dict) or set(settings) - {"input-shape", "task"}:
-            raise ConfigError(f"{pattern!r}: only input-shape and task can be set per target, got {settings!r}")
+        if not isinstance(settings, dict) or set(settings) - {"input-shape", "task", "init"}:
+            raise ConfigError(f"{pattern!r}: only input-shape, task and init can be set per target, "
+                              f"got {settings!r}")
         try:
             shapes = _input_shapes(settings["input-shape"]) if "input-shape" in settings else ()
             task = _choice(TASKS)(settings["task"], _root) if "task" in settings else None
+            init = _init(settings["init"]) if "init" in settings else None
         except ConfigError as exc:
             raise ConfigError(f"{pattern!r}: {exc}") from None
-        targets.append(TargetSettings(pattern, shapes, task))
+        targets.append(TargetSettings(pattern, shapes, task, init))
     return tuple(targets)
+
+
+def _init(value: Any) -> str:
+    """``init = {n_channels = 3, n_classes = 2}``: keyword arguments, as call arguments."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and k.isidentifier() for k in value):
+        raise ConfigError(f"init: expected a table of parameter = value, got {value!r}")
+    return ", ".join(f"{name}={argument!r}" for name, argument in value.items())
 
 
 _TRAINING_KEYS = {  # key -> (attribute, type); every value is a positive number

@@ -9,6 +9,12 @@ import ast
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from netlint.arguments.call import ArgumentsError, split_call
+
+if TYPE_CHECKING:
+    from netlint.arguments.from_code import CodeArguments
 
 SKIPPED_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages"}
 TORCH_ROOTS = ("torch", "torchvision", "timm", "transformers")
@@ -16,14 +22,23 @@ TORCH_ROOTS = ("torch", "torchvision", "timm", "transformers")
 
 @dataclass(frozen=True)
 class Target:
-    """One model to lint: a class or zero-argument factory in a file or an importable module."""
+    """One model to lint: a class or factory in a file or an importable module, called with
+    the arguments given (``file.py::UNet(3, 2)``) or, without, those the project uses."""
 
-    display: str  # "fixtures/gen.py::Generator" or "torchvision.models:resnet50"
+    display: str  # "fixtures/gen.py::Generator", "torchvision.models:resnet50", "unet.py::UNet(3, 2)"
     name: str  # attribute to build ("Generator")
     path: Path | None = None  # the source file, for file targets
     module: str | None = None  # the dotted module, for "package.module:name" targets
     line: int | None = None  # where the class or function is defined, when known
     discovered: bool = False  # found by scanning a file, not named by the user
+    arguments: str | None = None  # given: "3, n_classes=2" (literals and dotted names)
+    arguments_from: str = "given"  # who gave them: the command line or the config
+    calls: tuple[CodeArguments, ...] = ()  # calls of it with constant arguments in the project
+
+    @property
+    def base(self) -> str:
+        """The display without the arguments: what config tables and baselines match."""
+        return self.display.partition("(")[0] if self.arguments is not None else self.display
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,7 @@ class Problem:
 class Skipped:
     target: str
     reason: str
+    model: bool = True  # a model netlint could not build as it is (not a base class, say)
 
 
 @dataclass
@@ -68,7 +84,7 @@ def discover(specs: list[str]) -> Discovery:
             if not path.is_file():
                 found.problems.append(Problem(spec, file, None, "no such file"))
                 continue
-            found.targets.append(Target(f"{display_path(path)}::{name}", name, path=path))
+            _add_named(found, spec, f"{display_path(path)}::", name, path=path)
         elif Path(spec).exists():
             path = Path(spec)
             files = [path] if path.is_file() else sorted(_python_files(path))
@@ -76,10 +92,21 @@ def discover(specs: list[str]) -> Discovery:
                 _scan_file(file, found)
         elif ":" in spec and not spec.endswith(".py"):
             module, _, name = spec.partition(":")
-            found.targets.append(Target(spec, name, module=module))
+            _add_named(found, spec, f"{module}:", name, module=module)
         else:
             found.problems.append(Problem(spec, spec, None, "no such file or directory"))
     return found
+
+
+def _add_named(found: Discovery, spec: str, prefix: str, name: str, **where) -> None:
+    """A target the user named, perhaps as a call: ``file.py::UNet(3, n_classes=2)``."""
+    try:
+        name, arguments = split_call(name)
+    except ArgumentsError as exc:
+        found.problems.append(Problem(spec, where.get("path") and str(where["path"]), None, str(exc)))
+        return
+    call = "" if arguments is None else f"({arguments})"
+    found.targets.append(Target(f"{prefix}{name}{call}", name, arguments=arguments, **where))
 
 
 def _python_files(folder: Path):
@@ -111,22 +138,33 @@ def _scan_file(path: Path, found: Discovery) -> None:
     except SyntaxError as exc:
         found.problems.append(Problem(shown, shown, exc.lineno, f"SyntaxError: {exc.msg}"))
         return
-    classes = _model_classes(tree)
+    classes = _model_classes(tree, path)
     if not classes:
         return
-    needs_args = {name: _required_init_args(cls, classes) for name, cls in classes.items()}
-    candidates = [name for name, args in needs_args.items() if not args]
-    inside = _used_inside(classes, candidates)
+    inside = _used_inside(classes)
     for name, cls in classes.items():
-        target = f"{shown}::{name}"
-        if name in inside:
-            continue
-        if needs_args[name]:
-            found.skipped.append(Skipped(
-                target, f"constructor needs arguments ({', '.join(needs_args[name])}); "
-                        f"name a zero-argument factory instead: {shown}::FACTORY"))
-        else:
-            found.targets.append(Target(target, name, path=path, line=cls.lineno, discovered=True))
+        if name not in inside:
+            calls = _calls(path, name) if _required_init_args(cls, classes) else ()
+            found.targets.append(Target(f"{shown}::{name}", name, path=path, line=cls.lineno,
+                                        discovered=True, calls=calls))
+
+
+def _calls(path: Path, name: str) -> tuple[CodeArguments, ...]:
+    """The project's calls of a class that needs constructor arguments."""
+    from netlint.arguments.from_code import arguments_from_code  # reads the project: only when needed
+
+    return tuple(arguments_from_code(path, name, project_root(path)))
+
+
+def project_root(path: Path) -> Path:
+    """The folder whose code may call the file's models: the nearest one above it with a
+    pyproject.toml, setup.py or .git; else the working directory when the file is in it."""
+    path = path.resolve()
+    for folder in path.parents:
+        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", ".git")):
+            return folder
+    cwd = Path.cwd().resolve()
+    return cwd if cwd in path.parents else path.parent
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -142,11 +180,10 @@ def _dotted(node: ast.expr) -> str | None:
     return None
 
 
-def _torch_names(tree: ast.Module) -> tuple[set[str], bool]:
-    """Names bound by imports from torch-like packages, and whether the file imports
-    anything that could provide a module base class."""
+def _torch_names(tree: ast.Module, path: Path, seen: frozenset[Path] = frozenset()) -> set[str]:
+    """Names bound by imports from torch-like packages, also through ``from .parts import *``
+    of a file of the project that imports them (``class UNet(nn.Module)`` with ``nn`` from there)."""
     names: set[str] = set()
-    imports_other = False
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -154,18 +191,41 @@ def _torch_names(tree: ast.Module) -> tuple[set[str], bool]:
                     names.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, ast.ImportFrom):
             root = (node.module or "").split(".")[0]
+            torch_module = node.level == 0 and root in TORCH_ROOTS
             for alias in node.names:
-                if node.level == 0 and root in TORCH_ROOTS:
+                if alias.name == "*" and torch_module:
+                    names.update(("Module", "Sequential", "ModuleList", "ModuleDict"))
+                elif alias.name == "*":
+                    names.update(_star_torch_names(node, path, seen))
+                elif torch_module:
                     names.add(alias.asname or alias.name)
-                else:
-                    imports_other = True
-    return names, imports_other
+    return names
 
 
-def _model_classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
+def _star_torch_names(node: ast.ImportFrom, path: Path, seen: frozenset[Path]) -> set[str]:
+    """The torch names a ``from module import *`` of a project file brings (the module found
+    beside the file, or for an absolute import also below the working directory)."""
+    folder = path.parent
+    for _ in range(max(node.level - 1, 0)):
+        folder = folder.parent
+    parts = (node.module or "__init__").split(".")
+    folders = [folder] if node.level else [folder, Path.cwd()]
+    candidates = [f.joinpath(*parts).with_suffix(".py") for f in folders]
+    candidates += [f.joinpath(*parts, "__init__.py") for f in folders if node.module]
+    file = next((c.resolve() for c in candidates if c.is_file()), None)
+    if file is None or file in seen:
+        return set()
+    try:
+        tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return set()
+    return _torch_names(tree, file, seen | {file})
+
+
+def _model_classes(tree: ast.Module, path: Path) -> dict[str, ast.ClassDef]:
     """Top-level classes that subclass ``nn.Module``, as far as the source can tell: a base
     reached through torch's namespace, or another model class of the same file."""
-    torch_names, _ = _torch_names(tree)
+    torch_names = _torch_names(tree, path)
     if not torch_names:
         return {}
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
@@ -201,19 +261,17 @@ def _required_init_args(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> 
     return []
 
 
-def _used_inside(classes: dict[str, ast.ClassDef], roots: list[str]) -> set[str]:
-    """Classes of the file reached from another root class's body: its submodules."""
-    references = {
-        name: {n.id for stmt in cls.body for n in ast.walk(stmt)
-               if isinstance(n, ast.Name) and n.id in classes} - {name}
-        for name, cls in classes.items()
-    }
+def _used_inside(classes: dict[str, ast.ClassDef]) -> set[str]:
+    """Classes of the file another class builds in its body: its submodules. Naming a class
+    to call its methods (``Base.__init__(self)``, ``super(Net, self)``) or as a base is not
+    building it, so ``class NetLocal(Local_Base, Net)`` does not hide ``Net``."""
     inside: set[str] = set()
-    for root in roots:
-        stack = list(references[root])
-        while stack:
-            name = stack.pop()
-            if name not in inside and name != root:
-                inside.add(name)
-                stack.extend(references[name])
+    for name, cls in classes.items():
+        for stmt in cls.body:
+            ignored = {id(n.value) for n in ast.walk(stmt) if isinstance(n, ast.Attribute)}
+            ignored |= {id(a) for n in ast.walk(stmt) if isinstance(n, ast.Call)
+                        and isinstance(n.func, ast.Name) and n.func.id in ("super", "isinstance")
+                        for a in n.args}
+            inside |= {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id in classes
+                       and n.id != name and id(n) not in ignored}
     return inside

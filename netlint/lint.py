@@ -32,6 +32,8 @@ class ModelSummary:
 
     target: str
     class_name: str
+    call: str  # the constructor call that built it, when it took arguments: "UNet(3, 2)"
+    arguments_from: str  # where those came from: "given", "test.py:25", "guessed from parameter names"
     params: int
     trainable_params: int
     buffers: int
@@ -47,9 +49,11 @@ class ModelSummary:
     notes: tuple[str, ...]  # how it was captured, and rules skipped for it (shown with -v)
 
     @classmethod
-    def of(cls, graph: ModelGraph, findings: Sequence[Finding], skipped_rules: Sequence[str]) -> ModelSummary:
+    def of(cls, graph: ModelGraph, findings: Sequence[Finding], skipped_rules: Sequence[str],
+           call: str = "", arguments_from: str = "") -> ModelSummary:
         return cls(
-            target=graph.target, class_name=graph.class_name, params=graph.params,
+            target=graph.target, class_name=graph.class_name, call=call, arguments_from=arguments_from,
+            params=graph.params,
             trainable_params=graph.trainable_params, buffers=graph.buffers,
             capture=graph.capture, built_on=graph.built_on, task=graph.task, task_reason=graph.task_reason,
             input_shapes=graph.input_shapes, input_reason=graph.input_reason,
@@ -104,7 +108,7 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     if not targets:
         return result  # nothing to build: torch and the model rules are never imported
     result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
-    work = [(t, _target_options(t, options, config)) for t in targets]
+    work = [(_with_init(t, config), _target_options(t, options, config)) for t in targets]
     for part in _analyze(work, selection, jobs, isolate and sys.platform == "linux"):
         _merge(result, part)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
@@ -143,8 +147,16 @@ def _covers(spec: str, path: Path) -> bool:
     return given == path.resolve() or (given.is_dir() and given in path.resolve().parents)
 
 
+def _with_init(target: Target, config: Config) -> Target:
+    """The target called with the config's ``init`` arguments, unless it names its own."""
+    init = config.target_settings(target.base).init
+    if init is None or target.arguments is not None:
+        return target
+    return replace(target, arguments=init, arguments_from="the config")
+
+
 def _target_options(target: Target, options: Options, config: Config) -> Options:
-    settings = config.target_settings(target.display)
+    settings = config.target_settings(target.base)
     return replace(options, input_shapes=settings.input_shapes or options.input_shapes,
                    task=settings.task or options.task)
 
@@ -208,6 +220,7 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
     ``i`` starts importing or being analyzed, and ``("part", i, LintResult)`` when it is done
     (netlint.isolation sends these from a child process to the parent)."""
     from netlint.isolation import file_name
+    from netlint.arguments.instances import recording_instances
     from netlint.load import LoadError, import_target_module, sandbox
     from netlint.load import definitions
 
@@ -217,7 +230,8 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
         yield "importing", 0, shown
         noted = len(definitions.notes)
         try:
-            with time_limit(first_options.timeout), warnings.catch_warnings():
+            with (time_limit(first_options.timeout), warnings.catch_warnings(),
+                  recording_instances(str(first.path.resolve()) if first.path else "") as instances):
                 warnings.simplefilter("ignore")
                 import_target_module(first)
         except (LoadError, TargetTimeout) as exc:
@@ -231,7 +245,7 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
         for i, (target, target_options) in enumerate(work):
             yield "analyzing", i, target.display
             part = LintResult()
-            lint_target(target, rules, target_options, part, import_notes)
+            lint_target(target, rules, target_options, part, import_notes, instances)
             yield "part", i, _with_printed(part, target.display, printed)
 
 
@@ -245,10 +259,10 @@ def _with_printed(part: LintResult, where: str, printed: io.StringIO) -> LintRes
 
 
 def lint_target(target: Target, rules: Sequence[Rule], options: Options, result: LintResult,
-                import_notes: tuple[str, ...] = ()) -> None:
+                import_notes: tuple[str, ...] = (), instances: dict | None = None) -> None:
     """``import_notes``: what importing the target's file noted (statements that failed or
     did not run), added to the model's notes, and to the message of a build that failed on
-    an undefined name."""
+    an undefined name. ``instances``: the models its top level built (see ``build``)."""
     # torch is imported here, only once a file is known to define a model
     from netlint.capture import TIER_PROVIDES, CaptureError, capture
     from netlint.engine import run_rules
@@ -259,11 +273,14 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         # torch's warnings are not findings
         with time_limit(options.timeout), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            built = build(target)
-            graph = capture(built, target.display, options.input_shapes, options.task)
+            built = build(target, instances)
+            from_code = not options.input_shapes and built.attempt.inputs
+            graph = capture(built, target.display, options.input_shapes or built.attempt.inputs, options.task)
+            if from_code:
+                graph = replace(graph, input_reason=f"the input {built.attempt.source} passes to it")
             findings, skipped_rules = run_rules(graph, rules, TIER_PROVIDES[graph.capture])
     except SkipTarget as exc:
-        result.skipped.append(Skipped(target.display, str(exc)))
+        result.skipped.append(Skipped(target.display, str(exc), exc.model))
         return
     except TargetTimeout:
         result.errors.append(Problem(target.display, path, target.line,
@@ -282,7 +299,7 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         result.errors.append(Problem(target.display, path, target.line,
                                      f"internal error: {type(exc).__name__}: {exc}", format_exc()))
         return
-    summary = ModelSummary.of(graph, findings, skipped_rules)
+    summary = ModelSummary.of(graph, findings, skipped_rules, built.attempt.call, built.attempt.source)
     result.models.append(replace(summary, notes=import_notes + summary.notes))
     result.findings.extend(findings)
 

@@ -27,4 +27,4 @@ def named_targets(paths: Sequence[str], verbose: bool, nothing: str
         config = load_config(find_config(Path.cwd()))
     except ConfigError as exc:
         return problems + [(", ".join(paths), str(exc))], []
-    return problems, [(target, config.target_settings(target.display)) for target in found.targets]
+    return problems, [(target, config.target_settings(target.base)) for target in found.targets]

@@ -12,8 +12,11 @@ def _fmt(shape: Shape) -> str:
     return "×".join(map(str, shape))
 
 
-def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str = "auto") -> tuple[str, str]:
-    """(task, reason). A declared task wins; otherwise the first output that fits decides."""
+def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str = "auto",
+               classes: int | None = None) -> tuple[str, str]:
+    """(task, reason). A declared task wins; otherwise the first output that fits decides.
+    ``classes``: the class count the constructor was given, when a parameter says so by name
+    (``n_classes=2``): an output of that many channels is a class map, not an image."""
     if declared != "auto":
         return declared, "declared (--task or the config)"
     image = next((s for s in inputs if len(s) == 4), None)
@@ -22,8 +25,14 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
         if image is not None and len(out) == 4:
             scale = _integer_scale(image[2:], out[2:])
             if scale is None:
+                if out[1] == image[1] and _integer_scale(out[2:], image[2:]) in (2, 4):
+                    return "image-to-image", (f"output {_fmt(out)} is an image of the input's {out[1]} "
+                                              "channels, a part of its size (a region to fill in)")
                 continue
             size = "keeps the input size" if scale == 1 else f"is the input scaled ×{scale}"
+            if scale == 1 and out[1] == classes:
+                return "segmentation", (f"output {_fmt(out)} keeps the input size with one channel "
+                                        f"per class ({classes}, the constructor's class count)")
             if 1 <= out[1] <= 4 or out[1] == image[1]:
                 return "image-to-image", f"output {_fmt(out)} {size} with {out[1]} channels"
             if scale == 1:

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
+from netlint.rules._dataflow import tensor_producers
 
 # What may stand between the depthwise and the pointwise step without changing the question.
 _BETWEEN = ("batch_norm", "instance_norm", "group_norm", "activation", "dropout", "identity")
@@ -18,7 +19,10 @@ class SeparableConv1x1(Rule):
     1×1 convolution (following dataflow, through normalization and activation layers, and
     functional ``F.conv2d`` calls too) when the pair has at least as many parameters as one
     plain convolution with the same input channels, output channels and kernel. The usual
-    case is a depthwise convolution with a 1×1 kernel.
+    case is a depthwise convolution with a 1×1 kernel. The pointwise convolution must be the
+    only consumer of the depthwise output and of every layer between them: when the output
+    also feeds anything else (an attention or context branch, a residual, a concatenation,
+    a model output), the pair cannot be replaced by one convolution and is not reported.
 
     ## Why is this bad?
     A depthwise 1×1 convolution is only a per-channel scale (and shift): the pointwise
@@ -58,12 +62,12 @@ class SeparableConv1x1(Rule):
         for depthwise in graph.of_op("conv"):
             if not _is_depthwise(depthwise):
                 continue
-            for pointwise in graph.feeds(depthwise, through=lambda x: x.op in _BETWEEN):
-                if not _is_pointwise(pointwise, depthwise):
-                    continue
-                before, after = depthwise.params + pointwise.params, _plain_conv_params(depthwise, pointwise)
-                if before >= after:
-                    costly.setdefault(depthwise.site, []).append((depthwise, pointwise, before, after))
+            pointwise = _only_pointwise_after(graph, depthwise)
+            if pointwise is None:
+                continue
+            before, after = depthwise.params + pointwise.params, _plain_conv_params(depthwise, pointwise)
+            if before >= after:
+                costly.setdefault(depthwise.site, []).append((depthwise, pointwise, before, after))
         for pairs in costly.values():  # one finding per line that creates such depthwise layers
             yield self._finding(graph, pairs)
 
@@ -92,6 +96,35 @@ class SeparableConv1x1(Rule):
             f"kernel_size={kernel_arg}{'' if p['bias'] else ', bias=False'})",
             params_before=before, params_after=after,
         )
+
+
+def _only_pointwise_after(graph: ModelGraph, depthwise: Layer) -> Layer | None:
+    """The pointwise convolution that is the only consumer of the depthwise output, following
+    a chain of single-input ``_BETWEEN`` layers each read by nothing but the next; ``None``
+    when the output (or a layer of the chain) is read by anything else or is a model output:
+    then one plain convolution could not replace the pair."""
+    outputs = set(graph.outputs)
+    current = depthwise
+    while True:
+        consumers = _tensor_consumers(graph, current)
+        if current.index in outputs or len(consumers) != 1:
+            return None
+        nxt, = consumers
+        if [p.index for p in tensor_producers(graph, nxt)] != [current.index]:
+            return None  # nxt also reads another tensor (an addition, a concatenation…)
+        if _is_pointwise(nxt, depthwise):
+            return nxt
+        if nxt.op not in _BETWEEN:
+            return None
+        current = nxt
+
+
+def _tensor_consumers(graph: ModelGraph, layer: Layer) -> list[Layer]:
+    """The consumers that read this layer's output as a tensor: ``x.size(0)`` or ``x.shape``
+    only reads metadata (its output has no shape), unless no consumer has a known shape."""
+    consumers = graph.consumers(layer)
+    tensors = [c for c in consumers if c.output_shape is not None]
+    return tensors if tensors or not consumers else consumers
 
 
 def _plain_conv_params(depthwise: Layer, pointwise: Layer) -> int:

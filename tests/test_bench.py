@@ -24,10 +24,11 @@ def test_perf_quick():
     out = run("perf.py")
     for case in ("1. resnet18: lint vs build", "2. vit_b_16: lint vs model summaries",
                  "4. pre-commit: 50 files without a model", "5. 10 model files: -j 2 vs -j 1",
-                 "6. Where the time goes"):
+                 "6. 10 model files: isolated in a forked worker (-j 1) vs in netlint's process",
+                 "7. Where the time goes"):
         assert f"### {case}" in out
     rows = [line for line in out.splitlines() if line.startswith("| netlint |")]
-    assert len(rows) == 4 and all("| ok |" in row or "| findings |" in row for row in rows), out
+    assert len(rows) == 5 and all("| ok |" in row or "| findings |" in row for row in rows), out
     assert "failed" not in out
 
 

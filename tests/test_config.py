@@ -76,7 +76,8 @@ def test_every_key_from_the_nearest_config_with_the_section(tmp_path):
     by_target = {m["target"]: m for m in report["models"]}
     assert set(by_target) == {"gen.py::Generator", "classifier_named_generator.py::Generator",
                               "legacy/old_gen.py::Generator", "factory.py::make_generator",
-                              "mypkg.nets:build"}  # vendored/ is excluded
+                              "factory.py::Generator", "mypkg.nets:build"}  # vendored/ is excluded
+    assert by_target["factory.py::Generator"]["call"] == "Generator(6)"  # as its factory calls it
     assert by_target["factory.py::make_generator"]["params"] == 2 * (3 * 6 * 9) + 6 + 3 + 2 * 6
     assert by_target["mypkg.nets:build"]["params"] == 2 * (3 * 5 * 9) + 5 + 3 + 2 * 5
     assert by_target["gen.py::Generator"]["input_shape"] == [[1, 3, 32, 32]]
@@ -84,7 +85,8 @@ def test_every_key_from_the_nearest_config_with_the_section(tmp_path):
     assert by_target["mypkg.nets:build"]["input_shape"] == [[1, 3, 256, 256]]  # the pattern is for files
 
     reported = {f["target"]: f for f in report["findings"]}
-    assert set(reported) == {"gen.py::Generator", "factory.py::make_generator", "mypkg.nets:build"}
+    assert set(reported) == {"gen.py::Generator", "factory.py::make_generator", "factory.py::Generator",
+                             "mypkg.nets:build"}
     assert {f["severity"] for f in reported.values()} == {"error"}
     suppressed, = report["suppressed"]
     assert (suppressed["target"], suppressed["reason"]) == ("legacy/old_gen.py::Generator", "per-file-ignores")
@@ -129,7 +131,7 @@ def test_flags_replace_the_config_values(tmp_path):
     ("[tool.netlint.severity]\nNL2 = 'error'", "severity: 'NL2' is not a rule code"),
     ("[tool.netlint.targets.'gen.py::Generator']\ninput-shape = '1,3,a'", "targets: 'gen.py::Generator': '1,3,a' is not a shape"),
     ("[tool.netlint.targets.'gen.py::Generator']\ntask = 'detection'", "'detection' is not one of auto"),
-    ("[tool.netlint.targets.'gen.py::Generator']\nshape = [1, 3]", "only input-shape and task"),
+    ("[tool.netlint.targets.'gen.py::Generator']\nshape = [1, 3]", "only input-shape, task and init"),
     ("select = [", "cannot read"),
 ])
 def test_a_bad_key_or_value_is_a_clear_error(tmp_path, config, message):
@@ -148,3 +150,23 @@ def test_a_bad_flag_value_exits_2(tmp_path):
                  ["-j", "0"]):
         proc = run_netlint("plain.py", *args, cwd=tmp_path)
         assert proc.returncode == 2, (args, proc.stderr)
+
+
+def test_constructor_arguments_from_the_config(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(textwrap.dedent("""
+        [tool.netlint]
+        models = ["factory.py::Generator(5)"]
+
+        [tool.netlint.targets."factory.py::Generator"]
+        init = { width = 7 }
+    """))
+    (tmp_path / "factory.py").write_text(textwrap.dedent(NEEDS_ARGUMENTS))
+    report, proc = netlint_json("-v", cwd=tmp_path)
+    assert report["errors"] == [], proc.stderr
+    by_target = {m["target"]: m for m in report["models"]}
+    assert set(by_target) == {"factory.py::Generator", "factory.py::Generator(5)"}
+    assert (by_target["factory.py::Generator"]["call"], by_target["factory.py::Generator"]["arguments_from"]) == \
+        ("Generator(width=7)", "the config")  # the config's init wins over the file's own call
+    params = {target: m["params"] for target, m in by_target.items()}
+    assert params == {"factory.py::Generator": 2 * (3 * 7 * 9) + 7 + 3 + 2 * 7,
+                      "factory.py::Generator(5)": 2 * (3 * 5 * 9) + 5 + 3 + 2 * 5}

@@ -46,21 +46,47 @@ def make_configurable():
 
 
 def test_targets_of_a_file(write_model, tmp_path):
+    """Block only serves Net; Configurable is built as the file's own factory calls it."""
     write_model(MODELS)
     report, proc = netlint_json("model.py", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert [m["target"] for m in report["models"]] == ["model.py::Net"]  # Block only serves Net
-    skipped, = report["skipped"]
-    assert skipped["target"] == "model.py::Configurable"
-    assert "constructor needs arguments (width, depth)" in skipped["reason"]
+    assert [m["target"] for m in report["models"]] == ["model.py::Net", "model.py::Configurable"]
+    configurable = report["models"][1]
+    line = next(i for i, text in enumerate((tmp_path / "model.py").read_text().splitlines(), 1)
+                if "Configurable(16" in text)
+    assert (configurable["call"], configurable["arguments_from"]) == ("Configurable(16, depth=2)", f"model.py:{line}")
+    assert configurable["params"] == 16 * 16 + 16
+    assert report["skipped"] == []
 
 
-def test_skipped_targets_are_shown_with_verbose(write_model, tmp_path):
-    write_model(MODELS)
+OPAQUE = """
+from torch import nn
+
+
+class Opaque(nn.Module):
+    def __init__(self, frobnicator):
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.fc(x)
+"""
+
+
+def test_a_model_netlint_cannot_build_is_counted_in_every_summary(write_model, tmp_path):
+    write_model(OPAQUE)
     from conftest import run_netlint
-    assert "Configurable" not in run_netlint("model.py", cwd=tmp_path).stderr
-    assert "skipped: model.py::Configurable: constructor needs arguments" in \
-        run_netlint("model.py", "-v", cwd=tmp_path).stderr
+    reason = ("its constructor needs arguments (frobnicator) and none of the project's code calls it "
+              "with constants; no convention covers 'frobnicator' — give them as 'model.py::Opaque(...)'")
+    full = run_netlint("model.py", cwd=tmp_path)
+    assert full.returncode == 0, full.stderr
+    assert f"1 model skipped (model.py::Opaque: {reason})." in full.stdout
+    assert "1 model skipped" in run_netlint("model.py", "--output-format", "concise", cwd=tmp_path).stdout
+    assert "::warning title=netlint skipped models::1 model skipped" in \
+        run_netlint("model.py", "--output-format", "github", cwd=tmp_path).stdout
+    report, _ = netlint_json("model.py", cwd=tmp_path)
+    assert report["skipped"] == [{"target": "model.py::Opaque", "reason": reason, "model": True}]
+    assert f"skipped: model.py::Opaque: {reason}" in run_netlint("model.py", "-v", cwd=tmp_path).stderr
 
 
 def test_named_class_and_factory(write_model, tmp_path):
@@ -91,7 +117,7 @@ def test_folders_skip_hidden_virtualenvs_and_build_output(write_model, tmp_path)
         write_model(MODELS, skipped)
     (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
     report, proc = netlint_json(".", cwd=tmp_path)
-    assert [m["target"] for m in report["models"]] == ["src/models/net.py::Net"]
+    assert [m["target"] for m in report["models"]] == ["src/models/net.py::Net", "src/models/net.py::Configurable"]
 
 
 def test_a_file_without_models_does_not_import_torch(write_model, tmp_path):

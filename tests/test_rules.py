@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+import pytest
 from torch import nn
 
 from conftest import netlint_json
@@ -82,3 +83,20 @@ def test_nl202_severity_follows_the_weights_evidence():
     assert note["severity"] == "note" and "pretrained weights" not in note["message"]
     user, = only("fixtures/user_backbone_translation.py", "Colorizer", "NL202")
     assert (user["severity"], user["layer"]) == ("note", "backbone")
+
+
+def test_nl101_only_when_the_pointwise_conv_is_the_only_consumer():
+    # ContextBlock's depthwise output also feeds a global-context branch: not a pair
+    finding, = only("fixtures/separable_with_context_branch.py", "ContextNet", "NL101")
+    assert finding["layer"] == "separable.depthwise"
+    before = params(nn.Conv2d(64, 64, 1, groups=64, bias=False), nn.Conv2d(64, 128, 1, bias=False))
+    assert (finding["params_before"], finding["params_after"]) == (before, params(nn.Conv2d(64, 128, 1, bias=False)))
+
+
+def test_nl101_quiet_on_timm_global_context_blocks():
+    # each block's depthwise output feeds the GlobalContext attention conv and the main path
+    pytest.importorskip("timm")
+    report, proc = netlint_json("timm.models:gc_efficientnetv2_rw_t", "--select", "NL101")
+    assert not report["errors"], proc.stderr
+    model, = report["models"]
+    assert model["capture"] in ("fx", "export") and report["findings"] == []

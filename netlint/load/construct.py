@@ -21,6 +21,10 @@ from typing import Any
 import torch
 from torch import nn
 
+from netlint.arguments.attempts import Attempt, NeedsArguments, attempts
+from netlint.arguments.call import ArgumentsError
+from netlint.arguments.guessed import class_count
+from netlint.arguments.instances import Instance
 from netlint.discover import Target, display_path
 from netlint.graph import Origin, Site, WeightsRequest
 from netlint.load.importer import import_target_module
@@ -30,7 +34,12 @@ from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_lin
 
 
 class SkipTarget(Exception):
-    """A class found by scanning a file turns out not to be a model to lint."""
+    """A class found by scanning a file is not linted: it is not a model (``model`` false),
+    or it needs arguments netlint could not find or guess."""
+
+    def __init__(self, reason: str, model: bool = True) -> None:
+        super().__init__(reason)
+        self.model = model
 
 
 @dataclass
@@ -44,6 +53,8 @@ class BuiltModel:
     factory: Any  # to build it again, on the CPU, when its forward cannot run on meta
     target: Target
     notes: tuple[str, ...] = ()  # why it was not built on meta
+    attempt: Attempt | None = None  # the call that built it, and where its arguments came from
+    class_count: int | None = None  # the number of classes its arguments give it, by a parameter's name
 
 
 _positions_cache: dict[Any, list] = {}
@@ -115,33 +126,54 @@ def _is_own_init(frame: FrameType, module: nn.Module) -> bool:
     return code.co_argcount > 0 and frame.f_locals.get(code.co_varnames[0]) is module
 
 
-def build(target: Target) -> BuiltModel:
+def build(target: Target, instances: dict[type, Instance] | None = None) -> BuiltModel:
+    """``instances``: the models the file's top level built when it was imported, whose
+    arguments are used when the target needs arguments and the project has no call of it."""
     module = import_target_module(target)
     source_path = display_path(target.path) if target.path else None
     factory = getattr(module, target.name, None)
     if factory is None:
         raise LoadError(f"{target.name!r} is not defined in {target.path or target.module}", source_path)
     if target.discovered and not (inspect.isclass(factory) and issubclass(factory, nn.Module)):
-        raise SkipTarget("not an nn.Module subclass")
+        raise SkipTarget("not an nn.Module subclass", model=False)
     if target.discovered and factory.forward is nn.Module.forward:
-        raise SkipTarget("defines no forward (a base class)")
+        raise SkipTarget("defines no forward (a base class)", model=False)
     if inspect.isclass(factory) and not issubclass(factory, nn.Module):
         raise LoadError(f"{target.name} is not an nn.Module subclass", source_path, target.line)
     if not callable(factory):
         raise LoadError(f"{target.name} is neither an nn.Module class nor a factory function", source_path)
-    _check_no_arguments(factory, target, source_path)
     try:
-        return _build_on_meta_or_cpu(factory, target)
-    except SystemExit as exc:
-        raise error_from(exc, str(target.path.resolve()) if target.path else None,
-                         message=f"exits while building {target.name}: {exit_reason(exc)}") from None
+        tries = attempts(factory, target, vars(module), instances or {})
+    except ArgumentsError as exc:
+        raise LoadError(f"{target.display}: {exc}", source_path, target.line) from None
+    except NeedsArguments as exc:
+        raise SkipTarget(f"{exc} — give them as '{target.display}(...)'") from None
+    failures: list[tuple[Attempt, LoadError]] = []
+    for attempt in tries:
+        try:
+            built = _build_on_meta_or_cpu(functools.partial(factory, *attempt.args, **attempt.kwargs),
+                                          target, attempt)
+            return dataclasses.replace(built, attempt=attempt,
+                                       class_count=class_count(factory, attempt.args, attempt.kwargs))
+        except SystemExit as exc:
+            failure = error_from(exc, str(target.path.resolve()) if target.path else None,
+                                 message=f"exits while building {attempt.call or target.name}: {exit_reason(exc)}")
+        except LoadError as exc:
+            failure = exc
+        failures.append((attempt, failure))
+    attempt, failure = failures[0]
+    if not attempt.guessed:  # the arguments given or the project's own fail: an error
+        raise failure
+    raise SkipTarget(f"its constructor needs arguments; the guess {attempt.call} does not build "
+                     f"({failure}) — give them as '{target.display}(...)'")
 
 
-def _build_on_meta_or_cpu(factory: Any, target: Target) -> BuiltModel:
+def _build_on_meta_or_cpu(factory: Any, target: Target, attempt: Attempt) -> BuiltModel:
     try:
         return build_with(factory, META, target)
     except Exception as exc:  # e.g. .item() or .tolist() on a tensor while building: try the CPU
         meta_failure = first_line(exc)
+    what = attempt.call or target.name
     try:
         built = build_with(factory, torch.device("cpu"), target)
         return dataclasses.replace(built, notes=(f"it does not build on meta ({meta_failure}): built "
@@ -149,8 +181,13 @@ def _build_on_meta_or_cpu(factory: Any, target: Target) -> BuiltModel:
     except LoadError:
         raise
     except Exception as exc:
+        source = f" (arguments {_from(attempt.source)})" if attempt.source else ""
         raise error_from(exc, str(target.path.resolve()) if target.path else None,
-                          prefix=f"building {target.name} failed: ") from exc
+                         prefix=f"building {what}{source} failed: ") from exc
+
+
+def _from(source: str) -> str:
+    return source if source in ("given", "guessed from parameter names") else f"from {source}"
 
 
 def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool = True) -> BuiltModel:
@@ -198,15 +235,3 @@ def _construct(factory: Any, device: torch.device):
     finally:
         nn.Module.__init__ = original_init
     return model, recorder, weight_events
-
-
-def _check_no_arguments(factory: Any, target: Target, source_path: str | None) -> None:
-    try:
-        signature = inspect.signature(factory)
-    except (TypeError, ValueError):
-        return
-    required = [p.name for p in signature.parameters.values()
-                if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    if required:
-        raise LoadError(f"{target.name} needs arguments ({', '.join(required)}); "
-                        "name a zero-argument factory instead", source_path, target.line)

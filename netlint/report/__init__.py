@@ -27,6 +27,15 @@ def location(path: str | None, line: int | None, column: int | None = None) -> s
     return ":".join(parts)
 
 
+def skipped_models(result: LintResult) -> str | None:
+    """The summary's word on the models not linted: how many, and the first one's reason."""
+    models = [s for s in result.skipped if s.model]
+    if not models:
+        return None
+    n = len(models)
+    return f"{n} model{'s' * (n != 1)} skipped ({models[0].target}: {models[0].reason})"
+
+
 def write_suppressed(result: LintResult, stream: TextIO) -> None:
     """With --show-suppressed: each finding not reported, and why."""
     for s in result.suppressed:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import TextIO
 
 from netlint.lint import LintResult
-from netlint.report import count, location, shape, write_problems, write_suppressed
+from netlint.report import count, location, shape, skipped_models, write_problems, write_suppressed
 from netlint.rule import Finding
 
 
@@ -14,6 +14,10 @@ def _params(f: Finding) -> str:
     if f.params_delta is None:
         return ""
     return f"{count(f.params_before)} → {count(f.params_after)} ({f.params_delta:+,})"
+
+
+def _source(arguments_from: str) -> str:
+    return arguments_from if arguments_from.startswith("guessed") else f"from {arguments_from}"
 
 
 def _write_findings(findings: list[Finding], stream: TextIO) -> None:
@@ -39,6 +43,8 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
     for model in result.models:
         findings = by_target.pop(model.target, [])
         stream.write(f"{model.target}\n")
+        if model.call and model.arguments_from != "given":
+            stream.write(f"  built as {model.call} (arguments {_source(model.arguments_from)})\n")
         stream.write(
             f"  task {model.task} ({model.task_reason}); "
             f"input {' + '.join(shape(s) for s in model.input_shapes)} ({model.input_reason}); "
@@ -54,7 +60,8 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
     if by_target:
         line += f" and {len(by_target)} other file{'s' * (len(by_target) != 1)}"
     extra = [f"{len(result.errors)} error{'s' * (len(result.errors) != 1)}"] if result.errors else []
-    extra += [f"{len(result.skipped)} skipped"] if result.skipped else []
     stream.write(line + (f" ({', '.join(extra)})" if extra else "") + ".\n")
+    if skipped_models(result):
+        stream.write(f"{skipped_models(result)}.\n")
     write_suppressed(result, stream)
     write_problems(result, errors, verbose)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from netlint.lint import LintResult
-from netlint.report import write_problems, write_suppressed
+from netlint.report import skipped_models, write_problems, write_suppressed
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
@@ -18,6 +18,8 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
     for e in result.errors:
         properties = {"file": e.path, "line": e.line, "title": f"netlint could not analyze {e.target}"}
         stream.write(_command("error", properties, e.message))
+    if skipped_models(result):
+        stream.write(_command("warning", {"title": "netlint skipped models"}, skipped_models(result)))
     n = len(result.findings)
     stream.write(f"Found {n} finding{'s' * (n != 1)}"
                  f"{f' and {len(result.errors)} error' + 's' * (len(result.errors) != 1) if result.errors else ''}.\n")

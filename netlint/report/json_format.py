@@ -16,7 +16,8 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
         "version": __version__,
         "models": [
             {
-                "target": m.target, "class": m.class_name, "params": m.params,
+                "target": m.target, "class": m.class_name, "call": m.call or None,
+                "arguments_from": m.arguments_from or None, "params": m.params,
                 "trainable_params": m.trainable_params, "buffers": m.buffers,
                 "capture": m.capture, "built_on": m.built_on, "task": m.task, "task_reason": m.task_reason,
                 "input_shape": [list(s) for s in m.input_shapes], "input_reason": m.input_reason,
@@ -32,7 +33,7 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
             {"target": e.target, "path": e.path, "line": e.line, "message": e.message}
             for e in result.errors
         ],
-        "skipped": [{"target": s.target, "reason": s.reason} for s in result.skipped],
+        "skipped": [{"target": s.target, "reason": s.reason, "model": s.model} for s in result.skipped],
         "suppressed": [{**_finding(s.finding), "reason": s.reason} for s in result.suppressed],
     }
     json.dump(document, stream, indent=2, ensure_ascii=False)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from netlint import __version__
 from netlint.lint import LintResult
-from netlint.report import write_problems
+from netlint.report import skipped_models, write_problems
 from netlint.rule import Finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -19,6 +19,7 @@ ROOT = "%SRCROOT%"
 
 
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
+    skipped = skipped_models(result)
     root = _repository_root()
     rule_index = {rule.code: i for i, rule in enumerate(result.rules)}
     results = [_result(f, root, rule_index) for f in result.findings]
@@ -49,7 +50,7 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
                 {"level": "error", "message": {"text": f"{e.target}: {e.message}"},
                  **({"locations": [_location(e.path, e.line, None, root)]} if e.path else {})}
                 for e in result.errors
-            ],
+            ] + ([{"level": "warning", "message": {"text": skipped}}] if skipped else []),
         }],
         "originalUriBaseIds": {ROOT: {"uri": root.as_uri() + "/"}},
         "columnKind": "unicodeCodePoints",

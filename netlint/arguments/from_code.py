@@ -1,0 +1,343 @@
+"""Calls of a model class with constant arguments in the project's own code, read with
+``ast`` only: the file's ``if __name__ == "__main__":`` block, then the rest of the file
+(its factories), then the project's tests, then its other files (those that import the class
+from the model's file)."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MAX_FILES = 5000
+TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
+_WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}
+
+
+@dataclass(frozen=True)
+class CodeArguments:
+    arguments: str  # the call's arguments, folded to literals: "3, 3, 64, 23, gc=32"
+    where: str  # "test.py:25"
+    inputs: tuple[tuple[int, ...], ...] = ()  # the example tensors the same code passes to the model
+
+
+class _Dotted(str):
+    """A dotted name kept as written (``nn.InstanceNorm2d``), resolved in the model's module."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+_UNKNOWN = object()
+
+
+def arguments_from_code(path: Path, class_name: str, root: Path) -> list[CodeArguments]:
+    path = path.resolve()
+    found: list[CodeArguments] = []
+    tree = _parse(path, *_stamp(path))
+    if tree is not None:
+        main = [s for s in tree.body if _is_main_block(s)]
+        found += _calls(main, tree, path, {class_name}, set())
+        found += _calls([s for s in tree.body if s not in main], tree, path, {class_name}, set())
+    others = [f for f in _project_files(root.resolve()) if f != path]
+    for file in sorted(others, key=lambda f: not _is_test_file(f, root)):
+        tree = _parse(file, *_stamp(file))
+        if tree is not None and class_name in _text(file, *_stamp(file)):
+            names, prefixes = _bindings(tree, file, path, class_name, root)
+            if names or prefixes:
+                found += _calls(tree.body, tree, file, names, prefixes)
+    unique: dict[str, CodeArguments] = {}
+    for call in found:
+        unique.setdefault(call.arguments, call)
+    return list(unique.values())
+
+
+def _stamp(path: Path) -> tuple[float, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return 0.0, 0
+    return stat.st_mtime, stat.st_size
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(path: Path, _mtime: float, _size: int) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(path: Path, mtime: float, size: int) -> ast.Module | None:
+    try:
+        return ast.parse(_text(path, mtime, size), filename=str(path))
+    except (SyntaxError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=16)
+def _project_files(root: Path) -> tuple[Path, ...]:
+    from netlint.discover import _skipped_dir
+
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(root):  # (os.walk does not follow symlinked folders)
+        dirs[:] = sorted(d for d in dirs if not _skipped_dir(Path(folder) / d))
+        files += [Path(folder, n).resolve() for n in sorted(names) if n.endswith(".py")]
+        if len(files) >= MAX_FILES:
+            break
+    return tuple(files[:MAX_FILES])
+
+
+def _is_test_file(path: Path, root: Path) -> bool:
+    try:
+        parts = path.relative_to(root.resolve()).parts
+    except ValueError:
+        parts = path.parts
+    name = path.name
+    return (any(p in ("test", "tests") for p in parts[:-1]) or name.startswith("test_")
+            or name.endswith("_test.py") or name in ("test.py", "tests.py"))
+
+
+def _is_main_block(statement: ast.stmt) -> bool:
+    if not isinstance(statement, ast.If) or not isinstance(statement.test, ast.Compare):
+        return False
+    sides = [statement.test.left, *statement.test.comparators]
+    return (len(sides) == 2 and {ast.unparse(s) for s in sides} in ({"__name__", "'__main__'"},))
+
+
+def _module_file(name: str, level: int, file: Path, root: Path) -> Path | None:
+    """The project file an import names, if any."""
+    parts = name.split(".") if name else []
+    if level:
+        folder = file.parent
+        for _ in range(level - 1):
+            folder = folder.parent
+        bases = [folder]
+    else:
+        bases = [root, file.parent]
+    for base in bases:
+        for candidate in (base.joinpath(*parts).with_suffix(".py") if parts else None,
+                          base.joinpath(*parts, "__init__.py")):
+            if candidate is not None and candidate.is_file():
+                return candidate.resolve()
+    return None
+
+
+def _bindings(tree: ast.Module, file: Path, target: Path, class_name: str,
+              root: Path) -> tuple[set[str], set[str]]:
+    """The names that mean the class in ``file`` (``UNet``, an alias) and the dotted prefixes
+    of the model's module (``arch`` in ``arch.RRDBNet``)."""
+    names: set[str] = set()
+    prefixes: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module_file = _module_file(node.module or "", node.level, file, root)
+            for alias in node.names:
+                if module_file == target and alias.name in (class_name, "*"):
+                    names.add(alias.asname or class_name)
+                elif _module_file(f"{node.module or ''}.{alias.name}".strip("."), node.level, file, root) == target:
+                    prefixes.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if _module_file(alias.name, 0, file, root) == target:
+                    prefixes.add(alias.asname or alias.name)
+    return names, prefixes
+
+
+def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, names: set[str],
+           prefixes: set[str]) -> list[CodeArguments]:
+    """The matching calls in ``body`` and in every function of it, each folded in the scope
+    it is in (the module's constants, then the scope's own assignments before it)."""
+    from netlint.discover import display_path
+
+    module_scope = _Scope(_constants(tree.body), names, prefixes)
+    found: list[CodeArguments] = []
+    scopes: list[list[ast.stmt]] = [body]
+    scopes += [n.body for s in body for n in ast.walk(s) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for statements in scopes:
+        scope = module_scope.child()
+        for statement, call in list(scope.run(statements)):  # (inputs are seen after the call)
+            found.append(CodeArguments(call, f"{display_path(file)}:{statement.lineno}",
+                                       scope.inputs.get(id(statement), ())))
+    return found
+
+
+def _constants(body: list[ast.stmt]) -> dict[str, Any]:
+    """The module's constants, and its names imported from torch (kept as dotted names)."""
+    from netlint.discover import TORCH_ROOTS
+
+    values: dict[str, Any] = {}
+    for statement in body:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.name.split(".")[0] in TORCH_ROOTS:
+                    name = alias.asname or alias.name.split(".")[0]
+                    values[name] = _Dotted(name)
+        elif isinstance(statement, ast.ImportFrom) and statement.level == 0 \
+                and (statement.module or "").split(".")[0] in TORCH_ROOTS:
+            for alias in statement.names:
+                values[alias.asname or alias.name] = _Dotted(alias.asname or alias.name)
+        elif isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                _bind(target, _fold(statement.value, values), values)
+    return values
+
+
+def _bind(target: ast.expr, value: Any, values: dict[str, Any]) -> None:
+    if isinstance(target, ast.Name):
+        values[target.id] = value
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        items = value if isinstance(value, (tuple, list)) and len(value) == len(target.elts) else None
+        for i, element in enumerate(target.elts):
+            _bind(element, _UNKNOWN if items is None else items[i], values)
+
+
+_OPERATORS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+              ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b,
+              ast.Pow: lambda a, b: a ** b}
+
+
+def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
+    """The constant value of an expression, or _UNKNOWN."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return values.get(node.id, _UNKNOWN)
+    if isinstance(node, ast.Attribute):
+        base = _fold(node.value, values)
+        return _Dotted(f"{base}.{node.attr}") if isinstance(base, _Dotted) else _UNKNOWN
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        items = [_fold(e, values) for e in node.elts]
+        if any(i is _UNKNOWN for i in items):
+            return _UNKNOWN
+        return {ast.Tuple: tuple, ast.List: list, ast.Set: set}[type(node)](items)
+    if isinstance(node, ast.Dict):
+        keys = [_fold(k, values) if k is not None else _UNKNOWN for k in node.keys]
+        items = [_fold(v, values) for v in node.values]
+        return _UNKNOWN if _UNKNOWN in (*keys, *items) else dict(zip(keys, items))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _fold(node.operand, values)
+        return -value if isinstance(value, (int, float)) and isinstance(node.op, ast.USub) else value
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left, right = _fold(node.left, values), _fold(node.right, values)
+        if isinstance(left, (int, float, str, tuple, list)) and isinstance(right, (int, float, str, tuple, list)):
+            try:
+                return _OPERATORS[type(node.op)](left, right)
+            except (TypeError, ZeroDivisionError, OverflowError):
+                return _UNKNOWN
+    return _UNKNOWN
+
+
+class _Scope:
+    """Straight-line folding of one scope's statements, in order, nested blocks included."""
+
+    def __init__(self, values: dict[str, Any], names: set[str], prefixes: set[str]) -> None:
+        self.values = values
+        self.names = names
+        self.prefixes = prefixes
+        self.models: dict[str, int] = {}  # variable -> id of the statement that built it
+        self.tensors: dict[str, tuple[int, ...]] = {}
+        self.inputs: dict[int, tuple[tuple[int, ...], ...]] = {}
+
+    def child(self) -> _Scope:
+        return _Scope(dict(self.values), self.names, self.prefixes)
+
+    def run(self, statements: list[ast.stmt]) -> Iterator[tuple[ast.stmt, str]]:
+        for statement in statements:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue  # a scope of its own
+            for call in self._matching(statement):
+                arguments = self._arguments(call)
+                if arguments is not None:
+                    yield statement, arguments
+                    self._remember_model(statement, call)
+            self._note_uses(statement)
+            if isinstance(statement, ast.Assign):
+                for target in statement.targets:
+                    _bind(target, _fold(statement.value, self.values), self.values)
+                    shape = self._tensor_shape(statement.value)
+                    if shape is not None and isinstance(target, ast.Name):
+                        self.tensors[target.id] = shape
+            for block in ("body", "orelse", "finalbody"):
+                yield from self.run(getattr(statement, block, None) or [])
+            for handler in getattr(statement, "handlers", None) or []:
+                yield from self.run(handler.body)
+
+    def _matching(self, statement: ast.stmt) -> list[ast.Call]:
+        return [n for n in _own_calls(statement) if self._is_class(n.func)]
+
+    def _is_class(self, func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in self.names
+        if isinstance(func, ast.Attribute):
+            return func.attr in self.names or ast.unparse(func.value) in self.prefixes
+        return False
+
+    def _arguments(self, call: ast.Call) -> str | None:
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            return None
+        args = [_fold(a, self.values) for a in call.args]
+        kwargs = {k.arg: _fold(k.value, self.values) for k in call.keywords}
+        if _UNKNOWN in (*args, *kwargs.values()) or not (args or kwargs):
+            return None
+        return ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+
+    def _remember_model(self, statement: ast.stmt, call: ast.Call) -> None:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], ast.Name) and _unwrapped(statement.value) is call:
+            self.models[statement.targets[0].id] = id(statement)
+
+    def _note_uses(self, statement: ast.stmt) -> None:
+        """``net(x)`` or ``net.forward(x)`` of a model built in this scope: its example input."""
+        for node in _own_calls(statement):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "forward":
+                func = func.value
+            if isinstance(func, ast.Name) and func.id in self.models:
+                shapes = [self.tensors.get(a.id) if isinstance(a, ast.Name) else self._tensor_shape(a)
+                          for a in node.args]
+                built = self.models[func.id]
+                if shapes and None not in shapes and built not in self.inputs:
+                    self.inputs[built] = tuple(shapes)
+
+    def _tensor_shape(self, node: ast.expr) -> tuple[int, ...] | None:
+        node = _unwrapped(node)
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in TENSOR_CONSTRUCTORS and ast.unparse(node.func.value) == "torch"):
+            return None
+        given = node.args[2:] if node.func.attr == "randint" else node.args
+        size = next((k.value for k in node.keywords if k.arg == "size"), None)
+        dims = [_fold(size, self.values)] if size is not None else [_fold(a, self.values) for a in given]
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = list(dims[0])
+        if dims and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims):
+            return tuple(dims)
+        return None
+
+
+def _own_calls(statement: ast.stmt) -> list[ast.Call]:
+    """The calls in the statement itself, not in the blocks it holds."""
+    if isinstance(statement, (ast.If, ast.While)):
+        parts: list[ast.AST] = [statement.test]
+    elif isinstance(statement, (ast.For, ast.AsyncFor)):
+        parts = [statement.iter]
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        parts = [item.context_expr for item in statement.items]
+    elif isinstance(statement, ast.Try):
+        parts = []
+    else:
+        parts = [statement]
+    return [n for part in parts for n in ast.walk(part) if isinstance(n, ast.Call)]
+
+
+def _unwrapped(node: ast.expr) -> ast.expr:
+    """``UNet(...).to(device).eval()`` → ``UNet(...)``."""
+    while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+           and node.func.attr in _WRAPPERS):
+        node = node.func.value
+    return node
