@@ -144,16 +144,17 @@ def _scan_file(path: Path, found: Discovery) -> None:
     inside = _used_inside(classes)
     for name, cls in classes.items():
         if name not in inside:
-            calls = _calls(path, name) if _required_init_args(cls, classes) else ()
+            calls = _calls(path, name, own_file_only=not _required_init_args(cls, classes))
             found.targets.append(Target(f"{shown}::{name}", name, path=path, line=cls.lineno,
                                         discovered=True, calls=calls))
 
 
-def _calls(path: Path, name: str) -> tuple[CodeArguments, ...]:
-    """The project's calls of a class that needs constructor arguments."""
-    from netlint.arguments.from_code import arguments_from_code  # reads the project: only when needed
+def _calls(path: Path, name: str, own_file_only: bool) -> tuple[CodeArguments, ...]:
+    """The project's calls of a class with constant arguments: for a class that builds with
+    its defaults, only its own file's (in case the defaults do not build), else the project's."""
+    from netlint.arguments.from_code import arguments_from_code
 
-    return tuple(arguments_from_code(path, name, project_root(path)))
+    return tuple(arguments_from_code(path, name, None if own_file_only else project_root(path)))
 
 
 def project_root(path: Path) -> Path:

@@ -38,8 +38,9 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         args, kwargs = evaluate(target.arguments, namespace)
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
     required = required_parameters(factory)
-    if not required:
-        return [Attempt((), {}, "", "")]
+    defaults = Attempt((), {}, "", "")
+    if not required and not target.calls:
+        return [defaults]
     own = display_path(target.path) if target.path else None
     calls = sorted(target.calls, key=lambda c: c.where.rpartition(":")[0] != own)
     found = [_from_code(call, target.name, namespace) for call in calls]
@@ -49,6 +50,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         found.insert(own_calls, Attempt((), instance.kwargs, _shown(target.name, (), instance.kwargs),
                                         f"the top level of {instance.where}"))
     found = [a for a in found if a is not None]
+    if not required:  # its defaults first; its file's own calls if they do not build
+        return [defaults, *found]
     values, missing = guess(factory, required)
     if missing is None:
         found.append(Attempt((), values, _shown(target.name, (), values), "guessed from parameter names",

@@ -35,7 +35,8 @@ class _Dotted(str):
 _UNKNOWN = object()
 
 
-def arguments_from_code(path: Path, class_name: str, root: Path) -> list[CodeArguments]:
+def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[CodeArguments]:
+    """The calls, best first; with no ``root``, those of the class's own file only."""
     path = path.resolve()
     found: list[CodeArguments] = []
     tree = _parse(path, *_stamp(path))
@@ -43,7 +44,7 @@ def arguments_from_code(path: Path, class_name: str, root: Path) -> list[CodeArg
         main = [s for s in tree.body if _is_main_block(s)]
         found += _calls(main, tree, path, {class_name}, set())
         found += _calls([s for s in tree.body if s not in main], tree, path, {class_name}, set())
-    others = [f for f in _project_files(root.resolve()) if f != path]
+    others = [f for f in _project_files(root.resolve()) if f != path] if root else []
     for file in sorted(others, key=lambda f: not _is_test_file(f, root)):
         tree = _parse(file, *_stamp(file))
         if tree is not None and class_name in _text(file, *_stamp(file)):
