@@ -143,8 +143,15 @@ def _scan_file(path: Path, found: Discovery) -> None:
         return
     inside = _used_inside(classes)
     for name, cls in classes.items():
-        if name not in inside:
-            calls = _calls(path, name, own_file_only=not _required_init_args(cls, classes))
+        if name in inside:
+            continue
+        needs_arguments = bool(_required_init_args(cls, classes))
+        block = _built_inside(path, name) if needs_arguments else None
+        if block is not None:
+            found.skipped.append(Skipped(f"{shown}::{name}", f"a building block: {block} builds it in "
+                                         "a model of its own", model=False))
+        else:
+            calls = _calls(path, name, own_file_only=not needs_arguments)
             found.targets.append(Target(f"{shown}::{name}", name, path=path, line=cls.lineno,
                                         discovered=True, calls=calls))
 
@@ -155,6 +162,12 @@ def _calls(path: Path, name: str, own_file_only: bool) -> tuple[CodeArguments, .
     from netlint.arguments.from_code import arguments_from_code
 
     return tuple(arguments_from_code(path, name, None if own_file_only else project_root(path)))
+
+
+def _built_inside(path: Path, name: str) -> str | None:
+    from netlint.arguments.from_code import built_inside
+
+    return built_inside(path, name, project_root(path))
 
 
 def project_root(path: Path) -> Path:

@@ -252,3 +252,18 @@ def test_models_found_through_star_imports_and_behind_a_local_base(tmp_path):
     project(tmp_path, {"pkg/star.py": star})
     report, proc = netlint_json("pkg/star.py", cwd=tmp_path)
     assert [m["target"] for m in report["models"]] == ["pkg/star.py::UNetLike"], proc.stderr
+
+
+def test_building_blocks_another_file_assembles_are_not_models(tmp_path):
+    """unet_parts.py's blocks need arguments and unet_model.py builds them inside UNet:
+    only UNet is linted (the parts are listed as building blocks with -v)."""
+    parts = UNET.split("class UNet")[0].replace("DoubleConv", "Down")
+    model = "from .unet_parts import *\n\n\nclass UNet(nn.Module):\n    def __init__(self, n_channels, n_classes):\n" \
+            "        super().__init__()\n        self.down = Down(n_channels, 16)\n        self.out = nn.Conv2d(16, n_classes, 1)\n\n" \
+            "    def forward(self, x):\n        return self.out(self.down(x))\n"
+    project(tmp_path, {"unet/__init__.py": "", "unet/unet_parts.py": parts, "unet/unet_model.py": model})
+    report, proc = netlint_json(".", cwd=tmp_path)
+    assert [m["target"] for m in report["models"]] == ["unet/unet_model.py::UNet"], proc.stderr
+    block, = report["skipped"]
+    assert block == {"target": "unet/unet_parts.py::Down", "model": False,
+                     "reason": "a building block: unet/unet_model.py:7 builds it in a model of its own"}

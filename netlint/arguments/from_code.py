@@ -42,19 +42,41 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
     tree = _parse(path, *_stamp(path))
     if tree is not None:
         main = [s for s in tree.body if _is_main_block(s)]
-        found += _calls(main, tree, path, {class_name}, set())
-        found += _calls([s for s in tree.body if s not in main], tree, path, {class_name}, set())
-    others = [f for f in _project_files(root.resolve()) if f != path] if root else []
-    for file in sorted(others, key=lambda f: not _is_test_file(f, root)):
-        tree = _parse(file, *_stamp(file))
-        if tree is not None and class_name in _text(file, *_stamp(file)):
-            names, prefixes = _bindings(tree, file, path, class_name, root)
-            if names or prefixes:
-                found += _calls(tree.body, tree, file, names, prefixes)
+        found += _calls(main, tree, path, {class_name}, set(), class_name)
+        found += _calls([s for s in tree.body if s not in main], tree, path, {class_name}, set(), class_name)
+    for file, tree, names, prefixes in _importers(path, class_name, root) if root else ():
+        found += _calls(tree.body, tree, file, names, prefixes, class_name)
     unique: dict[str, CodeArguments] = {}
     for call in found:
         unique.setdefault(call.arguments, call)
     return list(unique.values())
+
+
+def built_inside(path: Path, class_name: str, root: Path) -> str | None:
+    """Where another file of the project builds the class inside a model class of its own
+    (a U-Net's ``Down(64, 128)`` blocks, from ``unet_parts.py``): the class is a building block."""
+    from netlint.discover import _model_classes, display_path
+
+    for file, tree, names, prefixes in _importers(path.resolve(), class_name, root):
+        scope = _Scope({}, names, prefixes, class_name)
+        for cls in _model_classes(tree, file).values():
+            call = next((n for n in ast.walk(cls) if isinstance(n, ast.Call) and scope.is_class(n.func)), None)
+            if call is not None:
+                return f"{display_path(file)}:{call.lineno}"
+    return None
+
+
+def _importers(path: Path, class_name: str, root: Path) -> Iterator[tuple[Path, ast.Module, set[str], set[str]]]:
+    """The project's other files that import the class from ``path``, tests first."""
+    others = [f for f in _project_files(root.resolve()) if f != path]
+    for file in sorted(others, key=lambda f: not _is_test_file(f, root)):
+        if class_name not in _text(file, *_stamp(file)):
+            continue
+        tree = _parse(file, *_stamp(file))
+        if tree is not None:
+            names, prefixes = _bindings(tree, file, path, class_name, root)
+            if names or prefixes:
+                yield file, tree, names, prefixes
 
 
 def _stamp(path: Path) -> tuple[float, int]:
@@ -151,12 +173,12 @@ def _bindings(tree: ast.Module, file: Path, target: Path, class_name: str,
 
 
 def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, names: set[str],
-           prefixes: set[str]) -> list[CodeArguments]:
+           prefixes: set[str], class_name: str) -> list[CodeArguments]:
     """The matching calls in ``body`` and in every function of it, each folded in the scope
     it is in (the module's constants, then the scope's own assignments before it)."""
     from netlint.discover import display_path
 
-    module_scope = _Scope(_constants(tree.body), names, prefixes)
+    module_scope = _Scope(_constants(tree.body), names, prefixes, class_name)
     found: list[CodeArguments] = []
     scopes: list[list[ast.stmt]] = [body]
     scopes += [n.body for s in body for n in ast.walk(s) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -237,16 +259,17 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
 class _Scope:
     """Straight-line folding of one scope's statements, in order, nested blocks included."""
 
-    def __init__(self, values: dict[str, Any], names: set[str], prefixes: set[str]) -> None:
+    def __init__(self, values: dict[str, Any], names: set[str], prefixes: set[str], class_name: str) -> None:
         self.values = values
-        self.names = names
-        self.prefixes = prefixes
+        self.names = names  # what the class is called here (``UNet``, an alias)
+        self.prefixes = prefixes  # the model's module as named here (``arch`` in ``arch.RRDBNet``)
+        self.class_name = class_name
         self.models: dict[str, int] = {}  # variable -> id of the statement that built it
         self.tensors: dict[str, tuple[int, ...]] = {}
         self.inputs: dict[int, tuple[tuple[int, ...], ...]] = {}
 
     def child(self) -> _Scope:
-        return _Scope(dict(self.values), self.names, self.prefixes)
+        return _Scope(dict(self.values), self.names, self.prefixes, self.class_name)
 
     def run(self, statements: list[ast.stmt]) -> Iterator[tuple[ast.stmt, str]]:
         for statement in statements:
@@ -270,13 +293,13 @@ class _Scope:
                 yield from self.run(handler.body)
 
     def _matching(self, statement: ast.stmt) -> list[ast.Call]:
-        return [n for n in _own_calls(statement) if self._is_class(n.func)]
+        return [n for n in _own_calls(statement) if self.is_class(n.func)]
 
-    def _is_class(self, func: ast.expr) -> bool:
+    def is_class(self, func: ast.expr) -> bool:
         if isinstance(func, ast.Name):
             return func.id in self.names
         if isinstance(func, ast.Attribute):
-            return func.attr in self.names or ast.unparse(func.value) in self.prefixes
+            return func.attr == self.class_name and ast.unparse(func.value) in self.prefixes
         return False
 
     def _arguments(self, call: ast.Call) -> str | None:
