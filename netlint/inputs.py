@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Sequence
 
 import torch
@@ -10,8 +11,10 @@ from torch import nn
 
 from netlint.graph import Shape
 
-IMAGE_SIDE = 256
-IMAGENET_SIDE = 224  # tried next: ImageNet models such as ViT assert their training resolution
+# Image sides tried in order until the forward runs: the first that fits any size, ImageNet
+# (ViT asserts its training resolution), then the sizes of small datasets and GANs (MNIST nets
+# and discriminators with a Linear head fit only their own size), then larger and rarer ones.
+IMAGE_SIDES = (256, 224, 128, 64, 32, 28, 512, 96)
 SMALL_SIDE = 64  # for the CPU fallback, where every value is computed
 SEQUENCE_LENGTH = 128
 
@@ -52,6 +55,37 @@ def guess_from_weight(weight: Shape, op: str, groups: int, name: str, side: int)
         channels = weight[1] * groups
         return (1, channels, *_spatial(len(weight) - 2, side)), torch.float32, f"{name}({channels}→…)"
     return None
+
+
+def split_channels(guess: Guess | None, cats: Sequence[tuple[int, int, int]]) -> Guess | None:
+    """The share of a layer's input channels that one input gives it, when it reaches the layer
+    through ``torch.cat`` along the channel dimension: ``cats`` holds (dim, entries, index of this
+    input's entry) for each cat on the way, the first nearest the input. Unknown shares are equal,
+    a remainder going to the first entries (Conv2d(6) after cat((a, b), 1): 3 + 3)."""
+    if guess is None or len(guess[0]) < 2:
+        return guess
+    shape, dtype, reason = guess
+    channels, parts = shape[1], 1
+    for dim, entries, index in reversed(cats):
+        if dim % len(shape) == 1 and entries > 1:
+            channels = channels // entries + (index < channels % entries)
+            parts *= entries
+    if parts == 1:
+        return guess
+    return (shape[0], channels, *shape[2:]), dtype, f"{reason} split between {parts} inputs by torch.cat"
+
+
+_SIZE_ERROR = re.compile(
+    r"same reduction dim|shapes cannot be multiplied|size mismatch|Kernel size can't be greater|"
+    r"Output size is too small|is invalid for input of size|must match the size of tensor|broadcast|"
+    r"Sizes of tensors must match|sizes should be greater than 0", re.IGNORECASE)
+
+
+def is_size_error(exc: BaseException) -> bool:
+    """Whether a forward failed because of the input's spatial size (a flattened map that does
+    not fit a Linear, a kernel larger than the map, a reshape, an assert on the resolution),
+    so that another image side may run."""
+    return isinstance(exc, AssertionError) or bool(_SIZE_ERROR.search(str(exc)))
 
 
 def guess_from_tree(model: nn.Module, side: int) -> Guess | None:
@@ -104,4 +138,4 @@ def example_inputs(names: Sequence[str], guesses: Sequence[Guess | None], given:
         raise InputError(f"cannot infer the shape of input {missing[0]!r}: no convolution, linear or "
                          "embedding layer reads it directly; give it with --input-shape")
     return ([torch.zeros(shape, dtype=dtype, device=device) for shape, dtype, _ in guesses],
-            "inferred from " + "; ".join(reason for _, _, reason in guesses))
+            "inferred from " + "; ".join(dict.fromkeys(reason for _, _, reason in guesses)))

@@ -114,7 +114,7 @@ def test_explicit_target_that_needs_arguments_is_an_error(write_model, tmp_path)
         from torch import nn
 
         class Block(nn.Module):
-            def __init__(self, channels):
+            def __init__(self, channels, frobnicator):
                 super().__init__()
                 self.conv = nn.Conv2d(channels, channels, 3)
 
@@ -122,4 +122,4 @@ def test_explicit_target_that_needs_arguments_is_an_error(write_model, tmp_path)
                 return self.conv(x)
     """)
     proc = run_netlint("model.py::Block", cwd=tmp_path)
-    assert_one_line_error(proc, "needs arguments (channels)")
+    assert_one_line_error(proc, "needs arguments (channels, frobnicator)")

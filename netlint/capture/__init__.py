@@ -16,8 +16,8 @@ from torch import nn
 
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
-from netlint.inputs import (IMAGE_SIDE, IMAGENET_SIDE, SMALL_SIDE, InputError, declared_input,
-                            example_inputs, guess_from_tree, required_inputs)
+from netlint.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, declared_input, example_inputs,
+                            guess_from_tree, is_size_error, required_inputs)
 from netlint.layers import ForwardError, Trace, module_layer
 from netlint.load import BuiltModel, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
@@ -63,33 +63,83 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
 
 def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequence[Shape],
                    notes: list[str]) -> tuple[list[torch.Tensor], str, Trace, BuiltModel]:
-    """Run the forward eagerly on meta at the example input (the size the model declares,
-    else 256, then 224 for an inferred image size), else on the CPU at a small input."""
-    first_error: CaptureError | None = None
+    """Run the forward eagerly on meta at the example input (the size the model declares, else
+    the first of IMAGE_SIDES that runs), else on the CPU at a small input (or at the side that
+    got past the size checks on meta). Each search moves to the next side only while the
+    forward fails on a size, and a forward that runs nowhere reports its first failure."""
     declared = [declared_input(built.model)] if len(names) == 1 and declared_input(built.model) else None
-    candidates = [_guesses(built.model, fx_graph, names, side) for side in (IMAGE_SIDE, IMAGENET_SIDE)]
-    for guesses in [candidates[0]] if given else [declared] * bool(declared) + candidates:
-        inputs, reason = example_inputs(names, guesses, given)
-        try:
-            return inputs, reason, eager.run(built.model, inputs, built), built
-        except Exception as exc:
-            if first_error is None:
-                first_error = _forward_error(exc, inputs, reason)
-                first_error.__cause__ = exc.__cause__ or exc
-    meta_failure = first_error.__cause__
+    meta = _Search(names, given, IMAGE_SIDES[0])
+    trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, IMAGE_SIDES))
+    if trace is not None:
+        return meta.inputs, meta.reason, trace, built
+    first_error = _forward_error(*meta.first, also_failed=meta.also_failed)
+    first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
+    sides = (meta.passed_side,) if meta.passed_side else (SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE))
     try:
         with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
             torch.manual_seed(0)
             cpu = rebuild_on_cpu(built)
-            inputs, reason = example_inputs(names, declared or _guesses(cpu.model, fx_graph, names, SMALL_SIDE),
-                                            given, device="cpu")
-            inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
-            trace = eager.run(cpu.model, inputs, cpu)
+            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu")
+            trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
+                                                None if meta.passed_side else declared, sides))
     except Exception:
+        trace = None
+    if trace is None:
         raise first_error from None
     notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): built on the CPU "
                  "and run at a small input instead")
-    return inputs, reason, trace, cpu
+    return on_cpu.inputs, on_cpu.reason, trace, cpu
+
+
+class _Search:
+    """Runs the forward at each candidate input in turn, until one runs or one fails for
+    another reason than its size; keeps the inputs that ran, or the first failure."""
+
+    def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta"):
+        self.names, self.given, self.default_side, self.device = names, given, default_side, device
+        self.inputs: list[torch.Tensor] = []
+        self.reason = ""
+        self.first: tuple | None = None  # (exception, inputs, reason) of the first failure
+        self.also_failed: list[int] = []  # the sides tried after it
+        self.passed_side: int | None = None  # a side tried later that got past the size checks
+
+    def run(self, built: BuiltModel, candidates) -> Trace | None:
+        for side, guesses in candidates:
+            inputs, reason = example_inputs(self.names, guesses, self.given, self.device)
+            if self.device != "meta":
+                inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
+            reason += f", side {side} found by trying sizes" if side not in (None, self.default_side) else ""
+            try:
+                trace = eager.run(built.model, inputs, built)
+            except Exception as exc:
+                if self.first is None:
+                    self.first = exc, inputs, reason
+                else:
+                    self.also_failed.append(side)
+                if not is_size_error(exc.__cause__ or exc):
+                    self.passed_side = side if self.also_failed else None
+                    return None
+                continue
+            self.inputs, self.reason = inputs, reason
+            return trace
+        return None
+
+
+def _candidates(model: nn.Module, fx_graph, names: list[str], given: Sequence[Shape], declared,
+                sides: Sequence[int]):
+    """(image side, guesses) to run the forward at, in order; side None for given or declared
+    shapes. Inputs with no image side (a Linear or an Embedding reads them) are tried once."""
+    if given:
+        yield None, _guesses(model, fx_graph, names, sides[0])  # only their dtypes are used
+        return
+    if declared:
+        yield None, declared
+    tried = []
+    for side in sides:
+        guesses = _guesses(model, fx_graph, names, side)
+        if guesses not in tried:
+            tried.append(guesses)
+            yield side, guesses
 
 
 def _guesses(model: nn.Module, fx_graph, names: list[str], side: int):
@@ -188,7 +238,7 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
            input_reason: str, task: str, notes: list[str],
            unused_parameters: tuple[str, ...] | None) -> ModelGraph:
     model = built.model
-    decided_task, task_reason = infer_task(input_shapes, trace.output_shapes, task)
+    decided_task, task_reason = infer_task(input_shapes, trace.output_shapes, task, built.class_count)
     if tier != "fx":
         notes.append(f"captured with the {tier} tier")
     return ModelGraph(
@@ -216,11 +266,13 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
     )
 
 
-def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str) -> CaptureError:
+def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
+                   also_failed: Sequence[int] = ()) -> CaptureError:
     shapes = " and ".join("×".join(map(str, t.shape)) for t in inputs)
     where = f" in {exc.where}" if isinstance(exc, ForwardError) and exc.where else ""
     cause = exc.__cause__ if isinstance(exc, ForwardError) and exc.__cause__ else exc
-    return CaptureError(f"forward failed{where} at input {shapes} ({reason}): {_describe(cause)}; "
+    tried = f"; the sides {', '.join(map(str, also_failed))} fail too" if also_failed else ""
+    return CaptureError(f"forward failed{where} at input {shapes} ({reason}): {_describe(cause)}{tried}; "
                         "give the input shape with --input-shape")
 
 

@@ -10,7 +10,7 @@ import torch.fx as fx
 from torch import nn
 
 from netlint import ops
-from netlint.inputs import Guess, guess_from_module, guess_from_weight
+from netlint.inputs import Guess, guess_from_module, guess_from_weight, split_channels
 from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller,
                             tensor_signature)
 from netlint.load import BuiltModel
@@ -96,9 +96,10 @@ def _placeholders(graph: fx.GraphModule) -> list[fx.Node]:
 
 
 def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int) -> Guess | None:
-    frontier, seen = [placeholder], set()
+    # each path keeps the torch.cat calls it went through: the layer at its end reads all their entries
+    frontier, seen = [(placeholder, ())], set()
     while frontier:
-        node = frontier.pop(0)
+        node, cats = frontier.pop(0)
         for user in node.users:
             if user in seen:
                 continue
@@ -106,17 +107,32 @@ def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int
             if user.op == "call_module":  # a padding or an activation says nothing: look past it
                 guess = guess_from_module(graph.get_submodule(user.target), user.target, side)
                 if guess is not None:
-                    return guess
-                frontier.append(user)
+                    return split_channels(guess, cats)
+                frontier.append((user, cats))
                 continue
             op = ops.function_op(user.target) if user.op == "call_function" else ""
             weight = bind(op, user.args, user.kwargs).get("weight")
             if isinstance(weight, fx.Node) and weight.op == "get_attr":
                 shape = tuple(_attr(graph, weight.target).shape)
-                return guess_from_weight(shape, op, bind(op, user.args, user.kwargs).get("groups", 1),
-                                         user.name, side)
-            frontier.append(user)
+                guess = guess_from_weight(shape, op, bind(op, user.args, user.kwargs).get("groups", 1),
+                                          user.name, side)
+                return split_channels(guess, cats)
+            frontier.append((user, cats + _cat_entry(user, node)))
     return None
+
+
+_CATS = (torch.cat, torch.concat, torch.concatenate)
+
+
+def _cat_entry(user: fx.Node, node: fx.Node) -> tuple[tuple[int, int, int], ...]:
+    """(dim, entries, index of ``node``'s entry) when ``user`` concatenates ``node`` with others."""
+    if user.op != "call_function" or user.target not in _CATS:
+        return ()
+    tensors = user.args[0] if user.args else user.kwargs.get("tensors")
+    dim = user.args[1] if len(user.args) > 1 else user.kwargs.get("dim", 0)
+    if not isinstance(tensors, (list, tuple)) or not isinstance(dim, int) or node not in tensors:
+        return ()
+    return ((dim, len(tensors), list(tensors).index(node)),)
 
 
 def _attr(module: nn.Module, target: str) -> Any:

@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 import torch
 from torch import nn
@@ -147,7 +147,7 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     except ArgumentsError as exc:
         raise LoadError(f"{target.display}: {exc}", source_path, target.line) from None
     except NeedsArguments as exc:
-        raise SkipTarget(f"{exc} — give them as '{target.display}(...)'") from None
+        _skip_or_fail(target, f"{exc} — give them as '{target.display}(...)'", source_path)
     failures: list[tuple[Attempt, LoadError]] = []
     for attempt in tries:
         try:
@@ -164,8 +164,15 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     attempt, failure = failures[0]
     if not attempt.guessed:  # the arguments given or the project's own fail: an error
         raise failure
-    raise SkipTarget(f"its constructor needs arguments; the guess {attempt.call} does not build "
-                     f"({failure}) — give them as '{target.display}(...)'")
+    _skip_or_fail(target, f"its constructor needs arguments; the guess {attempt.call} does not build "
+                          f"({failure}) — give them as '{target.display}(...)'", source_path)
+
+
+def _skip_or_fail(target: Target, reason: str, source_path: str | None) -> NoReturn:
+    """A model found by scanning is skipped; one the user named is an error."""
+    if target.discovered:
+        raise SkipTarget(reason)
+    raise LoadError(reason, source_path, target.line)
 
 
 def _build_on_meta_or_cpu(factory: Any, target: Target, attempt: Attempt) -> BuiltModel:
