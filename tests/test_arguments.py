@@ -267,3 +267,29 @@ def test_building_blocks_another_file_assembles_are_not_models(tmp_path):
     block, = report["skipped"]
     assert block == {"target": "unet/unet_parts.py::Down", "model": False,
                      "reason": "a building block: unet/unet_model.py:7 builds it in a model of its own"}
+
+
+INPAINTING = """
+import torch.nn as nn
+
+
+class ContextEncoder(nn.Module):
+    \"\"\"Fills in the missing centre of a 128×128 image: outputs the 64×64 region.\"\"\"
+
+    def __init__(self, channels=3):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(channels, 16, 4, 2, 1), nn.BatchNorm2d(16), nn.LeakyReLU(0.2),
+            nn.Conv2d(16, channels, 3, 1, 1), nn.Tanh())
+
+    def forward(self, masked):
+        return self.net(masked)
+"""
+
+
+def test_an_inpainting_generator_that_outputs_the_missing_region_is_image_to_image(tmp_path):
+    project(tmp_path, {"inpaint.py": INPAINTING})
+    report, proc = netlint_json("inpaint.py", "--input-shape", "1,3,128,128", cwd=tmp_path)
+    model, = report["models"]
+    assert model["task"] == "image-to-image", model["task_reason"]
+    assert "NL201" in {f["code"] for f in report["findings"]}
