@@ -141,7 +141,7 @@ def _scan_file(path: Path, found: Discovery) -> None:
     classes = _model_classes(tree, path)
     if not classes:
         return
-    inside = _used_inside(classes)
+    inside = _used_inside(classes) | _registered(tree, classes)
     for name, cls in classes.items():
         if name in inside:
             continue
@@ -273,6 +273,27 @@ def _required_init_args(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> 
         if dotted in classes:
             return _required_init_args(classes[dotted], classes)
     return []
+
+
+def _registered(tree: ast.Module, classes: dict[str, ast.ClassDef]) -> set[str]:
+    """Classes a top-level statement puts in a registry that a class's body reads
+    (``BLOCKS = {"basic": BasicBlock}``, or ``BLOCKS[name] = block`` in a loop over them;
+    ``BLOCKS[block](width)`` in the model)."""
+    read = {n.id for cls in classes.values() for n in ast.walk(cls)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    registered: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        nodes = list(ast.walk(statement))
+        bound = {n.value.id for n in nodes if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
+                 and isinstance(n.value, ast.Name)}
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.Dict, ast.List, ast.Tuple)):
+            bound |= {t.id for t in statement.targets if isinstance(t, ast.Name)}
+        if bound & read:
+            registered |= {n.id for n in nodes if isinstance(n, ast.Name) and n.id in classes
+                           and isinstance(n.ctx, ast.Load)}
+    return registered
 
 
 def _used_inside(classes: dict[str, ast.ClassDef]) -> set[str]:

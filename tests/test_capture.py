@@ -154,23 +154,28 @@ def test_time_limit_per_target(write_model, tmp_path):
 
 
 def test_hugging_face_hub_stays_offline(write_model, tmp_path):
+    """A download from the hub gives a path where no file is: a model that reads it fails cleanly."""
     pytest.importorskip("huggingface_hub")
     write_model("""
+        import json
         from huggingface_hub import hf_hub_download
         from torch import nn
 
         class FromHub(nn.Module):
             def __init__(self):
                 super().__init__()
-                hf_hub_download("example-org/example-model", "config.json")
-                self.fc = nn.Linear(4, 2)
+                with open(hf_hub_download("example-org/example-model", "config.json")) as f:
+                    width = json.load(f)["width"]
+                self.fc = nn.Linear(4, width)
 
             def forward(self, x):
                 return self.fc(x)
     """)
     proc = run_netlint("model.py", cwd=tmp_path, env={**os.environ, "HF_HOME": str(tmp_path / "hf")})
     assert proc.returncode == 2
-    assert "model.py:8" in proc.stderr and "Traceback" not in proc.stderr
+    assert "model.py:9" in proc.stderr and "Traceback" not in proc.stderr
+    assert "example-org/example-model/config.json was not downloaded" in proc.stderr
+    assert not (tmp_path / "hf").exists()
 
 
 def test_network_at_import_time_is_refused(write_model, tmp_path):

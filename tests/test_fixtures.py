@@ -49,6 +49,10 @@ def test_params_equal_a_real_cpu_build(path, monkeypatch):
     monkeypatch.setattr(WeightsEnum, "get_state_dict", lambda self, *a, **k: None)
     monkeypatch.setattr(torch.nn.Module, "load_state_dict", lambda self, state, *a, **k: None)
     monkeypatch.setattr(torch.hub, "load_state_dict_from_url", lambda url, *a, **k: {})
+    if importlib.util.find_spec("segmentation_models_pytorch"):  # encoder weights from the huggingface hub
+        import segmentation_models_pytorch.encoders as smp_encoders
+        monkeypatch.setattr(smp_encoders, "hf_hub_download", lambda *a, **k: None)
+        monkeypatch.setattr(smp_encoders, "load_file", lambda *a, **k: {})
     report, _ = lint(path)
     spec = importlib.util.spec_from_file_location(f"fixture_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)

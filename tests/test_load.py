@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
-from conftest import netlint_json, run_netlint
+from conftest import REPO, netlint_json, run_netlint
 
 
 def test_weights_requests_are_recorded_and_nothing_is_downloaded(write_model, tmp_path):
@@ -136,3 +142,32 @@ def test_creation_site_of_a_layer_made_in_a_library_is_the_users_call(write_mode
     assert (by_code["NL201"]["line"], by_code["NL201"]["column"]) == (9, 17)
     assert (by_code["NL202"]["line"], by_code["NL202"]["severity"]) == (9, "note")
     assert "resnet18()" in by_code["NL202"]["message"]
+
+
+def test_smp_encoder_weights_from_the_hub_are_recorded_and_nothing_is_downloaded(tmp_path):
+    """segmentation_models_pytorch fetches encoder weights with huggingface_hub.hf_hub_download."""
+    smp = pytest.importorskip("segmentation_models_pytorch")
+    attempts = tmp_path / "attempts"
+    code = textwrap.dedent(f"""
+        import os, socket, sys
+        log = os.open({str(attempts)!r}, os.O_WRONLY | os.O_CREAT)  # now: the sandbox refuses opening it later
+        def refuse(*args, **kwargs):
+            os.write(log, b"connect\\n")
+            raise OSError("network is blocked in this test")
+        socket.socket.connect = socket.create_connection = socket.getaddrinfo = refuse
+        sys.argv = ["netlint", *sys.argv[1:]]
+        from netlint.cli import main
+        main()
+    """)
+    proc = subprocess.run([sys.executable, "-c", code, "fixtures/capture_smp_unet.py", "--output-format", "json"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "HF_HOME": str(tmp_path / "hf"), "TORCH_HOME": str(tmp_path / "torch")})
+    report = json.loads(proc.stdout)
+    assert report["errors"] == [], proc.stderr
+    assert attempts.read_text() == ""
+    assert not (tmp_path / "hf").exists()
+    real = smp.Unet("resnet34", encoder_weights=None, classes=2)
+    assert report["models"][0]["params"] == sum(p.numel() for p in real.parameters())
+    assert report["models"][0]["weights_requested"] == [
+        {"module": "unet.encoder", "weights": "smp-hub/resnet34.imagenet/model.safetensors"},
+    ]

@@ -63,11 +63,13 @@ def _image_shapes(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def class_count(factory: Any, args: tuple, kwargs: dict[str, Any]) -> int | None:
-    """The number of classes the arguments give the model, when a parameter says so by name."""
+    """The number of classes the arguments (or the defaults) give the model, when a parameter
+    says so by name."""
     try:
         bound = inspect.signature(factory).bind_partial(*args, **kwargs)
     except (TypeError, ValueError):
         return None
+    bound.apply_defaults()
     for name, value in bound.arguments.items():
         if _words(name) & CLASS_WORDS and isinstance(value, int) and not isinstance(value, bool):
             return value

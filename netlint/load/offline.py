@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import types
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -30,6 +31,32 @@ class RequestedWeights(dict):
     def __init__(self, weights: str) -> None:
         super().__init__()
         self.weights = weights
+
+
+class RequestedFile(str):
+    """The path handed back instead of a file downloaded from the huggingface hub: no file
+    is there, and loading it (``torch.load``, safetensors) gives ``RequestedWeights``."""
+
+    def __new__(cls, weights: str) -> RequestedFile:
+        path = super().__new__(cls, f"<netlint offline: {weights} was not downloaded>")
+        path.weights = weights
+        return path
+
+
+def _hf_hub_download(repo_id, filename, *args, subfolder=None, **kwargs) -> RequestedFile:
+    return RequestedFile("/".join(part for part in (repo_id, subfolder, filename) if part))
+
+
+def _load_requested(original):
+    """``original`` (a function that loads a file), answering a ``RequestedFile`` with
+    ``RequestedWeights``."""
+
+    def load(path, *args, **kwargs):
+        if isinstance(path, RequestedFile):
+            return RequestedWeights(path.weights)
+        return original(path, *args, **kwargs)
+
+    return load
 
 
 class _StayOnDevice(TorchFunctionMode):
@@ -68,6 +95,14 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
         patches.append((owner, name, getattr(owner, name)))
         setattr(owner, name, value)
 
+    def patch_everywhere(original: Any, value: Any, *aliases: str) -> None:
+        """Replace a function in every loaded module that holds it under its own name or an
+        alias: ``from huggingface_hub import hf_hub_download`` copies it into the importer."""
+        for module in list(sys.modules.values()):
+            for name in (original.__name__, *aliases):
+                if isinstance(module, types.ModuleType) and module.__dict__.get(name) is original:
+                    patch(module, name, value)
+
     original_load = nn.Module.load_state_dict
 
     def load_state_dict(self, state_dict, *args, **kwargs):
@@ -83,8 +118,9 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
         raise OfflineError(f"netlint is offline: refused to download {url}")
 
     patch(nn.Module, "load_state_dict", load_state_dict)
-    patch(torch.hub, "load_state_dict_from_url", load_state_dict_from_url)
-    patch(torch.hub, "download_url_to_file", download_url_to_file)
+    # torch.utils.model_zoo.load_url is torch.hub's function under another name
+    patch_everywhere(torch.hub.load_state_dict_from_url, load_state_dict_from_url, "load_url")
+    patch_everywhere(torch.hub.download_url_to_file, download_url_to_file)
 
     def hub_load(repo_or_dir, model, *args, source="github", **kwargs):
         if source == "local":
@@ -101,6 +137,15 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     if timm_builder is not None:
         patch(timm_builder, "load_pretrained", lambda model, pretrained_cfg=None, *a, **k:
               on_weights(_timm_weights(model, pretrained_cfg), model))
+    # the huggingface hub (segmentation_models_pytorch encoders, user code): the download
+    # gives a RequestedFile, loading it gives RequestedWeights, load_state_dict records them
+    hub_download = sys.modules.get("huggingface_hub.file_download")
+    if hub_download is not None:
+        patch_everywhere(hub_download.hf_hub_download, _hf_hub_download)
+    safetensors_torch = sys.modules.get("safetensors.torch")
+    if safetensors_torch is not None:
+        patch_everywhere(safetensors_torch.load_file, _load_requested(safetensors_torch.load_file))
+    patch_everywhere(torch.load, _load_requested(torch.load))
     try:
         # MetaShapes: weight initialization has nothing to fill on meta
         with torch.device(device), _StayOnDevice(device), MetaShapes(), warnings.catch_warnings():
