@@ -41,12 +41,11 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     defaults = Attempt((), {}, "", "")
     if not required and not target.calls:
         return [defaults]
-    own = display_path(target.path) if target.path else None
-    calls = sorted(target.calls, key=lambda c: c.where.rpartition(":")[0] != own)
-    found = [_from_code(call, target.name, namespace) for call in calls]
+    found = [_from_code(call, target.name, namespace) for call in target.calls]  # its own file's first
     instance = instances.get(factory)
     if instance is not None:
-        own_calls = sum(c.where.rpartition(":")[0] == own for c in calls)
+        own = display_path(target.path) if target.path else None
+        own_calls = sum(c.where.rpartition(":")[0] == own for c in target.calls)
         found.insert(own_calls, Attempt((), instance.kwargs, _shown(target.name, (), instance.kwargs),
                                         f"the top level of {instance.where}"))
     found = [a for a in found if a is not None]
