@@ -23,8 +23,9 @@ $(PLUGIN_EXAMPLE): $(BIN)/netlint $(wildcard tests/plugin_example/pyproject.toml
 	$(BIN)/pip install --quiet --no-deps ./tests/plugin_example
 	touch $@
 
+# On every core, a test file per worker (tests of one file share their slow builds).
 test: $(BIN)/netlint $(PLUGIN_EXAMPLE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) build *.egg-info
