@@ -130,7 +130,7 @@ def _is_main_block(statement: ast.stmt) -> bool:
     if not isinstance(statement, ast.If) or not isinstance(statement.test, ast.Compare):
         return False
     sides = [statement.test.left, *statement.test.comparators]
-    return (len(sides) == 2 and {ast.unparse(s) for s in sides} in ({"__name__", "'__main__'"},))
+    return len(sides) == 2 and {ast.unparse(s) for s in sides} == {"__name__", "'__main__'"}
 
 
 def _module_file(name: str, level: int, file: Path, root: Path) -> Path | None:
