@@ -131,25 +131,33 @@ def cli() -> None:
               help="Analyze models in this many worker processes.")
 @click.option("--timeout", type=click.FloatRange(min=0), metavar="SECONDS",
               help="Give up on a model after this many seconds (default 60; 0: no limit).")
+@click.option("--fix/--no-fix", "fix", default=None,
+              help="Apply the safe fixes, once each verifies (default: the config's fix).")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", "unsafe_fixes", default=None,
+              help="Also apply the fixes that change what the model computes.")
+@click.option("--diff", is_flag=True, help="Print the diff --fix would apply and write nothing (exit 1 when there is one).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when --fix changed a file, even if nothing remains.")
 @click.option("-v", "--verbose", is_flag=True, help="Show skipped targets, capture notes and tracebacks.")
 def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ignores, fail_level,
           exit_zero, output_format, output_file, statistics, show_suppressed, disable_noqa, baseline,
-          update_baseline, jobs, timeout, verbose) -> None:
+          update_baseline, jobs, timeout, fix, unsafe_fixes, diff, exit_non_zero_on_fix, verbose) -> None:
     """Lint the models that PATHS define (files, folders, file.py::Name, package.module:name).
 
     Without PATHS: the working directory, and the models named in [tool.netlint]."""
     from netlint.baseline import BaselineError, read_baseline, write_baseline
     from netlint.decide import decide
     from netlint.engine import RuleLoadError
+    from netlint.fix import fix as run_fixes, with_edits, write_diff
     from netlint.lint import Options, lint_paths
-    from netlint.report import write
+    from netlint.report import write, write_problems
 
     if update_baseline and not baseline:
         raise click.UsageError("--update-baseline needs --baseline FILE")
     config = _config(
         input_shapes=tuple(_shape(s) for s in input_shapes), task=task, select=_codes(select),
         ignore=_codes(ignore), extend_select=_codes(extend_select), fail_level=fail_level,
-        per_file_ignores=tuple(_file_ignore(v, Path.cwd()) for v in per_file_ignores))
+        per_file_ignores=tuple(_file_ignore(v, Path.cwd()) for v in per_file_ignores),
+        fix=fix, unsafe_fixes=unsafe_fixes)
     baseline_path = Path(baseline) if baseline else None
     try:
         known = read_baseline(baseline_path) if baseline_path and not update_baseline else None
@@ -160,7 +168,21 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
             known = read_baseline(baseline_path)
     except (RuleLoadError, BaselineError) as exc:
         raise click.ClickException(str(exc)) from exc
-    result = decide(result, config, not disable_noqa, (baseline_path, known) if baseline_path else None)
+    known_findings = (baseline_path, known) if baseline_path else None
+    result = with_edits(decide(result, config, not disable_noqa, known_findings))
+    changed = False
+    if config.fix or diff:
+        def relint(targets):
+            return decide(lint_paths(targets, options, config, jobs), config, not disable_noqa, known_findings)
+
+        result, fixed = run_fixes(result, config, relint, config.unsafe_fixes, write=not diff)
+        if diff:
+            write_diff(fixed.texts, sys.stdout)
+            n = len(fixed.findings)
+            click.echo(f"Would fix {n} finding{'s' * (n != 1)}.", err=True)
+            write_problems(result, sys.stderr, verbose)
+            sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if fixed.texts else EXIT_CLEAN)
+        changed = bool(fixed.texts)
     if not show_suppressed:
         result = replace(result, suppressed=[])
     fmt = "statistics" if statistics else output_format
@@ -171,7 +193,7 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
         write(result, fmt, sys.stdout, sys.stderr, verbose)
     if result.errors:
         sys.exit(EXIT_ERROR)
-    failing = any(config.fails(f.severity) for f in result.findings)
+    failing = any(config.fails(f.severity) for f in result.findings) or (changed and exit_non_zero_on_fix)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 

@@ -94,6 +94,10 @@ class Config:
     rules_dirs: tuple[str, ...] = ()  # absolute folders of the project's own rule files
     severity: dict[str, str] = field(default_factory=dict)  # rule code -> severity
     training: TrainingSettings = TrainingSettings()
+    fix: bool = False  # apply the safe fixes (--fix)
+    unsafe_fixes: bool = False  # also the unsafe ones (--unsafe-fixes)
+    fixable: tuple[str, ...] = ("ALL",)  # codes or prefixes whose fixes may be applied
+    unfixable: tuple[str, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -121,6 +125,13 @@ class Config:
     def ignored_in_file(self, path: Path | str, code: str) -> bool:
         return any(ignore.files.matches(path) and ("ALL" in ignore.codes or code.startswith(ignore.codes))
                    for ignore in self.per_file_ignores)
+
+    def may_fix(self, code: str) -> bool:
+        """Whether ``fixable``/``unfixable`` let the code's fix be applied (the longer prefix wins)."""
+        def longest(prefixes: tuple[str, ...]) -> int:
+            return max((len(p) if p != "ALL" else 0 for p in prefixes if p == "ALL" or code.startswith(p)), default=-1)
+
+        return longest(self.fixable) > longest(self.unfixable)
 
     def fails(self, severity: str) -> bool:
         return SEVERITIES.index(severity) >= SEVERITIES.index(self.fail_level)
@@ -210,6 +221,12 @@ def _input_shapes(value: Any) -> tuple[Shape, ...]:
     if isinstance(value, list) and value and all(isinstance(v, (list, str)) for v in value):
         return tuple(parse_shape(v) for v in value)
     return (parse_shape(value),)
+
+
+def _flag(value: Any, _root: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"expected true or false, got {value!r}")
+    return value
 
 
 def _choice(choices: tuple[str, ...]):
@@ -324,4 +341,8 @@ _KEYS = {
     "rules-dirs": ("rules_dirs", _rules_dirs),
     "severity": ("severity", _severity),
     "training": ("training", _training),
+    "fix": ("fix", _flag),
+    "unsafe-fixes": ("unsafe_fixes", _flag),
+    "fixable": ("fixable", parse_codes),
+    "unfixable": ("unfixable", parse_codes),
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netlint.arguments.call import ArgumentsError, split_call
+from netlint.source import read_source
 
 if TYPE_CHECKING:
     from netlint.arguments.from_code import CodeArguments
@@ -126,7 +127,7 @@ def _skipped_dir(path: Path) -> bool:
 def _scan_file(path: Path, found: Discovery) -> None:
     shown = display_path(path)
     try:
-        source = path.read_text(encoding="utf-8")
+        source = read_source(path)
     except (OSError, UnicodeDecodeError) as exc:
         found.problems.append(Problem(shown, shown, None, f"cannot read: {exc}"))
         return
@@ -230,7 +231,7 @@ def _star_torch_names(node: ast.ImportFrom, path: Path, seen: frozenset[Path]) -
     if file is None or file in seen:
         return set()
     try:
-        tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+        tree = ast.parse(read_source(file), filename=str(file))
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return set()
     return _torch_names(tree, file, seen | {file})

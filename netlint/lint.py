@@ -21,6 +21,7 @@ from netlint.config import Config
 from netlint.discover import Problem, Skipped, Target, discover, display_path
 from netlint.engine import RuleInfo, RuleSelection
 from netlint.rule import Finding, Rule
+from netlint.source import read_source
 
 if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
     from netlint.graph import ModelGraph, Shape
@@ -47,6 +48,7 @@ class ModelSummary:
     params_saved: int  # what the suggested fixes would save in total (≥ 0)
     weights_requested: tuple[tuple[str, str], ...]  # (submodule, weights) asked for while building
     notes: tuple[str, ...]  # how it was captured, and rules skipped for it (shown with -v)
+    files: tuple[str, ...] = ()  # the files whose lines created its layers (what a fix there affects)
 
     @classmethod
     def of(cls, graph: ModelGraph, findings: Sequence[Finding], skipped_rules: Sequence[str],
@@ -61,6 +63,8 @@ class ModelSummary:
             params_saved=-sum(min(f.params_delta or 0, 0) for f in findings),
             weights_requested=tuple((r.module, r.weights) for r in graph.weights_requests),
             notes=graph.notes + tuple(skipped_rules),
+            files=tuple(sorted({layer.site.path for layer in graph.layers if layer.site}
+                               | {site.path for site in graph.module_sites.values()})),
         )
 
 
@@ -81,6 +85,7 @@ class LintResult:
     suppressed: list[Suppressed] = field(default_factory=list)
     printed: list[tuple[str, str]] = field(default_factory=list)  # (file or target, what its code printed)
     rules: list[RuleInfo] = field(default_factory=list)  # the rules that ran
+    fixed: list[Finding] = field(default_factory=list)  # what --fix fixed (no longer in findings)
 
 
 @dataclass(frozen=True)
@@ -206,7 +211,7 @@ def lint_sources(files: Sequence[Path], selection: RuleSelection, config: Config
     for file in files:
         path = display_path(file)
         try:
-            result.findings.extend(run_source_rules(path, file.read_text(encoding="utf-8"), rules, config))
+            result.findings.extend(run_source_rules(path, read_source(file), rules, config))
         except (OSError, UnicodeDecodeError):
             continue  # discover reported it
         except Exception as exc:  # a bug in netlint or a rule: report it, go on with the others

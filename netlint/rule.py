@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 
 if TYPE_CHECKING:  # models only: a commit without one never imports the graph module
+    from netlint.fix.changes import Autofix
     from netlint.graph import Layer, ModelGraph, Site
 
 SEVERITIES = ("note", "warning", "error")  # in increasing order
@@ -30,12 +31,18 @@ class Finding:
     fix: str
     params_before: int | None = None
     params_after: int | None = None
+    autofix: Autofix | None = None  # what ``--fix`` can do about it (netlint.fix)
 
     @property
     def params_delta(self) -> int | None:
         if self.params_before is None or self.params_after is None:
             return None
         return self.params_after - self.params_before
+
+    @property
+    def fix_applicability(self) -> str | None:
+        """"safe" or "unsafe" when the finding has an automatic fix ready to apply."""
+        return self.autofix.applicability if self.autofix is not None and self.autofix.available else None
 
 
 class Rule:
@@ -62,7 +69,8 @@ class Rule:
 
     def finding(self, graph: ModelGraph, layer: Layer | str, message: str, fix: str, *,
                 site: Site | None = None, severity: str | None = None,
-                params_before: int | None = None, params_after: int | None = None) -> Finding:
+                params_before: int | None = None, params_after: int | None = None,
+                autofix: Autofix | None = None) -> Finding:
         name = layer if isinstance(layer, str) else layer.name
         site = site if site is not None or isinstance(layer, str) else layer.site
         return Finding(
@@ -71,6 +79,7 @@ class Rule:
             path=site.path if site else None, line=site.line if site else None,
             column=site.column if site else None,
             message=message, fix=fix, params_before=params_before, params_after=params_after,
+            autofix=autofix,
         )
 
 

@@ -16,9 +16,9 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
-from pathlib import Path
 
 from netlint.rule import Finding
+from netlint.source import read_source, version
 
 NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 FILE_NOQA = re.compile(r"#\s*netlint:\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?\s*$",
@@ -52,7 +52,7 @@ def noqa_reason(finding: Finding) -> str | None:
     code = finding.code
     target_path, _, target_name = finding.target.partition("::")
     if finding.path and finding.line:
-        comments = _noqa_of(finding.path)
+        comments = _noqa_of(finding.path, version(finding.path))
         if comments is not None:
             if comments.file_codes is not None and code.startswith(comments.file_codes):
                 return f"file noqa at {finding.path}:{comments.file_line}"
@@ -60,7 +60,7 @@ def noqa_reason(finding: Finding) -> str | None:
             if line is not None:
                 return f"noqa at {finding.path}:{line}"
     if target_name:  # "path::Name": the model's own class line, or its file
-        comments = _noqa_of(target_path)
+        comments = _noqa_of(target_path, version(target_path))
         if comments is not None:
             if comments.file_codes is not None and code.startswith(comments.file_codes):
                 return f"file noqa at {target_path}:{comments.file_line}"
@@ -72,9 +72,9 @@ def noqa_reason(finding: Finding) -> str | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _noqa_of(path: str) -> Noqa | None:
+def _noqa_of(path: str, _version: tuple) -> Noqa | None:
     try:
-        source = Path(path).read_text(encoding="utf-8")
+        source = read_source(path)
         comments = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
                     if t.type == tokenize.COMMENT]
         tree = ast.parse(source)

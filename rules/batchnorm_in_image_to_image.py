@@ -5,9 +5,11 @@ from collections.abc import Iterator
 
 from torch import nn
 
+from netlint.fix.changes import Autofix, Call, DropArgument, RenameCallee, SetArgument
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import count, count_buffers, on_meta
+from netlint.rules._fixes import site_problem
 
 _INSTANCE_NORM = {1: nn.InstanceNorm1d, 2: nn.InstanceNorm2d, 3: nn.InstanceNorm3d}
 
@@ -44,6 +46,13 @@ class BatchNormInImageToImage(Rule):
     self.down = nn.Sequential(nn.Conv2d(3, 64, 4, 2, 1), nn.InstanceNorm2d(64, affine=True), nn.ReLU())
     ```
     or no normalization at all, as EDSR does for super-resolution.
+
+    ## Fix
+    Unsafe (the model normalizes differently, and the running statistics go away):
+    ``nn.BatchNorm2d(C, …)`` becomes ``nn.InstanceNorm2d(C, …, affine=True)`` (1d and 3d
+    alike, by the layer's output), without ``track_running_stats``; eps and momentum stay.
+    No fix when the class comes from a variable or a factory (``norm_layer(ngf)``) or is
+    called by its bare name (``InstanceNorm2d`` may not be imported).
 
     ## References
     - Ulyanov, Vedaldi & Lempitsky, "Instance Normalization: The Missing Ingredient for
@@ -83,8 +92,20 @@ class BatchNormInImageToImage(Rule):
             "dataset blurs outputs that must be unique per image",
             f"use {instance_norm.__name__}(C, affine=True) or no normalization (as EDSR "
             f"does){buffers}",
-            params_before=before, params_after=after,
+            params_before=before, params_after=after, autofix=_autofix(graph, layers, instance_norm.__name__),
         )
+
+
+def _autofix(graph: ModelGraph, layers: list[Layer], instance_norm: str) -> Autofix:
+    layer = layers[0]
+    if layer.module is None:
+        return Autofix.none(f"{layer.type} is a function call; normalize with F.instance_norm")
+    problem = site_problem(graph, layers)
+    if problem:
+        return Autofix.none(problem)
+    call = Call.of(layer)
+    return Autofix.of("unsafe", RenameCallee(call, instance_norm), SetArgument(call, "affine", "True", "the affine flag"),
+                      DropArgument(call, "track_running_stats"))
 
 
 def _spatial_dims(layer: Layer) -> int:

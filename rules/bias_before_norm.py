@@ -5,10 +5,12 @@ from collections.abc import Iterator
 
 from torch import nn
 
+from netlint.fix.changes import Autofix, Call, SetArgument
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
 from netlint.rules._dataflow import creation_key
+from netlint.rules._fixes import site_problem
 
 _WEIGHTED = ("conv", "conv_transpose", "linear")
 
@@ -53,6 +55,13 @@ class BiasBeforeNorm(Rule):
     )
     ```
 
+    ## Fix
+    Safe: ``bias=False`` at the call that created the layer (by keyword, or in place of the
+    positional bias). The output does not change; the parameter count falls by the bias's
+    size, and the state_dict no longer has the ``.bias`` key (load older checkpoints with
+    ``strict=False``). No fix when the flag comes from a variable (``bias=use_bias``) or the
+    line also creates layers whose bias is needed.
+
     ## References
     - Ioffe & Szegedy, "Batch Normalization: Accelerating Deep Network Training by Reducing
       Internal Covariate Shift", ICML 2015, §3.2 ("the bias b can be ignored since its
@@ -93,15 +102,27 @@ class BiasBeforeNorm(Rule):
             what = (f"{len(pairs)} {layer.type} layers made by this line ({layer.name} and "
                     f"{len(pairs) - 1} more) have biases, and their outputs go only into "
                     f"{norm.type} layers (first: {norm.name})")
+        keys = f"; the state_dict loses its {layer.name}.bias key" if layer.module is not None else ""
         shift = ("the norm's own shift β does the bias's job" if norm.attrs.get("affine", True)
                  else f"{norm.type} has no affine shift here: give it affine=True if a shift is wanted")
         return self.finding(
             graph, layer,
             f"{what}, whose per-channel mean subtraction cancels {'it' if len(pairs) == 1 else 'them'}: "
             f"{before - after:,} parameters that never change the output",
-            f"pass bias=False ({shift})",
-            params_before=before, params_after=after,
+            f"pass bias=False ({shift}{keys})",
+            params_before=before, params_after=after, autofix=_autofix(graph, [layer for layer, _ in pairs]),
         )
+
+
+def _autofix(graph: ModelGraph, layers: list[Layer]) -> Autofix:
+    """Safe: the bias never changed the output."""
+    layer = layers[0]
+    if layer.module is None:
+        return Autofix.none(f"{layer.type} is a function given a bias tensor; pass bias=None")
+    problem = site_problem(graph, layers)
+    if problem:
+        return Autofix.none(problem)
+    return Autofix.of("safe", SetArgument(Call.of(layer), "bias", "False", "the bias flag"))
 
 
 def _channels(layer: Layer) -> int | None:

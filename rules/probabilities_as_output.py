@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from netlint.graph import ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._dataflow import activation_kind, source_of
+from netlint.rules._fixes import removal
 
 _PROBABILITIES = {"softmax": "Softmax", "logsoftmax": "LogSoftmax", "sigmoid": "Sigmoid"}
 _AFTER = ("reshape", "identity")  # what may come after the activation in the returned value
@@ -46,6 +47,11 @@ class ProbabilitiesAsOutput(Rule):
     loss = nn.CrossEntropyLoss()(model(x), y)
     probabilities = model(x).softmax(dim=1)   # at inference, when needed
     ```
+
+    ## Fix
+    Unsafe (the model then returns logits: the loss and the inference code must change with
+    it): removes the activation, as NL302's fix does — ``nn.Softmax(dim=1)`` becomes
+    ``nn.Identity()``, ``return F.softmax(x, dim=1)`` becomes ``return x``.
 
     ## References
     - PyTorch documentation, ``torch.nn.CrossEntropyLoss`` ("The input is expected to contain
@@ -96,4 +102,4 @@ class ProbabilitiesAsOutput(Rule):
                        "mixed-precision autocast")
             fix = ("return the logits (remove the Sigmoid) and train with BCEWithLogitsLoss; apply "
                    "torch.sigmoid at inference")
-        return self.finding(graph, activation, message, fix)
+        return self.finding(graph, activation, message, fix, autofix=removal(graph, [activation], safe=False))

@@ -7,6 +7,7 @@ from functools import lru_cache
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._dataflow import activation_kind, creation_key, tensor_producers
+from netlint.rules._fixes import removal
 
 # Activations whose output is never negative, and those whose output stays within [0, 1].
 _NON_NEGATIVE = {"relu", "relu6", "sigmoid", "softmax", "hardsigmoid", "softplus"}
@@ -66,6 +67,13 @@ class RedundantActivation(Rule):
         return self.block(x)
     ```
 
+    ## Fix
+    Removes the reported activation: a module's constructor becomes ``nn.Identity()`` (the
+    other modules of an ``nn.Sequential`` keep their indices and state_dict keys), a function
+    applied in ``forward`` is replaced by its input (``return F.relu(x)`` → ``return x``).
+    Safe for a no-op or an undone pair when that module object is applied once; unsafe when it
+    is applied elsewhere too, and for a ReLU after GELU, SiLU or Mish (it clips their dip).
+
     ## References
     - Nair & Hinton, "Rectified Linear Units Improve Restricted Boltzmann Machines", ICML
       2010 (the rectified linear unit).
@@ -113,7 +121,9 @@ class RedundantActivation(Rule):
                        f"dip (≥ {dip}): it only clips that dip, so one of the two activations "
                        f"is enough{more}")
             fix = f"keep one activation: remove {b}, or use {kind_b} alone"
-        return self.finding(graph, reported, message, fix)
+        return self.finding(graph, reported, message, fix,
+                            autofix=removal(graph, [item[0] for item in items], safe=case != "nearly"))
+
 
 
 def _pair(graph: ModelGraph, second: Layer) -> tuple[Layer, list[str]] | None:

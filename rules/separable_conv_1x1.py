@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netlint.fix.changes import Autofix, Call, CopyArguments, RemoveCall
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
 from netlint.rules._dataflow import tensor_producers
+from netlint.rules._fixes import site_problem
 
 # What may stand between the depthwise and the pointwise step without changing the question.
 _BETWEEN = ("batch_norm", "instance_norm", "group_norm", "activation", "dropout", "identity")
@@ -46,6 +48,13 @@ class SeparableConv1x1(Rule):
     self.block = nn.Conv2d(128, 256, kernel_size=1)  # 33,024 parameters instead of 33,280
     ```
     For a ``k×k`` kernel with a depth multiplier, compare both counts before choosing.
+
+    ## Fix
+    Unsafe (one convolution with new weights): the pointwise convolution takes the
+    depthwise one's input channels, kernel size, stride, padding and dilation, and the
+    depthwise convolution becomes ``nn.Identity()``. Only when the depthwise output goes
+    straight into the pointwise convolution, or the depth multiplier is 1 (a norm or an
+    activation between them then works on the input's channels).
 
     ## References
     - Chollet, "Xception: Deep Learning with Depthwise Separable Convolutions", CVPR 2017.
@@ -94,8 +103,24 @@ class SeparableConv1x1(Rule):
             graph, depthwise, f"{counts}: {why}",
             f"replace the depthwise and pointwise convolutions with one Conv{d['dims']}d({d['in_channels']}, {p['out_channels']}, "
             f"kernel_size={kernel_arg}{'' if p['bias'] else ', bias=False'})",
-            params_before=before, params_after=after,
+            params_before=before, params_after=after, autofix=_autofix(graph, pairs),
         )
+
+
+def _autofix(graph: ModelGraph, pairs: list[tuple[Layer, Layer, int, int]]) -> Autofix:
+    depthwise, pointwise, _, _ = pairs[0]
+    if depthwise.module is None or pointwise.module is None:
+        return Autofix.none("a convolution of the pair is a function call given its weight")
+    direct = tensor_producers(graph, pointwise) == [depthwise]
+    if not direct and depthwise.attrs["out_channels"] != depthwise.attrs["in_channels"]:
+        return Autofix.none("layers between the two convolutions work on the depthwise output's channels")
+    for layers in ([p[0] for p in pairs], [p[1] for p in pairs]):
+        problem = site_problem(graph, layers)
+        if problem:
+            return Autofix.none(problem)
+    names = ("in_channels", "kernel_size", "stride", "padding", "dilation")
+    return Autofix.of("unsafe", RemoveCall(Call.of(depthwise)),
+                      CopyArguments(Call.of(pointwise), Call.of(depthwise), tuple((n, n) for n in names)))
 
 
 def _only_pointwise_after(graph: ModelGraph, depthwise: Layer) -> Layer | None:

@@ -4,10 +4,12 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 
+from netlint.fix.changes import Autofix, Call, SetArgument
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
 from netlint.rules._dataflow import creation_key
+from netlint.rules._fixes import site_problem
 
 
 class TransposedConvCheckerboard(Rule):
@@ -46,6 +48,13 @@ class TransposedConvCheckerboard(Rule):
     ```
     or a kernel divisible by the stride:
     ``nn.ConvTranspose2d(128, 64, kernel_size=4, stride=2, padding=1)``.
+
+    ## Fix
+    Unsafe (another kernel, new weights): the kernel rounded up to a multiple of the stride,
+    with padding and output_padding changed so that the output keeps its size
+    (``ConvTranspose2d(128, 64, 3, stride=2, padding=1, output_padding=1)`` becomes kernel 4,
+    padding 1, output_padding 0). Only for dilation 1, and when each argument it changes is
+    written as a number.
 
     ## References
     - Odena, Dumoulin & Olah, "Deconvolution and Checkerboard Artifacts", Distill 2016.
@@ -93,7 +102,7 @@ class TransposedConvCheckerboard(Rule):
             f"padding={padding}) (same parameters); or a kernel divisible by the stride "
             f"(kernel_size={multiple}, stride={_arg(a['stride'])})",
             severity="warning" if image else "note",
-            params_before=before, params_after=after,
+            params_before=before, params_after=after, autofix=_autofix(graph, layers),
         )
 
 
@@ -106,6 +115,40 @@ def _uneven(kernel: int, stride: int, dilation: int) -> bool:
     for j in range(kernel):
         taps[(j * dilation) % stride] += 1
     return len(set(taps)) > 1
+
+
+def _autofix(graph: ModelGraph, layers: list[Layer]) -> Autofix:
+    """Kernel k → the next multiple of the stride s, keeping the output size
+    (H−1)·s − 2·padding + k + output_padding: each added tap is paid back by output_padding
+    (which must stay below s) or, two at a time, by padding."""
+    layer = layers[0]
+    a = layer.attrs
+    if layer.module is None:
+        return Autofix.none(f"{layer.type} is a function call given its weight")
+    if any(d != 1 for d in a["dilation"]) or isinstance(a["padding"], str):
+        return Autofix.none("the layer is dilated or padded by name")
+    problem = site_problem(graph, layers)
+    if problem:
+        return Autofix.none(problem)
+    kernel, padding, extra = [], [], []
+    for k, s, p, op in zip(a["kernel_size"], a["stride"], a["padding"], layer.module.output_padding):
+        wider = math.ceil(k / s) * s - k
+        fitting = next(((p + dp, op + 2 * dp - wider) for dp in range(wider + 1) if 0 <= op + 2 * dp - wider < s), None)
+        if fitting is None:
+            return Autofix.none("no padding keeps the output size")
+        kernel.append(k + wider)
+        padding.append(fitting[0])
+        extra.append(fitting[1])
+    call = Call.of(layer)
+    changes = [SetArgument(call, "kernel_size", _arg(tuple(kernel)), "the kernel size")]
+    if tuple(padding) != tuple(a["padding"]):
+        changes.append(SetArgument(call, "padding", _arg(tuple(padding)), "the padding"))
+    if tuple(extra) != tuple(layer.module.output_padding):
+        changes.append(SetArgument(call, "output_padding", _arg(tuple(extra)), "the output padding"))
+    widened = sum(count(on_meta(conv_class(x.attrs["dims"], transposed=True), x.attrs["in_channels"],
+                                x.attrs["out_channels"], tuple(kernel), groups=x.attrs["groups"], bias=x.attrs["bias"]))
+                  for x in layers)
+    return Autofix.of("unsafe", *changes, params_delta=widened - sum(x.params for x in layers))
 
 
 def _resize_conv_params(layer: Layer) -> int:

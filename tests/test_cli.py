@@ -82,14 +82,14 @@ def test_concise_format(write_model, tmp_path):
     proc = run_netlint("model.py", "--output-format", "concise", cwd=tmp_path)
     lines = proc.stdout.splitlines()
     assert re.fullmatch(r"model\.py:11:13: NL201 BatchNorm2d body\.1 in an image-to-image model: .+", lines[0])
-    assert lines[1:] == ["Found 1 finding."]
+    assert lines[1:] == ["Found 1 finding.", "[*] 1 fixable with netlint --fix --unsafe-fixes."]
 
 
 def test_json_schema(write_model, tmp_path):
     write_model(BN_GENERATOR)
     report, proc = netlint_json("model.py", cwd=tmp_path)
     assert proc.returncode == 1
-    assert set(report) == {"version", "models", "findings", "errors", "skipped", "suppressed"}
+    assert set(report) == {"version", "models", "findings", "errors", "skipped", "suppressed", "fixed"}
     model, = report["models"]
     assert {"target", "class", "params", "trainable_params", "capture", "task", "task_reason",
             "input_shape", "output_shape"} <= set(model)
@@ -99,7 +99,8 @@ def test_json_schema(write_model, tmp_path):
     assert model["params"] == 3 * 16 * 9 + 2 * 16 + 16 * 3 * 9 + 3
     finding, = report["findings"]
     assert set(finding) == {"code", "name", "severity", "target", "layer", "path", "line", "column",
-                            "message", "fix", "params_before", "params_after", "params_delta"}
+                            "message", "fix", "params_before", "params_after", "params_delta",
+                            "fix_applicability", "edits", "fix_unavailable"}
     assert (finding["code"], finding["layer"], finding["path"], finding["line"], finding["column"]) == \
         ("NL201", "body.1", "model.py", 11, 13)
     assert (finding["params_before"], finding["params_after"], finding["params_delta"]) == (32, 32, 0)

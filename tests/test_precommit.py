@@ -42,9 +42,10 @@ def test_the_hook_manifest_validates():
     proc = pre_commit("validate-manifest", ".pre-commit-hooks.yaml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     import yaml
-    hook, = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert (hook["id"], hook["language"], hook["types"], hook["require_serial"]) == \
+    lint, fix = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert (lint["id"], lint["language"], lint["types"], lint["require_serial"]) == \
         ("netlint", "python", ["python"], True)
+    assert fix["id"] == "netlint-fix" and {"--fix", "--exit-non-zero-on-fix"} <= set(fix["entry"].split())
 
 
 def readme_hook(kind: str) -> str:
@@ -95,3 +96,54 @@ def test_the_local_hook_in_a_git_repository(tmp_path):
     assert proc.returncode != 0
     assert "gen.py:10:21: NL201 " in proc.stdout + proc.stderr
     assert "a generator" not in git("log", "--format=%s").stdout
+
+
+CLASSIFIER = """
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, 16, 3), nn.BatchNorm2d(16), nn.ReLU())
+        self.head = nn.Linear(16, 10)
+
+    def forward(self, x):
+        return self.head(self.body(x).mean((2, 3)))
+"""
+FIX_HOOK = """repos:
+  - repo: local
+    hooks:
+      - id: netlint-fix
+        name: netlint (fix)
+        entry: netlint check --fix --exit-non-zero-on-fix --output-format=concise
+        language: system
+        types: [python]
+        require_serial: true
+"""
+
+
+def test_the_fix_hook_fails_the_commit_it_fixed_then_passes(tmp_path):
+    """As ruff's hook: the commit that netlint fixed fails, with the file changed; once the
+    fix is staged, the commit passes."""
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+           "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=work, env=env, capture_output=True, text=True, timeout=600)
+
+    git("init", "-q")
+    (work / ".pre-commit-config.yaml").write_text(FIX_HOOK)
+    assert pre_commit("install", cwd=work, env=env).returncode == 0
+    (work / "net.py").write_text(CLASSIFIER)
+    git("add", ".")
+    proc = git("commit", "-m", "a classifier")
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    assert "Found 1 finding (1 fixed, 0 remaining)." in proc.stdout + proc.stderr
+    assert "nn.Conv2d(3, 16, 3, bias=False)" in (work / "net.py").read_text()
+    git("add", "net.py")
+    proc = git("commit", "-m", "a classifier")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

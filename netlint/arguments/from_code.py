@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netlint.source import read_source, version
+
 MAX_FILES = 5000
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
 _WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}
@@ -79,26 +81,22 @@ def _importers(path: Path, class_name: str, root: Path) -> Iterator[tuple[Path, 
                 yield file, tree, names, prefixes
 
 
-def _stamp(path: Path) -> tuple[float, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return 0.0, 0
-    return stat.st_mtime, stat.st_size
+def _stamp(path: Path) -> tuple[tuple]:
+    return (version(path),)
 
 
 @functools.lru_cache(maxsize=4096)
-def _text(path: Path, _mtime: float, _size: int) -> str:
+def _text(path: Path, _version: tuple) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_source(path)
     except (OSError, UnicodeDecodeError):
         return ""
 
 
 @functools.lru_cache(maxsize=1024)
-def _parse(path: Path, mtime: float, size: int) -> ast.Module | None:
+def _parse(path: Path, _version: tuple) -> ast.Module | None:
     try:
-        return ast.parse(_text(path, mtime, size), filename=str(path))
+        return ast.parse(_text(path, _version), filename=str(path))
     except (SyntaxError, ValueError):
         return None
 

@@ -28,6 +28,7 @@ from types import ModuleType
 from netlint.discover import display_path
 from netlint.load.sandbox import exit_reason, refusals
 from netlint.load.user_code import LoadError, error_from, first_line, is_library_file
+from netlint.source import read_source
 
 _ITERATION_WRAPPERS = {"enumerate", "zip", "sorted", "reversed", "list", "tuple", "set"}
 _MAPPING_VIEWS = {"items", "keys", "values"}
@@ -41,7 +42,7 @@ class DefinitionsLoader(importlib.machinery.SourceFileLoader):
     no bytecode is read or written."""
 
     def exec_module(self, module: ModuleType) -> None:
-        run_definitions(module, Path(self.path), self.get_source(self.name))
+        run_definitions(module, Path(self.path), read_source(self.path))
 
 
 class ProjectFinder:

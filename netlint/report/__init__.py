@@ -6,6 +6,7 @@ import importlib
 from typing import TextIO
 
 from netlint.lint import LintResult
+from netlint.rule import Finding
 
 FORMATS = ("full", "concise", "json", "sarif", "github")
 
@@ -25,6 +26,35 @@ def count(n: int | None) -> str:
 def location(path: str | None, line: int | None, column: int | None = None) -> str:
     parts = [path or "?"] + [str(x) for x in (line, column) if x is not None]
     return ":".join(parts)
+
+
+def fix_status(f: Finding) -> str | None:
+    """What ``--fix`` can do about the finding, for the reports that say it."""
+    fix = f.autofix
+    if fix is None:
+        return None
+    if fix.unavailable:
+        return fix.unavailable
+    if f.fix_applicability == "safe":
+        return "safe fix: netlint --fix applies it"
+    return "unsafe fix: netlint --fix --unsafe-fixes applies it"
+
+
+def totals(result: LintResult) -> str:
+    """"5 findings (3 fixed, 2 remaining)", as ruff counts them."""
+    n, fixed = len(result.findings), len(result.fixed)
+    total = f"{n + fixed} finding{'s' * (n + fixed != 1)}"
+    return f"{total} ({fixed} fixed, {n} remaining)" if fixed else total
+
+
+def fixable_hint(result: LintResult) -> str | None:
+    """How many of the findings ``--fix`` would fix."""
+    safe = sum(f.fix_applicability == "safe" for f in result.findings)
+    unsafe = sum(f.fix_applicability == "unsafe" for f in result.findings)
+    if not safe:
+        return f"[*] {unsafe} fixable with netlint --fix --unsafe-fixes." if unsafe else None
+    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+    return f"[*] {safe} fixable with netlint --fix{more}."
 
 
 def skipped_models(result: LintResult) -> str | None:

@@ -6,7 +6,8 @@ from collections import defaultdict
 from typing import TextIO
 
 from netlint.lint import LintResult
-from netlint.report import count, location, shape, skipped_models, write_problems, write_suppressed
+from netlint.report import (count, fix_status, fixable_hint, location, shape, skipped_models, totals,
+                            write_problems, write_suppressed)
 from netlint.rule import Finding
 
 
@@ -33,6 +34,9 @@ def _write_findings(findings: list[Finding], stream: TextIO) -> None:
     stream.write("".join(f"  {line}\n" for line in table.splitlines()))
     for i, f in enumerate(findings, 1):
         stream.write(f"  [{i}] {f.message}\n      fix: {f.fix}\n")
+        status = fix_status(f)
+        if status:
+            stream.write(f"      {status}\n")
     stream.write("\n")
 
 
@@ -55,13 +59,15 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
     for target, findings in by_target.items():  # findings in files read as source (training scripts)
         stream.write(f"{target}\n")
         _write_findings(findings, stream)
-    n, models = len(result.findings), len(result.models)
-    line = f"Found {n} finding{'s' * (n != 1)} in {models} model{'s' * (models != 1)}"
+    models = len(result.models)
+    line = f"Found {totals(result)} in {models} model{'s' * (models != 1)}"
     if by_target:
         line += f" and {len(by_target)} other file{'s' * (len(by_target) != 1)}"
     extra = [f"{len(result.errors)} error{'s' * (len(result.errors) != 1)}"] if result.errors else []
     stream.write(line + (f" ({', '.join(extra)})" if extra else "") + ".\n")
     if skipped_models(result):
         stream.write(f"{skipped_models(result)}.\n")
+    if fixable_hint(result):
+        stream.write(f"{fixable_hint(result)}\n")
     write_suppressed(result, stream)
     write_problems(result, errors, verbose)

@@ -35,6 +35,7 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
         ],
         "skipped": [{"target": s.target, "reason": s.reason, "model": s.model} for s in result.skipped],
         "suppressed": [{**_finding(s.finding), "reason": s.reason} for s in result.suppressed],
+        "fixed": [_finding(f) for f in result.fixed],
     }
     json.dump(document, stream, indent=2, ensure_ascii=False)
     stream.write("\n")
@@ -47,4 +48,9 @@ def _finding(f: Finding) -> dict:
         "layer": f.layer, "path": f.path, "line": f.line, "column": f.column,
         "message": f.message, "fix": f.fix, "params_before": f.params_before,
         "params_after": f.params_after, "params_delta": f.params_delta,
+        "fix_applicability": f.fix_applicability,
+        "edits": [{"path": e.path, "range": {"start": {"line": e.line, "column": e.column},
+                                             "end": {"line": e.end_line, "column": e.end_column}},
+                   "new_text": e.text} for e in (f.autofix.edits if f.fix_applicability else ())],
+        "fix_unavailable": f.autofix.unavailable or None if f.autofix is not None else None,
     }

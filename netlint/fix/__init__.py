@@ -1,0 +1,58 @@
+"""``--fix`` and ``--diff``: each rule declares its fix next to its check
+(``netlint.fix.changes``); ``edits`` turns it into libcst edits of the call that created the
+layer; ``verify`` keeps the fixes that pass a fresh lint of the edited text and writes them."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TextIO
+
+from netlint.config import Config
+from netlint.lint import LintResult
+from netlint.rule import Finding
+
+
+def with_edits(result: LintResult) -> LintResult:
+    """The findings whose rules declared a fix, with its edits or the reason there are none."""
+    if not any(f.autofix is not None for f in result.findings):
+        return result  # libcst is imported only for findings that have a fix
+    from netlint.fix.edits import resolve
+
+    return replace(result, findings=resolve(result.findings))
+
+
+def fixable(findings: Sequence[Finding], config: Config, unsafe: bool) -> list[Finding]:
+    """The findings ``--fix`` applies: safe fixes (and unsafe ones with ``unsafe``) of the
+    codes ``fixable``/``unfixable`` allow."""
+    allowed = ("safe", "unsafe") if unsafe else ("safe",)
+    return [f for f in findings if f.fix_applicability in allowed and config.may_fix(f.code)]
+
+
+def fix(result: LintResult, config: Config, relint, unsafe: bool, write: bool):
+    """Verify the fixable findings' fixes; with ``write``, write the files they change.
+    Returns the report after fixing and the verified changes (netlint.fix.verify.Fixed)."""
+    from netlint.fix.verify import marked, verified_fixes, write_atomically
+
+    fixed = verified_fixes(result, fixable(result.findings, config, unsafe), relint)
+    if write:
+        for path, (before, after) in fixed.texts.items():
+            problem = write_atomically(path, before, after)
+            if problem is not None:
+                result.errors.append(_problem(path, problem))
+                fixed.findings = [f for f in fixed.findings if all(e.path != path for e in f.autofix.edits)]
+    return with_edits(marked(result, fixed)), fixed
+
+
+def _problem(path: str, message: str):
+    from netlint.discover import Problem
+
+    return Problem(path, path, None, message)
+
+
+def write_diff(texts: dict[str, tuple[str, str]], stream: TextIO) -> None:
+    """The unified diff ``--fix`` would apply, file by file."""
+    for path, (before, after) in sorted(texts.items()):
+        stream.writelines(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                               fromfile=f"a/{path}", tofile=f"b/{path}"))
