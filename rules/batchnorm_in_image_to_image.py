@@ -9,7 +9,7 @@ from netlint.fix.changes import Autofix, Call, DropArgument, RenameCallee, SetAr
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import count, count_buffers, on_meta
-from netlint.rules._fixes import site_problem
+from netlint.rules._fixes import unfixable
 
 _INSTANCE_NORM = {1: nn.InstanceNorm1d, 2: nn.InstanceNorm2d, 3: nn.InstanceNorm3d}
 
@@ -97,15 +97,10 @@ class BatchNormInImageToImage(Rule):
 
 
 def _autofix(graph: ModelGraph, layers: list[Layer], instance_norm: str) -> Autofix:
-    layer = layers[0]
-    if layer.module is None:
-        return Autofix.none(f"{layer.type} is a function call; normalize with F.instance_norm")
-    problem = site_problem(graph, layers)
-    if problem:
-        return Autofix.none(problem)
-    call = Call.of(layer)
-    return Autofix.of("unsafe", RenameCallee(call, instance_norm), SetArgument(call, "affine", "True", "the affine flag"),
-                      DropArgument(call, "track_running_stats"))
+    call = Call.of(layers[0])
+    return unfixable(graph, layers, function=f"{layers[0].type} is a function call; use F.instance_norm") or \
+        Autofix.of("unsafe", RenameCallee(call, instance_norm), SetArgument(call, "affine", "True", "the affine flag"),
+                   DropArgument(call, "track_running_stats"))
 
 
 def _spatial_dims(layer: Layer) -> int:

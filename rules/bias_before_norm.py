@@ -10,7 +10,7 @@ from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
 from netlint.rules._dataflow import creation_key
-from netlint.rules._fixes import site_problem
+from netlint.rules._fixes import unfixable
 
 _WEIGHTED = ("conv", "conv_transpose", "linear")
 
@@ -116,13 +116,8 @@ class BiasBeforeNorm(Rule):
 
 def _autofix(graph: ModelGraph, layers: list[Layer]) -> Autofix:
     """Safe: the bias never changed the output."""
-    layer = layers[0]
-    if layer.module is None:
-        return Autofix.none(f"{layer.type} is a function given a bias tensor; pass bias=None")
-    problem = site_problem(graph, layers)
-    if problem:
-        return Autofix.none(problem)
-    return Autofix.of("safe", SetArgument(Call.of(layer), "bias", "False", "the bias flag"))
+    return (unfixable(graph, layers, function=f"{layers[0].type} is a function given a bias tensor; pass bias=None")
+            or Autofix.of("safe", SetArgument(Call.of(layers[0]), "bias", "False", "the bias flag")))
 
 
 def _channels(layer: Layer) -> int | None:

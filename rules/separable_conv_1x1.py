@@ -7,7 +7,7 @@ from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
 from netlint.rules._dataflow import tensor_producers
-from netlint.rules._fixes import site_problem
+from netlint.rules._fixes import unfixable
 
 # What may stand between the depthwise and the pointwise step without changing the question.
 _BETWEEN = ("batch_norm", "instance_norm", "group_norm", "activation", "dropout", "identity")
@@ -109,15 +109,13 @@ class SeparableConv1x1(Rule):
 
 def _autofix(graph: ModelGraph, pairs: list[tuple[Layer, Layer, int, int]]) -> Autofix:
     depthwise, pointwise, _, _ = pairs[0]
-    if depthwise.module is None or pointwise.module is None:
-        return Autofix.none("a convolution of the pair is a function call given its weight")
+    for layers in ([p[0] for p in pairs], [p[1] for p in pairs]):
+        blocked = unfixable(graph, layers, function="a convolution of the pair is a function call given its weight")
+        if blocked:
+            return blocked
     direct = tensor_producers(graph, pointwise) == [depthwise]
     if not direct and depthwise.attrs["out_channels"] != depthwise.attrs["in_channels"]:
         return Autofix.none("layers between the two convolutions work on the depthwise output's channels")
-    for layers in ([p[0] for p in pairs], [p[1] for p in pairs]):
-        problem = site_problem(graph, layers)
-        if problem:
-            return Autofix.none(problem)
     names = ("in_channels", "kernel_size", "stride", "padding", "dilation")
     return Autofix.of("unsafe", RemoveCall(Call.of(depthwise)),
                       CopyArguments(Call.of(pointwise), Call.of(depthwise), tuple((n, n) for n in names)))

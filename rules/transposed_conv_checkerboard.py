@@ -9,7 +9,7 @@ from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
 from netlint.rules._dataflow import creation_key
-from netlint.rules._fixes import site_problem
+from netlint.rules._fixes import unfixable
 
 
 class TransposedConvCheckerboard(Rule):
@@ -123,13 +123,11 @@ def _autofix(graph: ModelGraph, layers: list[Layer]) -> Autofix:
     (which must stay below s) or, two at a time, by padding."""
     layer = layers[0]
     a = layer.attrs
-    if layer.module is None:
-        return Autofix.none(f"{layer.type} is a function call given its weight")
+    blocked = unfixable(graph, layers, function=f"{layer.type} is a function call given its weight")
+    if blocked:
+        return blocked
     if any(d != 1 for d in a["dilation"]) or isinstance(a["padding"], str):
         return Autofix.none("the layer is dilated or padded by name")
-    problem = site_problem(graph, layers)
-    if problem:
-        return Autofix.none(problem)
     kernel, padding, extra = [], [], []
     for k, s, p, op in zip(a["kernel_size"], a["stride"], a["padding"], layer.module.output_padding):
         wider = math.ceil(k / s) * s - k

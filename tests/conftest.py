@@ -25,6 +25,14 @@ def netlint_json(*args: str, cwd: Path = REPO) -> tuple[dict, subprocess.Complet
     return json.loads(proc.stdout), proc
 
 
+def run_bench(script: str) -> str:
+    """A benchmark of bench/ in its quick mode; its output."""
+    proc = subprocess.run([sys.executable, f"bench/{script}", "--quick"], cwd=REPO,
+                          capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
 @pytest.fixture
 def write_model(tmp_path):
     """Write a model file into a temporary folder and return its path."""

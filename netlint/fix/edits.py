@@ -116,11 +116,11 @@ class _Source:
                     after[start:len(after) - end])
 
     def locate(self, call: Call) -> cst.Call:
-        site, wanted = call.site, _normal(call.callee)
+        site = call.site
         exact = [c for c in self.calls if (c.line, c.column) == (site.line, site.column)]
-        matching = [c for c in exact if _normal(c.name) == wanted]
+        matching = [c for c in exact if _calls(c, call)]
         if not matching:
-            matching = [c for c in self.calls if site.line <= c.line <= site.end_line and _normal(c.name) == wanted]
+            matching = [c for c in self.calls if site.line <= c.line <= site.end_line and _calls(c, call)]
         if len(matching) == 1:
             return matching[0].node
         if matching:
@@ -173,8 +173,15 @@ def _last_name(func: cst.BaseExpression) -> str:
     return func.value if isinstance(func, cst.Name) else ""
 
 
+def _calls(located: _Located, call: Call) -> bool:
+    """Whether the call found in the source is the one that created the layer: a module's class
+    by its name; a function by its name in any spelling (``F.relu``, ``torch.relu_``, ``x.relu()``)."""
+    if call.module:
+        return located.name == call.callee
+    return _normal(located.name) == _normal(call.callee)
+
+
 def _normal(name: str) -> str:
-    """``relu``, ``relu_`` and ``ReLU`` alike; ``Conv2d`` stays apart from ``conv2d`` only by case."""
     return name.strip("_").replace("_", "").lower()
 
 
@@ -307,5 +314,6 @@ def _offset(text: str, line: int, column: int) -> int:
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """The text with the edits made (they must not overlap), last first."""
     for edit in sorted(edits, key=lambda e: (e.line, e.column), reverse=True):
-        text = text[:_offset(text, edit.line, edit.column)] + edit.text + text[_offset(text, edit.end_line, edit.end_column):]
+        start, end = _offset(text, edit.line, edit.column), _offset(text, edit.end_line, edit.end_column)
+        text = text[:start] + edit.text + text[end:]
     return text
