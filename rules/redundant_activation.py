@@ -125,7 +125,6 @@ class RedundantActivation(Rule):
                             autofix=removal(graph, [item[0] for item in items], safe=case != "nearly"))
 
 
-
 def _pair(graph: ModelGraph, second: Layer) -> tuple[Layer, list[str]] | None:
     """The activation whose output ``second`` reads, and the ops between them."""
     between: list[str] = []

@@ -41,7 +41,7 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
     """The calls, best first; with no ``root``, those of the class's own file only."""
     path = path.resolve()
     found: list[CodeArguments] = []
-    tree = _parse(path, *_stamp(path))
+    tree = _parse(path, version(path))
     if tree is not None:
         main = [s for s in tree.body if _is_main_block(s)]
         found += _calls(main, tree, path, {class_name}, set(), class_name)
@@ -72,17 +72,13 @@ def _importers(path: Path, class_name: str, root: Path) -> Iterator[tuple[Path, 
     """The project's other files that import the class from ``path``, tests first."""
     others = [f for f in _project_files(root.resolve()) if f != path]
     for file in sorted(others, key=lambda f: not _is_test_file(f, root)):
-        if class_name not in _text(file, *_stamp(file)):
+        if class_name not in _text(file, version(file)):
             continue
-        tree = _parse(file, *_stamp(file))
+        tree = _parse(file, version(file))
         if tree is not None:
             names, prefixes = _bindings(tree, file, path, class_name, root)
             if names or prefixes:
                 yield file, tree, names, prefixes
-
-
-def _stamp(path: Path) -> tuple[tuple]:
-    return (version(path),)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TextIO
 
 from netlint.config import Config
+from netlint.discover import Problem
 from netlint.lint import LintResult
 from netlint.rule import Finding
 
@@ -40,15 +41,9 @@ def fix(result: LintResult, config: Config, relint, unsafe: bool, write: bool):
         for path, (before, after) in fixed.texts.items():
             problem = write_atomically(path, before, after)
             if problem is not None:
-                result.errors.append(_problem(path, problem))
+                result.errors.append(Problem(path, path, None, problem))
                 fixed.findings = [f for f in fixed.findings if all(e.path != path for e in f.autofix.edits)]
     return with_edits(marked(result, fixed)), fixed
-
-
-def _problem(path: str, message: str):
-    from netlint.discover import Problem
-
-    return Problem(path, path, None, message)
 
 
 def write_diff(texts: dict[str, tuple[str, str]], stream: TextIO) -> None:

@@ -11,9 +11,6 @@ from typing import TYPE_CHECKING, Union
 if TYPE_CHECKING:
     from netlint.graph import Layer, Site
 
-APPLICABILITIES = ("safe", "unsafe")  # safe: the model computes the same function
-
-
 @dataclass(frozen=True)
 class Call:
     """The call that created a layer: at ``site``, a call of a function or class whose name
