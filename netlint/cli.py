@@ -20,7 +20,9 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Subcommands in modules of their own, imported only when asked for: a pre-commit run of
 # `netlint check` should not pay for them.
 _LAZY_COMMANDS = {"overfit": ("netlint.overfit", "overfit_command"),
-                  "summary": ("netlint.summary", "summary_command")}
+                  "summary": ("netlint.summary", "summary_command"),
+                  "daemon": ("netlint.server.daemon", "daemon_command"),
+                  "server": ("netlint.server.lsp", "server_command")}
 
 
 class _DefaultToCheck(click.Group):
@@ -137,10 +139,12 @@ def cli() -> None:
               help="Also apply the fixes that change what the model computes.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would apply and write nothing (exit 1 when there is one).")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when --fix changed a file, even if nothing remains.")
+@click.option("--no-daemon", is_flag=True, help="Lint in this process even when `netlint daemon` runs.")
 @click.option("-v", "--verbose", is_flag=True, help="Show skipped targets, capture notes and tracebacks.")
 def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ignores, fail_level,
           exit_zero, output_format, output_file, statistics, show_suppressed, disable_noqa, baseline,
-          update_baseline, jobs, timeout, fix, unsafe_fixes, diff, exit_non_zero_on_fix, verbose) -> None:
+          update_baseline, jobs, timeout, fix, unsafe_fixes, diff, exit_non_zero_on_fix, no_daemon,
+          verbose) -> None:
     """Lint the models that PATHS define (files, folders, file.py::Name, package.module:name).
 
     Without PATHS: the working directory, and the models named in [tool.netlint]."""
@@ -223,18 +227,33 @@ def show_rule(code: str) -> None:
 
 
 def main() -> None:
-    """Entry point: click's own errors exit 2, never 1 (1 means findings)."""
+    """Entry point: a lint goes to this project's daemon when one runs, else it runs here."""
+    code = None
+    if _is_check(sys.argv[1:]) and "--no-daemon" not in sys.argv[1:]:
+        from netlint.server.daemon import forward
+
+        code = forward(sys.argv[1:])
+    sys.exit(run() if code is None else code)
+
+
+def _is_check(args: list[str]) -> bool:
+    return not args or args[0] == "check" or args[0] not in {*cli.commands, *_LAZY_COMMANDS, "-h", "--help",
+                                                             "--version"}
+
+
+def run() -> int:
+    """The command line ``sys.argv`` names, here: click's own errors exit 2, never 1 (1 means findings)."""
     try:
         code = cli.main(standalone_mode=False)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(EXIT_ERROR)
+        return EXIT_ERROR
     except click.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(EXIT_ERROR)
+        return EXIT_ERROR
     except Exception as exc:  # a bug in netlint: say so in one line, exit 2 like any error
         if {"-v", "--verbose"} & set(sys.argv):
             raise
         click.echo(f"netlint: internal error: {type(exc).__name__}: {exc} (rerun with -v for details)", err=True)
-        sys.exit(EXIT_ERROR)
-    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+        return EXIT_ERROR
+    return code if isinstance(code, int) else EXIT_CLEAN

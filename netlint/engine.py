@@ -222,13 +222,15 @@ class RuleInfo:
     summary: str  # the docstring's first line
     description: str  # its "What it does" section, on one line (the summary when it has none)
     doc: str  # the whole docstring
+    source: str = ""  # the file that defines it (its documentation is its docstring)
 
     @classmethod
     def of(cls, rule: type[Rule], severity: str | None = None) -> RuleInfo:
         doc = inspect.cleandoc(rule.__doc__ or "")
         what = re.search(r"^## What it does\n(.*?)(?=^## |\Z)", doc, re.MULTILINE | re.DOTALL)
         return cls(rule.code, rule.name, severity or rule.severity, rule.summary(),
-                   " ".join(what[1].split()) if what else rule.summary(), doc)
+                   " ".join(what[1].split()) if what else rule.summary(), doc,
+                   getattr(sys.modules.get(rule.__module__), "__file__", None) or "")
 
 
 def run_rules(graph: ModelGraph, rules: Sequence[Rule], provides: set[str]) -> tuple[list[Finding], list[str]]:

@@ -54,9 +54,10 @@ class _Worker:
 
 
 def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterator[Event]], jobs: int,
-                       timeout: float | None, merge: Callable[[Any, Any], None], new_result: Callable[[], Any]
-                       ) -> list[Any]:
-    """One result per group, built with ``new_result()`` and ``merge(result, part)``."""
+                       timeout: float | None, merge: Callable[[Any, Any], None], new_result: Callable[[], Any],
+                       meanwhile: Callable[[], None] = lambda: None) -> list[Any]:
+    """One result per group, built with ``new_result()`` and ``merge(result, part)``.
+    ``meanwhile()`` runs here once the first workers have their files (on another core)."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -101,6 +102,9 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
             while pending and len(workers) < jobs:
                 workers.append(_start(context, groups, analyze_file))
                 assign(workers[-1], *pending.popleft())
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             busy = [w for w in workers if w.group is not None]
             soonest = min(w.deadline for w in busy)
             wait([*(w.connection for w in busy), *(w.process.sentinel for w in busy)],

@@ -188,7 +188,13 @@ def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs:
                     if kind == "part":
                         _merge(results[-1], payload)
             return results
-        return analyze_in_workers(list(groups.values()), analyze_file, jobs, work[0][1].timeout, _merge, LintResult)
+        return analyze_in_workers(list(groups.values()), analyze_file, jobs, work[0][1].timeout, _merge, LintResult,
+                                  meanwhile=_import_fix_edits)
+
+
+def _import_fix_edits() -> None:
+    """What the report resolves fixes with (libcst, ~0.2 s): imported while the workers lint."""
+    import netlint.fix.edits  # noqa: F401
 
 
 def _merge(result: LintResult, part: LintResult) -> None:

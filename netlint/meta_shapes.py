@@ -30,10 +30,16 @@ def _floating_meta(*tensors: Any) -> bool:
             and len({t.dtype for t in present}) == 1)
 
 
+def _empty_like(input):
+    """``torch.empty_like``, which on meta is a Python reference that imports sympy on its
+    first call (~0.4 s, a fifth of importing torch), for the usual contiguous tensor."""
+    return input.new_empty(input.shape) if input.is_contiguous() else torch.empty_like(input)
+
+
 def _elementwise(input, *args, inplace: bool = False, **kwargs):
     if not _floating_meta(input) or any(isinstance(a, torch.Tensor) for a in (*args, *kwargs.values())):
         return None
-    return input if inplace else torch.empty_like(input)
+    return input if inplace else _empty_like(input)
 
 
 def _in_place(input, *args, **kwargs):
@@ -56,7 +62,7 @@ def _batch_norm(input, running_mean, running_var, weight=None, bias=None, traini
     if training or not (_floating_meta(input, running_mean, running_var, weight, bias)
                         and _channels_fit(input, running_mean, running_var, weight, bias)):
         return None
-    return torch.empty_like(input)
+    return _empty_like(input)
 
 
 def _layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
@@ -65,14 +71,14 @@ def _layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
             and tuple(input.shape[-len(shape):]) == shape
             and all(t is None or tuple(t.shape) == shape for t in (weight, bias))):
         return None
-    return torch.empty_like(input)
+    return _empty_like(input)
 
 
 def _group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if not (_floating_meta(input, weight, bias) and _channels_fit(input, weight, bias)
             and num_groups > 0 and input.shape[1] % num_groups == 0):
         return None
-    return torch.empty_like(input)
+    return _empty_like(input)
 
 
 def _number(*values: Any) -> bool:
@@ -93,7 +99,7 @@ def _binary(input, other):
         shape = torch.broadcast_shapes(input.shape, other_shape)
     except RuntimeError:
         return None
-    return torch.empty_like(input) if shape == input.shape else input.new_empty(shape)
+    return _empty_like(input) if shape == input.shape else input.new_empty(shape)
 
 
 def _binary_in_place(input, other):
@@ -135,7 +141,7 @@ def _instance_norm(input, running_mean=None, running_var=None, weight=None, bias
             and _channels_fit(input, running_mean, running_var, weight, bias)
             and (use_input_stats or running_mean is not None and running_var is not None)):
         return None
-    return torch.empty_like(input)
+    return _empty_like(input)
 
 
 def _mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -187,6 +193,51 @@ def _attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False
     return query.new_empty((*query.shape[:-1], value.shape[-1]))
 
 
+def _sizes(value, rank: int) -> tuple[int, ...] | None:
+    """A conv argument (an int or one per spatial dimension) as ``rank`` ints."""
+    values = (value,) * rank if isinstance(value, int) else tuple(value) if isinstance(value, (tuple, list)) else ()
+    if len(values) == 1:
+        values *= rank
+    return values if len(values) == rank and all(type(v) is int for v in values) else None
+
+
+def _convolution(rank: int, transposed: bool) -> _Shortcut:
+    """``F.conv{rank}d`` / ``F.conv_transpose{rank}d`` on valid arguments (torch's meta conv
+    imports sympy on its first call, ~0.4 s: a fifth of importing torch)."""
+
+    def convolution(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        return shape(input, weight, bias, stride, padding, 0, groups, dilation)
+
+    def shape(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+        if not (_floating_meta(input, weight, bias) and weight.dim() == rank + 2
+                and input.dim() in (rank + 1, rank + 2) and type(groups) is int and groups > 0):
+            return None
+        batched = input.dim() == rank + 2
+        channels, sizes = input.shape[-rank - 1], tuple(input.shape[-rank:])
+        kernel = tuple(weight.shape[2:])
+        stride, dilation = _sizes(stride, rank), _sizes(dilation, rank)
+        output_padding = _sizes(output_padding, rank)
+        padding = (0,) * rank if padding == "valid" else _sizes(padding, rank)
+        if None in (stride, dilation, output_padding, padding) or min(*stride, *dilation) < 1 or min(*padding, 0) < 0:
+            return None
+        if transposed:
+            outputs = weight.shape[1] * groups
+            fits = weight.shape[0] == channels and channels % groups == 0 and all(
+                p < max(s, d) for p, s, d in zip(output_padding, stride, dilation))
+            out = [(n - 1) * s - 2 * p + d * (k - 1) + q + 1
+                   for n, s, p, d, k, q in zip(sizes, stride, padding, dilation, kernel, output_padding)]
+        else:
+            outputs = weight.shape[0]
+            fits = weight.shape[1] * groups == channels and outputs % groups == 0
+            out = [(n + 2 * p - d * (k - 1) - 1) // s + 1
+                   for n, s, p, d, k in zip(sizes, stride, padding, dilation, kernel)]
+        if not (fits and min(out) > 0 and min(sizes) > 0 and (bias is None or tuple(bias.shape) == (outputs,))):
+            return None
+        return input.new_empty((*input.shape[:1] * batched, outputs, *out))
+
+    return shape if transposed else convolution
+
+
 def _filled(input, valid: bool = True):
     """An in-place fill (weight initialization): on meta there is nothing to fill."""
     return input if valid and _floating_meta(input) else None
@@ -225,6 +276,9 @@ _SHORTCUTS: dict[Any, _Shortcut] = {
                                      torch.Tensor.__isub__, torch.Tensor.mul_, torch.Tensor.__imul__)},
     F.multi_head_attention_forward: _multi_head_attention,
     F.linear: _linear,
+    **{f: _convolution(rank, transposed=False) for rank, f in enumerate((F.conv1d, F.conv2d, F.conv3d), 1)},
+    **{f: _convolution(rank, transposed=True)
+       for rank, f in enumerate((F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d), 1)},
     F.instance_norm: _instance_norm,
     torch.mean: _mean,
     torch.Tensor.mean: _mean,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -12,6 +14,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
+
+# No test lints through a daemon someone started for this repository (netlint daemon start).
+os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="netlint-tests-")
 
 
 def run_netlint(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -89,7 +89,9 @@ def test_json_schema(write_model, tmp_path):
     write_model(BN_GENERATOR)
     report, proc = netlint_json("model.py", cwd=tmp_path)
     assert proc.returncode == 1
-    assert set(report) == {"version", "models", "findings", "errors", "skipped", "suppressed", "fixed"}
+    assert set(report) == {"version", "models", "findings", "errors", "skipped", "suppressed", "fixed", "rules"}
+    rule = next(r for r in report["rules"] if r["code"] == "NL201")
+    assert rule["name"] == "batchnorm-in-image-to-image" and Path(rule["source"]).read_text().count("NL201")
     model, = report["models"]
     assert {"target", "class", "params", "trainable_params", "capture", "task", "task_reason",
             "input_shape", "output_shape"} <= set(model)

@@ -1,4 +1,4 @@
-"""The stable JSON schema: version, models, findings, errors, skipped, suppressed."""
+"""The stable JSON schema: version, models, findings, errors, skipped, suppressed, fixed, rules."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
         "skipped": [{"target": s.target, "reason": s.reason, "model": s.model} for s in result.skipped],
         "suppressed": [{**_finding(s.finding), "reason": s.reason} for s in result.suppressed],
         "fixed": [_finding(f) for f in result.fixed],
+        "rules": [{"code": r.code, "name": r.name, "severity": r.severity, "summary": r.summary,
+                   "source": r.source or None} for r in result.rules],
     }
     json.dump(document, stream, indent=2, ensure_ascii=False)
     stream.write("\n")
