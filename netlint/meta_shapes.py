@@ -206,6 +206,11 @@ def _convolution(rank: int, transposed: bool) -> _Shortcut:
     imports sympy on its first call, ~0.4 s: a fifth of importing torch)."""
 
     def convolution(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        if padding == "same":  # the output keeps the input's size (torch allows it at stride 1 only)
+            if _sizes(stride, rank) != (1,) * rank or not isinstance(input, torch.Tensor) or input.dim() < rank:
+                return None
+            result = shape(input, weight, bias, 1, 0, 0, groups, dilation)
+            return None if result is None else input.new_empty((*result.shape[:-rank], *input.shape[-rank:]))
         return shape(input, weight, bias, stride, padding, 0, groups, dilation)
 
     def shape(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):

@@ -86,6 +86,24 @@ CASES = [
     (torch.Tensor.zero_, (meta(4),), {}, True),
     (torch.Tensor.erfinv_, (meta(4),), {}, True),
     (torch.Tensor.normal_, (meta(4, dtype=torch.int64),), {}, False),
+    (F.conv2d, (X, meta(16, 8, 3, 3), meta(16)), {}, True),
+    (F.conv2d, (X, meta(16, 8, 3, 3), None, (2, 1), (1, 0), (1, 2)), {}, True),
+    (F.conv2d, (X, meta(8, 1, 3, 3), None, 1, "same", 2, 8), {}, True),  # depthwise, dilated
+    (F.conv2d, (X, meta(16, 4, 1, 1), None, 1, "valid", 1, 2), {}, True),
+    (F.conv2d, (meta(8, 5, 5), meta(4, 8, 3, 3)), {}, True),  # unbatched
+    (F.conv2d, (X, meta(16, 8, 3, 3)), {"stride": 2, "groups": 1}, True),
+    (F.conv2d, (X, meta(16, 7, 3, 3)), {}, False),  # channels do not fit: the kernel raises
+    (F.conv2d, (X, meta(16, 8, 7, 7)), {}, False),  # kernel larger than the input
+    (F.conv2d, (X, meta(16, 8, 3, 3), meta(15)), {}, False),
+    (F.conv2d, (X, meta(16, 8, 3, 3), None, 2, "same"), {}, False),
+    (F.conv2d, (X, meta(16, 8, 3, 3).half()), {}, False),
+    (F.conv1d, (SEQ, meta(4, 7, 3), None, 2, 1), {}, True),
+    (F.conv3d, (meta(1, 2, 4, 6, 6), meta(3, 2, 3, 3, 3), None, 1, 1), {}, True),
+    (F.conv_transpose2d, (X, meta(8, 4, 4, 4), meta(4), 2, 1), {}, True),
+    (F.conv_transpose2d, (X, meta(8, 2, 3, 3), None, 2, 1, 1, 2), {}, True),  # output_padding, groups
+    (F.conv_transpose2d, (X, meta(8, 4, 3, 3), None, 1, 0, 1), {}, False),  # output_padding ≥ stride
+    (F.conv_transpose1d, (SEQ, meta(7, 3, 4), None, 2), {}, True),
+    (F.conv_transpose3d, (meta(1, 2, 3, 3, 3), meta(2, 2, 2, 2, 2), None, 2), {}, True),
 ]
 
 
