@@ -40,7 +40,7 @@ class Measure:
     status: str  # "ok", "findings", or what went wrong
 
 
-def run(command: list[str], cwd: Path = REPO, memory_cap: int | None = None) -> Measure:
+def run(command: list[str], cwd: Path = REPO, memory_cap: int | None = None, env: dict | None = None) -> Measure:
     """Wall time and peak RSS of one fresh process."""
 
     def limit():
@@ -49,7 +49,7 @@ def run(command: list[str], cwd: Path = REPO, memory_cap: int | None = None) -> 
 
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            preexec_fn=limit, text=True, env=ENV)
+                            preexec_fn=limit, text=True, env=env or ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     stderr = proc.stderr.read()
@@ -62,14 +62,16 @@ def run(command: list[str], cwd: Path = REPO, memory_cap: int | None = None) -> 
     return Measure(seconds, usage.ru_maxrss / 1024, outcome)
 
 
-def compare(name: str, commands: dict[str, list[str]], runs: int, caps: dict[str, int] | None = None) -> list[str]:
+def compare(name: str, commands: dict[str, list[str]], runs: int, caps: dict[str, int] | None = None,
+            medians: dict[str, float] | None = None, cwd: Path = REPO, env: dict | None = None) -> list[str]:
+    """The case's table; ``medians`` (if given) receives each command's median seconds."""
     caps = caps or {}
     for label, command in commands.items():  # warm-up: file caches, .pyc
-        run(command, memory_cap=caps.get(label))
+        run(command, cwd, caps.get(label), env)
     measures: dict[str, list[Measure]] = {label: [] for label in commands}
     for _ in range(runs):
         for label, command in commands.items():
-            measures[label].append(run(command, memory_cap=caps.get(label)))
+            measures[label].append(run(command, cwd, caps.get(label), env))
     lines = [f"### {name}", "", "| command | median s | peak RSS MB | ratio to netlint (time, RSS) | outcome |",
              "| --- | --- | --- | --- | --- |"]
     base = measures["netlint"]
@@ -80,6 +82,8 @@ def compare(name: str, commands: dict[str, list[str]], runs: int, caps: dict[str
         mb = statistics.median(m.peak_mb for m in found)
         ratio = "1" if label == "netlint" else f"netlint is {base_s / seconds:.2f}×, {base_mb / mb:.2f}×"
         lines.append(f"| {label} | {seconds:.2f} | {mb:.0f} | {ratio} | {found[-1].status} |")
+        if medians is not None:
+            medians[label] = seconds
     return lines + [""]
 
 
@@ -121,6 +125,7 @@ def main() -> None:
         f"build {classifier}()": python(f"import torch, torchvision; torchvision.models.{classifier}()"),
         "import torch, torchvision (the floor)": python("import torch, torchvision"),
     }, runs)
+    vit: dict[str, float] = {}
     lines += compare(f"2. {transformer}: lint vs model summaries", {
         "netlint": NETLINT + [f"torchvision.models:{transformer}", "--output-format", "json"],
         "torchinfo.summary": python(
@@ -132,7 +137,11 @@ def main() -> None:
         "torch-audit": python(
             f"import torchvision, torch_audit; torch_audit.audit(torchvision.models.{transformer}())"),
         "import torch, torchvision (the floor)": python("import torch, torchvision"),
-    }, runs)
+    }, runs, medians=vit)
+    floor = vit["import torch, torchvision (the floor)"]
+    lines += [f"Above the import floor: netlint {vit['netlint'] - floor:.2f} s, torchinfo "
+              f"{vit['torchinfo.summary'] - floor:.2f} s: "
+              f"{(vit['netlint'] - floor) / max(vit['torchinfo.summary'] - floor, 1e-9):.2f}× (goal ≤ 0.25×)", ""]
     if not args.quick:
         lines += compare("3. LLaMA-7B shapes (bench/llama.py): lint vs peers, peers capped at 8 GB", {
             "netlint": NETLINT + ["bench/llama.py::Llama7B", "--output-format", "json"],
@@ -147,7 +156,7 @@ def main() -> None:
         plain = model_files(Path(folder), 50, with_model=False)
         check = ("import sys; from netlint.cli import main; sys.argv = ['netlint', *sys.argv[1:]]\n"
                  "try:\n    main()\nexcept SystemExit:\n    pass\nassert 'torch' not in sys.modules, 'torch imported'")
-        lines += compare("4. pre-commit: 50 files without a model (torch must not be imported)", {
+        lines += compare("4. pre-commit: 50 files without a model (torch must not be imported; goal < 0.1 s)", {
             "netlint": [PYTHON, "-c", check, *plain],
             "python -c pass": python("pass"),
         }, runs)
@@ -165,12 +174,69 @@ def main() -> None:
             "netlint": NETLINT + ["-j", "1", folder],
             "in-process (no isolation)": [PYTHON, "-c", in_process, folder],
         }, runs)
-    lines += ["### 7. Where the time goes (in one process)", ""] + profile(classifier) + profile(transformer)
+    with tempfile.TemporaryDirectory() as folder:
+        model, = model_files(Path(folder), 1, with_model=True)
+        lines += compare("7. a torch-only model file, cold: netlint vs import torch (goal ≤ 1.3×)", {
+            "netlint": NETLINT + [model, "--no-daemon"],
+            "import torch": python("import torch"),
+        }, runs)
+        lines += warm(Path(folder), model, runs)
+    lines += ["### 10. Where the time goes (in one process)", ""] + profile(classifier) + profile(transformer)
     text = "\n".join(lines)
     print(text)
     if args.write:
         from zoo import _write_section
         _write_section(Path(__file__).with_name("RESULTS.md"), "Speed and memory", text)
+
+
+def warm(folder: Path, model: str, runs: int) -> list[str]:
+    """Cases 8 and 9: the same model file through a daemon and through the language server,
+    each against a cold run, with a runtime folder of their own (no one else's daemon)."""
+    runtime = folder / "run"
+    runtime.mkdir()
+    env = {**ENV, "XDG_RUNTIME_DIR": str(runtime)}
+    subprocess.run(NETLINT + ["daemon", "start"], cwd=folder, env=env, check=True, capture_output=True)
+    try:
+        lines = compare("8. a model file with `netlint daemon` running: warm vs cold (goal ≤ 0.2×)", {
+            "netlint": NETLINT + [model],
+            "netlint --no-daemon (cold)": NETLINT + [model, "--no-daemon"],
+        }, runs, cwd=folder, env=env)
+    finally:
+        subprocess.run(NETLINT + ["daemon", "stop"], cwd=folder, env=env, capture_output=True)
+    return lines + relint_after_save(folder, Path(model), runs, env)
+
+
+def relint_after_save(folder: Path, model: Path, runs: int, env: dict) -> list[str]:
+    """From didSave to the diagnostics, through ``netlint server`` (the engine warm)."""
+    from lsp_client import LspClient
+
+    client = LspClient(NETLINT + ["server"], cwd=folder, env=env)
+    try:
+        client.request("initialize", {"processId": os.getpid(), "rootUri": folder.as_uri(), "capabilities": {}})
+        client.notify("initialized", {})
+        uri = model.as_uri()
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+                                                                "text": model.read_text()}})
+        client.diagnostics(uri)  # the engine is warm from here on
+        seconds = []
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+            client.diagnostics(uri)
+            seconds.append(time.perf_counter() - started)
+        client.request("shutdown")
+        client.notify("exit")
+        client.process.wait(30)
+    finally:
+        if client.process.poll() is None:
+            client.process.kill()
+    cold = [run(NETLINT + [str(model), "--no-daemon", "--output-format", "json"], folder, env=env).seconds
+            for _ in range(runs)]
+    after, before = statistics.median(seconds[1:]), statistics.median(cold)
+    return ["### 9. re-lint after save through `netlint server` vs a cold `netlint FILE` per save", "",
+            "| what | median s | ratio |", "| --- | --- | --- |",
+            f"| didSave → publishDiagnostics (netlint server) | {after:.2f} | {after / before:.2f}× |",
+            f"| netlint FILE --output-format json (cold) | {before:.2f} | 1 |", ""]
 
 
 def profile(model: str) -> list[str]:

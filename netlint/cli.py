@@ -230,7 +230,7 @@ def main() -> None:
     """Entry point: a lint goes to this project's daemon when one runs, else it runs here."""
     code = None
     if _is_check(sys.argv[1:]) and "--no-daemon" not in sys.argv[1:]:
-        from netlint.server.daemon import forward
+        from netlint.server.client import forward
 
         code = forward(sys.argv[1:])
     sys.exit(run() if code is None else code)

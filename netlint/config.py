@@ -7,6 +7,7 @@ Reading the config never imports torch.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -41,12 +42,17 @@ class PathPattern:
     def matches(self, path: Path | str) -> bool:
         resolved = Path(path).resolve()
         try:
-            parts = resolved.relative_to(self.base.resolve()).parts
+            parts = resolved.relative_to(_resolved(self.base)).parts
         except ValueError:
             parts = resolved.parts
         pattern = self.pattern.removeprefix("./").rstrip("/")
         candidates = {"/".join(parts[:i]) for i in range(1, len(parts) + 1)} | set(parts)
         return any(fnmatch.fnmatchcase(c, pattern) for c in candidates)
+
+
+@functools.lru_cache(maxsize=None)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
 
 
 @dataclass(frozen=True)

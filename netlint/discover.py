@@ -71,7 +71,7 @@ class Discovery:
 def display_path(path: Path) -> str:
     """The path as users see it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path.cwd()))  # (the working directory is resolved already)
     except ValueError:
         return str(path)
 

@@ -11,10 +11,10 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netlint.entry_points import entry_points
 from netlint.rule import CODE_PATTERN, SEVERITIES, Finding, Rule, SourceRule
 
 if TYPE_CHECKING:  # models only: a commit without one never imports the graph module
@@ -137,7 +137,7 @@ class _Plugin:
         self.entry = entry
 
     def __str__(self) -> str:
-        return f"plug-in {self.entry.dist.name}" if self.entry.dist else f"plug-in {self.entry.value}"
+        return f"plug-in {self.entry.distribution}"
 
 
 def _register(rule: type[Rule], where: object, rules: dict[str, type[Rule]], owners: dict[str, object]) -> None:

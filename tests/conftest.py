@@ -14,6 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
+sys.path.insert(0, str(REPO))  # the tests drive the server with bench's LSP client
 
 # No test lints through a daemon someone started for this repository (netlint daemon start).
 os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="netlint-tests-")

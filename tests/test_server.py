@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lsp_client import LspClient
+from bench.lsp_client import LspClient
 
 MODEL = textwrap.dedent("""\
     import torch

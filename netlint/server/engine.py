@@ -17,7 +17,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
-import json
 import os
 import select
 import signal
@@ -28,50 +27,7 @@ import warnings
 from pathlib import Path
 
 from netlint import __version__
-
-STREAMS = 3  # the client's stdin, stdout and stderr travel with each request
-
-
-def identity() -> str:
-    """What must match between a client and the engine for the engine's answer to be the
-    cold run's: netlint's version and code, the interpreter, and the installed packages."""
-    package = Path(__file__).resolve().parent.parent
-    newest = max((entry.stat().st_mtime_ns for folder in (package, *package.iterdir()) if folder.is_dir()
-                  for entry in os.scandir(folder) if entry.name.endswith(".py")), default=0)
-    installed = [f"{path}:{_mtime(path)}" for path in sys.path[1:]]  # [0] is the script's or working folder
-    return json.dumps([__version__, sys.executable, newest, os.environ.get("PYTHONPATH", ""), installed])
-
-
-def _mtime(path: str) -> int:
-    try:
-        return os.stat(path or ".").st_mtime_ns
-    except OSError:
-        return 0
-
-
-# The protocol: one JSON line each way; the request carries the client's streams.
-
-def send(connection: socket.socket, message: dict, fds: tuple[int, ...] = ()) -> None:
-    data = (json.dumps(message) + "\n").encode()
-    sent = socket.send_fds(connection, [data], list(fds)) if fds else connection.send(data)
-    connection.sendall(data[sent:])
-
-
-def receive(connection: socket.socket, with_fds: bool = False) -> tuple[dict | None, list[int]]:
-    """The next message (None when the other side closed first) and the descriptors it brought."""
-    chunks, fds = [], []
-    while not chunks or not chunks[-1].endswith(b"\n"):
-        if with_fds and not fds:
-            data, received, _, _ = socket.recv_fds(connection, 1 << 16, STREAMS)
-            fds += received
-        else:
-            data = connection.recv(1 << 16)
-        if not data:
-            for fd in fds:
-                os.close(fd)
-            return None, []
-        chunks.append(data)
-    return json.loads(b"".join(chunks)), fds
+from netlint.server.protocol import STREAMS, identity, receive, send
 
 
 def prepare(root: Path) -> None:
@@ -179,14 +135,20 @@ class Engine:
 
     def _accept(self) -> None:
         connection, _ = self.listener.accept()
+        fds: list[int] = []
         try:
             request, fds = receive(connection, with_fds=True)
-        except (OSError, ValueError):
-            connection.close()
-            return
-        if request is None:
-            connection.close()
-            return
+            if request is not None and self._answer(connection, request, fds):
+                return  # a child has the connection now
+        except (OSError, ValueError):  # a client that went away, or not a netlint client
+            pass
+        finally:
+            for fd in fds:  # (the child has its own copies)
+                os.close(fd)
+        connection.close()
+
+    def _answer(self, connection: socket.socket, request: dict, fds: list[int]) -> bool:
+        """Answer a request; true when a child was forked to run it."""
         control = request.get("control")
         if control == "status":
             send(connection, {"pid": os.getpid(), "root": str(self.root), "started": self.started,
@@ -208,12 +170,8 @@ class Engine:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 _run(request, fds, connection)  # never returns
             self.children[pid] = connection
-            for fd in fds:
-                os.close(fd)
-            return
-        for fd in fds:
-            os.close(fd)
-        connection.close()
+            return True
+        return False
 
 
 def _closed(connection: socket.socket) -> bool:

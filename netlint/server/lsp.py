@@ -27,7 +27,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from netlint import __version__
-from netlint.server.engine import identity, receive, send
+from netlint.server.protocol import identity, receive, send
 
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
             "note": types.DiagnosticSeverity.Information}
@@ -110,7 +110,7 @@ def _path(uri: str) -> Path:
 def _run_folder(path: Path) -> Path:
     """Where ``netlint`` runs for the file: its ``[tool.netlint]`` folder, else its project's."""
     from netlint.config import find_config
-    from netlint.server.daemon import project_root
+    from netlint.server.client import project_root
 
     config = find_config(path.parent)
     return config.parent if config else project_root(path.parent)
