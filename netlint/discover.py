@@ -88,7 +88,7 @@ def discover(specs: list[str]) -> Discovery:
             _add_named(found, spec, f"{display_path(path)}::", name, path=path)
         elif Path(spec).exists():
             path = Path(spec)
-            files = [path] if path.is_file() else sorted(_python_files(path))
+            files = [path] if path.is_file() else sorted(python_files(path))
             for file in files:
                 _scan_file(file, found)
         elif ":" in spec and not spec.endswith(".py"):
@@ -110,7 +110,7 @@ def _add_named(found: Discovery, spec: str, prefix: str, name: str, **where) -> 
     found.targets.append(Target(f"{prefix}{name}{call}", name, arguments=arguments, **where))
 
 
-def _python_files(folder: Path):
+def python_files(folder: Path):
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not _skipped_dir(Path(root) / d))
         for file in files:

@@ -55,7 +55,7 @@ class _Worker:
 
 def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterator[Event]], jobs: int,
                        timeout: float | None, merge: Callable[[Any, Any], None], new_result: Callable[[], Any],
-                       meanwhile: Callable[[], None] = lambda: None) -> list[Any]:
+                       meanwhile: Callable[[], None] | None = None) -> list[Any]:
     """One result per group, built with ``new_result()`` and ``merge(result, part)``.
     ``meanwhile()`` runs here once the first workers have their files (on another core)."""
     import multiprocessing

@@ -54,6 +54,9 @@ def test_the_daemon_gives_the_cold_report(project):
         assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
     assert warm.returncode == 2 and "SIGSEGV" in warm.stdout + warm.stderr  # crash.py: its model alone fails
     assert _served(root, env) == 3  # the three warm runs, not the --no-daemon ones, and it survived crash.py
+    elsewhere = _netlint("models/model.py", cwd=root, env={**env, "PYTHONPATH": str(root / "other")})
+    assert elsewhere.stderr.startswith("netlint: not using the daemon: it runs another netlint or Python")
+    assert elsewhere.returncode == 1 and "NL102" in elsewhere.stdout and _served(root, env) == 3
     assert "already running" in _netlint("daemon", "start", cwd=root, env=env).stdout
 
     stopped = _netlint("daemon", "stop", cwd=root, env=env)

@@ -61,6 +61,19 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _alive(pids: list[int]) -> list[int]:
+    """The processes among ``pids`` that still run (not zombies)."""
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+
+
 def _apply(text: str, edits: list[dict]) -> str:
     lines = text.splitlines(keepends=True)
     offsets = [0]
@@ -151,9 +164,19 @@ def test_shutdown_and_exit_end_the_server_and_its_engine(client, project):
     assert client.request("shutdown") is None
     client.notify("exit")
     assert client.process.wait(30) == 0
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
-              for pid in engines) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 15
+    while _alive(engines) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in engines if Path(f"/proc/{pid}").exists()
-                and Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"]
+    assert not _alive(engines)
+
+
+def test_a_killed_server_leaves_no_engine_behind(client, project):
+    _open(client, project / "model.py")
+    client.diagnostics((project / "model.py").as_uri())
+    engines = _children(client.process.pid)
+    client.process.kill()
+    client.process.wait()
+    deadline = time.monotonic() + 15
+    while _alive(engines) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(engines)

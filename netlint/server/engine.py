@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
+import importlib.util
 import io
 import os
 import select
@@ -40,23 +42,24 @@ def prepare(root: Path) -> None:
         import netlint.fix.edits  # noqa: F401
         from netlint.engine import available_rules, available_source_rules
         from netlint.lint import warm_up
+        from netlint.load import sandbox
 
         available_rules(), available_source_rules()
         warm_up()
-        for name in sorted(_libraries_imported(root)):
-            with contextlib.suppress(Exception):
-                __import__(name)
+        with sandbox(None):  # offline and writing nothing, as when a worker imports them
+            for name in sorted(_libraries_imported(root)):
+                with contextlib.suppress(Exception):
+                    importlib.import_module(name)
 
 
 def _libraries_imported(root: Path, limit: int = 2000) -> set[str]:
     """The installed packages that the project's files importing torch import (torchvision,
     timm, ...): never the project's own modules, which only a request's child may import."""
-    from netlint.discover import _python_files
+    from netlint.discover import python_files
     from netlint.load import is_library_file
-    import importlib.util
 
     names: set[str] = set()
-    for i, path in enumerate(_python_files(root)):
+    for i, path in enumerate(python_files(root)):
         if i == limit:
             break
         try:
@@ -73,8 +76,7 @@ def _libraries_imported(root: Path, limit: int = 2000) -> set[str]:
     for name in names - set(sys.modules):
         with contextlib.suppress(Exception):
             spec = importlib.util.find_spec(name)
-            if spec and spec.origin and spec.origin.endswith(".py") and is_library_file(spec.origin) \
-                    and "site-packages" in spec.origin:
+            if spec and spec.origin and spec.origin.endswith(".py") and is_library_file(spec.origin):
                 found.add(name)
     return found
 
@@ -82,9 +84,10 @@ def _libraries_imported(root: Path, limit: int = 2000) -> set[str]:
 class Engine:
     """Serves requests on ``path`` until told to stop, or until the socket file is gone."""
 
-    def __init__(self, path: Path, root: Path) -> None:
-        """Listens on ``path`` (call it once prepared: until then clients lint cold)."""
-        self.path, self.root = path, root
+    def __init__(self, path: Path, root: Path, parent: int | None = None) -> None:
+        """Listens on ``path`` (call it once prepared: until then clients lint cold); with
+        ``parent``, serves only while that process lives (the language server's engine)."""
+        self.path, self.root, self.parent = path, root, parent
         self.identity = identity()
         self.started = time.time()
         self.served = 0
@@ -107,7 +110,7 @@ class Engine:
 
         gc.collect()
         gc.freeze()  # the children share the warm engine's pages instead of copying them
-        while self.running and self._socket_is_mine():
+        while self.running and self._socket_is_mine() and self.parent in (None, os.getppid()):
             clients = {connection: pid for pid, connection in self.children.items()}
             readable, _, _ = select.select([self.listener, *clients], [], [], 1.0)
             for ready in readable:
@@ -210,10 +213,12 @@ def _run(request: dict, fds: list[int], connection: socket.socket) -> None:
 
 
 def main() -> None:
-    """``python -m netlint.server.engine SOCKET ROOT``: what the daemon and the server start."""
+    """``python -m netlint.server.engine SOCKET ROOT [PARENT]``: what the daemon and the
+    server (which passes its pid) start."""
     path, root = Path(sys.argv[1]), Path(sys.argv[2])
+    parent = int(sys.argv[3]) if len(sys.argv) > 3 else None
     prepare(root)
-    Engine(path, root).serve()
+    Engine(path, root, parent).serve()
 
 
 if __name__ == "__main__":

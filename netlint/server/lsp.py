@@ -34,8 +34,9 @@ SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.Diagnostic
 ENGINE_READY_WITHIN = 300.0  # seconds to import torch and warm up, on a busy machine
 
 
-class Engine:
-    """The server's warm engine: a process of its own, restarted if it dies or goes stale."""
+class EngineProcess:
+    """The server's warm engine (netlint.server.engine), a process of its own, restarted
+    if it dies or no longer matches the installed netlint."""
 
     def __init__(self) -> None:
         self.folder = tempfile.TemporaryDirectory(prefix="netlint-server-")
@@ -46,7 +47,7 @@ class Engine:
     def start(self, root: Path) -> None:
         self.root = root
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "netlint.server.engine", str(self.path), str(root)], cwd=root,
+            [sys.executable, "-m", "netlint.server.engine", str(self.path), str(root), str(os.getpid())], cwd=root,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
 
@@ -95,7 +96,7 @@ class Engine:
 class NetlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("netlint", __version__)
-        self.engine = Engine()
+        self.engine = EngineProcess()
         self.reports: dict[str, tuple[int | None, list[dict]]] = {}  # uri -> (version linted, its findings)
         self.lints: dict[str, int] = {}  # uri -> the number of the newest lint asked for
 
