@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -177,6 +178,7 @@ def image_model(draw, name: str) -> str:
     channels = draw(st.integers(1, 4))
     side = draw(st.sampled_from([8, 12, 16] if dim < 3 else [6, 8]))
     m = Model(name, channels, [side] * dim)
+    example = f"torch.randn(1, {channels}, {', '.join([str(side)] * dim)})"
     inputs = ["x"]
     if draw(st.integers(0, 4)) == 0:  # a second input, added or concatenated
         inputs.append("y")
@@ -197,7 +199,16 @@ def image_model(draw, name: str) -> str:
         output = "x, x.mean()"
     elif kind == "dict":
         output = '{"out": x}'
-    return _source(m, inputs, output)
+    return _source(m, inputs, output, [example] * len(inputs) if draw(st.booleans()) or _hidden(m) else None)
+
+
+_READS_CHANNELS = re.compile(r"= nn\.(Conv|ConvTranspose|BatchNorm|GroupNorm|InstanceNorm|Linear|Embedding)")
+
+
+def _hidden(m: Model) -> bool:
+    """Whether the input's shape cannot be read off the first layer (then the file has a
+    ``__main__`` block that calls the model, as research code does)."""
+    return m.forward[0] != "x = self.m1(x)" or not _READS_CHANNELS.search(m.init[0])
 
 
 @st.composite
@@ -223,14 +234,16 @@ def sequence_model(draw, name: str) -> str:
         head = m.add(f"nn.Linear({width}, {vocabulary}, bias=False)")
         m.init.append(f"{head}.weight = self.m1.weight")
         m.forward.append(f"x = {head}(x)")
-    return _source(m, ["x"], "x")
+    example = "torch.zeros(1, 16, dtype=torch.long)" if tokens else f"torch.randn(1, {width})"
+    return _source(m, ["x"], "x", [example] if draw(st.booleans()) or _hidden(m) else None)
 
 
-def _source(m: Model, inputs: list[str], output: str) -> str:
+def _source(m: Model, inputs: list[str], output: str, example: list[str] | None) -> str:
     init = "\n".join(f"        {line}" for line in m.init) or "        pass"
     forward = "\n".join(f"        {line}" for line in m.forward)
+    main = f"\n\nif __name__ == \"__main__\":\n    print({m.name}()({', '.join(example)}))\n" if example else ""
     return (f"class {m.name}(nn.Module):\n    def __init__(self):\n        super().__init__()\n{init}\n\n"
-            f"    def forward(self, {', '.join(inputs)}):\n{forward}\n        return {output}\n")
+            f"    def forward(self, {', '.join(inputs)}):\n{forward}\n        return {output}\n{main}")
 
 
 @st.composite
@@ -240,5 +253,160 @@ def model_file(draw, name: str = "Fuzz") -> str:
 
 
 def models(count: int):
-    """Files of ``count`` models at most (one model a file, linted together)."""
+    """Up to ``count`` model files (one model each, linted together)."""
     return st.lists(model_file(), min_size=1, max_size=count)
+
+
+PROPERTIES = (
+    "netlint exits 0 or 1 with no error", "every generated model is analyzed",
+    "params equals sum(p.numel()) of a CPU build", "fx-traceable models are captured by fx",
+    "the eager CPU run agrees with the captured output shapes", "the report is the same with -j 1 and -j 2",
+    "the report is the same across two runs", "every finding has a line inside the generated file",
+    "the fixed model still builds", "after --fix, params = before + the fixed findings' params_delta",
+    "a fixed finding is gone after --fix",
+)
+
+
+class Broken(AssertionError):
+    """A property that does not hold, on the model ``source``."""
+
+    def __init__(self, prop: str, source: str, detail: str) -> None:
+        assert prop in PROPERTIES, prop
+        super().__init__(f"{prop}: {detail}\n--- the model ---\n{source}")
+        self.prop, self.source, self.detail = prop, source, detail
+
+
+def check(sources: list[str], env: dict | None = None, cwd: Path | None = None) -> None:
+    """Lint the sources (each as ``model_I.py``) through the real CLI and check every
+    property on every model; raises Broken on the first that fails."""
+    with tempfile.TemporaryDirectory(dir=cwd) as scratch:
+        folder = Path(scratch) / "models"
+        folder.mkdir()
+        for i, source in enumerate(sources):
+            (folder / f"model_{i}.py").write_text(source)
+        source_of = {f"model_{i}.py::Fuzz": source for i, source in enumerate(sources)}
+        anyone = sources[0] if len(sources) == 1 else "(the batch)"
+        one = _lint(folder, env, "-j", "1")
+        two = _lint(folder, env, "-j", "2")
+        again = _lint(folder, env, "-j", "2")
+        report = _report(one, source_of, anyone)
+        if two.stdout != one.stdout:
+            raise Broken("the report is the same with -j 1 and -j 2", anyone, _first_difference(one, two))
+        if again.stdout != two.stdout:
+            raise Broken("the report is the same across two runs", anyone, _first_difference(two, again))
+        models = {m["target"]: m for m in report["models"]}
+        for target, source in source_of.items():
+            _check_model(folder, target, source, models, report)
+        _check_fixes(folder, report, source_of, env)
+
+
+def _lint(folder: Path, env: dict | None, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*NETLINT, ".", "--output-format", "json", *args], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def _report(proc: subprocess.CompletedProcess, source_of: dict[str, str], anyone: str) -> dict:
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        raise Broken("netlint exits 0 or 1 with no error", anyone, f"exit {proc.returncode}: {proc.stderr[-800:]}")
+    for error in report["errors"]:
+        raise Broken("netlint exits 0 or 1 with no error", source_of.get(error["target"], anyone),
+                     f"{error['target']}: {error['message']}")
+    if proc.returncode not in (0, 1):
+        raise Broken("netlint exits 0 or 1 with no error", anyone, f"exit {proc.returncode}: {proc.stderr[-800:]}")
+    for skipped in report["skipped"]:
+        raise Broken("every generated model is analyzed", source_of.get(skipped["target"], anyone), skipped["reason"])
+    return report
+
+
+def _first_difference(a: subprocess.CompletedProcess, b: subprocess.CompletedProcess) -> str:
+    for x, y in zip(a.stdout.splitlines(), b.stdout.splitlines()):
+        if x != y:
+            return f"{x.strip()} != {y.strip()}"
+    return "one report is longer"
+
+
+def _build(path: Path):
+    """The file's model, built for real on the CPU (its own module, not netlint's)."""
+    spec = importlib.util.spec_from_file_location(f"fuzz_{abs(hash(path))}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Fuzz().eval()
+
+
+def _count(model) -> int:
+    return sum(p.numel() for p in model.parameters())  # shared parameters once, as parameters() yields them
+
+
+def _check_model(folder: Path, target: str, source: str, models: dict, report: dict) -> None:
+    import torch
+
+    model = models.get(target)
+    if model is None:
+        raise Broken("every generated model is analyzed", source, "it is not in the report")
+    built = _build(folder / target.partition("::")[0])
+    if model["params"] != _count(built):
+        raise Broken("params equals sum(p.numel()) of a CPU build", source,
+                     f"netlint says {model['params']:,}, the CPU build has {_count(built):,}")
+    try:
+        torch.fx.symbolic_trace(built)
+        traceable = True
+    except Exception:
+        traceable = False
+    if traceable and model["capture"] != "fx":
+        raise Broken("fx-traceable models are captured by fx", source, f"captured by {model['capture']}")
+    inputs = [torch.zeros(shape, dtype=torch.long) if "Embedding" in source else torch.randn(shape)
+              for shape in model["input_shape"]]
+    with torch.no_grad():
+        output = built(*inputs)
+    shapes = [list(t.shape) for t in _tensors(output)]
+    if shapes != model["output_shape"]:
+        raise Broken("the eager CPU run agrees with the captured output shapes", source,
+                     f"netlint says {model['output_shape']}, the CPU run gives {shapes}")
+    lines = len(source.splitlines())
+    for finding in report["findings"]:
+        if finding["target"] == target and not (finding["path"] == target.partition("::")[0]
+                                                and 1 <= (finding["line"] or 0) <= lines):
+            raise Broken("every finding has a line inside the generated file", source,
+                         f"{finding['code']} at {finding['path']}:{finding['line']}")
+
+
+def _tensors(output) -> list:
+    if isinstance(output, dict):
+        return [t for value in output.values() for t in _tensors(value)]
+    if isinstance(output, (tuple, list)):
+        return [t for value in output for t in _tensors(value)]
+    return [output]
+
+
+def _check_fixes(folder: Path, report: dict, source_of: dict[str, str], env: dict | None) -> None:
+    """``--fix --unsafe-fixes``: each fixed model's CPU build moves by the fixed findings'
+    ``params_delta``, those findings are gone, and nothing fails."""
+    fixable = [f for f in report["findings"] if f["fix_applicability"]]
+    if not fixable:
+        return
+    fixed_folder = folder.parent / "fixed"
+    shutil.copytree(folder, fixed_folder)
+    proc = subprocess.run([*NETLINT, ".", "--fix", "--unsafe-fixes", "--output-format", "json"], cwd=fixed_folder,
+                          env=env, capture_output=True, text=True, timeout=900)
+    fixed = _report(proc, source_of, "(the batch)")["fixed"]
+    after = _report(_lint(fixed_folder, env), source_of, "(the batch)")
+    before = {m["target"]: m["params"] for m in report["models"]}
+    for target, source in source_of.items():
+        mine = [f for f in fixed if f["target"] == target]
+        if not mine:
+            continue
+        path = fixed_folder / target.partition("::")[0]
+        try:
+            count = _count(_build(path))
+        except Exception as exc:
+            raise Broken("the fixed model still builds", source, f"{type(exc).__name__}: {exc}\n{path.read_text()}")
+        expected = before[target] + sum(f["params_delta"] or 0 for f in mine)
+        if count != expected:
+            raise Broken("after --fix, params = before + the fixed findings' params_delta", source,
+                         f"{before[target]:,} + {[f['params_delta'] for f in mine]} != {count:,}\n{path.read_text()}")
+        left = {(f["code"], f["layer"]) for f in after["findings"] if f["target"] == target}
+        back = [f["code"] for f in mine if (f["code"], f["layer"]) in left]
+        if back:
+            raise Broken("a fixed finding is gone after --fix", source, f"{back} still reported\n{path.read_text()}")

@@ -39,7 +39,8 @@ def _mtime(path: str) -> int:
 def send(connection: socket.socket, message: dict, fds: tuple[int, ...] = ()) -> None:
     data = (json.dumps(message) + "\n").encode()
     sent = socket.send_fds(connection, [data], list(fds)) if fds else 0
-    connection.sendall(data[sent:])
+    if sent < len(data):  # (an empty send to a peer that has answered and closed raises EPIPE)
+        connection.sendall(data[sent:])
 
 
 def receive(connection: socket.socket, with_fds: bool = False) -> tuple[dict | None, list[int]]:
