@@ -253,8 +253,9 @@ def model_file(draw, name: str = "Fuzz") -> str:
 
 
 def models(count: int):
-    """Up to ``count`` model files (one model each, linted together)."""
-    return st.lists(model_file(), min_size=1, max_size=count)
+    """1 to ``count`` model files (one model each, linted together), as many of each size;
+    a failing batch shrinks towards one simple model."""
+    return st.integers(1, count).flatmap(lambda n: st.lists(model_file(), min_size=n, max_size=n))
 
 
 PROPERTIES = (

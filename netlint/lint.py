@@ -310,7 +310,8 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         result.errors.append(Problem(target.display, path, target.line,
                                      f"internal error: {type(exc).__name__}: {exc}", format_exc()))
         return
-    summary = ModelSummary.of(graph, findings, skipped_rules, built.attempt.call, built.attempt.source)
+    summary = ModelSummary.of(graph, findings, skipped_rules, built.attempt.call,
+                              built.attempt.source if built.attempt.call else "")
     result.models.append(replace(summary, notes=import_notes + summary.notes))
     result.findings.extend(findings)
 

@@ -223,3 +223,19 @@ def run(device):
     })
     assert arguments_from_code(root / "net.py", "Net", root) == [
         CodeArguments("3", "bench.py:9", ((1, 3, 64, 64),))]
+
+
+def test_a_call_without_arguments_gives_its_example_input(project):
+    root = project({"net.py": MODEL.format(name="Net") + """
+if __name__ == "__main__":
+    net = Net()
+    print(net(torch.randn(1, 3, 32, 32)))
+    print(Net()(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 8, 8)))
+"""})
+    assert arguments_from_code(root / "net.py", "Net", root) == [CodeArguments("", "net.py:8", ((1, 3, 32, 32),))]
+    root = project({"solo.py": MODEL.format(name="Solo") + """
+if __name__ == "__main__":
+    print(Solo()(torch.randn(1, 1, 8, 8), torch.randn(1, 1, 8, 8)))
+"""})
+    assert arguments_from_code(root / "solo.py", "Solo", root) == [
+        CodeArguments("", "solo.py:8", ((1, 1, 8, 8), (1, 1, 8, 8)))]

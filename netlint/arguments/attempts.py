@@ -38,14 +38,16 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         args, kwargs = evaluate(target.arguments, namespace)
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
     required = required_parameters(factory)
-    defaults = Attempt((), {}, "", "")
-    if not required and not target.calls:
+    calls = [c for c in target.calls if c.arguments]
+    plain = next((c for c in target.calls if not c.arguments and c.inputs), None)  # Net()(x) in the code
+    defaults = Attempt((), {}, "", plain.where if plain else "", plain.inputs if plain else ())
+    if not required and not calls:
         return [defaults]
-    found = [_from_code(call, target.name, namespace) for call in target.calls]  # its own file's first
+    found = [_from_code(call, target.name, namespace) for call in calls]  # its own file's first
     instance = instances.get(factory)
     if instance is not None:
         own = display_path(target.path) if target.path else None
-        own_calls = sum(c.where.rpartition(":")[0] == own for c in target.calls)
+        own_calls = sum(c.where.rpartition(":")[0] == own for c in calls)
         found.insert(own_calls, Attempt((), instance.kwargs, _shown(target.name, (), instance.kwargs),
                                         f"the top level of {instance.where}"))
     found = [a for a in found if a is not None]

@@ -22,7 +22,7 @@ _WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}
 
 @dataclass(frozen=True)
 class CodeArguments:
-    arguments: str  # the call's arguments, folded to literals: "3, 3, 64, 23, gc=32"
+    arguments: str  # the call's arguments, folded to literals: "3, 3, 64, 23, gc=32" ("" for none)
     where: str  # "test.py:25"
     inputs: tuple[tuple[int, ...], ...] = ()  # the example tensors the same code passes to the model
 
@@ -49,8 +49,9 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
     for file, tree, names, prefixes in _importers(path, class_name, root) if root else ():
         found += _calls(tree.body, tree, file, names, prefixes, class_name)
     unique: dict[str, CodeArguments] = {}
-    for call in found:
-        unique.setdefault(call.arguments, call)
+    for call in found:  # the first of each arguments, or the first that also shows an input
+        if call.arguments not in unique or (call.inputs and not unique[call.arguments].inputs):
+            unique[call.arguments] = call
     return list(unique.values())
 
 
@@ -301,7 +302,7 @@ class _Scope:
             return None
         args = [_fold(a, self.values) for a in call.args]
         kwargs = {k.arg: _fold(k.value, self.values) for k in call.keywords}
-        if _UNKNOWN in (*args, *kwargs.values()) or not (args or kwargs):
+        if _UNKNOWN in (*args, *kwargs.values()):
             return None
         return ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
 
@@ -317,11 +318,14 @@ class _Scope:
             if isinstance(func, ast.Attribute) and func.attr == "forward":
                 func = func.value
             if isinstance(func, ast.Name) and func.id in self.models:
-                shapes = [self.tensors.get(a.id) if isinstance(a, ast.Name) else self._tensor_shape(a)
-                          for a in node.args]
                 built = self.models[func.id]
-                if shapes and None not in shapes and built not in self.inputs:
-                    self.inputs[built] = tuple(shapes)
+            elif isinstance(func, ast.Call) and self.is_class(func.func):  # Net()(x)
+                built = id(statement)
+            else:
+                continue
+            shapes = [self.tensors.get(a.id) if isinstance(a, ast.Name) else self._tensor_shape(a) for a in node.args]
+            if shapes and None not in shapes and built not in self.inputs:
+                self.inputs[built] = tuple(shapes)
 
     def _tensor_shape(self, node: ast.expr) -> tuple[int, ...] | None:
         node = _unwrapped(node)
