@@ -105,7 +105,13 @@ def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int
                 continue
             seen.add(user)
             if user.op == "call_module":  # a padding or an activation says nothing: look past it
-                guess = guess_from_module(graph.get_submodule(user.target), user.target, side)
+                module = graph.get_submodule(user.target)
+                guess = guess_from_module(module, user.target, side)
+                if guess is not None and isinstance(module, torch.nn.BatchNorm1d):
+                    # it reads (N, C) and (N, C, L) alike: a Conv1d after it says which
+                    later = _first_consumer_guess(graph, user, side)
+                    if later is not None and len(later[0]) == 3:
+                        guess = ((*guess[0], later[0][2]), *guess[1:])
                 if guess is not None:
                     return split_channels(guess, cats)
                 frontier.append((user, cats))

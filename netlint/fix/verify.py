@@ -167,7 +167,9 @@ def marked(result: LintResult, fixed: Fixed) -> LintResult:
         models = [relinted.get(m.target, m) for m in models]
     findings = sorted((_with_reason(f, reasons.get((f.target, f.code, f.layer))) for f in findings),
                       key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
-    return replace(result, models=models, findings=findings, fixed=list(fixed.findings))
+    applied = [replace(f, params_after=f.params_before + _params_moved(f)) if f.params_before is not None else f
+               for f in fixed.findings]  # (the parameter effect of the fix made, not of the one suggested)
+    return replace(result, models=models, findings=findings, fixed=applied)
 
 
 def _with_reason(finding: Finding, reason: str | None) -> Finding:
