@@ -37,7 +37,7 @@ def run(examples: int, batch: int, seed_value: int, env: dict, cwd: Path) -> tup
     checked = [0]
 
     @seed(seed_value)
-    @settings(max_examples=max(1, examples // batch), deadline=None, database=None,
+    @settings(max_examples=max(1, 2 * examples // (batch + 1)), deadline=None, database=None,  # (batches of ~batch/2)
               suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink], print_blob=False)
     @given(models(batch))
     def batches(sources: list[str]) -> None:

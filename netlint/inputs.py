@@ -42,6 +42,8 @@ def guess_from_module(module: nn.Module, name: str, side: int) -> Guess | None:
     if isinstance(module, nn.modules.batchnorm._NormBase):
         spatial = {"BatchNorm1d": (), "InstanceNorm1d": (side * 4,)}.get(type(module).__name__, (side, side))
         return (1, module.num_features, *spatial), torch.float32, f"{where}({module.num_features})"
+    if isinstance(module, nn.GroupNorm):
+        return (1, module.num_channels, side, side), torch.float32, f"{where}({module.num_channels})"
     if isinstance(module, nn.LayerNorm):
         return (1, SEQUENCE_LENGTH, *module.normalized_shape), torch.float32, where
     return None
@@ -78,7 +80,7 @@ def split_channels(guess: Guess | None, cats: Sequence[tuple[int, int, int]]) ->
 _SIZE_ERROR = re.compile(
     r"same reduction dim|shapes cannot be multiplied|size mismatch|Kernel size can't be greater|"
     r"Output size is too small|is invalid for input of size|must match the size of tensor|broadcast|"
-    r"Sizes of tensors must match|sizes should be greater than 0", re.IGNORECASE)
+    r"Sizes of tensors must match|sizes should be greater than 0|expected input with shape", re.IGNORECASE)
 
 
 def is_size_error(exc: BaseException) -> bool:

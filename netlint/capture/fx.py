@@ -107,11 +107,11 @@ def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int
             if user.op == "call_module":  # a padding or an activation says nothing: look past it
                 module = graph.get_submodule(user.target)
                 guess = guess_from_module(module, user.target, side)
-                if guess is not None and isinstance(module, torch.nn.BatchNorm1d):
-                    # it reads (N, C) and (N, C, L) alike: a Conv1d after it says which
+                if guess is not None and isinstance(module, (torch.nn.BatchNorm1d, torch.nn.GroupNorm)):
+                    # they read (N, C) and (N, C, L), (N, C, H, W)… alike: a convolution after them says which
                     later = _first_consumer_guess(graph, user, side)
-                    if later is not None and len(later[0]) == 3:
-                        guess = ((*guess[0], later[0][2]), *guess[1:])
+                    if later is not None and len(later[0]) >= 3:
+                        guess = ((*guess[0][:2], *later[0][2:]), *guess[1:])
                 if guess is not None:
                     return split_channels(guess, cats)
                 frontier.append((user, cats))
