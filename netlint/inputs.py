@@ -39,8 +39,9 @@ def guess_from_module(module: nn.Module, name: str, side: int) -> Guess | None:
         return (1, module.in_features), torch.float32, f"{where}({module.in_features}→…)"
     if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
         return (1, SEQUENCE_LENGTH), torch.long, f"{where} (index tensor)"
-    if isinstance(module, nn.modules.batchnorm._NormBase):
-        spatial = {"BatchNorm1d": (), "InstanceNorm1d": (side * 4,)}.get(type(module).__name__, (side, side))
+    if isinstance(module, nn.modules.batchnorm._NormBase):  # BatchNorm1d reads (N, C) too: see capture.fx
+        name = type(module).__name__
+        spatial = () if name == "BatchNorm1d" else _spatial({"1d": 1, "3d": 3}.get(name[-2:], 2), side)
         return (1, module.num_features, *spatial), torch.float32, f"{where}({module.num_features})"
     if isinstance(module, nn.GroupNorm):
         return (1, module.num_channels, side, side), torch.float32, f"{where}({module.num_channels})"
