@@ -108,7 +108,7 @@ def _activation(draw, m: Model, dim: int) -> None:
         if draw(st.booleans()):
             m.apply(activation)
         else:
-            m.forward.append(f"x = torch.relu(x)" if "ReLU()" in activation else f"x = F.silu(x)")
+            m.forward.append("x = torch.relu(x)" if "ReLU()" in activation else "x = F.silu(x)")
 
 
 @st.composite

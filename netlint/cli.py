@@ -38,12 +38,12 @@ class _DefaultToCheck(click.Group):
         return super().get_command(ctx, name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        known = {*self.commands, *_LAZY_COMMANDS, "--help", "-h", "--version"}
-        if args and args[0] not in known:
-            args = ["check", *args]
-        elif not args:
-            args = ["check"]
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, ["check", *args] if _implicit_check(args) else args)
+
+
+def _implicit_check(args: list[str]) -> bool:
+    """Whether the command line is a ``check`` that does not say so (``netlint model.py``, ``netlint``)."""
+    return not args or args[0] not in {*cli.commands, *_LAZY_COMMANDS, "-h", "--help", "--version"}
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -229,16 +229,12 @@ def show_rule(code: str) -> None:
 def main() -> None:
     """Entry point: a lint goes to this project's daemon when one runs, else it runs here."""
     code = None
-    if _is_check(sys.argv[1:]) and "--no-daemon" not in sys.argv[1:]:
+    args = sys.argv[1:]
+    if (_implicit_check(args) or args[0] == "check") and "--no-daemon" not in args:
         from netlint.server.client import forward
 
-        code = forward(sys.argv[1:])
+        code = forward(args)
     sys.exit(run() if code is None else code)
-
-
-def _is_check(args: list[str]) -> bool:
-    return not args or args[0] == "check" or args[0] not in {*cli.commands, *_LAZY_COMMANDS, "-h", "--help",
-                                                             "--version"}
 
 
 def run() -> int:

@@ -175,11 +175,19 @@ def project_root(path: Path) -> Path:
     """The folder whose code may call the file's models: the nearest one above it with a
     pyproject.toml, setup.py or .git; else the working directory when the file is in it."""
     path = path.resolve()
-    for folder in path.parents:
-        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", ".git")):
-            return folder
+    marked = marked_folder(path.parent)
+    if marked is not None:
+        return marked
     cwd = Path.cwd().resolve()
     return cwd if cwd in path.parents else path.parent
+
+
+def marked_folder(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` (resolved) with a pyproject.toml, setup.py or .git."""
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", ".git")):
+            return folder
+    return None
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -16,11 +16,10 @@ ANSWER_WITHIN = 5.0  # seconds for a daemon to take a request before netlint lin
 def project_root(start: Path) -> Path:
     """The project a working directory belongs to: the nearest folder at or above it with a
     pyproject.toml, setup.py or .git, else the folder itself."""
+    from netlint.discover import marked_folder  # (already imported by the CLI that calls this)
+
     start = start.resolve()
-    for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", ".git")):
-            return folder
-    return start
+    return marked_folder(start) or start
 
 
 def runtime_folder() -> Path:
@@ -70,6 +69,38 @@ def ask(path: Path, control: str) -> dict | None:
             return None
 
 
+class NotTaken(Exception):
+    """The engine did not take the request: none answered in time, or it refused (the
+    message says why)."""
+
+
+def run_on(path: Path, argv: list[str], cwd: str | Path, streams: tuple[int, int, int],
+           timeout: float | None = ANSWER_WITHIN) -> int | None:
+    """The exit code of ``netlint ARGV`` run in ``cwd`` by the engine listening on ``path``,
+    writing to ``streams``; None when it took the request but ended without answering.
+    Raises NotTaken when it did not take it within ``timeout``."""
+    from netlint.server.protocol import identity, receive, send
+
+    connection = connect(path, timeout)
+    if connection is None:
+        raise NotTaken("")
+    with connection:
+        try:
+            send(connection, {"argv": argv, "cwd": str(cwd), "env": dict(os.environ), "identity": identity()},
+                 streams)
+            answer, _ = receive(connection)
+        except (OSError, ValueError) as exc:  # it did not take the request in time: it never will
+            raise NotTaken("") from exc
+        if answer is None or "accepted" not in answer:
+            raise NotTaken((answer or {}).get("refused", ""))
+        connection.settimeout(None)  # the lint takes as long as it takes
+        try:
+            answer, _ = receive(connection)
+        except (OSError, ValueError):
+            return None
+    return answer["exit"] if answer and "exit" in answer else None
+
+
 def forward(argv: list[str]) -> int | None:
     """Run ``netlint ARGV`` in this project's daemon, if one answers: its exit code, or None
     to lint here (then nothing has been printed)."""
@@ -79,34 +110,19 @@ def forward(argv: list[str]) -> int | None:
             return None
     except OSError:
         return None
-    from netlint.server.protocol import identity, receive, send
-
-    connection = connect(path)
-    if connection is None:
+    try:
+        code = run_on(path, argv, os.getcwd(), _streams())
+    except NotTaken as refused:
+        if str(refused):
+            print(f"netlint: not using the daemon: {refused}", file=sys.stderr)
         return None
-    with connection:
-        try:
-            send(connection, {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "identity": identity()},
-                 _streams())
-            answer, _ = receive(connection)
-        except (OSError, ValueError):  # it did not take the request in time: it never will
-            return None
-        if answer is None or "refused" in answer:
-            if answer:
-                print(f"netlint: not using the daemon: {answer['refused']}", file=sys.stderr)
-            return None
-        connection.settimeout(None)
-        try:
-            answer, _ = receive(connection)
-        except (OSError, ValueError):
-            answer = None
-        except KeyboardInterrupt:  # closing the connection stops the lint in the daemon
-            print("Aborted.", file=sys.stderr)
-            return 2
-    if answer is None or "exit" not in answer:
+    except KeyboardInterrupt:  # closing the connection stops the lint in the daemon
+        print("Aborted.", file=sys.stderr)
+        return 2
+    if code is None:
         print("netlint: the daemon's lint ended without an answer (rerun with --no-daemon)", file=sys.stderr)
         return 2
-    return answer["exit"]
+    return code
 
 
 def _streams() -> tuple[int, int, int]:

@@ -27,7 +27,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from netlint import __version__
-from netlint.server.protocol import identity, receive, send
+from netlint.server.client import NotTaken, project_root, run_on
 
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
             "note": types.DiagnosticSeverity.Information}
@@ -62,27 +62,20 @@ class EngineProcess:
         return 2, "", "netlint server: its engine did not answer"
 
     def _request(self, argv: list[str], cwd: Path) -> tuple[int, str, str] | None:
-        import socket
-
         deadline = time.monotonic() + ENGINE_READY_WITHIN
         while not self.path.is_socket():
             if self.process is None or self.process.poll() is not None or time.monotonic() > deadline:
                 return None
             time.sleep(0.05)
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-                open(os.devnull, "rb") as nothing, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, open(os.devnull, "rb") as nothing:
             try:
-                connection.connect(str(self.path))
-                send(connection, {"argv": argv, "cwd": str(cwd), "env": dict(os.environ), "identity": identity()},
-                     (nothing.fileno(), out.fileno(), err.fileno()))
-                accepted, _ = receive(connection)
-                done, _ = receive(connection) if accepted and "accepted" in accepted else (None, [])
-            except (OSError, ValueError):
+                code = run_on(self.path, argv, cwd, (nothing.fileno(), out.fileno(), err.fileno()), timeout=None)
+            except NotTaken:
                 return None
-            if done is None or "exit" not in done:
+            if code is None:
                 return None
             out.seek(0), err.seek(0)
-            return done["exit"], out.read().decode(), err.read().decode()
+            return code, out.read().decode(), err.read().decode()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -111,7 +104,6 @@ def _path(uri: str) -> Path:
 def _run_folder(path: Path) -> Path:
     """Where ``netlint`` runs for the file: its ``[tool.netlint]`` folder, else its project's."""
     from netlint.config import find_config
-    from netlint.server.client import project_root
 
     config = find_config(path.parent)
     return config.parent if config else project_root(path.parent)
@@ -162,8 +154,9 @@ async def _lint(ls: NetlintServer, uri: str) -> None:
         message = (err.strip().splitlines() or [f"netlint exited with {code}"])[-1]
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
         return
-    findings = [f for f in report["findings"] if f["path"] and (folder / f["path"]).resolve() == path.resolve()]
-    errors = [e for e in report["errors"] if e["path"] and (folder / e["path"]).resolve() == path.resolve()]
+    resolved = path.resolve()
+    findings = [f for f in report["findings"] if f["path"] and (folder / f["path"]).resolve() == resolved]
+    errors = [e for e in report["errors"] if e["path"] and (folder / e["path"]).resolve() == resolved]
     for finding in findings:
         finding["edits"] = [{**e, "path": str((folder / e["path"]).resolve())} for e in finding["edits"]]
     ls.reports[uri] = (version, findings)
