@@ -165,7 +165,8 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
     baseline_path = Path(baseline) if baseline else None
     try:
         known = read_baseline(baseline_path) if baseline_path and not update_baseline else None
-        options = Options() if timeout is None else Options(timeout=timeout or None)
+        options = replace(Options() if timeout is None else Options(timeout=timeout or None),
+                          dataflow=output_format == "html" and not statistics)
         result = lint_paths(paths, options, config, jobs)
         if update_baseline:
             write_baseline(baseline_path, decide(result, config, not disable_noqa).findings)

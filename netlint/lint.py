@@ -25,6 +25,7 @@ from netlint.source import read_source
 
 if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
     from netlint.graph import ModelGraph, Shape
+    from netlint.picture.dataflow import Dataflow
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class ModelSummary:
     weights_requested: tuple[tuple[str, str], ...]  # (submodule, weights) asked for while building
     notes: tuple[str, ...]  # how it was captured, and rules skipped for it (shown with -v)
     files: tuple[str, ...] = ()  # the files whose lines created its layers (what a fix there affects)
+    dataflow: Dataflow | None = field(default=None, compare=False, repr=False)  # for the HTML report's drawing
 
     @classmethod
     def of(cls, graph: ModelGraph, findings: Sequence[Finding], skipped_rules: Sequence[str],
@@ -93,6 +95,7 @@ class Options:
     input_shapes: tuple[Shape, ...] = ()
     task: str = "auto"
     timeout: float | None = 60.0  # seconds per target; None for no limit
+    dataflow: bool = False  # keep each model's dataflow, folded for drawing (the HTML report)
 
 
 def lint_paths(specs: Sequence[str], options: Options = Options(), config: Config = Config(),
@@ -312,6 +315,13 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         return
     summary = ModelSummary.of(graph, findings, skipped_rules, built.attempt.call,
                               built.attempt.source if built.attempt.call else "")
+    if options.dataflow:
+        from netlint.picture.dataflow import dataflow_of
+
+        try:
+            summary = replace(summary, dataflow=dataflow_of(graph, findings))
+        except Exception as exc:  # a bug in the drawing: the lint stands
+            summary = replace(summary, notes=(*summary.notes, f"not drawn: internal error: {type(exc).__name__}: {exc}"))
     result.models.append(replace(summary, notes=import_notes + summary.notes))
     result.findings.extend(findings)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 
@@ -32,6 +32,7 @@ class Finding:
     params_before: int | None = None
     params_after: int | None = None
     autofix: Autofix | None = None  # what ``--fix`` can do about it (netlint.fix)
+    layers: tuple[str, ...] = field(default=(), compare=False)  # every layer it is about ((layer,) for one)
 
     @property
     def params_delta(self) -> int | None:
@@ -70,7 +71,9 @@ class Rule:
     def finding(self, graph: ModelGraph, layer: Layer | str, message: str, fix: str, *,
                 site: Site | None = None, severity: str | None = None,
                 params_before: int | None = None, params_after: int | None = None,
-                autofix: Autofix | None = None) -> Finding:
+                autofix: Autofix | None = None, covers: Sequence[Layer | str] = ()) -> Finding:
+        """``covers``: every layer (or module) the finding is about, when more than ``layer``
+        (the layers one line made, reported once at the first)."""
         name = layer if isinstance(layer, str) else layer.name
         site = site if site is not None or isinstance(layer, str) else layer.site
         return Finding(
@@ -79,7 +82,7 @@ class Rule:
             path=site.path if site else None, line=site.line if site else None,
             column=site.column if site else None,
             message=message, fix=fix, params_before=params_before, params_after=params_after,
-            autofix=autofix,
+            autofix=autofix, layers=tuple(x if isinstance(x, str) else x.name for x in covers) or (name,),
         )
 
 

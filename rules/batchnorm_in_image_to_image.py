@@ -93,6 +93,7 @@ class BatchNormInImageToImage(Rule):
             f"use {instance_norm.__name__}(C, affine=True) or no normalization (as EDSR "
             f"does){buffers}",
             params_before=before, params_after=after, autofix=_autofix(graph, layers, instance_norm.__name__),
+            covers=layers,
         )
 
 

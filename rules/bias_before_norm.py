@@ -111,6 +111,7 @@ class BiasBeforeNorm(Rule):
             f"{before - after:,} parameters that never change the output",
             f"pass bias=False ({shift}{keys})",
             params_before=before, params_after=after, autofix=_autofix(graph, [layer for layer, _ in pairs]),
+            covers=[x for x, _ in pairs],
         )
 
 

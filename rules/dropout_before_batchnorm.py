@@ -95,6 +95,7 @@ class DropoutBeforeBatchNorm(Rule):
             "dropout off, so at inference it normalizes with the wrong variance (variance shift)",
             "move the dropout after the last BatchNorm (e.g. just before the classifier), or "
             "remove it: BatchNorm already regularizes",
+            covers=[d for d, _ in pairs],
         )
 
 

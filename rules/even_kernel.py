@@ -96,6 +96,7 @@ class EvenKernel(Rule):
             "(each quarter of the channels padded towards a different corner); ignore it if the "
             "shift is intended (a causal convolution)",
             params_before=before, params_after=after,
+            covers=layers,
         )
 
 

@@ -103,12 +103,14 @@ class LinearCollapse(Rule):
                 "if the factorization is deliberate, keep it; otherwise add the activation that was "
                 "meant between the two layers",
                 severity="note", params_before=before, params_after=after,
+                covers=[first, second],
             )
         return self.finding(
             graph, first,
             f"{pair}: they compose into one {merged} with {after:,} parameters instead of {before:,}",
             f"add the activation that was meant between the two layers, or replace both by one {merged}",
             params_before=before, params_after=after,
+            covers=[first, second],
         )
 
 

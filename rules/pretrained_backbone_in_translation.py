@@ -109,6 +109,7 @@ class PretrainedBackboneInTranslation(Rule):
             "use an encoder made for the task (e.g. a U-Net encoder with InstanceNorm) trained "
             "from scratch",
             site=site, severity=severity,
+            covers=layers,
         )
 
 

@@ -121,8 +121,9 @@ class RedundantActivation(Rule):
                        f"dip (≥ {dip}): it only clips that dip, so one of the two activations "
                        f"is enough{more}")
             fix = f"keep one activation: remove {b}, or use {kind_b} alone"
-        return self.finding(graph, reported, message, fix,
-                            autofix=removal(graph, [item[0] for item in items], safe=case != "nearly"))
+        layers = [item[0] for item in items]
+        return self.finding(graph, reported, message, fix, autofix=removal(graph, layers, safe=case != "nearly"),
+                            covers=layers)
 
 
 def _pair(graph: ModelGraph, second: Layer) -> tuple[Layer, list[str]] | None:

@@ -104,6 +104,7 @@ class SeparableConv1x1(Rule):
             f"replace the depthwise and pointwise convolutions with one Conv{d['dims']}d({d['in_channels']}, {p['out_channels']}, "
             f"kernel_size={kernel_arg}{'' if p['bias'] else ', bias=False'})",
             params_before=before, params_after=after, autofix=_autofix(graph, pairs),
+            covers=[layer for pair in pairs for layer in pair[:2]],
         )
 
 

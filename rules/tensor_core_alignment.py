@@ -99,6 +99,7 @@ class TensorCoreAlignment(Rule):
             f"round to a multiple of {self.multiple} ({rounded}), and widen the layers that read "
             "or write these channels to match",
             params_before=before if after is not None else None, params_after=after,
+            covers=[x for x, _ in items],
         )
 
     def _round(self, value: int, layer: Layer) -> int:

@@ -103,6 +103,7 @@ class TransposedConvCheckerboard(Rule):
             f"(kernel_size={multiple}, stride={_arg(a['stride'])})",
             severity="warning" if image else "note",
             params_before=before, params_after=after, autofix=_autofix(graph, layers),
+            covers=layers,
         )
 
 

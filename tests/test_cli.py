@@ -100,11 +100,12 @@ def test_json_schema(write_model, tmp_path):
     assert model["input_shape"] == [[1, 3, 256, 256]] and model["output_shape"] == [[1, 3, 256, 256]]
     assert model["params"] == 3 * 16 * 9 + 2 * 16 + 16 * 3 * 9 + 3
     finding, = report["findings"]
-    assert set(finding) == {"code", "name", "severity", "target", "layer", "path", "line", "column",
+    assert set(finding) == {"code", "name", "severity", "target", "layer", "layers", "path", "line", "column",
                             "message", "fix", "params_before", "params_after", "params_delta",
                             "fix_applicability", "edits", "fix_unavailable"}
     assert (finding["code"], finding["layer"], finding["path"], finding["line"], finding["column"]) == \
         ("NL201", "body.1", "model.py", 11, 13)
+    assert finding["layers"] == ["body.1"]
     assert (finding["params_before"], finding["params_after"], finding["params_delta"]) == (32, 32, 0)
 
 

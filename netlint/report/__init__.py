@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from collections import defaultdict
 from typing import TextIO
 
-from netlint.lint import LintResult
+from netlint.lint import LintResult, ModelSummary
 from netlint.rule import Finding
 
-FORMATS = ("full", "concise", "json", "sarif", "github")
+FORMATS = ("full", "concise", "json", "sarif", "github", "html")
 
 
 def write(result: LintResult, fmt: str, stream: TextIO, errors: TextIO, verbose: bool) -> None:
@@ -26,6 +27,48 @@ def count(n: int | None) -> str:
 def location(path: str | None, line: int | None, column: int | None = None) -> str:
     parts = [path or "?"] + [str(x) for x in (line, column) if x is not None]
     return ":".join(parts)
+
+
+def params_change(f: Finding) -> str:
+    """"1,024 → 512 (-512)": the finding's parameter count before and after its fix."""
+    if f.params_delta is None:
+        return ""
+    return f"{count(f.params_before)} → {count(f.params_after)} ({f.params_delta:+,})"
+
+
+def model_lines(model: ModelSummary) -> list[str]:
+    """The summary of a model: how it was built, its task, input, parameters and capture."""
+    lines = []
+    if model.call and model.arguments_from != "given":
+        source = model.arguments_from if model.arguments_from.startswith("guessed") else f"from {model.arguments_from}"
+        lines.append(f"built as {model.call} (arguments {source})")
+    lines.append(
+        f"task {model.task} ({model.task_reason}); "
+        f"input {' + '.join(shape(s) for s in model.input_shapes)} ({model.input_reason}); "
+        f"{count(model.params)} parameters; capture {model.capture}"
+        f"{'' if model.built_on == 'meta' else f' (built on {model.built_on}: it does not build on meta)'}; "
+        f"fixes save {count(model.params_saved)} parameters")
+    return lines
+
+
+def by_target(result: LintResult) -> tuple[dict[str, list[Finding]], dict[str, list[Finding]]]:
+    """The findings of each model, and those of the files read as source only (training scripts)."""
+    of_model: dict[str, list[Finding]] = defaultdict(list)
+    of_files: dict[str, list[Finding]] = {}
+    models = {m.target for m in result.models}
+    for f in result.findings:
+        (of_model[f.target] if f.target in models else of_files.setdefault(f.target, [])).append(f)
+    return of_model, of_files
+
+
+def found_line(result: LintResult, other_files: int) -> str:
+    """The closing count: "Found 3 findings in 2 models (1 error)."."""
+    models = len(result.models)
+    line = f"Found {totals(result)} in {models} model{'s' * (models != 1)}"
+    if other_files:
+        line += f" and {other_files} other file{'s' * (other_files != 1)}"
+    errors = len(result.errors)
+    return line + (f" ({errors} error{'s' * (errors != 1)})" if errors else "") + "."
 
 
 def fix_status(f: Finding) -> str | None:

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TextIO
 
 from netlint.lint import LintResult
-from netlint.report import (count, fix_status, fixable_hint, location, shape, skipped_models, totals,
-                            write_problems, write_suppressed)
+from netlint.report import (by_target, fix_status, fixable_hint, found_line, location, model_lines, params_change,
+                            skipped_models, write_problems, write_suppressed)
 from netlint.rule import Finding
-
-
-def _params(f: Finding) -> str:
-    if f.params_delta is None:
-        return ""
-    return f"{count(f.params_before)} → {count(f.params_after)} ({f.params_delta:+,})"
-
-
-def _source(arguments_from: str) -> str:
-    return arguments_from if arguments_from.startswith("guessed") else f"from {arguments_from}"
 
 
 def _write_findings(findings: list[Finding], stream: TextIO) -> None:
@@ -27,7 +16,7 @@ def _write_findings(findings: list[Finding], stream: TextIO) -> None:
         return
     from tabulate import tabulate  # only when there is a table to print
 
-    rows = [[i, location(f.path, f.line, f.column), f"{f.code} {f.name}", f.severity, f.layer, _params(f)]
+    rows = [[i, location(f.path, f.line, f.column), f"{f.code} {f.name}", f.severity, f.layer, params_change(f)]
             for i, f in enumerate(findings, 1)]
     table = tabulate(rows, headers=["#", "location", "rule", "severity", "layer",
                                     "params before → after (Δ)"], tablefmt="simple")
@@ -41,30 +30,15 @@ def _write_findings(findings: list[Finding], stream: TextIO) -> None:
 
 
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
-    by_target: dict[str, list[Finding]] = defaultdict(list)
-    for f in result.findings:
-        by_target[f.target].append(f)
+    of_model, of_files = by_target(result)
     for model in result.models:
-        findings = by_target.pop(model.target, [])
         stream.write(f"{model.target}\n")
-        if model.call and model.arguments_from != "given":
-            stream.write(f"  built as {model.call} (arguments {_source(model.arguments_from)})\n")
-        stream.write(
-            f"  task {model.task} ({model.task_reason}); "
-            f"input {' + '.join(shape(s) for s in model.input_shapes)} ({model.input_reason}); "
-            f"{count(model.params)} parameters; capture {model.capture}"
-            f"{'' if model.built_on == 'meta' else f' (built on {model.built_on}: it does not build on meta)'}; "
-            f"fixes save {count(model.params_saved)} parameters\n")
-        _write_findings(findings, stream)
-    for target, findings in by_target.items():  # findings in files read as source (training scripts)
+        stream.write("".join(f"  {line}\n" for line in model_lines(model)))
+        _write_findings(of_model[model.target], stream)
+    for target, findings in of_files.items():  # findings in files read as source (training scripts)
         stream.write(f"{target}\n")
         _write_findings(findings, stream)
-    models = len(result.models)
-    line = f"Found {totals(result)} in {models} model{'s' * (models != 1)}"
-    if by_target:
-        line += f" and {len(by_target)} other file{'s' * (len(by_target) != 1)}"
-    extra = [f"{len(result.errors)} error{'s' * (len(result.errors) != 1)}"] if result.errors else []
-    stream.write(line + (f" ({', '.join(extra)})" if extra else "") + ".\n")
+    stream.write(found_line(result, len(of_files)) + "\n")
     if skipped_models(result):
         stream.write(f"{skipped_models(result)}.\n")
     if fixable_hint(result):

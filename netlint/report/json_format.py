@@ -47,7 +47,7 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
 def _finding(f: Finding) -> dict:
     return {
         "code": f.code, "name": f.name, "severity": f.severity, "target": f.target,
-        "layer": f.layer, "path": f.path, "line": f.line, "column": f.column,
+        "layer": f.layer, "layers": list(f.layers or (f.layer,)), "path": f.path, "line": f.line, "column": f.column,
         "message": f.message, "fix": f.fix, "params_before": f.params_before,
         "params_after": f.params_after, "params_delta": f.params_delta,
         "fix_applicability": f.fix_applicability,
