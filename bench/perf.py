@@ -182,6 +182,14 @@ def main() -> None:
         }, runs)
         lines += warm(Path(folder), model, runs)
     lines += ["### 10. Where the time goes (in one process)", ""] + profile(classifier) + profile(transformer)
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "report.html"
+        lines += compare(f"11. the HTML report of {transformer} (drawn by Graphviz's dot) vs the JSON report", {
+            "netlint": NETLINT + [f"torchvision.models:{transformer}", "--output-format", "html", "-o", str(page)],
+            "netlint --output-format json": NETLINT + [f"torchvision.models:{transformer}", "--output-format", "json"],
+            "headless Chromium renders the page": [PYTHON, "tests/browser.py", str(page), str(page.with_suffix(".png"))],
+        }, runs)
+        lines += [f"The page: {page.stat().st_size / 1e6:.2f} MB (goal < 5 MB).", ""]
     text = "\n".join(lines)
     print(text)
     if args.write:

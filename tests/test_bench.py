@@ -16,10 +16,12 @@ def test_perf_quick():
                  "4. pre-commit: 50 files without a model", "5. 10 model files: -j 2 vs -j 1",
                  "6. 10 model files: isolated in a forked worker (-j 1) vs in netlint's process",
                  "7. a torch-only model file, cold", "8. a model file with `netlint daemon` running",
-                 "9. re-lint after save through `netlint server`", "10. Where the time goes"):
+                 "9. re-lint after save through `netlint server`", "10. Where the time goes",
+                 "11. the HTML report of vit_b_16"):
         assert f"### {case}" in out
     rows = [line for line in out.splitlines() if line.startswith("| netlint |")]
-    assert len(rows) == 7 and all("| ok |" in row or "| findings |" in row for row in rows), out
+    assert len(rows) == 8 and all("| ok |" in row or "| findings |" in row for row in rows), out
     assert "Above the import floor: netlint" in out and "| didSave → publishDiagnostics" in out
+    assert "The page: " in out
     assert "failed" not in out
 

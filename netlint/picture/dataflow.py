@@ -29,6 +29,7 @@ class Box:
     params: int
     site: str  # "file.py:12: nn.Conv2d(3, 64, 7)", the line that created it ("" when unknown)
     module: bool = False  # a whole module, its layers folded into this box
+    repeat: int = 1  # the equal sibling modules it stands for
 
     @property
     def id(self) -> str:
@@ -51,6 +52,10 @@ class Group:
     @property
     def id(self) -> str:
         return f"cluster_{self.number}"
+
+    @property
+    def title(self) -> str:
+        return _repeated(self.name, self.repeat, self.last)
 
 
 @dataclass(frozen=True)
@@ -273,7 +278,7 @@ class _Folding:
             content = node.content()
             last = layers[content[-1]]
             box = Box(content[0], node.type, _repeated(node.name, node.repeat, node.last), last.output_shape,
-                      self._params(node, modules), site, module=True)
+                      self._params(node, modules), site, module=True, repeat=node.repeat)
             for name in self._names(node):
                 drawn_as.setdefault(name, box.id)
             return box

@@ -46,8 +46,7 @@ def _members(members: Sequence[Box | Group], marks: Mapping[str, Sequence[str]],
         if isinstance(item, Box):
             lines.append(f"{indent}{item.id} [{_box_attributes(item, codes, prefix)}];")
             continue
-        name = f"{item.name} … {item.last}" if item.repeat > 1 else item.name
-        head = f"<b>{_text(name)}</b> · {_text(item.type)}"
+        head = f"<b>{_text(item.title)}</b> · {_text(item.type)}"
         if item.repeat > 1:
             head += f" <b>×{item.repeat}</b>"
         label = head + f"<br/>{item.params:,} params{' each' if item.repeat > 1 else ''}"
@@ -67,9 +66,10 @@ def _members(members: Sequence[Box | Group], marks: Mapping[str, Sequence[str]],
 def _box_attributes(box: Box, codes: Sequence[str], prefix: str) -> str:
     shape = "×".join(map(str, box.shape)) if box.shape else "not called" if box.module else "?"
     name = "" if box.name == box.type else f"<br/>{_text(box.name)}"  # a function's name is its type
-    label = f"<b>{_text(box.type)}</b>{name}<br/>{shape}"
+    repeat = f" ×{box.repeat}" if box.repeat > 1 else ""
+    label = f"<b>{_text(box.type)}{repeat}</b>{name}<br/>{shape}"
     if box.params:
-        label += f" · {box.params:,} params"
+        label += f" · {box.params:,} params{' each' if repeat else ''}"
     attributes = [f'id="{prefix}{box.id}"', f'class="layer{" finding" if codes else ""}"',
                   f'tooltip="{_quoted(box.site or box.name)}"']
     if codes:
