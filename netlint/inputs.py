@@ -25,7 +25,7 @@ class InputError(Exception):
     pass
 
 
-def _spatial(dims: int, side: int) -> tuple[int, ...]:
+def spatial(dims: int, side: int) -> tuple[int, ...]:
     return {1: (side * 4,), 2: (side, side), 3: (16, side // 2, side // 2)}[dims]
 
 
@@ -34,15 +34,15 @@ def guess_from_module(module: nn.Module, name: str, side: int) -> Guess | None:
     where = f"{name} {type(module).__name__}"
     if isinstance(module, nn.modules.conv._ConvNd):
         channels = module.in_channels
-        return (1, channels, *_spatial(len(module.kernel_size), side)), torch.float32, f"{where}({channels}→…)"
+        return (1, channels, *spatial(len(module.kernel_size), side)), torch.float32, f"{where}({channels}→…)"
     if isinstance(module, nn.Linear):
         return (1, module.in_features), torch.float32, f"{where}({module.in_features}→…)"
     if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
         return (1, SEQUENCE_LENGTH), torch.long, f"{where} (index tensor)"
     if isinstance(module, nn.modules.batchnorm._NormBase):  # BatchNorm1d reads (N, C) too: see capture.fx
         name = type(module).__name__
-        spatial = () if name == "BatchNorm1d" else _spatial({"1d": 1, "3d": 3}.get(name[-2:], 2), side)
-        return (1, module.num_features, *spatial), torch.float32, f"{where}({module.num_features})"
+        sides = () if name == "BatchNorm1d" else spatial({"1d": 1, "3d": 3}.get(name[-2:], 2), side)
+        return (1, module.num_features, *sides), torch.float32, f"{where}({module.num_features})"
     if isinstance(module, nn.GroupNorm):
         return (1, module.num_channels, side, side), torch.float32, f"{where}({module.num_channels})"
     if isinstance(module, nn.LayerNorm):
@@ -56,7 +56,7 @@ def guess_from_weight(weight: Shape, op: str, groups: int, name: str, side: int)
         return (1, weight[1]), torch.float32, f"{name}({weight[1]}→…)"
     if op == "conv":
         channels = weight[1] * groups
-        return (1, channels, *_spatial(len(weight) - 2, side)), torch.float32, f"{name}({channels}→…)"
+        return (1, channels, *spatial(len(weight) - 2, side)), torch.float32, f"{name}({channels}→…)"
     return None
 
 

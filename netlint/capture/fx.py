@@ -10,7 +10,7 @@ import torch.fx as fx
 from torch import nn
 
 from netlint import ops
-from netlint.inputs import Guess, guess_from_module, guess_from_weight, split_channels
+from netlint.inputs import Guess, guess_from_module, guess_from_weight, spatial, split_channels
 from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller,
                             tensor_signature)
 from netlint.load import BuiltModel
@@ -107,11 +107,11 @@ def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int
             if user.op == "call_module":  # a padding or an activation says nothing: look past it
                 module = graph.get_submodule(user.target)
                 guess = guess_from_module(module, user.target, side)
-                if guess is not None and isinstance(module, (torch.nn.BatchNorm1d, torch.nn.GroupNorm)):
-                    # they read (N, C) and (N, C, L), (N, C, H, W)… alike: a convolution after them says which
-                    later = _first_consumer_guess(graph, user, side)
-                    if later is not None and len(later[0]) >= 3:
-                        guess = ((*guess[0][:2], *later[0][2:]), *guess[1:])
+                if guess is not None and isinstance(module, _ANY_RANK):
+                    # they read (N, C) and (N, C, L), (N, C, H, W)… alike: a layer after them says which
+                    dims = _spatial_dims_after(graph, user)
+                    if dims:
+                        guess = ((*guess[0][:2], *spatial(dims, side)), *guess[1:])
                 if guess is not None:
                     return split_channels(guess, cats)
                 frontier.append((user, cats))
@@ -128,6 +128,33 @@ def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int
 
 
 _CATS = (torch.cat, torch.concat, torch.concatenate)
+_ANY_RANK = (torch.nn.BatchNorm1d, torch.nn.GroupNorm)
+
+
+def _spatial_dims_after(graph: fx.GraphModule, node: fx.Node) -> int | None:
+    """How many spatial dimensions the first layer after ``node`` that says so reads: a
+    convolution by its kernel, a pooling or padding by its name (``MaxPool1d``: 1)."""
+    frontier, seen = [node], set()
+    while frontier:
+        for user in frontier.pop(0).users:
+            if user in seen:
+                continue
+            seen.add(user)
+            if user.op == "call_module":
+                module = graph.get_submodule(user.target)
+                if isinstance(module, nn.modules.conv._ConvNd):
+                    return len(module.kernel_size)
+                if isinstance(module, (nn.Linear, nn.Flatten)):
+                    return None
+                named = type(module).__name__[-2:]
+                if not isinstance(module, _ANY_RANK) and named in ("1d", "2d", "3d"):
+                    return int(named[0])
+            elif user.op == "call_function" and ops.function_op(user.target) == "conv":
+                weight = bind("conv", user.args, user.kwargs).get("weight")
+                if isinstance(weight, fx.Node) and weight.op == "get_attr":
+                    return len(_attr(graph, weight.target).shape) - 2
+            frontier.append(user)
+    return None
 
 
 def _cat_entry(user: fx.Node, node: fx.Node) -> tuple[tuple[int, int, int], ...]:
