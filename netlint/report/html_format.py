@@ -40,9 +40,10 @@ nav li { margin: 0.15em 0; }
 
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
     of_model, of_files = by_target(result)
+    models = result.models
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # dot runs in its own process
-        drawings = list(pool.map(lambda n: _drawing(result.models[n], of_model[result.models[n].target], f"m{n}-"),
-                                 range(len(result.models))))
+        drawings = list(pool.map(_drawing, models, [of_model[m.target] for m in models],
+                                 [f"m{n}-" for n in range(len(models))]))
     hints = [line for line in (skipped_models(result), fixable_hint(result)) if line]
     parts = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
@@ -53,7 +54,7 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
         f'<p class="summary">netlint {_text(__version__)}</p>\n',
         _contents(result, of_model, of_files),
     ]
-    for n, (model, drawing) in enumerate(zip(result.models, drawings)):
+    for n, (model, drawing) in enumerate(zip(models, drawings)):
         parts.append(f'<section class="model" id="model-{n}">\n<h2>{_text(model.target)}</h2>\n')
         parts += [f'<p class="summary">{_text(line)}</p>\n' for line in model_lines(model)]
         parts += [_findings(of_model[model.target]), drawing, "</section>\n"]
