@@ -6,6 +6,7 @@ import importlib
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -192,7 +193,7 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
         result = replace(result, suppressed=[])
     fmt = "statistics" if statistics else output_format
     if output_file:
-        with open(output_file, "w", encoding="utf-8") as stream:
+        with _report_file(output_file) as stream:
             write(result, fmt, stream, sys.stderr, verbose)
     else:
         write(result, fmt, sys.stdout, sys.stderr, verbose)
@@ -200,6 +201,17 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
         sys.exit(EXIT_ERROR)
     failing = any(config.fails(f.severity) for f in result.findings) or (changed and exit_non_zero_on_fix)
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _report_file(path: str) -> TextIO:
+    """``-o``'s file, opened for writing; its folder made when missing, as ruff does."""
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        reason = f"{folder} is not a folder" if isinstance(exc, FileExistsError) else exc.strerror or exc
+        raise click.ClickException(f"cannot write the report to {path}: {reason}") from None
 
 
 @cli.command("rules")

@@ -111,9 +111,12 @@ def test_json_schema(write_model, tmp_path):
 
 def test_output_file(write_model, tmp_path):
     write_model(BN_GENERATOR)
-    proc = run_netlint("model.py", "--output-format", "json", "-o", "report.json", cwd=tmp_path)
-    assert proc.returncode == 1 and proc.stdout == ""
-    assert json.loads((tmp_path / "report.json").read_text())["findings"][0]["code"] == "NL201"
+    proc = run_netlint("model.py", "--output-format", "json", "-o", "build/report.json", cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stdout == ""  # its folder made, as ruff does
+    assert json.loads((tmp_path / "build" / "report.json").read_text())["findings"][0]["code"] == "NL201"
+    proc = run_netlint("model.py", "-o", "model.py/report.txt", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == "Error: cannot write the report to model.py/report.txt: model.py is not a folder\n"
 
 
 @pytest.mark.parametrize("args, codes", [
