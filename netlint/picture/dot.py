@@ -12,6 +12,7 @@ from netlint.picture.dataflow import INPUT, OUTPUT, Box, Dataflow, Group
 INSTALL_DOT = ("the drawing needs Graphviz's dot: install Graphviz (apt install graphviz, "
                "brew install graphviz or conda install graphviz) and run netlint again")
 FINDING_COLOR = "#c62828"
+LEFT = '<br align="left"/>'  # ends a left-aligned line of a label
 
 
 class RenderError(Exception):
@@ -46,12 +47,13 @@ def _members(members: Sequence[Box | Group], marks: Mapping[str, Sequence[str]],
         if isinstance(item, Box):
             lines.append(f"{indent}{item.id} [{_box_attributes(item, codes, prefix)}];")
             continue
-        head = f"<b>{_text(item.title)}</b> · {_text(item.type)}"
-        if item.repeat > 1:
-            head += f" <b>×{item.repeat}</b>"
-        label = head + f"<br/>{item.params:,} params{' each' if item.repeat > 1 else ''}"
+        # Bold and plain text on one line are placed by dot's font metrics, which a browser's font may
+        # overrun: each line is one run, and left-aligned.
+        repeat = f" ×{item.repeat}" if item.repeat > 1 else ""
+        label = f"<b>{_text(item.title)}{repeat}</b>{LEFT}{_text(item.type)} · {item.params:,} params" \
+            + (" each" if repeat else "") + LEFT
         if codes:
-            label = f'<font color="{FINDING_COLOR}"><b>{_text(" ".join(codes))}</b></font><br/>' + label
+            label = f'<font color="{FINDING_COLOR}"><b>{_text(" ".join(codes))}</b></font>{LEFT}' + label
         style = "rounded,filled" if item.repeat > 1 else "rounded"
         attributes = [f'id="{prefix}{item.id}"', f'class="module{" finding" if codes else ""}"', f"label=<{label}>",
                       f'style="{style}"', 'fillcolor="#eef3fb"', f'color="{FINDING_COLOR if codes else "#bdbdbd"}"',
