@@ -200,3 +200,23 @@ def test_a_deep_model_without_repeats_folds_its_deepest_modules(tmp_path):
     w = 16 + 7  # block 7: Linear(23, 24), then 3 × Linear(24, 24)
     assert f"blocks.7 1×{w + 1} · {w * (w + 1) + (w + 1) + 3 * ((w + 1) ** 2 + w + 1):,} params" in \
         " ".join(re.sub(r"<[^>]+>", " ", text).split())
+
+
+def test_suppressed_findings_are_listed_with_show_suppressed(tmp_path):
+    (tmp_path / "gen.py").write_text(
+        "from torch import nn\n\n\n"
+        "class Generator(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.body = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1, bias=False),\n"
+        "                                  nn.BatchNorm2d(16),  # noqa: NL201\n"
+        "                                  nn.ReLU(), nn.Conv2d(16, 3, 3, padding=1))\n\n"
+        "    def forward(self, x):\n"
+        "        return self.body(x)\n")
+    text = _clean_model_page(tmp_path, "gen.py")
+    assert 'id="suppressed"' not in text and Page(text).models["gen.py::Generator"]["marked"] == []
+    proc = run_netlint("gen.py", "--output-format", "html", "--show-suppressed", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    suppressed = proc.stdout[proc.stdout.index('<section id="suppressed">'):]
+    assert "gen.py:8:35" in suppressed and "NL201" in suppressed and "noqa at gen.py:8" in suppressed
+    assert Page(proc.stdout).models["gen.py::Generator"]["marked"] == []  # not reported: not marked

@@ -60,6 +60,8 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
         parts += [_findings(of_model[model.target]), drawing, "</section>\n"]
     for n, (target, findings) in enumerate(of_files.items()):
         parts.append(f'<section class="file" id="file-{n}">\n<h2>{_text(target)}</h2>\n{_findings(findings)}</section>\n')
+    if result.suppressed:  # only with --show-suppressed
+        parts.append(_suppressed(result))
     if result.errors:
         parts.append('<section id="errors">\n<h2>Errors</h2>\n<ul>\n')
         parts += [f'<li class="error">{_text(location(e.path, e.line) if e.path else e.target)}: '
@@ -102,6 +104,14 @@ def _findings(findings: list[Finding]) -> str:
             + (f'<div class="fix">{_text(status)}</div>' if status else "") + "</td></tr>\n")
     return ("<table>\n<tr><th>location</th><th>rule</th><th>severity</th><th>layer</th>"
             "<th>params before → after (Δ)</th><th>finding</th></tr>\n" + "".join(rows) + "</table>\n")
+
+
+def _suppressed(result: LintResult) -> str:
+    rows = [f'<tr><td class="mono">{_text(location(s.finding.path, s.finding.line, s.finding.column))}</td>'
+            f"<td>{s.finding.code} {_text(s.finding.name)}</td><td class=\"mono\">{_text(s.finding.target)}</td>"
+            f"<td>{_text(s.finding.message)}</td><td>{_text(s.reason)}</td></tr>\n" for s in result.suppressed]
+    return ('<section id="suppressed">\n<h2>Suppressed</h2>\n<table>\n<tr><th>location</th><th>rule</th>'
+            "<th>model</th><th>finding</th><th>why not reported</th></tr>\n" + "".join(rows) + "</table>\n</section>\n")
 
 
 def _drawing(model: ModelSummary, findings: list[Finding], prefix: str) -> str:
