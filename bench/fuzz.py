@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="record the run in bench/RESULTS.md")
     args = parser.parse_args()
     started = time.perf_counter()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # killed as if by Ctrl-C: the daemon is stopped
     with tempfile.TemporaryDirectory(prefix="netlint-fuzz-") as folder:
         work = Path(folder)
         (work / "pyproject.toml").write_text("")  # one project (one daemon) for every batch
