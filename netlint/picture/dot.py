@@ -53,7 +53,7 @@ def _members(members: Sequence[Box | Group], marks: Mapping[str, Sequence[str]],
         label = f"<b>{_text(item.title)}{repeat}</b>{LEFT}{_text(item.type)} · {item.params:,} params" \
             + (" each" if repeat else "") + LEFT
         if codes:
-            label = f'<font color="{FINDING_COLOR}"><b>{_text(" ".join(codes))}</b></font>{LEFT}' + label
+            label = _codes(codes) + LEFT + label
         style = "rounded,filled" if item.repeat > 1 else "rounded"
         attributes = [f'id="{prefix}{item.id}"', f'class="module{" finding" if codes else ""}"', f"label=<{label}>",
                       f'style="{style}"', 'fillcolor="#eef3fb"', f'color="{FINDING_COLOR if codes else "#bdbdbd"}"',
@@ -75,11 +75,16 @@ def _box_attributes(box: Box, codes: Sequence[str], prefix: str) -> str:
     attributes = [f'id="{prefix}{box.id}"', f'class="layer{" finding" if codes else ""}"',
                   f'tooltip="{_quoted(box.site or box.name)}"']
     if codes:
-        label = f'<font color="{FINDING_COLOR}"><b>{_text(" ".join(codes))}</b></font><br/>' + label
+        label = _codes(codes) + "<br/>" + label
         attributes += [f'color="{FINDING_COLOR}"', "penwidth=2", 'fillcolor="#fdecea"']
     elif box.module:
         attributes.append('fillcolor="#eef3fb"')
     return ", ".join([f"label=<{label}>", *attributes])
+
+
+def _codes(codes: Sequence[str]) -> str:
+    """The first line of a marked box or module's label: the codes of its findings."""
+    return f'<font color="{FINDING_COLOR}"><b>{_text(" ".join(codes))}</b></font>'
 
 
 def _text(text: str) -> str:
