@@ -107,7 +107,7 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
                       *_config_models(specs, config)])
     targets = list({t.display: t for t in found.targets if not _excluded_target(t, config)}.values())
     errors = [p for p in found.problems if "::" in p.target or not p.path or not config.is_excluded(p.path)]
-    skipped = [s for s in found.skipped if not config.is_excluded(s.target.partition("::")[0])]
+    skipped = list(dict.fromkeys(s for s in found.skipped if not config.is_excluded(s.target.partition("::")[0])))
     result = LintResult(errors=errors, skipped=skipped)
     selection = RuleSelection(config.select, config.ignore, config.extend_select, config.rules_dirs)
     files = [f for f in found.files if not config.is_excluded(f)]
@@ -288,6 +288,8 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         with time_limit(options.timeout), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             built = build(target, instances)
+            if target.discovered and next(built.model.children(), None) is None:
+                raise SkipTarget("a layer: it holds no submodules", model=False)
             from_code = not options.input_shapes and built.attempt.inputs
             graph = capture(built, target.display, options.input_shapes or built.attempt.inputs, options.task)
             if from_code:

@@ -58,12 +58,13 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
 def built_inside(path: Path, class_name: str, root: Path) -> str | None:
     """Where another file of the project builds the class inside a model class of its own
     (a U-Net's ``Down(64, 128)`` blocks, from ``unet_parts.py``): the class is a building block."""
-    from netlint.discover import _model_classes, display_path
+    from netlint.class_scan import module_classes
+    from netlint.discover import display_path
 
     for file, tree, names, prefixes in _importers(path.resolve(), class_name, root):
         scope = _Scope({}, names, prefixes, class_name)
-        for cls in _model_classes(tree, file).values():
-            call = next((n for n in ast.walk(cls) if isinstance(n, ast.Call) and scope.is_class(n.func)), None)
+        for cls in module_classes(file).values():
+            call = next((n for n in ast.walk(cls.node) if isinstance(n, ast.Call) and scope.is_class(n.func)), None)
             if call is not None:
                 return f"{display_path(file)}:{call.lineno}"
     return None
@@ -100,11 +101,11 @@ def _parse(path: Path, _version: tuple) -> ast.Module | None:
 
 @functools.lru_cache(maxsize=16)
 def _project_files(root: Path) -> tuple[Path, ...]:
-    from netlint.discover import _skipped_dir
+    from netlint.project import skipped_dir
 
     files: list[Path] = []
     for folder, dirs, names in os.walk(root):  # (os.walk does not follow symlinked folders)
-        dirs[:] = sorted(d for d in dirs if not _skipped_dir(Path(folder) / d))
+        dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(folder) / d))
         files += [Path(folder, n).resolve() for n in sorted(names) if n.endswith(".py")]
         if len(files) >= MAX_FILES:
             break
@@ -187,7 +188,7 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, names: set[str],
 
 def _constants(body: list[ast.stmt]) -> dict[str, Any]:
     """The module's constants, and its names imported from torch (kept as dotted names)."""
-    from netlint.discover import TORCH_ROOTS
+    from netlint.class_scan import TORCH_ROOTS
 
     values: dict[str, Any] = {}
     for statement in body:

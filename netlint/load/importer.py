@@ -33,7 +33,8 @@ def import_target_module(target: Target) -> ModuleType:
             path = target.path.resolve()
             root, name = _package_root(path)
             _importable(cwd)
-            _importable(root)  # first, as for ``python file.py``
+            _importable(path.parent)  # as for ``python file.py``: its sibling modules import
+            _importable(root)  # first: the file's package imports as such
             if "." not in name:
                 name = _dotted_below(path, cwd) or name
             if "." in name:  # inside a package: import it as such, relative imports work

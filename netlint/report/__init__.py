@@ -131,4 +131,5 @@ def write_problems(result: LintResult, errors: TextIO, verbose: bool) -> None:
             for note in model.notes:
                 errors.write(f"note: {model.target}: {note}\n")
         for skipped in result.skipped:
-            errors.write(f"skipped: {skipped.target}: {skipped.reason}\n")
+            kind = "skipped" if skipped.model else "not a root model"
+            errors.write(f"{kind}: {skipped.target}: {skipped.reason}\n")
