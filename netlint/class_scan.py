@@ -20,6 +20,10 @@ from netlint.source import read_source, version
 
 TORCH_ROOTS = ("torch", "torchvision", "timm", "transformers")
 _CONTAINERS = {"ModuleList", "ModuleDict", "ParameterList", "ParameterDict"}
+_MODULE_BASES = {  # other libraries' nn.Module bases that projects subclass, by package
+    "pytorch_lightning": "LightningModule", "lightning": "LightningModule", "diffusers": "ModelMixin",
+    "mmcv": "BaseModule", "mmengine": "BaseModule",
+}
 _STAR_FROM_TORCH_NN = {"Module", "Sequential", "ModuleList", "ModuleDict"}  # what `from torch.nn import *` is known to bind
 
 
@@ -140,7 +144,8 @@ def _base_kind(file: Path, base: ast.expr, seen: frozenset) -> _Kind | None:
 
 
 def _external_kind(dotted: str) -> _Kind | None:
-    """A class of torch, torchvision, timm or transformers, by its dotted path."""
+    """A class of torch, torchvision, timm or transformers, or another library's module base,
+    by its dotted path."""
     parts = dotted.split(".")
     root, last = parts[0], parts[-1]
     if root == "torch":
@@ -161,6 +166,8 @@ def _external_kind(dotted: str) -> _Kind | None:
         return _Kind(dotted if parts[1] == "layers" else None, True, False, ())
     if root == "transformers" and ("Model" in last or "For" in last):
         return _Kind(None, True, False, ())
+    if _MODULE_BASES.get(root) == last:
+        return _Kind(None, False, False, ())
     return None
 
 
