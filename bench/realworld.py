@@ -145,9 +145,13 @@ def linted_files(tree: Path, paths: list[str]):
 
 def module_classes(tree: Path, paths: list[str]) -> dict[str, str]:
     """{"file.py::Class": file} for every class whose bases reach torch.nn by name: a base
-    written nn.X / torch.nn.X, a name imported from torch.nn, or (transitively) any class of
-    the repository with that name. Name-based on purpose: an upper bound, independent of netlint."""
+    written nn.X / torch.nn.X (or any alias of torch.nn), a name imported from torch.nn, or a
+    class of the repository that is one: a bare name is the file's own class of that name when
+    it has one, else any class of that name that the file imports (from-import or star import);
+    a dotted name is any class of the repository with its last part. Name-based on purpose: an
+    upper bound, independent of netlint."""
     classes: dict[str, tuple[str, list[str]]] = {}  # target -> (class name, base names)
+    imported: dict[str, set[str]] = {}  # file -> names it from-imports ("*" for a star import)
     nn_names: set[str] = {"Module"}  # names bound to torch.nn classes
     nn_prefixes: set[str] = {"nn.", "torch.nn."}  # names bound to torch.nn itself
     for path in linted_files(tree, paths):
@@ -156,11 +160,14 @@ def module_classes(tree: Path, paths: list[str]) -> dict[str, str]:
         except (SyntaxError, ValueError):
             continue
         rel = path.relative_to(tree).as_posix()
+        names = imported.setdefault(rel, set())
         for node in ast.walk(module):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("torch.nn"):
                 nn_names.update(a.asname or a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module == "torch":
                 nn_prefixes.update(f"{a.asname or a.name}." for a in node.names if a.name == "nn")
+            elif isinstance(node, ast.ImportFrom):
+                names.update(a.asname or a.name for a in node.names)
             elif isinstance(node, ast.Import):
                 nn_prefixes.update(f"{a.asname}." for a in node.names if a.name == "torch.nn" and a.asname)
         for node in module.body:
@@ -169,12 +176,22 @@ def module_classes(tree: Path, paths: list[str]) -> dict[str, str]:
     prefixes = tuple(nn_prefixes)
     is_module = {t: any(b.startswith(prefixes) or b in nn_names for b in bases)
                  for t, (_, bases) in classes.items()}
+
+    def resolves(file: str, base: str) -> bool:
+        if "." in base:
+            return base.rsplit(".", 1)[-1] in known
+        own = f"{file}::{base}"
+        if own in classes:
+            return is_module[own]
+        return base in known and (base in imported[file] or "*" in imported[file])
+
     changed = True
     while changed:
         known = {name for t, (name, _) in classes.items() if is_module[t]}
         changed = False
         for t, (_, bases) in classes.items():
-            if not is_module[t] and any(b.rsplit(".", 1)[-1] in known for b in bases):
+            file = t.partition("::")[0]
+            if not is_module[t] and any(resolves(file, b) for b in bases):
                 is_module[t] = changed = True
     return {t: t.partition("::")[0] for t, yes in is_module.items() if yes}
 

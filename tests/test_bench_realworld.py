@@ -47,6 +47,8 @@ def test_ast_scan_follows_bases_across_files_and_aliases(tmp_path):
     (tmp_path / "pkg" / "layers.py").write_text(
         "import torch\nimport torch.nn as tnn\nclass Block(torch.nn.Sequential):\n    pass\n"
         "class Act(tnn.Module):\n    pass\n")
+    # a file's own class of the same name wins: this Gen is not the nn.Module one
+    (tmp_path / "pkg" / "tf_port.py").write_text("class Gen:\n    pass\nclass GenNoBias(Gen):\n    pass\n")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.py").write_text("import torch.nn as nn\nclass Hidden(nn.Module):\n    pass\n")
     assert sorted(realworld.module_classes(tmp_path, ["."])) == [
