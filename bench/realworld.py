@@ -263,12 +263,13 @@ def classify(document: dict | None, classes: dict[str, str], failure: str) -> di
         if "::" in key:
             result.setdefault(key, Outcome("error", e["message"]))
         else:
-            file_errors.setdefault(class_key(e.get("path") or e["target"]), e["message"])
+            file_errors.setdefault(key, e["message"])  # the file linted, not where it failed
     for m in document.get("models", []):
-        result[class_key(m["target"])] = Outcome("analyzed", m.get("task") or "")
+        result[class_key(m["target"])] = Outcome(
+            "analyzed", f"task {m.get('task') or 'unknown'}: {m.get('task_reason') or ''}")
     for s in document.get("skipped", []):
         key = class_key(s["target"])
-        if key in result:
+        if key in result or key not in classes:  # "not an nn.Module subclass" and the like
             continue
         result[key] = Outcome("skipped" if s.get("model", True) else "not-root", s["reason"])
     for target, file in classes.items():
@@ -287,6 +288,7 @@ class Score:
     seed: dict[str, dict[str, int]]  # rule -> {"tp","fn","fp"}
     seed_misses: list[str]
     other_findings: list[str]  # seed findings on classes that are not labeled roots
+    other_errors: list[str]  # errors of files without nn.Module classes (they still fail the run)
 
     @property
     def roots_analyzed(self) -> int:
@@ -322,13 +324,16 @@ def score(repo: Repo, run: dict, classes: dict[str, str]) -> Score:
             elif expected:
                 seed[rule]["fn"] += 1
                 why = outcomes[root.target]
-                misses.append(f"{rule} missed on {root.target} ({why.status}"
-                              + (f": {why.reason}" if why.status != "analyzed" else "") + ")")
+                misses.append(f"{rule} missed on {root.target} ({why.status}: {why.reason or 'not in the report'})")
             elif rule in got:
                 seed[rule]["fp"] += 1
                 misses.append(f"{rule} reported on {root.target}, not expected")
     others = sorted(f"{code} on {t}" for t, codes in fired.items() if t not in labeled for code in codes)
-    return Score(repo, run, classes, outcomes, seed, misses, others)
+    files = set(classes.values())
+    elsewhere = [f"error in {e['target']} (a file without nn.Module classes): {e['message']}"
+                 for e in (document or {}).get("errors", []) if class_key(e["target"]) not in files
+                 and "::" not in e["target"]]
+    return Score(repo, run, classes, outcomes, seed, misses, others, elsewhere)
 
 
 # ---------------------------------------------------------------- report
@@ -384,6 +389,7 @@ def misses(scores: list[Score]) -> str:
                   and t not in {r.target for r in s.repo.roots}]
         items += s.seed_misses
         items += [f"(on a class not labeled root) {x}" for x in s.other_findings]
+        items += s.other_errors
         if not s.run["unchanged"]:
             items.append("the tree was changed by the run")
         if s.run["document"] is None:

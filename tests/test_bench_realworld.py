@@ -65,7 +65,7 @@ def test_every_class_gets_one_outcome_from_the_json_report():
     }
     outcomes = realworld.classify(document, classes, "no report")
     assert {t: (o.status, o.reason) for t, o in outcomes.items()} == {
-        "m.py::A": ("analyzed", "image-to-image"), "m.py::B": ("skipped", "needs arguments"),
+        "m.py::A": ("analyzed", "task image-to-image: "), "m.py::B": ("skipped", "needs arguments"),
         "m.py::C": ("not-root", "a building block"), "m.py::D": ("missing", ""),
         "broken.py::E": ("error", "SyntaxError")}
     assert {o.status for o in realworld.classify(None, classes, "timeout").values()} == {"error"}
