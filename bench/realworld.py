@@ -385,8 +385,10 @@ def misses(scores: list[Score]) -> str:
             o = s.outcomes[root.target]
             if o.status != "analyzed":
                 items.append(f"root {root.target} {o.status}: {o.reason or 'not in the report at all'}")
-        items += [f"silently missing: {t}" for t, o in s.outcomes.items() if o.status == "missing"
+        silent = [t for t, o in s.outcomes.items() if o.status == "missing"
                   and t not in {r.target for r in s.repo.roots}]
+        if silent:
+            items.append(f"silently missing ({len(silent)}): " + ", ".join(t.replace("::", ":") for t in silent))
         items += s.seed_misses
         items += [f"(on a class not labeled root) {x}" for x in s.other_findings]
         items += s.other_errors
@@ -401,7 +403,7 @@ def misses(scores: list[Score]) -> str:
     return "\n".join(lines) or "- none"
 
 
-def _one_line(text: str, limit: int = 300) -> str:
+def _one_line(text: str, limit: int = 600) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
