@@ -438,6 +438,10 @@ def main(argv: list[str] | None = None) -> int:
         for repo in repos:
             print(extract(repo, args.mirrors, args.trees))
         return 0
+    if not args.load and not shutil.which(args.netlint):
+        print(f"realworld: {args.netlint} is not an executable netlint: give one with --netlint PATH",
+              file=sys.stderr)
+        return 2
     missing = [r for r in repos if not (args.trees / r.folder).is_dir()]
     if missing and not args.load:
         for r in missing:
