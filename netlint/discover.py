@@ -127,9 +127,10 @@ def _scan_file(path: Path, found: Discovery) -> None:
         found.problems.append(Problem(shown, shown, exc.lineno, f"SyntaxError: {exc.msg}"))
         return
     classes = module_classes(path)
+    standalone = _returned_by_factories(tree, classes)
     builders = {**_registered(tree, classes), **_used_inside(classes)}
     for name, cls in classes.items():
-        reason = _not_a_root(cls, builders.get(name), path)
+        reason = _not_a_root(cls, None if name in standalone else builders.get(name, ""), path)
         if reason is not None:
             found.skipped.append(Skipped(f"{shown}::{name}", reason, model=False))
         else:
@@ -139,16 +140,17 @@ def _scan_file(path: Path, found: Discovery) -> None:
 
 
 def _not_a_root(cls: ModuleClass, builder: str | None, path: Path) -> str | None:
-    """Why the class is not a model of its own, if it is not one."""
+    """Why the class is not a model of its own, if it is not one. ``builder``: the class of
+    the file that builds it ("" for none), None when a factory of the file returns it whole."""
     if cls.layer is not None:
         return f"a layer: it specializes {cls.layer}"
     if cls.container:
         return "a container: it holds modules and defines no forward"
     if not cls.forward:
         return "a base class: it defines no forward of its own"
-    if builder is not None:
+    if builder:
         return f"a building block: {builder} builds it"
-    block = _built_inside(path, cls.name) if cls.required else None
+    block = _built_inside(path, cls.name) if cls.required and builder is not None else None
     if block is not None:
         return f"a building block: {block} builds it in a model of its own"
     return None
@@ -209,3 +211,32 @@ def _used_inside(classes: dict[str, ModuleClass]) -> dict[str, str]:
                 if isinstance(n, ast.Name) and n.id in classes and n.id != name and id(n) not in ignored:
                     inside.setdefault(n.id, name)
     return inside
+
+
+def _returned_by_factories(tree: ast.Module, classes: dict[str, ModuleClass]) -> set[str]:
+    """Classes a top-level function of the file builds and returns (``def define_G(...): net =
+    GlobalGenerator(...); ...; return net``), or the top level builds: whole models, even
+    when another class also builds one inside itself."""
+    def built(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
+            return node.func.id
+        return None
+
+    standalone: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assigned: dict[str, set[str]] = {}
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Assign) and built(node.value):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            assigned.setdefault(target.id, set()).add(built(node.value))
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Return) and node.value is not None:
+                    if built(node.value):
+                        standalone.add(built(node.value))
+                    elif isinstance(node.value, ast.Name):
+                        standalone |= assigned.get(node.value.id, set())
+        elif isinstance(statement, ast.Assign) and built(statement.value):
+            standalone.add(built(statement.value))
+    return standalone
