@@ -24,6 +24,7 @@ _MODULE_BASES = {  # other libraries' nn.Module bases that projects subclass, by
     "pytorch_lightning": "LightningModule", "lightning": "LightningModule", "diffusers": "ModelMixin",
     "mmcv": "BaseModule", "mmengine": "BaseModule",
 }
+_OPTIMIZERS = {"SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS"}
 _STAR_FROM_TORCH_NN = {"Module", "Sequential", "ModuleList", "ModuleDict"}  # what `from torch.nn import *` is known to bind
 
 
@@ -37,6 +38,11 @@ class ModuleClass:
     forward: bool  # a forward is implemented, in the class or a base
     container: bool  # it specializes ModuleList/ModuleDict (holds modules, never called)
     required: tuple[str, ...]  # constructor arguments without defaults (through bases that it forwards to)
+
+    @property
+    def trains(self) -> bool:
+        """It builds an optimizer: a training wrapper, whose submodules are models of their own."""
+        return any(isinstance(n, ast.Call) and _is_optimizer(_dotted(n.func) or "") for n in ast.walk(self.node))
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,10 @@ def _forward_defined(node: ast.ClassDef) -> bool | None:
                                                      for t in statement.targets):
             return True
     return None
+
+
+def _is_optimizer(dotted: str) -> bool:
+    return "optim." in f".{dotted}" or dotted.rpartition(".")[2] in _OPTIMIZERS
 
 
 def _does_nothing(statement: ast.stmt) -> bool:

@@ -199,9 +199,11 @@ def _used_inside(classes: dict[str, ModuleClass]) -> dict[str, str]:
     """Classes of the file another class builds in its body (its submodules), each with the
     first class that builds it. Naming a class to call its methods (``Base.__init__(self)``,
     ``super(Net, self)``) or as a base is not building it, so ``class NetLocal(Local_Base, Net)``
-    does not hide ``Net``."""
+    does not hide ``Net``; nor is a training wrapper's holding a generator and its discriminator."""
     inside: dict[str, str] = {}
     for name, cls in classes.items():
+        if cls.trains:
+            continue
         for stmt in cls.node.body:
             ignored = {id(n.value) for n in ast.walk(stmt) if isinstance(n, ast.Attribute)}
             ignored |= {id(a) for n in ast.walk(stmt) if isinstance(n, ast.Call)

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import FIXTURES, REPO, netlint_json, run_netlint
 
-DISCOVER = re.compile(r"class (\w+)\(.*#\s*discover:\s*(model|not a root)")
+DISCOVER = re.compile(r"class (\w+)\(.*#\s*discover:\s*(model|not a root|skipped)")
 DISCOVERY = FIXTURES / "discovery"
 CORPORA = [FIXTURES, REPO / "tests" / "fuzz_regressions"]  # (fixtures/scripts is excluded by the config)
 

@@ -64,6 +64,8 @@ def built_inside(path: Path, class_name: str, root: Path) -> str | None:
     for file, tree, names, prefixes in _importers(path.resolve(), class_name, root):
         scope = _Scope({}, names, prefixes, class_name)
         for cls in module_classes(file).values():
+            if cls.trains:  # a training wrapper holds models, not blocks
+                continue
             call = next((n for n in ast.walk(cls.node) if isinstance(n, ast.Call) and scope.is_class(n.func)), None)
             if call is not None:
                 return f"{display_path(file)}:{call.lineno}"
