@@ -151,6 +151,8 @@ def _config_models(specs: Sequence[str], config: Config) -> list[str]:
 
 
 def _covers(spec: str, path: Path) -> bool:
+    if "::" in spec:  # a target, never a file name (any length, any characters)
+        return False
     given = Path(spec).resolve()
     return given == path.resolve() or (given.is_dir() and given in path.resolve().parents)
 
