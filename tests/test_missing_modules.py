@@ -45,7 +45,8 @@ def linted(project) -> tuple[dict, str]:
 def test_models_that_do_not_use_a_missing_module_are_linted(linted):
     report, _ = linted
     models = {m["target"]: m for m in report["models"]}
-    assert list(models) == ["libraries.py::ZooNet", "restoration.py::Restorer", "src/nets/colorizer.py::Colorizer"]
+    assert list(models) == ["detector.py::SceneClassifier", "libraries.py::ZooNet", "restoration.py::Restorer",
+                            "src/nets/colorizer.py::Colorizer"]
     restorer = models["restoration.py::Restorer"]  # registered by a decorator of a stand-in registry
     assert restorer["params"] == (3 * 16 * 9 + 16) + 2 * 16 + (16 * 3 * 9 + 3)  # inplace_abn is optional: BatchNorm
 
@@ -56,6 +57,7 @@ def test_the_report_names_the_modules_stood_in_for(linted, project):
     # not inplace_abn nor apex: their imports are guarded (try/except ImportError, importlib.util.find_spec)
     assert stand_ins["restoration.py::Restorer"] == ["h5py", "kornia", "mmengine", "pretrainedmodels"]
     assert stand_ins["libraries.py::ZooNet"] == stand_ins["src/nets/colorizer.py::Colorizer"] == []
+    assert stand_ins["detector.py::SceneClassifier"] == ["ops.nms_ext"]  # the project's extension, not built
     root, env = project
     full = run_netlint("restoration.py::Restorer", cwd=root, env=env)
     assert full.returncode == 1 and "NL201" in full.stdout, full.stderr  # BatchNorm in a restoration model
@@ -69,6 +71,8 @@ def test_a_model_that_uses_a_missing_module_is_one_error_naming_it(linted):
             f"forward failed: {NOT_INSTALLED.format('kornia')}") in errors
     assert ("restoration.py::SEEncoder", "restoration.py", line_of("restoration.py", 'pretrainedmodels.__dict__["se'),
             f"building SEEncoder failed: {NOT_INSTALLED.format('pretrainedmodels')}") in errors
+    assert ("detector.py::Detector", "detector.py", line_of("detector.py", "keep = nms("),
+            "forward failed: model uses ops.nms_ext, which is not built: build the project's extensions") in errors
 
 
 def test_no_stand_in_for_torch_nor_for_an_installed_package_that_fails(linted):
@@ -78,7 +82,7 @@ def test_no_stand_in_for_torch_nor_for_an_installed_package_that_fails(linted):
                                       "ModuleNotFoundError: No module named 'torch._six'")
     assert errors["renders.py"] == (line_of("renders.py", "import glrender"),
                                     "ImportError: libGL.so.1: cannot open shared object file: No such file or directory")
-    assert len(report["errors"]) == 4 and "Traceback" not in stderr
+    assert len(report["errors"]) == 5 and "Traceback" not in stderr
 
 
 def test_installed_packages_import_as_libraries_wherever_they_are(linted):

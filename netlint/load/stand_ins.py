@@ -59,8 +59,8 @@ def standing_in() -> Iterator[None]:
 
 
 def stood_in_for() -> tuple[str, ...]:
-    """The top-level modules stood in for since the user's modules were last forgotten."""
-    return tuple(sorted({name.partition(".")[0] for name, module in list(sys.modules.items())
+    """The modules stood in for since the user's modules were last forgotten."""
+    return tuple(sorted({module.__stood_in_for__ for module in list(sys.modules.values())
                          if isinstance(module, StandInModule)}))
 
 
@@ -69,27 +69,41 @@ class StandInFinder:
 
     @classmethod
     def find_spec(cls, name, path=None, target=None):
-        top = name.partition(".")[0]
-        if top in NEVER:
+        package = name.rpartition(".")[0]
+        if package:
+            parent = sys.modules.get(package)
+            if isinstance(parent, StandInModule):
+                root = parent.__stood_in_for__
+            elif parent is not None and not is_library_file(_location(parent)):
+                root = name  # a module of the project's package with no source: an extension not built
+            else:
+                return None  # an installed package without this module: a real error
+        elif name in NEVER or importlib.machinery.PathFinder.find_spec(name) is not None:
             return None
-        parent = sys.modules.get(top)
-        if parent is not None and not isinstance(parent, StandInModule):
-            return None  # an installed package without this submodule: a real error
-        if parent is None and importlib.machinery.PathFinder.find_spec(top) is not None:
-            return None  # installed (it is a submodule that is missing)
+        else:
+            root = name
         if not _unguarded_project_import():
             return None
-        return importlib.machinery.ModuleSpec(name, StandInLoader, is_package=True)
+        spec = importlib.machinery.ModuleSpec(name, StandInLoader, is_package=True)
+        spec.loader_state = root
+        return spec
 
     @classmethod
     def invalidate_caches(cls) -> None:
         pass
 
 
+def _location(module: ModuleType) -> str:
+    """A module's file, or a namespace package's first folder ("<" when it has neither)."""
+    return getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", None) or ()), "<")
+
+
 class StandInLoader:
     @staticmethod
     def create_module(spec) -> ModuleType:
-        return StandInModule(spec.name)
+        module = StandInModule(spec.name)
+        module.__stood_in_for__ = spec.loader_state  # the module missing: this one or a package of it
+        return module
 
     @staticmethod
     def exec_module(module: ModuleType) -> None:
@@ -103,7 +117,7 @@ class StandInModule(ModuleType):
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
-        standin = _stand_in(f"{self.__name__}.{name}", self.__name__.partition(".")[0])
+        standin = _stand_in(f"{self.__name__}.{name}", self.__stood_in_for__)
         setattr(self, name, standin)
         return standin
 

@@ -38,8 +38,9 @@ class NotInstalled(ModuleNotFoundError):
     """A model used a module that is not installed (netlint stood in for it)."""
 
     def __init__(self, module: str) -> None:
-        super().__init__(f"model uses {module}, which is not installed: install the project's requirements",
-                         name=module)
+        remedy = ("is not built: build the project's extensions" if "." in module  # a module of the project's package
+                  else "is not installed: install the project's requirements")
+        super().__init__(f"model uses {module}, which {remedy}", name=module)
 
 
 _INSTALL_FOLDERS = {"site-packages", "dist-packages"}
