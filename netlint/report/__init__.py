@@ -48,6 +48,8 @@ def model_lines(model: ModelSummary) -> list[str]:
         f"{count(model.params)} parameters; capture {model.capture}"
         f"{'' if model.built_on == 'meta' else f' (built on {model.built_on}: it does not build on meta)'}; "
         f"fixes save {count(model.params_saved)} parameters")
+    if model.stand_ins:
+        lines.append(f"stand-ins for modules that are not installed: {', '.join(model.stand_ins)}")
     return lines
 
 
