@@ -122,7 +122,7 @@ def test_same_class_name_in_a_sibling_folder_is_not_matched(project):
         CodeArguments("100", "gan/train.py:2")]
 
 
-def test_calls_with_values_known_only_at_run_time_do_not_count(project):
+def test_calls_with_values_known_only_at_run_time_come_last_with_those_left_out(project):
     root = project({"unet.py": MODEL.format(name="UNet") + """
 if __name__ == "__main__":
     import argparse
@@ -136,7 +136,8 @@ if __name__ == "__main__":
     g = UNet(3, n_classes=2)
 """})
     assert arguments_from_code(root / "unet.py", "UNet", root) == [
-        CodeArguments("3, n_classes=2", "unet.py:16")]
+        CodeArguments("3, n_classes=2", "unet.py:16"),
+        CodeArguments("args.n_channels, 2", "unet.py:10", left_out=(0,))]  # to build with its default
 
 
 def test_dotted_names_of_imported_modules_are_kept_as_written(project):
