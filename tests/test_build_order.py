@@ -316,3 +316,20 @@ def test_a_kernel_size_is_guessed_as_a_kernel_not_an_image_side(tmp_path):
     report, proc = netlint_json("blur.py", cwd=tmp_path)
     model, = report["models"]
     assert model["call"] == "Blur(channels=3, kernel_size=3, stride=1, vocab_size=1000, img_size=64)", proc.stderr
+
+
+def test_defaults_that_do_not_build_then_the_calls_of_other_files_through_a_package_reexport(tmp_path):
+    """EfficientNet(blocks_args=None, ...) only builds through its classmethods; another file
+    imports it from the package's __init__.py and calls one with constants."""
+    source = EFFICIENTNET.replace("def __init__(self, stem, head, num_classes=1000):",
+                                  "def __init__(self, stem=None, head=None, num_classes=1000):\n"
+                                  "        assert stem is not None, 'use EfficientNet.from_name'")
+    project(tmp_path, {"effnet/model.py": source, "effnet/__init__.py": "from .model import EfficientNet\n"})
+    proc = run_netlint("effnet/model.py", cwd=tmp_path)
+    assert_one_line_error(proc, "building EfficientNet failed: AssertionError: use EfficientNet.from_name",
+                          "or build it with a classmethod: 'effnet/model.py::EfficientNet.from_name(model_name)' "
+                          "or 'effnet/model.py::EfficientNet.from_pretrained(model_name)'")
+    project(tmp_path, {"hubconf.py": "import effnet\n\ndef b1():\n    return effnet.EfficientNet.from_name('b1')\n"})
+    report, proc = netlint_json("effnet/model.py", cwd=tmp_path)
+    model = analyzed(report)["EfficientNet"]
+    assert (model["call"], model["arguments_from"]) == ("EfficientNet.from_name('b1')", "hubconf.py:4"), proc.stderr

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 import reprlib
 import textwrap
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +53,7 @@ class NeedsArguments(Exception):
 
 
 def attempts(factory: Any, target: Target, namespace: dict[str, Any],
-             instances: dict[type, Instance]) -> list[Attempt]:
+             instances: dict[type, Instance]) -> Iterable[Attempt]:
     if target.arguments is not None:
         args, kwargs = evaluate(target.arguments, namespace)
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
@@ -70,15 +72,15 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
                                        f"the top level of {instance.where}"))
     found += _from_bases(factory, target, namespace, instances)
     found = [a for a in found if a is not None]
-    if not required:  # its defaults first; the project's ways if they do not build
-        return _unique([defaults, *found])
+    if not required:  # its defaults first; the project's ways if they do not build, the other files' last
+        return itertools.chain(_unique([defaults, *found]), _other_files(factory, target, namespace))
     values, missing = guess(factory, required)
     if missing is None:
         found.append(Attempt((), values, _shown(target.name, (), values), GUESSED,
                              guessed=True))
     if not found:
         raise NeedsArguments(f"its constructor needs arguments ({', '.join(required)}) and none of the "
-                             f"project's code builds it with constants; no convention covers {missing!r}")
+                             f"project's code calls it with constants; no convention covers {missing!r}")
     return _unique(found)
 
 
@@ -170,6 +172,19 @@ def _sources(target: Target) -> tuple[CodeArguments, ...]:
     if target.calls or target.discovered or target.path is None:
         return target.calls
     return tuple(arguments_from_code(target.path, target.name, project_root(target.path)))
+
+
+def _other_files(factory: Any, target: Target, namespace: dict[str, Any]) -> Iterator[Attempt]:
+    """For a class that needs no arguments (discovery read its own file only): the calls of
+    the project's other files, read only when its defaults and its file's ways do not build."""
+    if not target.discovered or target.path is None:
+        return
+    known = set(target.calls)
+    for call in arguments_from_code(target.path, target.name, project_root(target.path)):
+        if call not in known and (call.arguments or call.callee):
+            attempt = _from_code(call, target.name, factory, namespace)
+            if attempt is not None:
+                yield attempt
 
 
 def _from_bases(factory: Any, target: Target, namespace: dict[str, Any],

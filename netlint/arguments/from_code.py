@@ -58,14 +58,18 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
         cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
         constructors = _returning_the_class(cls.body, class_name, "classmethod") if cls else {}
         shown = display_path(path)
-        found += [CodeArguments("", f"{shown}:{line}", callee=name)
-                  for name, (required, line) in factories.items() if not required]
-        found += [CodeArguments("", f"{shown}:{line}", callee=f"{class_name}.{name}")
-                  for name, (required, line) in constructors.items() if not required]
         main = [s for s in tree.body if _is_main_block(s)]
         own = _Callees({class_name}, set(), class_name, set(constructors), set(factories))
-        found += _calls(main, tree, path, own)
-        found += _calls([s for s in tree.body if s not in main], tree, path, own)
+        calls = _calls(main, tree, path, own) + _calls([s for s in tree.body if s not in main], tree, path, own)
+        # a factory whose call of the class is all constants is that call, shown as written
+        constant = {int(c.where.rpartition(":")[2]) for c in calls if not c.callee and not c.left_out}
+        ranges = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
+                  if isinstance(f, ast.FunctionDef)}
+        found += [CodeArguments("", f"{shown}:{line}", callee=name) for name, (required, line) in factories.items()
+                  if not required and not constant & set(ranges[name])]
+        found += [CodeArguments("", f"{shown}:{line}", callee=f"{class_name}.{name}")
+                  for name, (required, line) in constructors.items() if not required]
+        found += calls
     for file, tree, names, prefixes in _importers(path, class_name, root) if root else ():
         found += _calls(tree.body, tree, file, _Callees(names, prefixes, class_name, set(constructors)))
     unique: dict[tuple, CodeArguments] = {}
@@ -74,6 +78,14 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
         if key not in unique or (call.inputs and not unique[key].inputs):
             unique[key] = call
     return list(unique.values())
+
+
+def constructors_with_arguments(path: Path, class_name: str) -> dict[str, list[str]]:
+    """The class's classmethod constructors that need arguments: name -> their names."""
+    tree = _parse(path.resolve(), version(path.resolve()))
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None) if tree else None
+    found = _returning_the_class(cls.body, class_name, "classmethod") if cls else {}
+    return {name: required for name, (required, _line) in found.items() if required}
 
 
 def _returning_the_class(body: list[ast.stmt], class_name: str, decorator: str | None
@@ -212,15 +224,30 @@ def _bindings(tree: ast.Module, file: Path, target: Path, class_name: str,
         if isinstance(node, ast.ImportFrom):
             module_file = _module_file(node.module or "", node.level, file, root)
             for alias in node.names:
-                if module_file == target and alias.name in (class_name, "*"):
+                if alias.name in (class_name, "*") and _provides(module_file, target, class_name, root):
                     names.add(alias.asname or class_name)
                 elif _module_file(f"{node.module or ''}.{alias.name}".strip("."), node.level, file, root) == target:
                     prefixes.add(alias.asname or alias.name)
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if _module_file(alias.name, 0, file, root) == target:
+                if _provides(_module_file(alias.name, 0, file, root), target, class_name, root):
                     prefixes.add(alias.asname or alias.name)
     return names, prefixes
+
+
+def _provides(module_file: Path | None, target: Path, class_name: str, root: Path, depth: int = 0) -> bool:
+    """Whether the module is the class's file, or re-exports the class from it (a package's
+    ``__init__.py``: ``from .model import EfficientNet``), directly or through another."""
+    if module_file is None or module_file == target:
+        return module_file == target
+    tree = _parse(module_file, version(module_file)) if depth < 3 else None
+    for node in tree.body if tree is not None else ():
+        if isinstance(node, ast.ImportFrom) and any(a.name in (class_name, "*") and a.asname in (None, class_name)
+                                                    for a in node.names):
+            source = _module_file(node.module or "", node.level, module_file, root)
+            if source != module_file and _provides(source, target, class_name, root, depth + 1):
+                return True
+    return False
 
 
 def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees) -> list[CodeArguments]:

@@ -23,6 +23,7 @@ from torch import nn
 
 from netlint.arguments.attempts import GUESSED, Attempt, NeedsArguments, attempts
 from netlint.arguments.call import ArgumentsError
+from netlint.arguments.from_code import constructors_with_arguments
 from netlint.arguments.guessed import class_count
 from netlint.arguments.instances import Instance
 from netlint.discover import Target, display_path
@@ -167,12 +168,25 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
             failure = exc
         failures.append((attempt, failure))
     given = [(a, f) for a, f in failures if not a.guessed]
+    hint = _constructors_hint(target, factory)
     if given:  # the arguments given or the project's own do not build: an error
-        raise given[0][1]
+        attempt, failure = given[0]
+        if hint and target.arguments is None:
+            raise LoadError(f"{failure}{hint}", failure.path, failure.line) from failure
+        raise failure
     attempt, failure = failures[0]
     made = f"the guess {attempt.call}" if attempt.source == GUESSED else f"{attempt.call} ({_from(attempt.source)})"
     _skip_or_fail(target, f"its constructor needs arguments; {made} does not build ({failure}) — give them "
-                          f"as '{target.display}(...)'", source_path)
+                          f"as '{target.display}(...)'{hint}", source_path)
+
+
+def _constructors_hint(target: Target, factory: Any) -> str:
+    """Its classmethod constructors that need arguments, as targets to write."""
+    if target.path is None or not inspect.isclass(factory):
+        return ""
+    found = constructors_with_arguments(target.path, target.name)
+    shown = [f"'{target.display.partition('(')[0]}.{name}({', '.join(required)})'" for name, required in found.items()]
+    return f"; or build it with a classmethod: {' or '.join(shown)}" if shown else ""
 
 
 def _attribute(module: Any, name: str) -> Any:
