@@ -40,6 +40,9 @@ def test_a_class_index_read_by_an_embedding_is_one_integer_per_sample():
     assert found["ConditionalGenerator"]["input_shape"] == [[1, 100], [1]]
     assert found["ConditionalBNGenerator"]["input_shape"] == [[1, 64], [1]]
     assert found["ConditionalBNGenerator"]["output_shape"] == [[1, 3, 8, 8]]
+    # without a graph (fx cannot trace it), a label that picks an output head by indexing
+    assert found["MultiDomainStyleEncoder"]["input_shape"] == [[1, 3, 256, 256], [1]]
+    assert "y: a class index (by its name)" in found["MultiDomainStyleEncoder"]["input_reason"]
 
 
 def test_a_mask_beside_an_image_has_one_channel_and_a_style_vector_its_linears_width():
