@@ -11,6 +11,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from netlint.arguments.guessed import CLASS_WORDS
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -157,7 +158,6 @@ class InputHints:
             if _names_input(parameter, name):
                 return value, parameter
         if is_label(name):  # a one-hot label: as many as the classes
-            from netlint.arguments.guessed import CLASS_WORDS
             for parameter, value in self.values:
                 if _name_words(parameter) & CLASS_WORDS:
                     return value, parameter

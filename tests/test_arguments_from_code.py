@@ -240,3 +240,44 @@ if __name__ == "__main__":
 """})
     assert arguments_from_code(root / "solo.py", "Solo", root) == [
         CodeArguments("", "solo.py:8", ((1, 1, 8, 8), (1, 1, 8, 8)))]
+
+
+def test_zero_argument_factories_and_classmethod_constructors_come_first(project):
+    root = project({"net.py": """
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self, cfgs, mode):
+        super().__init__()
+
+    @classmethod
+    def small(cls):
+        return cls([[3, 16]], "small")
+
+    @classmethod
+    def from_name(cls, name):
+        return cls(CONFIGS[name], name)
+
+def net_large(**kwargs):
+    cfgs = [[3, 16], [5, 40]]
+    model = Net(cfgs, "large", **kwargs)
+    return model
+
+def net_tiny():
+    return Net([[3, 8]], mode="tiny")
+
+def net_custom(cfgs):
+    return Net(cfgs, "custom")
+
+if __name__ == "__main__":
+    net = Net.from_name("b0")
+    net(torch.randn(1, 3, 64, 64))
+""", "use.py": "from net import Net\nimport opts\nNet(opts.cfgs, 'large')\n"})
+    assert arguments_from_code(root / "net.py", "Net", root) == [
+        CodeArguments("", "net.py:15", callee="net_large"),
+        CodeArguments("", "net.py:8", callee="Net.small"),
+        CodeArguments("'b0'", "net.py:27", ((1, 3, 64, 64),), callee="Net.from_name"),
+        CodeArguments("[[3, 8]], mode='tiny'", "net.py:21"),  # net_tiny is that call, shown as written
+        CodeArguments("cfgs, 'custom'", "net.py:24", left_out=(0,)),  # (cfgs has no default: never built)
+        CodeArguments("opts.cfgs, 'large'", "use.py:3", left_out=(0,)),
+    ]

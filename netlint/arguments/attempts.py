@@ -57,8 +57,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     if target.arguments is not None:
         args, kwargs = evaluate(target.arguments, namespace)
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
-    parameters = constructor_parameters(factory)
-    required = [p.name for p in parameters if p.default is p.empty]
+    required = [p.name for p in constructor_parameters(factory) if p.default is p.empty]
     sources = _sources(target)
     plain = next((c for c in sources if not c.arguments and not c.callee and c.inputs), None)  # Net()(x)
     defaults = Attempt((), {}, "", plain.where if plain else "", plain.inputs if plain else ())
@@ -76,16 +75,11 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         return itertools.chain(_unique([defaults, *found]), _other_files(factory, target, namespace))
     values, missing = guess(factory, required)
     if missing is None:
-        found.append(Attempt((), values, _shown(target.name, (), values), GUESSED,
-                             guessed=True))
+        found.append(Attempt((), values, _shown(target.name, (), values), GUESSED, guessed=True))
     if not found:
         raise NeedsArguments(f"its constructor needs arguments ({', '.join(required)}) and none of the "
                              f"project's code calls it with constants; no convention covers {missing!r}")
     return _unique(found)
-
-
-def required_parameters(factory: Any) -> list[str]:
-    return [p.name for p in constructor_parameters(factory) if p.default is p.empty]
 
 
 def constructor_parameters(factory: Any) -> list[inspect.Parameter]:
