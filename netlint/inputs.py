@@ -5,10 +5,13 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
 
+from netlint.arguments.guessed import CLASS_WORDS
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -60,22 +63,157 @@ def guess_from_weight(weight: Shape, op: str, groups: int, name: str, side: int)
     return None
 
 
-def split_channels(guess: Guess | None, cats: Sequence[tuple[int, int, int]]) -> Guess | None:
+@dataclass(frozen=True)
+class Entry:
+    """One tensor of a channel concatenation, as far as the inputs can tell: its channels when
+    known (a constructor's ``c_dim``, a mask's 1, a layer's output) and its kind: ``image``,
+    ``vector`` (a label or condition tiled over the image) or ``mask``."""
+
+    known: int | None = None
+    kind: str = "image"
+
+
+def channel_share(channels: int, entries: Sequence[Entry], index: int) -> int:
+    """The channels entry ``index`` gives a concatenation of ``channels``: the known shares
+    first; then, when images share the rest with vectors or masks, 3 to each image (RGB);
+    else equal shares, a remainder to the first entries (Conv2d(6) after cat((a, b), 1): 3 + 3)."""
+    known = {i: e.known for i, e in enumerate(entries) if e.known is not None}
+    rest = channels - sum(known.values())
+    unknown = [i for i in range(len(entries)) if i not in known]
+    if rest < len(unknown) or (not unknown and rest != 0):  # the known shares do not fit: ignore them
+        known, unknown, rest = {}, list(range(len(entries))), channels
+    if index in known:
+        return known[index]
+    images = [i for i in unknown if entries[i].kind == "image"]
+    others = [i for i in unknown if entries[i].kind != "image"]
+    pool = unknown
+    if images and others and rest - 3 * len(images) >= len(others):
+        if index in images:
+            return 3
+        pool, rest = others, rest - 3 * len(images)
+    position = pool.index(index)
+    return rest // len(pool) + (position < rest % len(pool))
+
+
+def split_channels(guess: Guess | None, cats: Sequence[tuple[int, Sequence[Entry], int]],
+                   kind: str = "image") -> Guess | None:
     """The share of a layer's input channels that one input gives it, when it reaches the layer
     through ``torch.cat`` along the channel dimension: ``cats`` holds (dim, entries, index of this
-    input's entry) for each cat on the way, the first nearest the input. Unknown shares are equal,
-    a remainder going to the first entries (Conv2d(6) after cat((a, b), 1): 3 + 3)."""
+    input's entry) for each cat on the way, the first nearest the input. An input of ``kind``
+    vector is (N, C): a label or condition tiled over the image before the cat."""
     if guess is None or len(guess[0]) < 2:
         return guess
     shape, dtype, reason = guess
     channels, parts = shape[1], 1
     for dim, entries, index in reversed(cats):
-        if dim % len(shape) == 1 and entries > 1:
-            channels = channels // entries + (index < channels % entries)
-            parts *= entries
-    if parts == 1:
+        if dim % len(shape) == 1 and len(entries) > 1:
+            channels = channel_share(channels, entries, index)
+            parts *= len(entries)
+    if parts > 1:
+        reason = f"{reason} split between {parts} inputs by torch.cat"
+    if kind == "vector" and len(shape) > 2:
+        return (shape[0], channels), dtype, f"{reason}, a vector tiled over the image"
+    return (shape[0], channels, *shape[2:]), dtype, reason
+
+
+# Input names that say what an input is, whatever layer reads it
+MASK_WORDS = {"mask", "masks", "inst", "instance", "instances", "edge", "edges", "hole", "holes",
+              "occlusion", "trimap", "alpha"}
+LABEL_WORDS = {"label", "labels", "y", "c", "cls", "class", "classes", "cond", "condition", "onehot",
+               "attr", "attrs", "domain", "target_label", "class_id", "class_ids"}
+IMAGE_WORDS = {"x", "img", "image", "images", "input", "src", "source", "ref", "reference", "target",
+               "real", "fake", "photo", "content", "lr", "hr", "a", "b", "blur", "noisy", "masked"}
+_ALIASES = {"s": "style", "z": "latent", "noise": "latent", "y": "label", "cls": "class", "cond": "condition"}
+_COUNT_WORDS = {"dim", "nc", "channels", "channel", "ch", "chans", "features", "feats", "num", "n", "len", "nf",
+                "in", "input"}
+_SIDE_WORDS = {"size", "shape", "resolution", "res", "side", "height", "width", "h", "w", "img", "image"}
+
+
+def _name_words(name: str) -> set[str]:
+    parts = [p for p in name.lower().strip("_").split("_") if p]
+    return {*parts, name.lower().strip("_")}
+
+
+def _names_input(parameter: str, name: str) -> bool:
+    """Whether a constructor parameter gives the size of input ``name`` (``c_dim`` of ``c``,
+    ``label_nc`` of ``label``, ``style_dim`` of ``s``): its words less those of a count."""
+    words = _name_words(parameter)
+    if words & _SIDE_WORDS:
+        return False
+    core = {w for w in words if w != parameter.lower()} - _COUNT_WORDS
+    own = {name.lower(), name.lower().rstrip("s"), _ALIASES.get(name.lower(), name.lower())}
+    return bool(core) and core <= own | {_ALIASES.get(w, w) for w in own}
+
+
+@dataclass(frozen=True)
+class InputHints:
+    """What the model's constructor and the inputs' names say about the inputs."""
+
+    values: tuple[tuple[str, int], ...] = ()  # the constructor's integer values: ("c_dim", 5)
+    embeds: bool = False  # the model has an Embedding (a class index may be an input)
+
+    def size(self, name: str) -> tuple[int, str] | None:
+        """The channels or features of input ``name`` the constructor gives, and the parameter."""
+        for parameter, value in self.values:
+            if _names_input(parameter, name):
+                return value, parameter
+        if is_label(name):  # a one-hot label: as many as the classes
+            for parameter, value in self.values:
+                if _name_words(parameter) & CLASS_WORDS:
+                    return value, parameter
+        return None
+
+
+def is_mask(name: str) -> bool:
+    return bool(_name_words(name) & MASK_WORDS)
+
+
+def is_label(name: str) -> bool:
+    return bool(_name_words(name) & LABEL_WORDS) and not is_mask(name)
+
+
+def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]) -> InputHints:
+    """The integers the model was built with (its constructor's arguments and defaults, when
+    ``call`` is its class; its own attributes) and whether it has an Embedding."""
+    values: dict[str, int] = {}
+    if inspect.isclass(call):
+        try:
+            bound = inspect.signature(call).bind_partial(*args, **kwargs)
+            bound.apply_defaults()
+            values.update(bound.arguments)
+        except (TypeError, ValueError):
+            pass
+    values.update(vars(model))
+    integers = tuple((k, v) for k, v in values.items()
+                     if isinstance(v, int) and not isinstance(v, bool) and v > 0 and not k.startswith("_"))
+    embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
+    return InputHints(integers, embeds)
+
+
+def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | None:
+    """Without a graph, an input after the first: what its name says, beside the first input's
+    image (a mask or instance map, a class index, a vector the constructor sizes, another image)."""
+    image = first if first is not None and len(first[0]) == 4 else None
+    size = hints.size(name)
+    if is_mask(name) and image is not None:
+        channels = size[0] if size else 1
+        return (1, channels, *image[0][2:]), torch.float32, f"{name}: a {channels}-channel map (by its name)"
+    if is_label(name) and (hints.embeds or size is None):  # read by an Embedding, or used as an index
+        return (1,), torch.long, f"{name}: a class index (by its name)"
+    if size is not None:
+        return (1, size[0]), torch.float32, f"{name}: a vector of {size[0]} (the constructor's {size[1]})"
+    if _name_words(name) & IMAGE_WORDS and first is not None:
+        return first[0], first[1], f"{name}: an image like the first input (by its name)"
+    return None
+
+
+def with_channels(guess: Guess | None, name: str, hints: InputHints) -> Guess | None:
+    """The first input's guess from the module tree, with the channels the constructor gives it
+    (``label_nc=35`` for ``label``: the first layer may read it concatenated with another)."""
+    size = hints.size(name)
+    if guess is None or size is None or len(guess[0]) != 4 or size[0] >= guess[0][1]:
         return guess
-    return (shape[0], channels, *shape[2:]), dtype, f"{reason} split between {parts} inputs by torch.cat"
+    return (1, size[0], *guess[0][2:]), guess[1], f"{guess[2]}, {size[0]} of them from the constructor's {size[1]}"
 
 
 _SIZE_ERROR = re.compile(

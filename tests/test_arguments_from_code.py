@@ -122,7 +122,7 @@ def test_same_class_name_in_a_sibling_folder_is_not_matched(project):
         CodeArguments("100", "gan/train.py:2")]
 
 
-def test_calls_with_values_known_only_at_run_time_do_not_count(project):
+def test_calls_with_values_known_only_at_run_time_come_last_with_those_left_out(project):
     root = project({"unet.py": MODEL.format(name="UNet") + """
 if __name__ == "__main__":
     import argparse
@@ -136,7 +136,8 @@ if __name__ == "__main__":
     g = UNet(3, n_classes=2)
 """})
     assert arguments_from_code(root / "unet.py", "UNet", root) == [
-        CodeArguments("3, n_classes=2", "unet.py:16")]
+        CodeArguments("3, n_classes=2", "unet.py:16"),
+        CodeArguments("args.n_channels, 2", "unet.py:10", left_out=(0,))]  # to build with its default
 
 
 def test_dotted_names_of_imported_modules_are_kept_as_written(project):
@@ -239,3 +240,44 @@ if __name__ == "__main__":
 """})
     assert arguments_from_code(root / "solo.py", "Solo", root) == [
         CodeArguments("", "solo.py:8", ((1, 1, 8, 8), (1, 1, 8, 8)))]
+
+
+def test_zero_argument_factories_and_classmethod_constructors_come_first(project):
+    root = project({"net.py": """
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self, cfgs, mode):
+        super().__init__()
+
+    @classmethod
+    def small(cls):
+        return cls([[3, 16]], "small")
+
+    @classmethod
+    def from_name(cls, name):
+        return cls(CONFIGS[name], name)
+
+def net_large(**kwargs):
+    cfgs = [[3, 16], [5, 40]]
+    model = Net(cfgs, "large", **kwargs)
+    return model
+
+def net_tiny():
+    return Net([[3, 8]], mode="tiny")
+
+def net_custom(cfgs):
+    return Net(cfgs, "custom")
+
+if __name__ == "__main__":
+    net = Net.from_name("b0")
+    net(torch.randn(1, 3, 64, 64))
+""", "use.py": "from net import Net\nimport opts\nNet(opts.cfgs, 'large')\n"})
+    assert arguments_from_code(root / "net.py", "Net", root) == [
+        CodeArguments("", "net.py:15", callee="net_large"),
+        CodeArguments("", "net.py:8", callee="Net.small"),
+        CodeArguments("'b0'", "net.py:27", ((1, 3, 64, 64),), callee="Net.from_name"),
+        CodeArguments("[[3, 8]], mode='tiny'", "net.py:21"),  # net_tiny is that call, shown as written
+        CodeArguments("cfgs, 'custom'", "net.py:24", left_out=(0,)),  # (cfgs has no default: never built)
+        CodeArguments("opts.cfgs, 'large'", "use.py:3", left_out=(0,)),
+    ]

@@ -1,19 +1,38 @@
-"""The calls to try, in order, to build a target: the arguments given; those of the calls in
-the target's own file, then of the instances its top level built, then of the calls in the
-project's tests and other files; then a guess from the parameters' names."""
+"""The calls to try, in order, to build a target (README, "Constructor arguments"):
+
+1. the arguments given (command line, config);
+2. a class that needs no arguments: its defaults;
+3. the zero-argument factories of its file and its zero-argument classmethod constructors;
+4. the calls of the project's code with constant arguments (of the class, of those factories,
+   of its classmethod constructors): its file's, the instance its top level built, the
+   tests', the other files'; then the calls whose other arguments are left at their defaults;
+5. a class that takes its base's arguments (no ``__init__`` of its own, or one that passes
+   ``*args, **kwargs`` on): the same sources of the base;
+6. a guess from the parameters' meaning.
+
+One rule decides between an error and a skip when nothing builds: what the user or the
+project's code gave is an error; what netlint made up (a guess, arguments left at their
+defaults, the base's arguments) is a skip."""
 
 from __future__ import annotations
 
+import ast
 import inspect
+import itertools
 import reprlib
+import textwrap
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from netlint.arguments.call import ArgumentsError, evaluate
+from netlint.arguments.call import LEFT_OUT, ArgumentsError, evaluate
+from netlint.arguments.from_code import CodeArguments, arguments_from_code
 from netlint.arguments.guessed import guess
 from netlint.arguments.instances import Instance
-from netlint.discover import Target, display_path
+from netlint.discover import Target, display_path, project_root
 
+GUESSED = "guessed from parameter names"
 _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxtuple = 40, 40, 8, 8
 
@@ -25,7 +44,8 @@ class Attempt:
     call: str  # how the report shows it: "UNet(n_channels=3, n_classes=2)"; "" without arguments
     source: str  # where the arguments come from: "given", "test.py:25", "guessed from parameter names"
     inputs: tuple[tuple[int, ...], ...] = ()  # the example input the same code passes to it
-    guessed: bool = False
+    guessed: bool = False  # made up by netlint: a failure to build is a skip, not an error
+    callee: Any = None  # what to call instead of the target: a factory or a classmethod constructor
 
 
 class NeedsArguments(Exception):
@@ -33,51 +53,254 @@ class NeedsArguments(Exception):
 
 
 def attempts(factory: Any, target: Target, namespace: dict[str, Any],
-             instances: dict[type, Instance]) -> list[Attempt]:
+             instances: dict[type, Instance]) -> Iterable[Attempt]:
     if target.arguments is not None:
         args, kwargs = evaluate(target.arguments, namespace)
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
-    required = required_parameters(factory)
-    calls = [c for c in target.calls if c.arguments]
-    plain = next((c for c in target.calls if not c.arguments and c.inputs), None)  # Net()(x) in the code
+    required = [p.name for p in constructor_parameters(factory) if p.default is p.empty]
+    sources = _sources(target)
+    plain = next((c for c in sources if not c.arguments and not c.callee and c.inputs), None)  # Net()(x)
     defaults = Attempt((), {}, "", plain.where if plain else "", plain.inputs if plain else ())
-    if not required and not calls:
-        return [defaults]
-    found = [_from_code(call, target.name, namespace) for call in calls]  # its own file's first
+    found = [_from_code(call, target.name, factory, namespace) for call in sources if call.arguments or call.callee]
     instance = instances.get(factory)
-    if instance is not None:
+    if instance is not None:  # after its own file's calls
         own = display_path(target.path) if target.path else None
-        own_calls = sum(c.where.rpartition(":")[0] == own for c in calls)
-        found.insert(own_calls, Attempt((), instance.kwargs, _shown(target.name, (), instance.kwargs),
-                                        f"the top level of {instance.where}"))
+        position = sum(c.where.rpartition(":")[0] == own and not c.left_out for c in sources
+                       if c.arguments or c.callee)
+        found.insert(position, Attempt((), instance.kwargs, _shown(target.name, (), instance.kwargs),
+                                       f"the top level of {instance.where}"))
+    found += _from_bases(factory, target, namespace, instances)
     found = [a for a in found if a is not None]
-    if not required:  # its defaults first; its file's own calls if they do not build
-        return [defaults, *found]
+    if not required:  # its defaults first; the project's ways if they do not build, the other files' last
+        return itertools.chain(_unique([defaults, *found]), _other_files(factory, target, namespace))
     values, missing = guess(factory, required)
     if missing is None:
-        found.append(Attempt((), values, _shown(target.name, (), values), "guessed from parameter names",
-                             guessed=True))
+        found.append(Attempt((), values, _shown(target.name, (), values), GUESSED, guessed=True))
     if not found:
         raise NeedsArguments(f"its constructor needs arguments ({', '.join(required)}) and none of the "
                              f"project's code calls it with constants; no convention covers {missing!r}")
+    return _unique(found)
+
+
+def constructor_parameters(factory: Any) -> list[inspect.Parameter]:
+    """The named parameters a call of ``factory`` takes, ``*args, **kwargs`` that an
+    ``__init__`` passes on to its base's replaced by the base's own parameters."""
+    try:
+        own = list(inspect.signature(factory).parameters.values())
+    except (TypeError, ValueError):
+        return []
+    named = [p for p in own if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    base = _forwarded_to(factory)
+    if base is None:
+        return named
+    names = {p.name for p in named}
+    return named + [p for p in constructor_parameters(base) if p.name not in names]
+
+
+def argument_bases(cls: Any) -> list[type]:
+    """The project classes whose constructor arguments ``cls`` takes as they are: the class
+    its ``__init__`` comes from, and on through ``*args, **kwargs`` passed on to a base."""
+    from netlint.load.user_code import is_library_file
+
+    bases: list[type] = []
+    current = cls
+    while inspect.isclass(current):
+        owner = next((k for k in current.__mro__ if "__init__" in vars(k)), None)
+        base = owner if owner is not current else _forwarded_to(current)
+        if base is None or base in bases or _library_class(base, is_library_file):
+            break
+        bases.append(base)
+        current = base
+    return bases
+
+
+def _library_class(cls: type, is_library_file) -> bool:
+    try:
+        return is_library_file(inspect.getsourcefile(cls) or "")
+    except TypeError:  # a built-in class
+        return True
+
+
+def _forwarded_to(cls: Any) -> type | None:
+    """The next class of the MRO with an ``__init__`` of its own, when the class's own
+    ``__init__`` takes ``*args`` or ``**kwargs`` and passes them to ``__init__`` (``super()``'s
+    or a base's by name)."""
+    if not inspect.isclass(cls):
+        return None
+    mro = cls.__mro__
+    index = next((i for i, k in enumerate(mro) if "__init__" in vars(k)), None)
+    if index is None or mro[index].__module__.startswith("torch."):
+        return None
+    init = vars(mro[index])["__init__"]
+    try:
+        signature = inspect.signature(init)
+    except (TypeError, ValueError):
+        return None
+    varying = {p.name for p in signature.parameters.values() if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    if not varying or not _passes_on(init, varying):
+        return None
+    base = next((k for k in mro[index + 1:] if "__init__" in vars(k)), None)
+    if base is None or base.__module__.startswith("torch.") or base is object:
+        return None
+    return base
+
+
+def _passes_on(init: Any, names: set[str]) -> bool:
+    """Whether ``init`` calls an ``__init__`` with ``*args`` or ``**kwargs`` of ``names``."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
+    except (OSError, TypeError, SyntaxError):
+        return True  # no source to read: as the signature suggests
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
+            passed = [a.value for a in node.args if isinstance(a, ast.Starred)]
+            passed += [k.value for k in node.keywords if k.arg is None]
+            if any(isinstance(v, ast.Name) and v.id in names for v in passed):
+                return True
+    return False
+
+
+def _sources(target: Target) -> tuple[CodeArguments, ...]:
+    """The project's calls of the target: found by discovery, or for a class the user named
+    without arguments, read now."""
+    if target.calls or target.discovered or target.path is None:
+        return target.calls
+    return tuple(arguments_from_code(target.path, target.name, project_root(target.path)))
+
+
+def _other_files(factory: Any, target: Target, namespace: dict[str, Any]) -> Iterator[Attempt]:
+    """For a class that needs no arguments (discovery read its own file only): the calls of
+    the project's other files, read only when its defaults and its file's ways do not build."""
+    if not target.discovered or target.path is None:
+        return
+    known = set(target.calls)
+    for call in arguments_from_code(target.path, target.name, project_root(target.path)):
+        if call not in known and (call.arguments or call.callee):
+            attempt = _from_code(call, target.name, factory, namespace)
+            if attempt is not None:
+                yield attempt
+
+
+def _from_bases(factory: Any, target: Target, namespace: dict[str, Any],
+                instances: dict[type, Instance]) -> list[Attempt | None]:
+    """The calls of the classes whose arguments the class takes, as keywords (the class may put
+    parameters of its own before ``*args``). Netlint's inference: a failure is a skip."""
+    found: list[Attempt | None] = []
+    root = project_root(target.path) if target.path else Path.cwd()
+    for base in argument_bases(factory):
+        file = inspect.getsourcefile(base)
+        calls = [c for c in arguments_from_code(Path(file), base.__name__, root)
+                 if c.arguments and not c.callee] if file else []
+        for call in calls:
+            attempt = _from_code(call, base.__name__, base, namespace)
+            if attempt is not None:
+                kwargs = _as_keywords(base, attempt.args, attempt.kwargs)
+                if kwargs is not None:
+                    found.append(Attempt((), kwargs, _shown(target.name, (), kwargs),
+                                         f"{attempt.source}, a call of its base {base.__name__}",
+                                         attempt.inputs, guessed=True))
+        instance = instances.get(base)
+        if instance is not None:
+            found.append(Attempt((), instance.kwargs, _shown(target.name, (), instance.kwargs),
+                                 f"the top level of {instance.where}, an instance of its base {base.__name__}",
+                                 guessed=True))
     return found
 
 
-def required_parameters(factory: Any) -> list[str]:
+def _as_keywords(factory: Any, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any] | None:
     try:
-        parameters = inspect.signature(factory).parameters.values()
+        bound = inspect.signature(factory).bind(*args, **kwargs)
     except (TypeError, ValueError):
-        return []
-    return [p.name for p in parameters
-            if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        return None
+    parameters = inspect.signature(factory).parameters
+    if any(parameters[name].kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.VAR_POSITIONAL)
+           for name in bound.arguments):
+        return None
+    keywords = {}
+    for name, value in bound.arguments.items():
+        if parameters[name].kind is inspect.Parameter.VAR_KEYWORD:
+            keywords.update(value)
+        else:
+            keywords[name] = value
+    return keywords
 
 
-def _from_code(call, name: str, namespace: dict[str, Any]) -> Attempt | None:
+def _from_code(call: CodeArguments, name: str, factory: Any, namespace: dict[str, Any]) -> Attempt | None:
+    callee = _resolve(call.callee, namespace) if call.callee else None
+    if call.callee and not callable(callee):
+        return None
     try:
-        args, kwargs = evaluate(call.arguments, namespace)
+        args, kwargs = evaluate(call.arguments, namespace, call.left_out)
     except ArgumentsError:  # a dotted name the model's module does not have
         return None
-    return Attempt(args, kwargs, f"{name}({call.arguments})", call.where, call.inputs)
+    shown = call.callee or name
+    if not call.left_out:
+        return Attempt(args, kwargs, f"{shown}({call.arguments})", call.where, call.inputs, callee=callee)
+    known = _leaving_out(callee or factory, args, kwargs, call.left_out)
+    if known is None:  # a parameter without a default is not a constant
+        return None
+    args, kwargs = known
+    texts = _texts(call.arguments, call.left_out)
+    return Attempt(args, kwargs, _shown(shown, args, kwargs),
+                   f"{call.where}, {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}",
+                   call.inputs, guessed=True, callee=callee)
+
+
+def _leaving_out(factory: Any, args: tuple, kwargs: dict[str, Any],
+                 left_out: tuple[int | str, ...]) -> tuple[tuple, dict[str, Any]] | None:
+    """The call without its arguments ``left_out`` (those after a left-out position become
+    keywords), when each left-out parameter has a default."""
+    by_name = {p.name: p for p in constructor_parameters(factory)}
+    positional = [p for p in by_name.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    kept: list[Any] = []
+    keywords = dict(kwargs)
+    skipped = False
+    for i, value in enumerate(args):
+        parameter = positional[i] if i < len(positional) else None
+        if value is LEFT_OUT:
+            if parameter is None or parameter.default is parameter.empty:
+                return None
+            skipped = True
+        elif skipped:
+            if parameter is None or parameter.kind is parameter.POSITIONAL_ONLY:
+                return None
+            keywords[parameter.name] = value
+        else:
+            kept.append(value)
+    if any(isinstance(k, str) and k in by_name and by_name[k].default is by_name[k].empty for k in left_out):
+        return None
+    return tuple(kept), keywords
+
+
+def _texts(arguments: str, left_out: tuple[int | str, ...]) -> list[str]:
+    call = ast.parse(f"f({arguments})", mode="eval").body
+    return [ast.unparse(a) for i, a in enumerate(call.args) if i in left_out] + \
+        [ast.unparse(k.value) for k in call.keywords if k.arg in left_out]
+
+
+def _resolve(dotted: str, namespace: dict[str, Any]) -> Any:
+    head, *rest = dotted.split(".")
+    value = namespace.get(head)
+    for attribute in rest:
+        value = getattr(value, attribute, None)
+    return value
+
+
+def _unique(found: list[Attempt]) -> list[Attempt]:
+    """Each call once (a call of the code may be the defaults, a base's call the class's own)."""
+    unique: list[Attempt] = []
+    for attempt in found:
+        if not any(a.callee is attempt.callee and _same((a.args, a.kwargs), (attempt.args, attempt.kwargs))
+                   for a in unique):
+            unique.append(attempt)
+    return unique
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # values whose comparison is not a bool
+        return False
 
 
 def _shown(name: str, args: tuple, kwargs: dict[str, Any]) -> str:

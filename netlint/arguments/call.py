@@ -68,12 +68,18 @@ def _dotted(node: ast.expr) -> str | None:
     return None
 
 
-def evaluate(arguments: str, namespace: dict[str, Any]) -> tuple[tuple, dict[str, Any]]:
+LEFT_OUT = object()  # an argument the code gives as something other than a constant
+
+
+def evaluate(arguments: str, namespace: dict[str, Any],
+             left_out: tuple[int | str, ...] = ()) -> tuple[tuple, dict[str, Any]]:
     """The positional and keyword values of ``arguments``; a dotted name is looked up in
-    ``namespace`` (the model's module), as the code that wrote it would."""
+    ``namespace`` (the model's module), as the code that wrote it would. The arguments
+    ``left_out`` (positions, keywords) are not evaluated: a position holds ``LEFT_OUT``, a
+    keyword is dropped."""
     call = ast.parse(f"f({arguments})", mode="eval").body
-    return (tuple(_value(a, namespace) for a in call.args),
-            {k.arg: _value(k.value, namespace) for k in call.keywords})
+    return (tuple(LEFT_OUT if i in left_out else _value(a, namespace) for i, a in enumerate(call.args)),
+            {k.arg: _value(k.value, namespace) for k in call.keywords if k.arg not in left_out})
 
 
 def _value(node: ast.expr, namespace: dict[str, Any]) -> Any:

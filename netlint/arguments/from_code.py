@@ -1,7 +1,11 @@
-"""Calls of a model class with constant arguments in the project's own code, read with
-``ast`` only: the file's ``if __name__ == "__main__":`` block, then the rest of the file
-(its factories), then the project's tests, then its other files (those that import the class
-from the model's file)."""
+"""How the project's own code builds a model class, read with ``ast`` only: the file's
+zero-argument factories (``def resnet18(**kw): return ResNet(...)``) and the class's
+zero-argument classmethod constructors; then its calls (of the class, of those factories and
+of its classmethod constructors, ``Net.from_name('b0')``) with constant arguments: in the
+file's ``if __name__ == "__main__":`` block, the rest of the file, the project's tests, its
+other files (those that import the class from the model's file); last, the calls with some
+arguments that are not constants (``Net(opt.ngf, n_blocks=3)``), to be built with those left
+at their defaults."""
 
 from __future__ import annotations
 
@@ -25,6 +29,10 @@ class CodeArguments:
     arguments: str  # the call's arguments, folded to literals: "3, 3, 64, 23, gc=32" ("" for none)
     where: str  # "test.py:25"
     inputs: tuple[tuple[int, ...], ...] = ()  # the example tensors the same code passes to the model
+    # what is called: "" the class; "resnet18" a function of the class's file; "Net.from_name" a classmethod
+    callee: str = ""
+    # the arguments that are not constants (positions, keywords): left at their defaults
+    left_out: tuple[int | str, ...] = ()
 
 
 class _Dotted(str):
@@ -39,20 +47,80 @@ _UNKNOWN = object()
 
 def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[CodeArguments]:
     """The calls, best first; with no ``root``, those of the class's own file only."""
+    from netlint.discover import display_path
+
     path = path.resolve()
     found: list[CodeArguments] = []
     tree = _parse(path, version(path))
+    constructors: dict[str, tuple[list[str], int]] = {}
     if tree is not None:
+        factories = _returning_the_class(tree.body, class_name, None)
+        cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
+        constructors = _returning_the_class(cls.body, class_name, "classmethod") if cls else {}
+        shown = display_path(path)
         main = [s for s in tree.body if _is_main_block(s)]
-        found += _calls(main, tree, path, {class_name}, set(), class_name)
-        found += _calls([s for s in tree.body if s not in main], tree, path, {class_name}, set(), class_name)
+        own = _Callees({class_name}, set(), class_name, set(constructors), set(factories))
+        calls = _calls(main, tree, path, own) + _calls([s for s in tree.body if s not in main], tree, path, own)
+        # a factory whose call of the class is all constants is that call, shown as written
+        constant = {int(c.where.rpartition(":")[2]) for c in calls if not c.callee and not c.left_out}
+        ranges = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
+                  if isinstance(f, ast.FunctionDef)}
+        found += [CodeArguments("", f"{shown}:{line}", callee=name) for name, (required, line) in factories.items()
+                  if not required and not constant & set(ranges[name])]
+        found += [CodeArguments("", f"{shown}:{line}", callee=f"{class_name}.{name}")
+                  for name, (required, line) in constructors.items() if not required]
+        found += calls
     for file, tree, names, prefixes in _importers(path, class_name, root) if root else ():
-        found += _calls(tree.body, tree, file, names, prefixes, class_name)
-    unique: dict[str, CodeArguments] = {}
-    for call in found:  # the first of each arguments, or the first that also shows an input
-        if call.arguments not in unique or (call.inputs and not unique[call.arguments].inputs):
-            unique[call.arguments] = call
+        found += _calls(tree.body, tree, file, _Callees(names, prefixes, class_name, set(constructors)))
+    unique: dict[tuple, CodeArguments] = {}
+    for call in sorted(found, key=lambda c: bool(c.left_out)):  # the first of each call, or the first
+        key = (call.callee, call.arguments)  # that also shows an input
+        if key not in unique or (call.inputs and not unique[key].inputs):
+            unique[key] = call
     return list(unique.values())
+
+
+def constructors_with_arguments(path: Path, class_name: str) -> dict[str, list[str]]:
+    """The class's classmethod constructors that need arguments: name -> their names."""
+    tree = _parse(path.resolve(), version(path.resolve()))
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None) if tree else None
+    found = _returning_the_class(cls.body, class_name, "classmethod") if cls else {}
+    return {name: required for name, (required, _line) in found.items() if required}
+
+
+def _returning_the_class(body: list[ast.stmt], class_name: str, decorator: str | None
+                         ) -> dict[str, tuple[list[str], int]]:
+    """The functions of ``body`` (with ``decorator``: the classmethods) that return an instance of
+    the class, built in a ``return`` or in a variable returned: name -> (required parameters, line)."""
+    found: dict[str, tuple[list[str], int]] = {}
+    for function in body:
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        decorators = {ast.unparse(d) for d in function.decorator_list}
+        if (decorator is None) != (not decorators) or (decorator and decorator not in decorators):
+            continue
+        args = function.args
+        positional = args.posonlyargs + args.args
+        own = positional[1:] if decorator else positional  # (cls)
+        required = [a.arg for a in own[:len(own) - len(args.defaults)]]
+        required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
+        makers = {class_name} | ({positional[0].arg} if decorator and positional else set())
+        built = {t.id for n in ast.walk(function) if isinstance(n, ast.Assign) and _makes(n.value, makers)
+                 for t in n.targets if isinstance(t, ast.Name)}
+        returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return) and n.value is not None]
+        if any(_makes(r, makers) or (isinstance(_unwrapped(r), ast.Name) and _unwrapped(r).id in built)
+               for r in returns):
+            found[function.name] = (required, function.lineno)
+    return found
+
+
+def _makes(node: ast.expr, makers: set[str]) -> bool:
+    """``Net(...)``, ``cls(...)``, or a call of another of its constructors, ``cls.from_name(...)``."""
+    node = _unwrapped(node)
+    func = node.func if isinstance(node, ast.Call) else None
+    if isinstance(func, ast.Attribute):
+        func = func.value
+    return isinstance(func, ast.Name) and func.id in makers
 
 
 def built_inside(path: Path, class_name: str, root: Path) -> str | None:
@@ -62,11 +130,11 @@ def built_inside(path: Path, class_name: str, root: Path) -> str | None:
     from netlint.discover import display_path
 
     for file, tree, names, prefixes in _importers(path.resolve(), class_name, root):
-        scope = _Scope({}, names, prefixes, class_name)
+        callees = _Callees(names, prefixes, class_name)
         for cls in module_classes(file).values():
             if cls.trains:  # a training wrapper holds models, not blocks
                 continue
-            call = next((n for n in ast.walk(cls.node) if isinstance(n, ast.Call) and scope.is_class(n.func)), None)
+            call = next((n for n in ast.walk(cls.node) if isinstance(n, ast.Call) and callees.is_class(n.func)), None)
             if call is not None:
                 return f"{display_path(file)}:{call.lineno}"
     return None
@@ -159,32 +227,46 @@ def _bindings(tree: ast.Module, file: Path, target: Path, class_name: str,
         if isinstance(node, ast.ImportFrom):
             module_file = _module_file(node.module or "", node.level, file, root)
             for alias in node.names:
-                if module_file == target and alias.name in (class_name, "*"):
+                if alias.name in (class_name, "*") and _provides(module_file, target, class_name, root):
                     names.add(alias.asname or class_name)
                 elif _module_file(f"{node.module or ''}.{alias.name}".strip("."), node.level, file, root) == target:
                     prefixes.add(alias.asname or alias.name)
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if _module_file(alias.name, 0, file, root) == target:
+                if _provides(_module_file(alias.name, 0, file, root), target, class_name, root):
                     prefixes.add(alias.asname or alias.name)
     return names, prefixes
 
 
-def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, names: set[str],
-           prefixes: set[str], class_name: str) -> list[CodeArguments]:
+def _provides(module_file: Path | None, target: Path, class_name: str, root: Path, depth: int = 0) -> bool:
+    """Whether the module is the class's file, or re-exports the class from it (a package's
+    ``__init__.py``: ``from .model import EfficientNet``), directly or through another."""
+    if module_file is None or module_file == target:
+        return module_file == target
+    tree = _parse(module_file, version(module_file)) if depth < 3 else None
+    for node in tree.body if tree is not None else ():
+        if isinstance(node, ast.ImportFrom) and any(a.name in (class_name, "*") and a.asname in (None, class_name)
+                                                    for a in node.names):
+            source = _module_file(node.module or "", node.level, module_file, root)
+            if source != module_file and _provides(source, target, class_name, root, depth + 1):
+                return True
+    return False
+
+
+def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees) -> list[CodeArguments]:
     """The matching calls in ``body`` and in every function of it, each folded in the scope
     it is in (the module's constants, then the scope's own assignments before it)."""
     from netlint.discover import display_path
 
-    module_scope = _Scope(_constants(tree.body), names, prefixes, class_name)
+    module_scope = _Scope(_constants(tree.body), callees)
     found: list[CodeArguments] = []
     scopes: list[list[ast.stmt]] = [body]
     scopes += [n.body for s in body for n in ast.walk(s) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for statements in scopes:
         scope = module_scope.child()
-        for statement, call in list(scope.run(statements)):  # (inputs are seen after the call)
-            found.append(CodeArguments(call, f"{display_path(file)}:{statement.lineno}",
-                                       scope.inputs.get(id(statement), ())))
+        for statement, callee, (arguments, left_out) in list(scope.run(statements)):  # (inputs come after)
+            found.append(CodeArguments(arguments, f"{display_path(file)}:{statement.lineno}",
+                                       scope.inputs.get(id(statement), ()), callee, left_out))
     return found
 
 
@@ -254,29 +336,57 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
     return _UNKNOWN
 
 
+@dataclass(frozen=True)
+class _Callees:
+    """What builds the class in one file: the class under the names it has there (``UNet``, an
+    alias, ``arch.RRDBNet`` with ``arch`` the model's module), its classmethod constructors,
+    and (in its own file) the factories that return it."""
+
+    names: set[str]
+    prefixes: set[str]
+    class_name: str
+    constructors: set[str] = frozenset()
+    factories: set[str] = frozenset()
+
+    def is_class(self, func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in self.names
+        if isinstance(func, ast.Attribute):
+            return func.attr == self.class_name and ast.unparse(func.value) in self.prefixes
+        return False
+
+    def callee(self, func: ast.expr) -> str | None:
+        """"" for the class, the name of a factory or constructor as the model's module has it."""
+        if self.is_class(func):
+            return ""
+        if isinstance(func, ast.Name) and func.id in self.factories:
+            return func.id
+        if isinstance(func, ast.Attribute) and func.attr in self.constructors and self.is_class(func.value):
+            return f"{self.class_name}.{func.attr}"
+        return None
+
+
 class _Scope:
     """Straight-line folding of one scope's statements, in order, nested blocks included."""
 
-    def __init__(self, values: dict[str, Any], names: set[str], prefixes: set[str], class_name: str) -> None:
+    def __init__(self, values: dict[str, Any], callees: _Callees) -> None:
         self.values = values
-        self.names = names  # what the class is called here (``UNet``, an alias)
-        self.prefixes = prefixes  # the model's module as named here (``arch`` in ``arch.RRDBNet``)
-        self.class_name = class_name
+        self.callees = callees
         self.models: dict[str, int] = {}  # variable -> id of the statement that built it
         self.tensors: dict[str, tuple[int, ...]] = {}
         self.inputs: dict[int, tuple[tuple[int, ...], ...]] = {}
 
     def child(self) -> _Scope:
-        return _Scope(dict(self.values), self.names, self.prefixes, self.class_name)
+        return _Scope(dict(self.values), self.callees)
 
-    def run(self, statements: list[ast.stmt]) -> Iterator[tuple[ast.stmt, str]]:
+    def run(self, statements: list[ast.stmt]) -> Iterator[tuple[ast.stmt, str, tuple[str, tuple]]]:
         for statement in statements:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue  # a scope of its own
-            for call in self._matching(statement):
+            for call, callee in self._matching(statement):
                 arguments = self._arguments(call)
                 if arguments is not None:
-                    yield statement, arguments
+                    yield statement, callee, arguments
                     self._remember_model(statement, call)
             self._note_uses(statement)
             if isinstance(statement, ast.Assign):
@@ -290,24 +400,28 @@ class _Scope:
             for handler in getattr(statement, "handlers", None) or []:
                 yield from self.run(handler.body)
 
-    def _matching(self, statement: ast.stmt) -> list[ast.Call]:
-        return [n for n in _own_calls(statement) if self.is_class(n.func)]
+    def _matching(self, statement: ast.stmt) -> list[tuple[ast.Call, str]]:
+        calls = [(n, self.callees.callee(n.func)) for n in _own_calls(statement)]
+        return [(call, callee) for call, callee in calls if callee is not None]
 
     def is_class(self, func: ast.expr) -> bool:
-        if isinstance(func, ast.Name):
-            return func.id in self.names
-        if isinstance(func, ast.Attribute):
-            return func.attr == self.class_name and ast.unparse(func.value) in self.prefixes
-        return False
+        return self.callees.callee(func) is not None
 
-    def _arguments(self, call: ast.Call) -> str | None:
+    def _arguments(self, call: ast.Call) -> tuple[str, tuple[int | str, ...]] | None:
+        """The arguments as text (constants folded, the others as written) and which are not constants."""
         if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
             return None
-        args = [_fold(a, self.values) for a in call.args]
-        kwargs = {k.arg: _fold(k.value, self.values) for k in call.keywords}
-        if _UNKNOWN in (*args, *kwargs.values()):
+        parts: list[str] = []
+        left_out: list[int | str] = []
+        for key, node in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords)]:
+            value = _fold(node, self.values)
+            if value is _UNKNOWN:
+                left_out.append(key)
+            text = ast.unparse(node) if value is _UNKNOWN else repr(value)
+            parts.append(f"{key}={text}" if isinstance(key, str) else text)
+        if left_out and len(left_out) == len(parts):  # nothing known: no more than the defaults
             return None
-        return ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        return ", ".join(parts), tuple(left_out)
 
     def _remember_model(self, statement: ast.stmt, call: ast.Call) -> None:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \

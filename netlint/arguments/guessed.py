@@ -9,27 +9,42 @@ from typing import Any
 
 # Each convention: the words of a parameter name ("n_classes" → n, classes) that give it
 # its meaning, and the value of a common configuration (RGB images, widths of 64, a few
-# blocks). The first convention whose words the name contains wins.
+# blocks). A word that names what is measured decides before a word of measure: a
+# "kernel_size" is a kernel (3) and a "vocab_size" a vocabulary, never an image's side; the
+# measure alone ("size", "shape", "dim") decides only when no other word does. Among the
+# conventions a name's words match, the first wins.
 CLASS_WORDS = {"classes", "class", "nclass", "nclasses", "cls", "labels", "num_labels"}
 _CHANNEL_WORDS = {"channels", "channel", "chans", "ch", "nc", "planes", "colors"}
+MEASURE_WORDS = {"size", "shape", "dim", "sz"}
 CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a class count", CLASS_WORDS, 10),
+    ("a kernel size", {"kernel", "ksize", "k_size", "kernel_size", "filter_size"}, 3),
+    ("a stride", {"stride", "strides"}, 1),
+    ("a padding", {"padding", "pad"}, 1),
+    ("a dilation", {"dilation"}, 1),
     ("a patch size", {"patch"}, 4),
-    ("an image size", {"size", "shape", "resolution", "res", "height", "side"}, 64),
+    ("a window size", {"window", "win"}, 8),
+    ("a pooling size", {"pool", "pooling"}, 2),
+    ("a batch size", {"batch"}, 1),
+    ("a residual scale", {"res_scale", "residual_scale"}, 1.0),
+    ("an image size", {"img", "image", "imsize", "resolution", "height", "side", "size", "shape"}, 64),
     ("a latent size", {"latent", "nz", "z", "noise"}, 100),
     ("a scale factor", {"scale", "upscale", "upscale_factor", "scale_factor", "upscaling"}, 2),
     ("a number of heads", {"heads", "head", "nhead", "nheads"}, 4),
     ("a depth", {"blocks", "block", "layers", "nlayers", "nb", "depth", "resblocks", "stages", "repeat"}, 2),
+    ("a vocabulary size", {"vocab", "ntoken", "ntokens", "tokens", "embeddings"}, 1000),
     ("a width", {"nf", "ngf", "ndf", "ninp", "nhid", "feats", "features", "dim", "width", "hidden", "filters", "gc",
                  "embed", "d_model", "mid", "base", "inner"}, 64),
     ("a channel count", _CHANNEL_WORDS, 3),
-    ("a vocabulary size", {"vocab", "ntoken", "ntokens", "tokens", "embeddings"}, 1000),
-    ("a kernel size", {"kernel", "ksize"}, 3),
-    ("a stride", {"stride"}, 1),
-    ("a padding", {"padding", "pad"}, 1),
     ("a group count", {"groups"}, 1),
+    ("a growth rate", {"growth"}, 32),
+    ("an expansion ratio", {"ratio", "expansion", "expand"}, 4),
+    ("a reduction ratio", {"reduction", "reduce"}, 16),
     ("a dropout rate", {"dropout", "drop"}, 0.0),
     ("a bias flag", {"bias"}, True),
+    ("a normalization epsilon", {"eps", "epsilon"}, 1e-5),
+    ("a momentum", {"momentum"}, 0.1),
+    ("a negative slope", {"slope"}, 0.2),
 )
 
 
@@ -49,12 +64,19 @@ def guess(factory: Any, required: list[str]) -> tuple[dict[str, Any], str | None
     return {**values, **_image_shapes(values)}, None
 
 
-def _conventional(name: str) -> Any:
+def meaning(name: str) -> tuple[str, Any] | None:
+    """(what the parameter is, its conventional value), by the words of its name."""
     words = _words(name)
-    for _meaning, names, value in CONVENTIONS:
-        if words & names:
-            return value
+    for candidates in (words - MEASURE_WORDS, words):
+        for what, names, value in CONVENTIONS:
+            if candidates & names:
+                return what, value
     return None
+
+
+def _conventional(name: str) -> Any:
+    found = meaning(name)
+    return None if found is None else found[1]
 
 
 def _image_shapes(values: dict[str, Any]) -> dict[str, Any]:

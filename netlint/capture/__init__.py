@@ -16,8 +16,9 @@ from torch import nn
 
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
-from netlint.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, declared_input, example_inputs,
-                            guess_from_tree, is_size_error, required_inputs)
+from netlint.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
+                            guess_by_name, guess_from_tree, input_hints, is_size_error, required_inputs,
+                            with_channels)
 from netlint.layers import ForwardError, Trace, module_layer
 from netlint.load import BuiltModel, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
@@ -68,11 +69,14 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     got past the size checks on meta). Each search moves to the next side only while the
     forward fails on a size, and a forward that runs nowhere reports its first failure."""
     declared = [declared_input(built.model)] if len(names) == 1 and declared_input(built.model) else None
+    attempt = built.attempt
+    hints = input_hints(built.model, type(built.model) if attempt is None or attempt.callee is None else None,
+                        attempt.args if attempt else (), attempt.kwargs if attempt else {})
     meta = _Search(names, given, IMAGE_SIDES[0])
-    trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, IMAGE_SIDES))
+    trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, IMAGE_SIDES, hints))
     if trace is not None:
         return meta.inputs, meta.reason, trace, built
-    first_error = _forward_error(*meta.first, also_failed=meta.also_failed)
+    first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
     sides = (meta.passed_side,) if meta.passed_side else (SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE))
     try:
@@ -81,7 +85,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
             cpu = rebuild_on_cpu(built)
             on_cpu = _Search(names, given, SMALL_SIDE, device="cpu")
             trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
-                                                None if meta.passed_side else declared, sides))
+                                                None if meta.passed_side else declared, sides, hints))
     except Exception:
         trace = None
     if trace is None:
@@ -102,6 +106,7 @@ class _Search:
         self.first: tuple | None = None  # (exception, inputs, reason) of the first failure
         self.also_failed: list[int] = []  # the sides tried after it
         self.passed_side: int | None = None  # a side tried later that got past the size checks
+        self.all_same = True  # every side failed as the first did: the size is not the problem
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
@@ -116,6 +121,7 @@ class _Search:
                     self.first = exc, inputs, reason
                 else:
                     self.also_failed.append(side)
+                    self.all_same = self.all_same and _same_failure(exc, self.first[0])
                 if not is_size_error(exc.__cause__ or exc):
                     self.passed_side = side if self.also_failed else None
                     return None
@@ -126,26 +132,30 @@ class _Search:
 
 
 def _candidates(model: nn.Module, fx_graph, names: list[str], given: Sequence[Shape], declared,
-                sides: Sequence[int]):
+                sides: Sequence[int], hints: InputHints):
     """(image side, guesses) to run the forward at, in order; side None for given or declared
     shapes. Inputs with no image side (a Linear or an Embedding reads them) are tried once."""
     if given:
-        yield None, _guesses(model, fx_graph, names, sides[0])  # only their dtypes are used
+        yield None, _guesses(model, fx_graph, names, sides[0], hints)  # only their dtypes are used
         return
     if declared:
         yield None, declared
     tried = []
     for side in sides:
-        guesses = _guesses(model, fx_graph, names, side)
+        guesses = _guesses(model, fx_graph, names, side, hints)
         if guesses not in tried:
             tried.append(guesses)
             yield side, guesses
 
 
-def _guesses(model: nn.Module, fx_graph, names: list[str], side: int):
+def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: InputHints):
     if fx_graph is not None:
-        return fx.input_guesses(fx_graph, side)
-    return [guess_from_tree(model, side)] + [None] * (len(names) - 1)
+        return fx.input_guesses(fx_graph, side, hints)
+    if not names:
+        return []
+    # no graph: the first input from the first layer, the others by their names beside it
+    first = with_channels(guess_from_tree(model, side), names[0], hints)
+    return [first] + [guess_by_name(name, first, hints) for name in names[1:]]
 
 
 def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], reference: Trace,
@@ -267,13 +277,25 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
 
 
 def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
-                   also_failed: Sequence[int] = ()) -> CaptureError:
+                   also_failed: Sequence[int] = (), all_same: bool = False) -> CaptureError:
     shapes = " and ".join("×".join(map(str, t.shape)) for t in inputs)
     where = f" in {exc.where}" if isinstance(exc, ForwardError) and exc.where else ""
     cause = exc.__cause__ if isinstance(exc, ForwardError) and exc.__cause__ else exc
+    if also_failed and all_same:  # what failed does not depend on the size: no size to suggest
+        return CaptureError(f"forward failed{where} at input {shapes} ({reason}): {_describe(cause)}; the same "
+                            f"at every image side tried, so not because of the input's size")
     tried = f"; the sides {', '.join(map(str, also_failed))} fail too" if also_failed else ""
     return CaptureError(f"forward failed{where} at input {shapes} ({reason}): {_describe(cause)}{tried}; "
                         "give the input shape with --input-shape")
+
+
+def _same_failure(exc: BaseException, first: BaseException) -> bool:
+    """The same exception, message and layer: what failed does not depend on the input's size."""
+    def key(e: BaseException):
+        cause = e.__cause__ or e
+        return type(cause), getattr(e, "where", None), str(cause)
+
+    return key(exc) == key(first)
 
 
 def _describe(exc: BaseException, limit: int = 200) -> str:

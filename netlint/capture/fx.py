@@ -10,7 +10,8 @@ import torch.fx as fx
 from torch import nn
 
 from netlint import ops
-from netlint.inputs import Guess, guess_from_module, guess_from_weight, spatial, split_channels
+from netlint.inputs import (Entry, Guess, InputHints, guess_from_module, guess_from_weight, is_label, is_mask, spatial,
+                            split_channels)
 from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller,
                             tensor_signature)
 from netlint.load import BuiltModel
@@ -39,9 +40,9 @@ def input_names(graph: fx.GraphModule) -> list[str]:
     return [n.target for n in _placeholders(graph)]
 
 
-def input_guesses(graph: fx.GraphModule, side: int) -> list[Guess | None]:
+def input_guesses(graph: fx.GraphModule, side: int, hints: InputHints = InputHints()) -> list[Guess | None]:
     """For each input, the first layer that consumes it (looking through reshapes, casts…)."""
-    return [_first_consumer_guess(graph, p, side) for p in _placeholders(graph)]
+    return [_first_consumer_guess(graph, p, side, hints) for p in _placeholders(graph)]
 
 
 def run(graph: fx.GraphModule, inputs: list[torch.Tensor], built: BuiltModel, reference: Trace) -> Trace:
@@ -95,7 +96,7 @@ def _placeholders(graph: fx.GraphModule) -> list[fx.Node]:
     return [n for n in graph.graph.nodes if n.op == "placeholder" and not n.args]  # no default value
 
 
-def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int) -> Guess | None:
+def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int, hints: InputHints) -> Guess | None:
     # each path keeps the torch.cat calls it went through: the layer at its end reads all their entries
     frontier, seen = [(placeholder, ())], set()
     while frontier:
@@ -107,13 +108,15 @@ def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int
             if user.op == "call_module":  # a padding or an activation says nothing: look past it
                 module = graph.get_submodule(user.target)
                 guess = guess_from_module(module, user.target, side)
+                if isinstance(module, (nn.Embedding, nn.EmbeddingBag)) and is_label(placeholder.target):
+                    guess = (1,), torch.long, f"{user.target} {type(module).__name__} (a class index)"
                 if guess is not None and isinstance(module, _ANY_RANK):
                     # they read (N, C) and (N, C, L), (N, C, H, W)… alike: a layer after them says which
                     dims = _spatial_dims_after(graph, user)
                     if dims:
                         guess = ((*guess[0][:2], *spatial(dims, side)), *guess[1:])
                 if guess is not None:
-                    return split_channels(guess, cats)
+                    return _shared(graph, guess, cats, hints)
                 frontier.append((user, cats))
                 continue
             op = ops.function_op(user.target) if user.op == "call_function" else ""
@@ -122,13 +125,62 @@ def _first_consumer_guess(graph: fx.GraphModule, placeholder: fx.Node, side: int
                 shape = tuple(_attr(graph, weight.target).shape)
                 guess = guess_from_weight(shape, op, bind(op, user.args, user.kwargs).get("groups", 1),
                                           user.name, side)
-                return split_channels(guess, cats)
+                return _shared(graph, guess, cats, hints)
             frontier.append((user, cats + _cat_entry(user, node)))
     return None
 
 
 _CATS = (torch.cat, torch.concat, torch.concatenate)
 _ANY_RANK = (torch.nn.BatchNorm1d, torch.nn.GroupNorm)
+
+
+def _shared(graph: fx.GraphModule, guess: Guess | None, cats, hints: InputHints) -> Guess | None:
+    """The guess of the layer, for this input: its share of the concatenations on the way."""
+    entries = [(dim, [_entry(graph, e, hints) for e in tensors], index) for dim, tensors, index in cats]
+    own = next((e[index] for _, e, index in entries[:1]), None)  # at the first concatenation on its way
+    return split_channels(guess, entries, own.kind if own else "image")
+
+
+def _entry(graph: fx.GraphModule, node: Any, hints: InputHints) -> Entry:
+    """What one tensor of a concatenation is: back along its first arguments to an input (a
+    vector when a reshape gave it trailing 1s, a mask by its name; its size the constructor's)
+    or to a layer whose output channels say its share."""
+    tiled = False
+    while isinstance(node, fx.Node) and node.op in ("call_method", "call_function"):
+        tiled = tiled or _adds_unit_dims(node)
+        node = node.args[0] if node.args else None
+    if not isinstance(node, fx.Node):
+        return Entry()
+    if node.op == "call_module":
+        module = graph.get_submodule(node.target)
+        channels = (getattr(module, "out_channels", None) or getattr(module, "out_features", None)
+                    or getattr(module, "embedding_dim", None))
+        return Entry(channels if isinstance(channels, int) else None)
+    if node.op != "placeholder":
+        return Entry()
+    size = hints.size(node.target)
+    known = size[0] if size else None
+    if tiled:
+        return Entry(known, "vector")
+    if is_mask(node.target):
+        return Entry(known or 1, "mask")
+    return Entry(known)
+
+
+def _adds_unit_dims(node: fx.Node) -> bool:
+    """``c.view(n, c, 1, 1)``, ``c.reshape(-1, C, 1, 1)``, ``c.unsqueeze(2)``, ``c[:, :, None, None]``:
+    a vector becomes a map of one pixel, to be tiled over an image."""
+    name = node.target if node.op == "call_method" else getattr(node.target, "__name__", "")
+    if name in ("unsqueeze", "unsqueeze_", "atleast_4d"):
+        return True
+    if name in ("view", "reshape"):
+        sizes = node.args[1:]
+        if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+            sizes = sizes[0]
+        return len(sizes) >= 3 and sizes[-1] == 1 and sizes[-2] == 1
+    if name == "getitem" and len(node.args) > 1 and isinstance(node.args[1], tuple):
+        return None in node.args[1]
+    return False
 
 
 def _spatial_dims_after(graph: fx.GraphModule, node: fx.Node) -> int | None:
@@ -157,15 +209,15 @@ def _spatial_dims_after(graph: fx.GraphModule, node: fx.Node) -> int | None:
     return None
 
 
-def _cat_entry(user: fx.Node, node: fx.Node) -> tuple[tuple[int, int, int], ...]:
-    """(dim, entries, index of ``node``'s entry) when ``user`` concatenates ``node`` with others."""
+def _cat_entry(user: fx.Node, node: fx.Node) -> tuple[tuple[int, tuple, int], ...]:
+    """(dim, tensors, index of ``node``'s entry) when ``user`` concatenates ``node`` with others."""
     if user.op != "call_function" or user.target not in _CATS:
         return ()
     tensors = user.args[0] if user.args else user.kwargs.get("tensors")
     dim = user.args[1] if len(user.args) > 1 else user.kwargs.get("dim", 0)
     if not isinstance(tensors, (list, tuple)) or not isinstance(dim, int) or node not in tensors:
         return ()
-    return ((dim, len(tensors), list(tensors).index(node)),)
+    return ((dim, tuple(tensors), list(tensors).index(node)),)
 
 
 def _attr(module: nn.Module, target: str) -> Any:

@@ -21,8 +21,9 @@ from typing import Any, NoReturn
 import torch
 from torch import nn
 
-from netlint.arguments.attempts import Attempt, NeedsArguments, attempts
+from netlint.arguments.attempts import GUESSED, Attempt, NeedsArguments, attempts
 from netlint.arguments.call import ArgumentsError
+from netlint.arguments.from_code import constructors_with_arguments
 from netlint.arguments.guessed import class_count
 from netlint.arguments.instances import Instance
 from netlint.discover import Target, display_path
@@ -131,7 +132,7 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     arguments are used when the target needs arguments and the project has no call of it."""
     module = import_target_module(target)
     source_path = display_path(target.path) if target.path else None
-    factory = getattr(module, target.name, None)
+    factory = _attribute(module, target.name)
     if factory is None:
         raise LoadError(f"{target.name!r} is not defined in {target.path or target.module}", source_path)
     if target.discovered and not (inspect.isclass(factory) and issubclass(factory, nn.Module)):
@@ -151,21 +152,49 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     failures: list[tuple[Attempt, LoadError]] = []
     for attempt in tries:
         try:
-            built = _build_on_meta_or_cpu(functools.partial(factory, *attempt.args, **attempt.kwargs),
-                                          target, attempt)
-            return dataclasses.replace(built, attempt=attempt,
-                                       class_count=class_count(factory, attempt.args, attempt.kwargs))
+            built = _build_on_meta_or_cpu(functools.partial(attempt.callee or factory, *attempt.args,
+                                                            **attempt.kwargs), target, attempt)
+            if attempt.callee is not None and inspect.isclass(factory) and not isinstance(built.model, factory):
+                raise LoadError(f"{attempt.call} returns {type(built.model).__name__}, not {target.name}",
+                                source_path)
+            failed = tuple(f"{a.call or target.name} ({_from(a.source)}) does not build: {f}" for a, f in failures)
+            return dataclasses.replace(built, attempt=attempt, notes=failed + built.notes,
+                                       class_count=class_count(attempt.callee or factory, attempt.args,
+                                                               attempt.kwargs))
         except SystemExit as exc:
             failure = error_from(exc, str(target.path.resolve()) if target.path else None,
                                  message=f"exits while building {attempt.call or target.name}: {exit_reason(exc)}")
         except LoadError as exc:
             failure = exc
         failures.append((attempt, failure))
-    attempt, failure = failures[0]
-    if not attempt.guessed:  # the arguments given or the project's own fail: an error
+    given = [(a, f) for a, f in failures if not a.guessed]
+    hint = _constructors_hint(target, factory)
+    if given:  # the arguments given or the project's own do not build: an error
+        attempt, failure = given[0]
+        if hint and target.arguments is None:
+            raise LoadError(f"{failure}{hint}", failure.path, failure.line) from failure
         raise failure
-    _skip_or_fail(target, f"its constructor needs arguments; the guess {attempt.call} does not build "
-                          f"({failure}) — give them as '{target.display}(...)'", source_path)
+    attempt, failure = failures[0]
+    made = f"the guess {attempt.call}" if attempt.source == GUESSED else f"{attempt.call} ({_from(attempt.source)})"
+    _skip_or_fail(target, f"its constructor needs arguments; {made} does not build ({failure}) — give them "
+                          f"as '{target.display}(...)'{hint}", source_path)
+
+
+def _constructors_hint(target: Target, factory: Any) -> str:
+    """Its classmethod constructors that need arguments, as targets to write."""
+    if target.path is None or not inspect.isclass(factory):
+        return ""
+    found = constructors_with_arguments(target.path, target.name)
+    shown = [f"'{target.display.partition('(')[0]}.{name}({', '.join(required)})'" for name, required in found.items()]
+    return f"; or build it with a classmethod: {' or '.join(shown)}" if shown else ""
+
+
+def _attribute(module: Any, name: str) -> Any:
+    """``Net``, or a classmethod constructor ``Net.from_name``, of the module."""
+    value: Any = module
+    for part in name.split("."):
+        value = getattr(value, part, None)
+    return value
 
 
 def _skip_or_fail(target: Target, reason: str, source_path: str | None) -> NoReturn:
@@ -188,13 +217,14 @@ def _build_on_meta_or_cpu(factory: Any, target: Target, attempt: Attempt) -> Bui
     except LoadError:
         raise
     except Exception as exc:
-        source = f" (arguments {_from(attempt.source)})" if attempt.source else ""
+        source = f" ({_from(attempt.source)})" if attempt.source else ""
         raise error_from(exc, str(target.path.resolve()) if target.path else None,
                          prefix=f"building {what}{source} failed: ") from exc
 
 
 def _from(source: str) -> str:
-    return source if source in ("given", "guessed from parameter names") else f"from {source}"
+    return f"arguments {source}" if source in ("given", GUESSED) \
+        else f"arguments from {source}"
 
 
 def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool = True) -> BuiltModel:
