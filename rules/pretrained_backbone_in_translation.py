@@ -4,7 +4,7 @@ import os
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from torch import nn
@@ -118,12 +118,32 @@ class Backbone:
 def _library_backbones(graph: ModelGraph, called: list[Layer]) -> Iterator[Backbone]:
     """Layers a library's classifier builder made: torchvision, timm, any model zoo."""
     by_origin: dict[Origin, list[Layer]] = defaultdict(list)
+    part_of: dict[Origin, Callable[[Layer], bool] | None] = {}
     for layer in called:
-        if layer.origin is not None and _is_classifier_origin(layer.origin):
-            by_origin[layer.origin].append(layer)
+        origin = layer.origin
+        if origin is None or origin.function.startswith(_NOT_CLASSIFIERS):
+            continue
+        if origin not in part_of:
+            part_of[origin] = _classifier_part(origin)
+        if part_of[origin] is not None and part_of[origin](layer):
+            by_origin[origin].append(layer)
     for origin, layers in by_origin.items():
         requests = [r for r in graph.weights_requests if r.origin == origin]
         yield Backbone(type(origin.root).__name__, origin.function, origin.site, layers, requests)
+
+
+def _classifier_part(origin: Origin) -> Callable[[Layer], bool] | None:
+    """Which layers of a library call belong to a classifier: all of them for torchvision's
+    classification builders and timm (whose models are ImageNet classifiers, also when built
+    with ``num_classes=0`` or ``features_only=True``); those of the first module the call
+    built when that is a classifier (``pretrainedmodels``, ``efficientnet_pytorch``, the
+    encoder of a segmentation_models_pytorch model); None when it built no classifier."""
+    if origin.function.startswith(_BACKBONE_LIBRARIES):
+        return lambda layer: True
+    if _is_classifier(origin.root):
+        modules = {id(m) for m in origin.root.modules()}
+        return lambda layer: id(layer.module) in modules
+    return None
 
 
 def _backbones_given_weights(graph: ModelGraph, called: list[Layer]) -> Iterator[Backbone]:
@@ -157,16 +177,6 @@ def _project_backbones(graph: ModelGraph, called: list[Layer]) -> Iterator[Backb
 
 def _within(name: str, holder: str) -> bool:
     return not holder or name == holder or name.startswith(holder + ".")
-
-
-def _is_classifier_origin(origin: Origin) -> bool:
-    """A library call that built a classification network: torchvision's classification
-    builders, timm (whose models are ImageNet classifiers, also when built with
-    ``num_classes=0`` or ``features_only=True``), or any library's builder whose model is
-    one (``pretrainedmodels``, ``efficientnet_pytorch``)."""
-    if origin.function.startswith(_NOT_CLASSIFIERS):
-        return False
-    return origin.function.startswith(_BACKBONE_LIBRARIES) or _is_classifier(origin.root)
 
 
 def _is_classifier(module: nn.Module, weak: bool = False) -> bool:

@@ -230,7 +230,16 @@ def _kept_names(receiver: nn.Module | None, names: dict[int, str]) -> list[str]:
         name = names.get(id(module))
         if name is not None and not any(name.startswith(k + ".") for k in kept):
             kept.append(name)
+    holders = {name.rpartition(".")[0] for name in kept}
+    if len(holders) == 1 and "" not in holders:  # timm's features_only wrapper holds all the parts
+        holder = holders.pop()
+        if len(kept) == len(_names_of_children(holder, names)):
+            return [holder]
     return kept
+
+
+def _names_of_children(holder: str, names: dict[int, str]) -> list[str]:
+    return [n for n in names.values() if n.rpartition(".")[0] == holder and n != holder]
 
 
 def rebuild_on_cpu(built: BuiltModel) -> BuiltModel:
