@@ -76,12 +76,11 @@ class WeightsStandIns:
                 loaded_by.add(id(module))
                 self.on_weights(request.weights, module)
         own = list(module.state_dict().keys())
-        if isinstance(state_dict, RequestedWeights) and not state_dict.was_read:
-            missing = [k for k in own if k in state_dict.removed and k not in state_dict]
-        elif all(k in r.guessed_keys for r in requests for k in own):
+        removed = state_dict.removed if isinstance(state_dict, RequestedWeights) else set()
+        if all(r.was_read and k in r.guessed_keys for r in requests for k in own):
             missing = [k for k in own if k not in state_dict]
-        else:  # the stand-in's keys were guessed for another module: the checkpoint's are unknown
-            missing = []
+        else:  # the checkpoint's keys are unknown: only those the code removed are missing
+            missing = [k for k in own if k in removed and not dict.__contains__(state_dict, k)]
         unexpected = [k for k, v in state_dict.items()
                       if k not in own and id(v) not in self.tensor_request]
         return nn.modules.module._IncompatibleKeys(missing, unexpected)
@@ -147,6 +146,7 @@ class RequestedWeights(dict):
             dict.__delitem__(self, key)
 
     def pop(self, key, default=_ABSENT):
+        self._read()
         self.removed.add(key)
         if dict.__contains__(self, key):
             return dict.pop(self, key)
