@@ -27,14 +27,19 @@ class PretrainedBackboneInTranslation(Rule):
     """ImageNet classification backbone inside an image-to-image model.
 
     ## What it does
-    Finds layers of a classification network — a torchvision ResNet, MobileNet, Inception,
-    VGG, EfficientNet, DenseNet, RegNet or ConvNeXt, a timm model, or any submodule ending in
-    global pooling and a ``Linear`` classifier — used inside a model whose task is
-    image-to-image, including a backbone sliced into an encoder
-    (``nn.Sequential(*list(resnet.children())[:-2])``, or its ``layer1``…``layer4``). Layers
-    keep the line that built the backbone, so slices are found too. It is a warning when
-    pretrained weights were requested for the backbone (named in the message), a note
-    otherwise.
+    Finds layers of a classification network used inside a model whose task is
+    image-to-image: a torchvision or timm classifier (also ``features_only=True``), a model
+    zoo's (``pretrainedmodels``, ``efficientnet_pytorch``), a segmentation_models_pytorch
+    encoder, or the project's own network ending in pooling and a ``Linear`` classifier —
+    kept whole, sliced into an encoder (``nn.Sequential(*list(resnet.children())[:-2])``,
+    ``features[:4]``, ``layer1``…``layer4``) or used through ``.features``. Layers keep the
+    line that built the backbone, whichever slice holds them. It is a warning when ImageNet
+    weights were requested for the backbone (a torchvision enum or ``pretrained=True``,
+    ``'imagenet'``, timm's ``in1k``, a zoo checkpoint such as ``resnet50-19c8e357.pth`` or
+    ``mobilenetv2.pth.tar``, or any weights loaded into a 1000-class head; named in the
+    message), a note otherwise. A network that only ends in ``Linear`` after convolutions,
+    its pooling in ``forward``, counts as a classifier when ImageNet weights were loaded
+    into it. Networks the forward does not call (a perceptual loss's VGG) are not reported.
 
     ## Why is this bad?
     A classification backbone is trained to throw away what image translation needs: it

@@ -104,7 +104,8 @@ def test_weights_that_are_not_imagenet_leave_a_projects_conv_stack_alone(write_m
         class Encoder(nn.Module):
             def __init__(self, outputs):
                 super().__init__()
-                self.features = nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU())
+                self.features = nn.Sequential(nn.Conv2d(3, 32, 3, 2, 1), nn.ReLU(),
+                                              nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU())
                 self.fc = nn.Linear(64, outputs)
 
             def forward(self, x):
