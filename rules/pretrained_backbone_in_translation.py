@@ -87,7 +87,8 @@ class PretrainedBackboneInTranslation(Rule):
                 yield self._finding(graph, backbone, layers)
 
     def _finding(self, graph: ModelGraph, backbone: Backbone, layers: list[Layer]) -> Finding:
-        name = backbone.name or _holder_name([layer.name for layer in layers])
+        called = [layer for layer in graph.layers if layer.module is not None]
+        name = backbone.name or _holder_name([layer.name for layer in layers], called)
         params = sum(layer.params for layer in {layer.name: layer for layer in layers}.values())
         built_by = f" built by {backbone.function}()" if backbone.function else ""
         weights = ", ".join(sorted({r.weights for r in backbone.requests}))
@@ -159,9 +160,9 @@ def _backbones_given_weights(graph: ModelGraph, called: list[Layer]) -> Iterator
         if request.receiver is not None and _is_classifier(request.receiver, weak=_imagenet_weights(request)):
             by_receiver[id(request.receiver)].append(request)
     for requests in by_receiver.values():
-        parts = {r.module for r in requests}
-        layers = [layer for layer in called if any(_within(layer.name, part) for part in parts)]
         first = requests[0]
+        modules = {id(m) for m in first.receiver.modules()}  # whatever name the forward calls them by
+        layers = [layer for layer in called if id(layer.module) in modules]
         function = first.origin.function if first.origin is not None else None
         yield Backbone(type(first.receiver).__name__, function, first.site or graph.site_of(first.module),
                        layers, requests)
@@ -232,10 +233,13 @@ def _imagenet_weights(request: WeightsRequest) -> bool:
     return bool(heads) and heads[-1].out_features in (1000, 1001, 21841, 21843, 11821)
 
 
-def _holder_name(names: list[str]) -> str:
-    """The submodule that holds the layers ("encoder"), or the list of top-level ones that do
-    ("layer1, layer2, layer3")."""
+def _holder_name(names: list[str], called: list[Layer]) -> str:
+    """The submodule that holds the layers and nothing else ("encoder"), or the list of the
+    submodules that do ("fpn.enc0, fpn.enc1", "layer1, layer2, layer3")."""
     prefix = os.path.commonprefix([n + "." for n in names])
-    if "." in prefix and prefix.rfind(".") > 0:
-        return prefix[: prefix.rfind(".")]
-    return ", ".join(dict.fromkeys(n.split(".")[0] for n in names))
+    holder = prefix[: prefix.rfind(".")] if "." in prefix else ""
+    group = set(names)
+    if holder and all(layer.name in group for layer in called if _within(layer.name, holder)):
+        return holder
+    depth = holder.count(".") + 2 if holder else 1
+    return ", ".join(dict.fromkeys(".".join(n.split(".")[:depth]) for n in names))

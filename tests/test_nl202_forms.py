@@ -29,9 +29,11 @@ def test_a_sliced_densenet_is_found_through_its_slices_on_the_line_that_built_it
 
 
 def test_the_projects_own_classifier_through_features_with_weights_from_a_missing_file():
-    finding, = findings("fixtures/nl202_project_mobilenet_features.py")
-    assert finding["target"].endswith("::MobileDeblur") and finding["severity"] == "warning"
-    assert "MobileNetV2 with pretrained weights pretrained/mobilenetv2.pth.tar reused as encoder" in finding["message"]
+    whole, sliced = findings("fixtures/nl202_project_mobilenet_features.py")
+    assert whole["target"].endswith("::MobileDeblur") and whole["severity"] == "warning"
+    assert "MobileNetV2 with pretrained weights pretrained/mobilenetv2.pth.tar reused as encoder" in whole["message"]
+    assert sliced["target"].endswith("::MobilePyramidDeblur") and sliced["severity"] == "warning"
+    assert "reused as enc0, enc1, enc2, enc3 in" in sliced["message"]
 
 
 def test_an_smp_unet_used_for_restoration_reports_its_encoder_not_its_decoder(tmp_path):
