@@ -21,6 +21,7 @@ def test_every_way_of_loading_builds_and_records_which_module_received_the_weigh
         "FromCheckpoint": [{"module": "net", "weights": "checkpoints/resnet18_best.pth.tar"}],
         "MatchingEntries": [{"module": "net", "weights": URL}],  # filtered, then model_dict.update
         "RenamedInPlace": [{"module": "net", "weights": "weights/resnet18_dp.pth"}],
+        "TwoFrameClassifier": [{"module": "model", "weights": URL}],  # conv1.weight repeated, fc.* left out
         "SmallNet": [],
         "Ensemble": [{"module": "a", "weights": "pretrained/small_net.pth"}],  # if pretrained: ...["model"]
     }

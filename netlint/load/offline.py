@@ -57,7 +57,7 @@ class WeightsStandIns:
     def requests_in(self, state_dict: Any) -> list[RequestedWeights]:
         """The requests whose stand-in a state dict is, or whose tensors it holds."""
         if isinstance(state_dict, RequestedWeights):
-            return [state_dict.origin]
+            return [state_dict.request]
         if not isinstance(state_dict, Mapping):
             return []
         found = {id(r): r for v in state_dict.values() if (r := self.tensor_request.get(id(v))) is not None}
@@ -81,8 +81,8 @@ class WeightsStandIns:
             missing = [k for k in own if k not in state_dict]
         else:  # the checkpoint's keys are unknown: only those the code removed are missing
             missing = [k for k in own if k in removed and not dict.__contains__(state_dict, k)]
-        unexpected = [k for k, v in state_dict.items()
-                      if k not in own and id(v) not in self.tensor_request]
+        entries = dict.items(state_dict) if isinstance(state_dict, dict) else state_dict.items()
+        unexpected = [k for k, v in entries if k not in own and id(v) not in self.tensor_request]
         return nn.modules.module._IncompatibleKeys(missing, unexpected)
 
     def unreceived(self) -> list[str]:
@@ -99,12 +99,12 @@ class RequestedWeights(dict):
     (``ckpt["state_dict"]``, ``ckpt.get("model")``) are stand-ins for the same weights."""
 
     def __init__(self, weights: str, stand_ins: WeightsStandIns, frame: FrameType | None,
-                 origin: RequestedWeights | None = None) -> None:
+                 request: RequestedWeights | None = None) -> None:
         super().__init__()
         self.weights = weights
         self.stand_ins = stand_ins
         self.frame = frame
-        self.origin = origin or self  # a section stands for the same request as its checkpoint
+        self.request = request or self  # a section stands for the same request as its checkpoint
         self.removed: set[str] = set()
         self.was_read = False
         self.guessed_keys: set[str] = set()
@@ -113,15 +113,15 @@ class RequestedWeights(dict):
     def _read(self) -> None:
         if self.was_read:
             return
-        self.was_read = self.origin.was_read = True
+        self.was_read = self.request.was_read = True
         for key, tensor in _held_state(self.frame):
-            self.origin.guessed_keys.add(key)
+            self.request.guessed_keys.add(key)
             if key not in self.removed and not dict.__contains__(self, key):
-                dict.__setitem__(self, key, self.stand_ins.stand_in_tensor(tensor, self.origin))
+                dict.__setitem__(self, key, self.stand_ins.stand_in_tensor(tensor, self.request))
 
     def _section(self, key: Any) -> RequestedWeights:
         if key not in self.sections:
-            self.sections[key] = RequestedWeights(self.weights, self.stand_ins, self.frame, self.origin)
+            self.sections[key] = RequestedWeights(self.weights, self.stand_ins, self.frame, self.request)
         return self.sections[key]
 
     def __getitem__(self, key):
@@ -152,7 +152,7 @@ class RequestedWeights(dict):
             return dict.pop(self, key)
         if default is not _ABSENT:
             return default
-        return self.stand_ins.stand_in_tensor(None, self.origin)
+        return self.stand_ins.stand_in_tensor(None, self.request)
 
     def __setitem__(self, key, value) -> None:
         self.removed.discard(key)
