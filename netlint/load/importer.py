@@ -25,7 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-from netlint.discover import Target, marked_folder, python_files
+from netlint.discover import Target
+from netlint.project import marked_folder, python_files
 from netlint.load.definitions import DefinitionsLoader, ProjectFinder, spec_for_file
 from netlint.load.stand_ins import importing_file, standing_in
 from netlint.load.user_code import LoadError, error_from, is_library_file, set_project
