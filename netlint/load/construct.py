@@ -249,8 +249,8 @@ def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool
 
 def _kept_names(receiver: nn.Module | None, names: dict[int, str]) -> list[str]:
     """Where the model keeps a module: its name, else the names of its topmost submodules
-    the model holds (``self.features = net.features``); the model itself when no module is
-    known."""
+    the model holds (``self.features = net.features``), none when it keeps nothing of it;
+    the model itself when no module is known (weights copied by hand)."""
     if receiver is None:
         return [""]
     if id(receiver) in names:
