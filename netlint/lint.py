@@ -291,8 +291,9 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         with time_limit(options.timeout), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             built = build(target, instances)
-            if target.discovered and next(built.model.children(), None) is None:
-                raise SkipTarget("a layer: it holds no submodules", model=False)
+            if target.discovered and next(built.model.children(), None) is None \
+                    and next(built.model.parameters(), None) is None:
+                raise SkipTarget("a layer: it holds no submodules and no parameters", model=False)
             from_code = not options.input_shapes and built.attempt.inputs
             graph = capture(built, target.display, options.input_shapes or built.attempt.inputs, options.task)
             if from_code:

@@ -66,7 +66,7 @@ def test_each_class_of_a_project_whose_bases_live_in_sibling_files():
     assert reasons["AbstractGenerator"] == "a base class: it defines no forward of its own"
     assert reasons["SynchronizedBatchNorm2d"] == "a layer: it specializes torch.nn.modules.batchnorm._BatchNorm"
     assert reasons["FrozenNorm"] == "a layer: it specializes torch.nn.BatchNorm2d"
-    assert reasons["Swish"] == "a layer: it holds no submodules"
+    assert reasons["Swish"] == "a layer: it holds no submodules and no parameters"
     assert reasons["Stages"] == "a container: it holds modules and defines no forward"
     assert proc.returncode == 0
 
