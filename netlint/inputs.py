@@ -71,6 +71,7 @@ class Entry:
 
     known: int | None = None
     kind: str = "image"
+    why: str = ""  # where the known channels come from: "the constructor's c_dim"
 
 
 def channel_share(channels: int, entries: Sequence[Entry], index: int) -> int:
@@ -104,13 +105,14 @@ def split_channels(guess: Guess | None, cats: Sequence[tuple[int, Sequence[Entry
     if guess is None or len(guess[0]) < 2:
         return guess
     shape, dtype, reason = guess
-    channels, parts = shape[1], 1
+    channels, parts, why = shape[1], 1, ""
     for dim, entries, index in reversed(cats):
         if dim % len(shape) == 1 and len(entries) > 1:
             channels = channel_share(channels, entries, index)
             parts *= len(entries)
+            why = entries[index].why if channels == entries[index].known else ""
     if parts > 1:
-        reason = f"{reason} split between {parts} inputs by torch.cat"
+        reason = f"{reason} split between {parts} inputs by torch.cat" + (f" ({channels}: {why})" if why else "")
     if kind == "vector" and len(shape) > 2:
         return (shape[0], channels), dtype, f"{reason}, a vector tiled over the image"
     return (shape[0], channels, *shape[2:]), dtype, reason
