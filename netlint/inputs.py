@@ -200,7 +200,8 @@ def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | 
     if is_mask(name) and image is not None:
         channels = size[0] if size else 1
         return (1, channels, *image[0][2:]), torch.float32, f"{name}: a {channels}-channel map (by its name)"
-    if is_label(name) and (hints.embeds or size is None):  # read by an Embedding, or used as an index
+    # read by an Embedding, or used as an index (``c`` alone may as well be a content image)
+    if is_label(name) and (hints.embeds or (size is None and name.lower() != "c")):
         return (1,), torch.long, f"{name}: a class index (by its name)"
     if size is not None:
         return (1, size[0]), torch.float32, f"{name}: a vector of {size[0]} (the constructor's {size[1]})"

@@ -444,7 +444,13 @@ class _Scope:
     def _tensor_shape(self, node: ast.expr) -> tuple[int, ...] | None:
         node = _unwrapped(node)
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in TENSOR_CONSTRUCTORS and ast.unparse(node.func.value) == "torch"):
+                and ast.unparse(node.func.value) == "torch"):
+            return None
+        if node.func.attr in ("tensor", "LongTensor") and node.args:  # labels written out: torch.tensor([3, 1])
+            return _literal_shape(_fold(node.args[0], self.values))
+        if node.func.attr == "arange" and len(node.args) == 1:
+            return _literal_shape(list(range(n))) if isinstance(n := _fold(node.args[0], self.values), int) else None
+        if node.func.attr not in TENSOR_CONSTRUCTORS:
             return None
         given = node.args[2:] if node.func.attr == "randint" else node.args
         size = next((k.value for k in node.keywords if k.arg == "size"), None)
@@ -454,6 +460,18 @@ class _Scope:
         if dims and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims):
             return tuple(dims)
         return None
+
+
+def _literal_shape(value: Any) -> tuple[int, ...] | None:
+    """The shape of a tensor made of nested lists of numbers (``[[1, 2], [3, 4]]``: (2, 2))."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ()
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    inner = {_literal_shape(v) for v in value}
+    if len(inner) != 1 or None in inner:
+        return None
+    return (len(value), *inner.pop())
 
 
 def _own_calls(statement: ast.stmt) -> list[ast.Call]:
