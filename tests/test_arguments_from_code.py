@@ -297,3 +297,16 @@ if __name__ == "__main__":
         CodeArguments("12", "gen.py:11", ((4, 100), (4,))),
         CodeArguments("13", "gen.py:12"),
     ]
+
+
+def test_the_files_own_classes_are_arguments_as_written(project):
+    root = project({"resnet.py": MODEL.format(name="ResNet") + """
+class Bottleneck(nn.Module):
+    pass
+
+if __name__ == "__main__":
+    net = ResNet(Bottleneck, [3, 4, 6, 3])
+""", "train.py": "from resnet import ResNet\nclass Bottleneck:\n    pass\nResNet(Bottleneck, [2, 2])\n"})
+    assert arguments_from_code(root / "resnet.py", "ResNet", root) == [
+        CodeArguments("Bottleneck, [3, 4, 6, 3]", "resnet.py:11"),
+        CodeArguments("Bottleneck, [2, 2]", "train.py:4", left_out=(0,))]  # another file's Bottleneck is not this one
