@@ -6,19 +6,18 @@ Nothing here imports torch: a file that defines no ``nn.Module`` costs one parse
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netlint.arguments.call import ArgumentsError, split_call
+from netlint.class_scan import ModuleClass, module_classes
+from netlint.project import project_root, python_files
 from netlint.source import read_source
 
 if TYPE_CHECKING:
     from netlint.arguments.from_code import CodeArguments
 
-SKIPPED_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages"}
-TORCH_ROOTS = ("torch", "torchvision", "timm", "transformers")
 
 
 @dataclass(frozen=True)
@@ -110,21 +109,9 @@ def _add_named(found: Discovery, spec: str, prefix: str, name: str, **where) -> 
     found.targets.append(Target(f"{prefix}{name}{call}", name, arguments=arguments, **where))
 
 
-def python_files(folder: Path):
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not _skipped_dir(Path(root) / d))
-        for file in files:
-            if file.endswith(".py"):
-                yield Path(root) / file
-
-
-def _skipped_dir(path: Path) -> bool:
-    name = path.name
-    return (name.startswith(".") or name in SKIPPED_DIRS or name.endswith(".egg-info")
-            or (path / "pyvenv.cfg").exists())
-
-
 def _scan_file(path: Path, found: Discovery) -> None:
+    """Every ``nn.Module`` class of the file becomes a target or a skip that says why it is
+    not one: a layer, a base class without forward, a container, a building block."""
     shown = display_path(path)
     try:
         source = read_source(path)
@@ -137,24 +124,37 @@ def _scan_file(path: Path, found: Discovery) -> None:
     try:
         tree = ast.parse(source, filename=str(path))
     except SyntaxError as exc:
-        found.problems.append(Problem(shown, shown, exc.lineno, f"SyntaxError: {exc.msg}"))
+        if "Module" in source:  # (a data or utility file in Python 2 is not netlint's to judge)
+            found.problems.append(Problem(shown, shown, exc.lineno, f"SyntaxError: {exc.msg}"))
         return
-    classes = _model_classes(tree, path)
-    if not classes:
-        return
-    inside = _used_inside(classes) | _registered(tree, classes)
+    classes = module_classes(path)
+    standalone = _returned_by_factories(tree, classes)
+    builders = {**_registered(tree, classes), **_used_inside(classes)}
     for name, cls in classes.items():
-        if name in inside:
-            continue
-        needs_arguments = bool(_required_init_args(cls, classes))
-        block = _built_inside(path, name) if needs_arguments else None
-        if block is not None:
-            found.skipped.append(Skipped(f"{shown}::{name}", f"a building block: {block} builds it in "
-                                         "a model of its own", model=False))
+        reason = _not_a_root(cls, None if name in standalone else builders.get(name, ""), path)
+        if reason is not None:
+            found.skipped.append(Skipped(f"{shown}::{name}", reason, model=False))
         else:
-            calls = _calls(path, name, own_file_only=not needs_arguments)
-            found.targets.append(Target(f"{shown}::{name}", name, path=path, line=cls.lineno,
+            calls = _calls(path, name, own_file_only=not cls.required)
+            found.targets.append(Target(f"{shown}::{name}", name, path=path, line=cls.node.lineno,
                                         discovered=True, calls=calls))
+
+
+def _not_a_root(cls: ModuleClass, builder: str | None, path: Path) -> str | None:
+    """Why the class is not a model of its own, if it is not one. ``builder``: the class of
+    the file that builds it ("" for none), None when a factory of the file returns it whole."""
+    if cls.layer is not None:
+        return f"a layer: it specializes {cls.layer}"
+    if cls.container:
+        return "a container: it holds modules and defines no forward"
+    if not cls.forward:
+        return "a base class: it defines no forward of its own"
+    if builder:
+        return f"a building block: {builder} builds it"
+    block = _built_inside(path, cls.name) if cls.required and builder is not None else None
+    if block is not None:
+        return f"a building block: {block} builds it in a model of its own"
+    return None
 
 
 def _calls(path: Path, name: str, own_file_only: bool) -> tuple[CodeArguments, ...]:
@@ -171,126 +171,16 @@ def _built_inside(path: Path, name: str) -> str | None:
     return built_inside(path, name, project_root(path))
 
 
-def project_root(path: Path) -> Path:
-    """The folder whose code may call the file's models: the nearest one above it with a
-    pyproject.toml, setup.py or .git; else the working directory when the file is in it."""
-    path = path.resolve()
-    marked = marked_folder(path.parent)
-    if marked is not None:
-        return marked
-    cwd = Path.cwd().resolve()
-    return cwd if cwd in path.parents else path.parent
-
-
-def marked_folder(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` (resolved) with a pyproject.toml, setup.py or .git."""
-    for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", ".git")):
-            return folder
-    return None
-
-
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else None
-    if isinstance(node, ast.Call):  # class Net(make_base()): unknown
-        return None
-    if isinstance(node, ast.Subscript):  # Generic[...] and friends
-        return _dotted(node.value)
-    return None
-
-
-def _torch_names(tree: ast.Module, path: Path, seen: frozenset[Path] = frozenset()) -> set[str]:
-    """Names bound by imports from torch-like packages, also through ``from .parts import *``
-    of a file of the project that imports them (``class UNet(nn.Module)`` with ``nn`` from there)."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.split(".")[0] in TORCH_ROOTS:
-                    names.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(node, ast.ImportFrom):
-            root = (node.module or "").split(".")[0]
-            torch_module = node.level == 0 and root in TORCH_ROOTS
-            for alias in node.names:
-                if alias.name == "*" and torch_module:
-                    names.update(("Module", "Sequential", "ModuleList", "ModuleDict"))
-                elif alias.name == "*":
-                    names.update(_star_torch_names(node, path, seen))
-                elif torch_module:
-                    names.add(alias.asname or alias.name)
-    return names
-
-
-def _star_torch_names(node: ast.ImportFrom, path: Path, seen: frozenset[Path]) -> set[str]:
-    """The torch names a ``from module import *`` of a project file brings (the module found
-    beside the file, or for an absolute import also below the working directory)."""
-    folder = path.parent
-    for _ in range(max(node.level - 1, 0)):
-        folder = folder.parent
-    parts = (node.module or "__init__").split(".")
-    folders = [folder] if node.level else [folder, Path.cwd()]
-    candidates = [f.joinpath(*parts).with_suffix(".py") for f in folders]
-    candidates += [f.joinpath(*parts, "__init__.py") for f in folders if node.module]
-    file = next((c.resolve() for c in candidates if c.is_file()), None)
-    if file is None or file in seen:
-        return set()
-    try:
-        tree = ast.parse(read_source(file), filename=str(file))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return set()
-    return _torch_names(tree, file, seen | {file})
-
-
-def _model_classes(tree: ast.Module, path: Path) -> dict[str, ast.ClassDef]:
-    """Top-level classes that subclass ``nn.Module``, as far as the source can tell: a base
-    reached through torch's namespace, or another model class of the same file."""
-    torch_names = _torch_names(tree, path)
-    if not torch_names:
-        return {}
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    models: dict[str, ast.ClassDef] = {}
-    changed = True
-    while changed:
-        changed = False
-        for name, cls in classes.items():
-            if name in models:
-                continue
-            for base in cls.bases:
-                dotted = _dotted(base) or ""
-                if dotted.split(".")[0] in torch_names or dotted in models:
-                    models[name] = cls
-                    changed = True
-                    break
-    return {name: cls for name, cls in classes.items() if name in models}
-
-
-def _required_init_args(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[str]:
-    """Constructor arguments without defaults, following same-file base classes."""
-    for node in cls.body:
-        if isinstance(node, ast.FunctionDef) and node.name == "__init__":
-            args = node.args
-            positional = args.posonlyargs + args.args
-            required = positional[1:len(positional) - len(args.defaults)]
-            required_kw = [a for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
-            return [a.arg for a in required + required_kw]
-    for base in cls.bases:
-        dotted = _dotted(base)
-        if dotted in classes:
-            return _required_init_args(classes[dotted], classes)
-    return []
-
-
-def _registered(tree: ast.Module, classes: dict[str, ast.ClassDef]) -> set[str]:
+def _registered(tree: ast.Module, classes: dict[str, ModuleClass]) -> dict[str, str]:
     """Classes a top-level statement puts in a registry that a class's body reads
     (``BLOCKS = {"basic": BasicBlock}``, or ``BLOCKS[name] = block`` in a loop over them;
-    ``BLOCKS[block](width)`` in the model)."""
-    read = {n.id for cls in classes.values() for n in ast.walk(cls)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    registered: set[str] = set()
+    ``BLOCKS[block](width)`` in the model), each with the class that reads it."""
+    readers: dict[str, str] = {}
+    for name, cls in classes.items():
+        for node in ast.walk(cls.node):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                readers.setdefault(node.id, name)
+    registered: dict[str, str] = {}
     for statement in tree.body:
         if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
@@ -299,23 +189,57 @@ def _registered(tree: ast.Module, classes: dict[str, ast.ClassDef]) -> set[str]:
                  and isinstance(n.value, ast.Name)}
         if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.Dict, ast.List, ast.Tuple)):
             bound |= {t.id for t in statement.targets if isinstance(t, ast.Name)}
-        if bound & read:
-            registered |= {n.id for n in nodes if isinstance(n, ast.Name) and n.id in classes
-                           and isinstance(n.ctx, ast.Load)}
+        registry = next((b for b in sorted(bound) if b in readers), None)
+        if registry is not None:
+            registered.update({n.id: f"{readers[registry]} (through {registry})" for n in nodes
+                               if isinstance(n, ast.Name) and n.id in classes and isinstance(n.ctx, ast.Load)})
     return registered
 
 
-def _used_inside(classes: dict[str, ast.ClassDef]) -> set[str]:
-    """Classes of the file another class builds in its body: its submodules. Naming a class
-    to call its methods (``Base.__init__(self)``, ``super(Net, self)``) or as a base is not
-    building it, so ``class NetLocal(Local_Base, Net)`` does not hide ``Net``."""
-    inside: set[str] = set()
+def _used_inside(classes: dict[str, ModuleClass]) -> dict[str, str]:
+    """Classes of the file another class builds in its body (its submodules), each with the
+    first class that builds it. Naming a class to call its methods (``Base.__init__(self)``,
+    ``super(Net, self)``) or as a base is not building it, so ``class NetLocal(Local_Base, Net)``
+    does not hide ``Net``; nor is a training wrapper's holding a generator and its discriminator."""
+    inside: dict[str, str] = {}
     for name, cls in classes.items():
-        for stmt in cls.body:
+        if cls.trains:
+            continue
+        for stmt in cls.node.body:
             ignored = {id(n.value) for n in ast.walk(stmt) if isinstance(n, ast.Attribute)}
             ignored |= {id(a) for n in ast.walk(stmt) if isinstance(n, ast.Call)
                         and isinstance(n.func, ast.Name) and n.func.id in ("super", "isinstance")
                         for a in n.args}
-            inside |= {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id in classes
-                       and n.id != name and id(n) not in ignored}
+            for n in ast.walk(stmt):
+                if isinstance(n, ast.Name) and n.id in classes and n.id != name and id(n) not in ignored:
+                    inside.setdefault(n.id, name)
     return inside
+
+
+def _returned_by_factories(tree: ast.Module, classes: dict[str, ModuleClass]) -> set[str]:
+    """Classes a top-level function of the file builds and returns (``def define_G(...): net =
+    GlobalGenerator(...); ...; return net``), or the top level builds: whole models, even
+    when another class also builds one inside itself."""
+    def built(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
+            return node.func.id
+        return None
+
+    standalone: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assigned: dict[str, set[str]] = {}
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Assign) and built(node.value):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            assigned.setdefault(target.id, set()).add(built(node.value))
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Return) and node.value is not None:
+                    if built(node.value):
+                        standalone.add(built(node.value))
+                    elif isinstance(node.value, ast.Name):
+                        standalone |= assigned.get(node.value.id, set())
+        elif isinstance(statement, ast.Assign) and built(statement.value):
+            standalone.add(built(statement.value))
+    return standalone

@@ -43,9 +43,13 @@ class Origin:
 class WeightsRequest:
     """Evidence that pretrained weights were asked for while the model was built."""
 
-    weights: str  # "ResNet50_Weights.IMAGENET1K_V1" or a URL
+    weights: str  # "ResNet50_Weights.IMAGENET1K_V1", a URL, or a checkpoint's path
     module: str  # qualified name of the submodule that received them ("" = the model)
     origin: Origin | None
+    # the module that loaded them, also when the model keeps only parts of it (then one
+    # request per part kept, ``module`` naming the part); None if no module loaded them
+    receiver: Any = field(default=None, compare=False, repr=False)
+    site: Site | None = None  # where the receiver was created: the user's line
 
 
 @dataclass(frozen=True)

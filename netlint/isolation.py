@@ -11,6 +11,12 @@ dies while analyzing a model, that model fails and a new worker goes on with the
 the file; if it dies while importing, the file fails once. Results keep the order of the
 work whatever the number of jobs. (A fork costs tens of milliseconds once torch is
 imported: one per worker, not one per file.)
+
+A worker never outlives its work or netlint: it ends with ``os._exit`` (no wait for the
+threads or exit handlers the user's code left), it retires after a file that left a
+non-daemon thread running (a prefetcher, a watcher), the parent kills it when a step runs
+past ``--timeout`` (the import included), and the kernel kills it when netlint dies, even
+by SIGKILL (``PR_SET_PDEATHSIG``). A SIGTERM to netlint stops it as Ctrl-C does.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -30,6 +37,7 @@ from typing import Any
 from netlint.discover import Problem, Target, display_path
 
 GRACE = 5.0  # seconds past a target's own time limit (which the worker enforces) before it is killed
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 Work = list[tuple[Target, Any]]  # (target, its options) of one file, in order
 Event = tuple[str, int, Any]
@@ -51,6 +59,7 @@ class _Worker:
     index: int = 0  # the target it is at, in the group's work
     text: str = ""
     deadline: float = float("inf")
+    retired: bool = False  # it ended after its file (the file left a thread running)
 
 
 def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterator[Event]], jobs: int,
@@ -94,6 +103,7 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
             if worker.index + 1 < len(work):
                 pending.appendleft((worker.group, worker.index + 1))
 
+    stopping = _stop_on_sigterm()
     try:
         while pending or any(w.group is not None for w in workers):
             for worker in workers:
@@ -114,6 +124,9 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
                 if _receive(worker, results[group], merge, limit):
                     if worker.group is None:  # it finished the file
                         collect_output(worker, group)
+                    if worker.retired:
+                        _stop(worker)
+                        workers.remove(worker)
                     continue
                 if not worker.process.is_alive():
                     how = _how_it_ended(worker.process.exitcode)
@@ -131,16 +144,44 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
                 worker.process.kill()
             with contextlib.suppress(OSError):
                 worker.connection.send(None)  # (other workers hold copies of the pipe: no end-of-file)
-            worker.process.join()
-            worker.output.close()
+            _stop(worker)
         gc.unfreeze()
+        stopping.close()
     return results
+
+
+def _stop(worker: _Worker) -> None:
+    """Wait for a worker told to end (it ends at once), and kill it if it does not."""
+    worker.process.join(GRACE)
+    if worker.process.is_alive():
+        worker.process.kill()
+        worker.process.join()
+    worker.output.close()
+
+
+class _stop_on_sigterm:
+    """While the workers run, SIGTERM (a CI job's timeout, ``kill``) raises SystemExit
+    here, so that the workers are stopped and the scratch folder removed, as on Ctrl-C."""
+
+    def __init__(self) -> None:
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, self._terminate)
+
+    @staticmethod
+    def _terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    def close(self) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
 
 
 def _start(context, groups: list[Work], analyze_file) -> _Worker:
     mine, theirs = context.Pipe()
     output = tempfile.TemporaryFile()
-    process = context.Process(target=_work, args=(theirs, output.fileno(), groups, analyze_file), daemon=True)
+    process = context.Process(target=_work, args=(theirs, output.fileno(), groups, analyze_file, os.getpid()),
+                              daemon=True)
     process.start()
     theirs.close()
     return _Worker(process, mine, output)
@@ -152,7 +193,7 @@ def _receive(worker: _Worker, result: Any, merge, limit: float | None) -> bool:
         while worker.connection.poll():
             kind, index, payload = worker.connection.recv()
             if kind == "end":
-                worker.group = None
+                worker.group, worker.retired = None, payload == "retire"
                 return True
             if kind == "part":
                 merge(result, payload)
@@ -168,14 +209,32 @@ def _deadline(limit: float | None) -> float:
     return float("inf") if limit is None else time.monotonic() + limit
 
 
-def _work(connection, output: int, groups: list[Work], analyze_file) -> None:
-    """A worker: analyze the files the parent names until it sends None."""
-    # standard input reads nothing; what native code prints goes to the output file, never
-    # into the report or netlint's errors (Python-level prints are the sandbox's)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
+def _work(connection, output: int, groups: list[Work], analyze_file, parent: int) -> None:
+    """A worker: analyze the files the parent names until it sends None, then end at once,
+    whatever the user's code left running."""
+    code = 1
+    try:
+        _die_with(parent)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+        # standard input reads nothing; what native code prints goes to the output file, never
+        # into the report or netlint's errors (Python-level prints are the sandbox's)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        _serve(connection, groups, analyze_file)
+        code = 0
+    except BaseException:  # a bug in netlint: the parent reports the file, the output has the traceback
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _serve(connection, groups: list[Work], analyze_file) -> None:
+    handlers = {s: signal.getsignal(s) for s in signal.valid_signals() if signal.getsignal(s) is not None}
+    threads = set(threading.enumerate())
     while True:
         message = connection.recv()
         if message is None:
@@ -186,7 +245,33 @@ def _work(connection, output: int, groups: list[Work], analyze_file) -> None:
             connection.send(event)
         _forget_user_modules(modules)
         sys.path[:] = path
-        connection.send(("end", 0, None))
+        _restore(handlers)
+        # a thread the file started that is not a daemon (a prefetcher, a watcher) would run on
+        # into the next files: a new worker takes them (daemon threads, as tqdm's monitor, stay)
+        left_running = any(t.is_alive() and not t.daemon for t in set(threading.enumerate()) - threads)
+        connection.send(("end", 0, "retire" if left_running else None))
+        if left_running:
+            return
+
+
+def _die_with(parent: int) -> None:
+    """Ask the kernel to kill this process when the parent dies (Linux); if it died already,
+    end now."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _restore(handlers: dict) -> None:
+    """The signal handlers of the worker, where the user's code changed them."""
+    for number, handler in handlers.items():
+        if signal.getsignal(number) is not handler:
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(number, handler)
 
 
 def _forget_user_modules(before: set[str]) -> None:

@@ -7,6 +7,7 @@ import dataclasses
 import linecache
 import re
 import sys
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,13 +75,27 @@ def leaves(obj: Any) -> list[Any]:
 
 def module_layer(index: int, name: str, module: nn.Module, inputs: tuple, output: Shape | None,
                  built: BuiltModel, fallback_site: Site | None = None) -> Layer:
+    # a module held at two places (``self.enc0 = nn.Sequential(self.features.conv0, ...)``) is
+    # recorded under its first name: it keeps its creation site whichever name the forward used
+    recorded = _first_names(built.model).get(id(module), name)
     return Layer(
         index=index, name=name, type=type(module).__name__, op=ops.module_op(module),
         attrs=ops.module_attrs(module), input_shapes=inputs, output_shape=output,
         params=sum(p.numel() for p in module.parameters()),
-        site=nearest_entry(built.sites, name) or fallback_site,
-        origin=nearest_entry(built.origins, name), module=module,
+        site=nearest_entry(built.sites, recorded) or fallback_site,
+        origin=nearest_entry(built.origins, recorded), module=module,
     )
+
+
+_first_names_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _first_names(model: nn.Module) -> dict[int, str]:
+    """Each module's first qualified name, as the creation records are keyed."""
+    names = _first_names_cache.get(model)
+    if names is None:
+        names = _first_names_cache[model] = {id(m): n for n, m in model.named_modules()}
+    return names
 
 
 def function_layer(index: int, name: str, kind: str, op: str, arguments: dict[str, Any],

@@ -50,6 +50,7 @@ class ModelSummary:
     weights_requested: tuple[tuple[str, str], ...]  # (submodule, weights) asked for while building
     notes: tuple[str, ...]  # how it was captured, and rules skipped for it (shown with -v)
     files: tuple[str, ...] = ()  # the files whose lines created its layers (what a fix there affects)
+    stand_ins: tuple[str, ...] = ()  # modules not installed that its file imported: netlint stood in for them
     dataflow: Dataflow | None = field(default=None, compare=False, repr=False)  # for the HTML report's drawing
 
     @classmethod
@@ -107,7 +108,7 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
                       *_config_models(specs, config)])
     targets = list({t.display: t for t in found.targets if not _excluded_target(t, config)}.values())
     errors = [p for p in found.problems if "::" in p.target or not p.path or not config.is_excluded(p.path)]
-    skipped = [s for s in found.skipped if not config.is_excluded(s.target.partition("::")[0])]
+    skipped = list(dict.fromkeys(s for s in found.skipped if not config.is_excluded(s.target.partition("::")[0])))
     result = LintResult(errors=errors, skipped=skipped)
     selection = RuleSelection(config.select, config.ignore, config.extend_select, config.rules_dirs)
     files = [f for f in found.files if not config.is_excluded(f)]
@@ -151,6 +152,8 @@ def _config_models(specs: Sequence[str], config: Config) -> list[str]:
 
 
 def _covers(spec: str, path: Path) -> bool:
+    if "::" in spec:  # a target, never a file name (any length, any characters)
+        return False
     given = Path(spec).resolve()
     return given == path.resolve() or (given.is_dir() and given in path.resolve().parents)
 
@@ -280,7 +283,7 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
     # torch is imported here, only once a file is known to define a model
     from netlint.capture import TIER_PROVIDES, CaptureError, capture
     from netlint.engine import run_rules
-    from netlint.load import LoadError, SkipTarget, build
+    from netlint.load import LoadError, SkipTarget, build, stood_in_for, used_stand_in
 
     path = display_path(target.path) if target.path else None
     try:
@@ -288,6 +291,8 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         with time_limit(options.timeout), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             built = build(target, instances)
+            if target.discovered and next(built.model.children(), None) is None:
+                raise SkipTarget("a layer: it holds no submodules", model=False)
             from_code = not options.input_shapes and built.attempt.inputs
             graph = capture(built, target.display, options.input_shapes or built.attempt.inputs, options.task)
             if from_code:
@@ -307,7 +312,9 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         result.errors.append(Problem(target.display, exc.path, exc.line, message, format_exc()))
         return
     except CaptureError as exc:
-        result.errors.append(Problem(target.display, path, target.line, str(exc), format_exc()))
+        used = used_stand_in(path)  # a module that is not installed: that is what to say
+        result.errors.append(Problem(target.display, used.path if used else path, used.line if used else target.line,
+                                     str(used or exc), format_exc()))
         return
     except Exception as exc:  # a bug in netlint or a rule: report it, go on with the others
         result.errors.append(Problem(target.display, path, target.line,
@@ -322,7 +329,7 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
             summary = replace(summary, dataflow=dataflow_of(graph, findings))
         except Exception as exc:  # a bug in the drawing: the lint stands
             summary = replace(summary, notes=(*summary.notes, f"not drawn: internal error: {type(exc).__name__}: {exc}"))
-    result.models.append(replace(summary, notes=import_notes + summary.notes))
+    result.models.append(replace(summary, notes=import_notes + summary.notes, stand_ins=stood_in_for()))
     result.findings.extend(findings)
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import os
+import re
+import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from torch import nn
 
@@ -13,20 +16,30 @@ _BACKBONE_LIBRARIES = ("torchvision.models.", "timm.")
 _NOT_CLASSIFIERS = ("torchvision.models.detection", "torchvision.models.segmentation",
                     "torchvision.models.optical_flow", "torchvision.models.video")
 _BETWEEN_POOL_AND_LINEAR = (nn.Flatten, nn.Dropout, nn.Identity)
+_IMAGENET_NAMES = re.compile(r"imagenet|ilsvrc|in1k|in12k|in21k|in22k", re.IGNORECASE)
+_ARCHITECTURE_FILES = re.compile(  # the checkpoint files of the model zoos: resnet50-19c8e357.pth
+    r"(resnet|resnext|wide_resnet|densenet|vgg|mobilenet|mnasnet|shufflenet|squeezenet|inception|googlenet"
+    r"|efficientnet|regnet|convnext|alexnet|senet|se_resne|xception|dpn|nasnet|polynet|bninception"
+    r"|pnasnet|ghostnet|hrnet_w)")
 
 
 class PretrainedBackboneInTranslation(Rule):
     """ImageNet classification backbone inside an image-to-image model.
 
     ## What it does
-    Finds layers of a classification network — a torchvision ResNet, MobileNet, Inception,
-    VGG, EfficientNet, DenseNet, RegNet or ConvNeXt, a timm model, or any submodule ending in
-    global pooling and a ``Linear`` classifier — used inside a model whose task is
-    image-to-image, including a backbone sliced into an encoder
-    (``nn.Sequential(*list(resnet.children())[:-2])``, or its ``layer1``…``layer4``). Layers
-    keep the line that built the backbone, so slices are found too. It is a warning when
-    pretrained weights were requested for the backbone (named in the message), a note
-    otherwise.
+    Finds layers of a classification network used inside a model whose task is
+    image-to-image: a torchvision or timm classifier (also ``features_only=True``), a model
+    zoo's (``pretrainedmodels``, ``efficientnet_pytorch``), a segmentation_models_pytorch
+    encoder, or the project's own network ending in pooling and a ``Linear`` classifier —
+    kept whole, sliced into an encoder (``nn.Sequential(*list(resnet.children())[:-2])``,
+    ``features[:4]``, ``layer1``…``layer4``) or used through ``.features``. Layers keep the
+    line that built the backbone, whichever slice holds them. It is a warning when ImageNet
+    weights were requested for the backbone (a torchvision enum or ``pretrained=True``,
+    ``'imagenet'``, timm's ``in1k``, a zoo checkpoint such as ``resnet50-19c8e357.pth`` or
+    ``mobilenetv2.pth.tar``, or any weights loaded into a 1000-class head; named in the
+    message), a note otherwise. A network that only ends in ``Linear`` after convolutions,
+    its pooling in ``forward``, counts as a classifier when ImageNet weights were loaded
+    into it. Networks the forward does not call (a perceptual loss's VGG) are not reported.
 
     ## Why is this bad?
     A classification backbone is trained to throw away what image translation needs: it
@@ -64,77 +77,169 @@ class PretrainedBackboneInTranslation(Rule):
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         if graph.task != "image-to-image":
             return
-        by_origin: dict[Origin, dict[str, Layer]] = defaultdict(dict)
-        for layer in graph.layers:
-            if layer.origin is not None and _is_library_classifier(layer.origin):
-                by_origin[layer.origin].setdefault(layer.name, layer)
-        for origin, layers in by_origin.items():
-            requests = [r for r in graph.weights_requests if r.origin == origin]
-            yield self._finding(graph, list(layers.values()), type(origin.root).__name__,
-                                origin.function, requests, site=origin.site)
-        yield from self._user_backbones(graph, by_origin)
+        called = [layer for layer in graph.layers if layer.module is not None]
+        reported: set[str] = set()
+        for backbone in (*_library_backbones(graph, called), *_backbones_given_weights(graph, called),
+                         *_project_backbones(graph, called)):
+            layers = [layer for layer in backbone.layers if layer.name not in reported]
+            if layers:
+                reported.update(layer.name for layer in layers)
+                yield self._finding(graph, backbone, layers)
 
-    def _user_backbones(self, graph: ModelGraph, library: dict) -> Iterator[Finding]:
-        """Submodules of the user's own code that end in global pooling + Linear."""
-        called = {layer.name: layer for layer in graph.layers if layer.module is not None}
-        taken: list[str] = []
-        for name, module in graph.model.named_modules():
-            if not name or any(name.startswith(t + ".") for t in taken) or not _ends_in_classifier(module):
-                continue
-            layers = [layer for lname, layer in called.items()
-                      if lname.startswith(name + ".") and layer.origin is None]
-            if not layers:
-                continue
-            taken.append(name)
-            requests = [r for r in graph.weights_requests
-                        if r.module == name or r.module.startswith(name + ".")]
-            yield self._finding(graph, layers, type(module).__name__, None, requests,
-                                site=graph.site_of(name), name=name)
-
-    def _finding(self, graph: ModelGraph, layers: list[Layer], kind: str, function: str | None,
-                 requests: list[WeightsRequest], site: Site | None, name: str | None = None) -> Finding:
-        name = name or _holder_name([layer.name for layer in layers])
+    def _finding(self, graph: ModelGraph, backbone: Backbone, layers: list[Layer]) -> Finding:
+        called = [layer for layer in graph.layers if layer.module is not None]
+        name = backbone.name or _holder_name([layer.name for layer in layers], called)
         params = sum(layer.params for layer in {layer.name: layer for layer in layers}.values())
-        built_by = f" built by {function}()" if function else ""
-        if requests:
-            weights = ", ".join(sorted({r.weights for r in requests}))
-            evidence, severity = f" with pretrained weights {weights}", "warning"
-        else:
-            evidence, severity = "", "note"
+        built_by = f" built by {backbone.function}()" if backbone.function else ""
+        weights = ", ".join(sorted({r.weights for r in backbone.requests}))
+        evidence = f" with pretrained weights {weights}" if weights else ""
         return self.finding(
             graph, name,
-            f"classification backbone {kind}{built_by}{evidence} reused as {name} in an "
+            f"classification backbone {backbone.kind}{built_by}{evidence} reused as {name} in an "
             f"image-to-image model ({len(layers)} layers, {params:,} parameters): classification "
             "features discard the per-pixel detail translation must keep",
             "use an encoder made for the task (e.g. a U-Net encoder with InstanceNorm) trained "
             "from scratch",
-            site=site, severity=severity,
+            site=backbone.site, severity="warning" if backbone.imagenet else "note",
             covers=layers,
         )
 
 
-def _is_library_classifier(origin: Origin) -> bool:
-    """A model built by torchvision's classification builders or by timm (whose models are
-    ImageNet classifiers, also when built with ``num_classes=0`` as a feature extractor)."""
-    return origin.function.startswith(_BACKBONE_LIBRARIES) and not origin.function.startswith(_NOT_CLASSIFIERS)
+@dataclass
+class Backbone:
+    """Layers of the model that one classification network's constructor built."""
+
+    kind: str  # its class ("ResNet")
+    function: str | None  # the library function that built it, if one did
+    site: Site | None  # the user's line that built it
+    layers: list[Layer]
+    requests: list[WeightsRequest]
+    name: str | None = None  # the submodule holding it, when it is kept whole
+
+    @property
+    def imagenet(self) -> bool:
+        return any(_imagenet_weights(r) for r in self.requests)
 
 
-def _ends_in_classifier(module: nn.Module) -> bool:
-    """Whether the module's children end in global pooling, then a Linear layer."""
+def _library_backbones(graph: ModelGraph, called: list[Layer]) -> Iterator[Backbone]:
+    """Layers a library's classifier builder made: torchvision, timm, any model zoo."""
+    by_origin: dict[Origin, list[Layer]] = defaultdict(list)
+    part_of: dict[Origin, Callable[[Layer], bool] | None] = {}
+    for layer in called:
+        origin = layer.origin
+        if origin is None or origin.function.startswith(_NOT_CLASSIFIERS):
+            continue
+        if origin not in part_of:
+            part_of[origin] = _classifier_part(origin)
+        if part_of[origin] is not None and part_of[origin](layer):
+            by_origin[origin].append(layer)
+    for origin, layers in by_origin.items():
+        requests = [r for r in graph.weights_requests if r.origin == origin]
+        yield Backbone(type(origin.root).__name__, origin.function, origin.site, layers, requests)
+
+
+def _classifier_part(origin: Origin) -> Callable[[Layer], bool] | None:
+    """Which layers of a library call belong to a classifier: all of them for torchvision's
+    classification builders and timm (whose models are ImageNet classifiers, also when built
+    with ``num_classes=0`` or ``features_only=True``); those of the first module the call
+    built when that is a classifier (``pretrainedmodels``, ``efficientnet_pytorch``, the
+    encoder of a segmentation_models_pytorch model); None when it built no classifier."""
+    if origin.function.startswith(_BACKBONE_LIBRARIES):
+        return lambda layer: True
+    if _is_classifier(origin.root):
+        modules = {id(m) for m in origin.root.modules()}
+        return lambda layer: id(layer.module) in modules
+    return None
+
+
+def _backbones_given_weights(graph: ModelGraph, called: list[Layer]) -> Iterator[Backbone]:
+    """Layers of a classifier that received weights (a download, a checkpoint file), kept
+    whole or in parts: a library's encoder, the project's own network through ``.features``."""
+    by_receiver: dict[int, list[WeightsRequest]] = defaultdict(list)
+    for request in graph.weights_requests:
+        if request.receiver is not None and _is_classifier(request.receiver, weak=_imagenet_weights(request)):
+            by_receiver[id(request.receiver)].append(request)
+    for requests in by_receiver.values():
+        first = requests[0]
+        modules = {id(m) for m in first.receiver.modules()}  # whatever name the forward calls them by
+        layers = [layer for layer in called if id(layer.module) in modules]
+        function = first.origin.function if first.origin is not None else None
+        yield Backbone(type(first.receiver).__name__, function, first.site or graph.site_of(first.module),
+                       layers, requests)
+
+
+def _project_backbones(graph: ModelGraph, called: list[Layer]) -> Iterator[Backbone]:
+    """Submodules of the user's own code that end in global pooling + Linear."""
+    taken: list[str] = []
+    for name, module in graph.model.named_modules():
+        if not name or any(_within(name, t) for t in taken) or not _is_classifier(module):
+            continue
+        layers = [layer for layer in called if _within(layer.name, name) and layer.origin is None]
+        if layers:
+            taken.append(name)
+            requests = [r for r in graph.weights_requests if _within(r.module, name)]
+            yield Backbone(type(module).__name__, None, graph.site_of(name), layers, requests, name)
+
+
+def _within(name: str, holder: str) -> bool:
+    return not holder or name == holder or name.startswith(holder + ".")
+
+
+def _is_classifier(module: nn.Module, weak: bool = False) -> bool:
+    """A classification network: a class of torchvision's or timm's classifiers (or a
+    subclass, such as segmentation_models_pytorch's encoders), or a network whose children
+    end in pooling and a Linear layer. ``weak``: also convolutions then a Linear layer, the
+    pooling done in ``forward`` (enough when ImageNet weights were loaded into it)."""
+    torchvision_models = sys.modules.get("torchvision.models")
+    for cls in type(module).__mro__:
+        if cls.__module__.startswith("torchvision.models.") and getattr(torchvision_models, cls.__name__, None) is cls:
+            return True  # a model class torchvision exports (ResNet, not BasicBlock)
+        if cls.__module__.startswith("timm.models.") and hasattr(cls, "get_classifier"):
+            return True
+    return _ends_in_classifier(module, weak)
+
+
+def _ends_in_classifier(module: nn.Module, weak: bool = False) -> bool:
+    """Whether the module's children end in pooling, then a Linear layer (activations,
+    dropout and flattening between or after them)."""
     children = list(module.children())
     while children and isinstance(children[-1], nn.Sequential):  # classifier = Sequential(..., Linear)
         children = children[:-1] + list(children[-1].children())
+    while children and not any(True for _ in children[-1].parameters()) and not _is_pooling(children[-1]):
+        children.pop()  # a trailing activation (efficientnet_pytorch's _swish)
     if not children or not isinstance(children[-1], nn.Linear):
         return False
     rest = [c for c in children[:-1] if not isinstance(c, _BETWEEN_POOL_AND_LINEAR)]
-    return bool(rest) and isinstance(rest[-1], (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)) \
-        and rest[-1].output_size in (1, (1, 1))
+    if rest and _is_pooling(rest[-1]):
+        return True
+    return weak and any(isinstance(m, nn.Conv2d) for m in module.modules())
 
 
-def _holder_name(names: list[str]) -> str:
-    """The submodule that holds the layers ("encoder"), or the list of top-level ones that do
-    ("layer1, layer2, layer3")."""
+def _is_pooling(module: nn.Module) -> bool:
+    if isinstance(module, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
+        return module.output_size in (1, (1, 1))
+    return isinstance(module, nn.AvgPool2d)  # older zoos pool with AvgPool2d(7)
+
+
+def _imagenet_weights(request: WeightsRequest) -> bool:
+    """Whether the weights are ImageNet classification weights: named so (a torchvision
+    enum, ``'imagenet'``, timm's ``in1k``), a checkpoint file named after an ImageNet
+    architecture (``resnet50-19c8e357.pth``, ``mobilenetv2.pth.tar``), or loaded into a
+    classifier with ImageNet's 1000 classes."""
+    name = request.weights.rsplit("/", 1)[-1].lower()
+    if _IMAGENET_NAMES.search(request.weights) or _ARCHITECTURE_FILES.match(name):
+        return True
+    heads = [m for m in request.receiver.modules() if isinstance(m, nn.Linear)] if request.receiver else []
+    return bool(heads) and heads[-1].out_features in (1000, 1001, 21841, 21843, 11821)
+
+
+def _holder_name(names: list[str], called: list[Layer]) -> str:
+    """The submodule that holds the layers and nothing else ("encoder"), or the list of the
+    submodules that do ("fpn.enc0, fpn.enc1", "layer1, layer2, layer3")."""
     prefix = os.path.commonprefix([n + "." for n in names])
-    if "." in prefix and prefix.rfind(".") > 0:
-        return prefix[: prefix.rfind(".")]
-    return ", ".join(dict.fromkeys(n.split(".")[0] for n in names))
+    holder = prefix[: prefix.rfind(".")] if "." in prefix else ""
+    group = set(names)
+    if holder and all(layer.name in group for layer in called if _within(layer.name, holder)):
+        return holder
+    depth = holder.count(".") + 2 if holder else 1
+    return ", ".join(dict.fromkeys(".".join(n.split(".")[:depth]) for n in names))

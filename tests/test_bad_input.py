@@ -44,6 +44,15 @@ def test_syntax_error_names_file_and_line(write_model, tmp_path):
     assert "good.py::Good" in proc.stdout
 
 
+def test_a_file_in_python_2_that_defines_no_model_is_not_an_error(write_model, tmp_path):
+    write_model(GOOD, "good.py")
+    write_model("import torch\n\nclass Prefetcher(object):\n    def next(self, batch):\n"
+                "        return batch.cuda(async=True)\n", "loaders.py")
+    proc = run_netlint(".", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert "good.py::Good" in proc.stdout
+
+
 def test_import_error_inside_model_file(write_model, tmp_path):
     write_model("import torch\nimport no_such_package_xyz\n\nclass Net(torch.nn.Module):\n"
                 "    def forward(self, x):\n        return x\n", "net.py")

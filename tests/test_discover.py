@@ -56,7 +56,8 @@ def test_targets_of_a_file(write_model, tmp_path):
                 if "Configurable(16" in text)
     assert (configurable["call"], configurable["arguments_from"]) == ("Configurable(16, depth=2)", f"model.py:{line}")
     assert configurable["params"] == 16 * 16 + 16
-    assert report["skipped"] == []
+    assert report["skipped"] == [{"target": "model.py::Block", "reason": "a building block: Net builds it",
+                                  "model": False}]
 
 
 OPAQUE = """

@@ -30,7 +30,8 @@ from netlint.arguments.call import LEFT_OUT, ArgumentsError, evaluate
 from netlint.arguments.from_code import CodeArguments, arguments_from_code
 from netlint.arguments.guessed import guess
 from netlint.arguments.instances import Instance
-from netlint.discover import Target, display_path, project_root
+from netlint.discover import Target, display_path
+from netlint.project import project_root
 
 GUESSED = "guessed from parameter names"
 _short = reprlib.Repr()

@@ -127,12 +127,15 @@ def _makes(node: ast.expr, makers: set[str]) -> bool:
 def built_inside(path: Path, class_name: str, root: Path) -> str | None:
     """Where another file of the project builds the class inside a model class of its own
     (a U-Net's ``Down(64, 128)`` blocks, from ``unet_parts.py``): the class is a building block."""
-    from netlint.discover import _model_classes, display_path
+    from netlint.class_scan import module_classes
+    from netlint.discover import display_path
 
     for file, tree, names, prefixes in _importers(path.resolve(), class_name, root):
         callees = _Callees(names, prefixes, class_name)
-        for cls in _model_classes(tree, file).values():
-            call = next((n for n in ast.walk(cls) if isinstance(n, ast.Call) and callees.is_class(n.func)), None)
+        for cls in module_classes(file).values():
+            if cls.trains:  # a training wrapper holds models, not blocks
+                continue
+            call = next((n for n in ast.walk(cls.node) if isinstance(n, ast.Call) and callees.is_class(n.func)), None)
             if call is not None:
                 return f"{display_path(file)}:{call.lineno}"
     return None
@@ -169,11 +172,11 @@ def _parse(path: Path, _version: tuple) -> ast.Module | None:
 
 @functools.lru_cache(maxsize=16)
 def _project_files(root: Path) -> tuple[Path, ...]:
-    from netlint.discover import _skipped_dir
+    from netlint.project import skipped_dir
 
     files: list[Path] = []
     for folder, dirs, names in os.walk(root):  # (os.walk does not follow symlinked folders)
-        dirs[:] = sorted(d for d in dirs if not _skipped_dir(Path(folder) / d))
+        dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(folder) / d))
         files += [Path(folder, n).resolve() for n in sorted(names) if n.endswith(".py")]
         if len(files) >= MAX_FILES:
             break
@@ -273,7 +276,7 @@ def _constants(body: list[ast.stmt], definitions: bool = False) -> dict[str, Any
     """The module's constants, and its names imported from torch (kept as dotted names); with
     ``definitions`` (the model's own file) also its classes and functions (``ResNet(Bottleneck,
     [3, 4, 6, 3])``), resolved in the module when the model is built."""
-    from netlint.discover import TORCH_ROOTS
+    from netlint.class_scan import TORCH_ROOTS
 
     values: dict[str, Any] = {}
     for statement in body:

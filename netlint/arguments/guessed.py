@@ -4,7 +4,6 @@ is a skip, never an error."""
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 # Each convention: the words of a parameter name ("n_classes" → n, classes) that give it
@@ -83,16 +82,3 @@ def _image_shapes(values: dict[str, Any]) -> dict[str, Any]:
     """``img_shape`` is (channels, height, width) in GAN code: a tuple, not a side."""
     return {name: (3, value, value) for name, value in values.items() if name.endswith("shape")}
 
-
-def class_count(factory: Any, args: tuple, kwargs: dict[str, Any]) -> int | None:
-    """The number of classes the arguments (or the defaults) give the model, when a parameter
-    says so by name."""
-    try:
-        bound = inspect.signature(factory).bind_partial(*args, **kwargs)
-    except (TypeError, ValueError):
-        return None
-    bound.apply_defaults()
-    for name, value in bound.arguments.items():
-        if _words(name) & CLASS_WORDS and isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return None

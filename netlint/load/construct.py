@@ -24,7 +24,6 @@ from torch import nn
 from netlint.arguments.attempts import GUESSED, Attempt, NeedsArguments, attempts
 from netlint.arguments.call import ArgumentsError
 from netlint.arguments.from_code import constructors_with_arguments
-from netlint.arguments.guessed import class_count
 from netlint.arguments.instances import Instance
 from netlint.discover import Target, display_path
 from netlint.graph import Origin, Site, WeightsRequest
@@ -32,6 +31,7 @@ from netlint.load.importer import import_target_module
 from netlint.load.offline import META, offline_build
 from netlint.load.sandbox import exit_reason
 from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
+from netlint.task import ClassCount, class_count
 
 
 class SkipTarget(Exception):
@@ -55,7 +55,7 @@ class BuiltModel:
     target: Target
     notes: tuple[str, ...] = ()  # why it was not built on meta
     attempt: Attempt | None = None  # the call that built it, and where its arguments came from
-    class_count: int | None = None  # the number of classes its arguments give it, by a parameter's name
+    class_count: ClassCount | None = None  # the number of classes its arguments give it, by a parameter's name
 
 
 _positions_cache: dict[Any, list] = {}
@@ -241,12 +241,35 @@ def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool
     names = {id(m): name for name, m in model.named_modules()}
     sites = {names[key]: site for key, site in recorder.sites.items() if key in names}
     origins = {names[key]: origin for key, origin in recorder.origins.items() if key in names}
-    requests = []
-    for weights, receiver in weight_events:
-        name = names.get(id(receiver))
-        origin = recorder.origins.get(id(receiver))
-        requests.append(WeightsRequest(weights, name if name is not None else "", origin))
+    requests = [WeightsRequest(weights, name, recorder.origins.get(id(receiver)), receiver,
+                               recorder.sites.get(id(receiver)))
+                for weights, receiver in weight_events for name in _kept_names(receiver, names)]
     return BuiltModel(model, sites, origins, requests, source_path, device.type, factory, target)
+
+
+def _kept_names(receiver: nn.Module | None, names: dict[int, str]) -> list[str]:
+    """Where the model keeps a module: its name, else the names of its topmost submodules
+    the model holds (``self.features = net.features``); the model itself when no module is
+    known."""
+    if receiver is None:
+        return [""]
+    if id(receiver) in names:
+        return [names[id(receiver)]]
+    kept: list[str] = []
+    for _, module in receiver.named_modules():
+        name = names.get(id(module))
+        if name is not None and not any(name.startswith(k + ".") for k in kept):
+            kept.append(name)
+    holders = {name.rpartition(".")[0] for name in kept}
+    if len(holders) == 1 and "" not in holders:  # timm's features_only wrapper holds all the parts
+        holder = holders.pop()
+        if len(kept) == len(_names_of_children(holder, names)):
+            return [holder]
+    return kept
+
+
+def _names_of_children(holder: str, names: dict[int, str]) -> list[str]:
+    return [n for n in names.values() if n.rpartition(".")[0] == holder and n != holder]
 
 
 def rebuild_on_cpu(built: BuiltModel) -> BuiltModel:

@@ -3,24 +3,35 @@
 The working directory is importable (as with ``python -m``), and so is the file's own
 package root (as with ``python file.py``); a file in a folder without ``__init__.py`` below
 the working directory is imported under its dotted name there (``models.net``), so that
-namespace packages and its relative imports resolve. The user's own modules run for their
-definitions only (``netlint.load.definitions``).
+namespace packages and its relative imports resolve. A top-level module that none of these
+has but the project does (``from models.blocks import ...`` in ``scripts/train.py``, or in
+a ``src`` layout) is imported from the project's folder that holds it, nearest to the
+importing file first. The user's own modules run for their definitions only
+(``netlint.load.definitions``); a third-party module that is not installed gets a stand-in
+(``netlint.load.stand_ins``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
+import importlib.machinery
 import importlib.util
 import keyword
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 from netlint.discover import Target
-from netlint.load.definitions import ProjectFinder, spec_for_file
-from netlint.load.user_code import LoadError, error_from
+from netlint.project import marked_folder, python_files
+from netlint.load.definitions import DefinitionsLoader, ProjectFinder, spec_for_file
+from netlint.load.stand_ins import importing_file, standing_in
+from netlint.load.user_code import LoadError, error_from, is_library_file, set_project
+
+INDEXED_FILES = 5000  # a project's files looked at for its top-level modules
 
 
 def import_target_module(target: Target) -> ModuleType:
@@ -28,12 +39,15 @@ def import_target_module(target: Target) -> ModuleType:
     try:
         with project_imports():
             if target.module is not None:
+                set_project()
                 _importable(cwd)
                 return importlib.import_module(target.module)
             path = target.path.resolve()
             root, name = _package_root(path)
+            set_project(root, marked_folder(path.parent))
             _importable(cwd)
-            _importable(root)  # first, as for ``python file.py``
+            _importable(path.parent)  # as for ``python file.py``: its sibling modules import
+            _importable(root)  # first: the file's package imports as such
             if "." not in name:
                 name = _dotted_below(path, cwd) or name
             if "." in name:  # inside a package: import it as such, relative imports work
@@ -48,10 +62,61 @@ def import_target_module(target: Target) -> ModuleType:
 @contextlib.contextmanager
 def project_imports() -> Iterator[None]:
     sys.meta_path.insert(0, ProjectFinder)
+    sys.meta_path.append(ProjectFolderFinder)  # after every other finder, before the stand-ins
     try:
-        yield
+        with standing_in():
+            yield
     finally:
+        sys.meta_path.remove(ProjectFolderFinder)
         sys.meta_path.remove(ProjectFinder)
+
+
+class ProjectFolderFinder:
+    """A meta path finder for a top-level module that no other finder finds but that is one
+    of the project's files or folders (see the module docstring)."""
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if path is not None:
+            return None
+        importer = importing_file()
+        if importer is None or is_library_file(importer):
+            return None
+        folder = Path(importer).resolve().parent
+        root = marked_folder(folder) or (Path.cwd() if folder.is_relative_to(Path.cwd()) else folder)
+        for parent in _holders(str(root), name, str(folder)):
+            spec = importlib.machinery.PathFinder.find_spec(name, [parent])
+            if spec is not None:
+                if isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+                    spec.loader = DefinitionsLoader(name, spec.origin)
+                return spec
+        return None
+
+    @classmethod
+    def invalidate_caches(cls) -> None:
+        _project_modules.cache_clear()
+
+
+def _holders(root: str, name: str, near: str) -> list[str]:
+    """The folders of the project holding a module or package ``name``: those that are the
+    importing file's folder or above it first, then the shallowest."""
+    folders = _project_modules(root).get(name, ())
+    return sorted(folders, key=lambda f: (not (near + os.sep).startswith(f + os.sep), f.count(os.sep), f))
+
+
+@functools.lru_cache(maxsize=16)
+def _project_modules(root: str) -> dict[str, tuple[str, ...]]:
+    """Top-level name -> the folders of the project where it is a module or a package."""
+    found: dict[str, set[str]] = {}
+    for i, file in enumerate(python_files(Path(root))):
+        if i == INDEXED_FILES:
+            break
+        found.setdefault(file.stem, set()).add(str(file.parent))
+        for folder in file.parents:
+            if str(folder) == root or folder == folder.parent:
+                break
+            found.setdefault(folder.name, set()).add(str(folder.parent))
+    return {name: tuple(folders) for name, folders in found.items() if name.isidentifier()}
 
 
 def _importable(folder: Path) -> None:

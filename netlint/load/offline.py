@@ -1,17 +1,19 @@
 """Build models without a GPU and without the network.
 
-While a model is built, requests for pretrained weights are answered with an empty
-placeholder and recorded, and tensors asked for on an accelerator stay on the meta device.
-(The sandbox refuses network connections.)
+While a model is built, tensors asked for on an accelerator stay on the meta device, and a
+request for pretrained weights (a download, or a checkpoint file that is not on disk) is
+answered with a stand-in state dict and recorded. (The sandbox refuses network connections.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import types
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from types import FrameType
 from typing import Any
 
 import torch
@@ -20,22 +22,228 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._device import _device_constructors
 
 from netlint.load.sandbox import OfflineError
+from netlint.load.user_code import NETLINT_DIR
 from netlint.meta_shapes import MetaShapes
 
 META = torch.device("meta")
+_ABSENT = object()
+
+
+class WeightsStandIns:
+    """The weights requested while one model is built, and the meta tensors handed out for
+    them: a module that loads any of those tensors (also after the code renamed, filtered or
+    copied them into another dict) received that request's weights."""
+
+    def __init__(self, on_weights) -> None:
+        self.on_weights = on_weights
+        self.requests: list[RequestedWeights] = []
+        self.tensor_request: dict[int, RequestedWeights] = {}
+        self.tensors: list[torch.Tensor] = []  # alive while the ids above are keys
+        self.received: dict[int, set[int]] = {}  # request id -> ids of the modules that loaded it
+
+    def request(self, weights: str, frame: FrameType | None) -> RequestedWeights:
+        state = RequestedWeights(weights, self, frame)
+        self.requests.append(state)
+        return state
+
+    def stand_in_tensor(self, like: torch.Tensor | None, request: RequestedWeights) -> torch.Tensor:
+        with torch._C.DisableTorchFunction():  # meta even while the model is built on the CPU
+            tensor = (torch.empty(0, device=META) if like is None
+                      else torch.empty(like.shape, dtype=like.dtype, device=META))
+        self.tensor_request[id(tensor)] = request
+        self.tensors.append(tensor)
+        return tensor
+
+    def requests_in(self, state_dict: Any) -> list[RequestedWeights]:
+        """The requests whose stand-in a state dict is, or whose tensors it holds."""
+        if isinstance(state_dict, RequestedWeights):
+            return [state_dict.request]
+        if not isinstance(state_dict, Mapping):
+            return []
+        found = {id(r): r for v in state_dict.values() if (r := self.tensor_request.get(id(v))) is not None}
+        if not found and not state_dict:
+            # an empty dict made from a stand-in whose keys fitted nothing the code looked for
+            read = [r for r in self.requests if r.was_read and id(r) not in self.received]
+            return read[-1:]
+        return list(found.values())
+
+    def load(self, module: nn.Module, state_dict: Mapping, requests: list[RequestedWeights]):
+        """What ``load_state_dict`` answers for stand-in weights: the keys are the module's
+        own, less those the code removed; nothing is copied (the values are placeholders)."""
+        for request in requests:
+            loaded_by = self.received.setdefault(id(request), set())
+            if id(module) not in loaded_by:
+                loaded_by.add(id(module))
+                self.on_weights(request.weights, module)
+        own = list(module.state_dict().keys())
+        removed = state_dict.removed if isinstance(state_dict, RequestedWeights) else set()
+        if all(r.was_read and k in r.guessed_keys for r in requests for k in own):
+            missing = [k for k in own if k not in state_dict]
+        else:  # the checkpoint's keys are unknown: only those the code removed are missing
+            missing = [k for k in own if k in removed and not dict.__contains__(state_dict, k)]
+        entries = dict.items(state_dict) if isinstance(state_dict, dict) else state_dict.items()
+        unexpected = [k for k, v in entries if k not in own and id(v) not in self.tensor_request]
+        return nn.modules.module._IncompatibleKeys(missing, unexpected)
+
+    def unreceived(self) -> list[str]:
+        return [r.weights for r in self.requests if id(r) not in self.received]
 
 
 class RequestedWeights(dict):
-    """The empty state dict handed back instead of downloaded weights."""
+    """The state dict handed back instead of weights netlint does not download or a
+    checkpoint that is not on disk. It behaves as the real one would: its keys and shapes
+    are those of the module that loads it (on meta); read before that, those of the modules
+    the requesting code holds at that moment (``model``, ``self`` and its children), so that
+    renaming and filtering keys work. Deleting or popping a key it lacks is no error (the
+    checkpoint has keys netlint cannot know), and a checkpoint's sections
+    (``ckpt["state_dict"]``, ``ckpt.get("model")``) are stand-ins for the same weights."""
 
-    def __init__(self, weights: str) -> None:
+    def __init__(self, weights: str, stand_ins: WeightsStandIns, frame: FrameType | None,
+                 request: RequestedWeights | None = None) -> None:
         super().__init__()
         self.weights = weights
+        self.stand_ins = stand_ins
+        self.frame = frame
+        self.request = request or self  # a section stands for the same request as its checkpoint
+        self.removed: set[str] = set()
+        self.was_read = False
+        self.guessed_keys: set[str] = set()
+        self.sections: dict[Any, RequestedWeights] = {}
+
+    def _read(self) -> None:
+        if self.was_read:
+            return
+        self.was_read = self.request.was_read = True
+        for key, tensor in _held_state(self.frame):
+            self.request.guessed_keys.add(key)
+            if key not in self.removed and not dict.__contains__(self, key):
+                dict.__setitem__(self, key, self.stand_ins.stand_in_tensor(tensor, self.request))
+
+    def _section(self, key: Any) -> RequestedWeights:
+        if key not in self.sections:
+            self.sections[key] = RequestedWeights(self.weights, self.stand_ins, self.frame, self.request)
+        return self.sections[key]
+
+    def __getitem__(self, key):
+        self._read()
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        if isinstance(key, str) and "." not in key:  # "state_dict", "model", "net", "params_ema"
+            return self._section(key)
+        raise KeyError(key)
+
+    def get(self, key, default=_ABSENT):
+        self._read()
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        if default is _ABSENT:
+            return self._section(key) if isinstance(key, str) and "." not in key else None
+        return default
+
+    def __delitem__(self, key) -> None:
+        self.removed.add(key)
+        if dict.__contains__(self, key):
+            dict.__delitem__(self, key)
+
+    def pop(self, key, default=_ABSENT):
+        self._read()
+        self.removed.add(key)
+        if dict.__contains__(self, key):
+            return dict.pop(self, key)
+        if default is not _ABSENT:
+            return default
+        return self.stand_ins.stand_in_tensor(None, self.request)
+
+    def __setitem__(self, key, value) -> None:
+        self.removed.discard(key)
+        dict.__setitem__(self, key, value)
+
+    def __contains__(self, key) -> bool:
+        self._read()
+        return dict.__contains__(self, key)
+
+    def __iter__(self):
+        self._read()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._read()
+        return dict.__len__(self)
+
+    def __eq__(self, other) -> bool:
+        self._read()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"<netlint stand-in for the weights {self.weights}>"
+
+    def keys(self):
+        self._read()
+        return dict.keys(self)
+
+    def values(self):
+        self._read()
+        return dict.values(self)
+
+    def items(self):
+        self._read()
+        return dict.items(self)
+
+    def copy(self) -> dict:
+        self._read()
+        return dict(dict.items(self))
+
+    def setdefault(self, key, default=None):
+        self._read()
+        return dict.setdefault(self, key, default)
+
+    def popitem(self):
+        self._read()
+        key, value = dict.popitem(self)
+        self.removed.add(key)
+        return key, value
+
+    def update(self, *args, **kwargs) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __reduce__(self):  # copy.deepcopy, pickle: a plain dict of the same entries
+        self._read()
+        return dict, (dict(dict.items(self)),)
+
+
+def _held_state(frame: FrameType | None) -> Iterator[tuple[str, torch.Tensor]]:
+    """The state dict entries of the modules the requesting code holds: its local modules
+    and, for each, its children (``self.backbone`` loads keys without the ``backbone.``)."""
+    if frame is None:
+        return
+    modules = list({id(m): m for m in frame.f_locals.values() if isinstance(m, nn.Module)}.values())
+    for module in modules:
+        yield from _state_of(module)
+        for child in module.children():
+            yield from _state_of(child)
+
+
+def _state_of(module: nn.Module) -> Iterator[tuple[str, torch.Tensor]]:
+    try:
+        yield from module.state_dict().items()
+    except Exception:  # a module half built (its __init__ is still running)
+        return
+
+
+def _requesting_frame() -> FrameType | None:
+    """The frame of the code that asked for the weights (netlint's stand-ins skipped)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(NETLINT_DIR):
+        frame = frame.f_back
+    return frame
 
 
 class RequestedFile(str):
     """The path handed back instead of a file downloaded from the huggingface hub: no file
-    is there, and loading it (``torch.load``, safetensors) gives ``RequestedWeights``."""
+    is there, and loading it (``torch.load``, safetensors) gives the stand-in weights."""
 
     def __new__(cls, weights: str) -> RequestedFile:
         path = super().__new__(cls, f"<netlint offline: {weights} was not downloaded>")
@@ -47,16 +255,8 @@ def _hf_hub_download(repo_id, filename, *args, subfolder=None, **kwargs) -> Requ
     return RequestedFile("/".join(part for part in (repo_id, subfolder, filename) if part))
 
 
-def _load_requested(original):
-    """``original`` (a function that loads a file), answering a ``RequestedFile`` with
-    ``RequestedWeights``."""
-
-    def load(path, *args, **kwargs):
-        if isinstance(path, RequestedFile):
-            return RequestedWeights(path.weights)
-        return original(path, *args, **kwargs)
-
-    return load
+def _is_missing_file(path: Any) -> bool:
+    return isinstance(path, (str, os.PathLike)) and not os.path.exists(path)
 
 
 class _StayOnDevice(TorchFunctionMode):
@@ -88,8 +288,9 @@ def _timm_weights(model: nn.Module, cfg: Any) -> str:
 def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     """Build on ``device`` (meta, or cpu when meta fails), offline, quietly.
     ``on_weights(weights, module)`` is called for each request for pretrained weights with
-    the module that would have received them."""
+    the module that received them (None when no module loaded them as a state dict)."""
     patches: list[tuple[Any, str, Any]] = []
+    stand_ins = WeightsStandIns(on_weights)
 
     def patch(owner: Any, name: str, value: Any) -> None:
         patches.append((owner, name, getattr(owner, name)))
@@ -103,16 +304,29 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
                 if isinstance(module, types.ModuleType) and module.__dict__.get(name) is original:
                     patch(module, name, value)
 
+    def answer_missing_files(original):
+        """``original`` (a function that loads a file), answering a file that is not there
+        (a checkpoint the project expects on disk, a hub download) with stand-in weights."""
+
+        def load(path, *args, **kwargs):
+            if isinstance(path, RequestedFile):
+                return stand_ins.request(path.weights, _requesting_frame())
+            if _is_missing_file(path):
+                return stand_ins.request(os.fspath(path), _requesting_frame())
+            return original(path, *args, **kwargs)
+
+        return load
+
     original_load = nn.Module.load_state_dict
 
     def load_state_dict(self, state_dict, *args, **kwargs):
-        if isinstance(state_dict, RequestedWeights):
-            on_weights(state_dict.weights, self)
-            return nn.modules.module._IncompatibleKeys([], [])
+        requests = stand_ins.requests_in(state_dict)
+        if requests:
+            return stand_ins.load(self, state_dict, requests)
         return original_load(self, state_dict, *args, **kwargs)
 
     def load_state_dict_from_url(url, *args, **kwargs):
-        return RequestedWeights(url)
+        return stand_ins.request(url, _requesting_frame())
 
     def download_url_to_file(url, *args, **kwargs):
         raise OfflineError(f"netlint is offline: refused to download {url}")
@@ -132,26 +346,28 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     patch(torch.hub, "load", hub_load)
     api = sys.modules.get("torchvision.models._api")
     if api is not None:
-        patch(api.WeightsEnum, "get_state_dict", lambda self, *a, **k: RequestedWeights(str(self)))
+        patch(api.WeightsEnum, "get_state_dict",
+              lambda self, *a, **k: stand_ins.request(str(self), _requesting_frame()))
     timm_builder = sys.modules.get("timm.models._builder")
     if timm_builder is not None:
         patch(timm_builder, "load_pretrained", lambda model, pretrained_cfg=None, *a, **k:
               on_weights(_timm_weights(model, pretrained_cfg), model))
     # the huggingface hub (segmentation_models_pytorch encoders, user code): the download
-    # gives a RequestedFile, loading it gives RequestedWeights, load_state_dict records them
+    # gives a RequestedFile, loading it gives stand-in weights, load_state_dict records them
     hub_download = sys.modules.get("huggingface_hub.file_download")
     if hub_download is not None:
         patch_everywhere(hub_download.hf_hub_download, _hf_hub_download)
     safetensors_torch = sys.modules.get("safetensors.torch")
     if safetensors_torch is not None:
-        patch_everywhere(safetensors_torch.load_file, _load_requested(safetensors_torch.load_file))
-    patch_everywhere(torch.load, _load_requested(torch.load))
+        patch_everywhere(safetensors_torch.load_file, answer_missing_files(safetensors_torch.load_file))
+    patch_everywhere(torch.load, answer_missing_files(torch.load))
     try:
         # MetaShapes: weight initialization has nothing to fill on meta
         with torch.device(device), _StayOnDevice(device), MetaShapes(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # deprecation chatter of model libraries is not a finding
             yield
+        for weights in stand_ins.unreceived():  # asked for, then copied by hand or not used
+            on_weights(weights, None)
     finally:
         for owner, name, value in reversed(patches):
             setattr(owner, name, value)
-

@@ -1,9 +1,17 @@
 """Which files are the user's (not the standard library's, an installed package's or
-netlint's), and errors located at the user's line that raised them."""
+netlint's), and errors located at the user's line that raised them.
+
+The user's files are those of the project being linted (the working directory, the linted
+file's package root and project folder) that are not installed: a package is installed
+wherever it is (site-packages, a conda prefix, ``pip install --target``, a folder on
+``PYTHONPATH`` outside the project) and imports normally, as a library.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import sysconfig
 import traceback
 from pathlib import Path
@@ -26,14 +34,66 @@ class LoadError(Exception):
         self.line = line
 
 
-@functools.lru_cache(maxsize=None)
+class NotInstalled(ModuleNotFoundError):
+    """A model used a module that is not installed (netlint stood in for it)."""
+
+    def __init__(self, module: str) -> None:
+        remedy = ("is not built: build the project's extensions" if "." in module  # a module of the project's package
+                  else "is not installed: install the project's requirements")
+        super().__init__(f"model uses {module}, which {remedy}", name=module)
+
+
+_INSTALL_FOLDERS = {"site-packages", "dist-packages"}
+
+
+class _Project:
+    folders: tuple[str, ...] = ()  # resolved; empty: the working directory
+
+
+def set_project(*folders: Path | None) -> None:
+    """The folders of the project being linted (with the working directory)."""
+    _Project.folders = tuple(dict.fromkeys(str(f.resolve()) for f in (Path.cwd(), *folders) if f is not None))
+
+
 def is_library_file(filename: str) -> bool:
     if filename.startswith("<"):
         return True
-    return str(Path(filename).resolve()).startswith(LIBRARY_DIRS)
+    return _is_library(filename, _Project.folders or (os.getcwd(),), tuple(sys.path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_library(filename: str, project: tuple[str, ...], path: tuple[str, ...]) -> bool:
+    name = str(Path(filename).resolve())
+    if name.startswith(LIBRARY_DIRS):
+        return True
+    if not any(_inside(name, folder) for folder in project):
+        return True  # installed outside the project (a PYTHONPATH folder, a conda prefix)
+    if _INSTALL_FOLDERS & set(Path(name).parts):
+        return True  # a virtual environment inside the project
+    entries = [e for e in map(_resolved, path) if e and e not in project and _inside(name, e)]
+    return any(_holds_distributions(entry) for entry in entries)  # pip install --target inside the project
+
+
+def _inside(name: str, folder: str) -> bool:
+    return name == folder or name.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(entry: str) -> str:
+    return str(Path(entry or ".").resolve())
+
+
+@functools.lru_cache(maxsize=256)
+def _holds_distributions(folder: str) -> bool:
+    try:
+        return any(name.endswith(".dist-info") for name in os.listdir(folder))
+    except OSError:
+        return False
 
 
 def first_line(exc: BaseException) -> str:
+    if isinstance(exc, NotInstalled):
+        return str(exc)
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
 

@@ -48,6 +48,8 @@ def model_lines(model: ModelSummary) -> list[str]:
         f"{count(model.params)} parameters; capture {model.capture}"
         f"{'' if model.built_on == 'meta' else f' (built on {model.built_on}: it does not build on meta)'}; "
         f"fixes save {count(model.params_saved)} parameters")
+    if model.stand_ins:
+        lines.append(f"stand-ins for modules that are not installed: {', '.join(model.stand_ins)}")
     return lines
 
 
@@ -131,4 +133,5 @@ def write_problems(result: LintResult, errors: TextIO, verbose: bool) -> None:
             for note in model.notes:
                 errors.write(f"note: {model.target}: {note}\n")
         for skipped in result.skipped:
-            errors.write(f"skipped: {skipped.target}: {skipped.reason}\n")
+            kind = "skipped" if skipped.model else "not a root model"
+            errors.write(f"{kind}: {skipped.target}: {skipped.reason}\n")

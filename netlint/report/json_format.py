@@ -22,7 +22,7 @@ def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> 
                 "capture": m.capture, "built_on": m.built_on, "task": m.task, "task_reason": m.task_reason,
                 "input_shape": [list(s) for s in m.input_shapes], "input_reason": m.input_reason,
                 "output_shape": [list(s) for s in m.output_shapes], "params_saved": m.params_saved,
-                "notes": list(m.notes),
+                "notes": list(m.notes), "stand_ins": list(m.stand_ins),
                 "weights_requested": [{"module": module, "weights": weights}
                                       for module, weights in m.weights_requested],
             }

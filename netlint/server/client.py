@@ -10,14 +10,14 @@ import sys
 import zlib
 from pathlib import Path
 
+from netlint.project import marked_folder
+
 ANSWER_WITHIN = 5.0  # seconds for a daemon to take a request before netlint lints cold
 
 
 def project_root(start: Path) -> Path:
     """The project a working directory belongs to: the nearest folder at or above it with a
     pyproject.toml, setup.py or .git, else the folder itself."""
-    from netlint.discover import marked_folder  # (already imported by the CLI that calls this)
-
     start = start.resolve()
     return marked_folder(start) or start
 

@@ -55,7 +55,7 @@ def prepare(root: Path) -> None:
 def _libraries_imported(root: Path, limit: int = 2000) -> set[str]:
     """The installed packages that the project's files importing torch import (torchvision,
     timm, ...): never the project's own modules, which only a request's child may import."""
-    from netlint.discover import python_files
+    from netlint.project import python_files
     from netlint.load import is_library_file
 
     names: set[str] = set()

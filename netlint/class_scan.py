@@ -1,0 +1,331 @@
+"""Which top-level classes of a file are ``nn.Module`` subclasses, and of what kind, read with
+``ast`` only (torch is never imported here).
+
+A base class is resolved as Python resolves the name: a class of the same file, an import
+(absolute or relative, aliased, or a module's attribute), a re-export in a package's
+``__init__.py``, a star import, or a top-level alias (``Base = nn.Module``), following the
+project's files; a name from torch, torchvision, timm or transformers is judged by its
+dotted path (``torch.nn.BatchNorm2d`` is a layer, ``torch.utils.data.Dataset`` no module).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from netlint.project import import_roots
+from netlint.source import read_source, version
+
+TORCH_ROOTS = ("torch", "torchvision", "timm", "transformers")
+_CONTAINERS = {"ModuleList", "ModuleDict", "ParameterList", "ParameterDict"}
+_MODULE_BASES = {  # other libraries' nn.Module bases that projects subclass, by package
+    "pytorch_lightning": "LightningModule", "lightning": "LightningModule", "diffusers": "ModelMixin",
+    "mmcv": "BaseModule", "mmengine": "BaseModule",
+}
+_OPTIMIZERS = {"SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS"}
+_STAR_FROM_TORCH_NN = {"Module", "Sequential", "ModuleList", "ModuleDict"}  # what `from torch.nn import *` is known to bind
+
+
+@dataclass(frozen=True)
+class ModuleClass:
+    """A top-level ``nn.Module`` subclass of a file."""
+
+    name: str
+    node: ast.ClassDef
+    layer: str | None  # the torch layer it specializes ("torch.nn.BatchNorm2d"), if any
+    forward: bool  # a forward is implemented, in the class or a base
+    container: bool  # it specializes ModuleList/ModuleDict (holds modules, never called)
+    required: tuple[str, ...]  # constructor arguments without defaults (through bases that it forwards to)
+
+    @property
+    def trains(self) -> bool:
+        """It builds an optimizer: a training wrapper, whose submodules are models of their own."""
+        return any(isinstance(n, ast.Call) and _is_optimizer(_dotted(n.func) or "") for n in ast.walk(self.node))
+
+
+@dataclass(frozen=True)
+class _Class:
+    file: Path
+    node: ast.ClassDef
+
+
+@dataclass(frozen=True)
+class _Module:
+    file: Path  # a project module (a .py file or a package's __init__.py)
+
+
+_Ref = _Class | _Module | str | None  # str: a dotted name outside the project ("torch.nn.Conv2d")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    layer: str | None
+    forward: bool
+    container: bool
+    required: tuple[str, ...]
+
+
+def module_classes(path: Path) -> dict[str, ModuleClass]:
+    """The file's top-level classes that are ``nn.Module`` subclasses, by name, in source order."""
+    path = path.resolve()
+    tree = _tree(path, version(path))
+    if tree is None:
+        return {}
+    found: dict[str, ModuleClass] = {}
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.ClassDef):
+            kind = _kind(path, node, frozenset())
+            if kind is not None:
+                found[node.name] = ModuleClass(node.name, node, kind.layer, kind.forward, kind.container,
+                                               kind.required)
+    return found
+
+
+def torch_bound_names(tree: ast.Module) -> set[str]:
+    """Names a module binds by importing from torch-like packages (``nn``, ``torch``, ``Conv2d``)."""
+    names: set[str] = set()
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.Import):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name.split(".")[0] in TORCH_ROOTS}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] in TORCH_ROOTS:
+            names |= {a.asname or a.name for a in node.names if a.name != "*"}
+    return names
+
+
+def _top_level(body: list[ast.stmt]):
+    """The statements that run when the module is imported: the body, and the bodies of
+    top-level ``if``/``try``/``with`` blocks (``if HAS_APEX: class FusedNorm(...)``)."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.If) and not _is_main_block(node):
+            yield from _top_level(node.body + node.orelse)
+        elif isinstance(node, ast.Try):
+            yield from _top_level(node.body + [s for h in node.handlers for s in h.body] + node.orelse + node.finalbody)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            yield from _top_level(node.body)
+
+
+def _is_main_block(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Compare) and len(test.comparators) == 1
+            and {ast.unparse(test.left), ast.unparse(test.comparators[0])} == {"__name__", "'__main__'"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _tree(path: Path, _version: tuple) -> ast.Module | None:
+    try:
+        return ast.parse(read_source(path), filename=str(path))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+
+
+def _kind(file: Path, node: ast.ClassDef, seen: frozenset) -> _Kind | None:
+    """What the class is, if it is an ``nn.Module`` subclass; None if it is not one (or the
+    source cannot tell)."""
+    key = (file, node.lineno)
+    if key in seen:
+        return None
+    seen = seen | {key}
+    bases = [kind for kind in (_base_kind(file, base, seen) for base in node.bases) if kind is not None]
+    if not bases:
+        return None
+    own_forward = _forward_defined(node)
+    forward = own_forward if own_forward is not None else any(b.forward for b in bases)
+    own_init = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    required = bases[0].required if own_init is None or _forwards_everything(own_init) else _required(own_init)
+    return _Kind(next((b.layer for b in bases if b.layer), None), forward,
+                 any(b.container for b in bases) and own_forward is None, required)
+
+
+def _base_kind(file: Path, base: ast.expr, seen: frozenset) -> _Kind | None:
+    dotted = _dotted(base)
+    ref = _resolve(file, dotted, seen) if dotted else None
+    if isinstance(ref, _Class):
+        return _kind(ref.file, ref.node, seen)
+    if isinstance(ref, str):
+        return _external_kind(ref)
+    return None
+
+
+def _external_kind(dotted: str) -> _Kind | None:
+    """A class of torch, torchvision, timm or transformers, or another library's module base,
+    by its dotted path."""
+    parts = dotted.split(".")
+    root, last = parts[0], parts[-1]
+    if root == "torch":
+        if dotted == "torch.jit.ScriptModule":
+            return _Kind(None, False, False, ())
+        if parts[1:2] != ["nn"] or len(parts) < 3 or not (last[:1].isupper() or last.startswith("_")) \
+                or "Parameter" in last or last == "Buffer" \
+                or any(p in ("functional", "init", "utils", "parameter") for p in parts[2:-1]):
+            return None
+        if last == "Module":
+            return _Kind(None, False, False, ())
+        if last in _CONTAINERS:
+            return _Kind(None, False, True, ())
+        return _Kind(None if last == "Sequential" else dotted, True, False, ())
+    if root == "torchvision" and parts[1:2] in (["models"], ["ops"]):
+        return _Kind(dotted if parts[1] == "ops" else None, True, False, ())
+    if root == "timm" and parts[1:2] in (["models"], ["layers"]):
+        return _Kind(dotted if parts[1] == "layers" else None, True, False, ())
+    if root == "transformers" and ("Model" in last or "For" in last):
+        return _Kind(None, True, False, ())
+    if _MODULE_BASES.get(root) == last:
+        return _Kind(None, False, False, ())
+    return None
+
+
+def _forward_defined(node: ast.ClassDef) -> bool | None:
+    """Whether the class's own body implements ``forward`` (None: it does not define one;
+    False: it defines one that only raises NotImplementedError or does nothing)."""
+    for statement in node.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == "forward":
+            if any(_dotted(d) in ("abstractmethod", "abc.abstractmethod") for d in statement.decorator_list):
+                return False
+            body = [s for s in statement.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            return not (len(body) <= 1 and all(_does_nothing(s) for s in body))
+        if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "forward"
+                                                     for t in statement.targets):
+            return True
+    return None
+
+
+def _is_optimizer(dotted: str) -> bool:
+    return "optim." in f".{dotted}" or dotted.rpartition(".")[2] in _OPTIMIZERS
+
+
+def _does_nothing(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Pass):
+        return True
+    if isinstance(statement, ast.Raise) and statement.exc is not None:
+        exc = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+        return _dotted(exc) == "NotImplementedError"
+    return False
+
+
+def _forwards_everything(init: ast.FunctionDef) -> bool:
+    """``def __init__(self, *args, **kwargs)``: the base's arguments are the class's."""
+    args = init.args
+    return args.vararg is not None and len(args.posonlyargs + args.args) <= 1 and not args.kwonlyargs
+
+
+def _required(init: ast.FunctionDef) -> tuple[str, ...]:
+    args = init.args
+    positional = args.posonlyargs + args.args
+    required = positional[1:len(positional) - len(args.defaults)]
+    required_kw = [a for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
+    return tuple(a.arg for a in required + required_kw)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else None
+    if isinstance(node, ast.Subscript):  # Generic[...] and friends
+        return _dotted(node.value)
+    return None  # class Net(make_base()): unknown
+
+
+def _resolve(file: Path, dotted: str, seen: frozenset) -> _Ref:
+    first, *rest = dotted.split(".")
+    ref = _lookup(file, first, seen)
+    for attribute in rest:
+        ref = _attribute(ref, attribute, seen)
+    return ref
+
+
+def _attribute(ref: _Ref, name: str, seen: frozenset) -> _Ref:
+    if isinstance(ref, str):
+        return f"{ref}.{name}"
+    if isinstance(ref, _Module):
+        found = _lookup(ref.file, name, seen)
+        if found is None and ref.file.name == "__init__.py":  # a submodule of the package
+            found = _project_module(ref.file.parent, [name])
+        return found
+    return None  # a class's attribute (a nested class) or unknown
+
+
+def _lookup(file: Path, name: str, seen: frozenset) -> _Ref:
+    """What ``name`` means at the top level of ``file``: the last binding wins, then star imports."""
+    key = (file, name)
+    if key in seen:  # (modules that import each other)
+        return None
+    seen = seen | {key}
+    tree = _tree(file, version(file))
+    if tree is None:
+        return None
+    binding: _Ref = None
+    bound = False
+    stars: list[ast.ImportFrom] = []
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            binding, bound = _Class(file, node), True
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname == name:
+                    binding, bound = _import(file, alias.name, 0), True
+                elif alias.asname is None and alias.name.split(".")[0] == name:
+                    binding, bound = _import(file, name, 0), True
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    stars.append(node)
+                elif (alias.asname or alias.name) == name:
+                    binding, bound = _imported(file, node, alias.name, seen), True
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            value = _dotted(node.value) if isinstance(node.value, (ast.Name, ast.Attribute)) else None
+            binding, bound = (_resolve(file, value, seen) if value else None), True
+    if bound:
+        return binding
+    for star in stars:
+        module = _import(file, star.module or "", star.level)
+        if isinstance(module, _Module):
+            found = _lookup(module.file, name, seen)
+            if found is not None:
+                return found
+        elif isinstance(module, str) and module in ("torch.nn", "torch.nn.modules") and name in _STAR_FROM_TORCH_NN:
+            return f"torch.nn.{name}"
+    return None
+
+
+def _imported(file: Path, node: ast.ImportFrom, name: str, seen: frozenset) -> _Ref:
+    """``from module import name``: the module's attribute, else its submodule."""
+    found = _attribute(_import(file, node.module or "", node.level), name, seen)
+    if found is None:
+        submodule = _import(file, ".".join(filter(None, (node.module, name))), node.level)
+        found = submodule if isinstance(submodule, _Module) else None
+    return found
+
+
+def _import(file: Path, module: str, level: int) -> _Module | str | None:
+    """The module an import statement in ``file`` names: a file of the project, else its dotted
+    name (an installed package, or a missing one); None for a relative import that names no file."""
+    parts = module.split(".") if module else []
+    if level:
+        folder = file.parent
+        for _ in range(level - 1):
+            folder = folder.parent
+        return _project_module(folder, parts)
+    if parts and parts[0] in TORCH_ROOTS:
+        return module
+    for root in _import_roots(file, Path.cwd()):
+        found = _project_module(root, parts)
+        if found is not None:
+            return found
+    return module or None
+
+
+@functools.lru_cache(maxsize=1024)
+def _import_roots(file: Path, _cwd: Path) -> list[Path]:
+    return import_roots(file)
+
+
+def _project_module(folder: Path, parts: list[str]) -> _Module | None:
+    candidates = [folder.joinpath(*parts, "__init__.py")]
+    if parts:
+        candidates.insert(0, folder.joinpath(*parts).with_suffix(".py"))
+    return next((_Module(c.resolve()) for c in candidates if c.is_file()), None)

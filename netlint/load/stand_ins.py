@@ -1,0 +1,285 @@
+"""Stand-ins for the third-party modules a project imports that are not installed (as
+Sphinx's ``autodoc_mock_imports``), so that the project's definitions exist when its data
+loaders, metrics or logging need a module its models never touch.
+
+A stand-in is given when the project's own code imports a module that no finder finds and
+whose top-level package is not installed: never for torch or torchvision, never for an
+import made by an installed library (its dependency really is missing), never for an
+import the code guards (``try: import apex`` / ``except ImportError:``, ``contextlib.
+suppress(ImportError)``, ``importlib.util.find_spec``), which then fails as it would for
+its user. Its attributes are stand-in classes, and so are theirs: ``from kornia.filters
+import gaussian_blur2d`` and ``class Net(pretrainedmodels.SENet)`` work.
+
+While the file is imported a stand-in is lenient (calling one returns another, a decorator
+returns what it decorates, indexing gives another, iterating gives nothing), so that
+registries, decorators and settings at the top level run. Once the file is imported,
+building or running a model that calls one, or does arithmetic with one, raises
+``NotInstalled``: "model uses kornia, which is not installed".
+"""
+
+from __future__ import annotations
+
+import ast
+import collections.abc
+import contextlib
+import functools
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from typing import NoReturn
+from types import FrameType, ModuleType
+
+from netlint.load.user_code import LoadError, NotInstalled, error_from, is_library_file
+from netlint.source import read_source, version
+
+NEVER = frozenset({"torch", "torchvision"})
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_IMPORT_MACHINERY = (os.path.dirname(importlib.__file__) + os.sep, "<frozen importlib")
+NETLINT_LOAD = os.path.dirname(os.path.abspath(__file__)) + os.sep  # the finders' own frames
+
+
+class _State:
+    lenient = False  # true while a file is imported
+    used: list[NotInstalled] = []  # raised since the last import (which each target's build starts with)
+
+
+@contextlib.contextmanager
+def standing_in() -> Iterator[None]:
+    """Stand-ins for missing modules, lenient, while the user's file is imported."""
+    sys.meta_path.append(StandInFinder)
+    _State.lenient = True
+    try:
+        yield
+    finally:
+        _State.lenient = False
+        _State.used = []
+        sys.meta_path.remove(StandInFinder)
+
+
+def stood_in_for() -> tuple[str, ...]:
+    """The modules stood in for since the user's modules were last forgotten."""
+    return tuple(sorted({module.__stood_in_for__ for module in list(sys.modules.values())
+                         if isinstance(module, StandInModule)}))
+
+
+class StandInFinder:
+    """A meta path finder, last on ``sys.meta_path``: asked only about what no other finds."""
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        package = name.rpartition(".")[0]
+        if package:
+            parent = sys.modules.get(package)
+            if isinstance(parent, StandInModule):
+                root = parent.__stood_in_for__
+            elif parent is not None and not is_library_file(_location(parent)):
+                root = name  # a module of the project's package with no source: an extension not built
+            else:
+                return None  # an installed package without this module: a real error
+        elif name in NEVER or importlib.machinery.PathFinder.find_spec(name) is not None:
+            return None
+        else:
+            root = name
+        if not _unguarded_project_import():
+            return None
+        spec = importlib.machinery.ModuleSpec(name, StandInLoader, is_package=True)
+        spec.loader_state = root
+        return spec
+
+    @classmethod
+    def invalidate_caches(cls) -> None:
+        pass
+
+
+def _location(module: ModuleType) -> str:
+    """A module's file, or a namespace package's first folder ("<" when it has neither)."""
+    return getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", None) or ()), "<")
+
+
+class StandInLoader:
+    @staticmethod
+    def create_module(spec) -> ModuleType:
+        module = StandInModule(spec.name)
+        module.__stood_in_for__ = spec.loader_state  # the module missing: this one or a package of it
+        return module
+
+    @staticmethod
+    def exec_module(module: ModuleType) -> None:
+        module.__path__ = []  # a package: its submodules are stand-ins too
+
+
+class StandInModule(ModuleType):
+    """A module that is not installed; every public attribute is a stand-in class, also when
+    read through its ``__dict__`` (``pretrainedmodels.__dict__[name]``)."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        standin = _stand_in(f"{self.__name__}.{name}", self.__stood_in_for__)
+        setattr(self, name, standin)
+        return standin
+
+    @property
+    def __dict__(self):
+        return _Namespace(self)
+
+
+_MODULE_DICT = ModuleType.__dict__["__dict__"]
+
+
+class _Namespace(collections.abc.MutableMapping):
+    """A stand-in module's namespace: its names, and a stand-in for any public name."""
+
+    def __init__(self, module: StandInModule) -> None:
+        self.module, self.names = module, _MODULE_DICT.__get__(module)
+
+    def __getitem__(self, name: str):
+        if name in self.names:
+            return self.names[name]
+        try:
+            return getattr(self.module, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __setitem__(self, name: str, value) -> None:
+        self.names[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self.names[name]
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _strict(method: str):
+    def use(cls, *args, **kwargs):
+        if _State.lenient:
+            return _stand_in(f"{cls.__qualname__}.{method}(...)", cls.missing_module)
+        _used(cls.missing_module)
+
+    return use
+
+
+class StandInMeta(type):
+    """The type of stand-in classes (and of the user's classes derived from one)."""
+
+    def __getattr__(cls, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        standin = _stand_in(f"{cls.__qualname__}.{name}", cls.missing_module)
+        type.__setattr__(cls, name, standin)
+        return standin
+
+    def __call__(cls, *args, **kwargs):
+        if not _State.lenient:
+            _used(cls.missing_module)
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return args[0]  # a decorator: what it decorates stays defined
+        return _stand_in(f"{cls.__qualname__}(...)", cls.missing_module)
+
+    def __iter__(cls):
+        return iter(())
+
+    def __len__(cls) -> int:
+        return 0
+
+    def __contains__(cls, item) -> bool:
+        return False
+
+    def __float__(cls):
+        _used(cls.missing_module)
+
+    __int__ = __index__ = __float__
+
+
+_BINARY = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "xor", "lshift", "rshift")
+for _method in (*(f"__{n}__" for n in _BINARY), *(f"__r{n}__" for n in _BINARY), "__getitem__", "__neg__",
+                "__pos__", "__abs__", "__invert__", "__lt__", "__le__", "__gt__", "__ge__"):
+    setattr(StandInMeta, _method, _strict(_method))
+
+
+def _stand_in(qualname: str, module: str) -> type:
+    head, _, name = qualname.rpartition(".")
+    standin = StandInMeta(name or qualname, (), {"missing_module": module, "__module__": head or module,
+                                                  "__qualname__": qualname})
+    return standin
+
+
+def _used(module: str) -> NoReturn:
+    error = NotInstalled(module)
+    _State.used.append(error)
+    raise error
+
+
+def used_stand_in(path: str | None) -> LoadError | None:
+    """When the target being analyzed used a stand-in (its forward failed, say): the first
+    use, at the user's line."""
+    return error_from(_State.used[0], path, prefix="forward failed: ") if _State.used else None
+
+
+def importing_frame() -> FrameType | None:
+    """The frame of the code whose import a meta path finder is resolving; None when that
+    code only asks whether a module exists (``importlib.util.find_spec``)."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and (frame.f_code.co_filename.startswith(_IMPORT_MACHINERY)
+                                 or frame.f_code.co_filename.startswith(NETLINT_LOAD)):
+        if frame.f_code.co_filename == importlib.util.__file__:
+            return None
+        frame = frame.f_back
+    return frame
+
+
+def importing_file() -> str | None:
+    frame = importing_frame()
+    return frame.f_code.co_filename if frame is not None else None
+
+
+def _unguarded_project_import() -> bool:
+    """Whether the import being resolved is the project's own code's, and not in a ``try``
+    that handles its failure (nor a ``find_spec`` question)."""
+    frame = importing_frame()
+    if frame is None or is_library_file(frame.f_code.co_filename):
+        return False
+    return frame.f_lineno not in _guarded_lines(frame.f_code.co_filename, version(frame.f_code.co_filename))
+
+
+@functools.lru_cache(maxsize=256)
+def _guarded_lines(filename: str, file_version: tuple) -> frozenset[int]:
+    """The lines of a file inside a ``try`` that handles an ImportError, or inside
+    ``with suppress(ImportError)``."""
+    try:
+        tree = ast.parse(read_source(filename))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return frozenset()
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and any(
+                handler.type is None or _names_import_error(handler.type) for handler in node.handlers):
+            body = node.body
+        elif isinstance(node, ast.With) and any(
+                isinstance(item.context_expr, ast.Call) and _last_name(item.context_expr.func) == "suppress"
+                and any(_names_import_error(arg) for arg in item.context_expr.args) for item in node.items):
+            body = node.body
+        else:
+            continue
+        lines.update(range(body[0].lineno, body[-1].end_lineno + 1))
+    return frozenset(lines)
+
+
+def _names_import_error(node: ast.expr) -> bool:
+    if isinstance(node, ast.Tuple):
+        return any(_names_import_error(element) for element in node.elts)
+    return _last_name(node) in _IMPORT_ERRORS
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None

@@ -1,0 +1,130 @@
+"""Targets of any length, and workers that never outlive their work: whatever threads,
+exit or signal handlers the user's code leaves, however long its import or forward runs,
+and however netlint is stopped (Ctrl-C, SIGTERM, SIGKILL). tests/lifetime holds the files."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_netlint
+
+LIFETIME = Path(__file__).resolve().parent / "lifetime"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(LIFETIME, root)
+    return root
+
+
+def report_of(proc: subprocess.CompletedProcess) -> dict:
+    assert proc.stdout, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_a_target_longer_than_a_file_name_is_linted(project):
+    widths = [8 + i % 5 for i in range(40)]
+    names = [f"class/{i}: “tag” \\ {i}" for i in range(12)]
+    target = f"long_arguments.py::Tagger(3, widths={widths}, names={names})"
+    assert len(target) > 300
+    proc = run_netlint(target, "--output-format", "json", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    model, = report_of(proc)["models"]
+    assert model["target"] == target
+    convs = sum(c_in * c_out * 9 + c_out for c_in, c_out in zip([3, *widths], widths))
+    assert model["params"] == convs + widths[-1] * len(names) + len(names)
+
+
+def test_a_long_target_that_does_not_build_is_one_clear_error(project):
+    target = f"long_arguments.py::Tagger(3, widths={list(range(1, 90))}, labels=['cat', 'dog'])"
+    assert len(target) > 300
+    proc = run_netlint(target, cwd=project)
+    assert proc.returncode == 2
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "labels" in errors[0], proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_threads_and_handlers_left_at_import_do_not_keep_netlint_running(project):
+    # prefetcher.py and watcher.py leave non-daemon threads running forever (watcher.py also an
+    # exit handler that joins its thread and a SIGTERM handler that ignores it); with one worker,
+    # each file after them is analyzed as well
+    proc = run_netlint("prefetcher.py", "watcher.py", "endless_forward.py::Encoder", "--timeout", "10",
+                       "-j", "1", "--output-format", "json", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert [m["target"] for m in report_of(proc)["models"]] == [
+        "prefetcher.py::Denoiser", "watcher.py::Classifier", "endless_forward.py::Encoder"]
+
+
+def test_a_forward_that_never_ends_is_stopped_by_the_timeout(project):
+    proc = run_netlint("endless_forward.py", "--timeout", "5", "--output-format", "json", cwd=project)
+    assert proc.returncode == 2
+    report = report_of(proc)
+    assert [m["target"] for m in report["models"]] == ["endless_forward.py::Encoder"]
+    assert [(e["target"], e["message"]) for e in report["errors"]] == [
+        ("endless_forward.py::Refiner", "took longer than 5 s (--timeout)")]
+
+
+def test_an_import_that_turns_the_alarm_off_is_stopped_by_the_parent(project):
+    proc = run_netlint("deaf_import.py", "endless_forward.py::Encoder", "--timeout", "3", "-j", "2",
+                       "--output-format", "json", cwd=project)
+    assert proc.returncode == 2
+    report = report_of(proc)
+    assert [m["target"] for m in report["models"]] == ["endless_forward.py::Encoder"]
+    assert [(e["target"], e["message"]) for e in report["errors"]] == [
+        ("deaf_import.py", "took longer than 3 s (--timeout) and was stopped while importing deaf_import.py")]
+
+
+def living_members(group: int) -> set[int]:
+    """The processes of a process group that are not dead (zombies are)."""
+    members = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(") ")[2].split()
+        except OSError:  # it ended meanwhile
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.add(int(stat.parent.name))
+    return members
+
+
+@pytest.mark.parametrize("stop", ["SIGKILL", "SIGTERM", "Ctrl-C"])
+def test_a_stopped_netlint_leaves_no_worker(project, stop):
+    # two workers, each busy for ever (no --timeout): one in a forward, one in an import
+    netlint = subprocess.Popen(
+        [sys.executable, "-m", "netlint", "endless_forward.py::Refiner", "deaf_import.py", "--timeout", "0",
+         "-j", "2"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)  # its own process group: what a terminal's Ctrl-C reaches
+    try:
+        deadline = time.monotonic() + 300
+        while len(living_members(netlint.pid) - {netlint.pid}) < 2:
+            assert netlint.poll() is None and time.monotonic() < deadline, netlint.communicate()
+            time.sleep(0.2)
+        if stop == "Ctrl-C":
+            os.killpg(netlint.pid, signal.SIGINT)
+        else:
+            os.kill(netlint.pid, getattr(signal, stop))
+        _, stderr = netlint.communicate(timeout=120)
+        deadline = time.monotonic() + 60
+        while living_members(netlint.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert living_members(netlint.pid) == set()
+    finally:
+        if netlint.poll() is None or living_members(netlint.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(netlint.pid, signal.SIGKILL)
+    assert netlint.returncode == {"SIGKILL": -signal.SIGKILL, "SIGTERM": 128 + signal.SIGTERM, "Ctrl-C": 2}[stop]
+    assert "Traceback" not in stderr
+    if stop == "Ctrl-C":
+        assert stderr.strip().endswith("Aborted.")
