@@ -71,6 +71,7 @@ class Entry:
 
     known: int | None = None
     kind: str = "image"
+    why: str = ""  # where the known channels come from: "the constructor's c_dim"
 
 
 def channel_share(channels: int, entries: Sequence[Entry], index: int) -> int:
@@ -104,13 +105,14 @@ def split_channels(guess: Guess | None, cats: Sequence[tuple[int, Sequence[Entry
     if guess is None or len(guess[0]) < 2:
         return guess
     shape, dtype, reason = guess
-    channels, parts = shape[1], 1
+    channels, parts, why = shape[1], 1, ""
     for dim, entries, index in reversed(cats):
         if dim % len(shape) == 1 and len(entries) > 1:
             channels = channel_share(channels, entries, index)
             parts *= len(entries)
+            why = entries[index].why if channels == entries[index].known else ""
     if parts > 1:
-        reason = f"{reason} split between {parts} inputs by torch.cat"
+        reason = f"{reason} split between {parts} inputs by torch.cat" + (f" ({channels}: {why})" if why else "")
     if kind == "vector" and len(shape) > 2:
         return (shape[0], channels), dtype, f"{reason}, a vector tiled over the image"
     return (shape[0], channels, *shape[2:]), dtype, reason
@@ -198,7 +200,8 @@ def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | 
     if is_mask(name) and image is not None:
         channels = size[0] if size else 1
         return (1, channels, *image[0][2:]), torch.float32, f"{name}: a {channels}-channel map (by its name)"
-    if is_label(name) and (hints.embeds or size is None):  # read by an Embedding, or used as an index
+    # read by an Embedding, or used as an index (``c`` alone may as well be a content image)
+    if is_label(name) and (hints.embeds or (size is None and name.lower() != "c")):
         return (1,), torch.long, f"{name}: a class index (by its name)"
     if size is not None:
         return (1, size[0]), torch.float32, f"{name}: a vector of {size[0]} (the constructor's {size[1]})"

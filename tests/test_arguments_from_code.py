@@ -281,3 +281,32 @@ if __name__ == "__main__":
         CodeArguments("cfgs, 'custom'", "net.py:24", left_out=(0,)),  # (cfgs has no default: never built)
         CodeArguments("opts.cfgs, 'large'", "use.py:3", left_out=(0,)),
     ]
+
+
+def test_label_tensors_written_out_are_example_inputs(project):
+    root = project({"gen.py": MODEL.format(name="Gen") + """
+if __name__ == "__main__":
+    g = Gen(10)
+    z = torch.randn(4, 100)
+    g(z, torch.tensor([1, 2, 3, 0]))
+    Gen(12)(z, torch.arange(4))
+    Gen(13)(torch.tensor([[0.0, 1.0]]), torch.LongTensor([[1, 2], [3]]))  # ragged: not a shape
+"""})
+    assert arguments_from_code(root / "gen.py", "Gen", root) == [
+        CodeArguments("10", "gen.py:8", ((4, 100), (4,))),
+        CodeArguments("12", "gen.py:11", ((4, 100), (4,))),
+        CodeArguments("13", "gen.py:12"),
+    ]
+
+
+def test_the_files_own_classes_are_arguments_as_written(project):
+    root = project({"resnet.py": MODEL.format(name="ResNet") + """
+class Bottleneck(nn.Module):
+    pass
+
+if __name__ == "__main__":
+    net = ResNet(Bottleneck, [3, 4, 6, 3])
+""", "train.py": "from resnet import ResNet\nclass Bottleneck:\n    pass\nResNet(Bottleneck, [2, 2])\n"})
+    assert arguments_from_code(root / "resnet.py", "ResNet", root) == [
+        CodeArguments("Bottleneck, [3, 4, 6, 3]", "resnet.py:11"),
+        CodeArguments("Bottleneck, [2, 2]", "train.py:4", left_out=(0,))]  # another file's Bottleneck is not this one

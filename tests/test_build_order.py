@@ -333,3 +333,27 @@ def test_defaults_that_do_not_build_then_the_calls_of_other_files_through_a_pack
     report, proc = netlint_json("effnet/model.py", cwd=tmp_path)
     model = analyzed(report)["EfficientNet"]
     assert (model["call"], model["arguments_from"]) == ("EfficientNet.from_name('b1')", "hubconf.py:4"), proc.stderr
+
+
+def test_a_guess_whose_forward_fails_is_a_skip_too(tmp_path):
+    project(tmp_path, {"blocks.py": """
+        import torch.nn as nn
+
+
+        class Bottleneck(nn.Module):
+            expansion = 4
+
+            def __init__(self, in_channels, width):
+                super().__init__()
+                self.conv1 = nn.Conv2d(in_channels, width, 1, bias=False)
+                self.conv2 = nn.Conv2d(width, width * self.expansion, 3, padding=1, bias=False)
+
+            def forward(self, x):
+                return x + self.conv2(self.conv1(x))  # in_channels must be width * 4
+    """})
+    report, proc = netlint_json("blocks.py", cwd=tmp_path)
+    assert proc.returncode == 0 and report["errors"] == [] and report["models"] == [], proc.stderr
+    skipped, = report["skipped"]
+    assert skipped["reason"].startswith("its constructor needs arguments; with Bottleneck(in_channels=3, width=64) "
+                                        "(guessed from parameter names) its forward failed")
+    assert skipped["reason"].endswith("— give them as 'blocks.py::Bottleneck(...)'")

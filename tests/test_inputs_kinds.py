@@ -22,7 +22,8 @@ def models(fixture: str) -> dict[str, dict]:
 def test_a_label_vector_tiled_over_the_image_is_a_vector_of_the_constructors_c_dim():
     model = models("input_stargan_generator.py")["Generator"]
     assert model["input_shape"] == [[1, 3, 256, 256], [1, 5]]
-    assert "a vector tiled over the image" in model["input_reason"]
+    assert "split between 2 inputs by torch.cat (5: the constructor's c_dim), a vector tiled over the image" \
+        in model["input_reason"]
     assert model["output_shape"] == [[1, 3, 256, 256]] and model["capture"] == "fx"
 
 

@@ -305,5 +305,12 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _shown(name: str, args: tuple, kwargs: dict[str, Any]) -> str:
-    parts = [_short.repr(a) for a in args] + [f"{k}={_short.repr(v)}" for k, v in kwargs.items()]
+    parts = [_value(a) for a in args] + [f"{k}={_value(v)}" for k, v in kwargs.items()]
     return f"{name}({', '.join(parts)})"
+
+
+def _value(value: Any) -> str:
+    """A value as the code writes it: a class or function by its name, others by a short repr."""
+    if inspect.isclass(value) or inspect.isfunction(value):
+        return value.__qualname__
+    return _short.repr(value)

@@ -60,7 +60,8 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
         shown = display_path(path)
         main = [s for s in tree.body if _is_main_block(s)]
         own = _Callees({class_name}, set(), class_name, set(constructors), set(factories))
-        calls = _calls(main, tree, path, own) + _calls([s for s in tree.body if s not in main], tree, path, own)
+        calls = _calls(main, tree, path, own, own_file=True) + \
+            _calls([s for s in tree.body if s not in main], tree, path, own, own_file=True)
         # a factory whose call of the class is all constants is that call, shown as written
         constant = {int(c.where.rpartition(":")[2]) for c in calls if not c.callee and not c.left_out}
         ranges = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
@@ -253,12 +254,13 @@ def _provides(module_file: Path | None, target: Path, class_name: str, root: Pat
     return False
 
 
-def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees) -> list[CodeArguments]:
+def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees,
+           own_file: bool = False) -> list[CodeArguments]:
     """The matching calls in ``body`` and in every function of it, each folded in the scope
     it is in (the module's constants, then the scope's own assignments before it)."""
     from netlint.discover import display_path
 
-    module_scope = _Scope(_constants(tree.body), callees)
+    module_scope = _Scope(_constants(tree.body, definitions=own_file), callees)
     found: list[CodeArguments] = []
     scopes: list[list[ast.stmt]] = [body]
     scopes += [n.body for s in body for n in ast.walk(s) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -270,13 +272,17 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
     return found
 
 
-def _constants(body: list[ast.stmt]) -> dict[str, Any]:
-    """The module's constants, and its names imported from torch (kept as dotted names)."""
+def _constants(body: list[ast.stmt], definitions: bool = False) -> dict[str, Any]:
+    """The module's constants, and its names imported from torch (kept as dotted names); with
+    ``definitions`` (the model's own file) also its classes and functions (``ResNet(Bottleneck,
+    [3, 4, 6, 3])``), resolved in the module when the model is built."""
     from netlint.class_scan import TORCH_ROOTS
 
     values: dict[str, Any] = {}
     for statement in body:
-        if isinstance(statement, ast.Import):
+        if definitions and isinstance(statement, (ast.ClassDef, ast.FunctionDef)):
+            values[statement.name] = _Dotted(statement.name)
+        elif isinstance(statement, ast.Import):
             for alias in statement.names:
                 if alias.name.split(".")[0] in TORCH_ROOTS:
                     name = alias.asname or alias.name.split(".")[0]
@@ -447,7 +453,13 @@ class _Scope:
     def _tensor_shape(self, node: ast.expr) -> tuple[int, ...] | None:
         node = _unwrapped(node)
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in TENSOR_CONSTRUCTORS and ast.unparse(node.func.value) == "torch"):
+                and ast.unparse(node.func.value) == "torch"):
+            return None
+        if node.func.attr in ("tensor", "LongTensor") and node.args:  # labels written out: torch.tensor([3, 1])
+            return _literal_shape(_fold(node.args[0], self.values))
+        if node.func.attr == "arange" and len(node.args) == 1:
+            return _literal_shape(list(range(n))) if isinstance(n := _fold(node.args[0], self.values), int) else None
+        if node.func.attr not in TENSOR_CONSTRUCTORS:
             return None
         given = node.args[2:] if node.func.attr == "randint" else node.args
         size = next((k.value for k in node.keywords if k.arg == "size"), None)
@@ -457,6 +469,18 @@ class _Scope:
         if dims and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims):
             return tuple(dims)
         return None
+
+
+def _literal_shape(value: Any) -> tuple[int, ...] | None:
+    """The shape of a tensor made of nested lists of numbers (``[[1, 2], [3, 4]]``: (2, 2))."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ()
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    inner = {_literal_shape(v) for v in value}
+    if len(inner) != 1 or None in inner:
+        return None
+    return (len(value), *inner.pop())
 
 
 def _own_calls(statement: ast.stmt) -> list[ast.Call]:

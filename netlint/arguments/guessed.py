@@ -30,7 +30,7 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a latent size", {"latent", "nz", "z", "noise"}, 100),
     ("a scale factor", {"scale", "upscale", "upscale_factor", "scale_factor", "upscaling"}, 2),
     ("a number of heads", {"heads", "head", "nhead", "nheads"}, 4),
-    ("a depth", {"blocks", "block", "layers", "nlayers", "nb", "depth", "resblocks", "stages", "repeat"}, 2),
+    ("a depth", {"blocks", "layers", "nlayers", "nb", "depth", "resblocks", "stages", "repeat"}, 2),
     ("a vocabulary size", {"vocab", "ntoken", "ntokens", "tokens", "embeddings"}, 1000),
     ("a width", {"nf", "ngf", "ndf", "ninp", "nhid", "feats", "features", "dim", "width", "hidden", "filters", "gc",
                  "embed", "d_model", "mid", "base", "inner"}, 64),

@@ -20,7 +20,7 @@ from netlint.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, dec
                             guess_by_name, guess_from_tree, input_hints, is_size_error, required_inputs,
                             with_channels)
 from netlint.layers import ForwardError, Trace, module_layer
-from netlint.load import BuiltModel, rebuild_on_cpu
+from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
 from netlint.task import infer_task
 
@@ -51,6 +51,12 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
     try:
         # the model the reference forward ran on: the meta one, or a CPU build of it
         inputs, reason, reference, built = _reference_run(built, fx_graph, names, input_shapes, notes)
+    except CaptureError as exc:
+        attempt = built.attempt
+        if attempt is not None and attempt.guessed and built.target.discovered:  # netlint's guess: a skip
+            raise SkipTarget(f"its constructor needs arguments; with {attempt.call} ({attempt.source}) its {exc} "
+                             f"— give them as '{built.target.display}(...)'") from exc
+        raise
     except InputError as exc:
         if input_shapes:  # the given shapes do not fit the forward: the user's to fix
             raise CaptureError(str(exc)) from exc

@@ -159,12 +159,12 @@ def _entry(graph: fx.GraphModule, node: Any, hints: InputHints) -> Entry:
     if node.op != "placeholder":
         return Entry()
     size = hints.size(node.target)
-    known = size[0] if size else None
+    known, why = (size[0], f"the constructor's {size[1]}") if size else (None, "")
     if tiled:
-        return Entry(known, "vector")
+        return Entry(known, "vector", why)
     if is_mask(node.target):
-        return Entry(known or 1, "mask")
-    return Entry(known)
+        return Entry(known or 1, "mask", why or f"{node.target} is a mask by its name")
+    return Entry(known, "image", why)
 
 
 def _adds_unit_dims(node: fx.Node) -> bool:
