@@ -101,7 +101,7 @@ def dataflow_of(graph: ModelGraph, findings: Sequence[Finding]) -> Dataflow:
     for f in findings:
         for layer in f.layers or (f.layer,):
             codes[layer].add(f.code)
-    modules = dict(graph.model.named_modules()) if graph.model is not None else {}
+    modules = dict(graph.model.named_modules(remove_duplicate=False)) if graph.model is not None else {}
     hidden = _bookkeeping(graph)
     edges = _bypass([*((INPUT, i) for i in graph.inputs), *graph.edges, *((o, OUTPUT) for o in graph.outputs)],
                     hidden)

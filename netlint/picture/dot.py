@@ -50,7 +50,7 @@ def _members(members: Sequence[Box | Group], marks: Mapping[str, Sequence[str]],
         # Bold and plain text on one line are placed by dot's font metrics, which a browser's font may
         # overrun: each line is one run, and left-aligned.
         repeat = f" ×{item.repeat}" if item.repeat > 1 else ""
-        label = f"<b>{_text(item.title)}{repeat}</b>{LEFT}{_text(item.type)} · {item.params:,} params" \
+        label = f"{_bold(_text(item.title) + repeat)}{LEFT}{_text(item.type)} · {item.params:,} params" \
             + (" each" if repeat else "") + LEFT
         if codes:
             label = _codes(codes) + LEFT + label
@@ -65,11 +65,16 @@ def _members(members: Sequence[Box | Group], marks: Mapping[str, Sequence[str]],
     return lines
 
 
+def _bold(label: str) -> str:
+    """Bold text; nothing for no text (Graphviz refuses an empty ``<b></b>``)."""
+    return f"<b>{label}</b>" if label else ""
+
+
 def _box_attributes(box: Box, codes: Sequence[str], prefix: str) -> str:
     shape = "×".join(map(str, box.shape)) if box.shape else "not called" if box.module else "?"
     name = "" if box.name == box.type else f"<br/>{_text(box.name)}"  # a function's name is its type
     repeat = f" ×{box.repeat}" if box.repeat > 1 else ""
-    label = f"<b>{_text(box.type)}{repeat}</b>{name}<br/>{shape}"
+    label = f"{_bold(_text(box.type) + repeat)}{name}<br/>{shape}"
     if box.params:
         label += f" · {box.params:,} params{' each' if repeat else ''}"
     attributes = [f'id="{prefix}{box.id}"', f'class="layer{" finding" if codes else ""}"',
@@ -84,7 +89,7 @@ def _box_attributes(box: Box, codes: Sequence[str], prefix: str) -> str:
 
 def _codes(codes: Sequence[str]) -> str:
     """The first line of a marked box or module's label: the codes of its findings."""
-    return f'<font color="{FINDING_COLOR}"><b>{_text(" ".join(codes))}</b></font>'
+    return f'<font color="{FINDING_COLOR}">{_bold(_text(" ".join(codes)))}</font>'
 
 
 def _text(text: str) -> str:
