@@ -83,17 +83,6 @@ def module_classes(path: Path) -> dict[str, ModuleClass]:
     return found
 
 
-def torch_bound_names(tree: ast.Module) -> set[str]:
-    """Names a module binds by importing from torch-like packages (``nn``, ``torch``, ``Conv2d``)."""
-    names: set[str] = set()
-    for node in _top_level(tree.body):
-        if isinstance(node, ast.Import):
-            names |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name.split(".")[0] in TORCH_ROOTS}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] in TORCH_ROOTS:
-            names |= {a.asname or a.name for a in node.names if a.name != "*"}
-    return names
-
-
 def _top_level(body: list[ast.stmt]):
     """The statements that run when the module is imported: the body, and the bodies of
     top-level ``if``/``try``/``with`` blocks (``if HAS_APEX: class FusedNorm(...)``)."""
