@@ -151,3 +151,21 @@ def test_a_stopped_netlint_leaves_no_worker(project, stop):
     assert "Traceback" not in stderr
     if stop == "Ctrl-C":
         assert stderr.strip().endswith("Aborted.")
+
+
+def test_the_daemon_lints_a_file_that_leaves_threads_and_serves_on(project, tmp_path):
+    (project / "pyproject.toml").write_text("[project]\nname = 'lifetime'\n")
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    (tmp_path / "run").mkdir()
+    assert run_netlint("daemon", "start", cwd=project, env=env).returncode == 0
+    try:
+        for _ in range(2):  # the second lint is served by the same daemon
+            proc = run_netlint("prefetcher.py", "watcher.py", "--timeout", "10", "--output-format", "json",
+                               cwd=project, env=env)
+            assert proc.returncode == 0, proc.stderr
+            assert [m["target"] for m in report_of(proc)["models"]] == [
+                "prefetcher.py::Denoiser", "watcher.py::Classifier"]
+        status = run_netlint("daemon", "status", cwd=project, env=env)
+        assert status.returncode == 0 and " 2 lints" in status.stdout, status.stdout
+    finally:
+        run_netlint("daemon", "stop", cwd=project, env=env)
