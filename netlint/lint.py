@@ -316,9 +316,9 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         result.errors.append(Problem(target.display, exc.path, exc.line, message, format_exc()))
         return
     except CaptureError as exc:
-        used = used_stand_in(path)  # a module that is not installed: that is what to say
-        result.errors.append(Problem(target.display, used.path if used else path, used.line if used else target.line,
-                                     str(used or exc), format_exc()))
+        used = used_stand_in(path)  # the forward used a module that is not installed: say that
+        where = (used.path, used.line) if used else (path, target.line)
+        result.errors.append(Problem(target.display, *where, str(used or exc), format_exc()))
         return
     except Exception as exc:  # a bug in netlint or a rule: report it, go on with the others
         result.errors.append(Problem(target.display, path, target.line,
