@@ -3,12 +3,14 @@ Sphinx's ``autodoc_mock_imports``), so that the project's definitions exist when
 loaders, metrics or logging need a module its models never touch.
 
 A stand-in is given when the project's own code imports a module that no finder finds and
-whose top-level package is not installed: never for torch or torchvision, never for an
+whose top-level package is not installed, or a module of the project's own package that has
+no source (an extension that was not built). Never for torch or torchvision, never for an
 import made by an installed library (its dependency really is missing), never for an
-import the code guards (``try: import apex`` / ``except ImportError:``, ``contextlib.
-suppress(ImportError)``, ``importlib.util.find_spec``), which then fails as it would for
-its user. Its attributes are stand-in classes, and so are theirs: ``from kornia.filters
-import gaussian_blur2d`` and ``class Net(pretrainedmodels.SENet)`` work.
+import the code guards with a fallback (``try: import apex`` / ``except ImportError:
+apex = None``, ``contextlib.suppress(ImportError)``, ``importlib.util.find_spec``), which
+then fails as it would for its user (an ``except`` that raises or exits is no fallback).
+Its attributes are stand-in classes, and so are theirs: ``from kornia.filters import
+gaussian_blur2d`` and ``class Net(pretrainedmodels.SENet)`` work.
 
 While the file is imported a stand-in is lenient (calling one returns another, a decorator
 returns what it decorates, indexing gives another, iterating gives nothing), so that
@@ -250,8 +252,8 @@ def _unguarded_project_import() -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _guarded_lines(filename: str, file_version: tuple) -> frozenset[int]:
-    """The lines of a file inside a ``try`` that handles an ImportError, or inside
-    ``with suppress(ImportError)``."""
+    """The lines of a file inside a ``try`` whose ``except`` handles an ImportError and goes
+    on, or inside ``with suppress(ImportError)``."""
     try:
         tree = ast.parse(read_source(filename))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
@@ -259,7 +261,7 @@ def _guarded_lines(filename: str, file_version: tuple) -> frozenset[int]:
     lines: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and any(
-                handler.type is None or _names_import_error(handler.type) for handler in node.handlers):
+                _falls_back(handler) for handler in node.handlers):
             body = node.body
         elif isinstance(node, ast.With) and any(
                 isinstance(item.context_expr, ast.Call) and _last_name(item.context_expr.func) == "suppress"
@@ -269,6 +271,16 @@ def _guarded_lines(filename: str, file_version: tuple) -> frozenset[int]:
             continue
         lines.update(range(body[0].lineno, body[-1].end_lineno + 1))
     return frozenset(lines)
+
+
+def _falls_back(handler: ast.ExceptHandler) -> bool:
+    """An ``except`` that handles a failed import and goes on (not one that raises another
+    error or exits: "pip install h5py", then the script stops)."""
+    if handler.type is not None and not _names_import_error(handler.type):
+        return False
+    return not any(isinstance(statement, ast.Raise) or (
+        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+        and _last_name(statement.value.func) in ("exit", "quit")) for statement in handler.body)
 
 
 def _names_import_error(node: ast.expr) -> bool:
