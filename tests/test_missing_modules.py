@@ -100,3 +100,11 @@ def test_the_projects_own_folders_are_imported_not_stood_in_for(linted):
     colorizer = next(m for m in report["models"] if m["target"] == "src/nets/colorizer.py::Colorizer")
     assert colorizer["params"] == (1 * 16 * 9 + 16) + 2 * 16 + (16 * 2 * 9 + 2)
     assert colorizer["stand_ins"] == []
+
+
+def test_the_report_is_the_same_with_several_workers(linted, project):
+    # each worker forgets a file's stand-ins with its other modules: no file inherits another's
+    root, env = project
+    proc = run_netlint(".", "--output-format", "json", "-j", "2", cwd=root, env=env)
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout) == linted[0]
