@@ -119,7 +119,7 @@ class StandInModule(ModuleType):
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
-        standin = _stand_in(f"{self.__name__}.{name}", self.__stood_in_for__)
+        standin = _stand_in(self.__name__, name, self.__stood_in_for__)
         setattr(self, name, standin)
         return standin
 
@@ -161,7 +161,7 @@ class _Namespace(collections.abc.MutableMapping):
 def _strict(method: str):
     def use(cls, *args, **kwargs):
         if _State.lenient:
-            return _stand_in(f"{cls.__qualname__}.{method}(...)", cls.missing_module)
+            return _stand_in(cls.__module__, f"{cls.__qualname__}.{method}(...)", cls.missing_module)
         _used(cls.missing_module)
 
     return use
@@ -173,7 +173,7 @@ class StandInMeta(type):
     def __getattr__(cls, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
-        standin = _stand_in(f"{cls.__qualname__}.{name}", cls.missing_module)
+        standin = _stand_in(cls.__module__, f"{cls.__qualname__}.{name}", cls.missing_module)
         type.__setattr__(cls, name, standin)
         return standin
 
@@ -182,7 +182,7 @@ class StandInMeta(type):
             _used(cls.missing_module)
         if len(args) == 1 and not kwargs and callable(args[0]):
             return args[0]  # a decorator: what it decorates stays defined
-        return _stand_in(f"{cls.__qualname__}(...)", cls.missing_module)
+        return _stand_in(cls.__module__, f"{cls.__qualname__}(...)", cls.missing_module)
 
     def __iter__(cls):
         return iter(())
@@ -205,11 +205,11 @@ for _method in (*(f"__{n}__" for n in _BINARY), *(f"__r{n}__" for n in _BINARY),
     setattr(StandInMeta, _method, _strict(_method))
 
 
-def _stand_in(qualname: str, module: str) -> type:
-    head, _, name = qualname.rpartition(".")
-    standin = StandInMeta(name or qualname, (), {"missing_module": module, "__module__": head or module,
-                                                  "__qualname__": qualname})
-    return standin
+def _stand_in(module: str, qualname: str, missing: str) -> type:
+    """A stand-in class for ``module.qualname`` (``kornia.filters``, ``gaussian_blur2d``); ``missing``
+    is the module that is not installed (``kornia``)."""
+    return StandInMeta(qualname.rpartition(".")[2], (), {"missing_module": missing, "__module__": module,
+                                                         "__qualname__": qualname})
 
 
 def _used(module: str) -> NoReturn:
@@ -219,8 +219,8 @@ def _used(module: str) -> NoReturn:
 
 
 def used_stand_in(path: str | None) -> LoadError | None:
-    """When the target being analyzed used a stand-in (its forward failed, say): the first
-    use, at the user's line."""
+    """When the forward of the target being analyzed failed after it used a stand-in: that
+    first use, at the user's line."""
     return error_from(_State.used[0], path, prefix="forward failed: ") if _State.used else None
 
 
