@@ -217,7 +217,7 @@ def _work(connection, output: int, groups: list[Work], analyze_file, parent: int
     whatever the user's code left running."""
     code = 1
     try:
-        _die_with(parent)
+        die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
@@ -259,7 +259,7 @@ def _serve(connection, groups: list[Work], analyze_file) -> None:
             return
 
 
-def _die_with(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Ask the kernel to kill this process when the parent dies (Linux); if it died already,
     end now."""
     with contextlib.suppress(OSError, AttributeError):

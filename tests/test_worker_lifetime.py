@@ -169,3 +169,36 @@ def test_the_daemon_lints_a_file_that_leaves_threads_and_serves_on(project, tmp_
         assert status.returncode == 0 and " 2 lints" in status.stdout, status.stdout
     finally:
         run_netlint("daemon", "stop", cwd=project, env=env)
+
+
+def test_a_killed_daemon_leaves_no_lint_running(project, tmp_path):
+    (project / "pyproject.toml").write_text("[project]\nname = 'lifetime'\n")
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    (tmp_path / "run").mkdir()
+    assert run_netlint("daemon", "start", cwd=project, env=env).returncode == 0
+    status = run_netlint("daemon", "status", cwd=project, env=env).stdout
+    engine = int(status.split("(pid ")[1].split(",")[0])
+    client = subprocess.Popen([sys.executable, "-m", "netlint", "endless_forward.py::Refiner", "--timeout", "0"],
+                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lint = None
+    try:
+        deadline = time.monotonic() + 300
+        while lint is None:  # the engine's child running the lint, once it has its worker
+            assert client.poll() is None and time.monotonic() < deadline, client.communicate()
+            lint = next((pid for pid, (_, parent, _) in _processes().items() if parent == engine and workers_of(pid)),
+                        None)
+            time.sleep(0.2)
+        os.kill(engine, signal.SIGKILL)
+        _, stderr = client.communicate(timeout=120)
+        deadline = time.monotonic() + 60
+        while living_members(lint) and time.monotonic() < deadline:  # (the child leads its own group)
+            time.sleep(0.2)
+        assert living_members(lint) == set()
+        assert client.returncode == 2 and "the daemon's lint ended without an answer" in stderr
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(engine, signal.SIGKILL)
+        if lint is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(lint, signal.SIGKILL)
+        client.kill()
