@@ -29,9 +29,10 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
+import threading
 from collections.abc import Iterator
-from typing import NoReturn
 from types import FrameType, ModuleType
+from typing import NoReturn
 
 from netlint.load.user_code import LoadError, NotInstalled, error_from, is_library_file
 from netlint.source import read_source, version
@@ -214,7 +215,8 @@ def _stand_in(module: str, qualname: str, missing: str) -> type:
 
 def _used(module: str) -> NoReturn:
     error = NotInstalled(module)
-    _State.used.append(error)
+    if threading.current_thread() is threading.main_thread():  # (not a thread the user's code left running)
+        _State.used.append(error)
     raise error
 
 
