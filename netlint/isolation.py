@@ -38,6 +38,7 @@ from netlint.discover import Problem, Target, display_path
 
 GRACE = 5.0  # seconds past a target's own time limit (which the worker enforces) before it is killed
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
 
 Work = list[tuple[Target, Any]]  # (target, its options) of one file, in order
 Event = tuple[str, int, Any]
@@ -59,7 +60,7 @@ class _Worker:
     index: int = 0  # the target it is at, in the group's work
     text: str = ""
     deadline: float = float("inf")
-    retired: bool = False  # it ended after its file (the file left a thread running)
+    retired: bool = False  # it ended after its file (which left a non-daemon thread running)
 
 
 def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterator[Event]], jobs: int,
@@ -103,7 +104,7 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
             if worker.index + 1 < len(work):
                 pending.appendleft((worker.group, worker.index + 1))
 
-    stopping = _stop_on_sigterm()
+    previous_sigterm = _raise_on_sigterm()
     try:
         while pending or any(w.group is not None for w in workers):
             for worker in workers:
@@ -146,7 +147,8 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
                 worker.connection.send(None)  # (other workers hold copies of the pipe: no end-of-file)
             _stop(worker)
         gc.unfreeze()
-        stopping.close()
+        if previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, previous_sigterm)
     return results
 
 
@@ -159,22 +161,17 @@ def _stop(worker: _Worker) -> None:
     worker.output.close()
 
 
-class _stop_on_sigterm:
-    """While the workers run, SIGTERM (a CI job's timeout, ``kill``) raises SystemExit
-    here, so that the workers are stopped and the scratch folder removed, as on Ctrl-C."""
+def _raise_on_sigterm():
+    """While the workers run, SIGTERM (a CI job's timeout, ``kill``) raises SystemExit here,
+    so that the workers are stopped and the scratch folder removed, as on Ctrl-C. Returns
+    the handler to put back (None when this is not the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
 
-    def __init__(self) -> None:
-        self.previous = None
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGTERM, self._terminate)
-
-    @staticmethod
-    def _terminate(signum, frame):
+    def terminate(signum, frame):
         raise SystemExit(128 + signum)
 
-    def close(self) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGTERM, self.previous)
+    return signal.signal(signal.SIGTERM, terminate)
 
 
 def _start(context, groups: list[Work], analyze_file) -> _Worker:
@@ -182,7 +179,13 @@ def _start(context, groups: list[Work], analyze_file) -> _Worker:
     output = tempfile.TemporaryFile()
     process = context.Process(target=_work, args=(theirs, output.fileno(), groups, analyze_file, os.getpid()),
                               daemon=True)
-    process.start()
+    # a Ctrl-C or SIGTERM just after the fork must not reach the child before it ignores it (it
+    # would unwind the parent's stack in the child): the child unblocks them once it is set up
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     theirs.close()
     return _Worker(process, mine, output)
 
@@ -214,8 +217,10 @@ def _work(connection, output: int, groups: list[Work], analyze_file, parent: int
     whatever the user's code left running."""
     code = 1
     try:
-        _die_with(parent)
+        die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
         # standard input reads nothing; what native code prints goes to the output file, never
         # into the report or netlint's errors (Python-level prints are the sandbox's)
         null = os.open(os.devnull, os.O_RDONLY)
@@ -254,7 +259,7 @@ def _serve(connection, groups: list[Work], analyze_file) -> None:
             return
 
 
-def _die_with(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Ask the kernel to kill this process when the parent dies (Linux); if it died already,
     end now."""
     with contextlib.suppress(OSError, AttributeError):

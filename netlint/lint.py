@@ -125,7 +125,10 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
 
 
 def _excluded_file(spec: str, config: Config) -> bool:
-    return "::" not in spec and Path(spec).is_file() and config.is_excluded(spec)
+    try:
+        return "::" not in spec and Path(spec).is_file() and config.is_excluded(spec)
+    except OSError:  # no file name at all (too long): a target, or nothing (discover says which)
+        return False
 
 
 def _excluded_target(target: Target, config: Config) -> bool:
@@ -154,8 +157,11 @@ def _config_models(specs: Sequence[str], config: Config) -> list[str]:
 def _covers(spec: str, path: Path) -> bool:
     if "::" in spec:  # a target, never a file name (any length, any characters)
         return False
-    given = Path(spec).resolve()
-    return given == path.resolve() or (given.is_dir() and given in path.resolve().parents)
+    try:
+        given = Path(spec).resolve()
+        return given == path.resolve() or (given.is_dir() and given in path.resolve().parents)
+    except OSError:  # no file name at all (too long): a target such as package.module:factory(...)
+        return False
 
 
 def _with_init(target: Target, config: Config) -> Target:
@@ -313,9 +319,9 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         result.errors.append(Problem(target.display, exc.path, exc.line, message, format_exc()))
         return
     except CaptureError as exc:
-        used = used_stand_in(path)  # a module that is not installed: that is what to say
-        result.errors.append(Problem(target.display, used.path if used else path, used.line if used else target.line,
-                                     str(used or exc), format_exc()))
+        used = used_stand_in(path)  # the forward used a module that is not installed: say that
+        where = (used.path, used.line) if used else (path, target.line)
+        result.errors.append(Problem(target.display, *where, str(used or exc), format_exc()))
         return
     except Exception as exc:  # a bug in netlint or a rule: report it, go on with the others
         result.errors.append(Problem(target.display, path, target.line,

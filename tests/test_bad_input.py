@@ -53,16 +53,16 @@ def test_a_file_in_python_2_that_defines_no_model_is_not_an_error(write_model, t
     assert "good.py::Good" in proc.stdout
 
 
-def test_import_error_inside_model_file(write_model, tmp_path):
+def test_a_package_that_is_not_installed_and_that_the_model_uses(write_model, tmp_path):
     write_model("import torch\nimport no_such_package_xyz\n\nclass Net(torch.nn.Module):\n"
-                "    def forward(self, x):\n        return x\n", "net.py")
+                "    def __init__(self):\n        super().__init__()\n        self.conv = torch.nn.Conv2d(3, 8, 3)\n\n"
+                "    def forward(self, x):\n        return no_such_package_xyz.scale(self.conv(x))\n", "net.py")
     write_model(GOOD, "good.py")
     report, proc = netlint_json(".", cwd=tmp_path)
-    line = assert_one_line_error(proc, "net.py:2",
-                                 "ModuleNotFoundError: no_such_package_xyz — install the project's requirements")
+    line = assert_one_line_error(proc, "net.py:10", "net.py::Net: forward failed: model uses no_such_package_xyz, "
+                                                   "which is not installed: install the project's requirements")
     assert line.count("\n") == 0
-    assert [e["path"] for e in report["errors"]] == ["net.py"]
-    assert report["errors"][0]["line"] == 2
+    assert [(e["path"], e["line"]) for e in report["errors"]] == [("net.py", 10)]
     assert [m["target"] for m in report["models"]] == ["good.py::Good"]
 
 

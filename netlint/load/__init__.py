@@ -1,6 +1,7 @@
 """Load: import a target's file as its user runs it (importer), its top level for definitions
-only (definitions), inside the sandbox (sandbox), and build the model on the meta device,
-offline (construct, offline)."""
+only (definitions), with stand-ins for the modules that are not installed (stand_ins),
+inside the sandbox (sandbox), and build the model on the meta device, offline (construct,
+offline)."""
 
 from netlint.load.construct import BuiltModel, SkipTarget, build, build_with, rebuild_on_cpu
 from netlint.load.importer import import_target_module

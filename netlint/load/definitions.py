@@ -12,8 +12,10 @@ and argument defaults exist. Not run:
   ``train(opt)``): a script doing its work.
 
 These rules also apply inside top-level ``if``/``with``/``try`` blocks. A statement that
-fails becomes a note and the rest of the file still runs; a failed import (a module that is
-not installed) and ``sys.exit`` end the file, as errors.
+fails becomes a note and the rest of the file still runs; a failed import and ``sys.exit``
+end the file, as errors. (A third-party module that is not installed does not fail: it gets
+a stand-in, ``netlint.load.stand_ins``; what still fails is an installed package that does
+not import, or torch's and torchvision's modules that are gone.)
 """
 
 from __future__ import annotations

@@ -3,12 +3,14 @@ Sphinx's ``autodoc_mock_imports``), so that the project's definitions exist when
 loaders, metrics or logging need a module its models never touch.
 
 A stand-in is given when the project's own code imports a module that no finder finds and
-whose top-level package is not installed: never for torch or torchvision, never for an
+whose top-level package is not installed, or a module of the project's own package that has
+no source (an extension that was not built). Never for torch or torchvision, never for an
 import made by an installed library (its dependency really is missing), never for an
-import the code guards (``try: import apex`` / ``except ImportError:``, ``contextlib.
-suppress(ImportError)``, ``importlib.util.find_spec``), which then fails as it would for
-its user. Its attributes are stand-in classes, and so are theirs: ``from kornia.filters
-import gaussian_blur2d`` and ``class Net(pretrainedmodels.SENet)`` work.
+import the code guards with a fallback (``try: import apex`` / ``except ImportError:
+apex = None``, ``contextlib.suppress(ImportError)``, ``importlib.util.find_spec``), which
+then fails as it would for its user (an ``except`` that raises or exits is no fallback).
+Its attributes are stand-in classes, and so are theirs: ``from kornia.filters import
+gaussian_blur2d`` and ``class Net(pretrainedmodels.SENet)`` work.
 
 While the file is imported a stand-in is lenient (calling one returns another, a decorator
 returns what it decorates, indexing gives another, iterating gives nothing), so that
@@ -27,9 +29,10 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
+import threading
 from collections.abc import Iterator
-from typing import NoReturn
 from types import FrameType, ModuleType
+from typing import NoReturn
 
 from netlint.load.user_code import LoadError, NotInstalled, error_from, is_library_file
 from netlint.source import read_source, version
@@ -117,7 +120,7 @@ class StandInModule(ModuleType):
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
-        standin = _stand_in(f"{self.__name__}.{name}", self.__stood_in_for__)
+        standin = _stand_in(self.__name__, name, self.__stood_in_for__)
         setattr(self, name, standin)
         return standin
 
@@ -159,7 +162,7 @@ class _Namespace(collections.abc.MutableMapping):
 def _strict(method: str):
     def use(cls, *args, **kwargs):
         if _State.lenient:
-            return _stand_in(f"{cls.__qualname__}.{method}(...)", cls.missing_module)
+            return _stand_in(cls.__module__, f"{cls.__qualname__}.{method}(...)", cls.missing_module)
         _used(cls.missing_module)
 
     return use
@@ -171,7 +174,7 @@ class StandInMeta(type):
     def __getattr__(cls, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
-        standin = _stand_in(f"{cls.__qualname__}.{name}", cls.missing_module)
+        standin = _stand_in(cls.__module__, f"{cls.__qualname__}.{name}", cls.missing_module)
         type.__setattr__(cls, name, standin)
         return standin
 
@@ -180,7 +183,7 @@ class StandInMeta(type):
             _used(cls.missing_module)
         if len(args) == 1 and not kwargs and callable(args[0]):
             return args[0]  # a decorator: what it decorates stays defined
-        return _stand_in(f"{cls.__qualname__}(...)", cls.missing_module)
+        return _stand_in(cls.__module__, f"{cls.__qualname__}(...)", cls.missing_module)
 
     def __iter__(cls):
         return iter(())
@@ -203,22 +206,23 @@ for _method in (*(f"__{n}__" for n in _BINARY), *(f"__r{n}__" for n in _BINARY),
     setattr(StandInMeta, _method, _strict(_method))
 
 
-def _stand_in(qualname: str, module: str) -> type:
-    head, _, name = qualname.rpartition(".")
-    standin = StandInMeta(name or qualname, (), {"missing_module": module, "__module__": head or module,
-                                                  "__qualname__": qualname})
-    return standin
+def _stand_in(module: str, qualname: str, missing: str) -> type:
+    """A stand-in class for ``module.qualname`` (``kornia.filters``, ``gaussian_blur2d``); ``missing``
+    is the module that is not installed (``kornia``)."""
+    return StandInMeta(qualname.rpartition(".")[2], (), {"missing_module": missing, "__module__": module,
+                                                         "__qualname__": qualname})
 
 
 def _used(module: str) -> NoReturn:
     error = NotInstalled(module)
-    _State.used.append(error)
+    if threading.current_thread() is threading.main_thread():  # (not a thread the user's code left running)
+        _State.used.append(error)
     raise error
 
 
 def used_stand_in(path: str | None) -> LoadError | None:
-    """When the target being analyzed used a stand-in (its forward failed, say): the first
-    use, at the user's line."""
+    """When the forward of the target being analyzed failed after it used a stand-in: that
+    first use, at the user's line."""
     return error_from(_State.used[0], path, prefix="forward failed: ") if _State.used else None
 
 
@@ -250,8 +254,8 @@ def _unguarded_project_import() -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _guarded_lines(filename: str, file_version: tuple) -> frozenset[int]:
-    """The lines of a file inside a ``try`` that handles an ImportError, or inside
-    ``with suppress(ImportError)``."""
+    """The lines of a file inside a ``try`` whose ``except`` handles an ImportError and goes
+    on, or inside ``with suppress(ImportError)``."""
     try:
         tree = ast.parse(read_source(filename))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
@@ -259,7 +263,7 @@ def _guarded_lines(filename: str, file_version: tuple) -> frozenset[int]:
     lines: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and any(
-                handler.type is None or _names_import_error(handler.type) for handler in node.handlers):
+                _falls_back(handler) for handler in node.handlers):
             body = node.body
         elif isinstance(node, ast.With) and any(
                 isinstance(item.context_expr, ast.Call) and _last_name(item.context_expr.func) == "suppress"
@@ -269,6 +273,16 @@ def _guarded_lines(filename: str, file_version: tuple) -> frozenset[int]:
             continue
         lines.update(range(body[0].lineno, body[-1].end_lineno + 1))
     return frozenset(lines)
+
+
+def _falls_back(handler: ast.ExceptHandler) -> bool:
+    """An ``except`` that handles a failed import and goes on (not one that raises another
+    error or exits: "pip install h5py", then the script stops)."""
+    if handler.type is not None and not _names_import_error(handler.type):
+        return False
+    return not any(isinstance(statement, ast.Raise) or (
+        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+        and _last_name(statement.value.func) in ("exit", "quit")) for statement in handler.body)
 
 
 def _names_import_error(node: ast.expr) -> bool:

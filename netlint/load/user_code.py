@@ -48,29 +48,32 @@ _INSTALL_FOLDERS = {"site-packages", "dist-packages"}
 
 class _Project:
     folders: tuple[str, ...] = ()  # resolved; empty: the working directory
+    verdicts: dict[str, bool] = {}  # file -> is a library file, for these folders
 
 
 def set_project(*folders: Path | None) -> None:
     """The folders of the project being linted (with the working directory)."""
-    _Project.folders = tuple(dict.fromkeys(str(f.resolve()) for f in (Path.cwd(), *folders) if f is not None))
+    folders = tuple(dict.fromkeys(str(f.resolve()) for f in (Path.cwd(), *folders) if f is not None))
+    if folders != _Project.folders:
+        _Project.folders, _Project.verdicts = folders, {}
 
 
 def is_library_file(filename: str) -> bool:
-    if filename.startswith("<"):
-        return True
-    return _is_library(filename, _Project.folders or (os.getcwd(),), tuple(sys.path))
+    verdict = _Project.verdicts.get(filename)
+    if verdict is None:
+        verdict = _Project.verdicts[filename] = filename.startswith("<") or _is_library(
+            str(Path(filename).resolve()), _Project.folders or (os.getcwd(),))
+    return verdict
 
 
-@functools.lru_cache(maxsize=4096)
-def _is_library(filename: str, project: tuple[str, ...], path: tuple[str, ...]) -> bool:
-    name = str(Path(filename).resolve())
+def _is_library(name: str, project: tuple[str, ...]) -> bool:
     if name.startswith(LIBRARY_DIRS):
         return True
     if not any(_inside(name, folder) for folder in project):
         return True  # installed outside the project (a PYTHONPATH folder, a conda prefix)
     if _INSTALL_FOLDERS & set(Path(name).parts):
         return True  # a virtual environment inside the project
-    entries = [e for e in map(_resolved, path) if e and e not in project and _inside(name, e)]
+    entries = [e for e in map(_resolved, sys.path) if e not in project and _inside(name, e)]
     return any(_holds_distributions(entry) for entry in entries)  # pip install --target inside the project
 
 

@@ -9,7 +9,8 @@ client's own streams, and answers with its exit code. So the report is the cold 
 byte for byte; a crash in user code ends the child (or, as in a cold run, one of its
 workers), never the engine; and no user module is ever reused between requests, because
 the engine itself never imports one. When the client goes away mid-request, its child
-(with its workers) is killed.
+(with its workers) is killed; when the engine is killed, its children end with it, and an
+engine told to stop lets the lints under way finish.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import warnings
 from pathlib import Path
 
 from netlint import __version__
+from netlint.isolation import die_with_parent
 from netlint.server.protocol import STREAMS, identity, receive, send
 
 
@@ -111,18 +113,23 @@ class Engine:
         gc.collect()
         gc.freeze()  # the children share the warm engine's pages instead of copying them
         while self.running and self._socket_is_mine() and self.parent in (None, os.getppid()):
-            clients = {connection: pid for pid, connection in self.children.items()}
-            readable, _, _ = select.select([self.listener, *clients], [], [], 1.0)
-            for ready in readable:
-                if ready is self.listener:
-                    self._accept()
-                else:  # the client closed its end: done, or it gave up (then its lint stops)
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(clients[ready], signal.SIGKILL)
-            self._reap()
+            self._step(accepting=True)
         with contextlib.suppress(FileNotFoundError):
             if self._socket_is_mine():
                 self.path.unlink()
+        while self.children:  # the lints under way finish (a child dies with the engine: see _answer)
+            self._step(accepting=False)
+
+    def _step(self, accepting: bool) -> None:
+        clients = {connection: pid for pid, connection in self.children.items()}
+        readable, _, _ = select.select([*([self.listener] if accepting else []), *clients], [], [], 1.0)
+        for ready in readable:
+            if ready is self.listener:
+                self._accept()
+            else:  # the client closed its end: done, or it gave up (then its lint stops)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(clients[ready], signal.SIGKILL)
+        self._reap()
 
     def _socket_is_mine(self) -> bool:
         try:
@@ -166,11 +173,13 @@ class Engine:
             send(connection, {"accepted": os.getpid()})
             self.served += 1
             sys.stdout.flush(), sys.stderr.flush()
+            engine = os.getpid()
             pid = os.fork()
             if pid == 0:
                 self.listener.close()
                 os.setpgid(0, 0)  # its workers die with it when its client gives up
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                die_with_parent(engine)  # an engine that is killed leaves no lint running
                 _run(request, fds, connection)  # never returns
             self.children[pid] = connection
             return True

@@ -1,6 +1,6 @@
 """An image-restoration project file whose requirements are not installed: its data
-loading, metrics and logging need h5py, kornia, pretrainedmodels and mmengine; some of its
-models need them too."""
+loading, metrics and logging need h5py, kornia, lpips, pretrainedmodels and mmengine;
+some of its models need them too."""
 
 import importlib.util
 
@@ -18,6 +18,11 @@ try:
     from inplace_abn import InPlaceABN
 except ImportError:  # optional: plain BatchNorm then
     InPlaceABN = None
+
+try:
+    import lpips
+except ImportError:
+    raise ImportError("the perceptual metric needs lpips: pip install lpips")
 
 HAS_APEX = importlib.util.find_spec("apex") is not None
 MODELS = Registry("models")
@@ -39,6 +44,9 @@ class Frames(torch.utils.data.Dataset):
 
 def psnr(output, target):
     return kornia.metrics.psnr(output, target, 1.0)
+
+
+perceptual = lpips.LPIPS(net="alex")
 
 
 @MODELS.register_module()
