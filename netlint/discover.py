@@ -85,7 +85,7 @@ def discover(specs: list[str]) -> Discovery:
                 found.problems.append(Problem(spec, file, None, "no such file"))
                 continue
             _add_named(found, spec, f"{display_path(path)}::", name, path=path)
-        elif Path(spec).exists():
+        elif _exists(spec):
             path = Path(spec)
             files = [path] if path.is_file() else sorted(python_files(path))
             for file in files:
@@ -96,6 +96,15 @@ def discover(specs: list[str]) -> Discovery:
         else:
             found.problems.append(Problem(spec, spec, None, "no such file or directory"))
     return found
+
+
+def _exists(spec: str) -> bool:
+    """Whether the spec names a file or folder (a ``module:factory(...)`` target may be longer
+    than a file name can be)."""
+    try:
+        return Path(spec).exists()
+    except OSError:
+        return False
 
 
 def _add_named(found: Discovery, spec: str, prefix: str, name: str, **where) -> None:

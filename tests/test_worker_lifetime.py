@@ -33,10 +33,11 @@ def report_of(proc: subprocess.CompletedProcess) -> dict:
     return json.loads(proc.stdout)
 
 
-def test_a_target_longer_than_a_file_name_is_linted(project):
+@pytest.mark.parametrize("prefix", ["long_arguments.py::", "long_arguments:"])
+def test_a_target_longer_than_a_file_name_is_linted(project, prefix):
     widths = [8 + i % 5 for i in range(40)]
     names = [f"class/{i}: “tag” \\ {i}" for i in range(12)]
-    target = f"long_arguments.py::Tagger(3, widths={widths}, names={names})"
+    target = f"{prefix}Tagger(3, widths={widths}, names={names})"
     assert len(target) > 300
     proc = run_netlint(target, "--output-format", "json", cwd=project)
     assert proc.returncode == 0, proc.stderr
