@@ -1,6 +1,7 @@
 """A parameter that takes a layer class (``norm_layer``, ``act``) is guessed as torch's
 class torchvision uses by default (nn.BatchNorm2d, nn.ReLU), shown by its dotted name; a
-parameter that names a type as a string (``norm_type``, ``norm: str``) gets no class; a
+parameter that names a type as a string or is a flag (``norm_type``, ``norm: str``,
+``bn: bool``) gets no class; a
 finding on a layer whose class is netlint's guess says so. Through the real CLI."""
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ FPN = """
     class AnnotatedNorm(StringNorm):
         def __init__(self, norm: str):
             super().__init__("instance")
+
+
+    class FlagNorm(StringNorm):
+        def __init__(self, bn: bool):
+            super().__init__("batch" if bn else "none")
 """
 
 
@@ -50,6 +56,7 @@ def test_layer_class_parameters_are_guessed_shown_by_name_and_findings_on_them_s
     skipped = {s["target"]: s["reason"] for s in report["skipped"]}
     assert "no convention covers 'norm_type'" in skipped["model.py::StringNorm"]
     assert "no convention covers 'norm'" in skipped["model.py::AnnotatedNorm"]
+    assert "no convention covers 'bn'" in skipped["model.py::FlagNorm"]
 
 
 def test_a_batchnorm_the_code_itself_passes_is_reported_without_the_guess_note(write_model, tmp_path):
@@ -60,6 +67,6 @@ def test_a_batchnorm_the_code_itself_passes_is_reported_without_the_guess_note(w
     """)
     report, proc = netlint_json("model.py::FPNDeblur", cwd=tmp_path)
     assert report["errors"] == [], proc.stderr
-    assert report["models"][0]["arguments_from"] == "model.py:31"
+    assert report["models"][0]["arguments_from"] == "model.py:36"
     batchnorm, = [f for f in report["findings"] if f["code"] == "NL201"]
     assert "guessed" not in batchnorm["message"]

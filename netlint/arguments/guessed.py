@@ -55,8 +55,8 @@ def _words(name: str) -> set[str]:
 
 # Parameters that take a layer class (``norm_layer(64)``, ``act()``): torch's class that
 # torchvision itself uses by default. A name that says it is a type's name (``norm_type``,
-# ``norm_name``, ``norm_mode``) or a parameter annotated or defaulted as a string is a
-# string ('instance'), never a class.
+# ``norm_name``, ``norm_mode``) or a parameter annotated or defaulted as a string or a flag
+# is a string ('instance') or a flag (``bn: bool``), never a class.
 LAYER_CONVENTIONS: tuple[tuple[str, set[str], str], ...] = (
     ("a normalization layer", {"norm_layer", "norm", "normalization", "norm_fn", "bn", "norm_cls",
                                "normlayer", "batchnorm", "bn_layer"}, "BatchNorm2d"),
@@ -111,18 +111,19 @@ def _parameters(factory: Any) -> dict[str, inspect.Parameter]:
 def _layer_class(name: str, parameter: inspect.Parameter | None) -> type | None:
     """The guessed layer class for a parameter that takes one, else None."""
     words = _words(name)
-    if words & _NAME_WORDS or _is_string(parameter):
+    if words & _NAME_WORDS or _is_value(parameter):
         return None
     found = next((cls for _, names, cls in LAYER_CONVENTIONS if name.lower().strip("_") in names
                   or (words - {name.lower().strip("_")}) >= {"norm", "layer"}), None)
     return None if found is None else guessed_layer(found)
 
 
-def _is_string(parameter: inspect.Parameter | None) -> bool:
+def _is_value(parameter: inspect.Parameter | None) -> bool:
+    """Annotated or defaulted as a string or a flag (``norm: str``, ``bn: bool``): not a class."""
     if parameter is None:
         return False
     annotation = parameter.annotation
-    return isinstance(parameter.default, str) or annotation is str or annotation == "str"
+    return isinstance(parameter.default, (str, bool)) or annotation in (str, bool, "str", "bool")
 
 
 _GUESSED_LAYERS: dict[str, type] = {}
