@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from torch import nn
 
+from netlint.arguments.guessed import is_guessed_layer
 from netlint.fix.changes import Autofix, Call, DropArgument, RenameCallee, SetArgument
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
@@ -86,9 +87,12 @@ class BatchNormInImageToImage(Rule):
                 f"{len(layers)} {first.type} layers made by this line ({first.name} and "
                 f"{len(layers) - 1} more)")
         buffers = f"; the {buffers_before:,} running-statistics buffer values go away" if buffers_before else ""
+        guessed = (" (a class netlint guessed for a normalization-layer parameter: check the "
+                   "class the project passes)"
+                   if first.module is not None and is_guessed_layer(first.module) else "")
         return self.finding(
             graph, first,
-            f"{what} in an image-to-image model: one running mean and variance for the whole "
+            f"{what}{guessed} in an image-to-image model: one running mean and variance for the whole "
             "dataset blurs outputs that must be unique per image",
             f"use {instance_norm.__name__}(C, affine=True) or no normalization (as EDSR "
             f"does){buffers}",

@@ -4,6 +4,7 @@ is a skip, never an error."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 # Each convention: the words of a parameter name ("n_classes" → n, classes) that give it
@@ -52,11 +53,27 @@ def _words(name: str) -> set[str]:
     return {*parts, name.lower().strip("_")}
 
 
+# Parameters that take a layer class (``norm_layer(64)``, ``act()``): torch's class that
+# torchvision itself uses by default. A name that says it is a type's name (``norm_type``,
+# ``norm_name``, ``norm_mode``) or a parameter annotated or defaulted as a string or a flag
+# is a string ('instance') or a flag (``bn: bool``), never a class.
+LAYER_CONVENTIONS: tuple[tuple[str, set[str], str], ...] = (
+    ("a normalization layer", {"norm_layer", "norm", "normalization", "norm_fn", "bn", "norm_cls",
+                               "normlayer", "batchnorm", "bn_layer"}, "BatchNorm2d"),
+    ("an activation layer", {"act_layer", "activation", "act", "nonlinearity", "act_fn", "activ",
+                             "act_cls", "nonlinear"}, "ReLU"),
+)
+_NAME_WORDS = {"type", "name", "mode", "kind", "str"}
+
+
 def guess(factory: Any, required: list[str]) -> tuple[dict[str, Any], str | None]:
     """Values for the ``required`` parameters, and the first one no convention covers."""
     values: dict[str, Any] = {}
+    parameters = _parameters(factory)
     for name in required:
-        value = _conventional(name)
+        value = _layer_class(name, parameters.get(name))
+        if value is None:
+            value = _conventional(name)
         if value is None:
             return values, name
         values[name] = value
@@ -82,3 +99,50 @@ def _image_shapes(values: dict[str, Any]) -> dict[str, Any]:
     """``img_shape`` is (channels, height, width) in GAN code: a tuple, not a side."""
     return {name: (3, value, value) for name, value in values.items() if name.endswith("shape")}
 
+
+
+def _parameters(factory: Any) -> dict[str, inspect.Parameter]:
+    try:
+        return dict(inspect.signature(factory).parameters)
+    except (TypeError, ValueError):
+        return {}
+
+
+def _layer_class(name: str, parameter: inspect.Parameter | None) -> type | None:
+    """The guessed layer class for a parameter that takes one, else None."""
+    words = _words(name)
+    if words & _NAME_WORDS or _is_value(parameter):
+        return None
+    found = next((cls for _, names, cls in LAYER_CONVENTIONS if name.lower().strip("_") in names
+                  or (words - {name.lower().strip("_")}) >= {"norm", "layer"}), None)
+    return None if found is None else guessed_layer(found)
+
+
+def _is_value(parameter: inspect.Parameter | None) -> bool:
+    """Annotated or defaulted as a string or a flag (``norm: str``, ``bn: bool``): not a class."""
+    if parameter is None:
+        return False
+    annotation = parameter.annotation
+    return isinstance(parameter.default, (str, bool)) or annotation in (str, bool, "str", "bool")
+
+
+_GUESSED_LAYERS: dict[str, type] = {}
+
+
+def guessed_layer(name: str) -> type:
+    """torch's ``nn.<name>`` as netlint's guess: the same layer (same name and module, so a
+    tracer keeps it whole and a rule sees a ``BatchNorm2d``), shown as ``nn.BatchNorm2d`` in
+    the call netlint reports, and marked so a finding on it can say its type is a guess."""
+    if name not in _GUESSED_LAYERS:
+        from torch import nn  # only when a guess needs it: model-less files never import torch
+
+        base = getattr(nn, name)
+        _GUESSED_LAYERS[name] = type(name, (base,), {
+            "__module__": base.__module__, "__qualname__": f"nn.{name}", "__doc__": base.__doc__,
+            "guessed_by_netlint": True})
+    return _GUESSED_LAYERS[name]
+
+
+def is_guessed_layer(module: Any) -> bool:
+    """Whether the module's class is netlint's guess for a layer-class parameter."""
+    return getattr(type(module), "guessed_by_netlint", False)

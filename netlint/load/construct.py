@@ -28,7 +28,7 @@ from netlint.arguments.instances import Instance
 from netlint.discover import Target, display_path
 from netlint.graph import Origin, Site, WeightsRequest
 from netlint.load.importer import import_target_module
-from netlint.load.offline import META, offline_build
+from netlint.load.offline import META, offline_build, weights_arguments
 from netlint.load.sandbox import exit_reason
 from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
 from netlint.task import ClassCount, class_count
@@ -242,8 +242,8 @@ def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool
     sites = {names[key]: site for key, site in recorder.sites.items() if key in names}
     origins = {names[key]: origin for key, origin in recorder.origins.items() if key in names}
     requests = [WeightsRequest(weights, name, recorder.origins.get(id(receiver)), receiver,
-                               recorder.sites.get(id(receiver)))
-                for weights, receiver in weight_events for name in _kept_names(receiver, names)]
+                               site or recorder.sites.get(id(receiver)))
+                for weights, receiver, site in weight_events for name in _kept_names(receiver, names)]
     return BuiltModel(model, sites, origins, requests, source_path, device.type, factory, target)
 
 
@@ -281,17 +281,48 @@ def rebuild_on_cpu(built: BuiltModel) -> BuiltModel:
 def _construct(factory: Any, device: torch.device):
     """Call the factory on ``device``, offline, recording where every module is created."""
     recorder = _CreationRecorder()
-    weight_events: list[tuple[str, nn.Module]] = []
+    weight_events: list[tuple[str, nn.Module | None, Site | None]] = []
+    asked: dict[int, tuple[str, nn.Module, Site]] = {}  # by the module a call returned
     original_init = nn.Module.__init__
 
     def init_and_record(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
         recorder.record(self, sys._getframe(1))
 
+    def on_argument(weights: str, module: nn.Module, caller: FrameType | None) -> None:
+        site = _user_site(caller)
+        if site is not None:  # an outer call of the same module (torchvision's resnet50 → _resnet) wins
+            asked[id(module)] = (weights, module, site)
+
     nn.Module.__init__ = init_and_record
     try:
-        with offline_build(device, lambda weights, module: weight_events.append((weights, module))):
+        with offline_build(device, lambda weights, module: weight_events.append((weights, module, None))), \
+                weights_arguments(on_argument):
             model = factory()
     finally:
         nn.Module.__init__ = original_init
-    return model, recorder, weight_events
+    return model, recorder, weight_events + _asked_only(asked.values(), weight_events, model)
+
+
+def _user_site(frame: FrameType | None) -> Site | None:
+    """The user's line of a call made from ``frame`` or the library frames above it; None
+    when netlint itself made it (the target's own call)."""
+    while frame is not None and is_library_file(frame.f_code.co_filename):
+        if frame.f_code.co_filename.startswith(NETLINT_DIR):
+            return None
+        frame = frame.f_back
+    return None if frame is None else frame_site(frame)
+
+
+def _asked_only(asked, weight_events, model: Any) -> list[tuple[str, nn.Module, Site]]:
+    """The weights asked for by an argument to a call that returned a module, when no
+    request for that module (or a part of it, or a whole it belongs to) was answered."""
+    received = {id(m) for _, m, _ in weight_events if m is not None}
+    kept = []
+    for weights, module, site in asked:
+        parts = {id(m) for m in module.modules()}
+        if module is model or parts & received or any(id(module) in {id(m) for m in r.modules()}
+                                                          for _, r, _ in weight_events if r is not None):
+            continue
+        kept.append((weights, module, site))
+    return kept

@@ -8,6 +8,7 @@ answered with a stand-in state dict and recorded. (The sandbox refuses network c
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import sys
 import types
@@ -257,6 +258,44 @@ def _hf_hub_download(repo_id, filename, *args, subfolder=None, **kwargs) -> Requ
 
 def _is_missing_file(path: Any) -> bool:
     return isinstance(path, (str, os.PathLike)) and not os.path.exists(path)
+
+
+WEIGHTS_PARAMETERS = ("pretrained", "weights", "encoder_weights")
+_NO_WEIGHTS = {"", "none", "false", "no", "0", "random", "scratch"}
+
+
+def asks_for_weights(value: Any) -> bool:
+    """``True``, ``'imagenet'``, a weights enum: a value that asks for pretrained weights."""
+    if isinstance(value, str):
+        return value.strip().lower() not in _NO_WEIGHTS
+    return value is True or isinstance(value, enum.Enum)
+
+
+@contextlib.contextmanager
+def weights_arguments(on_argument) -> Iterator[None]:
+    """Each function call that returns a module and whose parameter ``pretrained``,
+    ``weights`` or ``encoder_weights`` asks for weights (``se_resnext50(pretrained='imagenet')``),
+    whether the function loads anything or not: the code asked for those weights.
+    ``on_argument(weights, module, caller_frame)``, as ``"pretrained='imagenet'"``."""
+    def watch(frame: FrameType, event: str, value: Any) -> None:
+        if event != "return" or not isinstance(value, nn.Module):
+            return
+        code = frame.f_code
+        parameters = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        for name in WEIGHTS_PARAMETERS:
+            if name in parameters:
+                given = frame.f_locals.get(name)
+                if asks_for_weights(given):
+                    shown = repr(given) if isinstance(given, (str, bool)) else str(given)
+                    on_argument(f"{name}={shown}", value, frame.f_back)
+                    return
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
 
 
 class _StayOnDevice(TorchFunctionMode):
