@@ -102,3 +102,18 @@ def test_arguments_given_win_over_the_options(project):
     proc = run_netlint("model/decoder.py::Decoder(None)", cwd=project)
     assert proc.returncode == 2  # what the user gave that does not build is an error
     assert "Traceback" not in proc.stderr and "Decoder(None)" in proc.stderr
+
+
+def test_options_read_through_the_base_constructor(report):
+    # SRNetLite(opt) reads nothing itself: super().__init__(opt) reads option.py's options
+    lite = model(report, "model/srnet_lite.py::SRNetLite")
+    assert lite["arguments_from"] == "option.py's argparse defaults"
+    assert lite["notes"] == []  # no other parser tried first
+    assert lite["params"] == model(report, "model/srnet.py::SRNet")["params"]
+
+
+def test_a_factory_taking_the_options(project):
+    # def make_model(args, parent=False): return SRNet(args)
+    proc = run_netlint("model/srnet.py::make_model", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert "built as make_model(args) (arguments from option.py's argparse defaults)" in proc.stdout

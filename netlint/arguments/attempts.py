@@ -95,28 +95,31 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     required parameters guessed. Netlint's inference: a failure is a skip. ``alone``: no other
     way to build it, so attributes no parser defines are the reason to skip it."""
     root = project_root(target.path) if target.path else Path.cwd()
-    kwargs: dict[str, Any] = {}
-    sources: list[str] = []
+    candidates: dict[str, list] = {}
     for name, reads in options.items():
         found = project_options(reads, target.path, namespace, root)
-        if found is None:
+        if not found:
             return []
-        if found.missing:
+        if found[0].missing:
             if alone:
-                raise NeedsArguments(f"its constructor reads {', '.join(found.missing)} of its options "
+                raise NeedsArguments(f"its constructor reads {', '.join(found[0].missing)} of its options "
                                      f"{name!r}, which no argparse parser of the project defines "
-                                     f"(the closest: {found.where}'s)")
+                                     f"(the closest: {found[0].where}'s)")
             return []
-        kwargs[name] = found.namespace
-        if found.where not in sources:
-            sources.append(found.where)
+        candidates[name] = found
     values, missing = guess(factory, [n for n in required if n not in options])
     if missing is not None:
         return []
-    shown = [*options, *(f"{k}={_value(v)}" for k, v in values.items())]
-    source = f"{' and '.join(sources)}'s argparse defaults" + (", the others guessed from parameter names"
-                                                                if values else "")
-    return [Attempt((), {**kwargs, **values}, f"{target.name}({', '.join(shown)})", source, guessed=True)]
+    shown = f"{target.name}({', '.join([*options, *(f'{k}={_value(v)}' for k, v in values.items())])})"
+    made: list[Attempt] = []
+    for k in range(max(len(found) for found in candidates.values())):
+        chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
+        sources = list(dict.fromkeys(o.where for o in chosen.values()))
+        source = f"{' and '.join(sources)}'s argparse defaults" + (", the others guessed from parameter names"
+                                                                    if values else "")
+        made.append(Attempt((), {**{n: o.namespace for n, o in chosen.items()}, **values}, shown, source,
+                            guessed=True))
+    return made
 
 
 def constructor_parameters(factory: Any) -> list[inspect.Parameter]:

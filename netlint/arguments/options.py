@@ -47,22 +47,16 @@ def options_parameters(factory: Any, required: list[str]) -> dict[str, set[str]]
     names = [n for n in required if n in parameters and (n.lower() in OPTION_NAMES or _namespace_annotated(parameters[n]))]
     if not names:
         return {}
-    tree = _constructor_tree(factory)
     found: dict[str, set[str]] = {}
     for name in names:
-        read: set[str] = set()
-        indexed = False
-        for node in ast.walk(tree) if tree is not None else ():
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
-                read.add(node.attr)
-            elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
-                indexed = True
-        if not indexed:
-            found[name] = {a for a in read if not a.startswith("__") and a not in _METHODS}
+        read = _reads(factory, name)
+        if read is not None:
+            found[name] = read
     return found
 
 
 _METHODS = {"get", "items", "keys", "values"}  # a dict's, not options read
+MAX_DEPTH = 3  # calls followed when the options are passed on (``super().__init__(opt)``, ``Body(args)``)
 
 
 def _namespace_annotated(parameter: inspect.Parameter) -> bool:
@@ -70,25 +64,95 @@ def _namespace_annotated(parameter: inspect.Parameter) -> bool:
     return annotation is argparse.Namespace or (isinstance(annotation, str) and annotation.split(".")[-1] == "Namespace")
 
 
-def _constructor_tree(factory: Any) -> ast.AST | None:
-    init = factory.__init__ if inspect.isclass(factory) else factory
+def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
+    """The attributes read on parameter ``name`` of a class's constructor or a function, also
+    in the project's constructors and functions it passes the parameter to; None when it is
+    indexed (a mapping)."""
+    from netlint.load.user_code import is_library_file
+
+    owner = factory if inspect.isclass(factory) else None
+    function = _own_init(factory) if owner is not None else factory
     try:
-        return ast.parse(textwrap.dedent(inspect.getsource(init)))
+        if function is None or is_library_file(inspect.getsourcefile(function) or ""):
+            return set()
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError):
+        return set()
+    read: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
+            if not node.attr.startswith("__") and node.attr not in _METHODS:
+                read.add(node.attr)
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
+            return None
+        elif isinstance(node, ast.Call) and depth < MAX_DEPTH:
+            for callee, parameter in _passed_to(node, name, function, owner):
+                more = _reads(callee, parameter, depth + 1)
+                read |= more or set()
+    return read
+
+
+def _own_init(cls: type) -> Any:
+    init = next((vars(k)["__init__"] for k in cls.__mro__ if "__init__" in vars(k)), None)
+    return None if init is None or init is object.__init__ else init
+
+
+def _passed_to(call: ast.Call, name: str, function: Any, owner: type | None) -> Iterator[tuple[Any, str]]:
+    """(callee, its parameter) for each place ``call`` passes the name ``name``."""
+    callee = _callee(call.func, function, owner)
+    if callee is None:
+        return
+    try:
+        parameters = list(inspect.signature(callee).parameters.values())
+    except (TypeError, ValueError):
+        return
+    for position, argument in enumerate(call.args):
+        if isinstance(argument, ast.Name) and argument.id == name and position < len(parameters) \
+                and parameters[position].kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+            yield callee, parameters[position].name
+    for keyword in call.keywords:
+        if isinstance(keyword.value, ast.Name) and keyword.value.id == name and keyword.arg:
+            yield callee, keyword.arg
+
+
+def _callee(func: ast.expr, function: Any, owner: type | None) -> Any:
+    """What a call calls, resolved in the function's module: a name, a dotted name, or
+    ``super().__init__`` (the next class's constructor, as a class)."""
+    if isinstance(func, ast.Attribute) and func.attr == "__init__":
+        inner = func.value
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "super" and owner:
+            defining = next((k for k in owner.__mro__ if vars(k).get("__init__") is function), owner)
+            mro = owner.__mro__
+            return next((k for k in mro[mro.index(defining) + 1:] if "__init__" in vars(k)), None)
+        func = inner  # ``Base.__init__(self, opt)``: the function itself, ``self`` first
+        plain = _callee(func, function, None)
+        return vars(plain).get("__init__") if inspect.isclass(plain) else None
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
         return None
+    value = getattr(function, "__globals__", {}).get(func.id)
+    for part in parts:
+        value = getattr(value, part, None)
+    return value if callable(value) else None
 
 
 def project_options(reads: set[str], own_path: Path | None, own_namespace: dict[str, Any],
-                    root: Path) -> Options | None:
-    """The project's options that define most of ``reads``, the model's own file first."""
-    best: Options | None = None
+                    root: Path, most: int = 3) -> list[Options]:
+    """The project's options that define most of ``reads``, best first, the model's own file
+    first among equals: up to ``most`` that define them all, else the closest."""
+    found: list[Options] = []
     for where, namespace in _namespaces(own_path, own_namespace, root):
         missing = tuple(sorted(reads - set(vars(namespace))))
-        if best is None or len(missing) < len(best.missing):
-            best = Options(namespace, where, missing)
-        if not missing:
+        if not any(vars(o.namespace) == vars(namespace) for o in found):
+            found.append(Options(namespace, where, missing))
+        if sum(not o.missing for o in found) == most:
             break
-    return best
+    found.sort(key=lambda o: len(o.missing))
+    complete = [o for o in found if not o.missing]
+    return complete or found[:1]
 
 
 def _namespaces(own_path: Path | None, own_namespace: dict[str, Any], root: Path
