@@ -228,9 +228,26 @@ def _parsed(file: Path, namespace: dict[str, Any]) -> Iterator[argparse.Namespac
             yield from _main_block(node, namespace, file)
 
 
-def _fills_parser(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Call) and _called_name(n) in ("ArgumentParser", "add_argument")
-               for n in ast.walk(node))
+_PARSER_CALLS = {"add_argument", "add_argument_group", "add_mutually_exclusive_group", "set_defaults",
+                 "add_subparsers", "add_parser", "print"}
+
+
+def _fills_parser(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A function that makes or fills a parser and does nothing else: a statement that is a
+    call only calls the parser's methods (or the same method of a base, ``initialize``), no
+    ``while`` loop; one that makes a parser returns something. A ``main()`` that parses and
+    then trains is not one."""
+    calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+    if not any(_called_name(c) in ("ArgumentParser", "add_argument") for c in calls):
+        return False
+    for statement in ast.walk(node):
+        if isinstance(statement, (ast.While, ast.With, ast.AsyncWith)):
+            return False
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and \
+                _called_name(statement.value) not in _PARSER_CALLS | {node.name}:
+            return False
+    makes = any(_called_name(c) == "ArgumentParser" for c in calls)
+    return not makes or any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(node))
 
 
 def _called_name(call: ast.Call) -> str:

@@ -25,3 +25,12 @@ if __name__ == "__main__":
     parser.add_argument("--mode", type=str, required=True, choices=["train", "sample"])
     args = parser.parse_args()
     main(args)
+
+
+def run():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--latent_size", type=int, default=16)
+    parser.add_argument("--style_size", type=int, default=64)
+    args = parser.parse_args()
+    with open("trained.txt", "w") as log:
+        log.write(str(StyleMapper(args)))
