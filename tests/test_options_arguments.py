@@ -117,3 +117,12 @@ def test_a_factory_taking_the_options(project):
     proc = run_netlint("model/srnet.py::make_model", cwd=project)
     assert proc.returncode == 0, proc.stderr
     assert "built as make_model(args) (arguments from option.py's argparse defaults)" in proc.stdout
+
+
+def test_options_class_holding_its_parser(report):
+    # HDOptions: self.parser made in __init__, filled by initialize(self); its parse() writes
+    # a checkpoints folder and is never run (the report fixture checks the tree is unchanged)
+    enhancer = model(report, "model/enhancer.py::Enhancer")
+    assert enhancer["arguments_from"] == "options/hd_options.py's argparse defaults"
+    ngf = 8  # --ngf_local's default
+    assert enhancer["params"] == (3 * ngf * 9 + ngf) + (ngf * ngf * 9 + ngf) + (ngf * 3 * 9 + 3)

@@ -282,7 +282,8 @@ def _called(function: Any, file: Path) -> Iterator[argparse.Namespace]:
 def _options_class(node: ast.ClassDef, cls: type, file: Path) -> Iterator[argparse.Namespace]:
     """``BaseOptions().initialize(parser)``, or ``self.parser`` after ``initialize()``."""
     methods = [m for m in node.body if isinstance(m, ast.FunctionDef) and m.name != "__init__" and _fills_parser(m)]
-    if not methods:
+    init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
+    if not methods or (init is not None and not _only_sets_up(init)):
         return
     try:
         with _command_line(file):
@@ -294,6 +295,15 @@ def _options_class(node: ast.ClassDef, cls: type, file: Path) -> Iterator[argpar
         for value in list(vars(instance).values()):
             if isinstance(value, argparse.ArgumentParser):
                 yield from _defaults(value, file)
+
+
+def _only_sets_up(init: ast.FunctionDef) -> bool:
+    """An options class's constructor that only sets attributes (``self.parser =
+    argparse.ArgumentParser()``, ``self.initialized = False``)."""
+    return all(not isinstance(s, (ast.While, ast.With, ast.AsyncWith, ast.For))
+               and not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                        and _called_name(s.value) not in _PARSER_CALLS | {"__init__"})
+               for s in ast.walk(init))
 
 
 def _is_main_block(node: ast.stmt) -> bool:
