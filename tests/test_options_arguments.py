@@ -126,3 +126,13 @@ def test_options_class_holding_its_parser(report):
     assert enhancer["arguments_from"] == "options/hd_options.py's argparse defaults"
     ngf = 8  # --ngf_local's default
     assert enhancer["params"] == (3 * ngf * 9 + ngf) + (ngf * ngf * 9 + ngf) + (ngf * 3 * 9 + 3)
+
+
+def test_from_outside_the_project_the_layers_keep_their_lines(project):
+    # importing the options' files does not change which files are the user's code
+    document, proc = netlint_json("project/model/translator.py", cwd=project.parent)
+    assert proc.returncode == 1, proc.stderr
+    translator = document["models"][0]
+    assert translator["arguments_from"] == "project/options/train_options.py's argparse defaults"
+    lines = sorted(f["line"] for f in document["findings"] if f["code"] == "NL102")
+    assert lines == [9, 11, 13]

@@ -97,7 +97,7 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     root = project_root(target.path) if target.path else Path.cwd()
     candidates: dict[str, list] = {}
     for name, reads in options.items():
-        found = project_options(reads, target.path, namespace, root)
+        found = project_options(reads, target, namespace, root)
         if not found:
             return []
         if found[0].missing:

@@ -139,17 +139,23 @@ def _callee(func: ast.expr, function: Any, owner: type | None) -> Any:
     return value if callable(value) else None
 
 
-def project_options(reads: set[str], own_path: Path | None, own_namespace: dict[str, Any],
+def project_options(reads: set[str], target: Any, own_namespace: dict[str, Any],
                     root: Path, most: int = 3) -> list[Options]:
     """The project's options that define most of ``reads``, best first, the model's own file
-    first among equals: up to ``most`` that define them all, else the closest."""
+    first among equals: up to ``most`` that define them all, else the closest. ``target``:
+    the model's, whose module ``own_namespace`` is."""
+    from netlint.load.importer import import_target_module
+
     found: list[Options] = []
-    for where, namespace in _namespaces(own_path, own_namespace, root):
-        missing = tuple(sorted(reads - set(vars(namespace))))
-        if not any(vars(o.namespace) == vars(namespace) for o in found):
-            found.append(Options(namespace, where, missing))
-        if sum(not o.missing for o in found) == most:
-            break
+    try:
+        for where, namespace in _namespaces(target.path, own_namespace, root):
+            missing = tuple(sorted(reads - set(vars(namespace))))
+            if not any(vars(o.namespace) == vars(namespace) for o in found):
+                found.append(Options(namespace, where, missing))
+            if sum(not o.missing for o in found) == most:
+                break
+    finally:  # importing the options' files made theirs the project's folders: the model's again
+        import_target_module(target)
     found.sort(key=lambda o: len(o.missing))
     complete = [o for o in found if not o.missing]
     return complete or found[:1]
