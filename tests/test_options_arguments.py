@@ -129,7 +129,7 @@ def test_options_class_holding_its_parser(report):
 
 
 def test_from_outside_the_project_the_layers_keep_their_lines(project):
-    # importing the options' files does not change which files are the user's code
+    # linted by its path from outside the project: the options found, the layers at their lines
     document, proc = netlint_json("project/model/translator.py", cwd=project.parent)
     assert proc.returncode == 1, proc.stderr
     translator = document["models"][0]
