@@ -92,6 +92,11 @@ def test_a_config_dict_read_by_key_is_not_built_from_argparse(report):
     assert not any(m["target"].endswith("DictNet") for m in report["models"])
 
 
+def test_a_cfg_list_iterated_is_not_built_from_argparse(report):
+    reason = skip_reason(report, "model/widths.py::WidthsNet")
+    assert "no convention covers 'cfg'" in reason and "argparse" not in reason
+
+
 def test_the_report_says_where_the_options_come_from(project):
     proc = run_netlint("model/srnet.py", cwd=project)
     assert proc.returncode == 0, proc.stderr

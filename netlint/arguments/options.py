@@ -39,7 +39,8 @@ class Options:
 def options_parameters(factory: Any, required: list[str]) -> dict[str, set[str]]:
     """The ``required`` parameters that are options objects (by name, or annotated
     ``argparse.Namespace``), with the attributes the constructor reads on each. A parameter
-    the constructor indexes (``config['depth']``) is a mapping, not options."""
+    the constructor indexes (``config['depth']``) is a mapping, not options; one it reads no
+    attribute of (``for width in cfg``), unless annotated, is not known to be options."""
     try:
         parameters = inspect.signature(factory).parameters
     except (TypeError, ValueError):
@@ -48,9 +49,9 @@ def options_parameters(factory: Any, required: list[str]) -> dict[str, set[str]]
     if not names:
         return {}
     found: dict[str, set[str]] = {}
-    for name in names:
+    for name in names:  # a parameter whose attributes are not read (a list iterated) is not options
         read = _reads(factory, name)
-        if read is not None:
+        if read or (read is not None and _namespace_annotated(parameters[name])):
             found[name] = read
     return found
 
