@@ -141,3 +141,10 @@ def test_from_outside_the_project_the_layers_keep_their_lines(project):
     assert translator["arguments_from"] == "project/options/train_options.py's argparse defaults"
     lines = sorted(f["line"] for f in document["findings"] if f["code"] == "NL102")
     assert lines == [9, 11, 13]
+
+
+def test_a_parameter_annotated_namespace_is_options(report):
+    head = model(report, "model/head.py::Head")
+    assert head["call"] == "Head(settings)"
+    assert head["arguments_from"] == "option.py's argparse defaults"  # is_train is set, not read
+    assert head["params"] == (3 * 32 * 9 + 32) + (32 * 3 + 3)

@@ -19,6 +19,7 @@ defaults, the base's arguments, options from argparse defaults) is a skip."""
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 import itertools
 import reprlib
@@ -117,7 +118,7 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
         sources = list(dict.fromkeys(o.where for o in chosen.values()))
         source = f"{' and '.join(sources)}'s argparse defaults" + (", the others guessed from parameter names"
                                                                     if values else "")
-        made.append(Attempt((), {**{n: o.namespace for n, o in chosen.items()}, **values}, shown, source,
+        made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
     return made
 

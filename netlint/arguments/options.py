@@ -82,7 +82,7 @@ def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
     read: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
-            if not node.attr.startswith("__") and node.attr not in _METHODS:
+            if isinstance(node.ctx, ast.Load) and not node.attr.startswith("__") and node.attr not in _METHODS:
                 read.add(node.attr)
         elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
             return None
