@@ -148,3 +148,12 @@ def test_a_parameter_annotated_namespace_is_options(report):
     assert head["call"] == "Head(settings)"
     assert head["arguments_from"] == "option.py's argparse defaults"  # is_train is set, not read
     assert head["params"] == (3 * 32 * 9 + 32) + (32 * 3 + 3)
+
+
+def test_a_file_whose_parse_args_exits_for_a_required_argument(report):
+    # tools/eval_opts.py: args = parser.parse_args() with --checkpoint required ends its import;
+    # its parser statements alone give the other defaults
+    refiner = model(report, "model/refiner.py::Refiner")
+    assert refiner["arguments_from"] == "tools/eval_opts.py's argparse defaults"
+    width = 24
+    assert refiner["params"] == (3 * width * 9 + width) + 3 * (width * width * 9 + width) + (width * 3 * 9 + 3)

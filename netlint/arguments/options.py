@@ -175,9 +175,19 @@ def _namespaces(own_path: Path | None, own_namespace: dict[str, Any], root: Path
             files.append(file.resolve())
     for file in files:
         namespace = own_namespace if file == own else _imported(file)
-        if namespace is not None:
-            for found in _parsed(file, namespace):
-                yield display_path(file), found
+        found = _parsed(file, namespace) if namespace is not None else _failed_file(file)
+        for options in found:
+            yield display_path(file), options
+
+
+def _failed_file(file: Path) -> Iterator[argparse.Namespace]:
+    """A file that does not import (``parse_args()`` at its top level exits for a required
+    argument): its top-level parser statements alone."""
+    try:
+        tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return iter(())
+    return _parser_statements(tree.body, {"argparse": argparse, "ArgumentParser": argparse.ArgumentParser}, file)
 
 
 def _has_parser(file: Path) -> bool:
@@ -320,8 +330,12 @@ def _is_main_block(node: ast.stmt) -> bool:
 
 
 def _main_block(node: ast.If, namespace: dict[str, Any], file: Path) -> Iterator[argparse.Namespace]:
-    """The statements of the block that make a parser and add its arguments, run alone."""
-    kept = [s for s in node.body if isinstance(s, (ast.Assign, ast.Expr)) and isinstance(s.value, ast.Call)
+    return _parser_statements(node.body, namespace, file)
+
+
+def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Path) -> Iterator[argparse.Namespace]:
+    """The statements that make a parser and add its arguments, run alone."""
+    kept = [s for s in body if isinstance(s, (ast.Assign, ast.Expr)) and isinstance(s.value, ast.Call)
             and _called_name(s.value) in ("ArgumentParser", "add_argument", "add_argument_group", "set_defaults")]
     if not kept:
         return
