@@ -45,7 +45,8 @@ def options_parameters(factory: Any, required: list[str]) -> dict[str, set[str]]
         parameters = inspect.signature(factory).parameters
     except (TypeError, ValueError):
         return {}
-    names = [n for n in required if n in parameters and (n.lower() in OPTION_NAMES or _namespace_annotated(parameters[n]))]
+    names = [n for n in required
+             if n in parameters and (n.lower() in OPTION_NAMES or _namespace_annotated(parameters[n]))]
     if not names:
         return {}
     found: dict[str, set[str]] = {}
@@ -62,7 +63,8 @@ MAX_DEPTH = 3  # calls followed when the options are passed on (``super().__init
 
 def _namespace_annotated(parameter: inspect.Parameter) -> bool:
     annotation = parameter.annotation
-    return annotation is argparse.Namespace or (isinstance(annotation, str) and annotation.split(".")[-1] == "Namespace")
+    return annotation is argparse.Namespace or \
+        (isinstance(annotation, str) and annotation.split(".")[-1] == "Namespace")
 
 
 def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
@@ -107,10 +109,10 @@ def _passed_to(call: ast.Call, name: str, function: Any, owner: type | None) -> 
         parameters = list(inspect.signature(callee).parameters.values())
     except (TypeError, ValueError):
         return
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     for position, argument in enumerate(call.args):
-        if isinstance(argument, ast.Name) and argument.id == name and position < len(parameters) \
-                and parameters[position].kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
-            yield callee, parameters[position].name
+        if isinstance(argument, ast.Name) and argument.id == name and position < len(positional):
+            yield callee, positional[position].name
     for keyword in call.keywords:
         if isinstance(keyword.value, ast.Name) and keyword.value.id == name and keyword.arg:
             yield callee, keyword.arg
