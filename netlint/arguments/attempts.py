@@ -8,15 +8,18 @@
    tests', the other files'; then the calls whose other arguments are left at their defaults;
 5. a class that takes its base's arguments (no ``__init__`` of its own, or one that passes
    ``*args, **kwargs`` on): the same sources of the base;
-6. a guess from the parameters' meaning.
+6. for options objects (``args``, ``opt``, ``cfg``...): the defaults of the project's argparse
+   parsers (``netlint.arguments.options``), the other parameters guessed;
+7. a guess from the parameters' meaning.
 
 One rule decides between an error and a skip when nothing builds: what the user or the
 project's code gave is an error; what netlint made up (a guess, arguments left at their
-defaults, the base's arguments) is a skip."""
+defaults, the base's arguments, options from argparse defaults) is a skip."""
 
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 import itertools
 import reprlib
@@ -30,6 +33,7 @@ from netlint.arguments.call import LEFT_OUT, ArgumentsError, evaluate
 from netlint.arguments.from_code import CodeArguments, arguments_from_code
 from netlint.arguments.guessed import guess
 from netlint.arguments.instances import Instance
+from netlint.arguments.options import options_parameters, project_options
 from netlint.discover import Target, display_path
 from netlint.project import project_root
 
@@ -74,6 +78,9 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     found = [a for a in found if a is not None]
     if not required:  # its defaults first; the project's ways if they do not build, the other files' last
         return itertools.chain(_unique([defaults, *found]), _other_files(factory, target, namespace))
+    options = options_parameters(factory, required)
+    if options:
+        found += _with_options(factory, target, namespace, required, options, not found)
     values, missing = guess(factory, required)
     if missing is None:
         found.append(Attempt((), values, _shown(target.name, (), values), GUESSED, guessed=True))
@@ -81,6 +88,39 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         raise NeedsArguments(f"its constructor needs arguments ({', '.join(required)}) and none of the "
                              f"project's code calls it with constants; no convention covers {missing!r}")
     return _unique(found)
+
+
+def _with_options(factory: Any, target: Target, namespace: dict[str, Any], required: list[str],
+                  options: dict[str, set[str]], alone: bool) -> list[Attempt]:
+    """The call with the options objects made from the project's argparse defaults, the other
+    required parameters guessed. Netlint's inference: a failure is a skip. ``alone``: no other
+    way to build it, so attributes no parser defines are the reason to skip it."""
+    root = project_root(target.path) if target.path else Path.cwd()
+    candidates: dict[str, list] = {}
+    for name, reads in options.items():
+        found = project_options(reads, target, namespace, root)
+        if not found:
+            return []
+        if found[0].missing:
+            if alone:
+                raise NeedsArguments(f"its constructor reads {', '.join(found[0].missing)} of its options "
+                                     f"{name!r}, which no argparse parser of the project defines "
+                                     f"(the closest: {found[0].where}'s)")
+            return []
+        candidates[name] = found
+    values, missing = guess(factory, [n for n in required if n not in options])
+    if missing is not None:
+        return []
+    shown = f"{target.name}({', '.join([*options, *(f'{k}={_value(v)}' for k, v in values.items())])})"
+    made: list[Attempt] = []
+    for k in range(max(len(found) for found in candidates.values())):
+        chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
+        sources = list(dict.fromkeys(o.where for o in chosen.values()))
+        source = f"{' and '.join(sources)}'s argparse defaults" + (", the others guessed from parameter names"
+                                                                    if values else "")
+        made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
+                            guessed=True))
+    return made
 
 
 def constructor_parameters(factory: Any) -> list[inspect.Parameter]:

@@ -1,0 +1,159 @@
+"""A model whose constructor takes the project's options object (``def __init__(self, args):
+n_feats = args.n_feats``) is built from the defaults of the project's own argparse parser:
+a namespace a file leaves at its top level, a function returning a parser, an options class,
+a ``__main__`` block's parser; the one defining what the constructor reads wins. A model
+reading an option no parser defines, or a ``config`` dict read by key, is skipped with its
+reason (README, "Constructor arguments")."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, netlint_json, run_netlint
+
+PROJECT = REPO / "tests" / "options_project"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    copy = tmp_path_factory.mktemp("options") / "project"
+    shutil.copytree(PROJECT, copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def report(project):
+    before = tree(project)
+    document, proc = netlint_json(".", cwd=project)
+    assert proc.returncode == 1, proc.stderr  # Translator's biases before InstanceNorm
+    assert tree(project) == before  # nothing written into the project (options' parse() not run)
+    return document
+
+
+def model(document: dict, target: str) -> dict:
+    return next(m for m in document["models"] if m["target"] == target)
+
+
+def skip_reason(document: dict, target: str) -> str:
+    return next(s["reason"] for s in document["skipped"] if s["target"] == target)
+
+
+def test_module_level_parse_args_gives_the_options(report):
+    srnet = model(report, "model/srnet.py::SRNet")
+    assert srnet["call"] == "SRNet(args)"
+    assert srnet["arguments_from"] == "option.py's argparse defaults"
+    # option.py's defaults, with the namespace as the file left it (scale "2" split into [2]):
+    # n_colors 3, n_feats 32 (not a guessed width), n_resblocks 4
+    head, block, up, tail = 3 * 32 * 9 + 32, 2 * (32 * 32 * 9 + 32), 32 * 128 * 9 + 128, 32 * 3 * 9 + 3
+    assert srnet["params"] == head + 4 * block + up + tail
+    assert srnet["task"] == "image-to-image"
+    assert srnet["output_shape"][0][2] == 2 * srnet["input_shape"][0][2]
+
+
+def test_options_class_that_defines_every_attribute_read_wins(report):
+    # BaseOptions lacks n_downsampling; TrainOptions(BaseOptions).initialize(parser) adds it
+    translator = model(report, "model/translator.py::Translator")
+    assert translator["call"] == "Translator(opt)"
+    assert translator["arguments_from"] == "options/train_options.py's argparse defaults"
+    ngf = 16  # options/base_options.py's default
+    first = 3 * ngf * 49 + ngf
+    assert translator["params"] > first and translator["input_shape"][0][1] == 3
+
+
+def test_function_returning_a_parser_with_a_required_argument(report):
+    decoder = model(report, "model/decoder.py::Decoder")
+    assert decoder["call"] == "Decoder(hparams)"
+    assert decoder["arguments_from"] == "tools/config.py's argparse defaults"
+    assert decoder["input_shape"] == [[1, 48]]  # --latent_dim's default
+
+
+def test_parser_of_a_main_block(report):
+    mapper = model(report, "main.py::StyleMapper")
+    assert mapper["arguments_from"] == "main.py's argparse defaults"
+    assert mapper["input_shape"] == [[1, 16]] and mapper["output_shape"] == [[1, 64]]
+
+
+def test_an_option_no_parser_defines_is_a_skip_naming_it(report):
+    reason = skip_reason(report, "model/attention_sr.py::AttentionSR")
+    assert "attention_heads" in reason and "no argparse parser" in reason
+    assert not any(e.get("target", "").endswith("AttentionSR") for e in report["errors"])
+
+
+def test_a_config_dict_read_by_key_is_not_built_from_argparse(report):
+    reason = skip_reason(report, "model/dict_net.py::DictNet")
+    assert "no convention covers 'config'" in reason
+    assert not any(m["target"].endswith("DictNet") for m in report["models"])
+
+
+def test_a_cfg_list_iterated_is_not_built_from_argparse(report):
+    reason = skip_reason(report, "model/widths.py::WidthsNet")
+    assert "no convention covers 'cfg'" in reason and "argparse" not in reason
+
+
+def test_the_report_says_where_the_options_come_from(project):
+    proc = run_netlint("model/srnet.py", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert "built as SRNet(args) (arguments from option.py's argparse defaults)" in proc.stdout
+
+
+def test_arguments_given_win_over_the_options(project):
+    proc = run_netlint("model/decoder.py::Decoder(None)", cwd=project)
+    assert proc.returncode == 2  # what the user gave that does not build is an error
+    assert "Traceback" not in proc.stderr and "Decoder(None)" in proc.stderr
+
+
+def test_options_read_through_the_base_constructor(report):
+    # SRNetLite(opt) reads nothing itself: super().__init__(opt) reads option.py's options
+    lite = model(report, "model/srnet_lite.py::SRNetLite")
+    assert lite["arguments_from"] == "option.py's argparse defaults"
+    assert lite["notes"] == []  # no other parser tried first
+    assert lite["params"] == model(report, "model/srnet.py::SRNet")["params"]
+
+
+def test_a_factory_taking_the_options(project):
+    # def make_model(args, parent=False): return SRNet(args)
+    proc = run_netlint("model/srnet.py::make_model", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert "built as make_model(args) (arguments from option.py's argparse defaults)" in proc.stdout
+
+
+def test_options_class_holding_its_parser(report):
+    # HDOptions: self.parser made in __init__, filled by initialize(self); its parse() writes
+    # a checkpoints folder and is never run (the report fixture checks the tree is unchanged)
+    enhancer = model(report, "model/enhancer.py::Enhancer")
+    assert enhancer["arguments_from"] == "options/hd_options.py's argparse defaults"
+    ngf = 8  # --ngf_local's default
+    assert enhancer["params"] == (3 * ngf * 9 + ngf) + (ngf * ngf * 9 + ngf) + (ngf * 3 * 9 + 3)
+
+
+def test_from_outside_the_project_the_layers_keep_their_lines(project):
+    # linted by its path from outside the project: the options found, the layers at their lines
+    document, proc = netlint_json("project/model/translator.py", cwd=project.parent)
+    assert proc.returncode == 1, proc.stderr
+    translator = document["models"][0]
+    assert translator["arguments_from"] == "project/options/train_options.py's argparse defaults"
+    lines = sorted(f["line"] for f in document["findings"] if f["code"] == "NL102")
+    assert lines == [9, 11, 13]
+
+
+def test_a_parameter_annotated_namespace_is_options(report):
+    head = model(report, "model/head.py::Head")
+    assert head["call"] == "Head(settings)"
+    assert head["arguments_from"] == "option.py's argparse defaults"  # is_train is set, not read
+    assert head["params"] == (3 * 32 * 9 + 32) + (32 * 3 + 3)
+
+
+def test_a_file_whose_parse_args_exits_for_a_required_argument(report):
+    # tools/eval_opts.py: args = parser.parse_args() with --checkpoint required ends its import;
+    # its parser statements alone give the other defaults
+    refiner = model(report, "model/refiner.py::Refiner")
+    assert refiner["arguments_from"] == "tools/eval_opts.py's argparse defaults"
+    width = 24
+    assert refiner["params"] == (3 * width * 9 + width) + 3 * (width * width * 9 + width) + (width * 3 * 9 + 3)
