@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -29,6 +30,15 @@ def netlint_json(*args: str, cwd: Path = REPO) -> tuple[dict, subprocess.Complet
     proc = run_netlint(*args, "--output-format", "json", cwd=cwd)
     assert proc.stdout, proc.stderr
     return json.loads(proc.stdout), proc
+
+
+@functools.lru_cache(maxsize=None)
+def fixture_models(fixture: str) -> dict[str, dict]:
+    """The models of a fixture file linted without errors, by class name."""
+    report, proc = netlint_json(f"fixtures/{fixture}")
+    assert report["errors"] == [], proc.stderr
+    assert proc.returncode in (0, 1), proc.stderr
+    return {m["target"].split("::")[1]: m for m in report["models"]}
 
 
 def run_bench(script: str) -> str:

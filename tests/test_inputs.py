@@ -3,18 +3,8 @@ input size needs (found by trying sizes), and the channels of inputs joined by t
 
 from __future__ import annotations
 
-import functools
-
-from conftest import netlint_json, run_netlint
+from conftest import fixture_models as models, netlint_json, run_netlint
 from test_bad_input import assert_one_line_error
-
-
-@functools.lru_cache(maxsize=None)
-def models(fixture: str) -> dict[str, dict]:
-    report, proc = netlint_json(f"fixtures/{fixture}")
-    assert report["errors"] == [], proc.stderr
-    assert proc.returncode in (0, 1), proc.stderr
-    return {m["target"].split("::")[1]: m for m in report["models"]}
 
 
 def test_mnist_net_gets_a_28x28_digit():

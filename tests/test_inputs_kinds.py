@@ -5,18 +5,8 @@ the size, and an error that says what really failed."""
 
 from __future__ import annotations
 
-import functools
-
-from conftest import netlint_json, run_netlint
+from conftest import fixture_models as models, netlint_json, run_netlint
 from test_bad_input import assert_one_line_error
-
-
-@functools.lru_cache(maxsize=None)
-def models(fixture: str) -> dict[str, dict]:
-    report, proc = netlint_json(f"fixtures/{fixture}")
-    assert report["errors"] == [], proc.stderr
-    assert proc.returncode in (0, 1), proc.stderr
-    return {m["target"].split("::")[1]: m for m in report["models"]}
 
 
 def test_a_label_vector_tiled_over_the_image_is_a_vector_of_the_constructors_c_dim():
