@@ -88,7 +88,7 @@ def _top_level(body: list[ast.stmt]):
     top-level ``if``/``try``/``with`` blocks (``if HAS_APEX: class FusedNorm(...)``)."""
     for node in body:
         yield node
-        if isinstance(node, ast.If) and not _is_main_block(node):
+        if isinstance(node, ast.If) and not is_main_block(node):
             yield from _top_level(node.body + node.orelse)
         elif isinstance(node, ast.Try):
             yield from _top_level(node.body + [s for h in node.handlers for s in h.body] + node.orelse + node.finalbody)
@@ -96,10 +96,12 @@ def _top_level(body: list[ast.stmt]):
             yield from _top_level(node.body)
 
 
-def _is_main_block(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Compare) and len(test.comparators) == 1
-            and {ast.unparse(test.left), ast.unparse(test.comparators[0])} == {"__name__", "'__main__'"})
+def is_main_block(statement: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` (what runs only when the file is run as a script)."""
+    if not isinstance(statement, ast.If) or not isinstance(statement.test, ast.Compare):
+        return False
+    sides = [statement.test.left, *statement.test.comparators]
+    return len(sides) == 2 and {ast.unparse(s) for s in sides} == {"__name__", "'__main__'"}
 
 
 @functools.lru_cache(maxsize=4096)

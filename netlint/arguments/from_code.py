@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netlint.class_scan import is_main_block
 from netlint.source import read_source, version
 
 MAX_FILES = 5000
@@ -58,7 +59,7 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
         cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
         constructors = _returning_the_class(cls.body, class_name, "classmethod") if cls else {}
         shown = display_path(path)
-        main = [s for s in tree.body if _is_main_block(s)]
+        main = [s for s in tree.body if is_main_block(s)]
         own = _Callees({class_name}, set(), class_name, set(constructors), set(factories))
         calls = _calls(main, tree, path, own, own_file=True) + \
             _calls([s for s in tree.body if s not in main], tree, path, own, own_file=True)
@@ -191,13 +192,6 @@ def _is_test_file(path: Path, root: Path) -> bool:
     name = path.name
     return (any(p in ("test", "tests") for p in parts[:-1]) or name.startswith("test_")
             or name.endswith("_test.py") or name in ("test.py", "tests.py"))
-
-
-def _is_main_block(statement: ast.stmt) -> bool:
-    if not isinstance(statement, ast.If) or not isinstance(statement.test, ast.Compare):
-        return False
-    sides = [statement.test.left, *statement.test.comparators]
-    return len(sides) == 2 and {ast.unparse(s) for s in sides} == {"__name__", "'__main__'"}
 
 
 def _module_file(name: str, level: int, file: Path, root: Path) -> Path | None:

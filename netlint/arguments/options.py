@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netlint.class_scan import is_main_block
 from netlint.project import python_files
 
 OPTION_NAMES = {"args", "arg", "opt", "opts", "option", "options", "cfg", "config", "conf", "hparams",
@@ -243,7 +244,7 @@ def _parsed(file: Path, namespace: dict[str, Any]) -> Iterator[argparse.Namespac
             yield from _called(value, file)
         elif isinstance(node, ast.ClassDef) and inspect.isclass(value):
             yield from _options_class(node, value, file)
-        elif _is_main_block(node):
+        elif is_main_block(node):
             yield from _main_block(node, namespace, file)
 
 
@@ -323,12 +324,6 @@ def _only_sets_up(init: ast.FunctionDef) -> bool:
                and not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
                         and _called_name(s.value) not in _PARSER_CALLS | {"__init__"})
                for s in ast.walk(init))
-
-
-def _is_main_block(node: ast.stmt) -> bool:
-    test = getattr(node, "test", None)
-    return isinstance(node, ast.If) and isinstance(test, ast.Compare) and \
-        isinstance(test.left, ast.Name) and test.left.id == "__name__"
 
 
 def _main_block(node: ast.If, namespace: dict[str, Any], file: Path) -> Iterator[argparse.Namespace]:
