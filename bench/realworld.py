@@ -2,7 +2,9 @@
 
 The repositories and their labels are in bench/realworld_repos.toml: per repository the commit,
 the field, the year, the folders to lint (default the root), whether it is in the DEV set
-(engineers may read it and fix for it) or the HELD-OUT set (nobody fixes code looking at it),
+(engineers may read it and fix for it), the HELD-OUT set (nobody fixes code looking at it) or
+the FRESH set (chosen and labeled after the second round; its trees are kept in a folder of
+their own that nobody working on netlint opens),
 and its root model classes: the classes a user builds as a whole model, each with whether it is
 image-to-image and whether NL201 (BatchNorm) / NL202 (ImageNet classification backbone) is
 expected on it.
@@ -10,17 +12,17 @@ expected on it.
 The repositories are fetched beforehand, never at run time and never into this project: the
 `fetch` tool brings github:OWNER/NAME to /work/.mirror/OWNER+NAME/..., then
 `python bench/realworld.py --extract` writes the labeled commit's files to
-/work/realworld/OWNER+NAME (files that the snapshot lacks, such as large checkpoints, are left
-out). Each run copies a repository to a fresh temporary folder, runs the real CLI there
-(`netlint . --output-format json -j 2 --timeout 60 -v --no-daemon`) and checks that the copy is
-byte-identical afterwards.
+/work/realworld/OWNER+NAME, or /work/realworld-fresh/OWNER+NAME for the fresh set (files that
+the snapshot lacks, such as large checkpoints, are left out). Each run copies a repository to a
+fresh temporary folder, runs the real CLI there (`netlint . --output-format json -j 2 --timeout
+60 -v --no-daemon`) and checks that the copy is byte-identical afterwards.
 
 Per repository: the nn.Module classes of the linted files found by an independent `ast` scan
 (an upper bound), and for each whether netlint analyzed it, skipped it (with the reason), gave
 an error, or said it is not a root model; a class in none of these is silently missing. Overall:
 root models analyzed, silently missing, NL201/NL202 recall and precision on the labeled roots.
 
-    python bench/realworld.py [--set dev|heldout|all] [--only NAME] [--netlint PATH]
+    python bench/realworld.py [--set dev|heldout|fresh|all] [--only NAME] [--netlint PATH]
                               [--save DIR | --load DIR]
 """
 
@@ -43,6 +45,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "realworld_repos.toml"
 DEFAULT_TREES = Path(os.environ.get("NETLINT_REALWORLD", "/work/realworld"))
+FRESH_TREES = Path(os.environ.get("NETLINT_REALWORLD_FRESH", "/work/realworld-fresh"))
+SETS = {"dev": "DEV", "heldout": "HELD-OUT", "fresh": "FRESH"}
 DEFAULT_MIRRORS = Path("/work/.mirror")
 SKIPPED_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages"}
 SEED_RULES = ("NL201", "NL202")
@@ -413,9 +417,11 @@ def _one_line(text: str, limit: int = 600) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--trees", type=Path, default=DEFAULT_TREES,
-                        help="folder of the extracted repositories (OWNER+NAME each)")
-    parser.add_argument("--set", choices=("dev", "heldout", "all"), default="all")
+    parser.add_argument("--trees", type=Path,
+                        help=f"folder of the extracted repositories (OWNER+NAME each; default "
+                             f"{FRESH_TREES} for the fresh set, {DEFAULT_TREES} for the others)")
+    parser.add_argument("--set", choices=(*SETS, "all"), default="all",
+                        help="all: dev and held-out (the fresh set only with --set fresh)")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="only this repository (OWNER/NAME or NAME); may repeat")
     parser.add_argument("--netlint", default=str(Path(sys.executable).parent / "netlint"),
@@ -428,30 +434,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
     args = parser.parse_args(argv)
 
-    repos = [r for r in read_repos(args.data) if args.set in ("all", r.set)]
+    # "all" is dev and held-out: the fresh set runs only when asked for by name, so that nobody
+    # who works on netlint sees it by running the default
+    repos = [r for r in read_repos(args.data)
+             if r.set == args.set or (args.set == "all" and r.set != "fresh")]
     if args.only:
         repos = [r for r in repos if r.name in args.only or r.name.split("/")[1] in args.only]
         if not repos:
             print(f"realworld: no repository named {', '.join(args.only)} in {args.data}", file=sys.stderr)
             return 2
+
+    def trees(repo: Repo) -> Path:
+        return args.trees or (FRESH_TREES if repo.set == "fresh" else DEFAULT_TREES)
+
     if args.extract:
         for repo in repos:
-            print(extract(repo, args.mirrors, args.trees))
+            print(extract(repo, args.mirrors, trees(repo)))
         return 0
     if not args.load and not shutil.which(args.netlint):
         print(f"realworld: {args.netlint} is not an executable netlint: give one with --netlint PATH",
               file=sys.stderr)
         return 2
-    missing = [r for r in repos if not (args.trees / r.folder).is_dir()]
+    missing = [r for r in repos if not (trees(r) / r.folder).is_dir()]
     if missing and not args.load:
         for r in missing:
             print(f"realworld: {r.name} is not fetched: fetch github:{r.name}, then "
-                  f"`python bench/realworld.py --extract --only {r.name}`", file=sys.stderr)
+                  f"`python bench/realworld.py --extract --set {r.set} --only {r.name}`",
+                  file=sys.stderr)
         return 2
 
     scores = []
     for repo in repos:
-        tree = args.trees / repo.folder
+        tree = trees(repo) / repo.folder
         if args.load:
             saved = args.load / f"{repo.folder}.json"
             if not saved.exists():
@@ -466,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
                 (args.save / f"{repo.folder}.json").write_text(json.dumps(run))
         scores.append(score(repo, run, module_classes(tree, repo.paths)))
 
-    for name, group in (("dev", "DEV"), ("heldout", "HELD-OUT")):
+    for name, group in SETS.items():
         chosen = [s for s in scores if s.repo.set == name]
         if not chosen:
             continue
