@@ -89,6 +89,8 @@ def stop_requests() -> Iterator[StopRequests | None]:
     # (a signal netlint was started with ignored, as a background job's Ctrl-C, stays ignored)
     previous = {number: signal.signal(number, stop.note) for number in SIGNALS
                 if signal.getsignal(number) is not signal.SIG_IGN}
+    for number in previous:  # native code in the middle of a read (MKL loading its libraries) does
+        signal.siginterrupt(number, False)  # not see it fail with EINTR: the call goes on
     try:
         stop.check()  # a Ctrl-C that came before, and was dropped
         yield stop
