@@ -8,16 +8,21 @@ import difflib
 import json
 import shutil
 import stat
+import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, netlint_json, run_netlint
+from conftest import FIXTURES, netlint_json, part_of, run_netlint
+
+
+def model_source(body: str) -> str:
+    return "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n" + textwrap.dedent(body).lstrip("\n")
 
 
 def model_file(write_model, body: str, name: str = "model.py"):
-    return write_model("import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n"
-                       + textwrap.dedent(body).lstrip("\n"), name)
+    return write_model(model_source(body), name)
 
 
 def after_fix(path, *flags) -> str:
@@ -139,14 +144,34 @@ def real_params(text: str, name: str) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+@pytest.fixture(scope="module")
+def fixed(tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
+    """Each case in a file of its own; the files of the cases that take the same flags fixed in
+    one run (the report says which file each entry is about): case -> (its file, the run)."""
+    root = tmp_path_factory.mktemp("fixes")
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for case, (_, _, _, flags) in CASES.items():
+        groups.setdefault(flags, []).append(case)
+    names = {case: f"case{number}.py" for number, case in enumerate(CASES)}
+    done = {}
+    for number, (flags, cases) in enumerate(groups.items()):
+        folder = root / f"flags{number}"
+        folder.mkdir()
+        paths = {case: folder / names[case] for case in cases}
+        for case, path in paths.items():
+            path.write_text(model_source(CASES[case][0]))
+        proc = run_netlint(*(p.name for p in paths.values()), "--fix", "--output-format", "json", *flags, cwd=folder)
+        done |= {case: (path, proc) for case, path in paths.items()}
+    return done
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_each_fix(write_model, case):
+def test_each_fix(fixed, case):
     body, old, new, flags = CASES[case]
-    path = model_file(write_model, body)
-    original = path.read_text()
+    original = model_source(body)
+    path, proc = fixed[case]
     code = case.split()[0]
-    proc = run_netlint(path.name, "--fix", "--output-format", "json", *flags, cwd=path.parent)
-    report = json.loads(proc.stdout)
+    report = part_of(json.loads(proc.stdout), path.name)
     finding, = [f for f in report["fixed"] if f["code"] == code]
     assert finding["fix_applicability"] == ("unsafe" if "--unsafe-fixes" in flags else "safe")
     assert code not in {f["code"] for f in report["findings"]} and not report["errors"], proc.stderr
