@@ -82,7 +82,8 @@ def fixtures_report(tmp_path_factory, fixture_files_report, fixture_folders_repo
     says of the same files (the runs conftest shares with other tests: fixtures/*.py, then its folders)."""
     folder = tmp_path_factory.mktemp("html")
     page = folder / "report.html"
-    proc = run_netlint("fixtures/", "--output-format", "html", "-o", page, "-j", "2")
+    # (a generous --timeout, as conftest's runs: two files at a time, on a machine busy with other tests)
+    proc = run_netlint("fixtures/", "--output-format", "html", "-o", page, "-j", "2", "--timeout", "300")
     assert proc.returncode == 1, proc.stderr
     files, folders = (part_of(report, "fixtures/") for report, _ in (fixture_files_report, fixture_folders_report))
     return page, {key: files[key] + folders[key] for key in ("models", "findings")}
