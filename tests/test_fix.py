@@ -333,13 +333,13 @@ def test_fix_keeps_the_file_mode_and_leaves_no_temporary_file(write_model, tmp_p
 def test_the_bundled_fixtures(tmp_path):
     """Every safe finding of the fixtures is fixed, every file still compiles and differs
     only at the fixes' edits, and a second run has no fixable finding left."""
-    work = tmp_path / "fixtures"
+    work = tmp_path / "fixtures"  # (a generous --timeout: two files at a time, on a machine busy with other tests)
     shutil.copytree(FIXTURES, work, ignore=shutil.ignore_patterns("scripts", "__pycache__"))
     originals = {p: p.read_text() for p in work.rglob("*.py")}
-    before, _ = netlint_json(".", "-j", "2", cwd=work)
+    before, _ = netlint_json(".", "-j", "2", "--timeout", "300", cwd=work)
     safe = {(f["target"], f["code"], f["layer"]) for f in before["findings"] if f["fix_applicability"] == "safe"}
     assert len(safe) >= 10
-    proc = run_netlint(".", "-j", "2", "--fix", "--output-format", "json", cwd=work)
+    proc = run_netlint(".", "-j", "2", "--timeout", "300", "--fix", "--output-format", "json", cwd=work)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
     assert {(f["target"], f["code"], f["layer"]) for f in report["fixed"]} == safe
@@ -354,7 +354,7 @@ def test_the_bundled_fixtures(tmp_path):
                 shown = path.relative_to(work).as_posix()
                 assert all((shown, n) in edited_lines for n in range(i1 + 1, max(i2, i1 + 1) + 1)), (shown, tag, i1)
     fixed_texts = {p: p.read_text() for p in originals}
-    proc = run_netlint(".", "-j", "2", "--fix", "--output-format", "json", cwd=work)
+    proc = run_netlint(".", "-j", "2", "--timeout", "300", "--fix", "--output-format", "json", cwd=work)
     again = json.loads(proc.stdout)
     assert again["fixed"] == [] and not any(f["fix_applicability"] == "safe" for f in again["findings"])
     assert {p: p.read_text() for p in originals} == fixed_texts
