@@ -18,7 +18,8 @@ from conftest import FIXTURES, netlint_json, part_of, run_netlint
 
 
 def model_source(body: str) -> str:
-    return "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n" + textwrap.dedent(body).lstrip("\n")
+    header = "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n"
+    return header + textwrap.dedent(body).lstrip("\n")
 
 
 def model_file(write_model, body: str, name: str = "model.py"):
