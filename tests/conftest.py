@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import fcntl
-import functools
 import json
 import os
 import shutil
@@ -37,16 +36,26 @@ def netlint_json(*args: str, cwd: Path = REPO) -> tuple[dict, subprocess.Complet
     return json.loads(proc.stdout), proc
 
 
-@functools.lru_cache(maxsize=None)
+_TEMPORARY: list = []  # the session's tmp_path_factory, for helpers that are not fixtures
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_tmp_path_factory(tmp_path_factory):
+    _TEMPORARY[:] = [tmp_path_factory]
+
+
 def fixture_models(fixture: str) -> dict[str, dict]:
-    """The models of a fixture file linted without errors, by class name."""
-    report, proc = netlint_json(f"fixtures/{fixture}")
-    assert report["errors"] == [], proc.stderr
+    """The models of a fixture file (fixtures/*.py) linted without errors, by class name: its
+    part of the run all the fixture files share (fixture_files_report)."""
+    report, proc = shared_run(_TEMPORARY[0], *FIXTURE_FILES_RUN)
+    part = part_of(report, f"fixtures/{fixture}")
+    assert part["errors"] == [] and part["models"], proc.stderr
     assert proc.returncode in (0, 1), proc.stderr
-    return {m["target"].split("::")[1]: m for m in report["models"]}
+    return {m["target"].split("::")[1]: m for m in part["models"]}
 
 
 FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
+FIXTURE_FILES_RUN = ("fixture-files", *(str(f.relative_to(REPO)) for f in FIXTURE_FILES), "-j", "2", "--timeout", "300")
 FIXTURE_FOLDERS = [str(d.relative_to(REPO)) for d in sorted(FIXTURES.iterdir())
                    if d.is_dir() and d.name not in ("scripts", "__pycache__")]
 
@@ -74,8 +83,7 @@ def fixture_files_report(tmp_path_factory) -> tuple[dict, subprocess.CompletedPr
     one of them (``part_of``): the same report as linting each file alone (a worker forgets a
     file's modules before the next), at the cost of one start instead of dozens. (A generous
     --timeout: the files are linted two at a time, on a machine busy with other tests.)"""
-    return shared_run(tmp_path_factory, "fixture-files", *(f.relative_to(REPO) for f in FIXTURE_FILES),
-                      "-j", "2", "--timeout", "300")
+    return shared_run(tmp_path_factory, *FIXTURE_FILES_RUN)
 
 
 @pytest.fixture(scope="session")
