@@ -16,6 +16,7 @@ from netlint.report import FORMATS
 from netlint.rule import SEVERITIES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells and other command-line tools say it (128 + SIGINT)
 
 
 # Subcommands in modules of their own, imported only when asked for: a pre-commit run of
@@ -241,6 +242,9 @@ def show_rule(code: str) -> None:
 
 def main() -> None:
     """Entry point: a lint goes to this project's daemon when one runs, else it runs here."""
+    from netlint.stopping import note_interrupts
+
+    note_interrupts()
     code = None
     args = sys.argv[1:]
     if (_implicit_check(args) or args[0] == "check") and "--no-daemon" not in args:
@@ -257,9 +261,9 @@ def run() -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_ERROR
-    except click.Abort:
+    except click.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
         click.echo("Aborted.", err=True)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug in netlint: say so in one line, exit 2 like any error
         if {"-v", "--verbose"} & set(sys.argv):
             raise

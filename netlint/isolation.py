@@ -16,7 +16,8 @@ A worker never outlives its work or netlint: it ends with ``os._exit`` (no wait 
 threads or exit handlers the user's code left), it retires after a file that left a
 non-daemon thread running (a prefetcher, a watcher), the parent kills it when a step runs
 past ``--timeout`` (the import included), and the kernel kills it when netlint dies, even
-by SIGKILL (``PR_SET_PDEATHSIG``). A SIGTERM to netlint stops it as Ctrl-C does.
+by SIGKILL (``PR_SET_PDEATHSIG``). While they run, Ctrl-C and SIGTERM are noted and acted
+upon between two steps of the parent's loop (netlint.stopping), never in the middle of one.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netlint.discover import Problem, Target, display_path
+from netlint.stopping import stop_requests
 
 GRACE = 5.0  # seconds past a target's own time limit (which the worker enforces) before it is killed
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
@@ -104,9 +106,10 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
             if worker.index + 1 < len(work):
                 pending.appendleft((worker.group, worker.index + 1))
 
-    previous_sigterm = _raise_on_sigterm()
-    try:
+    with stop_requests() as stop, _stopped_at_the_end(workers):
         while pending or any(w.group is not None for w in workers):
+            if stop is not None:
+                stop.check()
             for worker in workers:
                 if worker.group is None and pending:
                     assign(worker, *pending.popleft())
@@ -118,7 +121,7 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
                 meanwhile = None
             busy = [w for w in workers if w.group is not None]
             soonest = min(w.deadline for w in busy)
-            wait([*(w.connection for w in busy), *(w.process.sentinel for w in busy)],
+            wait([*(w.connection for w in busy), *(w.process.sentinel for w in busy), *([stop] if stop else [])],
                  timeout=None if soonest == float("inf") else max(0.0, soonest - time.monotonic()))
             for worker in busy:
                 group = worker.group
@@ -139,16 +142,6 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
                 fail(worker, how)
                 workers.remove(worker)
                 worker.output.close()
-    finally:
-        for worker in workers:
-            if worker.group is not None:  # interrupted
-                worker.process.kill()
-            with contextlib.suppress(OSError):
-                worker.connection.send(None)  # (other workers hold copies of the pipe: no end-of-file)
-            _stop(worker)
-        gc.unfreeze()
-        if previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, previous_sigterm)
     return results
 
 
@@ -161,17 +154,19 @@ def _stop(worker: _Worker) -> None:
     worker.output.close()
 
 
-def _raise_on_sigterm():
-    """While the workers run, SIGTERM (a CI job's timeout, ``kill``) raises SystemExit here,
-    so that the workers are stopped and the scratch folder removed, as on Ctrl-C. Returns
-    the handler to put back (None when this is not the main thread)."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-
-    def terminate(signum, frame):
-        raise SystemExit(128 + signum)
-
-    return signal.signal(signal.SIGTERM, terminate)
+@contextlib.contextmanager
+def _stopped_at_the_end(workers: list[_Worker]):
+    """However the block ends (done, Ctrl-C, SIGTERM, a bug), no worker outlives it."""
+    try:
+        yield
+    finally:
+        for worker in workers:
+            if worker.group is not None:  # interrupted
+                worker.process.kill()
+            with contextlib.suppress(OSError):
+                worker.connection.send(None)  # (other workers hold copies of the pipe: no end-of-file)
+            _stop(worker)
+        gc.unfreeze()
 
 
 def _start(context, groups: list[Work], analyze_file) -> _Worker:

@@ -8,7 +8,6 @@ import functools
 import io
 import signal
 import sys
-import tempfile
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
@@ -22,6 +21,7 @@ from netlint.discover import Problem, Skipped, Target, discover, display_path
 from netlint.engine import RuleInfo, RuleSelection
 from netlint.rule import Finding, Rule
 from netlint.source import read_source
+from netlint.stopping import stop_requests
 
 if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
     from netlint.graph import ModelGraph, Shape
@@ -116,10 +116,15 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
         lint_sources(files, selection, config, result)
     if not targets:
         return result  # nothing to build: torch and the model rules are never imported
-    result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
-    work = [(_with_init(t, config), _target_options(t, options, config)) for t in targets]
-    for part in _analyze(work, selection, jobs, isolate and sys.platform == "linux"):
-        _merge(result, part)
+    isolate = isolate and sys.platform == "linux"
+    # importing torch (the rules), warming up and waiting on the workers, a Ctrl-C or SIGTERM is
+    # acted upon where netlint can stop cleanly (netlint.stopping); in-process it stays Python's
+    with stop_requests() if isolate else contextlib.nullcontext():
+        result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
+        warm_up()
+        work = [(_with_init(t, config), _target_options(t, options, config)) for t in targets]
+        for part in _analyze(work, selection, jobs, isolate):
+            _merge(result, part)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
     return result
 
@@ -181,16 +186,16 @@ def _target_options(target: Target, options: Options, config: Config) -> Options
 def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs: int,
              isolate: bool) -> list[LintResult]:
     """The targets grouped by file, each file imported once. On Linux the files are analyzed
-    in ``jobs`` worker processes forked once torch is imported and warmed up here (as torch's
-    DataLoader forks its workers); elsewhere in this process, one file after the other."""
+    in ``jobs`` worker processes forked from this one, where torch is imported and warmed up
+    (as torch's DataLoader forks its workers); elsewhere in this process, one file after the other."""
     from netlint.isolation import analyze_in_workers, file_name
+    from netlint.scratch import scratch_folder
 
     groups: dict[str, list[tuple[Target, Options]]] = {}
     for target, target_options in work:
         groups.setdefault(file_name(target), []).append((target, target_options))
     rules = [rule() for rule in selection.rule_classes()]
-    warm_up()
-    with tempfile.TemporaryDirectory(prefix="netlint-") as scratch:
+    with scratch_folder() as scratch:
         analyze_file = functools.partial(lint_file, rules=rules, scratch=scratch)
         if not isolate:  # (fork is unsafe on macOS, absent on Windows)
             results = []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import functools
+import atexit
+import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +21,8 @@ sys.path.insert(0, str(REPO))  # the tests drive the server with bench's LSP cli
 
 # No test lints through a daemon someone started for this repository (netlint daemon start).
 os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="netlint-tests-")
+atexit.register(lambda folder=os.environ["XDG_RUNTIME_DIR"], owner=os.getpid():
+                os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))  # (not in a forked child)
 
 
 def run_netlint(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -32,13 +36,73 @@ def netlint_json(*args: str, cwd: Path = REPO) -> tuple[dict, subprocess.Complet
     return json.loads(proc.stdout), proc
 
 
-@functools.lru_cache(maxsize=None)
+_TEMPORARY: list = []  # the session's tmp_path_factory, for helpers that are not fixtures
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_tmp_path_factory(tmp_path_factory):
+    _TEMPORARY[:] = [tmp_path_factory]
+
+
 def fixture_models(fixture: str) -> dict[str, dict]:
-    """The models of a fixture file linted without errors, by class name."""
-    report, proc = netlint_json(f"fixtures/{fixture}")
-    assert report["errors"] == [], proc.stderr
+    """The models of a fixture file (fixtures/*.py) linted without errors, by class name: its
+    part of the run all the fixture files share (fixture_files_report)."""
+    report, proc = shared_run(_TEMPORARY[0], *FIXTURE_FILES_RUN)
+    part = part_of(report, f"fixtures/{fixture}")
+    assert part["errors"] == [] and part["models"], proc.stderr
     assert proc.returncode in (0, 1), proc.stderr
-    return {m["target"].split("::")[1]: m for m in report["models"]}
+    return {m["target"].split("::")[1]: m for m in part["models"]}
+
+
+FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
+FIXTURE_FILES_RUN = ("fixture-files", *(str(f.relative_to(REPO)) for f in FIXTURE_FILES), "-j", "2", "--timeout", "300")
+FIXTURE_FOLDERS = [str(d.relative_to(REPO)) for d in sorted(FIXTURES.iterdir())
+                   if d.is_dir() and d.name not in ("scripts", "__pycache__")]
+
+
+def shared_run(tmp_path_factory, name: str, *args: str) -> tuple[dict, subprocess.CompletedProcess]:
+    """``netlint ARGS --output-format json`` from the repository, run once for the whole test run:
+    shared by its test processes (pytest-xdist) through a file in the run's temporary folder
+    (the first to need it lints, the others wait and read)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        saved = shared / f"{name}.json"
+        if not saved.exists():
+            proc = run_netlint(*args, "--output-format", "json")
+            saved.write_text(json.dumps([proc.args, proc.returncode, proc.stdout, proc.stderr]))
+        proc = subprocess.CompletedProcess(*json.loads(saved.read_text()))
+    assert proc.stdout, proc.stderr
+    return json.loads(proc.stdout), proc
+
+
+@pytest.fixture(scope="session")
+def fixture_files_report(tmp_path_factory) -> tuple[dict, subprocess.CompletedProcess]:
+    """Every fixtures/*.py file linted in one run, for the tests that read what it reports about
+    one of them (``part_of``): the same report as linting each file alone (a worker forgets a
+    file's modules before the next), at the cost of one start instead of dozens. (A generous
+    --timeout: the files are linted two at a time, on a machine busy with other tests.)"""
+    return shared_run(tmp_path_factory, *FIXTURE_FILES_RUN)
+
+
+@pytest.fixture(scope="session")
+def fixture_folders_report(tmp_path_factory) -> tuple[dict, subprocess.CompletedProcess]:
+    """The rest of the model corpora in one run: the folders of fixtures/ (but scripts/, which
+    the config excludes) and tests/fuzz_regressions."""
+    return shared_run(tmp_path_factory, "fixture-folders", *FIXTURE_FOLDERS, "tests/fuzz_regressions", "-j", "2",
+                      "--timeout", "300")
+
+
+def part_of(report: dict, where: str) -> dict:
+    """What a report says about the targets of one file, or of the files under a folder
+    (``where`` ends with /): their models, findings, errors and skips."""
+    def about(entry: dict) -> bool:
+        file = entry["target"].partition("::")[0]
+        return file.startswith(where) if where.endswith("/") else file == where
+
+    return {key: [entry for entry in value if about(entry)] if isinstance(value, list) and key != "rules" else value
+            for key, value in report.items()}
 
 
 def run_bench(script: str) -> str:

@@ -3,7 +3,6 @@ fx fails or silently drops a branch, the CPU when meta cannot run, and exact cou
 
 from __future__ import annotations
 
-import functools
 import os
 import subprocess
 import sys
@@ -11,14 +10,9 @@ import textwrap
 
 import pytest
 
-from conftest import REPO, netlint_json, run_netlint
+from conftest import REPO, fixture_models as models, netlint_json, run_netlint
 
 
-@functools.lru_cache(maxsize=None)
-def models(fixture: str) -> dict[str, dict]:
-    report, proc = netlint_json(f"fixtures/{fixture}")
-    assert report["errors"] == [], proc.stderr
-    return {m["target"].split("::")[1]: m for m in report["models"]}
 
 
 def test_shape_dependent_branch_falls_back_to_export():

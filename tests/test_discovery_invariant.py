@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, netlint_json, run_netlint
+from conftest import FIXTURES, REPO, netlint_json, part_of, run_netlint
 
 DISCOVER = re.compile(r"class (\w+)\(.*#\s*discover:\s*(model|not a root|skipped)")
 DISCOVERY = FIXTURES / "discovery"
@@ -52,8 +52,9 @@ def outcomes(report: dict) -> dict[str, list[str]]:
     return found
 
 
-def test_each_class_of_a_project_whose_bases_live_in_sibling_files():
-    report, proc = netlint_json("fixtures/discovery", "-j", "2")
+def test_each_class_of_a_project_whose_bases_live_in_sibling_files(fixture_folders_report):
+    report, proc = fixture_folders_report
+    report = part_of(report, "fixtures/discovery/")
     assert report["errors"] == [], proc.stderr
     expected = {}
     for path in sorted(DISCOVERY.rglob("*.py")):
@@ -68,7 +69,7 @@ def test_each_class_of_a_project_whose_bases_live_in_sibling_files():
     assert reasons["FrozenNorm"] == "a layer: it specializes torch.nn.BatchNorm2d"
     assert reasons["Swish"] == "a layer: it holds no submodules and no parameters"
     assert reasons["Stages"] == "a container: it holds modules and defines no forward"
-    assert proc.returncode == 0
+    assert report["findings"] == []  # (alone, the folder exits 0)
 
 
 def test_verbose_lists_the_classes_that_are_not_root_models():
@@ -93,46 +94,62 @@ def test_a_file_that_defines_only_datasets_is_never_imported(tmp_path):
     assert proc.stderr == ""
 
 
-@pytest.mark.parametrize("import_line, base", [
+SIBLING_IMPORTS = [  # (the import of the base class in gen.py, the base as the class statement names it)
     ("from .base import BaseNet", "BaseNet"),
     ("from base import BaseNet", "BaseNet"),
-    ("from nets.base import BaseNet as Parent", "Parent"),
+    ("from {package}.base import BaseNet as Parent", "Parent"),
     ("from . import base", "base.BaseNet"),
-    ("import nets.base as b", "b.BaseNet"),
-    ("from nets import BaseNet", "BaseNet"),
+    ("import {package}.base as b", "b.BaseNet"),
+    ("from {package} import BaseNet", "BaseNet"),
     ("from .base import *", "BaseNet"),
-])
-def test_a_model_whose_base_is_imported_from_a_sibling_file(tmp_path, import_line, base):
-    nets = tmp_path / "nets"
-    nets.mkdir()
-    (nets / "__init__.py").write_text("from .base import BaseNet\n")
-    (nets / "base.py").write_text("import torch.nn as nn\n\n\nclass BaseNet(nn.Module):\n    pass\n")
-    (nets / "gen.py").write_text(textwrap.dedent(f"""
-        import torch.nn as nn
-        {import_line}
+]
 
 
-        class Gen({base}):
-            def __init__(self):
-                super().__init__()
-                self.conv = nn.Conv2d(3, 3, 3, padding=1)
+@pytest.fixture(scope="module")
+def siblings(tmp_path_factory) -> tuple[dict, subprocess.CompletedProcess]:
+    """A project with one package per way of importing the base class, nets0/ to nets6/ (each
+    gen.py's model derives from its base.py's), their gen.py files linted in one run."""
+    root = tmp_path_factory.mktemp("siblings")
+    for i, (import_line, base) in enumerate(SIBLING_IMPORTS):
+        nets = root / f"nets{i}"
+        nets.mkdir()
+        (nets / "__init__.py").write_text("from .base import BaseNet\n")
+        (nets / "base.py").write_text("import torch.nn as nn\n\n\nclass BaseNet(nn.Module):\n    pass\n")
+        (nets / "gen.py").write_text(textwrap.dedent(f"""
+            import torch.nn as nn
+            {import_line.format(package=nets.name)}
 
-            def forward(self, x):
-                return self.conv(x)
-    """))
-    (tmp_path / "pyproject.toml").write_text("")
-    report, proc = netlint_json("nets/gen.py", cwd=tmp_path)
-    assert [m["target"] for m in report["models"]] == ["nets/gen.py::Gen"], proc.stderr
-    assert report["models"][0]["params"] == 3 * 3 * 9 + 3
+
+            class Gen({base}):
+                def __init__(self):
+                    super().__init__()
+                    self.conv = nn.Conv2d(3, 3, 3, padding=1)
+
+                def forward(self, x):
+                    return self.conv(x)
+        """))
+    (root / "pyproject.toml").write_text("")
+    return netlint_json(*(f"nets{i}/gen.py" for i in range(len(SIBLING_IMPORTS))), cwd=root)
 
 
-def test_every_module_class_of_every_corpus_is_accounted_for():
+@pytest.mark.parametrize("import_line, base", SIBLING_IMPORTS)
+def test_a_model_whose_base_is_imported_from_a_sibling_file(siblings, import_line, base):
+    report, proc = siblings
+    gen = f"nets{SIBLING_IMPORTS.index((import_line, base))}/gen.py"
+    models = part_of(report, gen)["models"]
+    assert [m["target"] for m in models] == [f"{gen}::Gen"], proc.stderr
+    assert models[0]["params"] == 3 * 3 * 9 + 3
+    assert all(m["target"].endswith("/gen.py::Gen") for m in report["models"])  # never a base.py class
+
+
+def test_every_module_class_of_every_corpus_is_accounted_for(fixture_files_report, fixture_folders_report):
     """The invariant, over every corpus of model files the repository has."""
     files = sorted(f for corpus in CORPORA for f in corpus.rglob("*.py") if "scripts" not in f.parts)
     truth = json.loads(subprocess.run([sys.executable, "-c", RUNTIME_CLASSES, *map(str, files)], cwd=REPO,
                                       capture_output=True, text=True, check=True).stdout)
-    report, proc = netlint_json(*(str(c.relative_to(REPO)) for c in CORPORA), "-j", "2")
-    found = outcomes(report)
+    found = outcomes(fixture_files_report[0])
+    for target, outcome in outcomes(fixture_folders_report[0]).items():
+        found.setdefault(target, []).extend(outcome)
     for file, classes in truth.items():
         shown = str(Path(file).relative_to(REPO))
         for name in classes:

@@ -8,16 +8,22 @@ import difflib
 import json
 import shutil
 import stat
+import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, netlint_json, run_netlint
+from conftest import FIXTURES, netlint_json, part_of, run_netlint
+
+
+def model_source(body: str) -> str:
+    header = "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n"
+    return header + textwrap.dedent(body).lstrip("\n")
 
 
 def model_file(write_model, body: str, name: str = "model.py"):
-    return write_model("import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n"
-                       + textwrap.dedent(body).lstrip("\n"), name)
+    return write_model(model_source(body), name)
 
 
 def after_fix(path, *flags) -> str:
@@ -139,14 +145,34 @@ def real_params(text: str, name: str) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+@pytest.fixture(scope="module")
+def fixed(tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
+    """Each case in a file of its own; the files of the cases that take the same flags fixed in
+    one run (the report says which file each entry is about): case -> (its file, the run)."""
+    root = tmp_path_factory.mktemp("fixes")
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for case, (_, _, _, flags) in CASES.items():
+        groups.setdefault(flags, []).append(case)
+    names = {case: f"case{number}.py" for number, case in enumerate(CASES)}
+    done = {}
+    for number, (flags, cases) in enumerate(groups.items()):
+        folder = root / f"flags{number}"
+        folder.mkdir()
+        paths = {case: folder / names[case] for case in cases}
+        for case, path in paths.items():
+            path.write_text(model_source(CASES[case][0]))
+        proc = run_netlint(*(p.name for p in paths.values()), "--fix", "--output-format", "json", *flags, cwd=folder)
+        done |= {case: (path, proc) for case, path in paths.items()}
+    return done
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_each_fix(write_model, case):
+def test_each_fix(fixed, case):
     body, old, new, flags = CASES[case]
-    path = model_file(write_model, body)
-    original = path.read_text()
+    original = model_source(body)
+    path, proc = fixed[case]
     code = case.split()[0]
-    proc = run_netlint(path.name, "--fix", "--output-format", "json", *flags, cwd=path.parent)
-    report = json.loads(proc.stdout)
+    report = part_of(json.loads(proc.stdout), path.name)
     finding, = [f for f in report["fixed"] if f["code"] == code]
     assert finding["fix_applicability"] == ("unsafe" if "--unsafe-fixes" in flags else "safe")
     assert code not in {f["code"] for f in report["findings"]} and not report["errors"], proc.stderr
@@ -308,13 +334,13 @@ def test_fix_keeps_the_file_mode_and_leaves_no_temporary_file(write_model, tmp_p
 def test_the_bundled_fixtures(tmp_path):
     """Every safe finding of the fixtures is fixed, every file still compiles and differs
     only at the fixes' edits, and a second run has no fixable finding left."""
-    work = tmp_path / "fixtures"
+    work = tmp_path / "fixtures"  # (a generous --timeout: two files at a time, on a machine busy with other tests)
     shutil.copytree(FIXTURES, work, ignore=shutil.ignore_patterns("scripts", "__pycache__"))
     originals = {p: p.read_text() for p in work.rglob("*.py")}
-    before, _ = netlint_json(".", "-j", "2", cwd=work)
+    before, _ = netlint_json(".", "-j", "2", "--timeout", "300", cwd=work)
     safe = {(f["target"], f["code"], f["layer"]) for f in before["findings"] if f["fix_applicability"] == "safe"}
     assert len(safe) >= 10
-    proc = run_netlint(".", "-j", "2", "--fix", "--output-format", "json", cwd=work)
+    proc = run_netlint(".", "-j", "2", "--timeout", "300", "--fix", "--output-format", "json", cwd=work)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
     assert {(f["target"], f["code"], f["layer"]) for f in report["fixed"]} == safe
@@ -329,7 +355,7 @@ def test_the_bundled_fixtures(tmp_path):
                 shown = path.relative_to(work).as_posix()
                 assert all((shown, n) in edited_lines for n in range(i1 + 1, max(i2, i1 + 1) + 1)), (shown, tag, i1)
     fixed_texts = {p: p.read_text() for p in originals}
-    proc = run_netlint(".", "-j", "2", "--fix", "--output-format", "json", cwd=work)
+    proc = run_netlint(".", "-j", "2", "--timeout", "300", "--fix", "--output-format", "json", cwd=work)
     again = json.loads(proc.stdout)
     assert again["fixed"] == [] and not any(f["fix_applicability"] == "safe" for f in again["findings"])
     assert {p: p.read_text() for p in originals} == fixed_texts

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import os
 import re
@@ -12,10 +11,9 @@ import sys
 import pytest
 import torch
 
-from conftest import FIXTURES, REPO, netlint_json
+from conftest import FIXTURE_FILES, REPO, part_of, run_netlint
 
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)")
-FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
 
 
 def expected_marks(path) -> set[tuple[str, int]]:
@@ -27,20 +25,25 @@ def expected_marks(path) -> set[tuple[str, int]]:
     return marks
 
 
-@functools.lru_cache(maxsize=None)
-def lint(path):
-    return netlint_json(path.relative_to(REPO))
-
-
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
-def test_findings_are_the_marked_lines(path):
-    report, proc = lint(path)
+def test_findings_are_the_marked_lines(path, fixture_files_report):
+    report, proc = fixture_files_report
+    report = part_of(report, str(path.relative_to(REPO)))
     assert report["errors"] == [], proc.stderr
     assert report["models"], f"{path.name} defines no model netlint analyzed"
     found = {(f["code"], f["line"]) for f in report["findings"]}
     assert found == expected_marks(path)
     assert {f["path"] for f in report["findings"]} <= {str(path.relative_to(REPO))}
-    assert proc.returncode == (1 if found else 0)
+
+
+def test_the_exit_code_says_whether_findings_were_reported(fixture_files_report):
+    report, proc = fixture_files_report
+    assert report["errors"] == [] and report["findings"], proc.stderr
+    assert proc.returncode == 1
+    clean = [p.relative_to(REPO) for p in FIXTURE_FILES if not expected_marks(p)]
+    assert len(clean) > 5
+    proc = run_netlint(*clean, "-j", "2", "--timeout", "300")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 class OfflineCheckpoint(dict):
@@ -56,7 +59,7 @@ class OfflineCheckpoint(dict):
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: p.name)
-def test_params_equal_a_real_cpu_build(path, monkeypatch):
+def test_params_equal_a_real_cpu_build(path, monkeypatch, fixture_files_report):
     # The machine is offline: a fixture that asks for pretrained weights gets its random init.
     from torchvision.models._api import WeightsEnum
     monkeypatch.setattr(WeightsEnum, "get_state_dict", lambda self, *a, **k: OfflineCheckpoint())
@@ -73,7 +76,7 @@ def test_params_equal_a_real_cpu_build(path, monkeypatch):
         import segmentation_models_pytorch.encoders as smp_encoders
         monkeypatch.setattr(smp_encoders, "hf_hub_download", lambda *a, **k: None)
         monkeypatch.setattr(smp_encoders, "load_file", lambda *a, **k: {})
-    report, _ = lint(path)
+    report = part_of(fixture_files_report[0], str(path.relative_to(REPO)))
     spec = importlib.util.spec_from_file_location(f"fixture_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

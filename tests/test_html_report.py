@@ -4,7 +4,6 @@ layers that have findings marked; folded at scale; rendered by headless Chromium
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, run_netlint
+from conftest import FIXTURES, REPO, part_of, run_netlint
 from browser import screenshot
 
 FINDING_RED = (0xC6, 0x28, 0x28)  # the outline of a layer with a finding (netlint/picture/dot.py)
@@ -78,14 +77,16 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def fixtures_report(tmp_path_factory):
-    """The page and the JSON report of every fixture model (one run each, shared by the tests)."""
+def fixtures_report(tmp_path_factory, fixture_files_report, fixture_folders_report):
+    """The page of every fixture model (one run, shared by the tests), and what the JSON report
+    says of the same files (the runs conftest shares with other tests: fixtures/*.py, then its folders)."""
     folder = tmp_path_factory.mktemp("html")
     page = folder / "report.html"
-    proc = run_netlint("fixtures/", "--output-format", "html", "-o", page, "-j", "2")
+    # (a generous --timeout, as conftest's runs: two files at a time, on a machine busy with other tests)
+    proc = run_netlint("fixtures/", "--output-format", "html", "-o", page, "-j", "2", "--timeout", "300")
     assert proc.returncode == 1, proc.stderr
-    report = json.loads(run_netlint("fixtures/", "--output-format", "json", "-j", "2").stdout)
-    return page, report
+    files, folders = (part_of(report, "fixtures/") for report, _ in (fixture_files_report, fixture_folders_report))
+    return page, {key: files[key] + folders[key] for key in ("models", "findings")}
 
 
 def test_every_fixture_model_is_drawn_with_its_findings_marked(fixtures_report):

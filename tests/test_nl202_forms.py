@@ -6,19 +6,25 @@ here: what the findings say. Through the real CLI."""
 
 from __future__ import annotations
 
-import functools
+import pytest
 
-from conftest import netlint_json
-
-
-@functools.lru_cache(maxsize=None)
-def findings(path: str, code: str = "NL202") -> list[dict]:
-    report, proc = netlint_json(path)
-    assert report["errors"] == [], proc.stderr
-    return [f for f in report["findings"] if f["code"] == code]
+from conftest import netlint_json, part_of
 
 
-def test_a_sliced_densenet_is_found_through_its_slices_on_the_line_that_built_it():
+@pytest.fixture
+def findings(fixture_files_report):
+    """The findings of one code that linting a fixture file reports (conftest.fixture_files_report)."""
+    report, proc = fixture_files_report
+
+    def of(path: str, code: str = "NL202") -> list[dict]:
+        part = part_of(report, path)
+        assert part["errors"] == [] and part["models"], proc.stderr
+        return [f for f in part["findings"] if f["code"] == code]
+
+    return of
+
+
+def test_a_sliced_densenet_is_found_through_its_slices_on_the_line_that_built_it(findings):
     finding, = findings("fixtures/nl202_densenet_features_sliced.py")
     assert (finding["line"], finding["severity"]) == (16, "warning")
     assert "DenseNet built by torchvision.models.densenet.densenet121()" in finding["message"]
@@ -28,7 +34,7 @@ def test_a_sliced_densenet_is_found_through_its_slices_on_the_line_that_built_it
     assert batchnorm["line"] == 16  # not the line of the slice (enc0 = nn.Sequential(...))
 
 
-def test_the_projects_own_classifier_through_features_with_weights_from_a_missing_file():
+def test_the_projects_own_classifier_through_features_with_weights_from_a_missing_file(findings):
     whole, sliced = findings("fixtures/nl202_project_mobilenet_features.py")
     assert whole["target"].endswith("::MobileDeblur") and whole["severity"] == "warning"
     assert "MobileNetV2 with pretrained weights pretrained/mobilenetv2.pth.tar reused as encoder" in whole["message"]
@@ -36,7 +42,7 @@ def test_the_projects_own_classifier_through_features_with_weights_from_a_missin
     assert "reused as enc0, enc1, enc2, enc3 in" in sliced["message"]
 
 
-def test_an_smp_unet_used_for_restoration_reports_its_encoder_not_its_decoder(tmp_path):
+def test_an_smp_unet_used_for_restoration_reports_its_encoder_not_its_decoder(findings):
     finding, = findings("fixtures/nl202_smp_unet_restoration.py")
     assert finding["severity"] == "warning" and finding["layer"] == "unet.encoder"
     assert "ResNetEncoder" in finding["message"]
@@ -44,7 +50,7 @@ def test_an_smp_unet_used_for_restoration_reports_its_encoder_not_its_decoder(tm
     assert "(106 layers, 21,284,672 parameters)" in finding["message"]  # ResNet-34 without its head
 
 
-def test_timm_features_only_keeps_the_evidence_of_its_imagenet_weights():
+def test_timm_features_only_keeps_the_evidence_of_its_imagenet_weights(findings):
     finding, = findings("fixtures/nl202_timm_features_only.py")
     assert finding["severity"] == "warning" and finding["layer"] == "encoder"
     assert "timm/resnet18.a1_in1k" in finding["message"]
@@ -88,8 +94,9 @@ def test_the_task_comes_from_a_class_count_the_code_passes_not_from_a_default():
     assert {f["target"] for f in report["findings"]} == {default["target"]}
 
 
-def test_loss_networks_discriminators_and_classifiers_stay_quiet():
-    report, proc = netlint_json("fixtures/nl202_quiet_forms.py")
+def test_loss_networks_discriminators_and_classifiers_stay_quiet(fixture_files_report):
+    report, proc = fixture_files_report
+    report = part_of(report, "fixtures/nl202_quiet_forms.py")
     assert report["errors"] == [], proc.stderr
     assert len(report["models"]) == 3
     assert all(m["weights_requested"] for m in report["models"])  # each asked for ImageNet weights

@@ -18,6 +18,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from netlint.scratch import scratch_folder
+
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 _PATH_WRITES = {  # audit event -> positions of the paths it changes
     "os.mkdir": (0,), "os.remove": (0,), "os.rmdir": (0,), "os.rename": (0, 1), "os.link": (1,),
@@ -136,7 +138,7 @@ def sandbox(file: Path | None, scratch: str | None = None) -> Iterator[io.String
     one folder it may write to (where ``tempfile`` and caches go; a temporary folder of its
     own when not given). Yields what the code prints."""
     if scratch is None:
-        with tempfile.TemporaryDirectory(prefix="netlint-") as scratch, sandbox(file, scratch) as output:
+        with scratch_folder() as scratch, sandbox(file, scratch) as output:
             yield output
         return
     if not _State.hooked:
