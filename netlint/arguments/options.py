@@ -37,12 +37,14 @@ class Options:
     where: str  # "option.py"
     missing: tuple[str, ...]  # the attributes the constructor reads that the namespace lacks
     added: tuple[str, ...] = ()  # the project's functions that added options: "SPADEGenerator.modify_commandline_options"
+    as_parsed: tuple[str, ...] = ()  # options read that the project changes after parsing with code netlint does not run
 
     @property
     def described(self) -> str:
         """"option.py's argparse defaults", "… with the options of Net.modify_commandline_options"."""
         return f"{self.where}'s argparse defaults" + \
-            (f" with the options of {', '.join(self.added)}" if self.added else "")
+            (f" with the options of {', '.join(self.added)}" if self.added else "") + \
+            "".join(f", {text}" for text in self.as_parsed)
 
 
 def options_parameters(factory: Any, required: list[str]) -> dict[str, set[str]]:
@@ -206,10 +208,11 @@ def project_options(reads: set[str], target: Any, own_namespace: dict[str, Any],
         parsed, extenders = _project_parsers(root, own, own_namespace)
         for source in sorted(parsed, key=lambda p: (*_distance(p.file, own)[:2], -len(vars(p.namespace)),
                                                     _distance(p.file, own)[2:])):
-            namespace, added = _completed(source, reads, factory, extenders, own)
+            namespace, added, left = _completed(source, reads, factory, extenders, own)
             missing = tuple(sorted(reads - set(vars(namespace))))
+            as_parsed = tuple(f"{name} as parsed ({left[name]} is not run)" for name in sorted(reads & set(left)))
             if not any(vars(o.namespace) == vars(namespace) for o in found):
-                found.append(Options(namespace, display_path(source.file), missing, added))
+                found.append(Options(namespace, display_path(source.file), missing, added, as_parsed))
             if sum(not o.missing for o in found) == most:
                 break
     finally:  # importing the options' files made theirs the project's folders: the model's again
@@ -253,8 +256,8 @@ def _project_parsers(root: Path, own: Path | None, own_namespace: dict[str, Any]
     if cached is not None and cached[0] == signature:
         return cached[1], cached[2]
     parsed: list[Parsed] = []
-    with _isolated():
-        for file in files:
+    for file in files:  # each file alone: two copies of a project have the same module names
+        with _isolated():
             namespace = own_namespace if file == own else _imported(file)
             parsed += _parsed(file, namespace) if namespace is not None else _failed_file(file)
     extenders = [e for file in files for e in _extenders(file)]
@@ -272,20 +275,34 @@ def _stamp(file: Path) -> tuple[int, int]:
 
 @contextlib.contextmanager
 def _isolated() -> Iterator[None]:
-    """The project's modules that the options' files import are forgotten afterwards, and
-    ``sys.path`` restored: a copy of the project elsewhere in the tree (``TrainCode/`` and
-    ``TestCode/``, each with its ``model`` package) never answers the model's own imports."""
-    from netlint.load.user_code import is_library_file
-
-    modules, path = set(sys.modules), list(sys.path)
+    """The project's modules imported so far are set aside, and those imported meanwhile
+    forgotten afterwards, ``sys.path`` restored: two copies of a project in one tree
+    (``TrainCode/code`` and ``TestCode/code``, each with its ``model`` package) each import
+    their own modules, and never answer the model's own imports."""
+    path = list(sys.path)
+    aside = {name: module for name, module in list(sys.modules.items()) if _users(module)}
+    for name in aside:
+        del sys.modules[name]
     try:
         yield
     finally:
-        for name in set(sys.modules) - modules:
-            file = getattr(sys.modules[name], "__file__", None)
-            if file is None or not is_library_file(file):
+        for name, module in list(sys.modules.items()):
+            if _users(module):
                 del sys.modules[name]
+        sys.modules.update(aside)
         sys.path[:] = path
+
+
+def _users(module: Any) -> bool:
+    """A module of the user's project (a file outside installed libraries, or a namespace
+    package of the user's folders), not a library, built-in or stand-in."""
+    from netlint.load.user_code import is_library_file
+
+    file = getattr(module, "__file__", None)
+    if file is not None:
+        return not is_library_file(file)
+    folders = list(getattr(module, "__path__", None) or [])
+    return bool(folders) and not any(is_library_file(f) for f in folders)
 
 
 def _has_parser(file: Path) -> bool:
@@ -528,14 +545,14 @@ def _after_parsing(body: list[ast.stmt]) -> list[tuple[str, tuple[ast.stmt, ...]
                 isinstance(target.elts[0], ast.Name) else None
             if name is None:
                 continue
-            kept = tuple(s for s in body[i + 1:] if _pure_assignment(s, name))
-            if any(_sets_options(s, name) for s in kept):
+            kept = tuple(s for s in body[i + 1:] if _pure_assignment(s, name) or _sets_options(s, name))
+            if kept:
                 found.append((name, kept))
     return found
 
 
 def _sets_options(statement: ast.stmt, name: str) -> bool:
-    return any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == name
+    return isinstance(statement, ast.Assign) and any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == name
                for t in statement.targets)
 
 
@@ -559,29 +576,41 @@ def _pure_assignment(statement: ast.stmt, name: str) -> bool:
     return True
 
 
-def _set_after_parsing(source: Parsed, namespace: argparse.Namespace) -> None:
-    """Run the statements the project runs on the parsed options; one that fails is left."""
+def _set_after_parsing(source: Parsed, namespace: argparse.Namespace) -> dict[str, str]:
+    """Run the pure statements the project runs on the parsed options; the others, and those
+    that fail, are left: the options they set, with the statement ("kernels": "opt.kernels =
+    kernel_list(opt.kernels)")."""
+    left: dict[str, str] = {}
     for name, statements in source.after:
-        scope: dict[str, Any] = {name: namespace, "self": source.holder, "__builtins__": __builtins__}
+        scope: dict[str, Any] = {name: namespace, "self": source.holder}
         for statement in statements:
             try:
+                if not _pure_assignment(statement, name):
+                    raise ValueError("not run")
                 with _command_line(source.file):
                     exec(compile(ast.Module(body=[statement], type_ignores=[]), str(source.file), "exec"), scope)
             except Exception:
-                continue
+                if _sets_options(statement, name):
+                    for target in statement.targets:
+                        left[target.attr] = ast.unparse(statement)
+            else:
+                for target in statement.targets:
+                    if isinstance(target, ast.Attribute):
+                        left.pop(target.attr, None)
+    return left
 
 
 # ---------------------------------------------------------------- options the model adds to the parser
 
 def _completed(source: Parsed, reads: set[str], factory: Any, extenders: list[Extender],
-               own: Path | None) -> tuple[argparse.Namespace, tuple[str, ...]]:
+               own: Path | None) -> tuple[argparse.Namespace, tuple[str, ...], dict[str, str]]:
     """The source's namespace with the model's own options added to its parser, what it still
     lacks from the project's other extenders, and what the project sets after parsing; with
-    the extenders used, as "Class.method"."""
+    the extenders used, as "Class.method", and the options left as parsed (statement)."""
     namespace = copy.copy(source.namespace)
-    _set_after_parsing(source, namespace)
+    left = _set_after_parsing(source, namespace)
     if source.parser is None:
-        return namespace, ()
+        return namespace, (), left
     added: list[str] = []
     parser = source.parser
     own_extenders = _class_extenders(factory)
@@ -590,7 +619,7 @@ def _completed(source: Parsed, reads: set[str], factory: Any, extenders: list[Ex
         if extended is not None:
             parser = extended
             namespace = _parse_empty(parser, source.file) or namespace
-            _set_after_parsing(source, namespace)
+            left = _set_after_parsing(source, namespace)
             added += [e.__qualname__ for e in own_extenders if _adds_options(e)]
     missing = reads - set(vars(namespace))
     for extender in sorted(extenders, key=lambda e: _distance(e.file, own)):
@@ -607,7 +636,7 @@ def _completed(source: Parsed, reads: set[str], factory: Any, extenders: list[Ex
             setattr(namespace, key, getattr(found, key))
         missing = reads - set(vars(namespace))
         added.append(extender.qualname)
-    return namespace, tuple(added)
+    return namespace, tuple(added), left
 
 
 def _class_extenders(factory: Any) -> list[Any]:
