@@ -88,3 +88,10 @@ def test_a_key_no_file_has_is_a_skip_naming_it(report):
 def test_a_list_indexed_by_number_is_not_a_configuration(report):
     reason = skip_reason(report, "model/stages.py::Stages")
     assert "no convention covers 'cfg'" in reason and "configuration" not in reason
+
+
+def test_a_reference_to_another_key_is_resolved(report):
+    # settings.toml: [tail] width = "${head.hidden}" (OmegaConf/Hydra), 20
+    tail = model(report, "model/tail.py::Tail")
+    assert tail["arguments_from"] == "settings.toml, section tail"
+    assert tail["input_shape"][0][1] == 20

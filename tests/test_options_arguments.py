@@ -224,3 +224,11 @@ def test_two_copies_of_a_project_each_use_their_own_options(tmp_path):
         sr = model(document, f"{folder}/code/model/sr.py::SR")
         assert sr["arguments_from"] == f"{folder}/code/option.py's argparse defaults"
         assert sr["params"] == (3 * feats * 9 + feats) + (feats * 4 * feats * 9 + 4 * feats) + (feats * 3 * 9 + 3)
+
+
+def test_options_of_a_child_parser_added_in_a_main_block(report):
+    # train_lit.py's __main__: parser = LitNet.add_model_specific_args(parser), which makes a
+    # child parser (parents=[parent_parser]) and adds --hidden_dim 40 in an argument group
+    lit = model(report, "model/lit_net.py::LitNet")
+    assert lit["arguments_from"].startswith("train_lit.py's argparse defaults")
+    assert lit["params"] == (20 * 40 + 40) + (40 * 10 + 10)

@@ -7,7 +7,8 @@ file and each of its nested sections is a candidate (the ``netG`` section of
 ``configs/config.yaml`` for a generator that reads ``input_dim`` and ``ngf``); among those
 that have every key read without a default, the one with most of the keys read wins, then
 the shortest file path, then the shallowest section. The value is a dict that also answers
-attribute access. YAML only when PyYAML is installed."""
+attribute access; a reference to another key of the file (OmegaConf's ``${model.width}``) is
+resolved. YAML only when PyYAML is installed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import copy
 import inspect
 import json
 import os
+import re
 import textwrap
 import tomllib
 from collections.abc import Iterator
@@ -290,8 +292,29 @@ def _load(file: Path) -> Any:
         return None
     key = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _loaded:
-        _loaded[key] = _parse(file)
+        data = _parse(file)
+        _loaded[key] = _interpolated(data, data) if isinstance(data, dict) else data
     return _loaded[key]
+
+
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][\w.]*)\}")
+
+
+def _interpolated(value: Any, root: dict, depth: int = 0) -> Any:
+    """OmegaConf/Hydra references to another key of the file (``ngf: ${model.width}``)."""
+    if isinstance(value, dict):
+        return {k: _interpolated(v, root, depth) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interpolated(v, root, depth) for v in value]
+    match = _REFERENCE.fullmatch(value) if isinstance(value, str) else None
+    if match is None or depth > 4:
+        return value
+    found: Any = root
+    for part in match.group(1).split("."):
+        if not isinstance(found, dict) or part not in found:
+            return value
+        found = found[part]
+    return _interpolated(found, root, depth + 1)
 
 
 def _parse(file: Path) -> Any:

@@ -458,9 +458,11 @@ def _only_sets_up(init: ast.FunctionDef) -> bool:
 
 
 def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Path, after=()) -> list[Parsed]:
-    """The statements that make a parser and add its arguments, run alone."""
+    """The statements that make a parser and add its arguments, run alone: also the calls of
+    the project's extenders (``parser = Net.add_model_specific_args(parser)``)."""
     kept = [s for s in body if isinstance(s, (ast.Assign, ast.Expr)) and isinstance(s.value, ast.Call)
-            and _called_name(s.value) in ("ArgumentParser", "add_argument", "add_argument_group", "set_defaults")]
+            and (_called_name(s.value) in ("ArgumentParser", "add_argument", "add_argument_group", "set_defaults")
+                 or _is_extender(_resolved(s.value.func, namespace)))]
     if not kept:
         return []
     scope = dict(namespace)
@@ -474,6 +476,21 @@ def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Pa
         if isinstance(value, argparse.ArgumentParser) and namespace.get(name) is not value:
             found += _defaults(value, file, after=after)
     return found
+
+
+def _resolved(func: ast.expr, namespace: dict[str, Any]) -> Any:
+    """A called name or dotted name (``Net.add_model_specific_args``) in a module's namespace."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return None
+    value = namespace.get(func.id)
+    for part in parts:
+        value = inspect.getattr_static(value, part, None)
+        value = getattr(value, "__func__", value)
+    return value
 
 
 def _defaults(parser: argparse.ArgumentParser, file: Path, holder: Any = None, after=()) -> list[Parsed]:
@@ -686,21 +703,25 @@ def _extender_parameter(node: ast.FunctionDef, bound: bool = False) -> str | Non
     if not parameters:
         return None
     parser = parameters[0]
+    names = {parser}  # the parser, its groups (``group = parser.add_argument_group('model')``), a child
+    assignments = [s for s in ast.walk(node) if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call)
+                   and _called_name(s.value) not in _PARSE_CALLS]  # the parsed options are no parser
+    for _ in range(3):  # parser (``ArgumentParser(parents=[parent_parser])``), and the child's groups
+        for statement in assignments:
+            if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(statement.value)):
+                names |= {t.id for t in statement.targets if isinstance(t, ast.Name)}
     uses = False
     for statement in ast.walk(node):
         if isinstance(statement, (ast.While, ast.With, ast.AsyncWith)):
             return None
-        if isinstance(statement, ast.Call):
-            func = statement.func
-            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == parser:
-                uses = True
-            elif any(isinstance(a, ast.Name) and a.id == parser for a in statement.args):
-                uses = True
+        if isinstance(statement, ast.Call) and any(isinstance(n, ast.Name) and n.id in names
+                                                   for n in ast.walk(statement)):
+            uses = True
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             call = statement.value
             func = call.func
-            on_parser = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == parser
-            passes = any(isinstance(a, ast.Name) and a.id == parser for a in call.args)
+            on_parser = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in names
+            passes = any(isinstance(a, ast.Name) and a.id in names for a in call.args)
             if not (on_parser or passes or _called_name(call) == "print"):
                 return None
     return parser if uses else None
