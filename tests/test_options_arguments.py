@@ -224,6 +224,10 @@ def test_two_copies_of_a_project_each_use_their_own_options(tmp_path):
         sr = model(document, f"{folder}/code/model/sr.py::SR")
         assert sr["arguments_from"] == f"{folder}/code/option.py's argparse defaults"
         assert sr["params"] == (3 * feats * 9 + feats) + (feats * 4 * feats * 9 + 4 * feats) + (feats * 3 * 9 + 3)
+    # the options are read once per run for the project, not once per model: each option.py
+    # counts its imports in the process, and the probe, built last of three models in one
+    # worker, is as wide as the count
+    assert model(document, "TrainCode/code/model/zprobe.py::Probe")["output_shape"] == [[1, 2]]
 
 
 def test_options_of_a_child_parser_added_in_a_main_block(report):

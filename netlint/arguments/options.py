@@ -460,9 +460,18 @@ def _only_sets_up(init: ast.FunctionDef) -> bool:
 def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Path, after=()) -> list[Parsed]:
     """The statements that make a parser and add its arguments, run alone: also the calls of
     the project's extenders (``parser = Net.add_model_specific_args(parser)``)."""
-    kept = [s for s in body if isinstance(s, (ast.Assign, ast.Expr)) and isinstance(s.value, ast.Call)
-            and (_called_name(s.value) in ("ArgumentParser", "add_argument", "add_argument_group", "set_defaults")
-                 or _is_extender(_resolved(s.value.func, namespace)))]
+    kept: list[ast.stmt] = []
+    parsers: set[str] = set()  # the names the kept statements bind
+    for s in body:
+        if not (isinstance(s, (ast.Assign, ast.Expr)) and isinstance(s.value, ast.Call)):
+            continue
+        call = s.value
+        passes_parser = any(isinstance(a, ast.Name) and a.id in parsers for a in call.args)
+        if _called_name(call) in ("ArgumentParser", "add_argument", "add_argument_group", "set_defaults") or \
+                (passes_parser and _is_extender(_resolved(call.func, namespace))):
+            kept.append(s)
+            if isinstance(s, ast.Assign):
+                parsers |= {t.id for t in s.targets if isinstance(t, ast.Name)}
     if not kept:
         return []
     scope = dict(namespace)
@@ -710,12 +719,16 @@ def _extender_parameter(node: ast.FunctionDef, bound: bool = False) -> str | Non
         for statement in assignments:
             if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(statement.value)):
                 names |= {t.id for t in statement.targets if isinstance(t, ast.Name)}
-    uses = False
+    uses = False  # it calls a parser's method on it, or returns it (having passed it on)
     for statement in ast.walk(node):
         if isinstance(statement, (ast.While, ast.With, ast.AsyncWith)):
             return None
-        if isinstance(statement, ast.Call) and any(isinstance(n, ast.Name) and n.id in names
-                                                   for n in ast.walk(statement)):
+        if isinstance(statement, ast.Call) and isinstance(statement.func, ast.Attribute) and \
+                isinstance(statement.func.value, ast.Name) and statement.func.value.id in names and \
+                statement.func.attr in _PARSER_CALLS | {"parse_known_args"}:
+            uses = True
+        if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name) and \
+                statement.value.id in names:
             uses = True
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
             call = statement.value
