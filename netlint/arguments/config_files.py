@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.options import OPTION_NAMES, positional_parameters, resolve_callee
+from netlint.arguments.options import OPTION_NAMES, own_init, positional_parameters, resolve_callee
 from netlint.discover import display_path
 from netlint.project import skipped_dir
 
@@ -36,7 +36,7 @@ MAX_DEPTH = 3  # calls followed where the configuration is passed on
 SECTION_DEPTH = 4
 _MAPPING_METHODS = {"items", "keys", "values", "copy", "update", "pop", "setdefault", "__contains__"}
 
-Path_ = tuple[str, ...]  # a key path: ("netG", "ngf")
+KeyPath = tuple[str, ...]  # a key path: ("netG", "ngf")
 
 
 class Settings(dict):
@@ -58,8 +58,8 @@ class Settings(dict):
 
 @dataclass(frozen=True)
 class Reads:
-    required: frozenset[Path_]  # read without a default
-    optional: frozenset[Path_]  # read with ``.get``
+    required: frozenset[KeyPath]  # read without a default
+    optional: frozenset[KeyPath]  # read with ``.get``
     keyed: bool  # some read by key (``config['ngf']``), not only as attributes
 
 
@@ -92,23 +92,23 @@ def config_parameters(factory: Any, required: list[str]) -> dict[str, Reads]:
 def key_reads(factory: Any, name: str) -> Reads | None:
     """The key paths the constructor (and what it passes the parameter to) reads on ``name``;
     None when it is indexed by a number (a list, not a configuration)."""
-    required: set[Path_] = set()
-    optional: set[Path_] = set()
+    required: set[KeyPath] = set()
+    optional: set[KeyPath] = set()
     if not _walk(factory, name, (), required, optional, 0):
         return None
     keyed = any(not part.startswith(".") for path in required | optional for part in path)
     return Reads(frozenset(_plain(p) for p in required), frozenset(_plain(p) for p in optional), keyed)
 
 
-def _plain(path: Path_) -> Path_:
+def _plain(path: KeyPath) -> KeyPath:
     return tuple(part.lstrip(".") for part in path)
 
 
-def _walk(factory: Any, name: str, prefix: Path_, required: set, optional: set, depth: int) -> bool:
+def _walk(factory: Any, name: str, prefix: KeyPath, required: set, optional: set, depth: int) -> bool:
     from netlint.load.user_code import is_library_file
 
     owner = factory if inspect.isclass(factory) else None
-    function = _own_init(factory) if owner is not None else factory
+    function = own_init(factory) if owner is not None else factory
     try:
         if function is None or is_library_file(inspect.getsourcefile(function) or ""):
             return True
@@ -152,7 +152,7 @@ def _is_root(node: ast.AST, name: str, aliases: set[str]) -> bool:
         f"{node.value.id}.{node.attr}" in aliases and isinstance(node.ctx, ast.Load)
 
 
-def _chain(node: ast.AST, parents: dict) -> tuple[Path_ | None, bool, ast.AST]:
+def _chain(node: ast.AST, parents: dict) -> tuple[KeyPath | None, bool, ast.AST]:
     """The keys read from ``node`` on (attributes marked with a leading dot), whether a
     ``.get`` read them, and the node the chain ends at; None for an index by number."""
     path: list[str] = []
@@ -197,11 +197,6 @@ def _receivers(call: ast.Call, argument: ast.AST, function: Any, owner: type | N
             yield callee, keyword.arg
 
 
-def _own_init(cls: type) -> Any:
-    init = next((vars(k)["__init__"] for k in cls.__mro__ if "__init__" in vars(k)), None)
-    return None if init is None or init is object.__init__ else init
-
-
 def project_configuration(reads: Reads, root: Path) -> Configuration | tuple[str, str] | None:
     """The best section of the project's configuration files for ``reads``; else the keys
     the closest one lacks and where it is; None when no file has any key read."""
@@ -237,7 +232,7 @@ def _shown_key(part: str) -> str:
     return f"[{part!r}]"
 
 
-def _has(value: Any, path: Path_) -> bool:
+def _has(value: Any, path: KeyPath) -> bool:
     for part in path:
         if not isinstance(value, dict) or part not in value:
             return False
@@ -245,7 +240,7 @@ def _has(value: Any, path: Path_) -> bool:
     return True
 
 
-def _sections(data: Any, path: Path_) -> Iterator[tuple[Path_, dict]]:
+def _sections(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict]]:
     if not isinstance(data, dict):
         return
     yield path, data

@@ -1,12 +1,27 @@
 """An options object for a constructor that takes the project's parsed command line
-(``def __init__(self, args): n_feats = args.n_feats``), made from the defaults of the
-project's own argparse parsers: a ``Namespace`` its files leave at their top level
-(``args = parser.parse_args()``), the parsers their functions return or fill
-(``get_args()``, ``add_args(parser)``), their options classes (``BaseOptions().initialize
-(parser)``) and their ``if __name__ == "__main__":`` blocks (only the statements that make
-the parser and add its arguments). The command line is the file alone, so parsing gives the
-defaults. Among those, the one that defines most of the attributes the constructor reads on
-the parameter wins, the model's own file first."""
+(``def __init__(self, args): n_feats = args.n_feats``), made as the project's scripts make
+it, without arguments:
+
+- the parsers of its files: a ``Namespace`` a file leaves at its top level (``args =
+  parser.parse_args()``, with what the file does to it after), the parsers its functions
+  return or fill (``get_args()``, ``add_args(parser)``), its options classes
+  (``BaseOptions().initialize(parser)``, subclasses adding more) and its ``if __name__ ==
+  "__main__":`` blocks (the statements that make the parser, add its arguments or pass it
+  to one of the project's extenders);
+- extended with the options the model's class adds to a parser it is given (its static or
+  class methods: ``modify_commandline_options(parser, is_train)``, which may call its
+  blocks' in turn; ``add_model_specific_args(parent_parser)``), and, for options the model
+  still reads, with the project's other extenders that add them (a dataset's);
+- then what the project sets on the parsed options, where that is pure (``opt.isTrain =
+  self.isTrain``, ``opt.semantic_nc = opt.label_nc + 1``, ``str_ids =
+  opt.gpu_ids.split(','); opt.gpu_ids = []``); an option read that the project changes with
+  code netlint does not run is named (``kernels as parsed``).
+
+The command line is the file alone, so parsing gives the defaults. Among the namespaces, the
+one that defines most of the attributes the constructor reads wins: the model's own file's,
+then the nearest folder's, then the parser with most options. The parser files are read once
+per run for a project (again when one changed), each alone with the project's modules set
+aside: two copies of a project in one tree each give their own options."""
 
 from __future__ import annotations
 
@@ -85,7 +100,7 @@ def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
     from netlint.load.user_code import is_library_file
 
     owner = factory if inspect.isclass(factory) else None
-    function = _own_init(factory) if owner is not None else factory
+    function = own_init(factory) if owner is not None else factory
     try:
         if function is None or is_library_file(inspect.getsourcefile(function) or ""):
             return set()
@@ -106,7 +121,8 @@ def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
     return read
 
 
-def _own_init(cls: type) -> Any:
+def own_init(cls: type) -> Any:
+    """The ``__init__`` a class's instances run, when not ``object``'s."""
     init = next((vars(k)["__init__"] for k in cls.__mro__ if "__init__" in vars(k)), None)
     return None if init is None or init is object.__init__ else init
 
