@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.options import OPTION_NAMES, own_init, positional_parameters, resolve_callee
+from netlint.arguments.options import OPTION_NAMES, in_other_project, own_init, positional_parameters, resolve_callee
 from netlint.discover import display_path
 from netlint.project import skipped_dir
 
@@ -262,10 +262,12 @@ _loaded: dict[tuple[str, int, int], Any] = {}  # (file, mtime, size) -> its data
 
 
 def _files(root: Path) -> Iterator[tuple[Path, Any]]:
-    """The project's configuration files that load, with their data, in a stable order."""
+    """The project's configuration files that load, with their data, in a stable order (not
+    those of a project of its own in a folder below)."""
     count = 0
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(folder) / d))
+        dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(folder) / d)
+                         and not in_other_project(Path(folder) / d / "_", root))
         for name in sorted(files):
             if not name.endswith(SUFFIXES):
                 continue

@@ -29,6 +29,7 @@ import argparse
 import ast
 import contextlib
 import copy
+import functools
 import inspect
 import io
 import sys
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.class_scan import is_main_block
-from netlint.project import python_files
+from netlint.project import MARKERS, python_files
 
 OPTION_NAMES = {"args", "arg", "opt", "opts", "option", "options", "cfg", "config", "conf", "hparams",
                 "hp", "hps", "params", "flags"}
@@ -265,7 +266,7 @@ def _project_parsers(root: Path, own: Path | None, own_namespace: dict[str, Any]
     for i, file in enumerate(python_files(root)):
         if i == MAX_FILES:
             break
-        if _has_parser(file):
+        if not in_other_project(file, root) and _has_parser(file):
             files.append(file.resolve())
     signature = tuple((str(f), *_stamp(f)) for f in files)
     cached = _CACHE.get(root.resolve())
@@ -279,6 +280,22 @@ def _project_parsers(root: Path, own: Path | None, own_namespace: dict[str, Any]
     extenders = [e for file in files for e in _extenders(file)]
     _CACHE[root.resolve()] = (signature, parsed, extenders)
     return parsed, extenders
+
+
+def in_other_project(file: Path, root: Path) -> bool:
+    """Whether the file is in a project of its own below ``root`` (a folder with a
+    pyproject.toml, setup.py or .git): its options and configurations are not the root's."""
+    folder = file.parent
+    while folder != root and root in folder.parents:
+        if _marked(folder):
+            return True
+        folder = folder.parent
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _marked(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in MARKERS)
 
 
 def _stamp(file: Path) -> tuple[int, int]:
