@@ -3,7 +3,15 @@ n_feats = args.n_feats``) is built from the defaults of the project's own argpar
 a namespace a file leaves at its top level, a function returning a parser, an options class,
 a ``__main__`` block's parser; the one defining what the constructor reads wins. A model
 reading an option no parser defines, or a ``config`` dict read by key, is skipped with its
-reason (README, "Constructor arguments")."""
+reason (README, "Constructor arguments").
+
+The parsers are the project's as its scripts make them: with the options each model adds in
+its ``modify_commandline_options(parser, is_train)`` (and those of the blocks it calls), the
+options another of the project's extenders (a dataset's) adds when the model reads them, and
+what the options class's ``parse()`` sets after parsing when that is pure (``opt.semantic_nc =
+opt.label_nc + 1``, ``opt.gpu_ids = []``); an option the project changes with code netlint
+does not run is named in the skip. Two copies of a project in one tree each use their own
+``option.py``."""
 
 from __future__ import annotations
 
@@ -97,10 +105,16 @@ def test_a_cfg_list_iterated_is_not_built_from_argparse(report):
     assert "no convention covers 'cfg'" in reason and "argparse" not in reason
 
 
-def test_the_report_says_where_the_options_come_from(project):
-    proc = run_netlint("model/srnet.py", cwd=project)
+@pytest.fixture(scope="module")
+def text_report(project):
+    """One text run: a file, and a factory of it named as a target."""
+    proc = run_netlint("model/srnet.py", "model/srnet.py::make_model", cwd=project)
     assert proc.returncode == 0, proc.stderr
-    assert "built as SRNet(args) (arguments from option.py's argparse defaults)" in proc.stdout
+    return proc.stdout
+
+
+def test_the_report_says_where_the_options_come_from(text_report):
+    assert "built as SRNet(args) (arguments from option.py's argparse defaults)" in text_report
 
 
 def test_arguments_given_win_over_the_options(project):
@@ -117,11 +131,9 @@ def test_options_read_through_the_base_constructor(report):
     assert lite["params"] == model(report, "model/srnet.py::SRNet")["params"]
 
 
-def test_a_factory_taking_the_options(project):
+def test_a_factory_taking_the_options(text_report):
     # def make_model(args, parent=False): return SRNet(args)
-    proc = run_netlint("model/srnet.py::make_model", cwd=project)
-    assert proc.returncode == 0, proc.stderr
-    assert "built as make_model(args) (arguments from option.py's argparse defaults)" in proc.stdout
+    assert "built as make_model(args) (arguments from option.py's argparse defaults)" in text_report
 
 
 def test_options_class_holding_its_parser(report):
@@ -157,3 +169,70 @@ def test_a_file_whose_parse_args_exits_for_a_required_argument(report):
     assert refiner["arguments_from"] == "tools/eval_opts.py's argparse defaults"
     width = 24
     assert refiner["params"] == (3 * width * 9 + width) + 3 * (width * width * 9 + width) + (width * 3 * 9 + 3)
+
+
+def test_the_models_own_options_and_what_parse_sets(report):
+    # LabelGenerator.modify_commandline_options adds --n_blocks 3 and sets gan_ngf to 12 (8 in
+    # GANOptions); GANOptions.parse() sets semantic_nc = label_nc + 1 = 6, gpu_ids "0" -> []
+    # (with "0" the model would move itself to a GPU), isTrain; its makedirs is never run
+    generator = model(report, "model/label_gen.py::LabelGenerator")
+    assert generator["arguments_from"] == ("options/gan_options.py's argparse defaults with the options of "
+                                           "LabelGenerator.modify_commandline_options")
+    ngf, semantic_nc = 12, 6
+    assert generator["input_shape"][0][1] == semantic_nc
+    assert generator["params"] == (semantic_nc * ngf * 9 + ngf) + 3 * (ngf * ngf * 9 + ngf) + (ngf * 3 * 9 + 3)
+    assert generator["task"] == "image-to-image"
+
+
+def test_options_a_classmethod_adds_with_its_blocks(report):
+    # MultiscaleDiscriminator's classmethod adds --num_D 2 and calls PatchDiscriminator's
+    # static method (--n_layers_D 2), read in a method its constructor calls
+    discriminator = model(report, "model/multiscale.py::MultiscaleDiscriminator")
+    assert "with the options of MultiscaleDiscriminator.modify_commandline_options" in discriminator["arguments_from"]
+    single = (3 * 16 * 16 + 16) + (16 * 32 * 16 + 32) + (32 * 64 * 16 + 64) + (64 * 1 * 9 + 1)
+    assert discriminator["params"] == 2 * single
+    assert len(discriminator["output_shape"]) == 2
+    assert not any(f["code"] in ("NL201", "NL202") and f["target"].endswith("MultiscaleDiscriminator")
+                   for f in report["findings"])
+
+
+def test_an_option_only_another_extender_adds(report):
+    # crop_size: only the dataset's modify_commandline_options adds it (default 32)
+    generator = model(report, "model/sized_gen.py::SizedGenerator")
+    assert generator["arguments_from"] == ("options/gan_options.py's argparse defaults with the options of "
+                                           "LabelDataset.modify_commandline_options")
+    assert generator["output_shape"] == [[1, 8 * (32 // 8) ** 2]]
+
+
+def test_an_option_the_project_changes_with_its_own_function_is_named(report):
+    # --kernels "3,5" becomes a list in parse() through kernel_list(), a project function
+    # netlint does not run: the skip says which option and which statement
+    reason = skip_reason(report, "model/multi_kernel.py::MultiKernel")
+    assert "kernels as parsed (opt.kernels = kernel_list(opt.kernels) is not run)" in reason
+    assert not any(e.get("target", "").endswith("MultiKernel") for e in report["errors"])
+
+
+def test_two_copies_of_a_project_each_use_their_own_options(tmp_path):
+    # TrainCode/code and TestCode/code: the same module names (code.option, model.common),
+    # --n_feats 16 and 8; TestCode's model uses a function only its own model/common.py has
+    copy = tmp_path / "twins"
+    shutil.copytree(REPO / "tests" / "options_twins", copy)
+    document, proc = netlint_json(".", "-j", "1", cwd=copy)
+    assert proc.returncode == 0, proc.stderr
+    assert document["errors"] == [] and document["skipped"] == []
+    for folder, feats in (("TrainCode", 16), ("TestCode", 8)):
+        sr = model(document, f"{folder}/code/model/sr.py::SR")
+        assert sr["arguments_from"] == f"{folder}/code/option.py's argparse defaults"
+        assert sr["params"] == (3 * feats * 9 + feats) + (feats * 4 * feats * 9 + 4 * feats) + (feats * 3 * 9 + 3)
+    # the options are read once per run for the project, not once per model: each option.py
+    # counts its imports in the process, and the probe, built last of three models in one
+    # worker, is as wide as the count
+    assert model(document, "TrainCode/code/model/zprobe.py::Probe")["output_shape"] == [[1, 2]]
+
+
+def test_options_of_a_child_parser_added_in_a_main_block(report):
+    # train_lit.py's __main__: parser = LitNet.add_model_specific_args(parser), which makes a
+    # child parser (parents=[parent_parser]) and adds --hidden_dim 40 in an argument group
+    lit = model(report, "model/lit_net.py::LitNet")
+    assert lit["arguments_from"].startswith("train_lit.py's argparse defaults")
+    assert lit["params"] == (20 * 40 + 40) + (40 * 10 + 10)

@@ -9,7 +9,9 @@
 5. a class that takes its base's arguments (no ``__init__`` of its own, or one that passes
    ``*args, **kwargs`` on): the same sources of the base;
 6. for options objects (``args``, ``opt``, ``cfg``...): the defaults of the project's argparse
-   parsers (``netlint.arguments.options``), the other parameters guessed;
+   parsers (``netlint.arguments.options``), the other parameters guessed; for a configuration
+   read by key (``config['ngf']``, ``cfg.MODEL.X``): the project's YAML/JSON/TOML files
+   (``netlint.arguments.config_files``);
 7. a guess from the parameters' meaning.
 
 One rule decides between an error and a skip when nothing builds: what the user or the
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.call import LEFT_OUT, ArgumentsError, evaluate
+from netlint.arguments.config_files import config_parameters, configured_call
 from netlint.arguments.from_code import CodeArguments, arguments_from_code
 from netlint.arguments.guessed import guess
 from netlint.arguments.instances import Instance
@@ -79,14 +82,16 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     if not required:  # its defaults first; the project's ways if they do not build, the other files' last
         return itertools.chain(_unique([defaults, *found]), _other_files(factory, target, namespace))
     options = options_parameters(factory, required)
+    configured, unconfigured = _from_configuration_files(factory, target, required)
     if options:
-        found += _with_options(factory, target, namespace, required, options, not found)
+        found += _with_options(factory, target, namespace, required, options, not found and not configured)
+    found += configured
     values, missing = guess(factory, required)
     if missing is None:
         found.append(Attempt((), values, _shown(target.name, (), values), GUESSED, guessed=True))
     if not found:
-        raise NeedsArguments(f"its constructor needs arguments ({', '.join(required)}) and none of the "
-                             f"project's code calls it with constants; no convention covers {missing!r}")
+        raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
+                             f"the project's code calls it with constants; no convention covers {missing!r}")
     return _unique(found)
 
 
@@ -98,7 +103,7 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     root = project_root(target.path) if target.path else Path.cwd()
     candidates: dict[str, list] = {}
     for name, reads in options.items():
-        found = project_options(reads, target, namespace, root)
+        found = project_options(reads, target, namespace, root, factory=factory)
         if not found:
             return []
         if found[0].missing:
@@ -115,12 +120,27 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     made: list[Attempt] = []
     for k in range(max(len(found) for found in candidates.values())):
         chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
-        sources = list(dict.fromkeys(o.where for o in chosen.values()))
-        source = f"{' and '.join(sources)}'s argparse defaults" + (", the others guessed from parameter names"
-                                                                    if values else "")
+        sources = list(dict.fromkeys(o.described for o in chosen.values()))
+        source = " and ".join(sources) + (", the others guessed from parameter names" if values else "")
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
     return made
+
+
+def _from_configuration_files(factory: Any, target: Target, required: list[str]) -> tuple[list[Attempt], str]:
+    """The call with its configurations from the project's YAML/JSON/TOML files
+    (``netlint.arguments.config_files``); else why not. Netlint's inference: a failure is a skip."""
+    configs = config_parameters(factory, required)
+    if not configs:
+        return [], ""
+    root = project_root(target.path) if target.path else Path.cwd()
+    call, why = configured_call(factory, required, configs, root)
+    if call is None:
+        return [], why
+    others = {k: v for k, v in call.kwargs.items() if k not in configs}
+    shown = f"{target.name}({', '.join([*configs, *(f'{k}={_value(v)}' for k, v in others.items())])})"
+    source = call.where + (", the others guessed from parameter names" if call.guessed else "")
+    return [Attempt((), call.kwargs, shown, source, guessed=True)], ""
 
 
 def constructor_parameters(factory: Any) -> list[inspect.Parameter]:

@@ -1,18 +1,35 @@
 """An options object for a constructor that takes the project's parsed command line
-(``def __init__(self, args): n_feats = args.n_feats``), made from the defaults of the
-project's own argparse parsers: a ``Namespace`` its files leave at their top level
-(``args = parser.parse_args()``), the parsers their functions return or fill
-(``get_args()``, ``add_args(parser)``), their options classes (``BaseOptions().initialize
-(parser)``) and their ``if __name__ == "__main__":`` blocks (only the statements that make
-the parser and add its arguments). The command line is the file alone, so parsing gives the
-defaults. Among those, the one that defines most of the attributes the constructor reads on
-the parameter wins, the model's own file first."""
+(``def __init__(self, args): n_feats = args.n_feats``), made as the project's scripts make
+it, without arguments:
+
+- the parsers of its files: a ``Namespace`` a file leaves at its top level (``args =
+  parser.parse_args()``, with what the file does to it after), the parsers its functions
+  return or fill (``get_args()``, ``add_args(parser)``), its options classes
+  (``BaseOptions().initialize(parser)``, subclasses adding more) and its ``if __name__ ==
+  "__main__":`` blocks (the statements that make the parser, add its arguments or pass it
+  to one of the project's extenders);
+- extended with the options the model's class adds to a parser it is given (its static or
+  class methods: ``modify_commandline_options(parser, is_train)``, which may call its
+  blocks' in turn; ``add_model_specific_args(parent_parser)``), and, for options the model
+  still reads, with the project's other extenders that add them (a dataset's);
+- then what the project sets on the parsed options, where that is pure (``opt.isTrain =
+  self.isTrain``, ``opt.semantic_nc = opt.label_nc + 1``, ``str_ids =
+  opt.gpu_ids.split(','); opt.gpu_ids = []``); an option read that the project changes with
+  code netlint does not run is named (``kernels as parsed``).
+
+The command line is the file alone, so parsing gives the defaults. Among the namespaces, the
+one that defines most of the attributes the constructor reads wins: the model's own file's,
+then the nearest folder's, then the parser with most options. The parser files are read once
+per run for a project (again when one changed), each alone with the project's modules set
+aside: two copies of a project in one tree each give their own options."""
 
 from __future__ import annotations
 
 import argparse
 import ast
 import contextlib
+import copy
+import functools
 import inspect
 import io
 import sys
@@ -23,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.class_scan import is_main_block
-from netlint.project import python_files
+from netlint.project import MARKERS, python_files
 
 OPTION_NAMES = {"args", "arg", "opt", "opts", "option", "options", "cfg", "config", "conf", "hparams",
                 "hp", "hps", "params", "flags"}
@@ -35,6 +52,15 @@ class Options:
     namespace: argparse.Namespace
     where: str  # "option.py"
     missing: tuple[str, ...]  # the attributes the constructor reads that the namespace lacks
+    added: tuple[str, ...] = ()  # the project's functions that added options: "SPADEGenerator.modify_commandline_options"
+    as_parsed: tuple[str, ...] = ()  # options read that the project changes after parsing with code netlint does not run
+
+    @property
+    def described(self) -> str:
+        """"option.py's argparse defaults", "… with the options of Net.modify_commandline_options"."""
+        return f"{self.where}'s argparse defaults" + \
+            (f" with the options of {', '.join(self.added)}" if self.added else "") + \
+            "".join(f", {text}" for text in self.as_parsed)
 
 
 def options_parameters(factory: Any, required: list[str]) -> dict[str, set[str]]:
@@ -75,7 +101,7 @@ def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
     from netlint.load.user_code import is_library_file
 
     owner = factory if inspect.isclass(factory) else None
-    function = _own_init(factory) if owner is not None else factory
+    function = own_init(factory) if owner is not None else factory
     try:
         if function is None or is_library_file(inspect.getsourcefile(function) or ""):
             return set()
@@ -96,30 +122,27 @@ def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
     return read
 
 
-def _own_init(cls: type) -> Any:
+def own_init(cls: type) -> Any:
+    """The ``__init__`` a class's instances run, when not ``object``'s."""
     init = next((vars(k)["__init__"] for k in cls.__mro__ if "__init__" in vars(k)), None)
     return None if init is None or init is object.__init__ else init
 
 
 def _passed_to(call: ast.Call, name: str, function: Any, owner: type | None) -> Iterator[tuple[Any, str]]:
     """(callee, its parameter) for each place ``call`` passes the name ``name``."""
-    callee = _callee(call.func, function, owner)
+    callee = resolve_callee(call.func, function, owner)
     if callee is None:
         return
-    try:
-        parameters = list(inspect.signature(callee).parameters.values())
-    except (TypeError, ValueError):
-        return
-    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    positional = positional_parameters(call, callee, owner)
     for position, argument in enumerate(call.args):
         if isinstance(argument, ast.Name) and argument.id == name and position < len(positional):
-            yield callee, positional[position].name
+            yield callee, positional[position]
     for keyword in call.keywords:
         if isinstance(keyword.value, ast.Name) and keyword.value.id == name and keyword.arg:
             yield callee, keyword.arg
 
 
-def _callee(func: ast.expr, function: Any, owner: type | None) -> Any:
+def resolve_callee(func: ast.expr, function: Any, owner: type | None) -> Any:
     """What a call calls, resolved in the function's module: a name, a dotted name, or
     ``super().__init__`` (the next class's constructor, as a class)."""
     if isinstance(func, ast.Attribute) and func.attr == "__init__":
@@ -129,8 +152,12 @@ def _callee(func: ast.expr, function: Any, owner: type | None) -> Any:
             mro = owner.__mro__
             return next((k for k in mro[mro.index(defining) + 1:] if "__init__" in vars(k)), None)
         func = inner  # ``Base.__init__(self, opt)``: the function itself, ``self`` first
-        plain = _callee(func, function, None)
+        plain = resolve_callee(func, function, None)
         return vars(plain).get("__init__") if inspect.isclass(plain) else None
+    if _on_self(func) and owner is not None:  # ``self.make_body(opt)``: the class's method
+        value = inspect.getattr_static(owner, func.attr, None)
+        value = getattr(value, "__func__", value)
+        return value if inspect.isfunction(value) else None
     parts: list[str] = []
     while isinstance(func, ast.Attribute):
         parts.insert(0, func.attr)
@@ -143,54 +170,172 @@ def _callee(func: ast.expr, function: Any, owner: type | None) -> Any:
     return value if callable(value) else None
 
 
+@dataclass
+class Parsed:
+    """A namespace the project's parsers give, with what can extend it."""
+    namespace: argparse.Namespace
+    file: Path
+    parser: argparse.ArgumentParser | None = None  # to add a model's own options to
+    holder: Any = None  # the options class instance that made it: ``self`` of its methods
+    after: tuple[tuple[str, tuple[ast.stmt, ...]], ...] = ()  # (options name, pure statements) run after parsing
+
+
+@dataclass(frozen=True)
+class Extender:
+    """A function or static method that adds options to the parser it is given
+    (``modify_commandline_options(parser, is_train)``, ``add_model_args(parser)``)."""
+    file: Path
+    qualname: str  # "SPADEGenerator.modify_commandline_options"
+    dests: frozenset[str]  # the options it adds
+
+
+def positional_parameters(call: ast.Call, callee: Any, owner: type | None) -> list[str]:
+    """The names of the parameters a call's positional arguments go to (``self.make_body(opt)``:
+    after the method's ``self``)."""
+    try:
+        parameters = list(inspect.signature(callee).parameters.values())
+    except (TypeError, ValueError):
+        return []
+    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if _on_self(call.func) and owner is not None and \
+            not isinstance(inspect.getattr_static(owner, call.func.attr, None), staticmethod):
+        names = names[1:]
+    return names
+
+
+def _on_self(func: ast.expr) -> bool:
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"
+
+
 def project_options(reads: set[str], target: Any, own_namespace: dict[str, Any],
-                    root: Path, most: int = 3) -> list[Options]:
-    """The project's options that define most of ``reads``, best first, the model's own file
-    first among equals: up to ``most`` that define them all, else the closest. ``target``:
-    the model's, whose module ``own_namespace`` is."""
+                    root: Path, most: int = 3, factory: Any = None) -> list[Options]:
+    """The project's options that define most of ``reads``, best first, the model's own file,
+    then the nearest folder's, then the parser with most options first among equals: up to ``most`` that define them all, else
+    the closest. Each parser is extended with the options the model's class adds to it
+    (its ``modify_commandline_options``), then, for what it still lacks, with the project's
+    other functions that add those options; then the attributes the project sets on the
+    parsed options (``opt.isTrain = self.isTrain``) are set. ``target``: the model's, whose
+    module ``own_namespace`` is."""
+    from netlint.discover import display_path
     from netlint.load.importer import import_target_module
 
+    own = target.path.resolve() if target.path else None
     found: list[Options] = []
     try:
-        for where, namespace in _namespaces(target.path, own_namespace, root):
+        parsed, extenders = _project_parsers(root, own, own_namespace)
+        for source in sorted(parsed, key=lambda p: (*_distance(p.file, own)[:2], -len(vars(p.namespace)),
+                                                    _distance(p.file, own)[2:])):
+            namespace, added, left = _completed(source, reads, factory, extenders, own)
             missing = tuple(sorted(reads - set(vars(namespace))))
+            as_parsed = tuple(f"{name} as parsed ({left[name]} is not run)" for name in sorted(reads & set(left)))
             if not any(vars(o.namespace) == vars(namespace) for o in found):
-                found.append(Options(namespace, where, missing))
+                found.append(Options(namespace, display_path(source.file), missing, added, as_parsed))
             if sum(not o.missing for o in found) == most:
                 break
     finally:  # importing the options' files made theirs the project's folders: the model's again
-        import_target_module(target)
+        if target.path is not None:
+            import_target_module(target)
     found.sort(key=lambda o: len(o.missing))
     complete = [o for o in found if not o.missing]
     return complete or found[:1]
 
 
-def _namespaces(own_path: Path | None, own_namespace: dict[str, Any], root: Path
-                ) -> Iterator[tuple[str, argparse.Namespace]]:
-    from netlint.discover import display_path
+def _distance(file: Path, own: Path | None) -> tuple:
+    """The model's own file first, then the files of the folders nearest to it."""
+    if own is None:
+        return (1, 0, str(file))
+    shared = 0
+    for a, b in zip(file.parent.parts, own.parent.parts):
+        if a != b:
+            break
+        shared += 1
+    return (file != own, -shared, len(file.parts), str(file))
 
-    own = own_path.resolve() if own_path else None
-    files = [own] if own and _has_parser(own) else []
+
+# ---------------------------------------------------------------- the project's parsers, once per run
+
+_CACHE: dict[Path, tuple[tuple, list[Parsed], list[Extender]]] = {}
+
+
+def _project_parsers(root: Path, own: Path | None, own_namespace: dict[str, Any]
+                     ) -> tuple[list[Parsed], list[Extender]]:
+    """Every namespace the project's parser files give and the project's option extenders,
+    computed once per project (again when a file changed), without changing the modules the
+    model's own imports see."""
+    files = []
     for i, file in enumerate(python_files(root)):
         if i == MAX_FILES:
             break
-        if file.resolve() != own and _has_parser(file):
+        if not in_other_project(file, root) and _has_parser(file):
             files.append(file.resolve())
-    for file in files:
-        namespace = own_namespace if file == own else _imported(file)
-        found = _parsed(file, namespace) if namespace is not None else _failed_file(file)
-        for options in found:
-            yield display_path(file), options
+    signature = tuple((str(f), *_stamp(f)) for f in files)
+    cached = _CACHE.get(root.resolve())
+    if cached is not None and cached[0] == signature:
+        return cached[1], cached[2]
+    parsed: list[Parsed] = []
+    for file in files:  # each file alone: two copies of a project have the same module names
+        with _isolated():
+            namespace = own_namespace if file == own else _imported(file)
+            parsed += _parsed(file, namespace) if namespace is not None else _failed_file(file)
+    extenders = [e for file in files for e in _extenders(file)]
+    _CACHE[root.resolve()] = (signature, parsed, extenders)
+    return parsed, extenders
 
 
-def _failed_file(file: Path) -> Iterator[argparse.Namespace]:
-    """A file that does not import (``parse_args()`` at its top level exits for a required
-    argument): its top-level parser statements alone."""
+def in_other_project(file: Path, root: Path) -> bool:
+    """Whether the file is in a project of its own below ``root`` (a folder with a
+    pyproject.toml, setup.py or .git): its options and configurations are not the root's."""
+    folder = file.parent
+    while folder != root and root in folder.parents:
+        if _marked(folder):
+            return True
+        folder = folder.parent
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _marked(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in MARKERS)
+
+
+def _stamp(file: Path) -> tuple[int, int]:
     try:
-        tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, SyntaxError, ValueError):
-        return iter(())
-    return _parser_statements(tree.body, {"argparse": argparse, "ArgumentParser": argparse.ArgumentParser}, file)
+        stat = file.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@contextlib.contextmanager
+def _isolated() -> Iterator[None]:
+    """The project's modules imported so far are set aside, and those imported meanwhile
+    forgotten afterwards, ``sys.path`` restored: two copies of a project in one tree
+    (``TrainCode/code`` and ``TestCode/code``, each with its ``model`` package) each import
+    their own modules, and never answer the model's own imports."""
+    path = list(sys.path)
+    aside = {name: module for name, module in list(sys.modules.items()) if _users(module)}
+    for name in aside:
+        del sys.modules[name]
+    try:
+        yield
+    finally:
+        for name, module in list(sys.modules.items()):
+            if _users(module):
+                del sys.modules[name]
+        sys.modules.update(aside)
+        sys.path[:] = path
+
+
+def _users(module: Any) -> bool:
+    """A module of the user's project (a file outside installed libraries, or a namespace
+    package of the user's folders), not a library, built-in or stand-in."""
+    from netlint.load.user_code import is_library_file
+
+    file = getattr(module, "__file__", None)
+    if file is not None:
+        return not is_library_file(file)
+    folders = list(getattr(module, "__path__", None) or [])
+    return bool(folders) and not any(is_library_file(f) for f in folders)
 
 
 def _has_parser(file: Path) -> bool:
@@ -198,7 +343,7 @@ def _has_parser(file: Path) -> bool:
         text = file.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    return "add_argument" in text
+    return "add_argument" in text or "set_defaults" in text
 
 
 def _imported(file: Path) -> dict[str, Any] | None:
@@ -226,26 +371,39 @@ def _command_line(file: Path) -> Iterator[None]:
         sys.argv = argv
 
 
-def _parsed(file: Path, namespace: dict[str, Any]) -> Iterator[argparse.Namespace]:
-    """The namespaces the file gives: left at its top level, returned or filled by its
-    functions and options classes, made by its ``__main__`` block's parser statements."""
-    values = list(namespace.values())  # the namespace the file made (``args.scale`` split) before its parser's
-    yield from (v for v in values if isinstance(v, argparse.Namespace))
-    for value in values:
-        if isinstance(value, argparse.ArgumentParser):
-            yield from _defaults(value, file)
+def _failed_file(file: Path) -> list[Parsed]:
+    """A file that does not import (``parse_args()`` at its top level exits for a required
+    argument): its top-level parser statements alone."""
     try:
         tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
     except (OSError, SyntaxError, ValueError):
-        return
+        return []
+    return list(_parser_statements(tree.body, {"argparse": argparse, "ArgumentParser": argparse.ArgumentParser},
+                                   file))
+
+
+def _parsed(file: Path, namespace: dict[str, Any]) -> list[Parsed]:
+    """The namespaces the file gives: left at its top level, returned or filled by its
+    functions and options classes, made by its ``__main__`` block's parser statements."""
+    found: list[Parsed] = []
+    values = list(namespace.values())  # the namespace the file made (``args.scale`` split) before its parser's
+    found += [Parsed(v, file) for v in values if isinstance(v, argparse.Namespace)]
+    for value in values:
+        if isinstance(value, argparse.ArgumentParser):
+            found += _defaults(value, file)
+    try:
+        tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return found
     for node in tree.body:
         value = namespace.get(getattr(node, "name", ""))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _fills_parser(node) and callable(value):
-            yield from _called(value, file)
+            found += _called(value, file)
         elif isinstance(node, ast.ClassDef) and inspect.isclass(value):
-            yield from _options_class(node, value, file)
+            found += _options_class(node, value, file)
         elif is_main_block(node):
-            yield from _main_block(node, namespace, file)
+            found += _parser_statements(node.body, namespace, file, after=_after_parsing(node.body))
+    return found
 
 
 _PARSER_CALLS = {"add_argument", "add_argument_group", "add_mutually_exclusive_group", "set_defaults",
@@ -275,46 +433,52 @@ def _called_name(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def _called(function: Any, file: Path) -> Iterator[argparse.Namespace]:
+def _called(function: Any, file: Path, holder: Any = None, after=()) -> list[Parsed]:
     """Call a function that makes or fills a parser: without arguments, or with a new parser."""
     try:
         parameters = [p for p in inspect.signature(function).parameters.values()
                       if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     except (TypeError, ValueError):
-        return
+        return []
     parser = argparse.ArgumentParser() if len(parameters) == 1 else None
     if len(parameters) > 1:
-        return
+        return []
     try:
         with _command_line(file):
             result = function(parser) if parser is not None else function()
     except (Exception, SystemExit):
-        return
+        return []
+    found: list[Parsed] = []
     for value in (result if isinstance(result, tuple) else (result,)):
         if isinstance(value, argparse.Namespace):
-            yield value
+            found.append(Parsed(value, file, holder=holder, after=after))
         elif isinstance(value, argparse.ArgumentParser):
-            yield from _defaults(value, file)
+            found += _defaults(value, file, holder, after)
     if parser is not None and result is None:
-        yield from _defaults(parser, file)
+        found += _defaults(parser, file, holder, after)
+    return found
 
 
-def _options_class(node: ast.ClassDef, cls: type, file: Path) -> Iterator[argparse.Namespace]:
-    """``BaseOptions().initialize(parser)``, or ``self.parser`` after ``initialize()``."""
+def _options_class(node: ast.ClassDef, cls: type, file: Path) -> list[Parsed]:
+    """``BaseOptions().initialize(parser)``, or ``self.parser`` after ``initialize()``; what
+    its methods (``parse()``) set on the parsed options, with the instance as ``self``."""
     methods = [m for m in node.body if isinstance(m, ast.FunctionDef) and m.name != "__init__" and _fills_parser(m)]
     init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
     if not methods or (init is not None and not _only_sets_up(init)):
-        return
+        return []
     try:
         with _command_line(file):
             instance = cls()
     except (Exception, SystemExit):
-        return
+        return []
+    after = tuple(item for klass in reversed(cls.__mro__) for item in _methods_after_parsing(klass))
+    found: list[Parsed] = []
     for method in methods:
-        yield from _called(getattr(instance, method.name), file)
+        found += _called(getattr(instance, method.name), file, instance, after)
         for value in list(vars(instance).values()):
             if isinstance(value, argparse.ArgumentParser):
-                yield from _defaults(value, file)
+                found += _defaults(value, file, instance, after)
+    return found
 
 
 def _only_sets_up(init: ast.FunctionDef) -> bool:
@@ -326,38 +490,370 @@ def _only_sets_up(init: ast.FunctionDef) -> bool:
                for s in ast.walk(init))
 
 
-def _main_block(node: ast.If, namespace: dict[str, Any], file: Path) -> Iterator[argparse.Namespace]:
-    return _parser_statements(node.body, namespace, file)
-
-
-def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Path) -> Iterator[argparse.Namespace]:
-    """The statements that make a parser and add its arguments, run alone."""
-    kept = [s for s in body if isinstance(s, (ast.Assign, ast.Expr)) and isinstance(s.value, ast.Call)
-            and _called_name(s.value) in ("ArgumentParser", "add_argument", "add_argument_group", "set_defaults")]
+def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Path, after=()) -> list[Parsed]:
+    """The statements that make a parser and add its arguments, run alone: also the calls of
+    the project's extenders (``parser = Net.add_model_specific_args(parser)``)."""
+    kept: list[ast.stmt] = []
+    parsers: set[str] = set()  # the names the kept statements bind
+    for s in body:
+        if not (isinstance(s, (ast.Assign, ast.Expr)) and isinstance(s.value, ast.Call)):
+            continue
+        call = s.value
+        passes_parser = any(isinstance(a, ast.Name) and a.id in parsers for a in call.args)
+        if _called_name(call) in ("ArgumentParser", "add_argument", "add_argument_group", "set_defaults") or \
+                (passes_parser and _is_extender(_resolved(call.func, namespace))):
+            kept.append(s)
+            if isinstance(s, ast.Assign):
+                parsers |= {t.id for t in s.targets if isinstance(t, ast.Name)}
     if not kept:
-        return
+        return []
     scope = dict(namespace)
     try:
         with _command_line(file):
             exec(compile(ast.Module(body=kept, type_ignores=[]), str(file), "exec"), scope)
     except (Exception, SystemExit):
-        return
+        return []
+    found: list[Parsed] = []
     for name, value in scope.items():
         if isinstance(value, argparse.ArgumentParser) and namespace.get(name) is not value:
-            yield from _defaults(value, file)
+            found += _defaults(value, file, after=after)
+    return found
 
 
-def _defaults(parser: argparse.ArgumentParser, file: Path) -> Iterator[argparse.Namespace]:
+def _resolved(func: ast.expr, namespace: dict[str, Any]) -> Any:
+    """A called name or dotted name (``Net.add_model_specific_args``) in a module's namespace."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return None
+    value = namespace.get(func.id)
+    for part in parts:
+        value = inspect.getattr_static(value, part, None)
+        value = getattr(value, "__func__", value)
+    return value
+
+
+def _defaults(parser: argparse.ArgumentParser, file: Path, holder: Any = None, after=()) -> list[Parsed]:
     """What the parser gives for an empty command line; without its required arguments, the
     defaults of the others."""
+    parsed = _parse_empty(parser, file)
+    if parsed is None:
+        return []
+    return [Parsed(parsed, file, parser, holder, after)]
+
+
+def _parse_empty(parser: argparse.ArgumentParser, file: Path) -> argparse.Namespace | None:
     try:
         with _command_line(file):
-            parsed = parser.parse_known_args([])[0]
+            return parser.parse_known_args([])[0]
     except (Exception, SystemExit):
-        parsed = None
-    if parsed is not None:
-        yield parsed
-        return
-    values = {a.dest: a.default for a in parser._actions
-              if a.dest != argparse.SUPPRESS and a.default != argparse.SUPPRESS}
-    yield argparse.Namespace(**values)
+        pass
+    try:
+        values = {a.dest: a.default for a in parser._actions
+                  if a.dest != argparse.SUPPRESS and a.default != argparse.SUPPRESS}
+    except AttributeError:
+        return None
+    return argparse.Namespace(**values)
+
+
+# ---------------------------------------------------------------- what the project sets after parsing
+
+_PARSE_CALLS = {"parse_args", "parse_known_args", "parse", "gather_options", "parse_opt", "get_args", "get_opt"}
+_PURE_FUNCTIONS = {"int", "float", "str", "bool", "list", "tuple", "dict", "set", "len", "map", "filter", "range",
+                   "min", "max", "sum", "abs", "round", "sorted", "zip", "enumerate", "any", "all", "vars",
+                   "getattr", "hasattr", "isinstance"}
+_PURE_METHODS = {"split", "strip", "rstrip", "lstrip", "lower", "upper", "replace", "join", "format", "startswith",
+                 "endswith", "get", "items", "keys", "values", "copy", "count", "index", "rsplit", "title"}
+
+
+def _methods_after_parsing(cls: type) -> list[tuple[str, tuple[ast.stmt, ...]]]:
+    """For each method of the options class defined in the project, what it sets on the
+    options it parses."""
+    from netlint.load.user_code import is_library_file
+
+    found = []
+    for value in vars(cls).values():
+        if not inspect.isfunction(value):
+            continue
+        try:
+            if is_library_file(inspect.getsourcefile(value) or ""):
+                continue
+            tree = ast.parse(textwrap.dedent(inspect.getsource(value)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        function = tree.body[0]
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found += _after_parsing(function.body)
+    return found
+
+
+def _after_parsing(body: list[ast.stmt]) -> list[tuple[str, tuple[ast.stmt, ...]]]:
+    """The pure assignments of a block that follow its parsing of the options (``opt =
+    self.gather_options()``, ``args = parser.parse_args()``): to the options' attributes
+    (``opt.isTrain = self.isTrain``, ``opt.gpu_ids = []``) and to plain names they read
+    (``str_ids = opt.gpu_ids.split(',')``); loops, conditions and calls with effects are left."""
+    found = []
+    for i, statement in enumerate(body):
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and \
+                isinstance(statement.value, ast.Call) and _called_name(statement.value) in _PARSE_CALLS:
+            target = statement.targets[0]
+            name = target.id if isinstance(target, ast.Name) else \
+                target.elts[0].id if isinstance(target, ast.Tuple) and target.elts and \
+                isinstance(target.elts[0], ast.Name) else None
+            if name is None:
+                continue
+            kept = tuple(s for s in body[i + 1:] if _pure_assignment(s, name) or _sets_options(s, name))
+            if kept:
+                found.append((name, kept))
+    return found
+
+
+def _sets_options(statement: ast.stmt, name: str) -> bool:
+    return isinstance(statement, ast.Assign) and any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == name
+               for t in statement.targets)
+
+
+def _pure_assignment(statement: ast.stmt, name: str) -> bool:
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return False
+    target = statement.targets[0]
+    if isinstance(target, ast.Name):
+        if target.id == name:
+            return False  # the options made again
+    elif not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == name):
+        return False
+    for node in ast.walk(statement.value):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if not ((isinstance(func, ast.Name) and func.id in _PURE_FUNCTIONS)
+                    or (isinstance(func, ast.Attribute) and func.attr in _PURE_METHODS)):
+                return False
+        elif isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
+            return False
+    return True
+
+
+def _set_after_parsing(source: Parsed, namespace: argparse.Namespace) -> dict[str, str]:
+    """Run the pure statements the project runs on the parsed options; the others, and those
+    that fail, are left: the options they set, with the statement ("kernels": "opt.kernels =
+    kernel_list(opt.kernels)")."""
+    left: dict[str, str] = {}
+    for name, statements in source.after:
+        scope: dict[str, Any] = {name: namespace, "self": source.holder}
+        for statement in statements:
+            try:
+                if not _pure_assignment(statement, name):
+                    raise ValueError("not run")
+                with _command_line(source.file):
+                    exec(compile(ast.Module(body=[statement], type_ignores=[]), str(source.file), "exec"), scope)
+            except Exception:
+                if _sets_options(statement, name):
+                    for target in statement.targets:
+                        left[target.attr] = ast.unparse(statement)
+            else:
+                for target in statement.targets:
+                    if isinstance(target, ast.Attribute):
+                        left.pop(target.attr, None)
+    return left
+
+
+# ---------------------------------------------------------------- options the model adds to the parser
+
+def _completed(source: Parsed, reads: set[str], factory: Any, extenders: list[Extender],
+               own: Path | None) -> tuple[argparse.Namespace, tuple[str, ...], dict[str, str]]:
+    """The source's namespace with the model's own options added to its parser, what it still
+    lacks from the project's other extenders, and what the project sets after parsing; with
+    the extenders used, as "Class.method", and the options left as parsed (statement)."""
+    namespace = copy.copy(source.namespace)
+    left = _set_after_parsing(source, namespace)
+    if source.parser is None:
+        return namespace, (), left
+    added: list[str] = []
+    parser = source.parser
+    own_extenders = _class_extenders(factory)
+    if own_extenders:
+        extended = _extended(parser, own_extenders, source.file)
+        if extended is not None:
+            parser = extended
+            namespace = _parse_empty(parser, source.file) or namespace
+            left = _set_after_parsing(source, namespace)
+            added += [e.__qualname__ for e in own_extenders if _adds_options(e)]
+    missing = reads - set(vars(namespace))
+    for extender in sorted(extenders, key=lambda e: _distance(e.file, own)):
+        if not missing:
+            break
+        if not extender.dests & missing or extender.qualname in added:
+            continue
+        function = _live(extender)
+        extended = _extended(parser, [function], source.file) if function is not None else None
+        found = _parse_empty(extended, source.file) if extended is not None else None
+        if found is None:
+            continue
+        for key in missing & set(vars(found)):
+            setattr(namespace, key, getattr(found, key))
+        missing = reads - set(vars(namespace))
+        added.append(extender.qualname)
+    return namespace, tuple(added), left
+
+
+def _class_extenders(factory: Any) -> list[Any]:
+    """The static and class methods of the model's class (its bases' too, as attribute lookup
+    finds them) that add options to a parser: ``modify_commandline_options(parser, is_train)``."""
+    if not inspect.isclass(factory):
+        return []
+    found = []
+    names = dict.fromkeys(n for k in factory.__mro__ for n, v in vars(k).items()
+                          if isinstance(v, (staticmethod, classmethod)))
+    for name in names:
+        function = getattr(factory, name, None)
+        if function is not None and _is_extender(function):
+            found.append(function)
+    return found
+
+
+def _is_extender(function: Any) -> bool:
+    from netlint.load.user_code import is_library_file
+
+    try:
+        if is_library_file(inspect.getsourcefile(function) or ""):
+            return False
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    node = tree.body[0]
+    return isinstance(node, ast.FunctionDef) and _extender_parameter(node, bound=inspect.ismethod(function)) is not None
+
+
+def _adds_options(function: Any) -> bool:
+    """Whether an extender does something (``BaseNetwork``'s returns the parser as it is)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    return any(isinstance(n, ast.Call) for n in ast.walk(tree.body[0]) if n not in tree.body[0].decorator_list)
+
+
+def _extender_parameter(node: ast.FunctionDef, bound: bool = False) -> str | None:
+    """The parser parameter of a function that only adds options to the parser it is given:
+    its first parameter (after ``cls``), whose ``add_argument``/``set_defaults`` it calls or
+    that it passes on; no loop, no ``with``, no other call as a statement."""
+    parameters = [a.arg for a in node.args.posonlyargs + node.args.args]
+    if bound or (parameters and parameters[0] in ("self", "cls")):
+        parameters = parameters[1:]
+    if not parameters:
+        return None
+    parser = parameters[0]
+    names = {parser}  # the parser, its groups (``group = parser.add_argument_group('model')``), a child
+    assignments = [s for s in ast.walk(node) if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call)
+                   and _called_name(s.value) not in _PARSE_CALLS]  # the parsed options are no parser
+    for _ in range(3):  # parser (``ArgumentParser(parents=[parent_parser])``), and the child's groups
+        for statement in assignments:
+            if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(statement.value)):
+                names |= {t.id for t in statement.targets if isinstance(t, ast.Name)}
+    uses = False  # it calls a parser's method on it, or returns it (having passed it on)
+    for statement in ast.walk(node):
+        if isinstance(statement, (ast.While, ast.With, ast.AsyncWith)):
+            return None
+        if isinstance(statement, ast.Call) and isinstance(statement.func, ast.Attribute) and \
+                isinstance(statement.func.value, ast.Name) and statement.func.value.id in names and \
+                statement.func.attr in _PARSER_CALLS | {"parse_known_args"}:
+            uses = True
+        if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name) and \
+                statement.value.id in names:
+            uses = True
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            call = statement.value
+            func = call.func
+            on_parser = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in names
+            passes = any(isinstance(a, ast.Name) and a.id in names for a in call.args)
+            if not (on_parser or passes or _called_name(call) == "print"):
+                return None
+    return parser if uses else None
+
+
+def _extended(parser: argparse.ArgumentParser, functions: list[Any], file: Path) -> argparse.ArgumentParser | None:
+    """A copy of the parser with each function's options added (a second definition of an
+    option replaces the first); None when one fails."""
+    from netlint.load.importer import project_imports
+
+    try:
+        extended = copy.deepcopy(parser)
+    except Exception:
+        return None
+    _resolve_conflicts(extended)
+    for function in functions:
+        try:
+            count = len([p for p in inspect.signature(function).parameters.values()
+                         if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)])
+        except (TypeError, ValueError):
+            return None
+        if count not in (1, 2):
+            return None
+        try:
+            with _command_line(file), _isolated(), project_imports():
+                result = function(extended, True) if count == 2 else function(extended)  # (parser, is_train)
+        except (Exception, SystemExit):
+            return None
+        if isinstance(result, argparse.ArgumentParser):
+            extended = result
+    return extended
+
+
+def _resolve_conflicts(parser: argparse.ArgumentParser) -> None:
+    parser.conflict_handler = "resolve"
+    for group in parser._action_groups + parser._mutually_exclusive_groups:
+        group.conflict_handler = "resolve"
+
+
+def _extenders(file: Path) -> list[Extender]:
+    """The file's functions and static methods that add options to a parser they are given."""
+    try:
+        tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    found = []
+    for node in tree.body:
+        functions = [(node.name, node)] if isinstance(node, ast.FunctionDef) else \
+            [(f"{node.name}.{m.name}", m) for m in node.body if isinstance(m, ast.FunctionDef)] \
+            if isinstance(node, ast.ClassDef) else []
+        for qualname, function in functions:
+            if "." in qualname and not any(_decorator_name(d) in ("staticmethod", "classmethod")
+                                           for d in function.decorator_list):
+                continue
+            parser = _extender_parameter(function)
+            if parser is None:
+                continue
+            dests = frozenset(_dest(c) for c in ast.walk(function) if isinstance(c, ast.Call)
+                              and _called_name(c) == "add_argument" and _dest(c))
+            if dests:
+                found.append(Extender(file, qualname, dests))
+    return found
+
+
+def _decorator_name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _dest(call: ast.Call) -> str:
+    """The attribute an ``add_argument`` call sets: its ``dest=``, else its long option."""
+    for keyword in call.keywords:
+        if keyword.arg == "dest" and isinstance(keyword.value, ast.Constant):
+            return str(keyword.value.value)
+    names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    long = next((n for n in names if n.startswith("--")), None) or next(iter(names), "")
+    return long.lstrip("-").replace("-", "_")
+
+
+def _live(extender: Extender) -> Any:
+    """The extender, imported (the modules its file imports forgotten afterwards)."""
+    with _isolated():
+        namespace = _imported(extender.file)
+    value: Any = None
+    if namespace is not None:
+        head, *rest = extender.qualname.split(".")
+        value = namespace.get(head)
+        for part in rest:
+            value = getattr(value, part, None)
+    return value if callable(value) else None
