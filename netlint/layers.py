@@ -46,6 +46,9 @@ class Trace:
     # what each leaf call returned on meta, by (module name, occurrence): another tier running
     # the same call on the same tensor shapes takes the result instead of computing it again
     module_results: dict[tuple[str, int], tuple[tuple, Any]] = field(default_factory=dict, repr=False)
+    # the calls of submodules that are not leaves (a decoder): (name, first input shape, first
+    # output shape), in the order they returned (recorded by the eager tier)
+    module_calls: list[tuple[str, Shape | None, Shape | None]] = field(default_factory=list)
 
     def leaf_calls(self) -> Counter:
         """How often each leaf module was called: what the tiers are compared on."""

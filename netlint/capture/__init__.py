@@ -22,7 +22,7 @@ from netlint.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, dec
 from netlint.layers import ForwardError, Trace, module_layer
 from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
-from netlint.task import infer_task
+from netlint.task import Evidence, infer_task
 
 TIERS = ("fx", "export", "eager", "modules")
 # What each tier gives rules; "execution" (which parameters a real forward read) comes from
@@ -65,7 +65,7 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
     shapes = tuple(tuple(t.shape) for t in inputs)
     unused = _unused_parameters(built, inputs, reference, notes)
-    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused)
+    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls)
 
 
 def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequence[Shape],
@@ -252,9 +252,13 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
 
 def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes: tuple,
            input_reason: str, task: str, notes: list[str],
-           unused_parameters: tuple[str, ...] | None) -> ModelGraph:
+           unused_parameters: tuple[str, ...] | None, module_calls=()) -> ModelGraph:
     model = built.model
-    decided_task, task_reason = infer_task(input_shapes, trace.output_shapes, task, built.class_count)
+    evidence = Evidence(names=tuple(c.__name__ for c in type(model).__mro__
+                                    if not c.__module__.startswith(("torch.", "builtins"))),
+                        finals=tuple(trace.layers[i].type for i in trace.outputs),
+                        called=tuple(module_calls))
+    decided_task, task_reason = infer_task(input_shapes, trace.output_shapes, task, built.class_count, evidence)
     if tier != "fx":
         notes.append(f"captured with the {tier} tier")
     return ModelGraph(

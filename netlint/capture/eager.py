@@ -19,6 +19,7 @@ from torch.overrides import TorchFunctionMode
 from netlint import ops
 from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller,
                             tensor_signature)
+from netlint.graph import Shape
 from netlint.load import BuiltModel
 from netlint.meta_shapes import MetaShapes
 
@@ -48,6 +49,7 @@ class _Recorder(TorchFunctionMode):
         self.pending: list[tuple[nn.Module, list[torch.Tensor], tuple]] = []
         self.running: list[str] = []  # names of the modules whose forward is running
         self.calls: Counter = Counter()  # leaf calls so far, by module name
+        self.reading: list[Shape | None] = []  # the first input of each running submodule that is no leaf
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -89,12 +91,19 @@ class _Recorder(TorchFunctionMode):
         if self.leaf_depth == 0 and is_leaf(module):
             tensors = [t for t in leaves((args, kwargs or {})) if isinstance(t, torch.Tensor)]
             self.pending.append((module, tensors, tensor_signature(tensors)))
+        elif self.leaf_depth == 0:
+            first = next((t for t in leaves((args, kwargs or {})) if isinstance(t, torch.Tensor)), None)
+            self.reading.append(tuple(first.shape) if first is not None else None)
         if self.leaf_depth or is_leaf(module):
             self.leaf_depth += 1
 
     def hook(self, module: nn.Module, args: tuple, *rest: Any) -> None:
-        self.running.pop()
+        name = self.running.pop()
         if not self.leaf_depth:
+            first = next((t for t in leaves(rest[-1]) if isinstance(t, torch.Tensor)), None)
+            read = self.reading.pop() if self.reading else None
+            if name:
+                self.trace.module_calls.append((name, read, tuple(first.shape) if first is not None else None))
             return
         self.leaf_depth -= 1
         if self.leaf_depth:
