@@ -28,9 +28,10 @@ _STACK_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in ')
 class ForwardError(Exception):
     """The forward failed at the example input; ``where`` names the layer that raised."""
 
-    def __init__(self, where: str, cause: BaseException) -> None:
+    def __init__(self, where: str, cause: BaseException, failed: Any = None) -> None:
         super().__init__(f"{type(cause).__name__}: {cause}")
         self.where = where
+        self.failed = failed  # the leaf call that failed, when the eager tier knows it (capture.eager.FailedCall)
 
 
 @dataclass
