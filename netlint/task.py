@@ -52,7 +52,8 @@ class Evidence:
 # short ones are whole words of the name (CamelCase or snake_case), long ones any part of it.
 _IMAGE_MAKER_PARTS = ("generat", "restor", "denois", "deblur", "derain", "dehaz", "desnow", "inpaint",
                       "enhanc", "coloriz", "colouriz", "superres", "resolution", "styliz", "transfer",
-                      "translat", "decoder", "synthes", "reconstruct", "render", "autoencoder")
+                      "translat", "decoder", "synthes", "reconstruct", "render", "autoencoder",
+                      "matting", "matte")  # an alpha matte is an image layer, composited
 _IMAGE_MAKER_WORDS = {"g", "gen", "netg", "sr", "vae", "ae"}
 _PROBABILITIES = {"softmax", "log_softmax", "logsoftmax", "softmax2d"}
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
