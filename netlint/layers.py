@@ -28,9 +28,10 @@ _STACK_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in ')
 class ForwardError(Exception):
     """The forward failed at the example input; ``where`` names the layer that raised."""
 
-    def __init__(self, where: str, cause: BaseException) -> None:
+    def __init__(self, where: str, cause: BaseException, failed: Any = None) -> None:
         super().__init__(f"{type(cause).__name__}: {cause}")
         self.where = where
+        self.failed = failed  # the leaf call that failed, when the eager tier knows it (capture.eager.FailedCall)
 
 
 @dataclass
@@ -46,6 +47,9 @@ class Trace:
     # what each leaf call returned on meta, by (module name, occurrence): another tier running
     # the same call on the same tensor shapes takes the result instead of computing it again
     module_results: dict[tuple[str, int], tuple[tuple, Any]] = field(default_factory=dict, repr=False)
+    # the calls of submodules that are not leaves (a decoder): (name, first input shape, first
+    # output shape), in the order they returned (recorded by the eager tier)
+    module_calls: list[tuple[str, Shape | None, Shape | None]] = field(default_factory=list)
 
     def leaf_calls(self) -> Counter:
         """How often each leaf module was called: what the tiers are compared on."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,19 +38,72 @@ def class_count(factory: Any, args: tuple, kwargs: dict[str, Any]) -> ClassCount
     return None
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What the model says about its task besides its output's shape."""
+
+    names: tuple[str, ...] = ()  # the model's class and its bases ("U_Net", "nn.Module" left out)
+    finals: tuple[str, ...] = ()  # the layers that produce the outputs ("Tanh", "softmax")
+    # the submodules the forward called: (name, input shape, output shape), in call order
+    called: tuple[tuple[str, Shape | None, Shape | None], ...] = ()
+
+
+# Words of a class name that say the model makes images (a generator, a restoration network);
+# short ones are whole words of the name (CamelCase or snake_case), long ones any part of it.
+_IMAGE_MAKER_PARTS = ("generat", "restor", "denois", "deblur", "derain", "dehaz", "desnow", "inpaint",
+                      "enhanc", "coloriz", "colouriz", "superres", "resolution", "styliz", "transfer",
+                      "translat", "decoder", "synthes", "reconstruct", "render", "autoencoder",
+                      "matting", "matte")  # an alpha matte is an image layer, composited
+_IMAGE_MAKER_WORDS = {"g", "gen", "netg", "sr", "vae", "ae"}
+_PROBABILITIES = {"softmax", "log_softmax", "logsoftmax", "softmax2d"}
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def image_maker_name(names: Sequence[str]) -> str | None:
+    """The first of ``names`` that says it makes images: ``EdgeGenerator``, ``NAFSSR``,
+    ``DnCNN_denoiser``, ``Decoder`` (not ``U_Net``, ``SaliencyNet``)."""
+    for name in names:
+        lowered = name.lower()
+        words = {w.lower() for part in name.split("_") for w in _WORDS.findall(part)}
+        if (any(part in lowered for part in _IMAGE_MAKER_PARTS) or words & _IMAGE_MAKER_WORDS
+                or any(len(w) >= 3 and w.endswith("sr") for w in words | {lowered})):
+            return name
+    return None
+
+
 def _fmt(shape: Shape) -> str:
     return "×".join(map(str, shape))
 
 
 def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str = "auto",
-               classes: ClassCount | None = None) -> tuple[str, str]:
+               classes: ClassCount | None = None, evidence: Evidence = Evidence()) -> tuple[str, str]:
     """(task, reason). A declared task wins; otherwise the first output that fits decides.
     ``classes``: the constructor's class count, when a parameter says so by name
     (``n_classes=2``): an output of that many channels is a class map, not an image. A
     default nobody passed is no evidence for an output with the input's own channel count
-    (``num_classes=3`` left in a restoration network's signature)."""
+    (``num_classes=3`` left in a restoration network's signature). A map of 1 or 2 channels
+    at the size of a colour input is a dense prediction (a mask, saliency, edges, depth),
+    unless the model is named as an image maker; probabilities (a final softmax) are a class
+    map whatever their channels. A forward that returns no image-shaped output (its own
+    losses) is judged by the submodule it calls that makes an image from features (its
+    decoder)."""
     if declared != "auto":
         return declared, "declared (--task or the config)"
+    decided = _from_outputs(inputs, outputs, classes, evidence)
+    if decided is not None:
+        return decided
+    shown = ", ".join(_fmt(s) or "a scalar" for s in outputs) or "none"
+    if len(outputs) > 1 and not any(outputs):
+        shown = f"{len(outputs)} scalars"
+    made = _image_from_features(inputs, evidence.called)
+    if made is not None:
+        return "image-to-image", (f"the forward returns {shown}, not an image (losses or features); "
+                                  f"{made}")
+    return "unknown", f"output {shown} fits no known task"
+
+
+def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: ClassCount | None,
+                  evidence: Evidence) -> tuple[str, str] | None:
     image = next((s for s in inputs if len(s) == 4), None)
     batch = inputs[0][0] if inputs and inputs[0] else None
     for out in outputs:
@@ -66,14 +120,48 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
                 given = "given to the constructor" if classes.passed else "the constructor's default"
                 return "segmentation", (f"output {_fmt(out)} keeps the input size with one channel "
                                         f"per class ({classes.value}, the class count {given})")
+            if scale == 1 and evidence.finals and all(f.lower() in _PROBABILITIES for f in evidence.finals):
+                return "segmentation", (f"output {_fmt(out)} keeps the input size and is per-pixel "
+                                        f"probabilities (a final {evidence.finals[0]} over {out[1]} classes)")
+            if scale == 1 and out[1] <= 2 < image[1] and all(s[1] != out[1] for s in inputs if len(s) == 4):
+                maker = image_maker_name(evidence.names)
+                if maker is None:
+                    return "segmentation", (f"output {_fmt(out)} keeps the input size with {out[1]} "
+                                            f"channel{'s' if out[1] > 1 else ''} from the input's {image[1]}: "
+                                            "a per-pixel map (a mask, saliency, edges, depth), not an image, "
+                                            "and the class is not named as an image generator")
+                return "image-to-image", (f"output {_fmt(out)} {size} with {out[1]} channels from the input's "
+                                          f"{image[1]}, and {maker} is named as an image generator")
             if 1 <= out[1] <= 4 or out[1] == image[1]:
                 return "image-to-image", f"output {_fmt(out)} {size} with {out[1]} channels"
             if scale == 1:
                 return "segmentation", f"output {_fmt(out)} keeps the input size with {out[1]} channels"
         if len(out) == 2 and out[0] == batch:
             return "classification", f"output {_fmt(out)} is one vector of {out[1]} per sample"
-    shown = ", ".join(_fmt(s) for s in outputs) or "none"
-    return "unknown", f"output {shown} fits no known task"
+    return None
+
+
+def _image_from_features(inputs: Sequence[Shape], called) -> str | None:
+    """The submodule the forward called that turns features into an image like the input
+    (its channels, the input's size or a multiple of it), read from something that is not
+    that image: a decoder. A module named as an image maker first."""
+    image = next((s for s in inputs if len(s) == 4), None)
+    if image is None:
+        return None
+    makers = []
+    for name, read, made in called:
+        if (made is None or len(made) != 4 or made[1] != image[1] or read is None
+                or (len(read) == 4 and read[1] == image[1])):
+            continue
+        scale = _integer_scale(image[2:], made[2:])
+        if scale is not None:
+            makers.append((name, read, made, scale))
+    if not makers:
+        return None
+    name, read, made, scale = next((m for m in makers if image_maker_name([m[0].rsplit(".", 1)[-1]])), makers[-1])
+    size = "the input's size" if scale == 1 else f"the input's size ×{scale}"
+    return (f"{name} makes an image of the input's {image[1]} channels at {size} ({_fmt(made)}) "
+            f"from features {_fmt(read)}: an image generator trained by its own forward")
 
 
 def _integer_scale(before: Sequence[int], after: Sequence[int]) -> int | None:

@@ -5,12 +5,12 @@ from collections.abc import Iterator
 
 from torch import nn
 
-from netlint.arguments.guessed import is_guessed_layer
 from netlint.fix.changes import Autofix, Call, DropArgument, RenameCallee, SetArgument
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import count, count_buffers, on_meta
 from netlint.rules._fixes import unfixable
+from netlint.rules._guessed import guessed_note
 
 _INSTANCE_NORM = {1: nn.InstanceNorm1d, 2: nn.InstanceNorm2d, 3: nn.InstanceNorm3d}
 
@@ -87,9 +87,7 @@ class BatchNormInImageToImage(Rule):
                 f"{len(layers)} {first.type} layers made by this line ({first.name} and "
                 f"{len(layers) - 1} more)")
         buffers = f"; the {buffers_before:,} running-statistics buffer values go away" if buffers_before else ""
-        guessed = (" (a class netlint guessed for a normalization-layer parameter: check the "
-                   "class the project passes)"
-                   if first.module is not None and is_guessed_layer(first.module) else "")
+        guessed = guessed_note(layers)
         return self.finding(
             graph, first,
             f"{what}{guessed} in an image-to-image model: one running mean and variance for the whole "

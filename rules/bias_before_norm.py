@@ -11,6 +11,7 @@ from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
 from netlint.rules._dataflow import creation_key
 from netlint.rules._fixes import unfixable
+from netlint.rules._guessed import guessed_note
 
 _WEIGHTED = ("conv", "conv_transpose", "linear")
 
@@ -95,13 +96,14 @@ class BiasBeforeNorm(Rule):
             return None
         layer, norm = pairs[0]
         before, after = sum(layer.params for layer, _ in pairs), sum(after_counts)
+        guessed = guessed_note(n for _, n in pairs)
         if len(pairs) == 1:
             what = (f"{layer.type} {layer.name} has a bias, and its output goes only into "
-                    f"{norm.type} {norm.name}")
+                    f"{norm.type} {norm.name}{guessed}")
         else:
             what = (f"{len(pairs)} {layer.type} layers made by this line ({layer.name} and "
                     f"{len(pairs) - 1} more) have biases, and their outputs go only into "
-                    f"{norm.type} layers (first: {norm.name})")
+                    f"{norm.type} layers (first: {norm.name}){guessed}")
         keys = f"; the state_dict loses its {layer.name}.bias key" if layer.module is not None else ""
         shift = ("the norm's own shift β does the bias's job" if norm.attrs.get("affine", True)
                  else f"{norm.type} has no affine shift here: give it affine=True if a shift is wanted")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._dataflow import creation_key
+from netlint.rules._guessed import guessed_note
 
 # Layers with one input that pass the dropped-out values on without renormalizing or mixing
 # them with other features.
@@ -84,11 +85,12 @@ class DropoutBeforeBatchNorm(Rule):
         dropout, norm = pairs[0]
         rates = sorted({d.attrs["p"] for d, _ in pairs if isinstance(d.attrs.get("p"), (int, float))})
         rate = f" (p={', '.join(f'{p:g}' for p in rates)})" if rates else ""
+        guessed = guessed_note(n for _, n in pairs)
         if len(pairs) == 1:
-            what = f"{dropout.type} {dropout.name}{rate} feeds {norm.type} {norm.name}"
+            what = f"{dropout.type} {dropout.name}{rate} feeds {norm.type} {norm.name}{guessed}"
         else:
             what = (f"{len(pairs)} {dropout.type} layers made by this line{rate} ({dropout.name} and "
-                    f"{len(pairs) - 1} more) feed {norm.type} layers (first: {norm.name})")
+                    f"{len(pairs) - 1} more) feed {norm.type} layers (first: {norm.name}){guessed}")
         return self.finding(
             graph, dropout,
             f"{what}: BatchNorm's running variance is measured with dropout on and used with "

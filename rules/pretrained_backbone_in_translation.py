@@ -17,10 +17,30 @@ _NOT_CLASSIFIERS = ("torchvision.models.detection", "torchvision.models.segmenta
                     "torchvision.models.optical_flow", "torchvision.models.video")
 _BETWEEN_POOL_AND_LINEAR = (nn.Flatten, nn.Dropout, nn.Identity)
 _IMAGENET_NAMES = re.compile(r"imagenet|ilsvrc|in1k|in12k|in21k|in22k", re.IGNORECASE)
-_ARCHITECTURE_FILES = re.compile(  # the checkpoint files of the model zoos: resnet50-19c8e357.pth
-    r"(resnet|resnext|wide_resnet|densenet|vgg|mobilenet|mnasnet|shufflenet|squeezenet|inception|googlenet"
-    r"|efficientnet|regnet|convnext|alexnet|senet|se_resne|xception|dpn|nasnet|polynet|bninception"
-    r"|pnasnet|ghostnet|hrnet_w)")
+# The checkpoint files of the model zoos (torchvision, timm, pretrainedmodels, the papers' own
+# releases): an ImageNet architecture, then only variant words (depth, width, version, "bn"),
+# then torch.hub's hash: resnet50-19c8e357.pth, res2net101_v1b_26w_4s-0812c246.pth,
+# vgg_normalised.pth, mobilenet_v2.pth.tar. "resnet_generator_epoch10.pth" is not one.
+_ARCHITECTURES = re.compile(
+    r"(resnet|resnext|wide_resnet|res2net|res2next|resnest|regnet|densenet|vgg|mobilenet|mnasnet|shufflenet"
+    r"|squeezenet|inception|googlenet|efficientnet|convnext|alexnet|senet|se_resne|xception|dpn|nasnet"
+    r"|polynet|bninception|pnasnet|ghostnet|hrnet|darknet|cspdarknet|vit|deit|swin|mixnet|rexnet)")
+_VARIANT_WORDS = {"bn", "normalised", "normalized", "features", "imagenet", "pretrained", "caffe", "tf",
+                  "torch", "pytorch", "large", "small", "tiny", "base", "mini", "lite", "se", "ft", "conv",
+                  "fc", "gn", "ws", "ibn", "a", "b", "c", "d", "v", "x", "in", "k", "aa", "ap", "ns", "ra"}
+_ZOO_PREFIX = re.compile(r"^(tf|tv|gluon|ig|ssl|swsl|legacy|timm|fb|pt)_")
+_CHECKPOINT_SUFFIXES = re.compile(r"(\.(pth|pt|pkl|ckpt|bin|tar|t7|safetensors|npz|h5))+$")
+_HUB_HASH = re.compile(r"-[0-9a-f]{6,}$")
+
+
+def imagenet_checkpoint(path: str) -> bool:
+    """Whether a file's name is a model zoo's ImageNet classification checkpoint."""
+    stem = _HUB_HASH.sub("", _CHECKPOINT_SUFFIXES.sub("", path.replace("\\", "/").rsplit("/", 1)[-1].lower()))
+    found = _ARCHITECTURES.match(_ZOO_PREFIX.sub("", stem))
+    if found is None:
+        return False
+    rest = [w for w in re.split(r"[_\-.]+", _ZOO_PREFIX.sub("", stem)[found.end():]) if w]
+    return all(any(c.isdigit() for c in w) or w in _VARIANT_WORDS for w in rest)
 
 
 class PretrainedBackboneInTranslation(Rule):
@@ -157,8 +177,11 @@ def _backbones_given_weights(graph: ModelGraph, called: list[Layer]) -> Iterator
     whole or in parts: a library's encoder, the project's own network through ``.features``."""
     by_receiver: dict[int, list[WeightsRequest]] = defaultdict(list)
     for request in graph.weights_requests:
-        if request.receiver is not None and _is_classifier(request.receiver, weak=_imagenet_weights(request)):
-            by_receiver[id(request.receiver)].append(request)
+        receiver = request.receiver
+        if receiver is None or receiver is graph.model:
+            continue
+        if _is_classifier(receiver, weak=_imagenet_weights(request)) or _imagenet_file_into_encoder(request):
+            by_receiver[id(receiver)].append(request)
     for requests in by_receiver.values():
         first = requests[0]
         modules = {id(m) for m in first.receiver.modules()}  # whatever name the forward calls them by
@@ -166,6 +189,14 @@ def _backbones_given_weights(graph: ModelGraph, called: list[Layer]) -> Iterator
         function = first.origin.function if first.origin is not None else None
         yield Backbone(type(first.receiver).__name__, function, first.site or graph.site_of(first.module),
                        layers, requests)
+
+
+def _imagenet_file_into_encoder(request: WeightsRequest) -> bool:
+    """A model zoo's ImageNet checkpoint file loaded into convolutions: the backbone, its
+    head cut off (a VGG's features read from ``vgg_normalised.pth``; a ResNet copy without
+    ``fc`` given the entries of ``res2net101_v1b_26w_4s-0812c246.pth`` that fit)."""
+    return imagenet_checkpoint(request.weights) and any(
+        isinstance(m, nn.modules.conv._ConvNd) for m in request.receiver.modules())
 
 
 def _project_backbones(graph: ModelGraph, called: list[Layer]) -> Iterator[Backbone]:
@@ -226,8 +257,7 @@ def _imagenet_weights(request: WeightsRequest) -> bool:
     enum, ``'imagenet'``, timm's ``in1k``), a checkpoint file named after an ImageNet
     architecture (``resnet50-19c8e357.pth``, ``mobilenetv2.pth.tar``), or loaded into a
     classifier with ImageNet's 1000 classes."""
-    name = request.weights.rsplit("/", 1)[-1].lower()
-    if _IMAGENET_NAMES.search(request.weights) or _ARCHITECTURE_FILES.match(name):
+    if _IMAGENET_NAMES.search(request.weights) or imagenet_checkpoint(request.weights):
         return True
     heads = [m for m in request.receiver.modules() if isinstance(m, nn.Linear)] if request.receiver else []
     return bool(heads) and heads[-1].out_features in (1000, 1001, 21841, 21843, 11821)

@@ -8,6 +8,7 @@ from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._dataflow import activation_kind, creation_key, tensor_producers
 from netlint.rules._fixes import removal
+from netlint.rules._guessed import guessed_note
 
 # Activations whose output is never negative, and those whose output stays within [0, 1].
 _NON_NEGATIVE = {"relu", "relu6", "sigmoid", "softmax", "hardsigmoid", "softplus"}
@@ -107,6 +108,7 @@ class RedundantActivation(Rule):
         more = f" ({len(items)} such pairs made by this line)" if len(items) > 1 else ""
         kind_a, kind_b = _NAMES[activation_kind(first)], _NAMES[activation_kind(second)]
         a, b = f"{kind_a} {first.name}", f"{kind_b} {second.name}"
+        more += guessed_note(layer for item in items for layer in item[1:3])
         if case == "no-op":
             bound = "never negative" if activation_kind(second) != "relu6" else "already within [0, 6]"
             message = f"{b} is applied to the output of {a}, which is {bound}: it changes nothing{more}"

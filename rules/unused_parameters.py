@@ -39,9 +39,15 @@ class UnusedParameters(Rule):
             return self.fc(self.features(x).mean((2, 3)))
     ```
 
+    Frozen parameters (``requires_grad=False``: a perceptual loss's VGG, a feature extractor
+    kept fixed) are not reported: nothing trains them and DistributedDataParallel ignores
+    them; a network used only outside ``forward`` whose parameters still require gradients
+    is, with the advice to freeze it.
+
     ## Use instead
     Call the submodule in ``forward``, or delete it. Keep submodules that only run in
-    training mode: they are used.
+    training mode: they are used. Freeze a network kept for a loss:
+    ``self.vgg.requires_grad_(False)``.
 
     ## References
     - PyTorch documentation, ``torch.nn.parallel.DistributedDataParallel``,
@@ -66,6 +72,9 @@ class UnusedParameters(Rule):
             if (not own or not set(own) <= unused or name == ""
                     or any(name.startswith(r + ".") for r in reported)):
                 continue
+            if not any(p.requires_grad for p in module.parameters()):
+                reported.append(name)  # frozen: a fixed feature extractor, nothing to train or reduce
+                continue
             reported.append(name)
             count = sum(p.numel() for p in _unique(module.parameters()))
             yield self.finding(
@@ -73,7 +82,8 @@ class UnusedParameters(Rule):
                 f"{name} ({type(module).__name__}, {count:,} parameters) is never used by the "
                 "forward, in eval or training mode; under DistributedDataParallel this raises "
                 "unless find_unused_parameters=True",
-                f"call {name} in forward, or remove it",
+                f"call {name} in forward, or remove it; if it is a fixed network kept for a loss, "
+                f"freeze it ({name}.requires_grad_(False))",
                 site=graph.site_of(name), params_before=graph.params, params_after=graph.params - count,
             )
 

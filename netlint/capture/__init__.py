@@ -22,7 +22,7 @@ from netlint.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, dec
 from netlint.layers import ForwardError, Trace, module_layer
 from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
-from netlint.task import infer_task
+from netlint.task import Evidence, infer_task
 
 TIERS = ("fx", "export", "eager", "modules")
 # What each tier gives rules; "execution" (which parameters a real forward read) comes from
@@ -65,7 +65,7 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
     shapes = tuple(tuple(t.shape) for t in inputs)
     unused = _unused_parameters(built, inputs, reference, notes)
-    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused)
+    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls)
 
 
 def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequence[Shape],
@@ -82,7 +82,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, IMAGE_SIDES, hints))
     if trace is not None:
         return meta.inputs, meta.reason, trace, built
-    first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same)
+    first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
     sides = (meta.passed_side,) if meta.passed_side else (SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE))
     try:
@@ -123,6 +123,9 @@ class _Search:
             try:
                 trace = eager.run(built.model, inputs, built)
             except Exception as exc:
+                trace = self._with_the_parts_channels(built, exc, inputs, reason)
+                if trace is not None:
+                    return trace
                 if self.first is None:
                     self.first = exc, inputs, reason
                 else:
@@ -135,6 +138,43 @@ class _Search:
             self.inputs, self.reason = inputs, reason
             return trace
         return None
+
+
+    def _with_the_parts_channels(self, built: BuiltModel, exc: BaseException, inputs: list[torch.Tensor],
+                                 reason: str) -> Trace | None:
+        """A layer that reads a part of an input (``torch.chunk``, ``split``, a slice along the
+        channels: the two views of a stereo pair) and is given fewer channels than it takes:
+        the input has that many channels several times over, 2, 3 or 4 (tried in that order)."""
+        failed = getattr(exc, "failed", None)
+        channels = failed.channels() if failed is not None else None
+        if self.given or channels is None or failed.from_input is None:
+            return None
+        (given, takes), position = channels, failed.from_input
+        shape = tuple(inputs[position].shape)
+        if len(shape) < 3 or given >= shape[1]:
+            return None
+        for parts in (2, 3, 4):
+            tried = list(inputs)
+            tried[position] = torch.zeros((shape[0], takes * parts, *shape[2:]), dtype=inputs[position].dtype,
+                                          device=inputs[position].device)
+            if self.device != "meta":
+                tried[position] = torch.randn_like(tried[position])
+            try:
+                trace = eager.run(built.model, tried, built)
+            except Exception:
+                continue
+            name = self.names[position] if position < len(self.names) else f"input {position}"
+            self.inputs = tried
+            self.reason = (f"{reason}; {takes * parts} channels for {name}: {failed.name} "
+                           f"{type(failed.module).__name__}({takes}→…) reads a part of it ({given} of its "
+                           f"{shape[1]} channels at {_fmt(shape)}: a chunk, split or slice along the channels), "
+                           "found by trying")
+            return trace
+        return None
+
+
+def _fmt(shape) -> str:
+    return "×".join(map(str, shape))
 
 
 def _candidates(model: nn.Module, fx_graph, names: list[str], given: Sequence[Shape], declared,
@@ -252,9 +292,13 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
 
 def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes: tuple,
            input_reason: str, task: str, notes: list[str],
-           unused_parameters: tuple[str, ...] | None) -> ModelGraph:
+           unused_parameters: tuple[str, ...] | None, module_calls=()) -> ModelGraph:
     model = built.model
-    decided_task, task_reason = infer_task(input_shapes, trace.output_shapes, task, built.class_count)
+    evidence = Evidence(names=tuple(c.__name__ for c in type(model).__mro__
+                                    if not c.__module__.startswith(("torch.", "builtins"))),
+                        finals=tuple(trace.layers[i].type for i in trace.outputs),
+                        called=tuple(module_calls))
+    decided_task, task_reason = infer_task(input_shapes, trace.output_shapes, task, built.class_count, evidence)
     if tier != "fx":
         notes.append(f"captured with the {tier} tier")
     return ModelGraph(
@@ -282,17 +326,36 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
     )
 
 
+def _channel_mismatch(exc: BaseException, names: Sequence[str] = ()) -> str:
+    """What a layer given the wrong number of channels was given, and where that came from
+    (torch's meta kernels only say "Invalid channel dimensions")."""
+    failed = getattr(exc, "failed", None)
+    channels = failed.channels() if failed is not None else None
+    if channels is None:
+        return ""
+    (given, takes), shape = channels, failed.shapes[0]
+    if failed.from_input is not None:
+        name = names[failed.from_input] if failed.from_input < len(names) else f"input {failed.from_input}"
+        source = f"the model's input {name} (or a part of it)"
+    else:
+        source = "the layers before it: the constructor's arguments disagree with each other, not with the input"
+    return (f" ({failed.name} {type(failed.module).__name__} takes {takes} channels and was given "
+            f"{_fmt(shape)}, {given} channels, from {source})")
+
+
 def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
-                   also_failed: Sequence[int] = (), all_same: bool = False) -> CaptureError:
+                   also_failed: Sequence[int] = (), all_same: bool = False, names: Sequence[str] = ()) -> CaptureError:
     shapes = " and ".join("×".join(map(str, t.shape)) for t in inputs)
     where = f" in {exc.where}" if isinstance(exc, ForwardError) and exc.where else ""
     cause = exc.__cause__ if isinstance(exc, ForwardError) and exc.__cause__ else exc
+    failure = f"forward failed{where} at input {shapes} ({reason}): {_describe(cause)}{_channel_mismatch(exc, names)}"
+    failed = getattr(exc, "failed", None)
+    if failed is not None and failed.channels() is not None and failed.from_input is None:
+        return CaptureError(failure)  # no input shape would help
     if also_failed and all_same:  # what failed does not depend on the size: no size to suggest
-        return CaptureError(f"forward failed{where} at input {shapes} ({reason}): {_describe(cause)}; the same "
-                            f"at every image side tried, so not because of the input's size")
+        return CaptureError(f"{failure}; the same at every image side tried, so not because of the input's size")
     tried = f"; the sides {', '.join(map(str, also_failed))} fail too" if also_failed else ""
-    return CaptureError(f"forward failed{where} at input {shapes} ({reason}): {_describe(cause)}{tried}; "
-                        "give the input shape with --input-shape")
+    return CaptureError(f"{failure}{tried}; give the input shape with --input-shape")
 
 
 def _same_failure(exc: BaseException, first: BaseException) -> bool:

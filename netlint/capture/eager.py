@@ -9,6 +9,7 @@ real Python, it sees branches fx drops and control flow fx cannot trace.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -19,6 +20,7 @@ from torch.overrides import TorchFunctionMode
 from netlint import ops
 from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller,
                             tensor_signature)
+from netlint.graph import Shape
 from netlint.load import BuiltModel
 from netlint.meta_shapes import MetaShapes
 
@@ -28,6 +30,25 @@ _IGNORED = {"__get__", "__set__", "size", "dim", "numel", "__len__", "__bool__",
 
 
 _TRACER = fx.Tracer()
+
+
+@dataclass(frozen=True)
+class FailedCall:
+    """The leaf module whose call failed, what it was given, and which model input that
+    was, when it is one seen through functional ops only (a chunk, a slice, a reshape)."""
+
+    name: str
+    module: nn.Module
+    shapes: tuple[Shape, ...]
+    from_input: int | None
+
+    def channels(self) -> tuple[int, int] | None:
+        """(channels given, channels the layer takes), when they differ."""
+        takes = getattr(self.module, "in_channels", None) or getattr(self.module, "num_features", None)
+        given = self.shapes[0][1] if self.shapes and len(self.shapes[0]) >= 2 else None
+        if isinstance(takes, int) and given is not None and given != takes:
+            return given, takes
+        return None
 
 
 def is_leaf(module: nn.Module) -> bool:
@@ -48,6 +69,9 @@ class _Recorder(TorchFunctionMode):
         self.pending: list[tuple[nn.Module, list[torch.Tensor], tuple]] = []
         self.running: list[str] = []  # names of the modules whose forward is running
         self.calls: Counter = Counter()  # leaf calls so far, by module name
+        self.input_position = {id(t): i for i, t in enumerate(inputs)}
+        self.reads: dict[int, set[int]] = {}  # layer index -> positions of the model inputs it reads
+        self.reading: list[Shape | None] = []  # the first input of each running submodule that is no leaf
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -80,6 +104,7 @@ class _Recorder(TorchFunctionMode):
     def _add(self, layer, tensors: list[torch.Tensor], outputs: list[torch.Tensor]) -> None:
         producers = [self.producer[id(t)] for t in tensors if id(t) in self.producer]
         self.trace.add(layer, producers, any(id(t) in self.inputs for t in tensors))
+        self.reads[layer.index] = {self.input_position[id(t)] for t in tensors if id(t) in self.input_position}
         for t in outputs:
             self.producer[id(t)] = layer.index
         self.keep.extend(outputs)
@@ -89,12 +114,19 @@ class _Recorder(TorchFunctionMode):
         if self.leaf_depth == 0 and is_leaf(module):
             tensors = [t for t in leaves((args, kwargs or {})) if isinstance(t, torch.Tensor)]
             self.pending.append((module, tensors, tensor_signature(tensors)))
+        elif self.leaf_depth == 0:
+            first = next((t for t in leaves((args, kwargs or {})) if isinstance(t, torch.Tensor)), None)
+            self.reading.append(tuple(first.shape) if first is not None else None)
         if self.leaf_depth or is_leaf(module):
             self.leaf_depth += 1
 
     def hook(self, module: nn.Module, args: tuple, *rest: Any) -> None:
-        self.running.pop()
+        name = self.running.pop()
         if not self.leaf_depth:
+            first = next((t for t in leaves(rest[-1]) if isinstance(t, torch.Tensor)), None)
+            read = self.reading.pop() if self.reading else None
+            if name:
+                self.trace.module_calls.append((name, read, tuple(first.shape) if first is not None else None))
             return
         self.leaf_depth -= 1
         if self.leaf_depth:
@@ -111,6 +143,32 @@ class _Recorder(TorchFunctionMode):
                              tuple(outputs[0].shape) if outputs else None, self.built)
         self._add(layer, tensors, outputs)
 
+    def failed_call(self) -> FailedCall | None:
+        """The leaf call that was running when the forward failed."""
+        if not self.pending:
+            return None
+        leaf, tensors, _ = self.pending[-1]
+        return FailedCall(self.names.get(id(leaf), type(leaf).__name__), leaf, tuple(tuple(t.shape) for t in tensors),
+                          self._input_through_functions(tensors[0]) if tensors else None)
+
+    def _input_through_functions(self, tensor: torch.Tensor) -> int | None:
+        """The model input a tensor is, or comes from through functional ops only."""
+        if id(tensor) in self.input_position:
+            return self.input_position[id(tensor)]
+        producers = {}
+        for source, target in self.trace.edges:
+            producers.setdefault(target, []).append(source)
+        frontier, seen = [self.producer.get(id(tensor))], set()
+        while frontier:
+            index = frontier.pop()
+            if index is None or index in seen or self.trace.layers[index].module is not None:
+                continue
+            seen.add(index)
+            if self.reads.get(index):
+                return min(self.reads[index])
+            frontier.extend(producers.get(index, ()))
+        return None
+
 
 def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trace:
     """Run the forward once, recording every leaf module call and functional op."""
@@ -123,7 +181,7 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
             output = model(*inputs)
     except Exception as exc:
         where = next((name for name in reversed(recorder.running) if name), "")
-        raise ForwardError(where, exc) from exc
+        raise ForwardError(where, exc, recorder.failed_call()) from exc
     finally:
         for handle in handles:
             handle.remove()

@@ -41,6 +41,7 @@ class WeightsStandIns:
         self.tensor_request: dict[int, RequestedWeights] = {}
         self.tensors: list[torch.Tensor] = []  # alive while the ids above are keys
         self.received: dict[int, set[int]] = {}  # request id -> ids of the modules that loaded it
+        self.holders: dict[int, tuple[nn.Module, RequestedWeights]] = {}  # module id -> (it, what it loaded)
 
     def request(self, weights: str, frame: FrameType | None) -> RequestedWeights:
         state = RequestedWeights(weights, self, frame)
@@ -71,6 +72,7 @@ class WeightsStandIns:
     def load(self, module: nn.Module, state_dict: Mapping, requests: list[RequestedWeights]):
         """What ``load_state_dict`` answers for stand-in weights: the keys are the module's
         own, less those the code removed; nothing is copied (the values are placeholders)."""
+        self.holders[id(module)] = module, requests[0]
         for request in requests:
             loaded_by = self.received.setdefault(id(request), set())
             if id(module) not in loaded_by:
@@ -85,6 +87,18 @@ class WeightsStandIns:
         entries = dict.items(state_dict) if isinstance(state_dict, dict) else state_dict.items()
         unexpected = [k for k, v in entries if k not in own and id(v) not in self.tensor_request]
         return nn.modules.module._IncompatibleKeys(missing, unexpected)
+
+    def passed_on(self, module: nn.Module, state: Any) -> None:
+        """A module that loaded stand-in weights gives them on: the tensors of its
+        ``state_dict()`` are that request's, so that copying them into another module
+        (``model_dict.update(pretrained.state_dict())``) passes the weights on."""
+        held = self.holders.get(id(module))
+        if held is None or held[0] is not module or not isinstance(state, Mapping):
+            return
+        for value in state.values():
+            if isinstance(value, torch.Tensor) and id(value) not in self.tensor_request:
+                self.tensor_request[id(value)] = held[1]
+                self.tensors.append(value)
 
     def unreceived(self) -> list[str]:
         return [r.weights for r in self.requests if id(r) not in self.received]
@@ -364,6 +378,13 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
             return stand_ins.load(self, state_dict, requests)
         return original_load(self, state_dict, *args, **kwargs)
 
+    original_state_dict = nn.Module.state_dict
+
+    def state_dict(self, *args, **kwargs):
+        state = original_state_dict(self, *args, **kwargs)
+        stand_ins.passed_on(self, state)
+        return state
+
     def load_state_dict_from_url(url, *args, **kwargs):
         return stand_ins.request(url, _requesting_frame())
 
@@ -371,6 +392,7 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
         raise OfflineError(f"netlint is offline: refused to download {url}")
 
     patch(nn.Module, "load_state_dict", load_state_dict)
+    patch(nn.Module, "state_dict", state_dict)
     # torch.utils.model_zoo.load_url is torch.hub's function under another name
     patch_everywhere(torch.hub.load_state_dict_from_url, load_state_dict_from_url, "load_url")
     patch_everywhere(torch.hub.download_url_to_file, download_url_to_file)
