@@ -424,6 +424,8 @@ def _made(node: ast.expr, builders: dict[str, set[str]], functions: set[str], he
         func = func.value
     if isinstance(func, ast.Name) and func.id in builders:
         return set(builders[func.id])
+    if (_dotted(func) or "").rpartition(".")[2][:1].isupper():  # another class, given a block: SENet(SEBottleneck, ...)
+        return set()
     given = [a for a in [*node.args, *(k.value for k in node.keywords)] if isinstance(a, ast.Name)]
     return {c for a in given if a.id in builders and a.id not in functions for c in builders[a.id]}  # _build(Net, cfg)
 
