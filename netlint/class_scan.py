@@ -332,7 +332,7 @@ class Factory:
     required: tuple[str, ...]  # its parameters without defaults
 
 
-_WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}
+MODEL_WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}  # Net(...).to(device) is a Net
 
 
 def factories(body: list[ast.stmt], classes: set[str], methods: bool = False) -> dict[str, Factory]:
@@ -408,7 +408,7 @@ def _returned(function: ast.AST, builders: dict[str, set[str]], functions: set[s
 
 def _made(node: ast.expr, builders: dict[str, set[str]], functions: set[str], held: dict[str, set[str]]) -> set[str]:
     """The classes an expression evaluates to an instance of, as far as ``ast`` tells."""
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _WRAPPERS:
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MODEL_WRAPPERS:
         node = node.func.value  # Net(...).to(device).eval()
     if isinstance(node, ast.Name):
         return held.get(node.id, set())

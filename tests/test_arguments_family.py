@@ -90,7 +90,8 @@ def test_a_scripts_main_is_never_run_to_build_a_model():
 # ---------------------------------------------------------------- modules as arguments
 
 def test_modules_the_project_passes_from_module_level_objects_of_the_model_file():
-    """train.py: decoder = net.decoder; vgg = nn.Sequential(*list(net.vgg.children())[:4]); net.StyleNet(vgg, decoder)."""
+    """train.py: decoder = net.decoder; vgg = nn.Sequential(*list(net.vgg.children())[:4]);
+    net.StyleNet(vgg, decoder)."""
     train = FAMILY / "modules_project" / "train.py"
     assert built("modules_project", "net.py::StyleNet") == (
         "StyleNet(nn.Sequential(*list(vgg.children())[:4]), decoder)",
@@ -119,7 +120,8 @@ def test_a_module_of_the_same_name_and_layers_made_by_a_function_of_the_file():
     call, source = built("modules_default", "restorer.py::VGG")
     assert call == "VGG(features=make_layers(cfg['A']))", call
     assert source.startswith("make_layers and the keys of cfg (restorer.py)"), source
-    assert models("modules_default")["restorer.py::VGG"]["params"] == (3 * 8 * 9 + 8) + (8 * 16 * 9 + 16) + (16 * 10 + 10)
+    features, head = (3 * 8 * 9 + 8) + (8 * 16 * 9 + 16), 16 * 10 + 10  # cfg['A']
+    assert models("modules_default")["restorer.py::VGG"]["params"] == features + head
 
 
 # ---------------------------------------------------------------- keys of a table

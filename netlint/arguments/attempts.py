@@ -142,8 +142,7 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     for k in range(max(len(found) for found in candidates.values())):
         chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
         sources = list(dict.fromkeys(o.where for o in chosen.values()))
-        source = f"{' and '.join(sources)}'s argparse defaults" + (", the others guessed from parameter names"
-                                                                    if values else "")
+        source = f"{' and '.join(sources)}'s argparse defaults" + (f", the others {GUESSED}" if values else "")
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
     return made

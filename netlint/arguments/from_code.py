@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.class_scan import factories, is_main_block
+from netlint.class_scan import MODEL_WRAPPERS, factories, is_main_block
 from netlint.source import read_source, version
 
 MAX_FILES = 5000
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
-_WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}
 
 
 @dataclass(frozen=True)
@@ -585,7 +584,7 @@ def _own_calls(statement: ast.stmt) -> list[ast.Call]:
 def _unwrapped(node: ast.expr) -> ast.expr:
     """``UNet(...).to(device).eval()`` → ``UNet(...)``."""
     while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-           and node.func.attr in _WRAPPERS):
+           and node.func.attr in MODEL_WRAPPERS):
         node = node.func.value
     return node
 
