@@ -168,7 +168,7 @@ def test_a_configuration_file_the_code_names_is_given_to_a_path_parameter():
 
 
 def test_a_file_with_the_extension_the_code_reads_and_the_closest_name():
-    call, _source = built("paths_json", "net.py::JsonNet")
+    call, _source = built("paths_json", "jsonnet.py::JsonNet")
     assert call == "JsonNet(model_def='configs/jsonnet_small.json')", call
 
 
