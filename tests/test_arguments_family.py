@@ -93,12 +93,12 @@ def test_modules_the_project_passes_from_module_level_objects_of_the_model_file(
     """train.py: decoder = net.decoder; vgg = nn.Sequential(*list(net.vgg.children())[:4]);
     net.StyleNet(vgg, decoder)."""
     train = FAMILY / "modules_project" / "train.py"
-    assert built("modules_project", "net.py::StyleNet") == (
+    assert built("modules_project", "style_net.py::StyleNet") == (
         "StyleNet(nn.Sequential(*list(vgg.children())[:4]), decoder)",
         f"train.py:{line_of(train, 'net.StyleNet(')}")
     encoder = (3 * 8 * 9 + 8) + (8 * 16 * 9 + 16)  # the first 4 layers of vgg: 2 convolutions
     decoder = (16 * 8 * 9 + 8) + (8 * 3 * 9 + 3)
-    style = models("modules_project")["net.py::StyleNet"]
+    style = models("modules_project")["style_net.py::StyleNet"]
     assert style["params"] == encoder + decoder and style["task"] == "image-to-image"
 
 
