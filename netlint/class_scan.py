@@ -345,7 +345,7 @@ def factories(body: list[ast.stmt], classes: set[str], methods: bool = False) ->
     its classmethods and staticmethods, ``cls(...)`` building the class."""
     functions = [f for f in body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _does_work(f)
                  and (not methods or {_dotted(d) for d in f.decorator_list} & {"classmethod", "staticmethod"})]
-    names = {f.name for f in functions}
+    names = {f.name: _forwarded(f) for f in functions}
     builders: dict[str, set[str]] = {c: {c} for c in classes}
     changed = True
     while changed:  # a helper's helper: until nothing new is found
@@ -390,7 +390,7 @@ def _does_work(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         isinstance(n, ast.Call) and (_dotted(n.func) or "").rpartition(".")[2] in _WORK for n in ast.walk(function))
 
 
-def _returned(function: ast.AST, builders: dict[str, set[str]], functions: set[str]) -> set[str]:
+def _returned(function: ast.AST, builders: dict[str, set[str]], functions: dict[str, set[int | str]]) -> set[str]:
     """The classes ``function`` returns, built by ``builders`` (name -> the classes a call of it builds)."""
     held: dict[str, set[str]] = {}
     for node in ast.walk(function):
@@ -406,8 +406,10 @@ def _returned(function: ast.AST, builders: dict[str, set[str]], functions: set[s
     return returned
 
 
-def _made(node: ast.expr, builders: dict[str, set[str]], functions: set[str], held: dict[str, set[str]]) -> set[str]:
-    """The classes an expression evaluates to an instance of, as far as ``ast`` tells."""
+def _made(node: ast.expr, builders: dict[str, set[str]], functions: dict[str, set[int | str]],
+          held: dict[str, set[str]]) -> set[str]:
+    """The classes an expression evaluates to an instance of, as far as ``ast`` tells
+    (``functions``: the file's functions, each with the parameters whose call it returns)."""
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MODEL_WRAPPERS:
         node = node.func.value  # Net(...).to(device).eval()
     if isinstance(node, ast.Name):
@@ -426,8 +428,35 @@ def _made(node: ast.expr, builders: dict[str, set[str]], functions: set[str], he
         return set(builders[func.id])
     if (_dotted(func) or "").rpartition(".")[2][:1].isupper():  # another class, given a block: SENet(SEBottleneck, ...)
         return set()
-    given = [a for a in [*node.args, *(k.value for k in node.keywords)] if isinstance(a, ast.Name)]
-    return {c for a in given if a.id in builders and a.id not in functions for c in builders[a.id]}  # _build(Net, cfg)
+    if isinstance(func, ast.Name) and func.id in functions:  # a helper of the file: _create(Net, 'small')
+        forwarded = functions[func.id]
+        given = [a for i, a in enumerate(node.args) if i in forwarded]
+        given += [k.value for k in node.keywords if k.arg in forwarded]
+    else:  # another module's helper given the class: build_model_with_cfg(Net, ...)
+        given = [*node.args, *(k.value for k in node.keywords)]
+    return {c for a in given if isinstance(a, ast.Name) and a.id in builders and a.id not in functions
+            for c in builders[a.id]}
+
+
+def _forwarded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int | str]:
+    """The parameters (positions and names) whose call the function returns: ``def
+    _create(model_cls, variant): model = model_cls(...); return model``."""
+    positional = [a.arg for a in function.args.posonlyargs + function.args.args]
+    parameters = set(positional) | {a.arg for a in function.args.kwonlyargs}
+    held = {t.id: n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
+            for t in n.targets if isinstance(t, ast.Name)}
+    called: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return) and node.value is not None:
+            value = node.value
+            if isinstance(value, ast.Name) and value.id in held:
+                value = held[value.id]
+            while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+                    and value.func.attr in MODEL_WRAPPERS:
+                value = value.func.value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in parameters:
+                called.add(value.func.id)
+    return {i for i, name in enumerate(positional) if name in called} | called
 
 
 def _partial_of(node: ast.expr, classes: set[str]) -> str | None:

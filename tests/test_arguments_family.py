@@ -61,8 +61,8 @@ def test_factories_of_every_form_build_the_class_they_return():
     assert models("factories")["nets.py::Tiny"]["params"] == (3 * 5 * 9 + 5) + (5 * 9 * 9 + 9) + (9 * 10 + 10)
     assert skipped("factories") == {}
     # a factory that gives a block class to its model builds the model, not the block
-    assert built("factories", "nets.py::Stack") == ("Stack(Block, 2)", f"nets.py:{line_of(nets, 'return Stack(')}")
-    assert models("factories")["nets.py::Block"]["call"] != "stack_small()"
+    assert built("factories", "nets.py::Stack") == ("stack_deep()", f"nets.py:{line_of(nets, 'def stack_deep')}")
+    assert models("factories")["nets.py::Block"]["call"] == "Block(width=64)"  # no factory returns a Block
 
 
 def test_a_factory_of_another_file_through_a_chain_of_helpers():
