@@ -95,13 +95,18 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
                   for name, (required, line) in constructors.items() if not required]
         found += calls
     importers = list(_importers(path, class_name, root)) if root else []
-    for file, tree, names, _prefixes, _objects in importers:  # their factories (through helpers, too)
-        made = factories(tree.body, names)
+    their_calls = [_calls(tree.body, tree, file, _Callees(names, prefixes, class_name, set(constructors),
+                                                          objects=objects))
+                   for file, tree, names, prefixes, objects in importers]
+    for (file, tree, names, _prefixes, _objects), calls in zip(importers, their_calls):  # their factories
+        constant = {int(c.where.rpartition(":")[2]) for c in calls if not c.callee and not c.left_out}
+        ends = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
+                if isinstance(f, ast.FunctionDef)}
         found += [CodeArguments("", f"{display_path(file)}:{f.line}", callee=f.name, callee_file=str(file))
-                  for f in made.values() if f.returns and not f.required and not f.name.startswith("_")]
-    for file, tree, names, prefixes, objects in importers:
-        found += _calls(tree.body, tree, file, _Callees(names, prefixes, class_name, set(constructors),
-                                                        objects=objects))
+                  for f in factories(tree.body, names).values() if f.returns and not f.required
+                  and not f.name.startswith("_") and not constant & set(ends.get(f.name, ()))]
+    for calls in their_calls:
+        found += calls
     unique: dict[tuple, CodeArguments] = {}
     for call in sorted(found, key=lambda c: bool(c.left_out)):  # the first of each call, or the first
         key = (call.callee_file, call.callee, call.arguments)  # that also shows an input
