@@ -320,3 +320,148 @@ def _project_module(folder: Path, parts: list[str]) -> _Module | None:
     if parts:
         candidates.insert(0, folder.joinpath(*parts).with_suffix(".py"))
     return next((_Module(c.resolve()) for c in candidates if c.is_file()), None)
+
+
+@dataclass(frozen=True)
+class Factory:
+    """A function (or a top-level ``partial``) that builds a class and returns it whole."""
+
+    name: str
+    line: int
+    returns: frozenset[str]  # the classes it returns
+    required: tuple[str, ...]  # its parameters without defaults
+
+
+MODEL_WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}  # Net(...).to(device) is a Net
+
+
+def factories(body: list[ast.stmt], classes: set[str], methods: bool = False) -> dict[str, Factory]:
+    """The functions of ``body`` that return an instance of one of ``classes``, by name: ``return
+    Net(...)``; a variable that holds one (``model = Net(opt); model.cfg = ...; return model``);
+    a helper given the class (``return build_model_with_cfg(Net, cfg)``, ``partial(Net, k=3)()``);
+    a call of another such function of ``body`` (``return _load_model('resnet50', 21)``), so a
+    chain of helpers is followed; and a top-level ``resnet18 = partial(ResNet, ...)``. Any
+    decorator (a registry's ``@register_model``) is kept. With ``methods`` (a class's body):
+    its classmethods and staticmethods, ``cls(...)`` building the class."""
+    functions = [f for f in body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _does_work(f)
+                 and (not methods or {_dotted(d) for d in f.decorator_list} & {"classmethod", "staticmethod"})]
+    names = {f.name: _forwarded(f) for f in functions}
+    builders: dict[str, set[str]] = {c: {c} for c in classes}
+    changed = True
+    while changed:  # a helper's helper: until nothing new is found
+        changed = False
+        for function in functions:
+            local = dict(builders)
+            positional = function.args.posonlyargs + function.args.args
+            if methods and positional and "classmethod" in {_dotted(d) for d in function.decorator_list}:
+                local[positional[0].arg] = set(classes)  # cls
+            returned = _returned(function, local, names)
+            if not returned <= builders.get(function.name, set()):
+                builders[function.name] = builders.get(function.name, set()) | returned
+                changed = True
+    found: dict[str, Factory] = {}
+    for function in functions:
+        if builders.get(function.name):
+            args = function.args
+            positional = args.posonlyargs + args.args
+            is_classmethod = methods and "classmethod" in {_dotted(d) for d in function.decorator_list}
+            own = positional[1:] if is_classmethod else positional
+            required = [a.arg for a in own[:len(own) - len(args.defaults)]]
+            required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
+            found[function.name] = Factory(function.name, function.lineno, frozenset(builders[function.name]),
+                                           tuple(required))
+    if not methods:
+        for statement in body:
+            if isinstance(statement, ast.Assign) and _partial_of(statement.value, classes):
+                for target in statement.targets:
+                    if isinstance(target, ast.Name):
+                        found[target.id] = Factory(target.id, statement.lineno,
+                                                   frozenset({_partial_of(statement.value, classes)}), ())
+    return found
+
+
+_WORK = {"parse_args", "parse_known_args", "backward", "save", "fit", "input", "exit"}
+
+
+def _does_work(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A script's function (``main()``: it parses the command line, trains, saves), never
+    called to build a model, even when it returns one."""
+    return function.name == "main" or any(
+        isinstance(n, ast.Call) and (_dotted(n.func) or "").rpartition(".")[2] in _WORK for n in ast.walk(function))
+
+
+def _returned(function: ast.AST, builders: dict[str, set[str]], functions: dict[str, set[int | str]]) -> set[str]:
+    """The classes ``function`` returns, built by ``builders`` (name -> the classes a call of it builds)."""
+    held: dict[str, set[str]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            made = _made(node.value, builders, functions, held)
+            for target in node.targets:
+                if isinstance(target, ast.Name) and made:
+                    held[target.id] = held.get(target.id, set()) | made
+    returned: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return) and node.value is not None:
+            returned |= _made(node.value, builders, functions, held)
+    return returned
+
+
+def _made(node: ast.expr, builders: dict[str, set[str]], functions: dict[str, set[int | str]],
+          held: dict[str, set[str]]) -> set[str]:
+    """The classes an expression evaluates to an instance of, as far as ``ast`` tells
+    (``functions``: the file's functions, each with the parameters whose call it returns)."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MODEL_WRAPPERS:
+        node = node.func.value  # Net(...).to(device).eval()
+    if isinstance(node, ast.Name):
+        return held.get(node.id, set())
+    if isinstance(node, ast.IfExp):
+        return _made(node.body, builders, functions, held) | _made(node.orelse, builders, functions, held)
+    if not isinstance(node, ast.Call):
+        return set()
+    func = node.func
+    if isinstance(func, ast.Call):  # partial(Net, ...)()
+        partial = _partial_of(func, set().union(*builders.values()) if builders else set())
+        return {partial} if partial else set()
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):  # cls.from_name(...), Net.build(...)
+        func = func.value
+    if isinstance(func, ast.Name) and func.id in builders:
+        return set(builders[func.id])
+    if (_dotted(func) or "").rpartition(".")[2][:1].isupper():  # another class, given a block: SENet(SEBottleneck, ...)
+        return set()
+    if isinstance(func, ast.Name) and func.id in functions:  # a helper of the file: _create(Net, 'small')
+        forwarded = functions[func.id]
+        given = [a for i, a in enumerate(node.args) if i in forwarded]
+        given += [k.value for k in node.keywords if k.arg in forwarded]
+    else:  # another module's helper given the class: build_model_with_cfg(Net, ...)
+        given = [*node.args, *(k.value for k in node.keywords)]
+    return {c for a in given if isinstance(a, ast.Name) and a.id in builders and a.id not in functions
+            for c in builders[a.id]}
+
+
+def _forwarded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int | str]:
+    """The parameters (positions and names) whose call the function returns: ``def
+    _create(model_cls, variant): model = model_cls(...); return model``."""
+    positional = [a.arg for a in function.args.posonlyargs + function.args.args]
+    parameters = set(positional) | {a.arg for a in function.args.kwonlyargs}
+    held = {t.id: n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
+            for t in n.targets if isinstance(t, ast.Name)}
+    called: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return) and node.value is not None:
+            value = node.value
+            if isinstance(value, ast.Name) and value.id in held:
+                value = held[value.id]
+            while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+                    and value.func.attr in MODEL_WRAPPERS:
+                value = value.func.value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in parameters:
+                called.add(value.func.id)
+    return {i for i, name in enumerate(positional) if name in called} | called
+
+
+def _partial_of(node: ast.expr, classes: set[str]) -> str | None:
+    """``partial(Net, ...)`` / ``functools.partial(Net, ...)``: the class."""
+    if isinstance(node, ast.Call) and _dotted(node.func) in ("partial", "functools.partial") and node.args \
+            and isinstance(node.args[0], ast.Name) and node.args[0].id in classes:
+        return node.args[0].id
+    return None

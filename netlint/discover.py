@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netlint.arguments.call import ArgumentsError, split_call
-from netlint.class_scan import ModuleClass, module_classes
+from netlint.class_scan import ModuleClass, factories, module_classes
 from netlint.project import project_root, python_files
 from netlint.source import read_source
 
@@ -227,28 +227,12 @@ def _used_inside(classes: dict[str, ModuleClass]) -> dict[str, str]:
 
 def _returned_by_factories(tree: ast.Module, classes: dict[str, ModuleClass]) -> set[str]:
     """Classes a top-level function of the file builds and returns (``def define_G(...): net =
-    GlobalGenerator(...); ...; return net``), or the top level builds: whole models, even
-    when another class also builds one inside itself."""
-    def built(node: ast.AST) -> str | None:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
-            return node.func.id
-        return None
-
-    standalone: set[str] = set()
+    GlobalGenerator(...); ...; return net``, through helpers and registries too: see
+    ``class_scan.factories``), or the top level builds: whole models, even when another class
+    also builds one inside itself."""
+    standalone = {c for f in factories(tree.body, set(classes)).values() for c in f.returns}
     for statement in tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            assigned: dict[str, set[str]] = {}
-            for node in ast.walk(statement):
-                if isinstance(node, ast.Assign) and built(node.value):
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            assigned.setdefault(target.id, set()).add(built(node.value))
-            for node in ast.walk(statement):
-                if isinstance(node, ast.Return) and node.value is not None:
-                    if built(node.value):
-                        standalone.add(built(node.value))
-                    elif isinstance(node.value, ast.Name):
-                        standalone |= assigned.get(node.value.id, set())
-        elif isinstance(statement, ast.Assign) and built(statement.value):
-            standalone.add(built(statement.value))
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
+                and isinstance(statement.value.func, ast.Name) and statement.value.func.id in classes:
+            standalone.add(statement.value.func.id)
     return standalone

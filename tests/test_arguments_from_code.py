@@ -203,7 +203,9 @@ def build(latent_dim=100):
     return Generator(latent_dim)
 """,
     })
-    assert arguments_from_code(root / "gan.py", "Generator", root) == []
+    found = arguments_from_code(root / "gan.py", "Generator", root)
+    assert [c for c in found if c.arguments] == []  # build() is a factory of the project: no call of it
+    assert [(c.callee, c.where) for c in found] == [("build", "train.py:8")]
 
 
 def test_inputs_bound_in_a_function_scope(project):

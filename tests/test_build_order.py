@@ -324,11 +324,18 @@ def test_defaults_that_do_not_build_then_the_calls_of_other_files_through_a_pack
     source = EFFICIENTNET.replace("def __init__(self, stem, head, num_classes=1000):",
                                   "def __init__(self, stem=None, head=None, num_classes=1000):\n"
                                   "        assert stem is not None, 'use EfficientNet.from_name'")
-    project(tmp_path, {"effnet/model.py": source, "effnet/__init__.py": "from .model import EfficientNet\n"})
+    project(tmp_path, {"effnet/model.py": source.replace("stem, head = WIDTHS[model_name]",
+                                                        "stem, head = lookup(model_name)"),
+                       "effnet/__init__.py": "from .model import EfficientNet\n"})
     proc = run_netlint("effnet/model.py", cwd=tmp_path)
     assert_one_line_error(proc, "building EfficientNet failed: AssertionError: use EfficientNet.from_name",
                           "or build it with a classmethod: 'effnet/model.py::EfficientNet.from_name(model_name)' "
                           "or 'effnet/model.py::EfficientNet.from_pretrained(model_name)'")
+    project(tmp_path, {"effnet/model.py": source})  # model_name indexes WIDTHS: its keys are guessed
+    report, proc = netlint_json("effnet/model.py", cwd=tmp_path)
+    model = analyzed(report)["EfficientNet"]
+    assert model["call"] == "EfficientNet.from_name(model_name='b0')", proc.stderr
+    assert model["arguments_from"].startswith("the keys of WIDTHS (effnet/model.py:"), model["arguments_from"]
     project(tmp_path, {"hubconf.py": "import effnet\n\ndef b1():\n    return effnet.EfficientNet.from_name('b1')\n"})
     report, proc = netlint_json("effnet/model.py", cwd=tmp_path)
     model = analyzed(report)["EfficientNet"]

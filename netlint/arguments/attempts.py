@@ -2,21 +2,31 @@
 
 1. the arguments given (command line, config);
 2. a class that needs no arguments: its defaults;
-3. the zero-argument factories of its file and its zero-argument classmethod constructors;
+3. the zero-argument factories that return it (``class_scan.factories``: any decorator, an
+   options object made inside, through helpers given the class or a chain of helpers,
+   ``partial``): its file's, then those of the project's files that import it; and its
+   zero-argument classmethod constructors;
 4. the calls of the project's code with constant arguments (of the class, of those factories,
    of its classmethod constructors): its file's, the instance its top level built, the
-   tests', the other files'; then the calls whose other arguments are left at their defaults;
+   tests', the other files'; modules among the arguments (``Net(vgg, decoder)`` with
+   module-level objects of the model's file, ``Pair(Encoder(), Decoder())``) are evaluated
+   in the model's module when it is built; then the calls whose other arguments are left at
+   their defaults;
 5. a class that takes its base's arguments (no ``__init__`` of its own, or one that passes
    ``*args, **kwargs`` on): the same sources of the base;
 6. for options objects (``args``, ``opt``, ``cfg``...): the defaults of the project's argparse
    parsers (``netlint.arguments.options``), the other parameters guessed; for a configuration
    read by key (``config['ngf']``, ``cfg.MODEL.X``): the project's YAML/JSON/TOML files
    (``netlint.arguments.config_files``);
-7. a guess from the parameters' meaning.
+7. a guess: what the code says about a parameter (``netlint.arguments.code_hints``: a key of a
+   table of its file, a module of the same name, layers a function of the file makes, a
+   configuration file of the project), else its meaning (``netlint.arguments.guessed``); a
+   key or a count that does not build is tried at its other values; then the classmethod
+   constructors that need arguments, with guessed ones (``from_name(model_name)``).
 
 One rule decides between an error and a skip when nothing builds: what the user or the
 project's code gave is an error; what netlint made up (a guess, arguments left at their
-defaults, the base's arguments, options from argparse defaults) is a skip."""
+defaults, the base's arguments, options from argparse defaults or configuration files) is a skip."""
 
 from __future__ import annotations
 
@@ -33,14 +43,14 @@ from typing import Any
 
 from netlint.arguments.call import LEFT_OUT, ArgumentsError, evaluate
 from netlint.arguments.config_files import config_parameters, configured_call
-from netlint.arguments.from_code import CodeArguments, arguments_from_code
-from netlint.arguments.guessed import guess
+from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_from_code,
+                                         constructors_with_arguments)
+from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.instances import Instance
 from netlint.arguments.options import options_parameters, project_options
 from netlint.discover import Target, display_path
 from netlint.project import project_root
 
-GUESSED = "guessed from parameter names"
 _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxtuple = 40, 40, 8, 8
 
@@ -80,19 +90,35 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     found += _from_bases(factory, target, namespace, instances)
     found = [a for a in found if a is not None]
     if not required:  # its defaults first; the project's ways if they do not build, the other files' last
-        return itertools.chain(_unique([defaults, *found]), _other_files(factory, target, namespace))
+        return itertools.chain(_unique([defaults, *found]), _other_files(factory, target, namespace),
+                               _constructors_guessed(factory, target, namespace))
     options = options_parameters(factory, required)
     configured, unconfigured = _from_configuration_files(factory, target, required)
     if options:
         found += _with_options(factory, target, namespace, required, options, not found and not configured)
     found += configured
-    values, missing = guess(factory, required)
-    if missing is None:
-        found.append(Attempt((), values, _shown(target.name, (), values), GUESSED, guessed=True))
+    made, missing = guesses(factory, required, namespace)
+    found += [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True)
+              for g in made]
+    found += _constructors_guessed(factory, target, namespace)
     if not found:
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
                              f"the project's code calls it with constants; no convention covers {missing!r}")
     return _unique(found)
+
+
+def _constructors_guessed(factory: Any, target: Target, namespace: dict[str, Any]) -> list[Attempt]:
+    """Its classmethod constructors that need arguments (``EfficientNet.from_name(model_name)``),
+    called with guessed ones (a key of the table the class checks ``model_name`` against)."""
+    if target.path is None or not inspect.isclass(factory):
+        return []
+    found: list[Attempt] = []
+    for name, required in constructors_with_arguments(target.path, target.name).items():
+        constructor = getattr(factory, name, None)
+        made, _missing = guesses(constructor, required, namespace) if callable(constructor) else ([], None)
+        found += [Attempt((), g.values, _shown(f"{target.name}.{name}", (), g.values, g.texts), g.source,
+                          guessed=True, callee=constructor) for g in made]
+    return found
 
 
 def _with_options(factory: Any, target: Target, namespace: dict[str, Any], required: list[str],
@@ -121,7 +147,7 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     for k in range(max(len(found) for found in candidates.values())):
         chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
         sources = list(dict.fromkeys(o.described for o in chosen.values()))
-        source = " and ".join(sources) + (", the others guessed from parameter names" if values else "")
+        source = " and ".join(sources) + (f", the others {GUESSED}" if values else "")
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
     return made
@@ -287,9 +313,23 @@ def _as_keywords(factory: Any, args: tuple, kwargs: dict[str, Any]) -> dict[str,
 
 
 def _from_code(call: CodeArguments, name: str, factory: Any, namespace: dict[str, Any]) -> Attempt | None:
+    if call.callee_file:  # a factory of another file of the project
+        namespace = _namespace_of(Path(call.callee_file))
     callee = _resolve(call.callee, namespace) if call.callee else None
     if call.callee and not callable(callee):
         return None
+    if call.modules:  # modules among the arguments: evaluated when it is built
+        project_call = ProjectCall(callee or factory, call.arguments, namespace, call.left_out)
+        if not project_call.can_run():  # names the model's module lacks: those left at their defaults
+            project_call = ProjectCall(callee or factory, call.arguments, namespace,
+                                       call.left_out + project_call.unknown())
+            if not project_call.can_run():
+                return None
+        texts = _texts(call.arguments, project_call.left_out)
+        left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" \
+            if texts else ""
+        return Attempt((), {}, f"{call.callee or name}({call.arguments})", f"{call.where}{left}", call.inputs,
+                       guessed=bool(texts), callee=project_call)
     try:
         args, kwargs = evaluate(call.arguments, namespace, call.left_out)
     except ArgumentsError:  # a dotted name the model's module does not have
@@ -305,6 +345,17 @@ def _from_code(call: CodeArguments, name: str, factory: Any, namespace: dict[str
     return Attempt(args, kwargs, _shown(shown, args, kwargs),
                    f"{call.where}, {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}",
                    call.inputs, guessed=True, callee=callee)
+
+
+def _namespace_of(path: Path) -> dict[str, Any]:
+    """The namespace of another file of the project, imported as the model's file is."""
+    from netlint.load.importer import import_target_module
+    from netlint.load.user_code import LoadError
+
+    try:
+        return vars(import_target_module(Target(display_path(path), path.stem, path=path)))
+    except LoadError:
+        return {}
 
 
 def _leaving_out(factory: Any, args: tuple, kwargs: dict[str, Any],
@@ -364,8 +415,9 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def _shown(name: str, args: tuple, kwargs: dict[str, Any]) -> str:
-    parts = [_value(a) for a in args] + [f"{k}={_value(v)}" for k, v in kwargs.items()]
+def _shown(name: str, args: tuple, kwargs: dict[str, Any], texts: dict[str, str] | None = None) -> str:
+    texts = texts or {}
+    parts = [_value(a) for a in args] + [f"{k}={texts.get(k) or _value(v)}" for k, v in kwargs.items()]
     return f"{name}({', '.join(parts)})"
 
 

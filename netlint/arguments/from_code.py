@@ -1,11 +1,16 @@
 """How the project's own code builds a model class, read with ``ast`` only: the file's
-zero-argument factories (``def resnet18(**kw): return ResNet(...)``) and the class's
-zero-argument classmethod constructors; then its calls (of the class, of those factories and
-of its classmethod constructors, ``Net.from_name('b0')``) with constant arguments: in the
-file's ``if __name__ == "__main__":`` block, the rest of the file, the project's tests, its
-other files (those that import the class from the model's file); last, the calls with some
-arguments that are not constants (``Net(opt.ngf, n_blocks=3)``), to be built with those left
-at their defaults."""
+zero-argument factories (``def resnet18(**kw): return ResNet(...)``, found by
+``class_scan.factories``) and the class's zero-argument classmethod constructors; the
+zero-argument factories of the project's files that import the class (``modeling.py``'s
+``deeplabv3_resnet50()``, through its helpers); then its calls (of the class, of those
+factories and of its classmethod constructors, ``Net.from_name('b0')``) with constant
+arguments: in the file's ``if __name__ == "__main__":`` block, the rest of the file, the
+project's tests, its other files (those that import the class from the model's file); last,
+the calls with some arguments that are not constants (``Net(opt.ngf, n_blocks=3)``), to be
+built with those left at their defaults. An argument that builds or takes apart modules
+(``Encoder(64)``, ``nn.Sequential(*list(vgg.children())[:31])``, a module-level ``decoder``
+of the model's file) is kept as an expression, evaluated in the model's module when the
+model is built (``ProjectCall``); nothing else of the project is ever called."""
 
 from __future__ import annotations
 
@@ -17,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.class_scan import is_main_block
+from netlint.class_scan import MODEL_WRAPPERS, factories, is_main_block
 from netlint.source import read_source, version
 
 MAX_FILES = 5000
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
-_WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,9 @@ class CodeArguments:
     callee: str = ""
     # the arguments that are not constants (positions, keywords): left at their defaults
     left_out: tuple[int | str, ...] = ()
+    # some arguments are modules (``Net(Encoder(), decoder)``): evaluated when the model is built
+    modules: bool = False
+    callee_file: str = ""  # the file of a factory of another file (``modeling.py``), "" for the model's own
 
 
 class _Dotted(str):
@@ -43,7 +50,21 @@ class _Dotted(str):
         return str(self)
 
 
+class _Builder(_Dotted):
+    """A name whose call builds modules: torch's, a module class of the model's file or a
+    function of it that returns one, a class of the model's module named from another file."""
+
+
+class _Module(_Dotted):
+    """An expression of modules evaluated in the model's module when the model is built:
+    ``decoder`` (a module-level object of the model's file), ``Encoder()``,
+    ``nn.Sequential(*list(vgg.children())[:31])``, ``backbone.layer4``."""
+
+
 _UNKNOWN = object()
+_MODEL_MODULE = object()  # the model's module, imported by another file (``import net``)
+_MODULE_METHODS = {"children", "modules", "named_children", "named_modules"}
+_MODULE_BUILTINS = {"list", "tuple", "reversed"}
 
 
 def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[CodeArguments]:
@@ -55,28 +76,40 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
     tree = _parse(path, version(path))
     constructors: dict[str, tuple[list[str], int]] = {}
     if tree is not None:
-        factories = _returning_the_class(tree.body, class_name, None)
+        own_factories = _returning_the_class(tree.body, class_name, False)
         cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
-        constructors = _returning_the_class(cls.body, class_name, "classmethod") if cls else {}
+        constructors = _returning_the_class(cls.body, class_name, True) if cls else {}
         shown = display_path(path)
         main = [s for s in tree.body if is_main_block(s)]
-        own = _Callees({class_name}, set(), class_name, set(constructors), set(factories))
+        own = _Callees({class_name}, set(), class_name, set(constructors), set(own_factories))
         calls = _calls(main, tree, path, own, own_file=True) + \
             _calls([s for s in tree.body if s not in main], tree, path, own, own_file=True)
         # a factory whose call of the class is all constants is that call, shown as written
         constant = {int(c.where.rpartition(":")[2]) for c in calls if not c.callee and not c.left_out}
         ranges = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
                   if isinstance(f, ast.FunctionDef)}
-        found += [CodeArguments("", f"{shown}:{line}", callee=name) for name, (required, line) in factories.items()
-                  if not required and not constant & set(ranges[name])]
+        found += [CodeArguments("", f"{shown}:{line}", callee=name)
+                  for name, (required, line) in own_factories.items()
+                  if not required and not constant & set(ranges.get(name, ()))]
         found += [CodeArguments("", f"{shown}:{line}", callee=f"{class_name}.{name}")
                   for name, (required, line) in constructors.items() if not required]
         found += calls
-    for file, tree, names, prefixes in _importers(path, class_name, root) if root else ():
-        found += _calls(tree.body, tree, file, _Callees(names, prefixes, class_name, set(constructors)))
+    importers = list(_importers(path, class_name, root)) if root else []
+    their_calls = [_calls(tree.body, tree, file, _Callees(names, prefixes, class_name, set(constructors),
+                                                          objects=objects))
+                   for file, tree, names, prefixes, objects in importers]
+    for (file, tree, names, _prefixes, _objects), calls in zip(importers, their_calls):  # their factories
+        constant = {int(c.where.rpartition(":")[2]) for c in calls if not c.callee and not c.left_out}
+        ends = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
+                if isinstance(f, ast.FunctionDef)}
+        found += [CodeArguments("", f"{display_path(file)}:{f.line}", callee=f.name, callee_file=str(file))
+                  for f in factories(tree.body, names).values() if f.returns and not f.required
+                  and not f.name.startswith("_") and not constant & set(ends.get(f.name, ()))]
+    for calls in their_calls:
+        found += calls
     unique: dict[tuple, CodeArguments] = {}
     for call in sorted(found, key=lambda c: bool(c.left_out)):  # the first of each call, or the first
-        key = (call.callee, call.arguments)  # that also shows an input
+        key = (call.callee_file, call.callee, call.arguments)  # that also shows an input
         if key not in unique or (call.inputs and not unique[key].inputs):
             unique[key] = call
     return list(unique.values())
@@ -86,43 +119,16 @@ def constructors_with_arguments(path: Path, class_name: str) -> dict[str, list[s
     """The class's classmethod constructors that need arguments: name -> their names."""
     tree = _parse(path.resolve(), version(path.resolve()))
     cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None) if tree else None
-    found = _returning_the_class(cls.body, class_name, "classmethod") if cls else {}
+    found = _returning_the_class(cls.body, class_name, True) if cls else {}
     return {name: required for name, (required, _line) in found.items() if required}
 
 
-def _returning_the_class(body: list[ast.stmt], class_name: str, decorator: str | None
+def _returning_the_class(body: list[ast.stmt], class_name: str, methods: bool
                          ) -> dict[str, tuple[list[str], int]]:
-    """The functions of ``body`` (with ``decorator``: the classmethods) that return an instance of
-    the class, built in a ``return`` or in a variable returned: name -> (required parameters, line)."""
-    found: dict[str, tuple[list[str], int]] = {}
-    for function in body:
-        if not isinstance(function, ast.FunctionDef):
-            continue
-        decorators = {ast.unparse(d) for d in function.decorator_list}
-        if (decorator is None) != (not decorators) or (decorator and decorator not in decorators):
-            continue
-        args = function.args
-        positional = args.posonlyargs + args.args
-        own = positional[1:] if decorator else positional  # (cls)
-        required = [a.arg for a in own[:len(own) - len(args.defaults)]]
-        required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
-        makers = {class_name} | ({positional[0].arg} if decorator and positional else set())
-        built = {t.id for n in ast.walk(function) if isinstance(n, ast.Assign) and _makes(n.value, makers)
-                 for t in n.targets if isinstance(t, ast.Name)}
-        returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return) and n.value is not None]
-        if any(_makes(r, makers) or (isinstance(_unwrapped(r), ast.Name) and _unwrapped(r).id in built)
-               for r in returns):
-            found[function.name] = (required, function.lineno)
-    return found
-
-
-def _makes(node: ast.expr, makers: set[str]) -> bool:
-    """``Net(...)``, ``cls(...)``, or a call of another of its constructors, ``cls.from_name(...)``."""
-    node = _unwrapped(node)
-    func = node.func if isinstance(node, ast.Call) else None
-    if isinstance(func, ast.Attribute):
-        func = func.value
-    return isinstance(func, ast.Name) and func.id in makers
+    """The functions of ``body`` (with ``methods``: its classmethods and staticmethods) that
+    return an instance of the class (``class_scan.factories``): name -> (required parameters, line)."""
+    return {f.name: (list(f.required), f.line) for f in factories(body, {class_name}, methods).values()
+            if class_name in f.returns}
 
 
 def built_inside(path: Path, class_name: str, root: Path) -> str | None:
@@ -131,7 +137,7 @@ def built_inside(path: Path, class_name: str, root: Path) -> str | None:
     from netlint.class_scan import module_classes
     from netlint.discover import display_path
 
-    for file, tree, names, prefixes in _importers(path.resolve(), class_name, root):
+    for file, tree, names, prefixes, _objects in _importers(path.resolve(), class_name, root):
         callees = _Callees(names, prefixes, class_name)
         for cls in module_classes(file).values():
             if cls.trains:  # a training wrapper holds models, not blocks
@@ -142,7 +148,8 @@ def built_inside(path: Path, class_name: str, root: Path) -> str | None:
     return None
 
 
-def _importers(path: Path, class_name: str, root: Path) -> Iterator[tuple[Path, ast.Module, set[str], set[str]]]:
+def _importers(path: Path, class_name: str, root: Path
+               ) -> Iterator[tuple[Path, ast.Module, set[str], set[str], tuple[tuple[str, str], ...]]]:
     """The project's other files that import the class from ``path``, tests first."""
     others = [f for f in _project_files(root.resolve()) if f != path]
     for file in sorted(others, key=lambda f: not _is_test_file(f, root)):
@@ -150,9 +157,9 @@ def _importers(path: Path, class_name: str, root: Path) -> Iterator[tuple[Path, 
             continue
         tree = _parse(file, version(file))
         if tree is not None:
-            names, prefixes = _bindings(tree, file, path, class_name, root)
+            names, prefixes, objects = _bindings(tree, file, path, class_name, root)
             if names or prefixes:
-                yield file, tree, names, prefixes
+                yield file, tree, names, prefixes, objects
 
 
 @functools.lru_cache(maxsize=4096)
@@ -213,24 +220,28 @@ def _module_file(name: str, level: int, file: Path, root: Path) -> Path | None:
 
 
 def _bindings(tree: ast.Module, file: Path, target: Path, class_name: str,
-              root: Path) -> tuple[set[str], set[str]]:
-    """The names that mean the class in ``file`` (``UNet``, an alias) and the dotted prefixes
-    of the model's module (``arch`` in ``arch.RRDBNet``)."""
+              root: Path) -> tuple[set[str], set[str], tuple[tuple[str, str], ...]]:
+    """The names that mean the class in ``file`` (``UNet``, an alias), the dotted prefixes
+    of the model's module (``arch`` in ``arch.RRDBNet``), and the other names it imports from
+    the model's file (``from net import decoder``: (name here, name there))."""
     names: set[str] = set()
     prefixes: set[str] = set()
+    objects: list[tuple[str, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             module_file = _module_file(node.module or "", node.level, file, root)
             for alias in node.names:
                 if alias.name in (class_name, "*") and _provides(module_file, target, class_name, root):
                     names.add(alias.asname or class_name)
+                elif module_file == target and alias.name != "*":
+                    objects.append((alias.asname or alias.name, alias.name))
                 elif _module_file(f"{node.module or ''}.{alias.name}".strip("."), node.level, file, root) == target:
                     prefixes.add(alias.asname or alias.name)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if _provides(_module_file(alias.name, 0, file, root), target, class_name, root):
                     prefixes.add(alias.asname or alias.name)
-    return names, prefixes
+    return names, prefixes, tuple(objects)
 
 
 def _provides(module_file: Path | None, target: Path, class_name: str, root: Path, depth: int = 0) -> bool:
@@ -254,41 +265,71 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
     it is in (the module's constants, then the scope's own assignments before it)."""
     from netlint.discover import display_path
 
-    module_scope = _Scope(_constants(tree.body, definitions=own_file), callees)
+    values = {**{p: _MODEL_MODULE for p in callees.prefixes if "." not in p},
+              **{name: (_Builder if original[:1].isupper() else _Module)(original)
+                 for name, original in callees.objects}}
+    module_scope = _Scope({**values, **_constants(tree.body, definitions=own_file, file=file)}, callees)
     found: list[CodeArguments] = []
     scopes: list[list[ast.stmt]] = [body]
     scopes += [n.body for s in body for n in ast.walk(s) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for statements in scopes:
         scope = module_scope.child()
-        for statement, callee, (arguments, left_out) in list(scope.run(statements)):  # (inputs come after)
+        for statement, callee, (arguments, left_out, modules) in list(scope.run(statements)):  # (inputs come after)
             found.append(CodeArguments(arguments, f"{display_path(file)}:{statement.lineno}",
-                                       scope.inputs.get(id(statement), ()), callee, left_out))
+                                       scope.inputs.get(id(statement), ()), callee, left_out, modules))
     return found
 
 
-def _constants(body: list[ast.stmt], definitions: bool = False) -> dict[str, Any]:
+def _constants(body: list[ast.stmt], definitions: bool = False, file: Path | None = None) -> dict[str, Any]:
     """The module's constants, and its names imported from torch (kept as dotted names); with
     ``definitions`` (the model's own file) also its classes and functions (``ResNet(Bottleneck,
     [3, 4, 6, 3])``), resolved in the module when the model is built."""
     from netlint.class_scan import TORCH_ROOTS
 
     values: dict[str, Any] = {}
+    builders = _module_builders(body, file) if definitions and file is not None else set()
     for statement in body:
         if definitions and isinstance(statement, (ast.ClassDef, ast.FunctionDef)):
-            values[statement.name] = _Dotted(statement.name)
+            values[statement.name] = (_Builder if statement.name in builders else _Dotted)(statement.name)
         elif isinstance(statement, ast.Import):
             for alias in statement.names:
                 if alias.name.split(".")[0] in TORCH_ROOTS:
                     name = alias.asname or alias.name.split(".")[0]
-                    values[name] = _Dotted(name)
+                    values[name] = _torch_name(name, alias.name if alias.asname else name)
         elif isinstance(statement, ast.ImportFrom) and statement.level == 0 \
                 and (statement.module or "").split(".")[0] in TORCH_ROOTS:
             for alias in statement.names:
-                values[alias.asname or alias.name] = _Dotted(alias.asname or alias.name)
+                values[alias.asname or alias.name] = _torch_name(alias.asname or alias.name,
+                                                                 f"{statement.module}.{alias.name}")
         elif isinstance(statement, ast.Assign):
             for target in statement.targets:
-                _bind(target, _fold(statement.value, values), values)
+                value = _fold(statement.value, values)
+                if definitions and isinstance(value, _Module) and isinstance(target, ast.Name):
+                    value = _Module(target.id)  # (the model's module has it: decoder = nn.Sequential(...))
+                _bind(target, value, values)
     return values
+
+
+_MODULE_BUILDING = ("torch.nn", "torchvision.models", "timm.models", "timm.create_model")
+_NOT_MODULE_BUILDING = ("torch.nn.functional", "torch.nn.init", "torch.nn.utils")
+
+
+def _torch_name(name: str, full: str) -> _Dotted:
+    """A name imported from torch: a _Builder when what it names builds modules (``nn``,
+    ``torchvision.models``; not ``torch.cuda.device_count``, ``F.interpolate``)."""
+    builds = full.startswith(_MODULE_BUILDING) and not full.startswith(_NOT_MODULE_BUILDING)
+    return (_Builder if builds else _Dotted)(name)
+
+
+def _module_builders(body: list[ast.stmt], file: Path) -> set[str]:
+    """The model file's nn.Module classes and the functions that return one or a torch module
+    (``make_layers(cfg)``: ``return nn.Sequential(*layers)``)."""
+    from netlint.class_scan import module_classes
+
+    classes = set(module_classes(file))
+    torch_names = {"nn", "torch", "torchvision"}
+    made = factories(body, classes | torch_names)
+    return classes | {name for name, f in made.items() if f.returns}
 
 
 def _bind(target: ast.expr, value: Any, values: dict[str, Any]) -> None:
@@ -313,7 +354,19 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
         return values.get(node.id, _UNKNOWN)
     if isinstance(node, ast.Attribute):
         base = _fold(node.value, values)
-        return _Dotted(f"{base}.{node.attr}") if isinstance(base, _Dotted) else _UNKNOWN
+        if base is _MODEL_MODULE:  # net.decoder, net.Encoder
+            return (_Builder if node.attr[:1].isupper() else _Module)(node.attr)
+        if isinstance(base, _Builder):
+            return _torch_name(f"{base}.{node.attr}", f"torch.nn.{node.attr}" if base == "nn" else "torch.nn")
+        if isinstance(base, _Dotted) and not isinstance(base, _Module):
+            return _torch_name(f"{base}.{node.attr}", f"{base}.{node.attr}")
+        return type(base)(f"{base}.{node.attr}") if isinstance(base, _Dotted) else _UNKNOWN
+    if isinstance(node, ast.Call):
+        return _module_call(node, values)
+    if isinstance(node, ast.Subscript):
+        base = _fold(node.value, values)
+        index = _slice_text(node.slice, values)
+        return _Module(f"{base}[{index}]") if isinstance(base, _Module) and index is not None else _UNKNOWN
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         items = [_fold(e, values) for e in node.elts]
         if any(i is _UNKNOWN for i in items):
@@ -336,6 +389,44 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
     return _UNKNOWN
 
 
+def _module_call(node: ast.Call, values: dict[str, Any]) -> Any:
+    """A call that builds or takes apart modules (``Encoder(64)``, ``nn.Sequential(*layers)``,
+    ``list(vgg.children())``), its arguments constants or modules: a _Module, else _UNKNOWN.
+    Nothing else is ever called: a project's function that parses options or reads files is
+    a value netlint does not know."""
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in _MODULE_BUILTINS and func.id not in values:
+        head: Any = _Builder(func.id)
+    else:
+        head = _fold(func, values)
+    method = isinstance(func, ast.Attribute) and func.attr in _MODULE_METHODS and isinstance(head, _Module)
+    if not (isinstance(head, _Builder) or method):
+        return _UNKNOWN
+    parts: list[str] = []
+    for argument in node.args:
+        starred = isinstance(argument, ast.Starred)
+        value = _fold(argument.value if starred else argument, values)
+        if value is _UNKNOWN:
+            return _UNKNOWN
+        parts.append(("*" if starred else "") + repr(value))
+    for keyword in node.keywords:
+        value = _fold(keyword.value, values)
+        if value is _UNKNOWN:
+            return _UNKNOWN
+        parts.append(f"{keyword.arg}={value!r}" if keyword.arg else f"**{value!r}")
+    return _Module(f"{head}({', '.join(parts)})")
+
+
+def _slice_text(node: ast.expr, values: dict[str, Any]) -> str | None:
+    if isinstance(node, ast.Slice):
+        bounds = [None if b is None else _fold(b, values) for b in (node.lower, node.upper, node.step)]
+        if any(b is _UNKNOWN or not (b is None or isinstance(b, int)) for b in bounds):
+            return None
+        return ":".join("" if b is None else str(b) for b in bounds).rstrip(":") or ":"
+    value = _fold(node, values)
+    return None if value is _UNKNOWN or isinstance(value, _Dotted) else repr(value)
+
+
 @dataclass(frozen=True)
 class _Callees:
     """What builds the class in one file: the class under the names it has there (``UNet``, an
@@ -347,6 +438,7 @@ class _Callees:
     class_name: str
     constructors: set[str] = frozenset()
     factories: set[str] = frozenset()
+    objects: tuple[tuple[str, str], ...] = ()  # (name here, name in the model's module) of what it imports
 
     def is_class(self, func: ast.expr) -> bool:
         if isinstance(func, ast.Name):
@@ -379,7 +471,7 @@ class _Scope:
     def child(self) -> _Scope:
         return _Scope(dict(self.values), self.callees)
 
-    def run(self, statements: list[ast.stmt]) -> Iterator[tuple[ast.stmt, str, tuple[str, tuple]]]:
+    def run(self, statements: list[ast.stmt]) -> Iterator[tuple[ast.stmt, str, tuple[str, tuple, bool]]]:
         for statement in statements:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue  # a scope of its own
@@ -407,21 +499,23 @@ class _Scope:
     def is_class(self, func: ast.expr) -> bool:
         return self.callees.callee(func) is not None
 
-    def _arguments(self, call: ast.Call) -> tuple[str, tuple[int | str, ...]] | None:
+    def _arguments(self, call: ast.Call) -> tuple[str, tuple[int | str, ...], bool] | None:
         """The arguments as text (constants folded, the others as written) and which are not constants."""
         if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
             return None
         parts: list[str] = []
         left_out: list[int | str] = []
+        modules = False
         for key, node in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords)]:
             value = _fold(node, self.values)
             if value is _UNKNOWN:
                 left_out.append(key)
+            modules = modules or isinstance(value, _Module)
             text = ast.unparse(node) if value is _UNKNOWN else repr(value)
             parts.append(f"{key}={text}" if isinstance(key, str) else text)
         if left_out and len(left_out) == len(parts):  # nothing known: no more than the defaults
             return None
-        return ", ".join(parts), tuple(left_out)
+        return ", ".join(parts), tuple(left_out), modules
 
     def _remember_model(self, statement: ast.stmt, call: ast.Call) -> None:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
@@ -495,6 +589,56 @@ def _own_calls(statement: ast.stmt) -> list[ast.Call]:
 def _unwrapped(node: ast.expr) -> ast.expr:
     """``UNet(...).to(device).eval()`` → ``UNet(...)``."""
     while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-           and node.func.attr in _WRAPPERS):
+           and node.func.attr in MODEL_WRAPPERS):
         node = node.func.value
     return node
+
+
+class ProjectCall:
+    """A call of the project's code whose arguments include modules (``Net(vgg, decoder)``,
+    ``DeepLabV3(resnet50(), DeepLabHead(2048, 21))``): the arguments are evaluated in the
+    model's module when the model is built (on meta, offline, with its creation lines), the
+    arguments ``left_out`` (keywords, trailing positions) left at their defaults."""
+
+    def __init__(self, function: Any, arguments: str, namespace: dict[str, Any],
+                 left_out: tuple[int | str, ...] = ()) -> None:
+        self.function = function
+        self.arguments = arguments
+        self.namespace = namespace
+        self.left_out = left_out
+
+    def __call__(self) -> Any:
+        call = ast.parse(f"f({self.arguments})", mode="eval").body
+        args: list[Any] = []
+        for i, node in enumerate(call.args):
+            if i in self.left_out:
+                break  # (only trailing positions are left out)
+            if isinstance(node, ast.Starred):
+                args.extend(self._value(node.value))
+            else:
+                args.append(self._value(node))
+        kwargs = {k.arg: self._value(k.value) for k in call.keywords if k.arg not in self.left_out}
+        return self.function(*args, **kwargs)
+
+    def _value(self, node: ast.expr) -> Any:
+        return eval(compile(ast.Expression(node), "<the project's call>", "eval"), self.namespace)  # noqa: S307
+
+    def can_run(self) -> bool:
+        """Whether the names it uses exist in the model's module, and only trailing positions are left out."""
+        call = ast.parse(f"f({self.arguments})", mode="eval").body
+        positions = sorted(i for i in self.left_out if isinstance(i, int))
+        if positions and positions != list(range(positions[0], len(call.args))):
+            return False
+        return not self.unknown()
+
+    def unknown(self) -> tuple[int | str, ...]:
+        """The arguments (positions, keywords) that use a name the model's module does not have."""
+        call = ast.parse(f"f({self.arguments})", mode="eval").body
+        builtins = self.namespace.get("__builtins__", {})
+        builtins = builtins if isinstance(builtins, dict) else vars(builtins)
+        found: list[int | str] = []
+        for key, node in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords)]:
+            names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            if key not in self.left_out and not all(n in self.namespace or n in builtins for n in names):
+                found.append(key)
+        return tuple(found)

@@ -5,6 +5,7 @@ is a skip, never an error."""
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass, field
 from typing import Any
 
 # Each convention: the words of a parameter name ("n_classes" → n, classes) that give it
@@ -31,10 +32,12 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a latent size", {"latent", "nz", "z", "noise"}, 100),
     ("a scale factor", {"scale", "upscale", "upscale_factor", "scale_factor", "upscaling"}, 2),
     ("a number of heads", {"heads", "head", "nhead", "nheads"}, 4),
+    ("a number of downsamplings", {"downs", "down", "downsampling", "downsample", "downsamples", "ups",
+                                   "upsampling", "upsamples", "levels"}, 4),
     ("a depth", {"blocks", "layers", "nlayers", "nb", "depth", "resblocks", "stages", "repeat"}, 2),
     ("a vocabulary size", {"vocab", "ntoken", "ntokens", "tokens", "embeddings"}, 1000),
     ("a width", {"nf", "ngf", "ndf", "ninp", "nhid", "feats", "features", "dim", "width", "hidden", "filters", "gc",
-                 "embed", "d_model", "mid", "base", "inner"}, 64),
+                 "embed", "d_model", "mid", "base", "inner", "feat"}, 64),
     ("a channel count", _CHANNEL_WORDS, 3),
     ("a group count", {"groups"}, 1),
     ("a growth rate", {"growth"}, 32),
@@ -81,13 +84,70 @@ def guess(factory: Any, required: list[str]) -> tuple[dict[str, Any], str | None
 
 
 def meaning(name: str) -> tuple[str, Any] | None:
-    """(what the parameter is, its conventional value), by the words of its name."""
+    """(what the parameter is, its conventional value), by the words of its name; a name
+    that says it counts something no convention knows (``n_split``, ``num_stages``) a count."""
     words = _words(name)
     for candidates in (words - MEASURE_WORDS, words):
         for what, names, value in CONVENTIONS:
             if candidates & names:
                 return what, value
+    if len(words) > 2 and words & _COUNT_WORDS and not words & _IO_WORDS:
+        return "a count", 2
     return None
+
+
+_COUNT_WORDS = {"n", "num", "nb", "number"}
+_IO_WORDS = {"in", "out", "input", "output", "inputs", "outputs", "inp", "outp"}  # num_in: a channel count
+COUNTS = {"a depth", "a number of downsamplings", "a count"}
+COUNT_TRIES = (2, 3, 4, 5, 6, 8)  # a count that does not build is tried at these, in order
+MAX_GUESSES = 8
+
+
+@dataclass(frozen=True)
+class Guess:
+    values: dict[str, Any]
+    source: str  # GUESSED, or what the code said: "the keys of cfg (vgg.py:11) for vgg_name (the first), ..."
+    texts: dict[str, str] = field(default_factory=dict)  # how the call shows a value, when not by its repr
+
+
+GUESSED = "guessed from parameter names"
+
+
+def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tuple[list[Guess], str | None]:
+    """The calls to try for the ``required`` parameters, best first: what the code says about
+    a parameter (``code_hints``), else its meaning; a count, or a key of a table, that does not
+    build is tried at its other values. And the first parameter nothing covers."""
+    from netlint.arguments.code_hints import hints
+
+    told = hints(factory, required, namespace)
+    values, missing = guess(factory, [n for n in required if n not in told])
+    if missing is not None:
+        return [], missing
+    first = {name: told[name].values[0] if name in told else values[name] for name in required}
+    first.update({k: v for k, v in values.items() if k not in first})
+    others: list[tuple[str, tuple[Any, ...]]] = [(n, told[n].values[1:]) for n in required if n in told]
+    others += [(n, tuple(v for v in COUNT_TRIES if v != values[n])) for n in required
+               if n not in told and (meaning(n) or ("", None))[0] in COUNTS]
+    made = [Guess(first, _source(told, first, values), _texts(told, first))]
+    for name, alternatives in others:
+        for value in alternatives:
+            if len(made) < MAX_GUESSES:
+                changed = {**first, name: value}
+                made.append(Guess(changed, _source(told, changed, values), _texts(told, changed)))
+    return made, None
+
+
+def _texts(told: dict, chosen: dict[str, Any]) -> dict[str, str]:
+    return {name: hint.texts[i] for name, hint in told.items() if hint.texts
+            for i, value in enumerate(hint.values) if value is chosen[name]}
+
+
+def _source(told: dict, chosen: dict[str, Any], guessed: dict[str, Any]) -> str:
+    if not told:
+        return GUESSED
+    parts = [f"{hint.source} for {name}" + (" (the first)" if len(hint.values) > 1 and chosen[name] == hint.values[0]
+                                            else "") for name, hint in told.items()]
+    return ", ".join(parts) + (f", the others {GUESSED}" if guessed else "")
 
 
 def _conventional(name: str) -> Any:
