@@ -7,6 +7,7 @@ library) and, for layers a library built, that library call (its ``Origin``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import inspect
@@ -28,8 +29,9 @@ from netlint.arguments.instances import Instance
 from netlint.discover import Target, display_path
 from netlint.graph import Origin, Site, WeightsRequest
 from netlint.load.importer import import_target_module
-from netlint.load.offline import META, offline_build, weights_arguments
+from netlint.load.offline import META, offline_build, user_code_names_weights, weights_arguments
 from netlint.load.sandbox import exit_reason
+from netlint.load.stand_ins import missing, stand_in_base
 from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
 from netlint.task import ClassCount, class_count
 
@@ -136,7 +138,11 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     if factory is None:
         raise LoadError(f"{target.name!r} is not defined in {target.path or target.module}", source_path)
     if target.discovered and not (inspect.isclass(factory) and issubclass(factory, nn.Module)):
-        raise SkipTarget("not an nn.Module subclass", model=False)
+        base = stand_in_base(factory) if inspect.isclass(factory) else None
+        if base is not None:  # the scan took it for a model; its base is from a module that is missing
+            raise LoadError(f"its base {base.__module__}.{base.__qualname__} is a stand-in: "
+                            f"{missing(base.missing_module)}", source_path, target.line)
+        raise SkipTarget("not an nn.Module subclass when imported", model=False)
     if target.discovered and factory.forward is nn.Module.forward:
         raise SkipTarget("defines no forward (a base class)", model=False)
     if inspect.isclass(factory) and not issubclass(factory, nn.Module):
@@ -296,8 +302,8 @@ def _construct(factory: Any, device: torch.device):
 
     nn.Module.__init__ = init_and_record
     try:
-        with offline_build(device, lambda weights, module: weight_events.append((weights, module, None))), \
-                weights_arguments(on_argument):
+        watched = weights_arguments(on_argument) if user_code_names_weights() else contextlib.nullcontext()
+        with offline_build(device, lambda weights, module: weight_events.append((weights, module, None))), watched:
             model = factory()
     finally:
         nn.Module.__init__ = original_init
