@@ -10,6 +10,8 @@ is never imported here, and a file without such a class is never imported.
 from __future__ import annotations
 
 import ast
+import functools
+import re
 import sys
 from pathlib import Path
 
@@ -18,14 +20,20 @@ from netlint.project import import_roots
 from netlint.source import read_source
 
 
+_DERIVED_CLASS = re.compile(r"^class\s+\w+\s*\(\s*(?!object\s*\)|\))", re.MULTILINE)  # (only these are parsed)
+
+
 def unseen_base_classes(path: Path) -> list[str]:
     """The top-level classes of the file with a base from another library (see above)."""
     try:
-        tree = ast.parse(read_source(path), filename=str(path))
+        source = read_source(path)
+        tree = ast.parse(source, filename=str(path)) if _DERIVED_CLASS.search(source) else None
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return []
+    if tree is None or not any(isinstance(node, ast.ClassDef) and node.bases for node in tree.body):
+        return []
     libraries = {name: package for name, package in _imported_names(tree.body).items()
-                 if _other_library(package, path)}
+                 if _other_library(package, path.resolve().parent)}
     if not libraries:
         return []
     return [node.name for node in tree.body if isinstance(node, ast.ClassDef)
@@ -50,10 +58,17 @@ def _imported_names(body: list[ast.stmt]) -> dict[str, str]:
     return found
 
 
-def _other_library(package: str, path: Path) -> bool:
+@functools.lru_cache(maxsize=1024)
+def _other_library(package: str, folder: Path) -> bool:
+    """Whether ``package``, imported by a file of ``folder``, is another library (not the project's)."""
     if package in TORCH_ROOTS or package in sys.stdlib_module_names:
         return False  # the scan judges these by their dotted names
-    return not any((root / f"{package}.py").is_file() or (root / package).is_dir() for root in import_roots(path))
+    return not any((root / f"{package}.py").is_file() or (root / package).is_dir() for root in _roots(folder))
+
+
+@functools.lru_cache(maxsize=256)
+def _roots(folder: Path) -> list[Path]:
+    return import_roots(folder / "__file__.py")
 
 
 def _root_name(node: ast.expr) -> str | None:

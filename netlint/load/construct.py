@@ -177,6 +177,10 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     hint = _constructors_hint(target, factory)
     if given:  # the arguments given or the project's own do not build: an error
         attempt, failure = given[0]
+        if not attempt.call and target.arguments is None and _takes_parameters(factory):
+            # (its defaults, as ShuffleNet's architecture=None that an assert refuses)
+            raise LoadError(f"{failure} — with its defaults; give the arguments as '{target.display}(...)'{hint}",
+                            failure.path, failure.line) from failure
         if hint and target.arguments is None:
             raise LoadError(f"{failure}{hint}", failure.path, failure.line) from failure
         raise failure
@@ -184,6 +188,14 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     made = f"the guess {attempt.call}" if attempt.source == GUESSED else f"{attempt.call} ({_from(attempt.source)})"
     _skip_or_fail(target, f"its constructor needs arguments; {made} does not build ({failure}) — give them "
                           f"as '{target.display}(...)'{hint}", source_path)
+
+
+def _takes_parameters(factory: Any) -> bool:
+    try:
+        return any(p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                   for p in inspect.signature(factory).parameters.values())
+    except (TypeError, ValueError):
+        return False
 
 
 def _constructors_hint(target: Target, factory: Any) -> str:
