@@ -31,7 +31,7 @@ from netlint.graph import Origin, Site, WeightsRequest
 from netlint.load.importer import import_target_module
 from netlint.load.offline import META, offline_build, user_code_names_weights, weights_arguments
 from netlint.load.sandbox import exit_reason
-from netlint.load.stand_ins import missing, stand_in_base
+from netlint.load.stand_ins import forward_above, missing, stand_in_base
 from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
 from netlint.task import ClassCount, class_count
 
@@ -140,8 +140,11 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     if target.discovered and not (inspect.isclass(factory) and issubclass(factory, nn.Module)):
         base = stand_in_base(factory) if inspect.isclass(factory) else None
         if base is not None:  # the scan took it for a model; its base is from a module that is missing
-            raise LoadError(f"its base {base.__module__}.{base.__qualname__} is a stand-in: "
-                            f"{missing(base.missing_module)}", source_path, target.line)
+            shown = f"its base {base.__module__}.{base.__qualname__} is a stand-in"
+            if forward_above(factory, base):
+                raise LoadError(f"{shown}: {missing(base.missing_module)}", source_path, target.line)
+            raise SkipTarget(f"{shown} ({missing(base.missing_module)}): netlint cannot tell whether it is "
+                             "an nn.Module", model=False)
         raise SkipTarget("not an nn.Module subclass when imported", model=False)
     if target.discovered and factory.forward is nn.Module.forward:
         raise SkipTarget("defines no forward (a base class)", model=False)

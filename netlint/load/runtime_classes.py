@@ -16,7 +16,7 @@ from types import ModuleType
 from torch import nn
 
 from netlint.discover import Problem, Skipped, Target, display_path
-from netlint.load.stand_ins import missing, stand_in_base
+from netlint.load.stand_ins import forward_above, missing, stand_in_base
 from netlint.source import read_source
 from netlint.unseen_bases import unseen_base_classes
 
@@ -44,7 +44,7 @@ def unlisted_classes(module: ModuleType, path: Path, listed: set[str]) -> list[U
         if base is not None:
             used = missing(base.missing_module)
             base_name = f"{base.__module__}.{base.__qualname__}"
-            if "forward" in vars(cls):  # a model of its own, on a base netlint has only a stand-in for
+            if forward_above(cls, base):  # a model of its own, on a base netlint has only a stand-in for
                 found.append(Unlisted(error=Problem(display, shown, line, f"its base {base_name} is a stand-in: {used}")))
             else:
                 found.append(Unlisted(skipped=Skipped(display, f"its base {base_name} is a stand-in ({used}): "

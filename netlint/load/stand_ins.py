@@ -255,6 +255,13 @@ def stand_in_base(cls: type) -> type | None:
         if isinstance(cls, StandInMeta) else None
 
 
+def forward_above(cls: type, base: type) -> bool:
+    """Whether a class on a stand-in base (or one of its classes above that base) defines a
+    ``forward``: a model of its own, which needs the missing module; without, it may be no
+    model at all (a base class, a library's other kind of class)."""
+    return any("forward" in vars(k) for k in cls.__mro__[:cls.__mro__.index(base)])
+
+
 def _stand_in(module: str, qualname: str, missing: str) -> type:
     """A stand-in class for ``module.qualname`` (``kornia.filters``, ``gaussian_blur2d``); ``missing``
     is the module that is not installed (``kornia``)."""
