@@ -79,6 +79,15 @@ def test_a_class_on_a_stand_in_base_is_an_error_or_said_to_be_unknown(linted):
     assert outcome(linted, "senet_encoder.py::Fine") == ("model", "")
 
 
+def test_a_class_the_scan_listed_that_is_no_module_once_imported_says_why(linted):
+    kind, message = outcome(linted, "llm_heads.py::TinyForCausalLM")
+    assert kind == "error" and message == (
+        "its base transformers.PreTrainedModel is a stand-in: model uses transformers, which is not installed: "
+        "install the project's requirements")
+    kind, reason = outcome(linted, "llm_heads.py::TinyPreTrainedModel")
+    assert kind == "not a root" and reason.endswith("netlint cannot tell whether it is an nn.Module")
+
+
 def test_classes_that_are_not_modules_are_not_reported_and_a_data_file_that_fails_is_no_error(linted):
     targets = {e["target"] for group in ("models", "errors", "skipped") for e in linted[group]}
     assert "zoo_subclasses.py::SettingsLoader" not in targets  # a yaml Loader: not an nn.Module
@@ -124,5 +133,5 @@ def test_every_module_class_of_the_project_is_accounted_for(linted):
     for target in ("zoo_subclasses.py::Restorer", "zoo_subclasses.py::TinyEfficientNet", "zoo_subclasses.py::Head",
                    "zoo_subclasses.py::Classifier", "mixed.py::Plain", "mixed.py::OnZoo", "detector.py::Detector",
                    "legacy_timm.py::Mixer", "legacy_timm.py::PatchEmbed", "legacy_timm.py::Attention",
-                   "senet_encoder.py::Fine"):
+                   "senet_encoder.py::Fine", "llm_heads.py::TinyForCausalLM", "llm_heads.py::TinyPreTrainedModel"):
         assert outcome(linted, target)[0] != "missing", target
