@@ -180,7 +180,8 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     hint = _constructors_hint(target, factory)
     if given:  # the arguments given or the project's own do not build: an error
         attempt, failure = given[0]
-        if not attempt.call and target.arguments is None and _takes_parameters(factory):
+        if not attempt.call and target.arguments is None and _takes_parameters(factory) \
+                and not isinstance(failure.__cause__, (ImportError, OSError)):  # (no arguments would help those)
             # (its defaults, as ShuffleNet's architecture=None that an assert refuses)
             raise LoadError(f"{failure} — with its defaults; give the arguments as '{target.display}(...)'{hint}",
                             failure.path, failure.line) from failure
