@@ -114,6 +114,8 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     files = [f for f in found.files if not config.is_excluded(f)]
     if files:
         lint_sources(files, selection, config, result)
+    listed = _listed_classes(found)
+    targets += _probes(files, listed)
     if not targets:
         return result  # nothing to build: torch and the model rules are never imported
     isolate = isolate and sys.platform == "linux"
@@ -123,10 +125,29 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
         result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
         warm_up()
         work = [(_with_init(t, config), _target_options(t, options, config)) for t in targets]
-        for part in _analyze(work, selection, jobs, isolate):
+        for part in _analyze(work, selection, jobs, isolate, listed):
             _merge(result, part)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
     return result
+
+
+def _listed_classes(found) -> dict[str, frozenset[str]]:
+    """File shown -> the classes the scan listed in it (targets, skips, not root models)."""
+    listed: dict[str, set[str]] = {}
+    for display in [*(t.display for t in found.targets if t.discovered), *(s.target for s in found.skipped)]:
+        file, _, name = display.partition("::")
+        listed.setdefault(file, set()).add(name)
+    return {file: frozenset(names) for file, names in listed.items()}
+
+
+def _probes(files: Sequence[Path], listed: dict[str, frozenset[str]]) -> list[Target]:
+    """A file in which the scan found no model but that has a class whose base is another
+    library's (``class Enc(pretrainedmodels.SENet)``) is imported to learn whether it is an
+    ``nn.Module`` (netlint.unseen_bases): a target without a name stands for the file."""
+    from netlint.unseen_bases import unseen_base_classes
+
+    return [Target(display_path(f), "", path=f, discovered=True) for f in files
+            if display_path(f) not in listed and unseen_base_classes(f)]
 
 
 def _excluded_file(spec: str, config: Config) -> bool:
@@ -184,7 +205,7 @@ def _target_options(target: Target, options: Options, config: Config) -> Options
 
 
 def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs: int,
-             isolate: bool) -> list[LintResult]:
+             isolate: bool, listed: dict[str, frozenset[str]] | None = None) -> list[LintResult]:
     """The targets grouped by file, each file imported once. On Linux the files are analyzed
     in ``jobs`` worker processes forked from this one, where torch is imported and warmed up
     (as torch's DataLoader forks its workers); elsewhere in this process, one file after the other."""
@@ -196,7 +217,7 @@ def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs:
         groups.setdefault(file_name(target), []).append((target, target_options))
     rules = [rule() for rule in selection.rule_classes()]
     with scratch_folder() as scratch:
-        analyze_file = functools.partial(lint_file, rules=rules, scratch=scratch)
+        analyze_file = functools.partial(lint_file, rules=rules, scratch=scratch, listed=listed or {})
         if not isolate:  # (fork is unsafe on macOS, absent on Windows)
             results = []
             for group in groups.values():
@@ -242,11 +263,14 @@ def lint_sources(files: Sequence[Path], selection: RuleSelection, config: Config
                                          format_exc()))
 
 
-def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch: str) -> Iterator[tuple]:
+def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch: str,
+              listed: dict[str, frozenset[str]] | None = None) -> Iterator[tuple]:
     """Lint the targets of one file (or module), in the sandbox: the file is imported once,
     then each target is built, captured and checked. Yields ``(step, i, text)`` as target
     ``i`` starts importing or being analyzed, and ``("part", i, LintResult)`` when it is done
-    (netlint.isolation sends these from a child process to the parent)."""
+    (netlint.isolation sends these from a child process to the parent). ``listed``: the
+    classes the scan listed in each scanned file; the others that are ``nn.Module``
+    subclasses once the file is imported are analyzed after them (netlint.load.runtime_classes)."""
     from netlint.isolation import file_name
     from netlint.arguments.instances import recording_instances
     from netlint.load import LoadError, import_target_module, sandbox
@@ -261,20 +285,48 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
             with (time_limit(first_options.timeout), warnings.catch_warnings(),
                   recording_instances(str(first.path.resolve()) if first.path else "") as instances):
                 warnings.simplefilter("ignore")
-                import_target_module(first)
+                module = import_target_module(first)
         except (LoadError, TargetTimeout) as exc:
             message = (f"took longer than {first_options.timeout:g} s (--timeout) while importing {shown}"
                        if isinstance(exc, TargetTimeout) else str(exc))
+            if all(not target.name for target, _ in work):  # imported only to learn what its classes are
+                from netlint.load.runtime_classes import not_imported
+
+                yield "part", 0, _with_printed(LintResult(skipped=not_imported(first.path, message)), shown, printed)
+                return
             where = (exc.path, exc.line) if isinstance(exc, LoadError) else (shown if first.path else None, None)
             part = LintResult(errors=[Problem(shown, *where, message, format_exc())])
             yield "part", 0, _with_printed(part, shown, printed)
             return
         import_notes = tuple(f"{path}:{line}: {text}" for path, line, text in definitions.notes[noted:])
         for i, (target, target_options) in enumerate(work):
+            if not target.name:
+                continue  # the file itself (_probes)
             yield "analyzing", i, target.display
             part = LintResult()
             lint_target(target, rules, target_options, part, import_notes, instances)
             yield "part", i, _with_printed(part, target.display, printed)
+        if listed is not None and first.path is not None and all(t.discovered for t, _ in work):
+            yield from _lint_unlisted(module, first.path, listed.get(shown, frozenset()), work, rules,
+                                      import_notes, instances, printed)
+
+
+def _lint_unlisted(module, path: Path, listed: frozenset[str], work: list[tuple[Target, Options]],
+                   rules: Sequence[Rule], import_notes: tuple[str, ...], instances, printed) -> Iterator[tuple]:
+    """The file's classes that are nn.Modules at run time although the scan did not list them."""
+    from netlint.load.runtime_classes import unlisted_classes
+
+    last = len(work) - 1  # (a worker that dies on one of these is reported at the file's last target)
+    for unlisted in unlisted_classes(module, path, set(listed)):
+        part = LintResult()
+        if unlisted.target is not None:
+            yield "analyzing", last, unlisted.target.display
+            lint_target(unlisted.target, rules, work[0][1], part, import_notes, instances)
+        else:
+            part.skipped += [unlisted.skipped] if unlisted.skipped else []
+            part.errors += [unlisted.error] if unlisted.error else []
+        where = unlisted.target.display if unlisted.target else (unlisted.skipped or unlisted.error).target
+        yield "part", last, _with_printed(part, where, printed)
 
 
 def _with_printed(part: LintResult, where: str, printed: io.StringIO) -> LintResult:

@@ -7,6 +7,7 @@ library) and, for layers a library built, that library call (its ``Origin``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import inspect
@@ -28,8 +29,9 @@ from netlint.arguments.instances import Instance
 from netlint.discover import Target, display_path
 from netlint.graph import Origin, Site, WeightsRequest
 from netlint.load.importer import import_target_module
-from netlint.load.offline import META, offline_build, weights_arguments
+from netlint.load.offline import META, offline_build, user_code_names_weights, weights_arguments
 from netlint.load.sandbox import exit_reason
+from netlint.load.stand_ins import asked_stand_in, forward_above, missing, stand_in_base
 from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
 from netlint.task import ClassCount, class_count
 
@@ -136,7 +138,14 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     if factory is None:
         raise LoadError(f"{target.name!r} is not defined in {target.path or target.module}", source_path)
     if target.discovered and not (inspect.isclass(factory) and issubclass(factory, nn.Module)):
-        raise SkipTarget("not an nn.Module subclass", model=False)
+        base = stand_in_base(factory) if inspect.isclass(factory) else None
+        if base is not None:  # the scan took it for a model; its base is from a module that is missing
+            shown = f"its base {base.__module__}.{base.__qualname__} is a stand-in"
+            if forward_above(factory, base):
+                raise LoadError(f"{shown}: {missing(base.missing_module)}", source_path, target.line)
+            raise SkipTarget(f"{shown} ({missing(base.missing_module)}): netlint cannot tell whether it is "
+                             "an nn.Module", model=False)
+        raise SkipTarget("not an nn.Module subclass when imported", model=False)
     if target.discovered and factory.forward is nn.Module.forward:
         raise SkipTarget("defines no forward (a base class)", model=False)
     if inspect.isclass(factory) and not issubclass(factory, nn.Module):
@@ -171,6 +180,11 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     hint = _constructors_hint(target, factory)
     if given:  # the arguments given or the project's own do not build: an error
         attempt, failure = given[0]
+        if not attempt.call and target.arguments is None and _takes_parameters(factory) \
+                and not isinstance(failure.__cause__, (ImportError, OSError)):  # (no arguments would help those)
+            # (its defaults, as ShuffleNet's architecture=None that an assert refuses)
+            raise LoadError(f"{failure} — with its defaults; give the arguments as '{target.display}(...)'{hint}",
+                            failure.path, failure.line) from failure
         if hint and target.arguments is None:
             raise LoadError(f"{failure}{hint}", failure.path, failure.line) from failure
         raise failure
@@ -178,6 +192,14 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     made = f"the guess {attempt.call}" if attempt.source == GUESSED else f"{attempt.call} ({_from(attempt.source)})"
     _skip_or_fail(target, f"its constructor needs arguments; {made} does not build ({failure}) — give them "
                           f"as '{target.display}(...)'{hint}", source_path)
+
+
+def _takes_parameters(factory: Any) -> bool:
+    try:
+        return any(p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                   for p in inspect.signature(factory).parameters.values())
+    except (TypeError, ValueError):
+        return False
 
 
 def _constructors_hint(target: Target, factory: Any) -> str:
@@ -218,8 +240,11 @@ def _build_on_meta_or_cpu(factory: Any, target: Target, attempt: Attempt) -> Bui
         raise
     except Exception as exc:
         source = f" ({_from(attempt.source)})" if attempt.source else ""
-        raise error_from(exc, str(target.path.resolve()) if target.path else None,
-                         prefix=f"building {what}{source} failed: ") from exc
+        path, prefix = str(target.path.resolve()) if target.path else None, f"building {what}{source} failed: "
+        asked = asked_stand_in(path, prefix)
+        if asked:
+            raise asked  # (its cause: the missing module)
+        raise error_from(exc, path, prefix=prefix) from exc
 
 
 def _from(source: str) -> str:
@@ -296,8 +321,8 @@ def _construct(factory: Any, device: torch.device):
 
     nn.Module.__init__ = init_and_record
     try:
-        with offline_build(device, lambda weights, module: weight_events.append((weights, module, None))), \
-                weights_arguments(on_argument):
+        watched = weights_arguments(on_argument) if user_code_names_weights() else contextlib.nullcontext()
+        with offline_build(device, lambda weights, module: weight_events.append((weights, module, None))), watched:
             model = factory()
     finally:
         nn.Module.__init__ = original_init

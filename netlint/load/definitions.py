@@ -14,8 +14,16 @@ and argument defaults exist. Not run:
 These rules also apply inside top-level ``if``/``with``/``try`` blocks. A statement that
 fails becomes a note and the rest of the file still runs; a failed import and ``sys.exit``
 end the file, as errors. (A third-party module that is not installed does not fail: it gets
-a stand-in, ``netlint.load.stand_ins``; what still fails is an installed package that does
-not import, or torch's and torchvision's modules that are gone.)
+a stand-in, ``netlint.load.stand_ins``, and so does a submodule the installed version of a
+package lacks; what still fails is an installed module that raises when imported.)
+
+``from module import a, b`` where the module exists but lacks a name gets a stand-in for
+that name, and the rest of the file runs, when the name is missing from an installed
+package (``from timm.models.layers import create_attn``: not in the installed version) or
+from one of the project's modules because the statement that defines it failed when
+imported (a class whose default argument reads a file that is not there); using it while
+building is an error that says which. A name the project's module simply does not define
+stays an import error of the file.
 """
 
 from __future__ import annotations
@@ -24,11 +32,13 @@ import __future__
 import ast
 import importlib.machinery
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
 from netlint.discover import display_path
 from netlint.load.sandbox import exit_reason, refusals
+from netlint.load.stand_ins import StandInModule, installed_version, stand_in_for_name
 from netlint.load.user_code import LoadError, error_from, first_line, is_library_file
 from netlint.source import read_source
 
@@ -37,6 +47,8 @@ _MAPPING_VIEWS = {"items", "keys", "values"}
 
 # what running the top level of the user's files noted, in order: (path shown, line, text)
 notes: list[tuple[str, int, str]] = []
+# a user's file -> its top-level statements that failed: (line, names they define, failure)
+failed_statements: dict[str, list[tuple[int, set[str], str]]] = {}
 
 
 class DefinitionsLoader(importlib.machinery.SourceFileLoader):
@@ -73,6 +85,7 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
     tree = ast.parse(source, filename=str(path))
     flags = _future_flags(tree)
     skipper = _WorkSkipper(shown)
+    failed = failed_statements[str(path)] = []
     for statement in tree.body:
         statement = skipper.visit_top_level(statement)
         if statement is None:
@@ -86,9 +99,13 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
         except SystemExit as exc:
             raise error_from(exc, str(path), message=f"exits when imported: {exit_reason(exc)}") from None
         except ImportError as exc:
-            raise error_from(exc, str(path), message=_import_failure(exc)) from exc
+            stood_in = _stand_in_missing_names(statement, module, exc)
+            if not stood_in:
+                raise error_from(exc, str(path), message=_import_failure(exc)) from exc
+            notes.append((shown, statement.lineno, f"{first_line(exc)}: stood in for {', '.join(stood_in)}"))
         except Exception as exc:
             failure = first_line(exc)
+            failed.append((statement.lineno, _defined_names(statement), failure))
             hidden = [r for r in refusals()[refused:] if r not in failure]  # a refusal it turned into another error
             after = f", after {hidden[0]}" if hidden else ""
             notes.append((shown, statement.lineno, f"this top-level statement failed when imported "
@@ -97,6 +114,48 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
             for refusal in refusals()[refused:]:
                 notes.append((shown, statement.lineno, f"{refusal} (the code caught it and went on)"))
         skipper.learn(statement)
+
+
+def _stand_in_missing_names(statement: ast.stmt, module: ModuleType, exc: ImportError) -> list[str]:
+    """For ``from source import a, b`` that failed on a name ``source`` lacks (see the module
+    docstring): binds every name, stand-ins for the missing; the names stood in for, none
+    when this is an import error of the file."""
+    if not isinstance(statement, ast.ImportFrom) or any(alias.name == "*" for alias in statement.names):
+        return []
+    try:
+        name = importlib.util.resolve_name("." * statement.level + (statement.module or ""), module.__package__)
+    except (ImportError, ValueError):
+        return []
+    source = sys.modules.get(name)
+    if name != exc.name or source is None or isinstance(source, StandInModule):
+        return []
+    location = getattr(source, "__file__", None) or ""
+    if is_library_file(location):
+        reason = f"is not in the installed {installed_version(name)}"
+    else:
+        failures = failed_statements.get(str(Path(location)), [])
+        missing = {a.name for a in statement.names if not hasattr(source, a.name)}
+        why = next((f for f in failures if f[1] & missing), None)
+        if why is None:
+            return []  # the project's module does not define it: the file's import error
+        reason = f"is not defined: {display_path(Path(location))}:{why[0]} failed when imported ({why[2]})"
+    stood_in = []
+    for alias in statement.names:
+        value = getattr(source, alias.name, None)
+        if value is None and not hasattr(source, alias.name):  # (the import already tried a submodule)
+            value = stand_in_for_name(name, alias.name, reason)
+            stood_in.append(f"{name}.{alias.name}")
+        module.__dict__[alias.asname or alias.name] = value
+    return stood_in
+
+
+def _defined_names(statement: ast.stmt) -> set[str]:
+    """The names a top-level statement binds (a class, a function, assignments, imports)."""
+    if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {statement.name}
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).partition(".")[0] for a in statement.names}
+    return {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def _future_flags(tree: ast.Module) -> int:

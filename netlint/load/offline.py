@@ -7,9 +7,14 @@ answered with a stand-in state dict and recorded. (The sandbox refuses network c
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import enum
+import functools
+import io
 import os
+import pickle
+import re
 import sys
 import types
 import warnings
@@ -23,8 +28,9 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._device import _device_constructors
 
 from netlint.load.sandbox import OfflineError
-from netlint.load.user_code import NETLINT_DIR
+from netlint.load.user_code import NETLINT_DIR, is_library_file
 from netlint.meta_shapes import MetaShapes
+from netlint.source import read_source, version
 
 META = torch.device("meta")
 _ABSENT = object()
@@ -224,6 +230,9 @@ class RequestedWeights(dict):
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
+    def item(self) -> RequestedWeights:  # np.load('vgg16.npy', allow_pickle=True).item(): the dict it holds
+        return self
+
     def __reduce__(self):  # copy.deepcopy, pickle: a plain dict of the same entries
         self._read()
         return dict, (dict(dict.items(self)),)
@@ -274,6 +283,52 @@ def _is_missing_file(path: Any) -> bool:
     return isinstance(path, (str, os.PathLike)) and not os.path.exists(path)
 
 
+# the files that hold weights: a missing one read while building is a weights request
+CHECKPOINT_SUFFIXES = (".pth", ".pt", ".tar", ".ckpt", ".bin", ".pkl", ".pickle", ".npy", ".npz", ".h5",
+                       ".hdf5", ".safetensors", ".t7", ".params", ".weights", ".model", ".pb", ".mat")
+
+
+def is_missing_checkpoint(path: Any) -> bool:
+    """A checkpoint file (by its name: ``model_best.pth.tar``, ``vgg16.npy``) that is not on disk."""
+    return _is_missing_file(path) and os.fspath(path).lower().endswith(CHECKPOINT_SUFFIXES)
+
+
+class MissingCheckpoint(io.BytesIO):
+    """The file ``open()`` gives for a checkpoint that is not on disk: empty; loading it
+    (``torch.load(f)``, ``pickle.load(f)``, ``np.load(f)``) gives the stand-in weights."""
+
+    def __init__(self, path: Any) -> None:
+        super().__init__()
+        self.name = self.weights = os.fspath(path)
+
+
+def checkpoint_opener(original):
+    """``open`` (builtins', io's) answering a checkpoint that is not on disk, opened to be
+    read, with a ``MissingCheckpoint``; any other missing file fails as it would."""
+
+    def opener(file, mode="r", *args, **kwargs):
+        if isinstance(mode, str) and not any(c in mode for c in "wax+") and is_missing_checkpoint(file):
+            return MissingCheckpoint(file)
+        return original(file, mode, *args, **kwargs)
+
+    return opener
+
+
+def checkpoint_loader(original, stand_ins: WeightsStandIns):
+    """``original`` (a function that loads a file: ``torch.load``, ``np.load``, ``pickle.load``,
+    safetensors), answering a file that is not there (a checkpoint the project expects on
+    disk, a hub download, a checkpoint opened with ``open``) with stand-in weights."""
+
+    def load(path, *args, **kwargs):
+        if isinstance(path, (RequestedFile, MissingCheckpoint)):
+            return stand_ins.request(path.weights, _requesting_frame())
+        if _is_missing_file(path):
+            return stand_ins.request(os.fspath(path), _requesting_frame())
+        return original(path, *args, **kwargs)
+
+    return load
+
+
 WEIGHTS_PARAMETERS = ("pretrained", "weights", "encoder_weights")
 _NO_WEIGHTS = {"", "none", "false", "no", "0", "random", "scratch"}
 
@@ -283,6 +338,28 @@ def asks_for_weights(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() not in _NO_WEIGHTS
     return value is True or isinstance(value, enum.Enum)
+
+
+_WEIGHTS_WORDS = re.compile(r"\b(?:pretrained|encoder_weights)\b|\bweights\s*=")
+
+
+def user_code_names_weights() -> bool:
+    """Whether one of the user's files loaded so far names a weights parameter (``pretrained``,
+    ``weights=``, ``encoder_weights``): only then is ``weights_arguments`` worth its cost (a
+    profile hook on every call: about a third of a build's time)."""
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str) and not is_library_file(file) and _names_weights(file, version(file)):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_weights(file: str, _version: tuple) -> bool:
+    try:
+        return _WEIGHTS_WORDS.search(read_source(file)) is not None
+    except (OSError, UnicodeDecodeError, ValueError):
+        return True  # cannot tell: watch
 
 
 @contextlib.contextmanager
@@ -337,6 +414,18 @@ def _timm_weights(model: nn.Module, cfg: Any) -> str:
     return cfg.get("hf_hub_id") or cfg.get("url") or f"timm {type(model).__name__} pretrained"
 
 
+def answer_missing_checkpoints(patch, patch_everywhere, stand_ins: WeightsStandIns) -> None:
+    """A checkpoint that is not on disk, opened (``with open(p, 'rb') as f: torch.load(f)``)
+    or loaded with numpy or pickle, gives stand-in weights; ``torch.load`` and safetensors
+    are patched by the caller."""
+    patch(builtins, "open", checkpoint_opener(builtins.open))
+    patch(io, "open", checkpoint_opener(io.open))
+    patch_everywhere(pickle.load, checkpoint_loader(pickle.load, stand_ins))
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        patch_everywhere(numpy.load, checkpoint_loader(numpy.load, stand_ins))
+
+
 @contextlib.contextmanager
 def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     """Build on ``device`` (meta, or cpu when meta fails), offline, quietly.
@@ -356,19 +445,6 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
             for name in (original.__name__, *aliases):
                 if isinstance(module, types.ModuleType) and module.__dict__.get(name) is original:
                     patch(module, name, value)
-
-    def answer_missing_files(original):
-        """``original`` (a function that loads a file), answering a file that is not there
-        (a checkpoint the project expects on disk, a hub download) with stand-in weights."""
-
-        def load(path, *args, **kwargs):
-            if isinstance(path, RequestedFile):
-                return stand_ins.request(path.weights, _requesting_frame())
-            if _is_missing_file(path):
-                return stand_ins.request(os.fspath(path), _requesting_frame())
-            return original(path, *args, **kwargs)
-
-        return load
 
     original_load = nn.Module.load_state_dict
 
@@ -420,8 +496,9 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
         patch_everywhere(hub_download.hf_hub_download, _hf_hub_download)
     safetensors_torch = sys.modules.get("safetensors.torch")
     if safetensors_torch is not None:
-        patch_everywhere(safetensors_torch.load_file, answer_missing_files(safetensors_torch.load_file))
-    patch_everywhere(torch.load, answer_missing_files(torch.load))
+        patch_everywhere(safetensors_torch.load_file, checkpoint_loader(safetensors_torch.load_file, stand_ins))
+    patch_everywhere(torch.load, checkpoint_loader(torch.load, stand_ins))
+    answer_missing_checkpoints(patch, patch_everywhere, stand_ins)
     try:
         # MetaShapes: weight initialization has nothing to fill on meta
         with torch.device(device), _StayOnDevice(device), MetaShapes(), warnings.catch_warnings():

@@ -3,8 +3,11 @@ Sphinx's ``autodoc_mock_imports``), so that the project's definitions exist when
 loaders, metrics or logging need a module its models never touch.
 
 A stand-in is given when the project's own code imports a module that no finder finds and
-whose top-level package is not installed, or a module of the project's own package that has
-no source (an extension that was not built). Never for torch or torchvision, never for an
+whose top-level package is not installed, a module of the project's own package that has
+no source (an extension that was not built), or a submodule (or, see ``definitions``, a
+name) that the installed version of a package does not have (``timm.models.layers.helpers``,
+``torch._six``: it moved, or came later); a module that exists and fails to import gets
+none. Never for torch or torchvision themselves, never for an
 import made by an installed library (its dependency really is missing), never for an
 import the code guards with a fallback (``try: import apex`` / ``except ImportError:
 apex = None``, ``contextlib.suppress(ImportError)``, ``importlib.util.find_spec``), which
@@ -15,8 +18,8 @@ gaussian_blur2d`` and ``class Net(pretrainedmodels.SENet)`` work.
 While the file is imported a stand-in is lenient (calling one returns another, a decorator
 returns what it decorates, indexing gives another, iterating gives nothing), so that
 registries, decorators and settings at the top level run. Once the file is imported,
-building or running a model that calls one, or does arithmetic with one, raises
-``NotInstalled``: "model uses kornia, which is not installed".
+building or running a model that calls one, does arithmetic with one or asks ``isinstance``
+of one raises ``NotInstalled``: "model uses kornia, which is not installed".
 """
 
 from __future__ import annotations
@@ -30,10 +33,13 @@ import importlib.util
 import os
 import sys
 import threading
+import traceback
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType, ModuleType
 from typing import NoReturn
 
+from netlint.discover import display_path
 from netlint.load.user_code import LoadError, NotInstalled, error_from, is_library_file
 from netlint.source import read_source, version
 
@@ -46,6 +52,8 @@ NETLINT_LOAD = os.path.dirname(os.path.abspath(__file__)) + os.sep  # the finder
 class _State:
     lenient = False  # true while a file is imported
     used: list[NotInstalled] = []  # raised since the last import (which each target's build starts with)
+    asked: list[tuple[NotInstalled, traceback.FrameSummary | None]] = []  # isinstance() of a stand-in, where
+    reasons: dict[str, str] = {}  # a missing module or name -> why, when not "not installed"
 
 
 @contextlib.contextmanager
@@ -58,13 +66,37 @@ def standing_in() -> Iterator[None]:
     finally:
         _State.lenient = False
         _State.used = []
+        _State.asked = []
         sys.meta_path.remove(StandInFinder)
 
 
 def stood_in_for() -> tuple[str, ...]:
-    """The modules stood in for since the user's modules were last forgotten."""
-    return tuple(sorted({module.__stood_in_for__ for module in list(sys.modules.values())
-                         if isinstance(module, StandInModule)}))
+    """The modules (and names of installed modules) stood in for since the user's modules were
+    last forgotten, with why when it is not "not installed": ``"timm.models.layers.helpers
+    (not in the installed timm 0.9.16)"``."""
+    missing = {module.__stood_in_for__ for module in list(sys.modules.values()) if isinstance(module, StandInModule)}
+    for module in list(sys.modules.values()):
+        if isinstance(module, ModuleType) and not isinstance(module, StandInModule) \
+                and not is_library_file(_location(module)):
+            missing |= {value.missing_module for value in list(vars(module).values())
+                        if isinstance(value, StandInMeta) and value.missing_module in _State.reasons}
+    return tuple(f"{name} ({_State.reasons[name].removeprefix('is ')})" if name in _State.reasons else name
+                 for name in sorted(missing))
+
+
+def installed_version(package: str) -> str:
+    """``"timm 0.9.16"``: an installed package's top level and its version."""
+    top = package.partition(".")[0]
+    version_ = getattr(sys.modules.get(top), "__version__", None)
+    return f"{top} {version_}" if isinstance(version_, str) else top
+
+
+def stand_in_for_name(module: str, name: str, reason: str) -> type:
+    """A stand-in for ``module.name``, a name its module does not define (``reason`` says why:
+    "is not in the installed timm 0.9.16"); using it while building is an error saying so."""
+    missing = f"{module}.{name}"
+    _State.reasons[missing] = reason
+    return _stand_in(module, name, missing)
 
 
 class StandInFinder:
@@ -73,20 +105,28 @@ class StandInFinder:
     @classmethod
     def find_spec(cls, name, path=None, target=None):
         package = name.rpartition(".")[0]
+        moved_from = None  # the installed package that lacks this module
         if package:
             parent = sys.modules.get(package)
             if isinstance(parent, StandInModule):
                 root = parent.__stood_in_for__
-            elif parent is not None and not is_library_file(_location(parent)):
+            elif parent is None:
+                return None
+            elif not is_library_file(_location(parent)):
                 root = name  # a module of the project's package with no source: an extension not built
-            else:
-                return None  # an installed package without this module: a real error
+            elif _importing_a_name():
+                return None  # ``from timm.models.layers import x``: a name, not a module (see definitions)
+            else:  # an installed package without this module: it moved, or came later
+                root = name
+                moved_from = package
         elif name in NEVER or importlib.machinery.PathFinder.find_spec(name) is not None:
             return None
         else:
             root = name
         if not _unguarded_project_import():
             return None
+        if moved_from is not None:
+            _State.reasons[name] = f"is not in the installed {installed_version(moved_from)}"
         spec = importlib.machinery.ModuleSpec(name, StandInLoader, is_package=True)
         spec.loader_state = root
         return spec
@@ -199,11 +239,34 @@ class StandInMeta(type):
 
     __int__ = __index__ = __float__
 
+    def __instancecheck__(cls, instance) -> bool:
+        """Nothing is an instance of a class that is not there (a weight-init loop's
+        ``isinstance(m, SyncBatchNorm)`` goes on); a build that fails after asking names the module."""
+        if "missing_module" not in vars(cls):  # a user's class derived from a stand-in
+            return type.__instancecheck__(cls, instance)
+        if not _State.lenient and threading.current_thread() is threading.main_thread():
+            user = [f for f in traceback.extract_stack()[:-1] if not is_library_file(f.filename)]
+            _State.asked.append((missing(cls.missing_module), user[-1] if user else None))
+        return False
+
 
 _BINARY = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "xor", "lshift", "rshift")
 for _method in (*(f"__{n}__" for n in _BINARY), *(f"__r{n}__" for n in _BINARY), "__getitem__", "__neg__",
                 "__pos__", "__abs__", "__invert__", "__lt__", "__le__", "__gt__", "__ge__"):
     setattr(StandInMeta, _method, _strict(_method))
+
+
+def stand_in_base(cls: type) -> type | None:
+    """The stand-in among a class's bases (``class Enc(pretrainedmodels.SENet)``), if any."""
+    return next((k for k in cls.__mro__ if "missing_module" in vars(k)), None) \
+        if isinstance(cls, StandInMeta) else None
+
+
+def forward_above(cls: type, base: type) -> bool:
+    """Whether a class on a stand-in base (or one of its classes above that base) defines a
+    ``forward``: a model of its own, which needs the missing module; without, it may be no
+    model at all (a base class, a library's other kind of class)."""
+    return any("forward" in vars(k) for k in cls.__mro__[:cls.__mro__.index(base)])
 
 
 def _stand_in(module: str, qualname: str, missing: str) -> type:
@@ -213,8 +276,13 @@ def _stand_in(module: str, qualname: str, missing: str) -> type:
                                                          "__qualname__": qualname})
 
 
+def missing(module: str) -> NotInstalled:
+    """The error for a use of the stand-in for ``module``: "model uses kornia, which is not installed..."."""
+    return NotInstalled(module, _State.reasons.get(module))
+
+
 def _used(module: str) -> NoReturn:
-    error = NotInstalled(module)
+    error = missing(module)
     if threading.current_thread() is threading.main_thread():  # (not a thread the user's code left running)
         _State.used.append(error)
     raise error
@@ -224,6 +292,18 @@ def used_stand_in(path: str | None) -> LoadError | None:
     """When the forward of the target being analyzed failed after it used a stand-in: that
     first use, at the user's line."""
     return error_from(_State.used[0], path, prefix="forward failed: ") if _State.used else None
+
+
+def asked_stand_in(path: str | None, prefix: str) -> LoadError | None:
+    """When a build failed after the user's code asked ``isinstance`` of a stand-in: that
+    first question, at the user's line."""
+    if not _State.asked:
+        return None
+    error, frame = _State.asked[0]
+    found = error_from(error, path, prefix) if frame is None else \
+        LoadError(f"{prefix}{error}", display_path(Path(frame.filename)), frame.lineno)
+    found.__cause__ = error  # (no arguments would help)
+    return found
 
 
 def importing_frame() -> FrameType | None:
@@ -236,6 +316,17 @@ def importing_frame() -> FrameType | None:
             return None
         frame = frame.f_back
     return frame
+
+
+def _importing_a_name() -> bool:
+    """Whether the import machinery is looking for ``package.name`` because ``from package
+    import name`` found no such attribute."""
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_IMPORT_MACHINERY):
+        if frame.f_code.co_name == "_handle_fromlist":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def importing_file() -> str | None:

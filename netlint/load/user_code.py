@@ -37,9 +37,11 @@ class LoadError(Exception):
 class NotInstalled(ModuleNotFoundError):
     """A model used a module that is not installed (netlint stood in for it)."""
 
-    def __init__(self, module: str) -> None:
-        remedy = ("is not built: build the project's extensions" if "." in module  # a module of the project's package
-                  else "is not installed: install the project's requirements")
+    def __init__(self, module: str, reason: str | None = None) -> None:
+        """``reason``: why it is missing when it is not a package that is not installed ("is not
+        in the installed timm 0.9.16")."""
+        remedy = reason or ("is not built: build the project's extensions" if "." in module  # the project's package
+                            else "is not installed: install the project's requirements")
         super().__init__(f"model uses {module}, which {remedy}", name=module)
 
 
@@ -107,6 +109,8 @@ def error_from(exc: BaseException, path: str | None, prefix: str = "", message: 
         return LoadError(f"{prefix}SyntaxError: {exc.msg}", display_path(Path(exc.filename)), exc.lineno)
     frames = traceback.extract_tb(exc.__traceback__)
     user = [f for f in frames if not is_library_file(f.filename)]
+    if message is None and isinstance(exc, AssertionError) and not str(exc).strip() and user and user[-1].line:
+        message = f"AssertionError: {user[-1].line}"  # a bare assert: its condition says what was wrong
     text = f"{prefix}{message or first_line(exc)}"
     if user:
         return LoadError(text, display_path(Path(user[-1].filename)), user[-1].lineno)

@@ -1,0 +1,1 @@
+from .labels import LabelTransform, LabelledImages, NUM_CLASSES
