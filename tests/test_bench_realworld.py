@@ -89,7 +89,7 @@ def test_a_repository_not_fetched_is_one_line_and_exit_2(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         f"realworld: {NAME} is not fetched: fetch github:{NAME}, then "
-        f"`python bench/realworld.py --extract --only {NAME}`"]
+        f"`python bench/realworld.py --extract --set heldout --only {NAME}`"]
 
 
 def test_the_real_cli_on_a_small_project(tmp_path):

@@ -319,9 +319,9 @@ def _isolated() -> Iterator[None]:
     try:
         yield
     finally:
-        for name, module in list(sys.modules.items()):
-            if _users(module):
-                del sys.modules[name]
+        # all judged before any is removed: a namespace package's path is recalculated from its parent's
+        for name in [name for name, module in list(sys.modules.items()) if _users(module)]:
+            del sys.modules[name]
         sys.modules.update(aside)
         sys.path[:] = path
 
@@ -334,7 +334,10 @@ def _users(module: Any) -> bool:
     file = getattr(module, "__file__", None)
     if file is not None:
         return not is_library_file(file)
-    folders = list(getattr(module, "__path__", None) or [])
+    try:
+        folders = list(getattr(module, "__path__", None) or [])
+    except KeyError:  # a namespace package whose parent package is gone from sys.modules
+        return False
     return bool(folders) and not any(is_library_file(f) for f in folders)
 
 
