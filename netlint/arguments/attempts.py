@@ -318,6 +318,10 @@ def _from_code(call: CodeArguments, name: str, factory: Any, namespace: dict[str
     callee = _resolve(call.callee, namespace) if call.callee else None
     if call.callee and not callable(callee):
         return None
+    if call.guess:  # a factory that needs arguments: its parameters guessed by meaning
+        made, _missing = guesses(callee, list(call.guess), namespace)
+        return Attempt((), made[0].values, _shown(call.callee, (), made[0].values, made[0].texts),
+                       f"{call.where}, {made[0].source}", guessed=True, callee=callee) if made else None
     if call.modules:  # modules among the arguments: evaluated when it is built
         project_call = ProjectCall(callee or factory, call.arguments, namespace, call.left_out)
         if not project_call.can_run():  # names the model's module lacks: those left at their defaults

@@ -202,7 +202,7 @@ def config_files(path: Path, class_name: str) -> list[Path]:
     names (its own file's first), then the files with an extension the code names, the
     names closest to the class's (or its file's) first."""
     root = project_root(path)
-    files = [path.resolve(), *(f.resolve() for f in _project_python_files(root) if f.resolve() != path.resolve())]
+    files = [path.resolve(), *(f.resolve() for f in project_python_files(root) if f.resolve() != path.resolve())]
     named: list[Path] = []
     extensions: set[str] = set()
     for module, read in _READERS.items():  # the model's file reads json: .json files
@@ -228,7 +228,7 @@ def _likeness(stem: str, wanted: set[str]) -> int:
 
 
 @functools.lru_cache(maxsize=8)
-def _project_python_files(root: Path) -> tuple[Path, ...]:
+def project_python_files(root: Path) -> tuple[Path, ...]:
     found = []
     for i, file in enumerate(python_files(root)):
         if i == MAX_PROJECT_FILES:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,8 @@ class CodeArguments:
     # some arguments are modules (``Net(Encoder(), decoder)``): evaluated when the model is built
     modules: bool = False
     callee_file: str = ""  # the file of a factory of another file (``modeling.py``), "" for the model's own
+    # a factory's parameters without defaults (``resnet50(num_classes, pretrained=False)``): guessed by meaning
+    guess: tuple[str, ...] = ()
 
 
 class _Dotted(str):
@@ -89,11 +92,14 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
         ranges = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
                   if isinstance(f, ast.FunctionDef)}
         found += [CodeArguments("", f"{shown}:{line}", callee=name)
-                  for name, (required, line) in own_factories.items()
+                  for name, (required, line) in preferred(own_factories, class_name, path, root)
                   if not required and not constant & set(ranges.get(name, ()))]
+        guessing = [CodeArguments("", f"{shown}:{line}", callee=name, guess=tuple(required))
+                    for name, (required, line) in preferred(own_factories, class_name, path, root) if required]
         found += [CodeArguments("", f"{shown}:{line}", callee=f"{class_name}.{name}")
                   for name, (required, line) in constructors.items() if not required]
         found += calls
+        found += guessing  # (after the calls: netlint's guesses)
     importers = list(_importers(path, class_name, root)) if root else []
     their_calls = [_calls(tree.body, tree, file, _Callees(names, prefixes, class_name, set(constructors),
                                                           objects=objects))
@@ -102,17 +108,38 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
         constant = {int(c.where.rpartition(":")[2]) for c in calls if not c.callee and not c.left_out}
         ends = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
                 if isinstance(f, ast.FunctionDef)}
-        found += [CodeArguments("", f"{display_path(file)}:{f.line}", callee=f.name, callee_file=str(file))
-                  for f in factories(tree.body, names).values() if f.returns and not f.required
-                  and not f.name.startswith("_") and not constant & set(ends.get(f.name, ()))]
+        theirs = {f.name: (list(f.required), f.line) for f in factories(tree.body, names).values()
+                  if f.returns and not f.required and not f.name.startswith("_")
+                  and not constant & set(ends.get(f.name, ()))}
+        found += [CodeArguments("", f"{display_path(file)}:{line}", callee=name, callee_file=str(file))
+                  for name, (_required, line) in preferred(theirs, class_name, file, root)]
     for calls in their_calls:
         found += calls
     unique: dict[tuple, CodeArguments] = {}
-    for call in sorted(found, key=lambda c: bool(c.left_out)):  # the first of each call, or the first
+    for call in sorted(found, key=lambda c: bool(c.left_out or c.guess)):  # the first of each call, or the first
         key = (call.callee_file, call.callee, call.arguments)  # that also shows an input
         if key not in unique or (call.inputs and not unique[key].inputs):
             unique[key] = call
     return list(unique.values())
+
+
+def preferred(found: dict[str, tuple[list[str], int]], class_name: str, path: Path, root: Path | None
+              ) -> list[tuple[str, tuple[list[str], int]]]:
+    """Several factories of one class, the one to try first first: the factory the project's
+    scripts name as a default (``parser.add_argument('--model', default='deeplabv3plus_mobilenet')``),
+    then the one the project's other files call most, then one named like the class
+    (``resnet`` for ``ResNet``), then the file's order."""
+    if len(found) < 2 or root is None:
+        return list(found.items())
+    from netlint.arguments.made_configs import script_defaults
+
+    defaults = script_defaults(root.resolve())
+    texts = [_text(f, version(f)) for f in _project_files(root.resolve()) if f != path.resolve()]
+    calls = {name: sum(len(re.findall(rf"\b{re.escape(name)}\s*\(", t)) for t in texts if name in t)
+             for name in found}
+    plain = re.sub(r"[^a-z0-9]", "", class_name.lower())
+    return sorted(found.items(), key=lambda item: (item[0] not in defaults, -calls[item[0]],
+                                                   not re.sub(r"[^a-z0-9]", "", item[0].lower()).startswith(plain)))
 
 
 def constructors_with_arguments(path: Path, class_name: str) -> dict[str, list[str]]:

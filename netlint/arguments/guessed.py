@@ -118,8 +118,12 @@ def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tup
     a parameter (``code_hints``), else its meaning; a count, or a key of a table, that does not
     build is tried at its other values. And the first parameter nothing covers."""
     from netlint.arguments.code_hints import hints
+    from netlint.arguments.made_configs import made_configs
 
     told = hints(factory, required, namespace)
+    for name in required:
+        if name not in told and meaning(name) is None and (configs := made_configs(factory, name, namespace)):
+            told[name] = configs
     values, missing = guess(factory, [n for n in required if n not in told])
     if missing is not None:
         return [], missing

@@ -223,16 +223,40 @@ class StandInMeta(type):
             _used(cls.missing_module)
         if len(args) == 1 and not kwargs and callable(args[0]):
             return args[0]  # a decorator: what it decorates stays defined
-        return _stand_in(cls.__module__, f"{cls.__qualname__}(...)", cls.missing_module)
+        made = _stand_in(cls.__module__, f"{cls.__qualname__}(...)", cls.missing_module)
+        given = args[0] if len(args) == 1 and isinstance(args[0], collections.abc.Mapping) else {}
+        for key, value in {**given, **kwargs}.items():  # EasyDict(d), ConfigDict({'size': 16}), Namespace(a=1)
+            made[key] = made(value) if isinstance(value, dict) else value
+        return made
+
+    # A stand-in is a namespace for what the code stores on it (``config.hidden_size = 768``,
+    # ``cfg['lr'] = 0.1``, made from a dict): attributes and items give it back, so a missing
+    # ml_collections or easydict does not stop a configuration that is just a namespace.
+    def __setattr__(cls, name: str, value) -> None:
+        type.__setattr__(cls, name, value)
+        if not name.startswith("__"):
+            _stored(cls)[name] = value
+
+    def __setitem__(cls, key, value) -> None:
+        _stored(cls)[key] = value
+        if isinstance(key, str) and key.isidentifier():
+            type.__setattr__(cls, key, value)
+
+    def __getitem__(cls, key):
+        stored = vars(cls).get("stored_items")
+        if stored is not None and key in stored:
+            return stored[key]
+        return _strict("__getitem__")(cls, key)
+
 
     def __iter__(cls):
-        return iter(())
+        return iter(vars(cls).get("stored_items") or ())
 
     def __len__(cls) -> int:
-        return 0
+        return len(vars(cls).get("stored_items") or ())
 
     def __contains__(cls, item) -> bool:
-        return False
+        return item in (vars(cls).get("stored_items") or ())
 
     def __float__(cls):
         _used(cls.missing_module)
@@ -251,9 +275,20 @@ class StandInMeta(type):
 
 
 _BINARY = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "xor", "lshift", "rshift")
-for _method in (*(f"__{n}__" for n in _BINARY), *(f"__r{n}__" for n in _BINARY), "__getitem__", "__neg__",
+for _method in (*(f"__{n}__" for n in _BINARY), *(f"__r{n}__" for n in _BINARY), "__neg__",
                 "__pos__", "__abs__", "__invert__", "__lt__", "__le__", "__gt__", "__ge__"):
     setattr(StandInMeta, _method, _strict(_method))
+
+
+def _stored(cls: type) -> dict:
+    """What the code stored on a stand-in, by key and attribute name."""
+    if "stored_items" not in vars(cls):
+        stored: dict = {}
+        type.__setattr__(cls, "stored_items", stored)
+        for method in ("get", "keys", "values", "items"):  # a mapping's reading methods (``cfg.get('x')``)
+            if method not in vars(cls):
+                type.__setattr__(cls, method, getattr(stored, method))
+    return vars(cls)["stored_items"]
 
 
 def stand_in_base(cls: type) -> type | None:
