@@ -138,7 +138,7 @@ def _scan_file(path: Path, found: Discovery) -> None:
         return
     classes = module_classes(path)
     standalone = _returned_by_factories(tree, classes)
-    builders = {**_registered(tree, classes), **_used_inside(classes)}
+    builders = {**_passed_to(tree, classes), **_registered(tree, classes), **_used_inside(classes)}
     for name, cls in classes.items():
         reason = _not_a_root(cls, None if name in standalone else builders.get(name, ""), path)
         if reason is not None:
@@ -203,6 +203,18 @@ def _registered(tree: ast.Module, classes: dict[str, ModuleClass]) -> dict[str, 
             registered.update({n.id: f"{readers[registry]} (through {registry})" for n in nodes
                                if isinstance(n, ast.Name) and n.id in classes and isinstance(n.ctx, ast.Load)})
     return registered
+
+
+def _passed_to(tree: ast.Module, classes: dict[str, ModuleClass]) -> dict[str, str]:
+    """Classes of the file given as an argument to a call of another of its classes, anywhere in
+    the file (``ResNet(num_classes, Bottleneck, [3, 4, 6, 3])`` in a factory): its blocks."""
+    passed: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
+            for argument in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(argument, ast.Name) and argument.id in classes and argument.id != node.func.id:
+                    passed.setdefault(argument.id, f"{node.func.id} (given it as an argument)")
+    return passed
 
 
 def _used_inside(classes: dict[str, ModuleClass]) -> dict[str, str]:

@@ -47,6 +47,7 @@ from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_f
                                          constructors_with_arguments)
 from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.instances import Instance
+from netlint.arguments.made_configs import made_configs
 from netlint.arguments.options import options_parameters, project_options
 from netlint.discover import Target, display_path
 from netlint.project import project_root
@@ -94,8 +95,10 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
                                _constructors_guessed(factory, target, namespace))
     options = options_parameters(factory, required)
     configured, unconfigured = _from_configuration_files(factory, target, required)
-    if options:
-        found += _with_options(factory, target, namespace, required, options, not found and not configured)
+    if options:  # (alone: no other source, configurations the project's code makes included)
+        made_by_code = any(made_configs(factory, name, namespace) for name in options)
+        found += _with_options(factory, target, namespace, required, options,
+                               not found and not configured and not made_by_code)
     found += configured
     made, missing = guesses(factory, required, namespace)
     found += [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True)

@@ -13,6 +13,7 @@ import functools
 import inspect
 import linecache
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,6 +190,10 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
             raise LoadError(f"{failure}{hint}", failure.path, failure.line) from failure
         raise failure
     attempt, failure = failures[0]
+    if re.search(r"module name can\\?'t contain", str(failure)):  # torch's add_module check: whatever the arguments
+        raise LoadError(f"building {target.name} failed in the project's code, whatever its arguments: it names a "
+                        f"module with a '.', which this torch refuses (older versions accepted it): {failure}",
+                        failure.path, failure.line) from failure
     made = f"the guess {attempt.call}" if attempt.source == GUESSED else f"{attempt.call} ({_from(attempt.source)})"
     _skip_or_fail(target, f"its constructor needs arguments; {made} does not build ({failure}) — give them "
                           f"as '{target.display}(...)'{hint}", source_path)
