@@ -2,8 +2,9 @@
 CLI on fixtures/arguments_family/ (each project copied to a fresh folder, linted zero-config
 from its root): factories that need arguments (``resnet50(num_classes)``) and the block classes
 they pass; several factories of one class, chosen as the project's scripts choose; configuration
-objects made by the project's code (a table of them, a configuration function, a settings
-object), on configuration libraries that are not installed; a build that fails in the
+objects made by the project's code (a table of them, with what the scripts set on the entry
+they take; a configuration function; a settings object), on configuration libraries that are
+not installed; a build that fails in the
 project's own code whatever the arguments."""
 
 from __future__ import annotations
@@ -78,9 +79,13 @@ def test_of_several_factories_the_one_the_scripts_name_as_default_is_built():
 def test_a_table_of_configurations_gives_the_entry_the_scripts_default_names():
     model = models("made_configs")["models/modeling.py::VisionTransformer"]
     assert model["call"] == "VisionTransformer(config=CONFIGS['small'])"
-    assert "the entries of CONFIGS (models/modeling.py; 'small' a default of the project's scripts)" \
+    assert "the entries of CONFIGS (models/modeling.py; 'small' a default of the project's scripts;" \
         in model["arguments_from"]
-    hidden, mlp, layers = 24, 48, 2  # get_small_config(): made on a stand-in ConfigDict that keeps what is stored
+    train = FAMILY / "made_configs" / "train.py"
+    assert f"then set as train.py:{line_of(train, 'config.hidden_size = args.width')} sets it" in model["arguments_from"]
+    # get_small_config(), made on a stand-in ConfigDict that keeps what is stored, then train.py's settings
+    # with its argparse defaults: width 32, and 3 layers under the `if` its default decides
+    hidden, mlp, layers = 32, 48, 3
     block = 2 * hidden + (hidden * mlp + mlp) + (mlp * hidden + hidden)
     assert model["params"] == (3 * hidden * 64 + hidden) + layers * block + (hidden * 10 + 10)
     assert "ml_collections" in model["stand_ins"]

@@ -29,7 +29,7 @@ from netlint.arguments.code_hints import Hint, project_python_files
 from netlint.project import project_root
 from netlint.source import read_source
 
-MAX_CONFIGS = 4
+MAX_CONFIGS = 2  # a table's entries tried: the chosen one and one other (large models take long)
 CONFIG_WORDS = {"config", "configs", "cfg", "cfgs", "conf", "configuration", "params", "hparams", "hp", "hps",
                 "hyperparams", "settings", "args", "opt", "opts", "options", "setting", "arch", "spec"}
 _READS_OUTSIDE = {"parse_args", "parse_known_args", "open", "input", "load", "safe_load", "read_text", "urlopen"}
@@ -52,7 +52,10 @@ def made_configs(factory: Any, name: str, namespace: dict[str, Any]) -> Hint | N
     for table_name, table, where in _tables(namespace):
         keys = sorted(table, key=lambda k: defaults.index(k) if k in defaults else len(defaults))[:MAX_CONFIGS]
         chosen = f"; {keys[0]!r} a default of the project's scripts" if keys[0] in defaults else ""
-        return Hint(tuple(table[k] for k in keys), f"the entries of {table_name} ({where}{chosen})",
+        settings = [_apply(table[k], script_settings(table_name.rpartition(".")[2], k, project_root(path)))
+                    for k in keys]
+        told = next((f"; then set as {s} sets it" for s in settings if s), "")
+        return Hint(tuple(table[k] for k in keys), f"the entries of {table_name} ({where}{chosen}{told})",
                     tuple(f"{table_name}[{k!r}]" for k in keys))
     made = _from_functions(namespace, defaults)
     if made:
@@ -81,6 +84,155 @@ def script_defaults(root: Path) -> tuple[str, ...]:
             found += [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
                       and v.value not in found]
     return tuple(found)
+
+
+def script_settings(table: str, key: str, root: Path) -> list[tuple[tuple[str, ...], Any, str]]:
+    """What the project's scripts set on the entry ``key`` of ``table`` after taking it
+    (``config = CONFIGS[args.vit_name]; config.n_skip = args.n_skip; if 'R50' in args.vit_name:
+    config.patches.grid = (14, 14)``), with the scripts' argparse defaults: (attributes, value, where)."""
+    found: list[tuple[tuple[str, ...], Any, str]] = []
+    for file in sorted(project_python_files(root), key=lambda f: f.name.startswith("test")):
+        text = _source(file)
+        if table not in text or found:
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        names = {table} | {a.asname for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                           for a in n.names if a.name == table and a.asname}
+        defaults = _argparse_defaults(tree)
+        bodies = [getattr(n, block) for n in ast.walk(tree) for block in ("body", "orelse", "finalbody")
+                  if isinstance(getattr(n, block, None), list)]  # every block: a function's, a __main__ guard's
+        for body in bodies:
+            found += _set_after_taking(body, names, key, defaults, _shown(file))
+    return found
+
+
+def _set_after_taking(body: list[ast.stmt], tables: set[str], key: str, defaults: dict[str, Any],
+                      where: str) -> list[tuple[tuple[str, ...], Any, str]]:
+    found: list[tuple[tuple[str, ...], Any, str]] = []
+    holder: str | None = None
+    for statement in body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Subscript) \
+                and isinstance(statement.value.value, ast.Name) and statement.value.value.id in tables:
+            taken = _value(statement.value.slice, defaults)
+            holder = statement.targets[0].id if taken == key else None
+        elif holder is not None:
+            found += _settings(statement, holder, defaults, where)
+    return found
+
+
+def _settings(statement: ast.stmt, holder: str, defaults: dict[str, Any],
+              where: str) -> list[tuple[tuple[str, ...], Any, str]]:
+    """``holder.a.b = value`` (a value the scripts' defaults make known), also under an ``if``
+    whose test they decide."""
+    if isinstance(statement, ast.If):
+        test = _value(statement.test, defaults)
+        if test is _UNKNOWN:
+            return []
+        return [s for inner in (statement.body if test else statement.orelse)
+                for s in _settings(inner, holder, defaults, where)]
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+        return []
+    attributes: list[str] = []
+    node = statement.targets[0]
+    while isinstance(node, ast.Attribute):
+        attributes.insert(0, node.attr)
+        node = node.value
+    value = _value(statement.value, defaults)
+    if not (isinstance(node, ast.Name) and node.id == holder and attributes) or value is _UNKNOWN:
+        return []
+    return [(tuple(attributes), value, f"{where}:{statement.lineno}")]
+
+
+def _apply(config: Any, settings: list[tuple[tuple[str, ...], Any, str]]) -> str:
+    """Sets them on the configuration; where the first was set, "" when nothing was."""
+    applied = ""
+    for attributes, value, where in settings:
+        owner = config
+        try:
+            for attribute in attributes[:-1]:
+                owner = getattr(owner, attribute)
+            if isinstance(owner, collections.abc.MutableMapping) and not hasattr(owner, attributes[-1]):
+                owner[attributes[-1]] = value
+            else:
+                setattr(owner, attributes[-1], value)
+        except (AttributeError, TypeError, KeyError):
+            continue
+        applied = applied or where
+    return applied
+
+
+_UNKNOWN = object()
+_STRING_METHODS = {"find", "startswith", "endswith", "lower", "upper", "split", "count"}
+
+
+def _argparse_defaults(tree: ast.Module) -> dict[str, Any]:
+    """``add_argument('--n_skip', default=3)``: {'n_skip': 3}."""
+    found: dict[str, Any] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
+            flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            dest = next((k.value.value for k in node.keywords if k.arg == "dest" and isinstance(k.value, ast.Constant)),
+                        next((f.lstrip("-").replace("-", "_") for f in flags if f.startswith("--")), None))
+            default = next((k.value for k in node.keywords if k.arg == "default"), None)
+            if dest and default is not None:
+                value = _value(default, found)
+                if value is not _UNKNOWN:
+                    found[dest] = value
+    return found
+
+
+def _value(node: ast.expr, defaults: dict[str, Any]) -> Any:
+    """The value of an expression of constants and the scripts' defaults (``args.img_size / 16``)."""
+    try:
+        return _evaluate(node, defaults)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+        return _UNKNOWN
+
+
+def _evaluate(node: ast.expr, defaults: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return defaults.get(node.attr, _UNKNOWN)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        items = [_evaluate(e, defaults) for e in node.elts]
+        return _UNKNOWN if _UNKNOWN in items else (tuple if isinstance(node, ast.Tuple) else list)(items)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+        operand = _evaluate(node.operand, defaults)
+        return _UNKNOWN if operand is _UNKNOWN else (-operand if isinstance(node.op, ast.USub) else not operand)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left, right = _evaluate(node.left, defaults), _evaluate(node.right, defaults)
+        return _UNKNOWN if _UNKNOWN in (left, right) else _OPERATORS[type(node.op)](left, right)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARISONS:
+        left, right = _evaluate(node.left, defaults), _evaluate(node.comparators[0], defaults)
+        return _UNKNOWN if _UNKNOWN in (left, right) else _COMPARISONS[type(node.ops[0])](left, right)
+    if isinstance(node, ast.Call) and not node.keywords:
+        arguments = [_evaluate(a, defaults) for a in node.args]
+        if _UNKNOWN in arguments:
+            return _UNKNOWN
+        if isinstance(node.func, ast.Name) and node.func.id in ("int", "float", "str", "tuple"):
+            return {"int": int, "float": float, "str": str, "tuple": tuple}[node.func.id](*arguments)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _STRING_METHODS:
+            owner = _evaluate(node.func.value, defaults)
+            return getattr(owner, node.func.attr)(*arguments) if isinstance(owner, str) else _UNKNOWN
+    return _UNKNOWN
+
+
+_OPERATORS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+              ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b}
+_COMPARISONS = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.In: lambda a, b: a in b,
+                ast.NotIn: lambda a, b: a not in b}
+
+
+def _source(path: Path) -> str:
+    try:
+        return read_source(path)
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _tables(namespace: dict[str, Any]) -> list[tuple[str, dict, str]]:
