@@ -282,6 +282,7 @@ if __name__ == "__main__":
         CodeArguments("[[3, 8]], mode='tiny'", "net.py:21"),  # net_tiny is that call, shown as written
         CodeArguments("cfgs, 'custom'", "net.py:24", left_out=(0,)),  # (cfgs has no default: never built)
         CodeArguments("opts.cfgs, 'large'", "use.py:3", left_out=(0,)),
+        CodeArguments("", "net.py:23", callee="net_custom", guess=("cfgs",)),  # its parameter guessed, last
     ]
 
 

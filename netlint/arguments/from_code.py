@@ -116,8 +116,9 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
     for calls in their_calls:
         found += calls
     unique: dict[tuple, CodeArguments] = {}
-    for call in sorted(found, key=lambda c: bool(c.left_out or c.guess)):  # the first of each call, or the first
-        key = (call.callee_file, call.callee, call.arguments)  # that also shows an input
+    # the project's calls, then those with arguments left out, then the factories whose parameters are guessed;
+    for call in sorted(found, key=lambda c: (bool(c.left_out or c.guess), bool(c.guess))):  # the first of each call
+        key = (call.callee_file, call.callee, call.arguments)  # (or the first that also shows an input)
         if key not in unique or (call.inputs and not unique[key].inputs):
             unique[key] = call
     return list(unique.values())
