@@ -11,7 +11,9 @@
    tests', the other files'; modules among the arguments (``Net(vgg, decoder)`` with
    module-level objects of the model's file, ``Pair(Encoder(), Decoder())``) are evaluated
    in the model's module when it is built; then the calls whose other arguments are left at
-   their defaults;
+   their defaults; then the factories that need arguments (``resnet50(num_classes)``), with
+   them guessed by meaning; among several factories of the class, the one the project's
+   scripts name as a default first, then the one its files call most (``from_code.preferred``);
 5. a class that takes its base's arguments (no ``__init__`` of its own, or one that passes
    ``*args, **kwargs`` on): the same sources of the base;
 6. for options objects (``args``, ``opt``, ``cfg``...): the defaults of the project's argparse
@@ -20,7 +22,8 @@
    (``netlint.arguments.config_files``);
 7. a guess: what the code says about a parameter (``netlint.arguments.code_hints``: a key of a
    table of its file, a module of the same name, layers a function of the file makes, a
-   configuration file of the project), else its meaning (``netlint.arguments.guessed``); a
+   configuration file of the project, a configuration object the project's code makes:
+   ``netlint.arguments.made_configs``), else its meaning (``netlint.arguments.guessed``); a
    key or a count that does not build is tried at its other values; then the classmethod
    constructors that need arguments, with guessed ones (``from_name(model_name)``).
 
