@@ -2,18 +2,19 @@
 
 The repositories and their labels are in bench/realworld_repos.toml: per repository the commit,
 the field, the year, the folders to lint (default the root), whether it is in the DEV set
-(engineers may read it and fix for it), the HELD-OUT set (nobody fixes code looking at it) or
-the FRESH set (chosen and labeled after the second round; its trees are kept in a folder of
-their own that nobody working on netlint opens),
+(engineers may read it and fix for it), the HELD-OUT set (nobody fixes code looking at it), or
+a set kept apart: FRESH (chosen and labeled after the second round) and FRESH2 (after the third),
+whose trees are kept in folders of their own that nobody working on netlint opens,
 and its root model classes: the classes a user builds as a whole model, each with whether it is
 image-to-image and whether NL201 (BatchNorm) / NL202 (ImageNet classification backbone) is
 expected on it.
 
 The repositories are fetched beforehand, never at run time and never into this project: the
 `fetch` tool brings github:OWNER/NAME to /work/.mirror/OWNER+NAME/..., then
-`python bench/realworld.py --extract` writes the labeled commit's files to
-/work/realworld/OWNER+NAME, or /work/realworld-fresh/OWNER+NAME for the fresh set (files that
-the snapshot lacks, such as large checkpoints, are left out). Each run copies a repository to a
+`python bench/realworld.py --extract --set SET` writes the labeled commit's files to the set's
+folder: /work/realworld/OWNER+NAME for dev and held-out, /work/realworld-fresh/OWNER+NAME for
+fresh, /work/realworld-fresh2/OWNER+NAME for fresh2 (env NETLINT_REALWORLD, _FRESH, _FRESH2;
+files that the snapshot lacks, such as large checkpoints, are left out). Each run copies a repository to a
 fresh temporary folder, runs the real CLI there (`netlint . --output-format json -j 2 --timeout
 60 -v --no-daemon`) and checks that the copy is byte-identical afterwards.
 
@@ -22,7 +23,7 @@ Per repository: the nn.Module classes of the linted files found by an independen
 an error, or said it is not a root model; a class in none of these is silently missing. Overall:
 root models analyzed, silently missing, NL201/NL202 recall and precision on the labeled roots.
 
-    python bench/realworld.py [--set dev|heldout|fresh|all] [--only NAME] [--netlint PATH]
+    python bench/realworld.py [--set dev|heldout|fresh|fresh2|all] [--only NAME] [--netlint PATH]
                               [--save DIR | --load DIR]
 """
 
@@ -45,8 +46,22 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "realworld_repos.toml"
 DEFAULT_TREES = Path(os.environ.get("NETLINT_REALWORLD", "/work/realworld"))
-FRESH_TREES = Path(os.environ.get("NETLINT_REALWORLD_FRESH", "/work/realworld-fresh"))
-SETS = {"dev": "DEV", "heldout": "HELD-OUT", "fresh": "FRESH"}
+
+
+@dataclass(frozen=True)
+class BenchSet:
+    title: str
+    trees: Path  # the folder of its extracted repositories (OWNER+NAME each)
+    in_all: bool  # whether `--set all` runs it; a set kept apart runs only when asked for by name
+
+
+SETS = {
+    "dev": BenchSet("DEV", DEFAULT_TREES, True),
+    "heldout": BenchSet("HELD-OUT", DEFAULT_TREES, True),
+    "fresh": BenchSet("FRESH", Path(os.environ.get("NETLINT_REALWORLD_FRESH", "/work/realworld-fresh")), False),
+    "fresh2": BenchSet("FRESH2", Path(os.environ.get("NETLINT_REALWORLD_FRESH2", "/work/realworld-fresh2")),
+                       False),
+}
 DEFAULT_MIRRORS = Path("/work/.mirror")
 SKIPPED_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages"}
 SEED_RULES = ("NL201", "NL202")
@@ -418,10 +433,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--trees", type=Path,
-                        help=f"folder of the extracted repositories (OWNER+NAME each; default "
-                             f"{FRESH_TREES} for the fresh set, {DEFAULT_TREES} for the others)")
+                        help="folder of the extracted repositories (OWNER+NAME each; default: the set's, "
+                             + ", ".join(f"{name} {s.trees}" for name, s in SETS.items()) + ")")
     parser.add_argument("--set", choices=(*SETS, "all"), default="all",
-                        help="all: dev and held-out (the fresh set only with --set fresh)")
+                        help="all: " + " and ".join(n for n, s in SETS.items() if s.in_all) + " (the sets kept "
+                             "apart, " + ", ".join(n for n, s in SETS.items() if not s.in_all)
+                             + ", only when named)")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="only this repository (OWNER/NAME or NAME); may repeat")
     parser.add_argument("--netlint", default=str(Path(sys.executable).parent / "netlint"),
@@ -434,10 +451,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
     args = parser.parse_args(argv)
 
-    # "all" is dev and held-out: the fresh set runs only when asked for by name, so that nobody
-    # who works on netlint sees it by running the default
+    # "all" leaves out the sets kept apart: they run only when asked for by name, so that nobody
+    # who works on netlint sees them by running the default
     repos = [r for r in read_repos(args.data)
-             if r.set == args.set or (args.set == "all" and r.set != "fresh")]
+             if r.set == args.set or (args.set == "all" and SETS[r.set].in_all)]
     if args.only:
         repos = [r for r in repos if r.name in args.only or r.name.split("/")[1] in args.only]
         if not repos:
@@ -445,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
 
     def trees(repo: Repo) -> Path:
-        return args.trees or (FRESH_TREES if repo.set == "fresh" else DEFAULT_TREES)
+        return args.trees or SETS[repo.set].trees
 
     if args.extract:
         for repo in repos:
@@ -480,11 +497,11 @@ def main(argv: list[str] | None = None) -> int:
                 (args.save / f"{repo.folder}.json").write_text(json.dumps(run))
         scores.append(score(repo, run, module_classes(tree, repo.paths)))
 
-    for name, group in SETS.items():
+    for name, bench_set in SETS.items():
         chosen = [s for s in scores if s.repo.set == name]
         if not chosen:
             continue
-        print(f"### {group} ({len(chosen)} repositories)\n\n{table(chosen)}\n\n{totals(chosen)}\n")
+        print(f"### {bench_set.title} ({len(chosen)} repositories)\n\n{table(chosen)}\n\n{totals(chosen)}\n")
         print(f"Misses:\n\n{misses(chosen)}\n")
     if len({s.repo.set for s in scores}) > 1:
         print(f"### All ({len(scores)} repositories)\n\n{totals(scores)}\n")
