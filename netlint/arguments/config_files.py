@@ -16,7 +16,6 @@ import ast
 import copy
 import inspect
 import json
-import os
 import re
 import textwrap
 import tomllib
@@ -25,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.options import OPTION_NAMES, in_other_project, own_init, positional_parameters, resolve_callee
+from netlint.arguments.config_modules import configuration_objects
+from netlint.arguments.options import OPTION_NAMES, own_init, positional_parameters, resolve_callee
 from netlint.discover import display_path
-from netlint.project import skipped_dir
+from netlint.project import config_files
 
 SUFFIXES = (".yaml", ".yml", ".json", ".toml")
 MAX_FILES = 500
@@ -54,6 +54,9 @@ class Settings(dict):
 
     def __deepcopy__(self, memo):
         return Settings({k: copy.deepcopy(v, memo) for k, v in self.items()})
+
+    def clone(self) -> Settings:  # yacs' CfgNode.clone()
+        return copy.deepcopy(self)
 
 
 @dataclass(frozen=True)
@@ -203,9 +206,8 @@ def project_configuration(reads: Reads, root: Path) -> Configuration | tuple[str
     best: tuple | None = None
     closest: tuple | None = None
     wanted = reads.required | reads.optional
-    for file, data in _files(root):
-        shown = display_path(file)
-        for section, value in _sections(data, ()):
+    for shown, data in loaded_files(root):
+        for section, value in sections(data, ()):
             missing = [p for p in reads.required if not _has(value, p)]
             covered = sum(_has(value, p) for p in wanted)
             if not covered:
@@ -219,7 +221,7 @@ def project_configuration(reads: Reads, root: Path) -> Configuration | tuple[str
     if best is not None:
         _, shown, section, value = best
         where = shown + (f", section {'.'.join(section)}" if section else "")
-        return Configuration(_settings(value), where)
+        return Configuration(as_settings(value), where)
     if closest is None:
         return None
     _, shown, section, missing = closest
@@ -240,44 +242,39 @@ def _has(value: Any, path: KeyPath) -> bool:
     return True
 
 
-def _sections(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict]]:
+def sections(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict]]:
     if not isinstance(data, dict):
         return
     yield path, data
     if len(path) < SECTION_DEPTH:
         for key, value in data.items():
             if isinstance(key, str) and isinstance(value, dict):
-                yield from _sections(value, (*path, key))
+                yield from sections(value, (*path, key))
 
 
-def _settings(value: Any) -> Any:
+def as_settings(value: Any) -> Any:
     if isinstance(value, dict):
-        return Settings({k: _settings(v) for k, v in value.items()})
+        return Settings({k: as_settings(v) for k, v in value.items()})
     if isinstance(value, list):
-        return [_settings(v) for v in value]
+        return [as_settings(v) for v in value]
     return value
 
 
 _loaded: dict[tuple[str, int, int], Any] = {}  # (file, mtime, size) -> its data, for the run
 
 
-def _files(root: Path) -> Iterator[tuple[Path, Any]]:
-    """The project's configuration files that load, with their data, in a stable order (not
-    those of a project of its own in a folder below)."""
-    count = 0
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(folder) / d)
-                         and not in_other_project(Path(folder) / d / "_", root))
-        for name in sorted(files):
-            if not name.endswith(SUFFIXES):
-                continue
-            count += 1
-            if count > MAX_FILES:
-                return
-            file = Path(folder) / name
-            data = _load(file)
-            if isinstance(data, dict):
-                yield file, data
+def loaded_files(root: Path) -> Iterator[tuple[str, Any]]:
+    """The project's YAML, JSON and TOML files that load, then the configuration objects its
+    Python modules define (``netlint.arguments.config_modules``), each as the report shows
+    where it is ("configs/train.yaml", "lib/config/default.py's _C") with its data, in a
+    stable order (not those of a project of its own in a folder below)."""
+    files = [f for f in config_files(root) if f.name.endswith(SUFFIXES)][:MAX_FILES]
+    for file in files:
+        data = _load(file)
+        if isinstance(data, dict):
+            yield display_path(file), data
+    for file, name, value in configuration_objects(root):
+        yield f"{display_path(file)}'s {name}", value
 
 
 def _load(file: Path) -> Any:
