@@ -10,7 +10,8 @@ project's root (README, "Constructor arguments"):
   module (``from config import cfg``, easydict not installed) read as the project's Python
   defaults, without running what reads the machine;
 - an option only a script adds to the parser a project function returns (``parser =
-  get_arguments(); parser.add_argument('--train_mode', ...)``).
+  get_arguments(); parser.add_argument('--train_mode', ...)``), or that a function the script
+  gives the parsed options to sets (``opt = functions.post_config(opt)``: its pure statements).
 
 Segmentation and classification models, discriminators: quiet."""
 
@@ -114,8 +115,9 @@ def test_an_option_a_script_adds_to_the_projects_parser(tmp_path_factory):
     document = lint(tmp_path_factory, "script_options")
     generator = model(document, "stage/models.py::GrowingGenerator")
     assert generator["arguments_from"] == "train.py's argparse defaults"
-    nfc = 16
-    assert generator["params"] == (3 * nfc * 9 + nfc) + 3 * (nfc * nfc * 9 + nfc) + (nfc * 3 * 9 + 3)  # generation: 3 layers
+    nfc = 16  # nc_im = 3 from post_config(opt); train_mode 'generation': 3 layers
+    assert generator["input_shape"] == [[1, 3, 256, 256]]
+    assert generator["params"] == (3 * nfc * 9 + nfc) + 3 * (nfc * nfc * 9 + nfc) + (nfc * 3 * 9 + 3)
     refiner = model(document, "stage/models.py::Refiner")  # helpers.make_parser() in evaluate.py
     assert refiner["arguments_from"] == "evaluate.py's argparse defaults"
     assert refiner["params"] == 2 * (3 * 3 * 9 + 3)

@@ -397,7 +397,7 @@ def _parsed(file: Path, namespace: dict[str, Any]) -> list[Parsed]:
         elif isinstance(node, ast.ClassDef) and inspect.isclass(value):
             found += _options_class(node, value, file)
         elif is_main_block(node):
-            found += _parser_statements(node.body, namespace, file, after=_after_parsing(node.body))
+            found += _parser_statements(node.body, namespace, file, after=_after_parsing(node.body, namespace))
     return found
 
 
@@ -585,11 +585,14 @@ def _methods_after_parsing(cls: type) -> list[tuple[str, tuple[ast.stmt, ...]]]:
     return found
 
 
-def _after_parsing(body: list[ast.stmt]) -> list[tuple[str, tuple[ast.stmt, ...]]]:
+def _after_parsing(body: list[ast.stmt], namespace: dict[str, Any] | None = None
+                   ) -> list[tuple[str, tuple[ast.stmt, ...]]]:
     """The pure assignments of a block that follow its parsing of the options (``opt =
     self.gather_options()``, ``args = parser.parse_args()``): to the options' attributes
     (``opt.isTrain = self.isTrain``, ``opt.gpu_ids = []``) and to plain names they read
-    (``str_ids = opt.gpu_ids.split(',')``); loops, conditions and calls with effects are left."""
+    (``str_ids = opt.gpu_ids.split(',')``), also those of a project function the block gives
+    the options to (``opt = functions.post_config(opt)``: its own, on its parameter, resolved
+    in ``namespace``); loops, conditions and calls with effects are left."""
     found = []
     for i, statement in enumerate(body):
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and \
@@ -600,10 +603,42 @@ def _after_parsing(body: list[ast.stmt]) -> list[tuple[str, tuple[ast.stmt, ...]
                 isinstance(target.elts[0], ast.Name) else None
             if name is None:
                 continue
-            kept = tuple(s for s in body[i + 1:] if _pure_assignment(s, name) or _sets_options(s, name))
+            kept = tuple(s for later in body[i + 1:] for s in (*_filled_by(later, name, namespace or {}), later)
+                         if _pure_assignment(s, name) or _sets_options(s, name))
             if kept:
                 found.append((name, kept))
     return found
+
+
+def _filled_by(statement: ast.stmt, name: str, namespace: dict[str, Any]) -> list[ast.stmt]:
+    """``opt = post_config(opt)`` or ``post_config(opt)``: the statements of the project's
+    function on its first parameter, written on ``name``."""
+    from netlint.load.user_code import is_library_file
+
+    call = statement.value if isinstance(statement, (ast.Assign, ast.Expr)) else None
+    if not (isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name)
+            and call.args[0].id == name) or not namespace:
+        return []
+    function = dotted_value(call.func, namespace)
+    try:
+        if not inspect.isfunction(function) or is_library_file(inspect.getsourcefile(function) or ""):
+            return []
+        node = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+    except (OSError, TypeError, SyntaxError):
+        return []
+    parameters = [a.arg for a in node.args.posonlyargs + node.args.args] if isinstance(node, ast.FunctionDef) else []
+    if not parameters:
+        return []
+    renamed = _Renamed(parameters[0], name)
+    return [ast.fix_missing_locations(renamed.visit(s)) for s in node.body]
+
+
+class _Renamed(ast.NodeTransformer):
+    def __init__(self, old: str, new: str):
+        self.old, self.new = old, new
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        return ast.copy_location(ast.Name(self.new, node.ctx), node) if node.id == self.old else node
 
 
 def _sets_options(statement: ast.stmt, name: str) -> bool:

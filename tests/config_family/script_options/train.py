@@ -1,5 +1,6 @@
 import torch
 
+from stage import config
 from stage.config import get_arguments
 
 if __name__ == "__main__":
@@ -7,4 +8,5 @@ if __name__ == "__main__":
     parser.add_argument("--input_name", required=True)
     parser.add_argument("--train_mode", default="generation", choices=["generation", "harmonization", "animation"])
     opt = parser.parse_args()
+    opt = config.post_config(opt)
     torch.manual_seed(0)
