@@ -6,9 +6,11 @@ project's root (README, "Constructor arguments"):
   "key"`` chosen by an ``if`` branch): the rest of the section is its keyword arguments, those
   it does not take dropped unless it takes ``**kwargs``; the training options before the
   test options; also when the class's defaults do not build;
-- a yacs defaults module (``_C = CN(); _C.MODEL.WIDTH = 16``) and an EasyDict configuration
-  module (``from config import cfg``, easydict not installed) read as the project's Python
-  defaults, without running what reads the machine;
+- a yacs defaults module (``_C = CN(); _C.MODEL.WIDTH = 16``), an EasyDict configuration
+  module (``from config import cfg``, easydict not installed) and ml_collections functions
+  (``def get_small_config(): config = ConfigDict(); ...; return config``, not installed) read
+  as the project's Python defaults, without running what reads the machine; a configuration
+  for testing (``get_testing()``) comes last;
 - an option only a script adds to the parser a project function returns (``parser =
   get_arguments(); parser.add_argument('--train_mode', ...)``), or that a function the script
   gives the parsed options to sets (``opt = functions.post_config(opt)``: its pure statements).
@@ -101,14 +103,27 @@ def test_yacs_defaults_module(tmp_path_factory):
     assert document["findings"] == []  # BatchNorm in a segmentation network: quiet
 
 
-def test_easydict_configuration_module_not_installed(tmp_path_factory):
-    document = lint(tmp_path_factory, "easydict_project")
-    classifier = model(document, "net.py::Classifier")
+@pytest.fixture(scope="module")
+def python_configs(tmp_path_factory) -> dict:
+    return lint(tmp_path_factory, "python_configs")
+
+
+def test_easydict_configuration_module_not_installed(python_configs):
+    classifier = model(python_configs, "net.py::Classifier")
     assert classifier["arguments_from"] == "config.py's cfg"
     assert classifier["task"] == "classification"
     assert classifier["output_shape"] == [[1, 5]]  # __C.NET.NUM_CLASSES
     assert "easydict" in classifier["stand_ins"]
-    assert document["findings"] == []
+
+
+def test_configuration_functions_not_for_testing(python_configs):
+    transformer = model(python_configs, "tokens.py::TokenClassifier")
+    assert transformer["arguments_from"] == "configs.py's get_deep_config()"  # get_testing() is shorter
+    hidden, layers = 32, 4  # get_small_config()'s 2 layers, doubled
+    layer = (3 * hidden * hidden + 3 * hidden) + (hidden * hidden + hidden) + (hidden * 2 * hidden + 2 * hidden) \
+        + (2 * hidden * hidden + hidden) + 4 * hidden
+    assert transformer["params"] == layers * layer + (3 * hidden * 64 + hidden) + 2 * hidden + (hidden * 10 + 10)
+    assert python_configs["findings"] == []
 
 
 def test_an_option_a_script_adds_to_the_projects_parser(tmp_path_factory):

@@ -212,7 +212,7 @@ def project_configuration(reads: Reads, root: Path) -> Configuration | tuple[str
             covered = sum(_has(value, p) for p in wanted)
             if not covered:
                 continue
-            key = (len(missing), -covered, len(shown), shown, len(section), section)
+            key = (len(missing), -covered, for_testing(shown), len(shown), shown, len(section), section)
             if missing:
                 if closest is None or key < closest[0]:
                     closest = (key, shown, section, missing)
@@ -228,6 +228,16 @@ def project_configuration(reads: Reads, root: Path) -> Configuration | tuple[str
     where = shown + (f" (section {'.'.join(section)})" if section else "")
     keys = ", ".join(sorted("".join(_shown_key(p) for p in path) for path in missing))
     return keys, where
+
+
+_TESTING = {"test", "testing", "tests", "val", "valid", "validation", "infer", "inference", "demo", "eval",
+            "debug", "dummy", "toy"}
+
+
+def for_testing(shown: str) -> bool:
+    """Whether a configuration's path or name says it is for testing, a demo or debugging
+    ("options/test/x.yml", "configs.py's get_testing()"): the training ones come first."""
+    return any(word in _TESTING for word in re.split(r"[^a-z0-9]+", shown.lower()))
 
 
 def _shown_key(part: str) -> str:

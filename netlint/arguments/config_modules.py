@@ -3,7 +3,10 @@ netlint reads argparse defaults: definitions only, no work run.
 
 - yacs: ``_C = CN()``, ``_C.MODEL = CN()``, ``_C.MODEL.NUM_CLASSES = 19``, ``cfg = _C``;
 - EasyDict and its kind (``edict()``, ``AttrDict()``, ``ConfigDict()``, ``Munch()``, ``Box()``);
-- a dict named as a configuration (``config = {'model': {...}}``, ``cfg = dict(...)``).
+- a dict named as a configuration (``config = {'model': {...}}``, ``cfg = dict(...)``);
+- what a function without parameters returns, made the same way (ml_collections' ``def
+  get_b16_config(): config = ml_collections.ConfigDict(); config.hidden_size = 768; ...;
+  return config``; one that starts from another, ``config = get_b16_config()``).
 
 Only the module's top-level assignments run, each alone, with the configuration classes
 replaced by a dict that answers attribute access (whether yacs or easydict is installed
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,8 @@ MAX_FILES = 2000
 CONFIG_MODULES = ("yacs", "easydict", "attrdict", "ml_collections", "addict", "munch", "box", "fvcore", "detectron2")
 CONFIG_CLASSES = {"CN", "CfgNode", "EasyDict", "edict", "AttrDict", "ConfigDict", "Dict", "Munch", "Box",
                   "ConfigBox", "DotMap"}
-_MENTIONS = re.compile(r"\b(%s)\b" % "|".join(sorted(CONFIG_CLASSES | set(CONFIG_MODULES) | OPTION_NAMES)))
+_MENTIONS = re.compile(r"^\s*(from|import)\s+(%s)\b|^(%s)\s*=\s*(\{|dict\()" % (
+    "|".join(CONFIG_MODULES), "|".join(sorted(OPTION_NAMES))), re.MULTILINE | re.IGNORECASE)
 
 
 class _Node(dict):
@@ -110,14 +115,19 @@ def _read(file: Path) -> list[tuple[str, dict]]:
     makers = _bind_imports(tree, scope)
     if not makers and not any(_assigns_named_dict(s) for s in tree.body):
         return []
-    for statement in tree.body:
-        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and _pure(statement, makers):
-            try:
-                exec(compile(ast.Module(body=[statement], type_ignores=[]), str(file), "exec"), scope)
-            except Exception:  # what it needs was left (a path, a file read): the statement too
-                continue
+    _run(tree.body, makers, scope, scope, file)
+    made = dict(scope)
+    for function in tree.body:  # ``def get_b16_config(): config = ConfigDict(); ...; return config``
+        if isinstance(function, ast.FunctionDef) and not _takes_arguments(function) and function.body and \
+                isinstance(function.body[-1], ast.Return) and isinstance(function.body[-1].value, ast.Name):
+            local: dict[str, Any] = {}
+            _run(function.body, makers | _functions(scope), scope, local, file)
+            value = local.get(function.body[-1].value.id)
+            if isinstance(value, _Node):
+                made[f"{function.name}()"] = value
+                scope[function.name] = lambda value=value: copy.deepcopy(value)
     found: dict[int, tuple[str, dict]] = {}
-    for name, value in scope.items():
+    for name, value in made.items():
         if name == "__builtins__" or not isinstance(value, dict) or not value:
             continue
         if not isinstance(value, _Node) and (name.lower() not in OPTION_NAMES or
@@ -129,6 +139,28 @@ def _read(file: Path) -> list[tuple[str, dict]]:
         if previous is None or (previous[0].startswith("_") and not name.startswith("_")):
             found[id(value)] = (name, value)
     return sorted(found.values(), key=lambda item: (item[0].startswith("_"), item[0]))
+
+
+def _run(body: list[ast.stmt], makers: set[str], scope: dict[str, Any], local: dict[str, Any], file: Path) -> None:
+    """The pure assignments of a block, each alone; one that fails (it needs what was left: a
+    path, a file read) is left too."""
+    for statement in body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and _pure(statement, makers):
+            try:
+                exec(compile(ast.Module(body=[statement], type_ignores=[]), str(file), "exec"), scope, local)
+            except Exception:
+                continue
+
+
+def _takes_arguments(function: ast.FunctionDef) -> bool:
+    arguments = function.args
+    return bool(arguments.posonlyargs or arguments.args or arguments.kwonlyargs or arguments.vararg
+                or arguments.kwarg)
+
+
+def _functions(scope: dict[str, Any]) -> set[str]:
+    """The module's configuration functions read so far (``get_r50_b16_config`` calls ``get_b16_config()``)."""
+    return {name for name, value in scope.items() if getattr(value, "__name__", "") == "<lambda>"}
 
 
 def _bind_imports(tree: ast.Module, scope: dict[str, Any]) -> set[str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.config_files import as_settings, loaded_files, sections
+from netlint.arguments.config_files import as_settings, for_testing, loaded_files, sections
 from netlint.discover import display_path
 from netlint.project import python_files
 from netlint.source import read_source
@@ -31,7 +31,6 @@ from netlint.source import read_source
 NAMING_KEYS = ("type", "arch", "net_type", "which_model", "_target_", "name")
 MAX_CALLS = 3
 MAX_PROJECT_FILES = 2000
-_LAST = ("test", "val", "infer", "demo", "eval", "inference")
 
 
 @dataclass(frozen=True)
@@ -87,10 +86,9 @@ def _naming_key(section: dict, path: tuple[str, ...], names: set[str]) -> str | 
 def _rank(shown: str, root: Path) -> int:
     """Training configurations first, testing and demos last (by the path inside the project)."""
     inside = shown.removeprefix(display_path(root) + "/") if Path(shown).is_absolute() else shown
-    words = re.split(r"[^a-z0-9]+", inside.lower())
-    if any(w.startswith("train") for w in words):
+    if any(w.startswith("train") for w in re.split(r"[^a-z0-9]+", inside.lower())):
         return 0
-    return 2 if any(w in _LAST for w in words) else 1
+    return 2 if for_testing(inside) else 1
 
 
 def _plain(name: str) -> str:
