@@ -1,7 +1,8 @@
 """A configuration for a constructor that reads one by key (``config['input_dim']``,
 ``config.get('ngf', 64)``, ``config['netG']['ngf']``) or as nested attributes
 (``cfg.MODEL.BACKBONE``, yacs/OmegaConf style), made from the project's own YAML, JSON and
-TOML files. The keys read are followed where the constructor passes the configuration on
+TOML files and the configuration objects its Python modules define (yacs, EasyDict,
+ml_collections: ``netlint.arguments.config_modules``). The keys read are followed where the constructor passes the configuration on
 (``Encoder(config['encoder'])``, ``super().__init__(cfg)``, ``self.config = config``). Each
 file and each of its nested sections is a candidate (the ``netG`` section of
 ``configs/config.yaml`` for a generator that reads ``input_dim`` and ``ngf``); among those

@@ -7,14 +7,16 @@ it, without arguments:
   return or fill (``get_args()``, ``add_args(parser)``), its options classes
   (``BaseOptions().initialize(parser)``, subclasses adding more) and its ``if __name__ ==
   "__main__":`` blocks (the statements that make the parser, add its arguments or pass it
-  to one of the project's extenders);
+  to one of the project's extenders, or take the parser a project function makes:
+  ``parser = get_arguments()`` then more ``add_argument``);
 - extended with the options the model's class adds to a parser it is given (its static or
   class methods: ``modify_commandline_options(parser, is_train)``, which may call its
   blocks' in turn; ``add_model_specific_args(parent_parser)``), and, for options the model
   still reads, with the project's other extenders that add them (a dataset's);
 - then what the project sets on the parsed options, where that is pure (``opt.isTrain =
   self.isTrain``, ``opt.semantic_nc = opt.label_nc + 1``, ``str_ids =
-  opt.gpu_ids.split(','); opt.gpu_ids = []``); an option read that the project changes with
+  opt.gpu_ids.split(','); opt.gpu_ids = []``, also in a function the script gives them to:
+  ``opt = functions.post_config(opt)``); an option read that the project changes with
   code netlint does not run is named (``kernels as parsed``).
 
 The command line is the file alone, so parsing gives the defaults. Among the namespaces, the
