@@ -2,14 +2,15 @@
 ``config.get('ngf', 64)``, ``config['netG']['ngf']``) or as nested attributes
 (``cfg.MODEL.BACKBONE``, yacs/OmegaConf style), made from the project's own YAML, JSON and
 TOML files and the configuration objects its Python modules define (yacs, EasyDict,
-ml_collections: ``netlint.arguments.config_modules``). The keys read are followed where the constructor passes the configuration on
-(``Encoder(config['encoder'])``, ``super().__init__(cfg)``, ``self.config = config``). Each
-file and each of its nested sections is a candidate (the ``netG`` section of
-``configs/config.yaml`` for a generator that reads ``input_dim`` and ``ngf``); among those
-that have every key read without a default, the one with most of the keys read wins, then
-the shortest file path, then the shallowest section. The value is a dict that also answers
-attribute access; a reference to another key of the file (OmegaConf's ``${model.width}``) is
-resolved. YAML only when PyYAML is installed."""
+ml_collections: ``netlint.arguments.config_modules``). The keys read are followed where the
+constructor passes the configuration on (``Encoder(config['encoder'])``,
+``super().__init__(cfg)``, ``self.config = config``). Each file and each of its nested
+sections is a candidate (the ``netG`` section of ``configs/config.yaml`` for a generator that
+reads ``input_dim`` and ``ngf``); among those that have every key read without a default, the
+one with most of the keys read wins, then one not for testing (``test``, ``val``, ``demo``...
+in its path or name), then the shortest file path, then the shallowest section. The value is
+a dict that also answers attribute access; a reference to another key of the file
+(OmegaConf's ``${model.width}``) is resolved. YAML only when PyYAML is installed."""
 
 from __future__ import annotations
 
