@@ -10,7 +10,8 @@ project's root (README, "Constructor arguments"):
   module (``from config import cfg``, easydict not installed) and ml_collections functions
   (``def get_small_config(): config = ConfigDict(); ...; return config``, not installed) read
   as the project's Python defaults, without running what reads the machine; a configuration
-  for testing (``get_testing()``) comes last;
+  for testing (``get_testing()``) comes last, and the next best is tried when one does not
+  build;
 - an option only a script adds to the parser a project function returns (``parser =
   get_arguments(); parser.add_argument('--train_mode', ...)``), or that a function the script
   gives the parsed options to sets (``opt = functions.post_config(opt)``: its pure statements).
@@ -124,6 +125,14 @@ def test_configuration_functions_not_for_testing(python_configs):
         + (2 * hidden * hidden + hidden) + 4 * hidden
     assert transformer["params"] == layers * layer + (3 * hidden * 64 + hidden) + 2 * hidden + (hidden * 10 + 10)
     assert python_configs["findings"] == []
+
+
+def test_the_next_configuration_when_the_best_does_not_build(python_configs):
+    mixer = model(python_configs, "mixer.py::HeadMixer")
+    assert mixer["arguments_from"] == "mixer_configs.py's get_base_config()"
+    assert any("get_a_config()) does not build" in note and "divisible" in note for note in mixer["notes"])
+    width = 12
+    assert mixer["params"] == (3 * width * 16 + width) + (4 * width * width + 4 * width) + (width * 3 + 3)
 
 
 def test_an_option_a_script_adds_to_the_projects_parser(tmp_path_factory):

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.call import LEFT_OUT, ArgumentsError, evaluate
-from netlint.arguments.config_files import config_parameters, configured_call
+from netlint.arguments.config_files import config_parameters, configured_calls
 from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_from_code,
                                          constructors_with_arguments)
 from netlint.arguments.guessed import GUESSED, guess, guesses
@@ -164,13 +164,14 @@ def _from_configuration_files(factory: Any, target: Target, required: list[str])
     if not configs:
         return [], ""
     root = project_root(target.path) if target.path else Path.cwd()
-    call, why = configured_call(factory, required, configs, root)
-    if call is None:
-        return [], why
-    others = {k: v for k, v in call.kwargs.items() if k not in configs}
-    shown = f"{target.name}({', '.join([*configs, *(f'{k}={_value(v)}' for k, v in others.items())])})"
-    source = call.where + (", the others guessed from parameter names" if call.guessed else "")
-    return [Attempt((), call.kwargs, shown, source, guessed=True)], ""
+    calls, why = configured_calls(factory, required, configs, root)
+    made = []
+    for call in calls:
+        others = {k: v for k, v in call.kwargs.items() if k not in configs}
+        shown = f"{target.name}({', '.join([*configs, *(f'{k}={_value(v)}' for k, v in others.items())])})"
+        source = call.where + (", the others guessed from parameter names" if call.guessed else "")
+        made.append(Attempt((), call.kwargs, shown, source, guessed=True))
+    return made, why
 
 
 def _from_named_sections(factory: Any, target: Target) -> Iterator[Attempt]:

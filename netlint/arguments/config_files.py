@@ -36,6 +36,7 @@ MAX_FILES = 500
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 3  # calls followed where the configuration is passed on
 SECTION_DEPTH = 4
+MAX_CONFIGURATIONS = 3  # the best different configurations tried, best first
 _MAPPING_METHODS = {"items", "keys", "values", "copy", "update", "pop", "setdefault", "__contains__"}
 
 KeyPath = tuple[str, ...]  # a key path: ("netG", "ngf")
@@ -202,10 +203,11 @@ def _receivers(call: ast.Call, argument: ast.AST, function: Any, owner: type | N
             yield callee, keyword.arg
 
 
-def project_configuration(reads: Reads, root: Path) -> Configuration | tuple[str, str] | None:
-    """The best section of the project's configuration files for ``reads``; else the keys
-    the closest one lacks and where it is; None when no file has any key read."""
-    best: tuple | None = None
+def project_configuration(reads: Reads, root: Path) -> list[Configuration] | tuple[str, str] | None:
+    """The best sections of the project's configuration files for ``reads``, up to
+    ``MAX_CONFIGURATIONS`` different ones, best first; else the keys the closest one lacks and
+    where it is; None when no file has any key read."""
+    best: list[tuple] = []
     closest: tuple | None = None
     wanted = reads.required | reads.optional
     for shown, data in loaded_files(root):
@@ -218,12 +220,17 @@ def project_configuration(reads: Reads, root: Path) -> Configuration | tuple[str
             if missing:
                 if closest is None or key < closest[0]:
                     closest = (key, shown, section, missing)
-            elif best is None or key < best[0]:
-                best = (key, shown, section, value)
-    if best is not None:
-        _, shown, section, value = best
-        where = shown + (f", section {'.'.join(section)}" if section else "")
-        return Configuration(as_settings(value), where)
+            else:
+                best.append((key, shown, section, value))
+    if best:
+        found: list[Configuration] = []
+        for _, shown, section, value in sorted(best, key=lambda b: b[0]):
+            if all(value != c.value for c in found):
+                found.append(Configuration(as_settings(value), shown + (f", section {'.'.join(section)}"
+                                                                         if section else "")))
+            if len(found) == MAX_CONFIGURATIONS:
+                break
+        return found
     if closest is None:
         return None
     _, shown, section, missing = closest
@@ -351,26 +358,30 @@ class ConfiguredCall:
     guessed: tuple[str, ...]  # the other parameters, guessed
 
 
-def configured_call(factory: Any, required: list[str], configs: dict[str, Reads],
-                    root: Path) -> tuple[ConfiguredCall | None, str]:
-    """The call with each configuration from the project's files and the other required
-    parameters guessed (a device flag False, device ids None); or None and why not."""
+def configured_calls(factory: Any, required: list[str], configs: dict[str, Reads],
+                    root: Path) -> tuple[list[ConfiguredCall], str]:
+    """The calls with each configuration from the project's files (the best first; with
+    several configuration parameters, their n-th best together) and the other required
+    parameters guessed (a device flag False, device ids None); or none and why not."""
     from netlint.arguments.guessed import guess
 
-    values: dict[str, Any] = {}
-    sources: list[str] = []
+    candidates: dict[str, list[Configuration]] = {}
     for name, reads in configs.items():
         found = project_configuration(reads, root)
-        if not isinstance(found, Configuration):
-            return None, (f"its constructor reads {found[0]} of its configuration {name!r}, which no configuration "
-                          f"file of the project has (the closest: {found[1]})" if found else "")
-        values[name] = found.value
-        sources.append(found.where)
+        if not isinstance(found, list):
+            return [], (f"its constructor reads {found[0]} of its configuration {name!r}, which no configuration "
+                        f"file of the project has (the closest: {found[1]})" if found else "")
+        candidates[name] = found
     others = [n for n in required if n not in configs]
     devices = {n: (False if n.lower() in _DEVICE_FLAGS else None) for n in others
                if n.lower() in _DEVICE_FLAGS | _DEVICE_LISTS}
     guessed, missing = guess(factory, [n for n in others if n not in devices])
     if missing is not None:
-        return None, ""
-    return ConfiguredCall({**values, **guessed, **devices}, " and ".join(dict.fromkeys(sources)),
-                          tuple([*guessed, *devices])), ""
+        return [], ""
+    calls = []
+    for k in range(max(len(found) for found in candidates.values())):
+        chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
+        calls.append(ConfiguredCall({**{n: c.value for n, c in chosen.items()}, **guessed, **devices},
+                                    " and ".join(dict.fromkeys(c.where for c in chosen.values())),
+                                    tuple([*guessed, *devices])))
+    return calls, ""
