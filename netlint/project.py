@@ -1,14 +1,17 @@
 """Where a project's code is: its root folder, and its Python files (without the folders
-that hold no code of its own). Paths only: nothing here reads a file."""
+that hold no code of its own), its configuration files. Paths only: nothing here reads a file."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 SKIPPED_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages"}
 MARKERS = ("pyproject.toml", "setup.py", ".git")
+CONFIG_EXTENSIONS = ("cfg", "yaml", "yml", "json", "toml", "ini", "conf", "prototxt")
+MAX_CONFIG_FILES = 2000
 
 
 def python_files(folder: Path) -> Iterator[Path]:
@@ -56,3 +59,34 @@ def import_roots(path: Path) -> list[Path]:
         package = package.parent
     roots = [path.parent, package, Path.cwd().resolve(), project_root(path)]
     return list(dict.fromkeys(roots))
+
+
+@functools.lru_cache(maxsize=8)
+def config_files(root: Path) -> tuple[Path, ...]:
+    """The project's configuration files (an extension of ``CONFIG_EXTENSIONS``), resolved, in
+    a stable order; not those of a project of its own in a folder below. Listed once per run
+    (a worker's life)."""
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(folder) / d)
+                         and not in_other_project(Path(folder) / d / "_", root))
+        found += [Path(folder, n).resolve() for n in sorted(names) if n.rpartition(".")[2] in CONFIG_EXTENSIONS]
+        if len(found) >= MAX_CONFIG_FILES:
+            break
+    return tuple(found[:MAX_CONFIG_FILES])
+
+
+def in_other_project(file: Path, root: Path) -> bool:
+    """Whether the file is in a project of its own below ``root`` (a folder with a
+    pyproject.toml, setup.py or .git): its options and configurations are not the root's."""
+    folder = file.parent
+    while folder != root and root in folder.parents:
+        if _marked(folder):
+            return True
+        folder = folder.parent
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _marked(folder: Path) -> bool:
+    return any((folder / marker).exists() for marker in MARKERS)

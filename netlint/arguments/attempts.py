@@ -8,7 +8,8 @@
    zero-argument classmethod constructors;
 4. the calls of the project's code with constant arguments (of the class, of those factories,
    of its classmethod constructors): its file's, the instance its top level built, the
-   tests', the other files'; modules among the arguments (``Net(vgg, decoder)`` with
+   tests', the other files'; the sections of the project's configuration files that name
+   the class (``network_g: {type: Net, ...}``); modules among the arguments (``Net(vgg, decoder)`` with
    module-level objects of the model's file, ``Pair(Encoder(), Decoder())``) are evaluated
    in the model's module when it is built; then the calls whose other arguments are left at
    their defaults; then the factories that need arguments (``resnet50(num_classes)``), with
@@ -45,12 +46,13 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.call import LEFT_OUT, ArgumentsError, evaluate
-from netlint.arguments.config_files import config_parameters, configured_call
+from netlint.arguments.config_files import config_parameters, configured_calls
 from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_from_code,
                                          constructors_with_arguments)
 from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.instances import Instance
 from netlint.arguments.made_configs import made_configs
+from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, project_options
 from netlint.discover import Target, display_path
 from netlint.project import project_root
@@ -94,8 +96,10 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     found += _from_bases(factory, target, namespace, instances)
     found = [a for a in found if a is not None]
     if not required:  # its defaults first; the project's ways if they do not build, the other files' last
-        return itertools.chain(_unique([defaults, *found]), _other_files(factory, target, namespace),
+        return itertools.chain(_unique([defaults, *found]), _from_named_sections(factory, target),
+                               _other_files(factory, target, namespace),
                                _constructors_guessed(factory, target, namespace))
+    found += _from_named_sections(factory, target)
     options = options_parameters(factory, required)
     configured, unconfigured = _from_configuration_files(factory, target, required)
     if options:  # (alone: no other source, configurations the project's code makes included)
@@ -166,13 +170,24 @@ def _from_configuration_files(factory: Any, target: Target, required: list[str])
     if not configs:
         return [], ""
     root = project_root(target.path) if target.path else Path.cwd()
-    call, why = configured_call(factory, required, configs, root)
-    if call is None:
-        return [], why
-    others = {k: v for k, v in call.kwargs.items() if k not in configs}
-    shown = f"{target.name}({', '.join([*configs, *(f'{k}={_value(v)}' for k, v in others.items())])})"
-    source = call.where + (", the others guessed from parameter names" if call.guessed else "")
-    return [Attempt((), call.kwargs, shown, source, guessed=True)], ""
+    calls, why = configured_calls(factory, required, configs, root)
+    made = []
+    for call in calls:
+        others = {k: v for k, v in call.kwargs.items() if k not in configs}
+        shown = f"{target.name}({', '.join([*configs, *(f'{k}={_value(v)}' for k, v in others.items())])})"
+        source = call.where + (", the others guessed from parameter names" if call.guessed else "")
+        made.append(Attempt((), call.kwargs, shown, source, guessed=True))
+    return made, why
+
+
+def _from_named_sections(factory: Any, target: Target) -> Iterator[Attempt]:
+    """The calls the project's configuration sections that name the class make
+    (``network_g: {type: Net, ...}``, ``netlint.arguments.named_sections``). Netlint's
+    inference (which file, keys dropped): a failure is a skip."""
+    if target.path is None or not inspect.isclass(factory):
+        return
+    for call in named_calls(factory, target.name, project_root(target.path)):
+        yield Attempt((), call.kwargs, _shown(target.name, (), call.kwargs), call.where, guessed=True)
 
 
 def constructor_parameters(factory: Any) -> list[inspect.Parameter]:

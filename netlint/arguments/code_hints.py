@@ -15,19 +15,17 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.project import project_root, python_files
+from netlint.project import CONFIG_EXTENSIONS, config_files as project_config_files, project_root, python_files
 from netlint.source import read_source
 
 MAX_KEYS = 4  # the keys of a table tried, first first
 MAX_FILES = 3  # the configuration files tried
 MAX_PROJECT_FILES = 2000
-CONFIG_EXTENSIONS = ("cfg", "yaml", "yml", "json", "toml", "ini", "conf", "prototxt")
 _PATH_WORDS = {"path", "file", "filename", "fname", "def", "cfgfile", "cfg_file", "config_file", "yaml", "json"}
 _READERS = {"json": {"json"}, "yaml": {"yaml", "yml"}, "toml": {"toml"}, "tomllib": {"toml"},
             "configparser": {"ini", "cfg"}}
@@ -217,7 +215,7 @@ def config_files(path: Path, class_name: str) -> list[Path]:
                     named.append(candidate)
                     break
     wanted = {re.sub(r"[^a-z0-9]", "", w) for w in (class_name.lower(), path.stem.lower())}
-    others = sorted((f for f in _config_files(root) if f.suffix[1:] in extensions and f not in named),
+    others = sorted((f for f in project_config_files(root) if f.suffix[1:] in extensions and f not in named),
                     key=lambda f: (-_likeness(f.stem, wanted), len(f.relative_to(root).parts), str(f)))
     return (named + others)[:MAX_FILES]
 
@@ -234,19 +232,6 @@ def project_python_files(root: Path) -> tuple[Path, ...]:
         if i == MAX_PROJECT_FILES:
             break
         found.append(file)
-    return tuple(found)
-
-
-@functools.lru_cache(maxsize=8)
-def _config_files(root: Path) -> tuple[Path, ...]:
-    from netlint.project import skipped_dir
-
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(folder) / d))
-        found += [Path(folder, n).resolve() for n in sorted(names) if n.rpartition(".")[2] in CONFIG_EXTENSIONS]
-        if len(found) >= MAX_PROJECT_FILES:
-            break
     return tuple(found)
 
 

@@ -1,14 +1,16 @@
 """A configuration for a constructor that reads one by key (``config['input_dim']``,
 ``config.get('ngf', 64)``, ``config['netG']['ngf']``) or as nested attributes
 (``cfg.MODEL.BACKBONE``, yacs/OmegaConf style), made from the project's own YAML, JSON and
-TOML files. The keys read are followed where the constructor passes the configuration on
-(``Encoder(config['encoder'])``, ``super().__init__(cfg)``, ``self.config = config``). Each
-file and each of its nested sections is a candidate (the ``netG`` section of
-``configs/config.yaml`` for a generator that reads ``input_dim`` and ``ngf``); among those
-that have every key read without a default, the one with most of the keys read wins, then
-the shortest file path, then the shallowest section. The value is a dict that also answers
-attribute access; a reference to another key of the file (OmegaConf's ``${model.width}``) is
-resolved. YAML only when PyYAML is installed."""
+TOML files and the configuration objects its Python modules define (yacs, EasyDict,
+ml_collections: ``netlint.arguments.config_modules``). The keys read are followed where the
+constructor passes the configuration on (``Encoder(config['encoder'])``,
+``super().__init__(cfg)``, ``self.config = config``). Each file and each of its nested
+sections is a candidate (the ``netG`` section of ``configs/config.yaml`` for a generator that
+reads ``input_dim`` and ``ngf``); among those that have every key read without a default, the
+one with most of the keys read wins, then one not for testing (``test``, ``val``, ``demo``...
+in its path or name), then the shortest file path, then the shallowest section. The value is
+a dict that also answers attribute access; a reference to another key of the file
+(OmegaConf's ``${model.width}``) is resolved. YAML only when PyYAML is installed."""
 
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ import ast
 import copy
 import inspect
 import json
-import os
 import re
 import textwrap
 import tomllib
@@ -25,15 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.options import OPTION_NAMES, in_other_project, own_init, positional_parameters, resolve_callee
+from netlint.arguments.config_modules import configuration_objects
+from netlint.arguments.options import OPTION_NAMES, own_init, positional_parameters, resolve_callee
 from netlint.discover import display_path
-from netlint.project import skipped_dir
+from netlint.project import config_files
 
 SUFFIXES = (".yaml", ".yml", ".json", ".toml")
 MAX_FILES = 500
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 3  # calls followed where the configuration is passed on
 SECTION_DEPTH = 4
+MAX_CONFIGURATIONS = 3  # the best different configurations tried, best first
 _MAPPING_METHODS = {"items", "keys", "values", "copy", "update", "pop", "setdefault", "__contains__"}
 
 KeyPath = tuple[str, ...]  # a key path: ("netG", "ngf")
@@ -54,6 +57,9 @@ class Settings(dict):
 
     def __deepcopy__(self, memo):
         return Settings({k: copy.deepcopy(v, memo) for k, v in self.items()})
+
+    def clone(self) -> Settings:  # yacs' CfgNode.clone()
+        return copy.deepcopy(self)
 
 
 @dataclass(frozen=True)
@@ -197,35 +203,50 @@ def _receivers(call: ast.Call, argument: ast.AST, function: Any, owner: type | N
             yield callee, keyword.arg
 
 
-def project_configuration(reads: Reads, root: Path) -> Configuration | tuple[str, str] | None:
-    """The best section of the project's configuration files for ``reads``; else the keys
-    the closest one lacks and where it is; None when no file has any key read."""
-    best: tuple | None = None
+def project_configuration(reads: Reads, root: Path) -> list[Configuration] | tuple[str, str] | None:
+    """The best sections of the project's configuration files for ``reads``, up to
+    ``MAX_CONFIGURATIONS`` different ones, best first; else the keys the closest one lacks and
+    where it is; None when no file has any key read."""
+    best: list[tuple] = []
     closest: tuple | None = None
     wanted = reads.required | reads.optional
-    for file, data in _files(root):
-        shown = display_path(file)
-        for section, value in _sections(data, ()):
+    for shown, data in loaded_files(root):
+        for section, value in sections(data, ()):
             missing = [p for p in reads.required if not _has(value, p)]
             covered = sum(_has(value, p) for p in wanted)
             if not covered:
                 continue
-            key = (len(missing), -covered, len(shown), shown, len(section), section)
+            key = (len(missing), -covered, for_testing(shown), len(shown), shown, len(section), section)
             if missing:
                 if closest is None or key < closest[0]:
                     closest = (key, shown, section, missing)
-            elif best is None or key < best[0]:
-                best = (key, shown, section, value)
-    if best is not None:
-        _, shown, section, value = best
-        where = shown + (f", section {'.'.join(section)}" if section else "")
-        return Configuration(_settings(value), where)
+            else:
+                best.append((key, shown, section, value))
+    if best:
+        found: list[Configuration] = []
+        for _, shown, section, value in sorted(best, key=lambda b: b[0]):
+            if all(value != c.value for c in found):
+                found.append(Configuration(as_settings(value), shown + (f", section {'.'.join(section)}"
+                                                                         if section else "")))
+            if len(found) == MAX_CONFIGURATIONS:
+                break
+        return found
     if closest is None:
         return None
     _, shown, section, missing = closest
     where = shown + (f" (section {'.'.join(section)})" if section else "")
     keys = ", ".join(sorted("".join(_shown_key(p) for p in path) for path in missing))
     return keys, where
+
+
+_TESTING = {"test", "testing", "tests", "val", "valid", "validation", "infer", "inference", "demo", "eval",
+            "debug", "dummy", "toy"}
+
+
+def for_testing(shown: str) -> bool:
+    """Whether a configuration's path or name says it is for testing, a demo or debugging
+    ("options/test/x.yml", "configs.py's get_testing()"): the training ones come first."""
+    return any(word in _TESTING for word in re.split(r"[^a-z0-9]+", shown.lower()))
 
 
 def _shown_key(part: str) -> str:
@@ -240,44 +261,39 @@ def _has(value: Any, path: KeyPath) -> bool:
     return True
 
 
-def _sections(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict]]:
+def sections(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, dict]]:
     if not isinstance(data, dict):
         return
     yield path, data
     if len(path) < SECTION_DEPTH:
         for key, value in data.items():
             if isinstance(key, str) and isinstance(value, dict):
-                yield from _sections(value, (*path, key))
+                yield from sections(value, (*path, key))
 
 
-def _settings(value: Any) -> Any:
+def as_settings(value: Any) -> Any:
     if isinstance(value, dict):
-        return Settings({k: _settings(v) for k, v in value.items()})
+        return Settings({k: as_settings(v) for k, v in value.items()})
     if isinstance(value, list):
-        return [_settings(v) for v in value]
+        return [as_settings(v) for v in value]
     return value
 
 
 _loaded: dict[tuple[str, int, int], Any] = {}  # (file, mtime, size) -> its data, for the run
 
 
-def _files(root: Path) -> Iterator[tuple[Path, Any]]:
-    """The project's configuration files that load, with their data, in a stable order (not
-    those of a project of its own in a folder below)."""
-    count = 0
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(folder) / d)
-                         and not in_other_project(Path(folder) / d / "_", root))
-        for name in sorted(files):
-            if not name.endswith(SUFFIXES):
-                continue
-            count += 1
-            if count > MAX_FILES:
-                return
-            file = Path(folder) / name
-            data = _load(file)
-            if isinstance(data, dict):
-                yield file, data
+def loaded_files(root: Path) -> Iterator[tuple[str, Any]]:
+    """The project's YAML, JSON and TOML files that load, then the configuration objects its
+    Python modules define (``netlint.arguments.config_modules``), each as the report shows
+    where it is ("configs/train.yaml", "lib/config/default.py's _C") with its data, in a
+    stable order (not those of a project of its own in a folder below)."""
+    files = [f for f in config_files(root) if f.name.endswith(SUFFIXES)][:MAX_FILES]
+    for file in files:
+        data = _load(file)
+        if isinstance(data, dict):
+            yield display_path(file), data
+    for file, name, value in configuration_objects(root):
+        yield f"{display_path(file)}'s {name}", value
 
 
 def _load(file: Path) -> Any:
@@ -342,26 +358,30 @@ class ConfiguredCall:
     guessed: tuple[str, ...]  # the other parameters, guessed
 
 
-def configured_call(factory: Any, required: list[str], configs: dict[str, Reads],
-                    root: Path) -> tuple[ConfiguredCall | None, str]:
-    """The call with each configuration from the project's files and the other required
-    parameters guessed (a device flag False, device ids None); or None and why not."""
+def configured_calls(factory: Any, required: list[str], configs: dict[str, Reads],
+                    root: Path) -> tuple[list[ConfiguredCall], str]:
+    """The calls with each configuration from the project's files (the best first; with
+    several configuration parameters, their n-th best together) and the other required
+    parameters guessed (a device flag False, device ids None); or none and why not."""
     from netlint.arguments.guessed import guess
 
-    values: dict[str, Any] = {}
-    sources: list[str] = []
+    candidates: dict[str, list[Configuration]] = {}
     for name, reads in configs.items():
         found = project_configuration(reads, root)
-        if not isinstance(found, Configuration):
-            return None, (f"its constructor reads {found[0]} of its configuration {name!r}, which no configuration "
-                          f"file of the project has (the closest: {found[1]})" if found else "")
-        values[name] = found.value
-        sources.append(found.where)
+        if not isinstance(found, list):
+            return [], (f"its constructor reads {found[0]} of its configuration {name!r}, which no configuration "
+                        f"file of the project has (the closest: {found[1]})" if found else "")
+        candidates[name] = found
     others = [n for n in required if n not in configs]
     devices = {n: (False if n.lower() in _DEVICE_FLAGS else None) for n in others
                if n.lower() in _DEVICE_FLAGS | _DEVICE_LISTS}
     guessed, missing = guess(factory, [n for n in others if n not in devices])
     if missing is not None:
-        return None, ""
-    return ConfiguredCall({**values, **guessed, **devices}, " and ".join(dict.fromkeys(sources)),
-                          tuple([*guessed, *devices])), ""
+        return [], ""
+    calls = []
+    for k in range(max(len(found) for found in candidates.values())):
+        chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
+        calls.append(ConfiguredCall({**{n: c.value for n, c in chosen.items()}, **guessed, **devices},
+                                    " and ".join(dict.fromkeys(c.where for c in chosen.values())),
+                                    tuple([*guessed, *devices])))
+    return calls, ""

@@ -7,14 +7,16 @@ it, without arguments:
   return or fill (``get_args()``, ``add_args(parser)``), its options classes
   (``BaseOptions().initialize(parser)``, subclasses adding more) and its ``if __name__ ==
   "__main__":`` blocks (the statements that make the parser, add its arguments or pass it
-  to one of the project's extenders);
+  to one of the project's extenders, or take the parser a project function makes:
+  ``parser = get_arguments()`` then more ``add_argument``);
 - extended with the options the model's class adds to a parser it is given (its static or
   class methods: ``modify_commandline_options(parser, is_train)``, which may call its
   blocks' in turn; ``add_model_specific_args(parent_parser)``), and, for options the model
   still reads, with the project's other extenders that add them (a dataset's);
 - then what the project sets on the parsed options, where that is pure (``opt.isTrain =
   self.isTrain``, ``opt.semantic_nc = opt.label_nc + 1``, ``str_ids =
-  opt.gpu_ids.split(','); opt.gpu_ids = []``); an option read that the project changes with
+  opt.gpu_ids.split(','); opt.gpu_ids = []``, also in a function the script gives them to:
+  ``opt = functions.post_config(opt)``); an option read that the project changes with
   code netlint does not run is named (``kernels as parsed``).
 
 The command line is the file alone, so parsing gives the defaults. Among the namespaces, the
@@ -29,7 +31,6 @@ import argparse
 import ast
 import contextlib
 import copy
-import functools
 import inspect
 import io
 import sys
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.class_scan import is_main_block
-from netlint.project import MARKERS, python_files
+from netlint.project import in_other_project, python_files
 
 OPTION_NAMES = {"args", "arg", "opt", "opts", "option", "options", "cfg", "config", "conf", "hparams",
                 "hp", "hps", "params", "flags"}
@@ -158,16 +159,25 @@ def resolve_callee(func: ast.expr, function: Any, owner: type | None) -> Any:
         value = inspect.getattr_static(owner, func.attr, None)
         value = getattr(value, "__func__", value)
         return value if inspect.isfunction(value) else None
-    parts: list[str] = []
-    while isinstance(func, ast.Attribute):
-        parts.insert(0, func.attr)
-        func = func.value
-    if not isinstance(func, ast.Name):
-        return None
-    value = getattr(function, "__globals__", {}).get(func.id)
-    for part in parts:
-        value = getattr(value, part, None)
+    value = dotted_value(func, getattr(function, "__globals__", {}))
     return value if callable(value) else None
+
+
+def dotted_value(node: ast.expr, namespace: dict[str, Any]) -> Any:
+    """A name or dotted name (``Net.add_model_specific_args``) in a module's namespace, each
+    attribute found without running a property (a static method: its function, a class
+    method: bound to its class); None when it is not there."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    value = namespace.get(node.id)
+    for part in parts:
+        found = inspect.getattr_static(value, part, None)
+        value = getattr(value, part, None) if isinstance(found, (staticmethod, classmethod)) else found
+    return value
 
 
 @dataclass
@@ -282,22 +292,6 @@ def _project_parsers(root: Path, own: Path | None, own_namespace: dict[str, Any]
     return parsed, extenders
 
 
-def in_other_project(file: Path, root: Path) -> bool:
-    """Whether the file is in a project of its own below ``root`` (a folder with a
-    pyproject.toml, setup.py or .git): its options and configurations are not the root's."""
-    folder = file.parent
-    while folder != root and root in folder.parents:
-        if _marked(folder):
-            return True
-        folder = folder.parent
-    return False
-
-
-@functools.lru_cache(maxsize=4096)
-def _marked(folder: Path) -> bool:
-    return any((folder / marker).exists() for marker in MARKERS)
-
-
 def _stamp(file: Path) -> tuple[int, int]:
     try:
         stat = file.stat()
@@ -405,7 +399,7 @@ def _parsed(file: Path, namespace: dict[str, Any]) -> list[Parsed]:
         elif isinstance(node, ast.ClassDef) and inspect.isclass(value):
             found += _options_class(node, value, file)
         elif is_main_block(node):
-            found += _parser_statements(node.body, namespace, file, after=_after_parsing(node.body))
+            found += _parser_statements(node.body, namespace, file, after=_after_parsing(node.body, namespace))
     return found
 
 
@@ -495,7 +489,8 @@ def _only_sets_up(init: ast.FunctionDef) -> bool:
 
 def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Path, after=()) -> list[Parsed]:
     """The statements that make a parser and add its arguments, run alone: also the calls of
-    the project's extenders (``parser = Net.add_model_specific_args(parser)``)."""
+    the project's extenders (``parser = Net.add_model_specific_args(parser)``) and of its
+    functions that make a parser (``parser = get_arguments()``, then more options added)."""
     kept: list[ast.stmt] = []
     parsers: set[str] = set()  # the names the kept statements bind
     for s in body:
@@ -504,7 +499,8 @@ def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Pa
         call = s.value
         passes_parser = any(isinstance(a, ast.Name) and a.id in parsers for a in call.args)
         if _called_name(call) in ("ArgumentParser", "add_argument", "add_argument_group", "set_defaults") or \
-                (passes_parser and _is_extender(_resolved(call.func, namespace))):
+                (passes_parser and _is_extender(dotted_value(call.func, namespace))) or \
+                (isinstance(s, ast.Assign) and not call.args and _makes_parser(dotted_value(call.func, namespace))):
             kept.append(s)
             if isinstance(s, ast.Assign):
                 parsers |= {t.id for t in s.targets if isinstance(t, ast.Name)}
@@ -523,19 +519,18 @@ def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Pa
     return found
 
 
-def _resolved(func: ast.expr, namespace: dict[str, Any]) -> Any:
-    """A called name or dotted name (``Net.add_model_specific_args``) in a module's namespace."""
-    parts: list[str] = []
-    while isinstance(func, ast.Attribute):
-        parts.insert(0, func.attr)
-        func = func.value
-    if not isinstance(func, ast.Name):
-        return None
-    value = namespace.get(func.id)
-    for part in parts:
-        value = inspect.getattr_static(value, part, None)
-        value = getattr(value, "__func__", value)
-    return value
+def _makes_parser(function: Any) -> bool:
+    """A function of the project that only makes a parser and returns it (``get_arguments()``)."""
+    from netlint.load.user_code import is_library_file
+
+    try:
+        if not inspect.isfunction(function) or is_library_file(inspect.getsourcefile(function) or ""):
+            return False
+        node = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+    except (OSError, TypeError, SyntaxError):
+        return False
+    return isinstance(node, ast.FunctionDef) and _fills_parser(node) and \
+        any(isinstance(c, ast.Call) and _called_name(c) == "ArgumentParser" for c in ast.walk(node))
 
 
 def _defaults(parser: argparse.ArgumentParser, file: Path, holder: Any = None, after=()) -> list[Parsed]:
@@ -564,10 +559,10 @@ def _parse_empty(parser: argparse.ArgumentParser, file: Path) -> argparse.Namesp
 # ---------------------------------------------------------------- what the project sets after parsing
 
 _PARSE_CALLS = {"parse_args", "parse_known_args", "parse", "gather_options", "parse_opt", "get_args", "get_opt"}
-_PURE_FUNCTIONS = {"int", "float", "str", "bool", "list", "tuple", "dict", "set", "len", "map", "filter", "range",
+PURE_FUNCTIONS = {"int", "float", "str", "bool", "list", "tuple", "dict", "set", "len", "map", "filter", "range",
                    "min", "max", "sum", "abs", "round", "sorted", "zip", "enumerate", "any", "all", "vars",
                    "getattr", "hasattr", "isinstance"}
-_PURE_METHODS = {"split", "strip", "rstrip", "lstrip", "lower", "upper", "replace", "join", "format", "startswith",
+PURE_METHODS = {"split", "strip", "rstrip", "lstrip", "lower", "upper", "replace", "join", "format", "startswith",
                  "endswith", "get", "items", "keys", "values", "copy", "count", "index", "rsplit", "title"}
 
 
@@ -592,11 +587,14 @@ def _methods_after_parsing(cls: type) -> list[tuple[str, tuple[ast.stmt, ...]]]:
     return found
 
 
-def _after_parsing(body: list[ast.stmt]) -> list[tuple[str, tuple[ast.stmt, ...]]]:
+def _after_parsing(body: list[ast.stmt], namespace: dict[str, Any] | None = None
+                   ) -> list[tuple[str, tuple[ast.stmt, ...]]]:
     """The pure assignments of a block that follow its parsing of the options (``opt =
     self.gather_options()``, ``args = parser.parse_args()``): to the options' attributes
     (``opt.isTrain = self.isTrain``, ``opt.gpu_ids = []``) and to plain names they read
-    (``str_ids = opt.gpu_ids.split(',')``); loops, conditions and calls with effects are left."""
+    (``str_ids = opt.gpu_ids.split(',')``), also those of a project function the block gives
+    the options to (``opt = functions.post_config(opt)``: its own, on its parameter, resolved
+    in ``namespace``); loops, conditions and calls with effects are left."""
     found = []
     for i, statement in enumerate(body):
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and \
@@ -607,10 +605,42 @@ def _after_parsing(body: list[ast.stmt]) -> list[tuple[str, tuple[ast.stmt, ...]
                 isinstance(target.elts[0], ast.Name) else None
             if name is None:
                 continue
-            kept = tuple(s for s in body[i + 1:] if _pure_assignment(s, name) or _sets_options(s, name))
+            kept = tuple(s for later in body[i + 1:] for s in (*_filled_by(later, name, namespace or {}), later)
+                         if _pure_assignment(s, name) or _sets_options(s, name))
             if kept:
                 found.append((name, kept))
     return found
+
+
+def _filled_by(statement: ast.stmt, name: str, namespace: dict[str, Any]) -> list[ast.stmt]:
+    """``opt = post_config(opt)`` or ``post_config(opt)``: the statements of the project's
+    function on its first parameter, written on ``name``."""
+    from netlint.load.user_code import is_library_file
+
+    call = statement.value if isinstance(statement, (ast.Assign, ast.Expr)) else None
+    if not (isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name)
+            and call.args[0].id == name) or not namespace:
+        return []
+    function = dotted_value(call.func, namespace)
+    try:
+        if not inspect.isfunction(function) or is_library_file(inspect.getsourcefile(function) or ""):
+            return []
+        node = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
+    except (OSError, TypeError, SyntaxError):
+        return []
+    parameters = [a.arg for a in node.args.posonlyargs + node.args.args] if isinstance(node, ast.FunctionDef) else []
+    if not parameters:
+        return []
+    renamed = _Renamed(parameters[0], name)
+    return [ast.fix_missing_locations(renamed.visit(s)) for s in node.body]
+
+
+class _Renamed(ast.NodeTransformer):
+    def __init__(self, old: str, new: str):
+        self.old, self.new = old, new
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        return ast.copy_location(ast.Name(self.new, node.ctx), node) if node.id == self.old else node
 
 
 def _sets_options(statement: ast.stmt, name: str) -> bool:
@@ -630,8 +660,8 @@ def _pure_assignment(statement: ast.stmt, name: str) -> bool:
     for node in ast.walk(statement.value):
         if isinstance(node, ast.Call):
             func = node.func
-            if not ((isinstance(func, ast.Name) and func.id in _PURE_FUNCTIONS)
-                    or (isinstance(func, ast.Attribute) and func.attr in _PURE_METHODS)):
+            if not ((isinstance(func, ast.Name) and func.id in PURE_FUNCTIONS)
+                    or (isinstance(func, ast.Attribute) and func.attr in PURE_METHODS)):
                 return False
         elif isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
             return False

@@ -1,0 +1,164 @@
+"""Keyword arguments from a section of the project's configuration files that names the class,
+as registry-based projects build their networks: BasicSR and its descendants
+(``network_g: {type: RetinexFormer, in_channels: 3, n_feat: 40}``, the class registered by
+``@ARCH_REGISTRY.register()``), KAIR (``"netG": {"net_type": "swinir", "upscale": 2}``),
+mmcv-style (``backbone: {type: ResNet, depth: 50}``), Hydra (``_target_: models.unet.UNet``).
+
+A section names the class by its ``type``, ``arch``, ``net_type``, ``which_model``,
+``_target_`` or ``name`` key (``name`` only in a section of plain values: an experiment's name
+is not a class's): the class's name (case and underscores aside), or a key the project
+registers it under (``@ARCH_REGISTRY.register('swinir')``, a table ``{'swinir': SwinIR}``, a
+branch ``if net_type == 'swinir':`` that uses the class). The section's other keys are the
+keyword arguments; those the constructor does not take are dropped, unless it takes
+``**kwargs``. The files for training come first (a path that says ``train``), those for
+testing, validation or demos last, then by path; the first few different calls are tried."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netlint.arguments.config_files import as_settings, for_testing, loaded_files, sections
+from netlint.discover import display_path
+from netlint.project import python_files
+from netlint.source import read_source
+
+NAMING_KEYS = ("type", "arch", "net_type", "which_model", "_target_", "name")
+MAX_CALLS = 3
+MAX_PROJECT_FILES = 2000
+
+
+@dataclass(frozen=True)
+class NamedCall:
+    kwargs: dict[str, Any]
+    where: str  # "options/train/train_SRNet_x4.yml, section network_g"
+
+
+def named_calls(factory: Any, class_name: str, root: Path) -> list[NamedCall]:
+    """The calls the project's configuration sections that name the class make, best first."""
+    try:
+        parameters = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters)
+    accepted = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    required = {p.name for p in parameters if p.default is p.empty
+                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    names = {_plain(class_name)} | registered_keys(root, class_name)
+    found: list[tuple[tuple, NamedCall]] = []
+    for shown, data in loaded_files(root):
+        for path, section in sections(data, ()):
+            key = _naming_key(section, path, names)
+            if key is None:
+                continue
+            kwargs = {k: as_settings(v) for k, v in section.items() if k != key and isinstance(k, str)
+                      and k.isidentifier() and (takes_any or k in accepted)}
+            if not required <= set(kwargs):
+                continue
+            where = shown + (f", section {'.'.join(path)}" if path else "")
+            found.append(((_rank(shown, root), shown, len(path), path), NamedCall(kwargs, where)))
+    calls: list[NamedCall] = []
+    for _, call in sorted(found, key=lambda f: f[0]):
+        if all(call.kwargs != c.kwargs for c in calls):
+            calls.append(call)
+        if len(calls) == MAX_CALLS:
+            break
+    return calls
+
+
+def _naming_key(section: dict, path: tuple[str, ...], names: set[str]) -> str | None:
+    for key in NAMING_KEYS:
+        value = section.get(key)
+        if not isinstance(value, str):
+            continue
+        if key == "name" and (not path or any(isinstance(v, dict) for v in section.values())):
+            continue  # an experiment's name, with its sections
+        if _plain(value.rpartition(".")[2] if key == "_target_" else value) in names:
+            return key
+    return None
+
+
+def _rank(shown: str, root: Path) -> int:
+    """Training configurations first, testing and demos last (by the path inside the project)."""
+    inside = shown.removeprefix(display_path(root) + "/") if Path(shown).is_absolute() else shown
+    if any(w.startswith("train") for w in re.split(r"[^a-z0-9]+", inside.lower())):
+        return 0
+    return 2 if for_testing(inside) else 1
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@functools.lru_cache(maxsize=256)
+def registered_keys(root: Path, class_name: str) -> frozenset[str]:
+    """The keys the project's code registers the class under, plain: a registering decorator's
+    string (``@register('swinir')``, ``register_module(name='swinir')``), a table entry
+    (``{'swinir': SwinIR}``), a branch on a string that uses the class (``if net_type ==
+    'swinir': from models.network_swinir import SwinIR as net``)."""
+    keys: set[str] = set()
+    for text in _texts(root):
+        if class_name not in text:
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name == class_name:
+                keys |= {s for d in node.decorator_list if isinstance(d, ast.Call) for s in _strings(d)}
+            elif isinstance(node, ast.Dict):
+                keys |= {k.value for k, v in zip(node.keys, node.values)
+                         if isinstance(k, ast.Constant) and isinstance(k.value, str) and _names(v, class_name)}
+            elif isinstance(node, ast.If) and any(_names(s, class_name) for s in node.body):
+                keys |= _compared_strings(node.test)
+    return frozenset(_plain(k) for k in keys if k)
+
+
+@functools.lru_cache(maxsize=4)
+def _texts(root: Path) -> tuple[str, ...]:
+    """The project's Python files' text that may register a class, read once per run."""
+    found = []
+    for i, file in enumerate(python_files(root)):
+        if i == MAX_PROJECT_FILES:
+            break
+        try:
+            found.append(read_source(file))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+    return tuple(found)
+
+
+def _strings(call: ast.Call) -> set[str]:
+    values = [*call.args[:1], *(k.value for k in call.keywords if k.arg in ("name", "key", "module_name"))]
+    return {v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)}
+
+
+def _names(node: ast.AST, class_name: str) -> bool:
+    """Whether the node uses the class: by name, as an attribute, or imports it."""
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and child.id == class_name:
+            return True
+        if isinstance(child, ast.Attribute) and child.attr == class_name:
+            return True
+        if isinstance(child, ast.ImportFrom) and any(a.name == class_name for a in child.names):
+            return True
+    return False
+
+
+def _compared_strings(test: ast.expr) -> set[str]:
+    """``net_type == 'swinir'``, ``arch in ('a', 'b')``, joined by ``or``."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return set().union(*(_compared_strings(v) for v in test.values))
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.In))):
+        return set()
+    found: set[str] = set()
+    for side in (test.left, test.comparators[0]):
+        elements = side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side]
+        found |= {e.value for e in elements if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return found

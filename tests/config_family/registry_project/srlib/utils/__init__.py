@@ -1,0 +1,3 @@
+from .registry import ARCH_REGISTRY
+
+__all__ = ["ARCH_REGISTRY"]
