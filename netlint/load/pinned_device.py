@@ -52,10 +52,6 @@ def _dtype_of(value: Any) -> torch.dtype | None:
     return dtype if isinstance(dtype, torch.dtype) else None
 
 
-def _is_proxy(args: tuple, kwargs: dict) -> bool:
-    return any(isinstance(a, fx.Proxy) for a in tree_leaves((args, kwargs)))
-
-
 class _OneDevice(TorchFunctionMode):
     """Every tensor a torch function makes or moves lands on ``device``."""
 
@@ -65,14 +61,19 @@ class _OneDevice(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = dict(kwargs or {})
-        if _is_proxy(args, kwargs):  # fx is tracing: record the call as written
-            return func(*args, **kwargs)
+        if any(issubclass(t, fx.Proxy) for t in types):
+            # fx is tracing: the proxy records the call as written (and this frame stays off the
+            # stack, where it would hide the user's line from the node's site)
+            return NotImplemented
         if func in _MOVES:
             return self._here(args[0])
         if func is torch.Tensor.to:
             dtypes = [d for d in map(_dtype_of, (*args[1:], kwargs.get("dtype"))) if d is not None]
             moved = self._here(args[0])
-            return moved.to(dtype=dtypes[0]) if dtypes else moved
+            if dtypes or "memory_format" in kwargs:
+                return moved.to(dtype=dtypes[0] if dtypes else None, memory_format=kwargs.get(
+                    "memory_format", torch.preserve_format))
+            return moved
         if func is torch.Tensor.type and (len(args) > 1 or "dtype" in kwargs):
             dtype = _dtype_of(args[1] if len(args) > 1 else kwargs["dtype"])
             if dtype is not None:
@@ -144,10 +145,17 @@ _CUDA_ANSWERS = {"current_device": lambda: 0, "set_device": lambda device: None,
 
 @contextlib.contextmanager
 def pinned_to(device: torch.device | str) -> Iterator[None]:
-    """Run the user's code with every tensor on ``device`` (see the module's docstring).
-    The legacy tensor types are replaced in ``torch``, ``torch.cuda`` and wherever the
-    user's modules hold them (``Tensor = torch.cuda.FloatTensor if cuda else torch.FloatTensor``)."""
+    """Run the user's code with every tensor on ``device`` (see the module's docstring)."""
     device = torch.device(device)
+    with _gpu_calls_answered(device), _OneDevice(device):
+        yield
+
+
+@contextlib.contextmanager
+def _gpu_calls_answered(device: torch.device) -> Iterator[None]:
+    """``torch.cuda``'s calls answered without a GPU, and the legacy tensor types making their
+    tensors on ``device``: replaced in ``torch``, ``torch.cuda`` and wherever the user's modules
+    hold them (``Tensor = torch.cuda.FloatTensor if cuda else torch.FloatTensor``)."""
     patches: list[tuple[Any, str, Any]] = []
 
     def patch(owner: Any, name: str, value: Any) -> None:
@@ -169,8 +177,7 @@ def pinned_to(device: torch.device | str) -> Iterator[None]:
         if hasattr(torch.cuda, name):
             patch(torch.cuda, name, answer)
     try:
-        with _OneDevice(device):
-            yield
+        yield
     finally:
         for owner, name, value in reversed(patches):
             setattr(owner, name, value)
