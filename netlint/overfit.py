@@ -89,6 +89,7 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
 
     from netlint.lint import time_limit
     from netlint.load import build, build_with, import_target_module
+    from netlint.load.pinned_device import pinned_to
     from netlint.overfit_batch import synthetic_batch, user_batch
 
     _warm_up()
@@ -109,16 +110,18 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
             graph = capture(built, target.display, input_shapes, task)
             return graph.input_shapes, graph.input_reason
 
-        if callable(make_batch):
-            batch = user_batch(make_batch)
-        else:
-            batch = synthetic_batch(model, input_shapes, settings.batch_size, task, captured_shapes)
-        start = time.perf_counter()
-        losses, stopped, gradients = _train(model, batch, settings)  # stops itself at the time limit
+        with pinned_to("cpu"):  # code written for a GPU (``.cuda()`` in the forward) trains on the CPU
+            if callable(make_batch):
+                batch = user_batch(make_batch)
+            else:
+                batch = synthetic_batch(model, input_shapes, settings.batch_size, task, captured_shapes)
+            start = time.perf_counter()
+            losses, stopped, gradients = _train(model, batch, settings)  # stops itself at the time limit
     outcome = Outcome(target.display, batch.task, batch.task_reason, batch.description, batch.loss_name,
                       settings.lr, settings.steps, settings.target_ratio, losses,
                       time.perf_counter() - start, stopped, batch.chance)
-    seen = _diagnose(model, batch, outcome, gradients)
+    with pinned_to("cpu"):
+        seen = _diagnose(model, batch, outcome, gradients)
     if outcome.passed:
         outcome.notes = [c for c in seen if c.kind in ("frozen", "no-gradient", "zero-gradient")]
     else:

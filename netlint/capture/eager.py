@@ -22,11 +22,13 @@ from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, m
                             tensor_signature)
 from netlint.graph import Shape
 from netlint.load import BuiltModel
+from netlint.load.pinned_device import device_of, pinned_to
 from netlint.meta_shapes import MetaShapes
 
 _IGNORED = {"__get__", "__set__", "size", "dim", "numel", "__len__", "__bool__", "__format__",
             "__repr__", "__hash__", "__eq__", "requires_grad_", "is_floating_point", "__index__",
-            "__int__", "__float__", "tolist", "item", "element_size", "stride"}
+            "__int__", "__float__", "tolist", "item", "element_size", "stride",
+            "cuda", "cpu", "get_device"}  # device moves: the fx graph drops them too
 
 
 _TRACER = fx.Tracer()
@@ -177,7 +179,8 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
     handles = [module_hooks.register_module_forward_pre_hook(recorder.pre_hook),
                module_hooks.register_module_forward_hook(recorder.hook)]
     try:
-        with torch.no_grad(), MetaShapes(), recorder:  # the recorder sees each op before the shortcut
+        # the recorder sees each op before the tensors are pinned and before the shortcut
+        with torch.no_grad(), MetaShapes(), pinned_to(device_of(inputs, model)), recorder:
             output = model(*inputs)
     except Exception as exc:
         where = next((name for name in reversed(recorder.running) if name), "")

@@ -20,6 +20,7 @@ from torch.utils._pytree import tree_leaves
 
 from netlint.layers import Trace, function_layer, module_layer, site_in_stack_text
 from netlint.load import BuiltModel
+from netlint.load.pinned_device import device_of, pinned_to
 from netlint.capture.eager import is_leaf
 
 # ATen op name -> the op category rules read (the same categories as netlint.ops)
@@ -49,7 +50,10 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
     quiet = io.StringIO()  # export prints the graph when it fails; the note says why
     with warnings.catch_warnings(), contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         warnings.simplefilter("ignore")
-        program = torch.export.export(model, tuple(inputs), strict=False)
+        # on meta only: export's own tensors are meta, which a forward pinned to the CPU would move
+        pinned = pinned_to("meta") if device_of(inputs, model).type == "meta" else contextlib.nullcontext()
+        with pinned:
+            program = torch.export.export(model, tuple(inputs), strict=False)
     graph = program.graph_module.graph
     lifted = {**program.graph_signature.inputs_to_parameters, **program.graph_signature.inputs_to_buffers}
     user_inputs = set(program.graph_signature.user_inputs)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -15,6 +17,7 @@ from netlint.inputs import (Entry, Guess, InputHints, guess_from_module, guess_f
 from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller,
                             tensor_signature)
 from netlint.load import BuiltModel
+from netlint.load.pinned_device import device_of, pinned_to, user_modules, without_device_moves
 from netlint.meta_shapes import MetaShapes
 
 SHAPES = "netlint_shapes"  # node.meta key: shapes of the tensors a node produced
@@ -33,7 +36,62 @@ class _SiteTracer(fx.Tracer):
 
 
 def trace(model: nn.Module) -> fx.GraphModule:
-    return fx.GraphModule(model, _SiteTracer().trace(model))
+    """The traced graph, without the calls that only move tensors between devices."""
+    tracer = _SiteTracer()
+    with pinned_to(device_of((), model)), _factories_take_proxies():
+        return without_device_moves(fx.GraphModule(model, tracer.trace(model)))
+
+
+# torch's tensor factories, which fx cannot trace when a size is traced (``torch.zeros(n, 32, h, w)``
+# with ``n, _, h, w = x.size()``: "zeros() takes 1 positional argument but 4 were given")
+_FACTORIES = ("arange", "empty", "eye", "full", "linspace", "logspace", "ones", "rand", "randint", "randn",
+              "randperm", "tensor", "zeros", "as_tensor")
+
+
+def _traced_call(original):
+    """``original``, recorded as a node of the graph when an argument is traced."""
+
+    def call(*args, **kwargs):
+        proxy = next((a for a in leaves((args, kwargs)) if isinstance(a, fx.Proxy)), None)
+        if proxy is None:
+            return original(*args, **kwargs)
+        return proxy.tracer.create_proxy("call_function", original, args, kwargs)
+
+    return call
+
+
+class _VariableMeta(type):
+    """``Variable(x)`` (torch.autograd's legacy wrapper, the tensor itself since torch 0.4) while
+    fx traces: the traced value itself; an ``isinstance`` check asks the real class."""
+
+    def __instancecheck__(cls, value: Any) -> bool:
+        return isinstance(value, torch.autograd.Variable)
+
+    def __call__(cls, data, *args: Any, **kwargs: Any) -> Any:
+        return data if isinstance(data, fx.Proxy) else torch.autograd.Variable(data, *args, **kwargs)
+
+
+class _TracedVariable(metaclass=_VariableMeta):
+    pass
+
+
+@contextlib.contextmanager
+def _factories_take_proxies() -> Iterator[None]:
+    """While fx traces: the tensor factories and ``Variable`` accept traced values, in torch and
+    wherever the user's modules hold them (``from torch import zeros``)."""
+    replaced = {id(getattr(torch, name)): _traced_call(getattr(torch, name)) for name in _FACTORIES}
+    replaced[id(torch.autograd.Variable)] = _TracedVariable
+    patches: list[tuple[dict, str, Any]] = []
+    for namespace in (torch.__dict__, *(m.__dict__ for m in user_modules())):
+        for name, value in list(namespace.items()):
+            if id(value) in replaced and (namespace is not torch.__dict__ or name in _FACTORIES):
+                patches.append((namespace, name, value))
+                namespace[name] = replaced[id(value)]
+    try:
+        yield
+    finally:
+        for namespace, name, value in reversed(patches):
+            namespace[name] = value
 
 
 def input_names(graph: fx.GraphModule) -> list[str]:
@@ -48,7 +106,7 @@ def input_guesses(graph: fx.GraphModule, side: int, hints: InputHints = InputHin
 def run(graph: fx.GraphModule, inputs: list[torch.Tensor], built: BuiltModel, reference: Trace) -> Trace:
     """The graph's layers, with the shapes of running it (the leaf calls the ``reference``
     forward made at the same tensor shapes are not run again)."""
-    with torch.no_grad(), MetaShapes():
+    with torch.no_grad(), MetaShapes(), pinned_to(device_of(inputs, graph)):
         _ShapeRecorder(graph, reference.module_results).run(*inputs)
     trace = Trace()
     index_of: dict[fx.Node, int] = {}
@@ -147,6 +205,8 @@ def _entry(graph: fx.GraphModule, node: Any, hints: InputHints) -> Entry:
     or to a layer whose output channels say its share."""
     tiled = False
     while isinstance(node, fx.Node) and node.op in ("call_method", "call_function"):
+        if _is_factory(node):  # made in the forward (a mask of ones, a state of zeros): no input's share
+            return Entry(_made_channels(node), "mask", "")
         tiled = tiled or _adds_unit_dims(node)
         node = node.args[0] if node.args else None
     if not isinstance(node, fx.Node):
@@ -165,6 +225,23 @@ def _entry(graph: fx.GraphModule, node: Any, hints: InputHints) -> Entry:
     if is_mask(node.target):
         return Entry(known or 1, "mask", why or f"{node.target} is a mask by its name")
     return Entry(known, "image", why)
+
+
+def _is_factory(node: fx.Node) -> bool:
+    if node.op == "call_method":
+        return node.target in ("new_zeros", "new_ones", "new_empty", "new_full")
+    return any(node.target is getattr(torch, name) for name in _FACTORIES if name not in ("tensor", "as_tensor"))
+
+
+def _made_channels(node: fx.Node) -> int | None:
+    """The size along the channels (dim 1) of a tensor a factory makes, when it is a constant."""
+    sizes = node.args[1:] if node.op == "call_method" else node.args
+    if node.op == "call_method" and node.target == "new_full" or node.target is torch.full:
+        sizes = sizes[:1]
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = sizes[0]
+    channels = sizes[1] if len(sizes) > 1 else None
+    return channels if isinstance(channels, int) and not isinstance(channels, bool) else None
 
 
 def _adds_unit_dims(node: fx.Node) -> bool:

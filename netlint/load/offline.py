@@ -1,6 +1,6 @@
 """Build models without a GPU and without the network.
 
-While a model is built, tensors asked for on an accelerator stay on the meta device, and a
+While a model is built, every tensor stays on the device it is built on (``pinned_device``), and a
 request for pretrained weights (a download, or a checkpoint file that is not on disk) is
 answered with a stand-in state dict and recorded. (The sandbox refuses network connections.)
 """
@@ -24,9 +24,8 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.overrides import TorchFunctionMode
-from torch.utils._device import _device_constructors
 
+from netlint.load.pinned_device import pinned_to
 from netlint.load.sandbox import OfflineError
 from netlint.load.user_code import NETLINT_DIR, is_library_file
 from netlint.meta_shapes import MetaShapes
@@ -389,26 +388,6 @@ def weights_arguments(on_argument) -> Iterator[None]:
         sys.setprofile(previous)
 
 
-class _StayOnDevice(TorchFunctionMode):
-    """Keep every new tensor on one device, whatever the code asks for: explicit
-    ``device=``, ``.cuda()``, ``.to("cuda")``, ``.cpu()``."""
-
-    def __init__(self, device: torch.device) -> None:
-        super().__init__()
-        self.device = device
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = dict(kwargs or {})
-        if func in _device_constructors():
-            kwargs["device"] = self.device
-        elif func in (torch.Tensor.cuda, torch.Tensor.cpu):
-            return args[0]
-        elif func is torch.Tensor.to:
-            _device, dtype, _non_blocking, _memory_format = torch._C._nn._parse_to(*args[1:], **kwargs)
-            return args[0] if dtype is None else args[0].to(dtype=dtype)
-        return func(*args, **kwargs)
-
-
 def _timm_weights(model: nn.Module, cfg: Any) -> str:
     cfg = cfg if isinstance(cfg, dict) else getattr(model, "pretrained_cfg", None) or {}
     return cfg.get("hf_hub_id") or cfg.get("url") or f"timm {type(model).__name__} pretrained"
@@ -501,7 +480,7 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     answer_missing_checkpoints(patch, patch_everywhere, stand_ins)
     try:
         # MetaShapes: weight initialization has nothing to fill on meta
-        with torch.device(device), _StayOnDevice(device), MetaShapes(), warnings.catch_warnings():
+        with torch.device(device), pinned_to(device), MetaShapes(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # deprecation chatter of model libraries is not a finding
             yield
         for weights in stand_ins.unreceived():  # asked for, then copied by hand or not used
