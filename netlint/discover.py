@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from netlint.arguments.call import ArgumentsError, split_call
 from netlint.class_scan import ModuleClass, factories, module_classes
+from netlint.paths import display_path
 from netlint.project import project_root, python_files
 from netlint.source import read_source
 
@@ -65,14 +66,6 @@ class Discovery:
     skipped: list[Skipped]
     problems: list[Problem]
     files: list[Path] = field(default_factory=list)  # every file read, models or not (for source rules)
-
-
-def display_path(path: Path) -> str:
-    """The path as users see it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))  # (the working directory is resolved already)
-    except ValueError:
-        return str(path)
 
 
 def discover(specs: list[str]) -> Discovery:

@@ -35,7 +35,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from netlint.discover import Problem, Target, display_path
+from netlint.discover import Problem, Target
+from netlint.paths import display_path
 from netlint.stopping import stop_requests
 
 GRACE = 5.0  # seconds past a target's own time limit (which the worker enforces) before it is killed

@@ -18,7 +18,7 @@ from torch import nn
 from torch.utils._pytree import tree_leaves
 
 from netlint import ops
-from netlint.discover import display_path
+from netlint.paths import display_path
 from netlint.graph import Layer, Shape, Site, nearest_entry
 from netlint.load import NETLINT_DIR, BuiltModel, is_library_file
 

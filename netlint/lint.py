@@ -17,8 +17,9 @@ from traceback import format_exc
 from typing import TYPE_CHECKING
 
 from netlint.config import Config
-from netlint.discover import Problem, Skipped, Target, discover, display_path
+from netlint.discover import Problem, Skipped, Target, discover
 from netlint.engine import RuleInfo, RuleSelection
+from netlint.paths import display_path
 from netlint.rule import Finding, Rule
 from netlint.source import read_source
 from netlint.stopping import stop_requests

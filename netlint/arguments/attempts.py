@@ -48,7 +48,8 @@ from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_f
 from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.instances import Instance
 from netlint.arguments.options import options_parameters, project_options
-from netlint.discover import Target, display_path
+from netlint.discover import Target
+from netlint.paths import display_path
 from netlint.project import project_root
 
 _short = reprlib.Repr()

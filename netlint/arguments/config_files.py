@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.options import OPTION_NAMES, in_other_project, own_init, positional_parameters, resolve_callee
-from netlint.discover import display_path
+from netlint.paths import display_path
 from netlint.project import skipped_dir
 
 SUFFIXES = (".yaml", ".yml", ".json", ".toml")

@@ -216,7 +216,7 @@ def project_options(reads: set[str], target: Any, own_namespace: dict[str, Any],
     other functions that add those options; then the attributes the project sets on the
     parsed options (``opt.isTrain = self.isTrain``) are set. ``target``: the model's, whose
     module ``own_namespace`` is."""
-    from netlint.discover import display_path
+    from netlint.paths import display_path
     from netlint.load.importer import import_target_module
 
     own = target.path.resolve() if target.path else None
