@@ -17,12 +17,13 @@ from traceback import format_exc
 from typing import TYPE_CHECKING
 
 from netlint.config import Config
-from netlint.discover import Problem, Skipped, Target, discover
+from netlint.discover import discover
 from netlint.engine import RuleInfo, RuleSelection
 from netlint.paths import display_path
 from netlint.rule import Finding, Rule
 from netlint.source import read_source
 from netlint.stopping import stop_requests
+from netlint.target import Problem, Skipped, Target
 
 if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
     from netlint.graph import ModelGraph, Shape

@@ -48,9 +48,9 @@ from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_f
 from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.instances import Instance
 from netlint.arguments.options import options_parameters, project_options
-from netlint.discover import Target
 from netlint.paths import display_path
 from netlint.project import project_root
+from netlint.target import Target
 
 _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxtuple = 40, 40, 8, 8

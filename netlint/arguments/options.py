@@ -351,7 +351,7 @@ def _has_parser(file: Path) -> bool:
 
 def _imported(file: Path) -> dict[str, Any] | None:
     """The file's definitions, imported as netlint imports the project's files."""
-    from netlint.discover import Target
+    from netlint.target import Target
     from netlint.load.importer import import_target_module
     from netlint.load.user_code import LoadError
 

@@ -10,9 +10,9 @@ from dataclasses import replace
 from typing import TextIO
 
 from netlint.config import Config
-from netlint.discover import Problem
 from netlint.lint import LintResult
 from netlint.rule import Finding
+from netlint.target import Problem
 
 
 def with_edits(result: LintResult) -> LintResult:

@@ -26,7 +26,6 @@ from netlint.arguments.attempts import GUESSED, Attempt, NeedsArguments, attempt
 from netlint.arguments.call import ArgumentsError
 from netlint.arguments.from_code import constructors_with_arguments
 from netlint.arguments.instances import Instance
-from netlint.discover import Target
 from netlint.graph import Origin, Site, WeightsRequest
 from netlint.load.importer import import_target_module
 from netlint.load.offline import META, offline_build, user_code_names_weights, weights_arguments
@@ -34,6 +33,7 @@ from netlint.load.sandbox import exit_reason
 from netlint.load.stand_ins import asked_stand_in, forward_above, missing, stand_in_base
 from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
 from netlint.paths import display_path
+from netlint.target import Target
 from netlint.task import ClassCount, class_count
 
 
