@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TextIO
 
 from netlint.config import Config
-from netlint.lint import LintResult
+from netlint.result import LintResult
 from netlint.rule import Finding
 from netlint.target import Problem
 
