@@ -153,7 +153,7 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
     from netlint.baseline import BaselineError, read_baseline, write_baseline
     from netlint.decide import decide
     from netlint.engine import RuleLoadError
-    from netlint.fix import fix as run_fixes, with_edits, write_diff
+    from netlint.fix import fix as run_fixes, preload as preload_fixes, with_edits, write_diff
     from netlint.lint import Options, lint_paths
     from netlint.report import write, write_problems
 
@@ -169,7 +169,7 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
         known = read_baseline(baseline_path) if baseline_path and not update_baseline else None
         options = replace(Options() if timeout is None else Options(timeout=timeout or None),
                           dataflow=output_format == "html" and not statistics)
-        result = lint_paths(paths, options, config, jobs)
+        result = lint_paths(paths, options, config, jobs, meanwhile=preload_fixes)
         if update_baseline:
             write_baseline(baseline_path, decide(result, config, not disable_noqa).findings)
             known = read_baseline(baseline_path)
@@ -180,7 +180,8 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
     changed = False
     if config.fix or diff:
         def relint(targets):
-            return decide(lint_paths(targets, options, config, jobs), config, not disable_noqa, known_findings)
+            return decide(lint_paths(targets, options, config, jobs, meanwhile=preload_fixes), config, not disable_noqa,
+                          known_findings)
 
         result, fixed = run_fixes(result, config, relint, config.unsafe_fixes, write=not diff)
         if diff:

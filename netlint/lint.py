@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from traceback import format_exc
@@ -39,10 +39,11 @@ class Options:
 
 
 def lint_paths(specs: Sequence[str], options: Options = Options(), config: Config = Config(),
-               jobs: int = 1, isolate: bool = True) -> LintResult:
+               jobs: int = 1, isolate: bool = True, meanwhile: Callable[[], None] | None = None) -> LintResult:
     """Lint what the paths name (no paths: the working directory and every ``models`` entry
     of the config), with ``jobs`` worker processes. The result is the same for any ``jobs``.
-    ``isolate=False`` analyzes in this process (what bench/perf.py measures isolation against)."""
+    ``isolate=False`` analyzes in this process (what bench/perf.py measures isolation against).
+    ``meanwhile()`` runs while the first workers lint (the caller's own imports, e.g. libcst for fixes)."""
     found = discover([*(s for s in specs or ["."] if not _excluded_file(s, config)),
                       *_config_models(specs, config)])
     targets = list({t.display: t for t in found.targets if not _excluded_target(t, config)}.values())
@@ -64,7 +65,7 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
         result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
         warm_up()
         work = [(_with_init(t, config), _target_options(t, options, config)) for t in targets]
-        for part in _analyze(work, selection, jobs, isolate, listed):
+        for part in _analyze(work, selection, jobs, isolate, listed, meanwhile):
             _merge(result, part)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
     return result
@@ -144,7 +145,8 @@ def _target_options(target: Target, options: Options, config: Config) -> Options
 
 
 def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs: int,
-             isolate: bool, listed: dict[str, frozenset[str]] | None = None) -> list[LintResult]:
+             isolate: bool, listed: dict[str, frozenset[str]] | None = None,
+             meanwhile: Callable[[], None] | None = None) -> list[LintResult]:
     """The targets grouped by file, each file imported once. On Linux the files are analyzed
     in ``jobs`` worker processes forked from this one, where torch is imported and warmed up
     (as torch's DataLoader forks its workers); elsewhere in this process, one file after the other."""
@@ -166,12 +168,7 @@ def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs:
                         _merge(results[-1], payload)
             return results
         return analyze_in_workers(list(groups.values()), analyze_file, jobs, work[0][1].timeout, _merge, LintResult,
-                                  meanwhile=_import_fix_edits)
-
-
-def _import_fix_edits() -> None:
-    """What the report resolves fixes with (libcst, ~0.2 s): imported while the workers lint."""
-    import netlint.fix.edits  # noqa: F401
+                                  meanwhile=meanwhile)
 
 
 def _merge(result: LintResult, part: LintResult) -> None:

@@ -15,6 +15,11 @@ from netlint.rule import Finding
 from netlint.target import Problem
 
 
+def preload() -> None:
+    """Import what resolving fixes needs (libcst, ~0.2 s): the CLI runs it while the workers lint."""
+    import netlint.fix.edits  # noqa: F401
+
+
 def with_edits(result: LintResult) -> LintResult:
     """The findings whose rules declared a fix, with its edits or the reason there are none."""
     if not any(f.autofix is not None for f in result.findings):
