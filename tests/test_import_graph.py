@@ -26,10 +26,10 @@ class Import:
     name: str | None  # the name imported from it (from MODULE import NAME), None for a whole module
 
 
-def modules() -> dict[str, Path]:
+def modules(package_dirs: dict[str, Path] = PACKAGE_DIRS) -> dict[str, Path]:
     """Every netlint module by dotted name (a package by its own name, for its __init__.py)."""
     found = {}
-    for package, folder in PACKAGE_DIRS.items():
+    for package, folder in package_dirs.items():
         for path in sorted(folder.rglob("*.py")):
             parts = list(path.relative_to(folder).with_suffix("").parts)
             if parts[-1] == "__init__":
@@ -82,8 +82,8 @@ def innermost(dotted: str, known: dict[str, Path]) -> str | None:
     return None
 
 
-def graph() -> tuple[dict[str, Path], list[Import]]:
-    known = modules()
+def graph(package_dirs: dict[str, Path] = PACKAGE_DIRS) -> tuple[dict[str, Path], list[Import]]:
+    known = modules(package_dirs)
     return known, [i for m in known for i in imports(m, known) if i.module != m]
 
 
@@ -144,7 +144,8 @@ def private_imports(known: dict[str, Path], edges: list[Import]) -> list[Import]
 
 
 def where(edge: Import, known: dict[str, Path]) -> str:
-    path = known[edge.importer].relative_to(REPO)
+    path = known[edge.importer]
+    path = path.relative_to(REPO) if path.is_relative_to(REPO) else path
     return f"{path}:{edge.line} imports {edge.module}" + (f".{edge.name}" if edge.name else "")
 
 
@@ -155,6 +156,23 @@ def test_the_graph_reads_every_module():
     # relative and function-level imports are read too
     probe = imports("netlint.rules.bias_before_norm", known)
     assert any(e.module == "netlint.rules._counting" for e in probe)
+
+
+def test_the_checks_find_a_deferred_cycle_and_a_private_import(tmp_path):
+    package = tmp_path / "netlint"
+    (package / "load").mkdir(parents=True)
+    files = {"__init__.py": "", "cli.py": "def _shape(v):\n    return v\n",
+             "summary.py": "from netlint.cli import _shape\n",
+             "report.py": "from netlint import cli as c\nc._shape('1')\n",
+             "load/__init__.py": "from netlint.load.construct import build\n",
+             "load/construct.py": "from netlint.sites import frame_site\ndef build():\n    pass\n",
+             "sites.py": "def frame_site():\n    from .load import build  # deferred: still a cycle\n"}
+    for name, text in files.items():
+        (package / name).write_text(text)
+    known, edges = graph({"netlint": package})
+    assert cycles(known, edges) == [["netlint.load", "netlint.load.construct", "netlint.sites"]]
+    assert sorted((e.importer, e.name) for e in private_imports(known, edges)) == [
+        ("netlint.report", "_shape"), ("netlint.summary", "_shape")]
 
 
 def test_no_import_cycle():
