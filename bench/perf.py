@@ -260,7 +260,7 @@ from netlint.engine import run_rules
 from netlint.capture import TIER_PROVIDES, capture
 from netlint.load import build
 from netlint.report import write
-from netlint.lint import LintResult, ModelSummary
+from netlint.result import LintResult, ModelSummary
 import io
 t2 = time.perf_counter()
 rules = selected_rules()

@@ -11,12 +11,10 @@ from typing import TextIO
 import click
 
 from netlint import __version__
+from netlint.command_line import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, shape_option
 from netlint.config import TASKS as TASK_CHOICES
 from netlint.report import FORMATS
 from netlint.rule import SEVERITIES
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-EXIT_INTERRUPTED = 130  # Ctrl-C, as shells and other command-line tools say it (128 + SIGINT)
 
 
 # Subcommands in modules of their own, imported only when asked for: a pre-commit run of
@@ -53,15 +51,6 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 
     try:
         return parse_codes(list(values))
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _shape(value: str) -> tuple[int, ...]:
-    from netlint.config import ConfigError, parse_shape
-
-    try:
-        return parse_shape(value)
     except ConfigError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -153,14 +142,14 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
     from netlint.baseline import BaselineError, read_baseline, write_baseline
     from netlint.decide import decide
     from netlint.engine import RuleLoadError
-    from netlint.fix import fix as run_fixes, with_edits, write_diff
+    from netlint.fix import fix as run_fixes, preload as preload_fixes, with_edits, write_diff
     from netlint.lint import Options, lint_paths
     from netlint.report import write, write_problems
 
     if update_baseline and not baseline:
         raise click.UsageError("--update-baseline needs --baseline FILE")
     config = _config(
-        input_shapes=tuple(_shape(s) for s in input_shapes), task=task, select=_codes(select),
+        input_shapes=tuple(shape_option(s) for s in input_shapes), task=task, select=_codes(select),
         ignore=_codes(ignore), extend_select=_codes(extend_select), fail_level=fail_level,
         per_file_ignores=tuple(_file_ignore(v, Path.cwd()) for v in per_file_ignores),
         fix=fix, unsafe_fixes=unsafe_fixes)
@@ -169,7 +158,7 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
         known = read_baseline(baseline_path) if baseline_path and not update_baseline else None
         options = replace(Options() if timeout is None else Options(timeout=timeout or None),
                           dataflow=output_format == "html" and not statistics)
-        result = lint_paths(paths, options, config, jobs)
+        result = lint_paths(paths, options, config, jobs, meanwhile=preload_fixes)
         if update_baseline:
             write_baseline(baseline_path, decide(result, config, not disable_noqa).findings)
             known = read_baseline(baseline_path)
@@ -180,7 +169,8 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
     changed = False
     if config.fix or diff:
         def relint(targets):
-            return decide(lint_paths(targets, options, config, jobs), config, not disable_noqa, known_findings)
+            return decide(lint_paths(targets, options, config, jobs, meanwhile=preload_fixes), config, not disable_noqa,
+                          known_findings)
 
         result, fixed = run_fixes(result, config, relint, config.unsafe_fixes, write=not diff)
         if diff:

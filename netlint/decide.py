@@ -8,7 +8,7 @@ from pathlib import Path
 
 from netlint.baseline import Fingerprint, split_known
 from netlint.config import Config
-from netlint.lint import LintResult, Suppressed
+from netlint.result import LintResult, Suppressed
 from netlint.suppression import noqa_reason
 
 

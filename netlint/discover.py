@@ -12,51 +12,13 @@ from typing import TYPE_CHECKING
 
 from netlint.arguments.call import ArgumentsError, split_call
 from netlint.class_scan import ModuleClass, factories, module_classes
+from netlint.paths import display_path
 from netlint.project import project_root, python_files
 from netlint.source import read_source
+from netlint.target import Problem, Skipped, Target
 
 if TYPE_CHECKING:
     from netlint.arguments.from_code import CodeArguments
-
-
-
-@dataclass(frozen=True)
-class Target:
-    """One model to lint: a class or factory in a file or an importable module, called with
-    the arguments given (``file.py::UNet(3, 2)``) or, without, those the project uses."""
-
-    display: str  # "fixtures/gen.py::Generator", "torchvision.models:resnet50", "unet.py::UNet(3, 2)"
-    name: str  # attribute to build ("Generator")
-    path: Path | None = None  # the source file, for file targets
-    module: str | None = None  # the dotted module, for "package.module:name" targets
-    line: int | None = None  # where the class or function is defined, when known
-    discovered: bool = False  # found by scanning a file, not named by the user
-    arguments: str | None = None  # given: "3, n_classes=2" (literals and dotted names)
-    arguments_from: str = "given"  # who gave them: the command line or the config
-    calls: tuple[CodeArguments, ...] = ()  # calls of it with constant arguments in the project
-
-    @property
-    def base(self) -> str:
-        """The display without the arguments: what config tables and baselines match."""
-        return self.display.partition("(")[0] if self.arguments is not None else self.display
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A path or target that could not be turned into targets."""
-
-    target: str
-    path: str | None
-    line: int | None
-    message: str
-    detail: str | None = None  # the traceback, shown with --verbose
-
-
-@dataclass(frozen=True)
-class Skipped:
-    target: str
-    reason: str
-    model: bool = True  # a model netlint could not build as it is (not a base class, say)
 
 
 @dataclass
@@ -65,14 +27,6 @@ class Discovery:
     skipped: list[Skipped]
     problems: list[Problem]
     files: list[Path] = field(default_factory=list)  # every file read, models or not (for source rules)
-
-
-def display_path(path: Path) -> str:
-    """The path as users see it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))  # (the working directory is resolved already)
-    except ValueError:
-        return str(path)
 
 
 def discover(specs: list[str]) -> Discovery:

@@ -35,8 +35,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from netlint.discover import Problem, Target, display_path
+from netlint.paths import display_path
 from netlint.stopping import stop_requests
+from netlint.target import Problem, Target
 
 GRACE = 5.0  # seconds past a target's own time limit (which the worker enforces) before it is killed
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies

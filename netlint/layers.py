@@ -4,13 +4,9 @@ function, whichever tier saw it."""
 from __future__ import annotations
 
 import dataclasses
-import linecache
-import re
-import sys
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -18,11 +14,9 @@ from torch import nn
 from torch.utils._pytree import tree_leaves
 
 from netlint import ops
-from netlint.discover import display_path
 from netlint.graph import Layer, Shape, Site, nearest_entry
-from netlint.load import NETLINT_DIR, BuiltModel, is_library_file
+from netlint.load import BuiltModel
 
-_STACK_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in ')
 
 
 class ForwardError(Exception):
@@ -116,29 +110,3 @@ def bind(op: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     bound = dict(zip(ops.FUNCTION_PARAMETERS.get(op, ()), args))
     bound.update(kwargs)
     return bound
-
-
-def site_in_stack_text(text: str | None) -> Site | None:
-    """The innermost frame of the user's code in a formatted stack (fx and export record one)."""
-    frames = [m for m in _STACK_LINE.finditer(text or "") if not is_library_file(m["file"])]
-    return _site(frames[-1]["file"], int(frames[-1]["line"])) if frames else None
-
-
-def site_of_caller() -> Site | None:
-    """The innermost frame of the user's code on the current Python stack, between
-    netlint's own frames here and netlint's call of the model (None if there is none)."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(NETLINT_DIR):
-        frame = frame.f_back
-    while frame is not None and is_library_file(frame.f_code.co_filename):
-        if frame.f_code.co_filename.startswith(NETLINT_DIR):
-            return None
-        frame = frame.f_back
-    return _site(frame.f_code.co_filename, frame.f_lineno) if frame is not None else None
-
-
-def _site(path: str, line: int) -> Site:
-    """A statement's site; its column is that of the line's first character."""
-    text = linecache.getline(path, line)
-    column = len(text) - len(text.lstrip()) + 1 if text.strip() else 1
-    return Site(display_path(Path(path)), line, column, line)

@@ -10,85 +10,24 @@ import signal
 import sys
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from traceback import format_exc
 from typing import TYPE_CHECKING
 
 from netlint.config import Config
-from netlint.discover import Problem, Skipped, Target, discover, display_path
+from netlint.discover import discover
 from netlint.engine import RuleInfo, RuleSelection
-from netlint.rule import Finding, Rule
+from netlint.paths import display_path
+from netlint.result import LintResult, ModelSummary
+from netlint.rule import Rule
 from netlint.source import read_source
 from netlint.stopping import stop_requests
+from netlint.target import Problem, Skipped, Target
 
 if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
-    from netlint.graph import ModelGraph, Shape
-    from netlint.picture.dataflow import Dataflow
-
-
-@dataclass(frozen=True)
-class ModelSummary:
-    """What the report says about one analyzed model."""
-
-    target: str
-    class_name: str
-    call: str  # the constructor call that built it, when it took arguments: "UNet(3, 2)"
-    arguments_from: str  # where those came from: "given", "test.py:25", "guessed from parameter names"
-    params: int
-    trainable_params: int
-    buffers: int
-    capture: str
-    built_on: str
-    task: str
-    task_reason: str
-    input_shapes: tuple[Shape, ...]
-    input_reason: str
-    output_shapes: tuple[Shape, ...]
-    params_saved: int  # what the suggested fixes would save in total (≥ 0)
-    weights_requested: tuple[tuple[str, str], ...]  # (submodule, weights) asked for while building
-    notes: tuple[str, ...]  # how it was captured, and rules skipped for it (shown with -v)
-    files: tuple[str, ...] = ()  # the files whose lines created its layers (what a fix there affects)
-    stand_ins: tuple[str, ...] = ()  # modules not installed that its file imported: netlint stood in for them
-    dataflow: Dataflow | None = field(default=None, compare=False, repr=False)  # for the HTML report's drawing
-
-    @classmethod
-    def of(cls, graph: ModelGraph, findings: Sequence[Finding], skipped_rules: Sequence[str],
-           call: str = "", arguments_from: str = "") -> ModelSummary:
-        return cls(
-            target=graph.target, class_name=graph.class_name, call=call, arguments_from=arguments_from,
-            params=graph.params,
-            trainable_params=graph.trainable_params, buffers=graph.buffers,
-            capture=graph.capture, built_on=graph.built_on, task=graph.task, task_reason=graph.task_reason,
-            input_shapes=graph.input_shapes, input_reason=graph.input_reason,
-            output_shapes=graph.output_shapes,
-            params_saved=-sum(min(f.params_delta or 0, 0) for f in findings),
-            weights_requested=tuple((r.module, r.weights) for r in graph.weights_requests),
-            notes=graph.notes + tuple(skipped_rules),
-            files=tuple(sorted({layer.site.path for layer in graph.layers if layer.site}
-                               | {site.path for site in graph.module_sites.values()})),
-        )
-
-
-@dataclass(frozen=True)
-class Suppressed:
-    """A finding not reported, and why: a noqa comment, per-file-ignores or the baseline."""
-
-    finding: Finding
-    reason: str
-
-
-@dataclass
-class LintResult:
-    models: list[ModelSummary] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    suppressed: list[Suppressed] = field(default_factory=list)
-    printed: list[tuple[str, str]] = field(default_factory=list)  # (file or target, what its code printed)
-    rules: list[RuleInfo] = field(default_factory=list)  # the rules that ran
-    fixed: list[Finding] = field(default_factory=list)  # what --fix fixed (no longer in findings)
+    from netlint.graph import Shape
 
 
 @dataclass(frozen=True)
@@ -100,10 +39,11 @@ class Options:
 
 
 def lint_paths(specs: Sequence[str], options: Options = Options(), config: Config = Config(),
-               jobs: int = 1, isolate: bool = True) -> LintResult:
+               jobs: int = 1, isolate: bool = True, meanwhile: Callable[[], None] | None = None) -> LintResult:
     """Lint what the paths name (no paths: the working directory and every ``models`` entry
     of the config), with ``jobs`` worker processes. The result is the same for any ``jobs``.
-    ``isolate=False`` analyzes in this process (what bench/perf.py measures isolation against)."""
+    ``isolate=False`` analyzes in this process (what bench/perf.py measures isolation against).
+    ``meanwhile()`` runs while the first workers lint (the caller's own imports, e.g. libcst for fixes)."""
     found = discover([*(s for s in specs or ["."] if not _excluded_file(s, config)),
                       *_config_models(specs, config)])
     targets = list({t.display: t for t in found.targets if not _excluded_target(t, config)}.values())
@@ -125,7 +65,7 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
         result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
         warm_up()
         work = [(_with_init(t, config), _target_options(t, options, config)) for t in targets]
-        for part in _analyze(work, selection, jobs, isolate, listed):
+        for part in _analyze(work, selection, jobs, isolate, listed, meanwhile):
             _merge(result, part)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
     return result
@@ -205,7 +145,8 @@ def _target_options(target: Target, options: Options, config: Config) -> Options
 
 
 def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs: int,
-             isolate: bool, listed: dict[str, frozenset[str]] | None = None) -> list[LintResult]:
+             isolate: bool, listed: dict[str, frozenset[str]] | None = None,
+             meanwhile: Callable[[], None] | None = None) -> list[LintResult]:
     """The targets grouped by file, each file imported once. On Linux the files are analyzed
     in ``jobs`` worker processes forked from this one, where torch is imported and warmed up
     (as torch's DataLoader forks its workers); elsewhere in this process, one file after the other."""
@@ -227,12 +168,7 @@ def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs:
                         _merge(results[-1], payload)
             return results
         return analyze_in_workers(list(groups.values()), analyze_file, jobs, work[0][1].timeout, _merge, LintResult,
-                                  meanwhile=_import_fix_edits)
-
-
-def _import_fix_edits() -> None:
-    """What the report resolves fixes with (libcst, ~0.2 s): imported while the workers lint."""
-    import netlint.fix.edits  # noqa: F401
+                                  meanwhile=meanwhile)
 
 
 def _merge(result: LintResult, part: LintResult) -> None:

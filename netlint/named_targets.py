@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from netlint.config import ConfigError, TargetSettings, find_config, load_config
-from netlint.discover import Target, discover
+from netlint.discover import discover
+from netlint.target import Target
 
 
 def named_targets(paths: Sequence[str], verbose: bool, nothing: str

@@ -389,7 +389,7 @@ def overfit_command(paths, lr, steps, batch_size, target_ratio, timeout, input_s
 
     The batch comes from a netlint_batch() function in the model's file, returning
     (inputs, targets), else it is synthetic with targets that fit the task."""
-    from netlint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, _shape as parse_shape
+    from netlint.command_line import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, shape_option as parse_shape
 
     settings = Settings(lr, steps, batch_size, target_ratio, timeout)
     shapes = tuple(parse_shape(s) for s in input_shapes)

@@ -206,7 +206,7 @@ def to_json(summary: Summary) -> dict:
 def summary_command(paths, depth, input_shapes, output_format, verbose) -> None:
     """Per-layer table of the models PATHS define: name, type, output shape, parameters,
     multiply-adds and totals, built on the meta device (no weights allocated)."""
-    from netlint.cli import EXIT_CLEAN, EXIT_ERROR, _shape as parse_shape
+    from netlint.command_line import EXIT_CLEAN, EXIT_ERROR, shape_option as parse_shape
 
     shapes = tuple(parse_shape(s) for s in input_shapes)
     summaries, errors = [], []

@@ -54,8 +54,9 @@ from netlint.arguments.instances import Instance
 from netlint.arguments.made_configs import made_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, project_options
-from netlint.discover import Target, display_path
+from netlint.paths import display_path
 from netlint.project import project_root
+from netlint.target import Target
 
 _short = reprlib.Repr()
 _short.maxstring, _short.maxother, _short.maxlist, _short.maxtuple = 40, 40, 8, 8

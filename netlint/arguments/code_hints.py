@@ -106,7 +106,7 @@ def _owner_name(factory: Any) -> str:
 
 
 def _shown(path: Path | None) -> str:
-    from netlint.discover import display_path
+    from netlint.paths import display_path
 
     return display_path(path) if path is not None else ""
 

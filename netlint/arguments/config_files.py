@@ -28,7 +28,7 @@ from typing import Any
 
 from netlint.arguments.config_modules import configuration_objects
 from netlint.arguments.options import OPTION_NAMES, own_init, positional_parameters, resolve_callee
-from netlint.discover import display_path
+from netlint.paths import display_path
 from netlint.project import config_files
 
 SUFFIXES = (".yaml", ".yml", ".json", ".toml")

@@ -72,7 +72,7 @@ _MODULE_BUILTINS = {"list", "tuple", "reversed"}
 
 def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[CodeArguments]:
     """The calls, best first; with no ``root``, those of the class's own file only."""
-    from netlint.discover import display_path
+    from netlint.paths import display_path
 
     path = path.resolve()
     found: list[CodeArguments] = []
@@ -163,7 +163,7 @@ def built_inside(path: Path, class_name: str, root: Path) -> str | None:
     """Where another file of the project builds the class inside a model class of its own
     (a U-Net's ``Down(64, 128)`` blocks, from ``unet_parts.py``): the class is a building block."""
     from netlint.class_scan import module_classes
-    from netlint.discover import display_path
+    from netlint.paths import display_path
 
     for file, tree, names, prefixes, _objects in _importers(path.resolve(), class_name, root):
         callees = _Callees(names, prefixes, class_name)
@@ -291,7 +291,7 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
            own_file: bool = False) -> list[CodeArguments]:
     """The matching calls in ``body`` and in every function of it, each folded in the scope
     it is in (the module's constants, then the scope's own assignments before it)."""
-    from netlint.discover import display_path
+    from netlint.paths import display_path
 
     values = {**{p: _MODEL_MODULE for p in callees.prefixes if "." not in p},
               **{name: (_Builder if original[:1].isupper() else _Module)(original)

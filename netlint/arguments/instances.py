@@ -13,6 +13,7 @@ from types import FrameType
 from typing import Any
 
 from torch import nn
+from netlint.sites import frame_site
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,6 @@ class Instance:
 def recording_instances(filename: str) -> Iterator[dict[type, Instance]]:
     """While the file ``filename`` is imported: for each ``nn.Module`` class, the first
     call of it made by the file's top level."""
-    from netlint.load.construct import frame_site
-
     instances: dict[type, Instance] = {}
     original_init = nn.Module.__init__
 

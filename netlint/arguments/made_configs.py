@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.code_hints import Hint, project_python_files
+from netlint.paths import display_path
 from netlint.project import project_root
 from netlint.source import read_source
 
@@ -346,6 +347,4 @@ def _file_of(factory: Any) -> Path | None:
 
 
 def _shown(path: Path) -> str:
-    from netlint.discover import display_path
-
     return display_path(path)

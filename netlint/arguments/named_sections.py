@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.config_files import as_settings, for_testing, loaded_files, sections
-from netlint.discover import display_path
+from netlint.paths import display_path
 from netlint.project import python_files
 from netlint.source import read_source
 

@@ -226,7 +226,7 @@ def project_options(reads: set[str], target: Any, own_namespace: dict[str, Any],
     other functions that add those options; then the attributes the project sets on the
     parsed options (``opt.isTrain = self.isTrain``) are set. ``target``: the model's, whose
     module ``own_namespace`` is."""
-    from netlint.discover import display_path
+    from netlint.paths import display_path
     from netlint.load.importer import import_target_module
 
     own = target.path.resolve() if target.path else None
@@ -345,7 +345,7 @@ def _has_parser(file: Path) -> bool:
 
 def _imported(file: Path) -> dict[str, Any] | None:
     """The file's definitions, imported as netlint imports the project's files."""
-    from netlint.discover import Target
+    from netlint.target import Target
     from netlint.load.importer import import_target_module
     from netlint.load.user_code import LoadError
 

@@ -18,12 +18,12 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from netlint import ops
-from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller,
-                            tensor_signature)
+from netlint.layers import ForwardError, Trace, bind, function_layer, leaves, module_layer, tensor_signature
 from netlint.graph import Shape
 from netlint.load import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to
 from netlint.meta_shapes import MetaShapes
+from netlint.sites import site_of_caller
 
 _IGNORED = {"__get__", "__set__", "size", "dim", "numel", "__len__", "__bool__", "__format__",
             "__repr__", "__hash__", "__eq__", "requires_grad_", "is_floating_point", "__index__",

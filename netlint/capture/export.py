@@ -18,7 +18,8 @@ import torch.fx as fx
 from torch import nn
 from torch.utils._pytree import tree_leaves
 
-from netlint.layers import Trace, function_layer, module_layer, site_in_stack_text
+from netlint.layers import Trace, function_layer, module_layer
+from netlint.sites import site_in_stack_text
 from netlint.load import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to
 from netlint.capture.eager import is_leaf

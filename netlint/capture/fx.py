@@ -14,11 +14,11 @@ from torch import nn
 from netlint import ops
 from netlint.inputs import (Entry, Guess, InputHints, guess_from_module, guess_from_weight, is_label, is_mask, spatial,
                             split_channels)
-from netlint.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, site_of_caller,
-                            tensor_signature)
+from netlint.layers import ForwardError, Trace, bind, function_layer, leaves, module_layer, tensor_signature
 from netlint.load import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to, user_modules, without_device_moves
 from netlint.meta_shapes import MetaShapes
+from netlint.sites import site_of_caller
 
 SHAPES = "netlint_shapes"  # node.meta key: shapes of the tensors a node produced
 SITE = "netlint_site"  # node.meta key: the user's line that made a functional node

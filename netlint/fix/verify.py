@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from netlint.fix.edits import apply_edits
-from netlint.lint import LintResult, ModelSummary
+from netlint.result import LintResult, ModelSummary
 from netlint.rule import Finding
 from netlint.source import edited, read_source
 

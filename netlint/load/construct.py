@@ -11,12 +11,9 @@ import contextlib
 import dataclasses
 import functools
 import inspect
-import linecache
-import os
 import re
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -27,13 +24,15 @@ from netlint.arguments.attempts import GUESSED, Attempt, NeedsArguments, attempt
 from netlint.arguments.call import ArgumentsError
 from netlint.arguments.from_code import constructors_with_arguments
 from netlint.arguments.instances import Instance
-from netlint.discover import Target, display_path
 from netlint.graph import Origin, Site, WeightsRequest
 from netlint.load.importer import import_target_module
 from netlint.load.offline import META, offline_build, user_code_names_weights, weights_arguments
 from netlint.load.sandbox import exit_reason
 from netlint.load.stand_ins import asked_stand_in, forward_above, missing, stand_in_base
 from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
+from netlint.paths import display_path
+from netlint.sites import frame_site, user_site
+from netlint.target import Target
 from netlint.task import ClassCount, class_count
 
 
@@ -59,28 +58,6 @@ class BuiltModel:
     notes: tuple[str, ...] = ()  # why it was not built on meta
     attempt: Attempt | None = None  # the call that built it, and where its arguments came from
     class_count: ClassCount | None = None  # the number of classes its arguments give it, by a parameter's name
-
-
-_positions_cache: dict[Any, list] = {}
-
-
-def frame_site(frame: FrameType) -> Site:
-    """The site of the call a frame is making; columns count characters, not UTF-8 bytes."""
-    code = frame.f_code
-    positions = _positions_cache.get(code)
-    if positions is None:
-        positions = _positions_cache[code] = list(code.co_positions())
-    line, end_line, column, _ = positions[frame.f_lasti // 2]
-    if line is None:
-        line, end_line, column = frame.f_lineno, frame.f_lineno, 0
-    text = linecache.getline(code.co_filename, line).encode("utf-8")
-    characters = len(text[:column or 0].decode("utf-8", "replace"))
-    return Site(_shown(code.co_filename, os.getcwd()), line, characters + 1, end_line or line)
-
-
-@functools.lru_cache(maxsize=1024)
-def _shown(filename: str, cwd: str) -> str:
-    return display_path(Path(filename))
 
 
 class _CreationRecorder:
@@ -320,7 +297,7 @@ def _construct(factory: Any, device: torch.device):
         recorder.record(self, sys._getframe(1))
 
     def on_argument(weights: str, module: nn.Module, caller: FrameType | None) -> None:
-        site = _user_site(caller)
+        site = user_site(caller)
         if site is not None:  # an outer call of the same module (torchvision's resnet50 → _resnet) wins
             asked[id(module)] = (weights, module, site)
 
@@ -332,16 +309,6 @@ def _construct(factory: Any, device: torch.device):
     finally:
         nn.Module.__init__ = original_init
     return model, recorder, weight_events + _asked_only(asked.values(), weight_events, model)
-
-
-def _user_site(frame: FrameType | None) -> Site | None:
-    """The user's line of a call made from ``frame`` or the library frames above it; None
-    when netlint itself made it (the target's own call)."""
-    while frame is not None and is_library_file(frame.f_code.co_filename):
-        if frame.f_code.co_filename.startswith(NETLINT_DIR):
-            return None
-        frame = frame.f_back
-    return None if frame is None else frame_site(frame)
 
 
 def _asked_only(asked, weight_events, model: Any) -> list[tuple[str, nn.Module, Site]]:

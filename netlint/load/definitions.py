@@ -36,7 +36,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from netlint.discover import display_path
+from netlint.paths import display_path
 from netlint.load.sandbox import exit_reason, refusals
 from netlint.load.stand_ins import StandInModule, installed_version, stand_in_for_name
 from netlint.load.user_code import LoadError, error_from, first_line, is_library_file

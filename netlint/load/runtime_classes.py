@@ -15,9 +15,10 @@ from types import ModuleType
 
 from torch import nn
 
-from netlint.discover import Problem, Skipped, Target, display_path
 from netlint.load.stand_ins import forward_above, missing, stand_in_base
+from netlint.paths import display_path
 from netlint.source import read_source
+from netlint.target import Problem, Skipped, Target
 from netlint.unseen_bases import unseen_base_classes
 
 

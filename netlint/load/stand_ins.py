@@ -39,7 +39,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import NoReturn
 
-from netlint.discover import display_path
+from netlint.paths import display_path
 from netlint.load.user_code import LoadError, NotInstalled, error_from, is_library_file
 from netlint.source import read_source, version
 

@@ -16,7 +16,7 @@ import sysconfig
 import traceback
 from pathlib import Path
 
-from netlint.discover import display_path
+from netlint.paths import display_path
 
 NETLINT_DIR = str(Path(__file__).resolve().parent.parent)
 LIBRARY_DIRS = tuple(

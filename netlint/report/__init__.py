@@ -6,7 +6,7 @@ import importlib
 from collections import defaultdict
 from typing import TextIO
 
-from netlint.lint import LintResult, ModelSummary
+from netlint.result import LintResult, ModelSummary
 from netlint.rule import Finding
 
 FORMATS = ("full", "concise", "json", "sarif", "github", "html")

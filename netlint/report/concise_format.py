@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from netlint.lint import LintResult
 from netlint.report import fixable_hint, location, skipped_models, totals, write_problems, write_suppressed
+from netlint.result import LintResult
 
 
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:

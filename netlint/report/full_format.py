@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from netlint.lint import LintResult
 from netlint.report import (by_target, fix_status, fixable_hint, found_line, location, model_lines, params_change,
                             skipped_models, write_problems, write_suppressed)
+from netlint.result import LintResult
 from netlint.rule import Finding
 
 

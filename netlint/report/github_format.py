@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from netlint.lint import LintResult
 from netlint.report import skipped_models, write_problems, write_suppressed
+from netlint.result import LintResult
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 

@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TextIO
 
 from netlint import __version__
-from netlint.lint import LintResult, ModelSummary
 from netlint.picture.dot import RenderError, render_svg, to_dot
 from netlint.report import (by_target, fix_status, fixable_hint, found_line, location, model_lines, params_change,
                             shape, skipped_models, write_problems)
+from netlint.result import LintResult, ModelSummary
 from netlint.rule import Finding
 
 STYLE = """

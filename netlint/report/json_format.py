@@ -6,8 +6,8 @@ import json
 from typing import TextIO
 
 from netlint import __version__
-from netlint.lint import LintResult
 from netlint.report import write_problems
+from netlint.result import LintResult
 from netlint.rule import Finding
 
 

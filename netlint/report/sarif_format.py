@@ -10,8 +10,8 @@ from typing import TextIO
 from urllib.parse import quote
 
 from netlint import __version__
-from netlint.lint import LintResult
 from netlint.report import skipped_models, write_problems
+from netlint.result import LintResult
 from netlint.rule import Finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

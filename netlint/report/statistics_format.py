@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from netlint.lint import LintResult
 from netlint.report import write_problems
+from netlint.result import LintResult
 
 
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:

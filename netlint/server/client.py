@@ -118,7 +118,7 @@ def forward(argv: list[str]) -> int | None:
         return None
     except KeyboardInterrupt:  # closing the connection stops the lint in the daemon
         print("Aborted.", file=sys.stderr)
-        return 130  # as a Ctrl-C of a lint here (cli.EXIT_INTERRUPTED)
+        return 130  # as a Ctrl-C of a lint here (command_line.EXIT_INTERRUPTED)
     if code is None:
         print("netlint: the daemon's lint ended without an answer (rerun with --no-daemon)", file=sys.stderr)
         return 2

@@ -1,0 +1,50 @@
+"""What discovery hands on: a model to lint (``Target``), a path or target that could not be
+turned into one (``Problem``), and a class that is not linted, with why (``Skipped``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from netlint.arguments.from_code import CodeArguments
+
+
+@dataclass(frozen=True)
+class Target:
+    """One model to lint: a class or factory in a file or an importable module, called with
+    the arguments given (``file.py::UNet(3, 2)``) or, without, those the project uses."""
+
+    display: str  # "fixtures/gen.py::Generator", "torchvision.models:resnet50", "unet.py::UNet(3, 2)"
+    name: str  # attribute to build ("Generator")
+    path: Path | None = None  # the source file, for file targets
+    module: str | None = None  # the dotted module, for "package.module:name" targets
+    line: int | None = None  # where the class or function is defined, when known
+    discovered: bool = False  # found by scanning a file, not named by the user
+    arguments: str | None = None  # given: "3, n_classes=2" (literals and dotted names)
+    arguments_from: str = "given"  # who gave them: the command line or the config
+    calls: tuple[CodeArguments, ...] = ()  # calls of it with constant arguments in the project
+
+    @property
+    def base(self) -> str:
+        """The display without the arguments: what config tables and baselines match."""
+        return self.display.partition("(")[0] if self.arguments is not None else self.display
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A path or target that could not be turned into targets."""
+
+    target: str
+    path: str | None
+    line: int | None
+    message: str
+    detail: str | None = None  # the traceback, shown with --verbose
+
+
+@dataclass(frozen=True)
+class Skipped:
+    target: str
+    reason: str
+    model: bool = True  # a model netlint could not build as it is (not a base class, say)
