@@ -14,6 +14,7 @@ from netlint.arguments.call import ArgumentsError, split_call
 from netlint.class_scan import ModuleClass, factories, module_classes
 from netlint.project import project_root, python_files
 from netlint.source import read_source
+from netlint.unseen_bases import unseen_base_classes
 
 if TYPE_CHECKING:
     from netlint.arguments.from_code import CodeArguments
@@ -65,6 +66,9 @@ class Discovery:
     skipped: list[Skipped]
     problems: list[Problem]
     files: list[Path] = field(default_factory=list)  # every file read, models or not (for source rules)
+    # files without an nn.Module class the scan can judge but with a class on another library's
+    # base (``class Enc(pretrainedmodels.SENet)``): imported to learn what it is (netlint.unseen_bases)
+    unseen_bases: list[Path] = field(default_factory=list)
 
 
 def display_path(path: Path) -> str:
@@ -137,6 +141,10 @@ def _scan_file(path: Path, found: Discovery) -> None:
             found.problems.append(Problem(shown, shown, exc.lineno, f"SyntaxError: {exc.msg}"))
         return
     classes = module_classes(path)
+    if not classes:
+        if unseen_base_classes(path, tree):
+            found.unseen_bases.append(path)
+        return
     standalone = _returned_by_factories(tree, classes)
     builders = {**_registered(tree, classes), **_used_inside(classes)}
     for name, cls in classes.items():
