@@ -26,6 +26,10 @@ class BatchNormInImageToImage(Rule):
     a model whose task is image-to-image: super-resolution, style transfer, inpainting,
     denoising, image translation. Layers created by the same line (a U-Net builder that
     makes one BatchNorm per level) are reported once, with how many layers that line made.
+    ``F.batch_norm`` given ``training`` as the constant True never normalizes with running
+    statistics: an AdaIN layer folding the batch into the channels (``F.batch_norm(x.view(1,
+    b * c, h, w), ..., True, ...)``) is instance normalization and is not reported; one whose
+    ``training`` follows ``self.training`` is BatchNorm.
 
     ## Why is this bad?
     BatchNorm normalizes every image with statistics of the batch during training and with
