@@ -163,7 +163,7 @@ def test_a_network_the_scripts_train_whole_is_a_root_even_when_another_class_wra
     trainer class loading its weights, ``nn.DataParallel``. Blocks the scripts build only
     inside a module of their own, or merely print, stay blocks; a local variable named like a
     class is not that class."""
-    nets = FIXTURES / "discovery" / "trained_whole" / "nets.py"
+    nets = FIXTURES / "discovery" / "trained_whole" / "sr_nets.py"
     report, proc = netlint_json(str(nets.relative_to(REPO)), "-j", "2")
     assert report["errors"] == [], proc.stderr
     shown = str(nets.relative_to(REPO))
