@@ -16,6 +16,7 @@ from netlint.paths import display_path
 from netlint.project import project_root, python_files
 from netlint.source import read_source
 from netlint.target import Problem, Skipped, Target
+from netlint.unseen_bases import unseen_base_classes
 
 if TYPE_CHECKING:
     from netlint.arguments.from_code import CodeArguments
@@ -27,6 +28,9 @@ class Discovery:
     skipped: list[Skipped]
     problems: list[Problem]
     files: list[Path] = field(default_factory=list)  # every file read, models or not (for source rules)
+    # files without an nn.Module class the scan can judge but with a class on another library's
+    # base (``class Enc(pretrainedmodels.SENet)``): imported to learn what it is (netlint.unseen_bases)
+    unseen_bases: list[Path] = field(default_factory=list)
 
 
 def discover(specs: list[str]) -> Discovery:
@@ -91,6 +95,10 @@ def _scan_file(path: Path, found: Discovery) -> None:
             found.problems.append(Problem(shown, shown, exc.lineno, f"SyntaxError: {exc.msg}"))
         return
     classes = module_classes(path)
+    if not classes:
+        if unseen_base_classes(path, tree):
+            found.unseen_bases.append(path)
+        return
     standalone = _returned_by_factories(tree, classes)
     builders = {**_passed_to(tree, classes), **_registered(tree, classes), **_used_inside(classes)}
     for name, cls in classes.items():
@@ -113,11 +121,12 @@ def _not_a_root(cls: ModuleClass, builder: str | None, path: Path) -> str | None
     if not cls.forward:
         return "a base class: it defines no forward of its own"
     if builder:
-        return f"a building block: {builder} builds it"
-    block = _built_inside(path, cls.name) if cls.required and builder is not None else None
-    if block is not None:
-        return f"a building block: {block} builds it in a model of its own"
-    return None
+        reason = f"a building block: {builder} builds it"
+    elif cls.required and builder is not None and (block := _built_inside(path, cls.name)) is not None:
+        reason = f"a building block: {block} builds it in a model of its own"
+    else:
+        return None
+    return None if _built_whole(path, cls.name) else reason
 
 
 def _calls(path: Path, name: str, own_file_only: bool) -> tuple[CodeArguments, ...]:
@@ -132,6 +141,13 @@ def _built_inside(path: Path, name: str) -> str | None:
     from netlint.arguments.from_code import built_inside
 
     return built_inside(path, name, project_root(path))
+
+
+def _built_whole(path: Path, name: str) -> bool:
+    """The project's scripts train, load or evaluate the class as a model of its own."""
+    from netlint.arguments.from_code import built_whole
+
+    return built_whole(path, name, project_root(path)) is not None
 
 
 def _registered(tree: ast.Module, classes: dict[str, ModuleClass]) -> dict[str, str]:
@@ -181,7 +197,9 @@ def _used_inside(classes: dict[str, ModuleClass]) -> dict[str, str]:
         if cls.trains:
             continue
         for stmt in cls.node.body:
-            ignored = {id(n.value) for n in ast.walk(stmt) if isinstance(n, ast.Attribute)}
+            local = _local_names(stmt)  # (``dehaze = torch.cat(...)`` in a forward is not the class dehaze)
+            ignored = {id(n) for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id in local}
+            ignored |= {id(n.value) for n in ast.walk(stmt) if isinstance(n, ast.Attribute)}
             ignored |= {id(a) for n in ast.walk(stmt) if isinstance(n, ast.Call)
                         and isinstance(n.func, ast.Name) and n.func.id in ("super", "isinstance")
                         for a in n.args}
@@ -189,6 +207,17 @@ def _used_inside(classes: dict[str, ModuleClass]) -> dict[str, str]:
                 if isinstance(n, ast.Name) and n.id in classes and n.id != name and id(n) not in ignored:
                     inside.setdefault(n.id, name)
     return inside
+
+
+def _local_names(statement: ast.stmt) -> set[str]:
+    """The names a method binds for itself (its parameters, what it assigns): they hide the
+    file's classes of the same name inside it."""
+    if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    arguments = statement.args
+    names = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                             arguments.vararg, arguments.kwarg] if a is not None}
+    return names | {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def _returned_by_factories(tree: ast.Module, classes: dict[str, ModuleClass]) -> set[str]:

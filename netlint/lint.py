@@ -55,7 +55,7 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     if files:
         lint_sources(files, selection, config, result)
     listed = _listed_classes(found)
-    targets += _probes(files, listed)
+    targets += _probes([f for f in found.unseen_bases if not config.is_excluded(f)], listed)
     if not targets:
         return result  # nothing to build: torch and the model rules are never imported
     isolate = isolate and sys.platform == "linux"
@@ -82,12 +82,10 @@ def _listed_classes(found) -> dict[str, frozenset[str]]:
 
 def _probes(files: Sequence[Path], listed: dict[str, frozenset[str]]) -> list[Target]:
     """A file in which the scan found no model but that has a class whose base is another
-    library's (``class Enc(pretrainedmodels.SENet)``) is imported to learn whether it is an
-    ``nn.Module`` (netlint.unseen_bases): a target without a name stands for the file."""
-    from netlint.unseen_bases import unseen_base_classes
-
-    return [Target(display_path(f), "", path=f, discovered=True) for f in files
-            if display_path(f) not in listed and unseen_base_classes(f)]
+    library's (``class Enc(pretrainedmodels.SENet)``, found by discovery's scan: see
+    netlint.unseen_bases) is imported to learn whether it is an ``nn.Module``: a target
+    without a name stands for the file."""
+    return [Target(display_path(f), "", path=f, discovered=True) for f in files if display_path(f) not in listed]
 
 
 def _excluded_file(spec: str, config: Config) -> bool:

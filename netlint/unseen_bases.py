@@ -23,13 +23,15 @@ from netlint.source import read_source
 _DERIVED_CLASS = re.compile(r"^class\s+\w+\s*\(\s*(?!object\s*\)|\))", re.MULTILINE)  # (only these are parsed)
 
 
-def unseen_base_classes(path: Path) -> list[str]:
-    """The top-level classes of the file with a base from another library (see above)."""
-    try:
-        source = read_source(path)
-        tree = ast.parse(source, filename=str(path)) if _DERIVED_CLASS.search(source) else None
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
-        return []
+def unseen_base_classes(path: Path, tree: ast.Module | None = None) -> list[str]:
+    """The top-level classes of the file with a base from another library (see above);
+    ``tree``: the file parsed already (discovery's scan), else it is read here."""
+    if tree is None:
+        try:
+            source = read_source(path)
+            tree = ast.parse(source, filename=str(path)) if _DERIVED_CLASS.search(source) else None
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+            return []
     if tree is None or not any(isinstance(node, ast.ClassDef) and node.bases for node in tree.body):
         return []
     libraries = {name: package for name, package in _imported_names(tree.body).items()

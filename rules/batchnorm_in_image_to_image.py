@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import ast
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 
 from torch import nn
 
 from netlint.fix.changes import Autofix, Call, DropArgument, RenameCallee, SetArgument
-from netlint.graph import Layer, ModelGraph
+from netlint.graph import Layer, ModelGraph, Site
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import count, count_buffers, on_meta
 from netlint.rules._fixes import unfixable
 from netlint.rules._guessed import guessed_note
+from netlint.source import read_source, version
 
 _INSTANCE_NORM = {1: nn.InstanceNorm1d, 2: nn.InstanceNorm2d, 3: nn.InstanceNorm3d}
 
@@ -23,6 +26,10 @@ class BatchNormInImageToImage(Rule):
     a model whose task is image-to-image: super-resolution, style transfer, inpainting,
     denoising, image translation. Layers created by the same line (a U-Net builder that
     makes one BatchNorm per level) are reported once, with how many layers that line made.
+    ``F.batch_norm`` given ``training`` as the constant True never normalizes with running
+    statistics: an AdaIN layer folding the batch into the channels (``F.batch_norm(x.view(1,
+    b * c, h, w), ..., True, ...)``) is instance normalization and is not reported; one whose
+    ``training`` follows ``self.training`` is BatchNorm.
 
     ## Why is this bad?
     BatchNorm normalizes every image with statistics of the batch during training and with
@@ -73,6 +80,8 @@ class BatchNormInImageToImage(Rule):
             return
         by_site: dict[object, dict[str, Layer]] = defaultdict(dict)
         for layer in graph.of_op("batch_norm"):  # a module called twice is one layer
+            if layer.module is None and _always_batch_statistics(layer.site):
+                continue  # instance normalization written with F.batch_norm (an AdaIN layer)
             by_site[layer.site].setdefault(layer.name, layer)
         for layers in by_site.values():
             yield self._finding(graph, list(layers.values()))
@@ -97,6 +106,33 @@ class BatchNormInImageToImage(Rule):
             params_before=before, params_after=after, autofix=_autofix(graph, layers, instance_norm.__name__),
             covers=layers,
         )
+
+
+_TRAINING = 5  # the position of ``training`` in F.batch_norm and torch.batch_norm
+
+
+def _always_batch_statistics(site: Site | None) -> bool:
+    """Whether the functional batch norm at ``site`` is given ``training`` as the constant True:
+    it normalizes with the statistics of what it is given, never with the running ones (MUNIT's
+    AdaIN folds the batch into the channels: per-image statistics). ``self.training`` is BatchNorm."""
+    if site is None:
+        return False
+    tree = _parsed(site.path, version(site.path))
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and site.line <= node.lineno <= site.end_line \
+                and ast.unparse(node.func).rpartition(".")[2] == "batch_norm":
+            given = [k.value for k in node.keywords if k.arg == "training"]
+            given += node.args[_TRAINING:_TRAINING + 1]
+            return bool(given) and isinstance(given[0], ast.Constant) and given[0].value is True
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: str, _version: tuple) -> ast.Module | None:
+    try:
+        return ast.parse(read_source(path))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
 
 
 def _autofix(graph: ModelGraph, layers: list[Layer], instance_norm: str) -> Autofix:

@@ -155,3 +155,22 @@ def test_every_module_class_of_every_corpus_is_accounted_for(fixture_files_repor
         for name in classes:
             assert len(found.get(f"{shown}::{name}", [])) == 1, (shown, name, found.get(f"{shown}::{name}"))
     assert sum(map(len, truth.values())) > 60
+
+
+def test_a_network_the_scripts_train_whole_is_a_root_even_when_another_class_wraps_it():
+    """SRNet is wrapped by SRGenerator, but train_sr.py trains it alone (its parameters go to
+    an optimizer); the other ways scripts use a model: ``.cuda()`` on the call, a plain
+    trainer class loading its weights, ``nn.DataParallel``. Blocks the scripts build only
+    inside a module of their own, or merely print, stay blocks; a local variable named like a
+    class is not that class."""
+    nets = FIXTURES / "discovery" / "trained_whole" / "sr_nets.py"
+    report, proc = netlint_json(str(nets.relative_to(REPO)), "-j", "2")
+    assert report["errors"] == [], proc.stderr
+    shown = str(nets.relative_to(REPO))
+    expected = {f"{shown}::{m[1]}": [m[2]] for m in DISCOVER.finditer(nets.read_text())}
+    assert outcomes(report) == expected
+    assert {m["target"].rpartition("::")[2] for m in report["models"]} >= {"SRNet", "dehaze", "Colorizer", "Refiner"}
+    reasons = {s["target"].rpartition("::")[2]: s["reason"] for s in report["skipped"]}
+    assert reasons == {"ResBlock": "a building block: SRNet builds it",
+                       "Transmission": "a building block: dehaze builds it",
+                       "Upsampler": "a building block: TwoStage builds it"}

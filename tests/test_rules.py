@@ -75,6 +75,17 @@ def test_nl201_quiet_outside_image_to_image():
         assert findings(path) == [], path
 
 
+def test_nl201_on_the_batch_norm_function_only_when_it_normalizes_with_running_statistics():
+    """F.batch_norm with ``training=True`` as a constant (an AdaIN layer folding the batch into
+    the channels, positional or keyword) is instance normalization: quiet. Following
+    ``self.training`` it is BatchNorm: one finding, at the call."""
+    path = "fixtures/nl201_functional_batch_norm.py"
+    assert only(path, "AdaINDecoder", "NL201") == []
+    finding, = only(path, "HandNormGenerator", "NL201")
+    line = next(i for i, text in enumerate(open(path).read().splitlines(), 1) if "self.running_var, self.weight" in text)
+    assert finding["line"] == line
+
+
 def test_nl202_severity_follows_the_weights_evidence():
     warning, = only("fixtures/translation_pretrained_backbone.py", "ResNetTranslator", "NL202")
     assert warning["severity"] == "warning"

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.class_scan import MODEL_WRAPPERS, factories, is_main_block
+from netlint.class_scan import MODEL_WRAPPERS, factories, is_main_block, module_classes
+from netlint.paths import display_path
 from netlint.source import read_source, version
 
 MAX_FILES = 5000
@@ -173,6 +174,75 @@ def built_inside(path: Path, class_name: str, root: Path) -> str | None:
             call = next((n for n in ast.walk(cls.node) if isinstance(n, ast.Call) and callees.is_class(n.func)), None)
             if call is not None:
                 return f"{display_path(file)}:{call.lineno}"
+    return None
+
+
+TRAINED = {"parameters", "named_parameters", "load_state_dict", "state_dict", "train", "eval", "to", "cuda",
+           "apply", "zero_grad"}  # what a script does to the model it trains, loads or evaluates
+_PARALLEL = {"DataParallel", "DistributedDataParallel"}
+
+
+def built_whole(path: Path, class_name: str, root: Path) -> str | None:
+    """Where code outside every model class (a script's top level or ``__main__`` block, a
+    function, a plain class's method, a training wrapper) builds the class and trains, loads
+    or evaluates it (``model.parameters()`` to an optimizer, ``load_state_dict``, ``.eval()``,
+    ``.to(device)``, ``DataParallel(model)``): a model of its own, also when another class
+    wraps it. A block built only inside other modules is not."""
+    path = path.resolve()
+    own = _parse(path, version(path))
+    files = [(path, own, _Callees({class_name}, set(), class_name))] if own is not None else []
+    files += [(file, tree, _Callees(names, prefixes, class_name))
+              for file, tree, names, prefixes, _objects in _importers(path, class_name, root)]
+    for file, tree, callees in files:
+        models = {name for name, cls in module_classes(file).items() if not cls.trains}
+        top = [s for s in tree.body if not isinstance(s, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
+        scopes = [top] + [[s] for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                          or (isinstance(s, ast.ClassDef) and s.name not in models)]
+        for scope in scopes:
+            line = _trained_in(scope, callees)
+            if line is not None:
+                return f"{display_path(file)}:{line}"
+    return None
+
+
+def _trained_in(scope: list[ast.stmt], callees: _Callees) -> int | None:
+    """The line of a call of the class in ``scope`` whose result is used as a model there."""
+    nodes = [n for s in scope for n in ast.walk(s)]
+    held: dict[str, int] = {}  # "model", "self.netG" -> the line that built it
+    for node in nodes:
+        if not isinstance(node, (ast.Assign, ast.Expr)) or not isinstance(node.value, ast.Call):
+            continue
+        value, used = node.value, False
+        while isinstance(value, ast.Call):
+            func = value.func
+            if isinstance(func, ast.Attribute) and func.attr in MODEL_WRAPPERS:
+                value, used = func.value, True  # Net(...).to(device)
+            elif (_dotted_name(func) or "").rpartition(".")[2] in _PARALLEL and value.args:
+                value, used = value.args[0], True  # nn.DataParallel(Net(...))
+            else:
+                break
+        if not (isinstance(value, ast.Call) and callees.is_class(value.func)):
+            continue
+        if used:
+            return value.lineno
+        for target in getattr(node, "targets", ()):
+            held.setdefault(ast.unparse(target), value.lineno)
+    for node in nodes:
+        if isinstance(node, ast.Attribute) and node.attr in TRAINED and ast.unparse(node.value) in held:
+            return held[ast.unparse(node.value)]
+        if isinstance(node, ast.Call) and (_dotted_name(node.func) or "").rpartition(".")[2] in _PARALLEL:
+            given = [ast.unparse(a) for a in node.args]
+            if any(g in held for g in given):
+                return next(held[g] for g in given if g in held)
+    return None
+
+
+def _dotted_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted_name(node.value)
+        return inner and f"{inner}.{node.attr}"
     return None
 
 

@@ -23,7 +23,11 @@ package (``from timm.models.layers import create_attn``: not in the installed ve
 from one of the project's modules because the statement that defines it failed when
 imported (a class whose default argument reads a file that is not there); using it while
 building is an error that says which. A name the project's module simply does not define
-stays an import error of the file.
+stays an import error of the file. The same holds for such an import inside a top-level
+block (a version gate: ``if float(torchvision.__version__[:3]) < 0.7: from torchvision.ops
+import _new_empty_tensor``, true again for torchvision 0.21): the block runs again with the
+import done. Also for torch and torchvision: they are installed, and code written for
+another version of them is what a missing name means.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from types import ModuleType
 
 from netlint.paths import display_path
 from netlint.load.sandbox import exit_reason, refusals
-from netlint.load.stand_ins import StandInModule, installed_version, stand_in_for_name
+from netlint.load.stand_ins import ProjectExtensionLoader, StandInModule, installed_version, stand_in_for_name
 from netlint.load.user_code import LoadError, error_from, first_line, is_library_file
 from netlint.source import read_source
 
@@ -61,14 +65,17 @@ class DefinitionsLoader(importlib.machinery.SourceFileLoader):
 
 class ProjectFinder:
     """A meta path finder: the user's own modules (not the standard library's or an installed
-    package's) load with DefinitionsLoader."""
+    package's) load with DefinitionsLoader, its compiled extensions with ProjectExtensionLoader."""
 
     @classmethod
     def find_spec(cls, name, path=None, target=None):
         spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if (spec is not None and isinstance(spec.loader, importlib.machinery.SourceFileLoader)
-                and not is_library_file(spec.origin)):
+        if spec is None or spec.origin is None or is_library_file(spec.origin):
+            return spec
+        if isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             spec.loader = DefinitionsLoader(name, spec.origin)
+        elif isinstance(spec.loader, importlib.machinery.ExtensionFileLoader):
+            spec.loader = ProjectExtensionLoader(name, spec.origin)
         return spec
 
     @classmethod
@@ -99,7 +106,10 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
         except SystemExit as exc:
             raise error_from(exc, str(path), message=f"exits when imported: {exit_reason(exc)}") from None
         except ImportError as exc:
-            stood_in = _stand_in_missing_names(statement, module, exc)
+            try:
+                stood_in = _stand_in_and_rerun(statement, module, exc, path, flags)
+            except ImportError as failure:
+                raise error_from(failure, str(path), message=_import_failure(failure)) from failure
             if not stood_in:
                 raise error_from(exc, str(path), message=_import_failure(exc)) from exc
             notes.append((shown, statement.lineno, f"{first_line(exc)}: stood in for {', '.join(stood_in)}"))
@@ -114,6 +124,57 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
             for refusal in refusals()[refused:]:
                 notes.append((shown, statement.lineno, f"{refusal} (the code caught it and went on)"))
         skipper.learn(statement)
+
+
+def _stand_in_and_rerun(statement: ast.stmt, module: ModuleType, exc: ImportError, path: Path,
+                        flags: int) -> list[str]:
+    """Stand-ins for the names an import lacks (``_stand_in_missing_names``), also for an
+    import inside a top-level block, a version gate copied from another project (``if
+    float(torchvision.__version__[:3]) < 0.7: from torchvision.ops import _new_empty_tensor``,
+    where "0.21"[:3] is "0.2"): the block runs again with that import done, until it runs
+    through. The names stood in for; none when the first failure is the file's import error
+    (an import error the block meets later is raised)."""
+    if isinstance(statement, ast.ImportFrom):
+        return _stand_in_missing_names(statement, module, exc)
+    stood_in: list[str] = []
+    for _ in range(len([n for n in ast.walk(statement) if isinstance(n, ast.ImportFrom)])):
+        inner = _import_at(statement, exc, path)
+        names = _stand_in_missing_names(inner, module, exc) if inner is not None else []
+        if not names:
+            break
+        stood_in += names
+        statement = _ImportDone(inner).visit(statement)
+        try:
+            exec(compile(ast.Module([statement], type_ignores=[]), str(path), "exec", flags=flags, dont_inherit=True),
+                 module.__dict__)
+            return stood_in
+        except ImportError as again:
+            exc = again
+    if stood_in:
+        raise exc
+    return []
+
+
+def _import_at(statement: ast.stmt, exc: ImportError, path: Path) -> ast.ImportFrom | None:
+    """The ``from ... import`` of the block that raised ``exc``."""
+    line, trace = None, exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == str(path):
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return next((n for n in ast.walk(statement) if isinstance(n, ast.ImportFrom) and n.lineno == line), None)
+
+
+class _ImportDone(ast.NodeTransformer):
+    """A copy of a block with one import replaced by ``pass`` (its names are bound already)."""
+
+    def __init__(self, done: ast.ImportFrom) -> None:
+        self.done = done
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        if node is self.done:
+            return ast.copy_location(ast.Pass(), node)
+        return super().visit(node)
 
 
 def _stand_in_missing_names(statement: ast.stmt, module: ModuleType, exc: ImportError) -> list[str]:

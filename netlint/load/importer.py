@@ -1,7 +1,8 @@
 """Import a target's file as its user runs it.
 
-The working directory is importable (as with ``python -m``), and so is the file's own
-package root (as with ``python file.py``); a file in a folder without ``__init__.py`` below
+The working directory is importable (as with ``python -m``), and so are the file's own
+package root and folder (as with ``python file.py``) and, after them, the folders between it
+and the project's root (as when a script of the project runs from one of them); a file in a folder without ``__init__.py`` below
 the working directory is imported under its dotted name there (``models.net``), so that
 namespace packages and its relative imports resolve. A top-level module that none of these
 has but the project does (``from models.blocks import ...`` in ``scripts/train.py``, or in
@@ -44,8 +45,12 @@ def import_target_module(target: Target) -> ModuleType:
                 return importlib.import_module(target.module)
             path = target.path.resolve()
             root, name = _package_root(path)
-            set_project(root, marked_folder(path.parent))
+            top = marked_folder(path.parent)
+            set_project(root, top)
             _importable(cwd)
+            for folder in reversed(_folders_between(path, top or cwd)):
+                if folder not in (cwd, root):
+                    _importable(folder)
             _importable(path.parent)  # as for ``python file.py``: its sibling modules import
             _importable(root)  # first: the file's package imports as such
             if "." not in name:
@@ -124,6 +129,17 @@ def _importable(folder: Path) -> None:
     if entry in sys.path:
         sys.path.remove(entry)
     sys.path.insert(0, entry)
+
+
+def _folders_between(path: Path, top: Path) -> list[Path]:
+    """The folders above the file's own, nearest first, up to ``top`` (the project's root):
+    where the project's scripts may run from (``cd code; python main.py``), so that their
+    packages import as they do there (``from model import common`` finds ``code/model/``, a
+    regular package, before a ``model/`` folder of weights elsewhere: Python prefers a regular
+    package on any entry of the path to a namespace folder)."""
+    if not path.is_relative_to(top):
+        return []
+    return [folder for folder in path.parents if folder != path.parent and folder.is_relative_to(top)]
 
 
 def _dotted_below(path: Path, cwd: Path) -> str | None:

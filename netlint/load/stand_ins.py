@@ -4,7 +4,8 @@ loaders, metrics or logging need a module its models never touch.
 
 A stand-in is given when the project's own code imports a module that no finder finds and
 whose top-level package is not installed, a module of the project's own package that has
-no source (an extension that was not built), or a submodule (or, see ``definitions``, a
+no source (an extension that was not built) or whose compiled extension is there but does
+not load (``ProjectExtensionLoader``), or a submodule (or, see ``definitions``, a
 name) that the installed version of a package does not have (``timm.models.layers.helpers``,
 ``torch._six``: it moved, or came later); a module that exists and fails to import gets
 none. Never for torch or torchvision themselves, never for an
@@ -151,6 +152,28 @@ class StandInLoader:
     @staticmethod
     def exec_module(module: ModuleType) -> None:
         module.__path__ = []  # a package: its submodules are stand-ins too
+
+
+class ProjectExtensionLoader(importlib.machinery.ExtensionFileLoader):
+    """A compiled extension of the project's own (a ``.so`` next to its sources): loaded, or,
+    when it is there but does not load (built for another Python or torch: "undefined symbol"),
+    a stand-in, as for a module that is not installed, so that the definitions of the files
+    that import it exist; a model that uses it is one error naming it."""
+
+    def create_module(self, spec) -> ModuleType:
+        try:
+            return super().create_module(spec)
+        except ImportError as exc:
+            problem = str(exc).replace(str(self.path), "").strip(" :") or type(exc).__name__
+            _State.reasons[spec.name] = f"is the project's compiled extension, which does not load ({problem}): " \
+                                        "build the project's extensions"
+            module = StandInModule(spec.name)
+            module.__stood_in_for__ = spec.name
+            return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        if not isinstance(module, StandInModule):
+            super().exec_module(module)
 
 
 class StandInModule(ModuleType):
