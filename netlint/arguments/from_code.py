@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.class_scan import MODEL_WRAPPERS, factories, is_main_block, module_classes
+from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
 from netlint.paths import display_path
+from netlint.project import skipped_dir
 from netlint.source import read_source, version
 
 MAX_FILES = 5000
@@ -73,8 +74,6 @@ _MODULE_BUILTINS = {"list", "tuple", "reversed"}
 
 def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[CodeArguments]:
     """The calls, best first; with no ``root``, those of the class's own file only."""
-    from netlint.paths import display_path
-
     path = path.resolve()
     found: list[CodeArguments] = []
     tree = _parse(path, version(path))
@@ -163,9 +162,6 @@ def _returning_the_class(body: list[ast.stmt], class_name: str, methods: bool
 def built_inside(path: Path, class_name: str, root: Path) -> str | None:
     """Where another file of the project builds the class inside a model class of its own
     (a U-Net's ``Down(64, 128)`` blocks, from ``unet_parts.py``): the class is a building block."""
-    from netlint.class_scan import module_classes
-    from netlint.paths import display_path
-
     for file, tree, names, prefixes, _objects in _importers(path.resolve(), class_name, root):
         callees = _Callees(names, prefixes, class_name)
         for cls in module_classes(file).values():
@@ -278,8 +274,6 @@ def _parse(path: Path, _version: tuple) -> ast.Module | None:
 
 @functools.lru_cache(maxsize=16)
 def _project_files(root: Path) -> tuple[Path, ...]:
-    from netlint.project import skipped_dir
-
     files: list[Path] = []
     for folder, dirs, names in os.walk(root):  # (os.walk does not follow symlinked folders)
         dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(folder) / d))
@@ -361,8 +355,6 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
            own_file: bool = False) -> list[CodeArguments]:
     """The matching calls in ``body`` and in every function of it, each folded in the scope
     it is in (the module's constants, then the scope's own assignments before it)."""
-    from netlint.paths import display_path
-
     values = {**{p: _MODEL_MODULE for p in callees.prefixes if "." not in p},
               **{name: (_Builder if original[:1].isupper() else _Module)(original)
                  for name, original in callees.objects}}
@@ -382,8 +374,6 @@ def _constants(body: list[ast.stmt], definitions: bool = False, file: Path | Non
     """The module's constants, and its names imported from torch (kept as dotted names); with
     ``definitions`` (the model's own file) also its classes and functions (``ResNet(Bottleneck,
     [3, 4, 6, 3])``), resolved in the module when the model is built."""
-    from netlint.class_scan import TORCH_ROOTS
-
     values: dict[str, Any] = {}
     builders = _module_builders(body, file) if definitions and file is not None else set()
     for statement in body:
@@ -422,8 +412,6 @@ def _torch_name(name: str, full: str) -> _Dotted:
 def _module_builders(body: list[ast.stmt], file: Path) -> set[str]:
     """The model file's nn.Module classes and the functions that return one or a torch module
     (``make_layers(cfg)``: ``return nn.Sequential(*layers)``)."""
-    from netlint.class_scan import module_classes
-
     classes = set(module_classes(file))
     torch_names = {"nn", "torch", "torchvision"}
     made = factories(body, classes | torch_names)
