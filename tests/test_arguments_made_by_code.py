@@ -95,7 +95,7 @@ def test_a_table_of_configurations_gives_the_entry_the_scripts_default_names():
 
 def test_a_settings_object_of_the_parameters_name_is_used():
     model = models("made_configs")["mixer.py::Mixer"]
-    assert model["call"] == "Mixer(cfg=cfg)" and "the configuration cfg of mixer.py" in model["arguments_from"]
+    assert model["call"] == "Mixer(cfg)" and model["arguments_from"].endswith("settings.py's cfg")
     width = 12
     assert model["params"] == (3 * width * 9 + width) + 2 * (width * width * 9 + width) + (width * 5 + 5)
     assert "easydict" in model["stand_ins"]

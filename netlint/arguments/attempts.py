@@ -51,7 +51,7 @@ from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_f
                                          constructors_with_arguments)
 from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.instances import Instance
-from netlint.arguments.made_configs import made_configs
+from netlint.arguments.made_configs import made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, project_options
 from netlint.paths import display_path
@@ -107,10 +107,13 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         made_by_code = any(made_configs(factory, name, namespace) for name in options)
         found += _with_options(factory, target, namespace, required, options,
                                not found and not configured and not made_by_code)
-    found += configured
     made, missing = guesses(factory, required, namespace)
-    found += [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True)
-              for g in made]
+    guessed = [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True)
+               for g in made]
+    # the entry of a table of configurations the project's scripts choose (CONFIGS[default], with
+    # what they set on it) before the configuration objects read from its files
+    chosen_by_scripts = any(table_configs(factory, name, namespace) for name in required)
+    found += guessed + configured if chosen_by_scripts else configured + guessed
     found += _constructors_guessed(factory, target, namespace)
     if not found:
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "

@@ -49,6 +49,15 @@ def made_configs(factory: Any, name: str, namespace: dict[str, Any]) -> Hint | N
     own = namespace.get(name)
     if _is_config(own):
         return Hint((own,), f"the configuration {name} of {_shown(path)}", (name,))
+    return table_configs(factory, name, namespace) or _function_configs(namespace, script_defaults(project_root(path)))
+
+
+def table_configs(factory: Any, name: str, namespace: dict[str, Any]) -> Hint | None:
+    """The entries of a table of configurations (``CONFIGS[...]``) for ``name``, the one the
+    project's scripts choose first, with what they set on it."""
+    path = _file_of(factory)
+    if path is None or not is_config_parameter(name):
+        return None
     defaults = script_defaults(project_root(path))
     for table_name, table, where in _tables(namespace):
         keys = sorted(table, key=lambda k: defaults.index(k) if k in defaults else len(defaults))[:MAX_CONFIGS]
@@ -58,6 +67,10 @@ def made_configs(factory: Any, name: str, namespace: dict[str, Any]) -> Hint | N
         told = next((f"; then set as {s} sets it" for s in settings if s), "")
         return Hint(tuple(table[k] for k in keys), f"the entries of {table_name} ({where}{chosen}{told})",
                     tuple(f"{table_name}[{k!r}]" for k in keys))
+    return None
+
+
+def _function_configs(namespace: dict[str, Any], defaults: tuple[str, ...]) -> Hint | None:
     made = _from_functions(namespace, defaults)
     if made:
         return Hint(tuple(v for _, v in made), "what the project's configuration functions return",
