@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -124,3 +125,68 @@ def write_model(tmp_path):
         return path
 
     return write
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by its relative path: to check that netlint wrote nothing there."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def copy_of(tmp_path_factory, project: Path) -> Path:
+    """A copy of a project folder of tests/, to lint where the test run may write."""
+    copy = tmp_path_factory.mktemp(project.name) / "project"
+    shutil.copytree(project, copy)
+    return copy
+
+
+def linted_unchanged(folder: Path, *args: str) -> tuple[dict, subprocess.CompletedProcess]:
+    """``netlint . ARGS --output-format json`` in ``folder``, which it must leave as it was."""
+    before = tree(folder)
+    document, proc = netlint_json(".", *args, cwd=folder)
+    assert tree(folder) == before, "netlint wrote into the project"
+    return document, proc
+
+
+def model(document: dict, target: str) -> dict:
+    """A report's model of one target ('path::Class')."""
+    return next(m for m in document["models"] if m["target"] == target)
+
+
+def skip_reason(document: dict, target: str) -> str:
+    """Why a report skipped one target."""
+    return next(s["reason"] for s in document["skipped"] if s["target"] == target)
+
+
+def fixture_file_report(path: str) -> tuple[dict, subprocess.CompletedProcess]:
+    """What ``netlint fixtures/NAME.py --output-format json`` reports (``path`` as written there):
+    its part of the run all the fixture files share (its process is the shared run's)."""
+    report, proc = shared_run(_TEMPORARY[0], *FIXTURE_FILES_RUN)
+    assert (REPO / path).parent == FIXTURES and (REPO / path) in FIXTURE_FILES, path
+    return part_of(report, path), proc
+
+
+@functools.lru_cache(maxsize=None)
+def linted_path(path: str, *args: str) -> tuple[dict, subprocess.CompletedProcess]:
+    """``netlint PATH ARGS --output-format json`` from the repository, once per test process: for
+    a fixture file without options, its part of the shared run (fixture_file_report)."""
+    if not args and REPO / path in FIXTURE_FILES:
+        return fixture_file_report(path)
+    return netlint_json(path, *args)
+
+
+def findings(path: str, *args: str) -> list[dict]:
+    """The findings of ``linted_path(path, *args)``, which must have no error."""
+    report, proc = linted_path(path, *args)
+    assert not report["errors"], proc.stderr
+    return report["findings"]
+
+
+def only(path: str, target: str, code: str, *args: str) -> list[dict]:
+    """Findings of one rule for one target (every target of ``path`` when ``target`` is empty)."""
+    return [f for f in findings(path, *args)
+            if (not target or f["target"].endswith("::" + target)) and f["code"] == code]
+
+
+def params(*modules) -> int:
+    """The parameter count of real modules (torch.nn), to check the counts a finding reports."""
+    return sum(p.numel() for m in modules for p in m.parameters())

@@ -1,4 +1,5 @@
-"""The command line as users run it: formats, exit codes, options, targets."""
+"""The command line as users run it: formats, exit codes, the report file, entry points (its
+options and targets: test_cli_options.py)."""
 
 from __future__ import annotations
 
@@ -77,10 +78,21 @@ def test_full_report_of_a_finding(write_model, tmp_path):
     assert "Found 1 finding in 1 model." in out
 
 
-def test_concise_format(write_model, tmp_path):
-    write_model(BN_GENERATOR)
-    proc = run_netlint("model.py", "--output-format", "concise", cwd=tmp_path)
-    lines = proc.stdout.splitlines()
+@pytest.fixture(scope="module")
+def generator_folder(tmp_path_factory) -> Path:
+    """A folder with BN_GENERATOR as model.py, for the runs several tests read."""
+    folder = tmp_path_factory.mktemp("generator")
+    (folder / "model.py").write_text(BN_GENERATOR)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def concise_generator(generator_folder) -> subprocess.CompletedProcess:
+    return run_netlint("model.py", "--output-format", "concise", cwd=generator_folder)
+
+
+def test_concise_format(concise_generator):
+    lines = concise_generator.stdout.splitlines()
     assert re.fullmatch(r"model\.py:11:13: NL201 BatchNorm2d body\.1 in an image-to-image model: .+", lines[0])
     assert lines[1:] == ["Found 1 finding.", "[*] 1 fixable with netlint --fix --unsafe-fixes."]
 
@@ -88,7 +100,7 @@ def test_concise_format(write_model, tmp_path):
 def test_json_schema(write_model, tmp_path):
     write_model(BN_GENERATOR)
     report, proc = netlint_json("model.py", cwd=tmp_path)
-    assert proc.returncode == 1
+    assert proc.returncode == 1  # the default selection: NL201 alone (test_cli_options.py selects others)
     assert set(report) == {"version", "models", "findings", "errors", "skipped", "suppressed", "fixed", "rules"}
     rule = next(r for r in report["rules"] if r["code"] == "NL201")
     assert rule["name"] == "batchnorm-in-image-to-image" and Path(rule["source"]).read_text().count("NL201")
@@ -119,79 +131,12 @@ def test_output_file(write_model, tmp_path):
     assert proc.stderr == "Error: cannot write the report to model.py/report.txt: model.py is not a folder\n"
 
 
-@pytest.mark.parametrize("args, codes", [
-    ((), {"NL201"}),
-    (("--select", "NL1"), set()),
-    (("--select", "NL2"), {"NL201"}),
-    (("--ignore", "NL201"), set()),
-    (("--ignore", "NL2", "--select", "NL201"), {"NL201"}),  # the more specific prefix wins
-    (("--select", "ALL", "--ignore", "nl20"), set()),
-])
-def test_select_and_ignore(write_model, tmp_path, args, codes):
-    write_model(BN_GENERATOR)
-    report, proc = netlint_json("model.py", *args, cwd=tmp_path)
-    assert {f["code"] for f in report["findings"]} == codes
-    assert proc.returncode == (1 if codes else 0)
-
-
-def test_declared_task_wins(write_model, tmp_path):
-    write_model(BN_GENERATOR)
-    report, proc = netlint_json("model.py", "--task", "classification", cwd=tmp_path)
-    assert proc.returncode == 0 and report["findings"] == []
-    assert report["models"][0]["task_reason"] == "declared (--task or the config)"
-
-
-def test_given_input_shape(write_model, tmp_path):
-    write_model(BN_GENERATOR)
-    report, _ = netlint_json("model.py", "--input-shape", "2,3,64,48", cwd=tmp_path)
-    model = report["models"][0]
-    assert model["input_shape"] == [[2, 3, 64, 48]] and model["output_shape"] == [[2, 3, 64, 48]]
-    assert model["input_reason"] == "given with --input-shape"
-
-
-def test_several_inputs_and_inferred_kinds(write_model, tmp_path):
-    write_model("""
-        import torch
-        from torch import nn
-
-        class TwoInputs(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.embed = nn.Embedding(1000, 32)
-                self.proj = nn.Linear(16, 32)
-                self.head = nn.Linear(32, 5)
-
-            def forward(self, tokens, features):
-                return self.head(self.embed(tokens).mean(1) + self.proj(features))
-    """)
-    report, proc = netlint_json("model.py", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    model = report["models"][0]
-    assert model["input_shape"] == [[1, 128], [1, 16]]
-    assert "embed Embedding (index tensor)" in model["input_reason"]
-    assert model["task"] == "classification"
-    report, proc = netlint_json("model.py", "--input-shape", "4,7", "--input-shape", "4,16", cwd=tmp_path)
-    assert report["models"][0]["input_shape"] == [[4, 7], [4, 16]]
-    report, proc = netlint_json("model.py", "--input-shape", "4,7", cwd=tmp_path)
-    assert proc.returncode == 2 and "takes 2 input(s) (tokens, features)" in report["errors"][0]["message"]
-
-
-def test_importable_factory_target():
-    torchvision = pytest.importorskip("torchvision")
-    report, proc = netlint_json("torchvision.models:resnet50")
-    assert proc.returncode == 0, proc.stderr
-    model, = report["models"]
-    assert model["task"] == "classification" and model["output_shape"] == [[1, 1000]]
-    assert model["params"] == sum(p.numel() for p in torchvision.models.resnet50().parameters())
-
-
-def test_console_script_and_module_entry_point(write_model, tmp_path):
-    write_model(BN_GENERATOR)
+def test_console_script_and_module_entry_point(generator_folder, concise_generator):
     script = Path(sys.executable).parent / "netlint"
     assert script.exists() or shutil.which("netlint")
     via_script = subprocess.run([str(script if script.exists() else "netlint"), "model.py",
-                                 "--output-format", "concise"], cwd=tmp_path, capture_output=True, text=True)
-    via_module = run_netlint("model.py", "--output-format", "concise", cwd=tmp_path)
+                                 "--output-format", "concise"], cwd=generator_folder, capture_output=True, text=True)
+    via_module = concise_generator
     assert via_script.returncode == via_module.returncode == 1
     assert via_script.stdout == via_module.stdout
 

@@ -7,38 +7,19 @@ a skip naming it and the closest file (README, "Constructor arguments")."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from conftest import REPO, netlint_json
+from conftest import REPO, copy_of, linted_unchanged, model, skip_reason
 
 PROJECT = REPO / "tests" / "config_project"
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict:
-    project = tmp_path_factory.mktemp("config") / "project"
-    shutil.copytree(PROJECT, project)
-    before = tree(project)
-    document, proc = netlint_json(".", cwd=project)
+    document, proc = linted_unchanged(copy_of(tmp_path_factory, PROJECT))
     assert proc.returncode == 1, proc.stderr  # the discriminator's large Linear (NL105)
-    assert tree(project) == before  # nothing written into the project
     assert document["errors"] == [], document["errors"]
     return document
-
-
-def model(document: dict, target: str) -> dict:
-    return next(m for m in document["models"] if m["target"] == target)
-
-
-def skip_reason(document: dict, target: str) -> str:
-    return next(s["reason"] for s in document["skipped"] if s["target"] == target)
 
 
 def test_the_section_that_has_the_keys_read(report):

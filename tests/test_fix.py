@@ -1,12 +1,11 @@
 """--fix, --unsafe-fixes and --diff through the real CLI, on files written to a temporary
 folder: each rule's fix, code kept as written, values from variables left alone, fixes
-verified (and rolled back when they do not verify), a second run with nothing to do."""
+verified (and rolled back when they do not verify), a second run with nothing to do (the
+bundled fixtures fixed: test_fix_fixtures.py)."""
 
 from __future__ import annotations
 
-import difflib
 import json
-import shutil
 import stat
 import subprocess
 import textwrap
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, netlint_json, part_of, run_netlint
+from conftest import netlint_json, part_of, run_netlint
 
 
 def model_source(body: str) -> str:
@@ -329,33 +328,3 @@ def test_fix_keeps_the_file_mode_and_leaves_no_temporary_file(write_model, tmp_p
     after_fix(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.py"]
-
-
-def test_the_bundled_fixtures(tmp_path):
-    """Every safe finding of the fixtures is fixed, every file still compiles and differs
-    only at the fixes' edits, and a second run has no fixable finding left."""
-    work = tmp_path / "fixtures"  # (a generous --timeout: two files at a time, on a machine busy with other tests)
-    shutil.copytree(FIXTURES, work, ignore=shutil.ignore_patterns("scripts", "__pycache__"))
-    originals = {p: p.read_text() for p in work.rglob("*.py")}
-    before, _ = netlint_json(".", "-j", "2", "--timeout", "300", cwd=work)
-    safe = {(f["target"], f["code"], f["layer"]) for f in before["findings"] if f["fix_applicability"] == "safe"}
-    assert len(safe) >= 10
-    proc = run_netlint(".", "-j", "2", "--timeout", "300", "--fix", "--output-format", "json", cwd=work)
-    assert proc.returncode == 1, proc.stderr
-    report = json.loads(proc.stdout)
-    assert {(f["target"], f["code"], f["layer"]) for f in report["fixed"]} == safe
-    assert not any(f["fix_applicability"] == "safe" for f in report["findings"]) and not report["errors"]
-    edited_lines = {(e["path"], n) for f in report["fixed"] for e in f["edits"]
-                    for n in range(e["range"]["start"]["line"], e["range"]["end"]["line"] + 1)}
-    for path, text in originals.items():
-        now = path.read_text()
-        compile(now, str(path), "exec")  # still Python
-        for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, text.splitlines(), now.splitlines()).get_opcodes():
-            if tag != "equal":
-                shown = path.relative_to(work).as_posix()
-                assert all((shown, n) in edited_lines for n in range(i1 + 1, max(i2, i1 + 1) + 1)), (shown, tag, i1)
-    fixed_texts = {p: p.read_text() for p in originals}
-    proc = run_netlint(".", "-j", "2", "--timeout", "300", "--fix", "--output-format", "json", cwd=work)
-    again = json.loads(proc.stdout)
-    assert again["fixed"] == [] and not any(f["fix_applicability"] == "safe" for f in again["findings"])
-    assert {p: p.read_text() for p in originals} == fixed_texts

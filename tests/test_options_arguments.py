@@ -20,37 +20,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, netlint_json, run_netlint
+from conftest import REPO, copy_of, linted_unchanged, model, netlint_json, run_netlint, skip_reason
 
 PROJECT = REPO / "tests" / "options_project"
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    copy = tmp_path_factory.mktemp("options") / "project"
-    shutil.copytree(PROJECT, copy)
-    return copy
+    return copy_of(tmp_path_factory, PROJECT)
 
 
 @pytest.fixture(scope="module")
 def report(project):
-    before = tree(project)
-    document, proc = netlint_json(".", cwd=project)
+    document, proc = linted_unchanged(project)  # (options' parse() not run)
     assert proc.returncode == 1, proc.stderr  # Translator's biases before InstanceNorm
-    assert tree(project) == before  # nothing written into the project (options' parse() not run)
     return document
-
-
-def model(document: dict, target: str) -> dict:
-    return next(m for m in document["models"] if m["target"] == target)
-
-
-def skip_reason(document: dict, target: str) -> str:
-    return next(s["reason"] for s in document["skipped"] if s["target"] == target)
 
 
 def test_module_level_parse_args_gives_the_options(report):

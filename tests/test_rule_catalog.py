@@ -3,28 +3,9 @@ reports are checked against real modules built here, and the quiet cases stay qu
 
 from __future__ import annotations
 
-import functools
-
 from torch import nn
 
-from conftest import FIXTURES, netlint_json
-
-
-def params(*modules: nn.Module) -> int:
-    return sum(p.numel() for m in modules for p in m.parameters())
-
-
-@functools.lru_cache(maxsize=None)
-def findings(path: str, *args: str) -> list[dict]:
-    report, proc = netlint_json(path, *args)
-    assert not report["errors"], proc.stderr
-    return report["findings"]
-
-
-def only(path: str, target: str, code: str, *args: str) -> list[dict]:
-    """Findings of one rule for one target (every target of ``path`` when ``target`` is empty)."""
-    return [f for f in findings(path, *args)
-            if (not target or f["target"].endswith("::" + target)) and f["code"] == code]
+from conftest import FIXTURES, findings, linted_path, netlint_json, only, params
 
 
 def counts(finding: dict) -> tuple[int, int, int]:
@@ -212,9 +193,8 @@ def test_nl402_stride_1_even_kernels_and_their_odd_replacement():
     assert [f for f in findings("fixtures/transposed_conv.py") if f["code"] == "NL402"] == []  # DCGAN
 
 
-@functools.lru_cache(maxsize=None)
 def report_of(path: str, target: str) -> dict:
-    report, _ = netlint_json(path)
+    report, _ = linted_path(path)
     return next(m for m in report["models"] if m["target"].endswith("::" + target))
 
 

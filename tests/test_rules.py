@@ -3,27 +3,10 @@ in the test."""
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 from torch import nn
 
-from conftest import netlint_json
-
-
-def params(*modules: nn.Module) -> int:
-    return sum(p.numel() for m in modules for p in m.parameters())
-
-
-@functools.lru_cache(maxsize=None)
-def findings(path: str) -> list[dict]:
-    report, proc = netlint_json(path)
-    assert not report["errors"], proc.stderr
-    return report["findings"]
-
-
-def only(path: str, target: str, code: str) -> list[dict]:
-    return [f for f in findings(path) if f["target"].endswith("::" + target) and f["code"] == code]
+from conftest import findings, netlint_json, only, params
 
 
 def test_nl101_depthwise_1x1_against_one_plain_conv():

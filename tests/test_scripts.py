@@ -1,7 +1,8 @@
 """Research scripts, as they are: fixtures/scripts is a corpus of files that parse
 arguments, train or serve at the top level, write files, start programs, exit or crash.
 Each test lints a temporary copy of it through the installed console script, with a
-temporary home folder, and checks what is reported and that nothing was written."""
+temporary home folder, and checks what is reported and that nothing was written (in every
+output format: test_scripts_formats.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, model
 
 CORPUS = FIXTURES / "scripts"
 NETLINT = Path(sys.executable).with_name("netlint")  # the console script: no `python -m` sys.path
@@ -117,10 +118,6 @@ def notes_of(report: dict, target: str) -> list[str]:
     return next(m["notes"] for m in report["models"] if m["target"] == target)
 
 
-def model(report: dict, target: str) -> dict:
-    return next(m for m in report["models"] if m["target"] == target)
-
-
 def test_one_report_lists_every_good_model_and_one_error_per_broken_file(linted):
     _, report, proc = linted
     assert proc.returncode == 2
@@ -130,21 +127,6 @@ def test_one_report_lists_every_good_model_and_one_error_per_broken_file(linted)
     assert errors[0] == (f"error: argparse_required.py:{ERRORS[0][2]}: exits when imported: "
                          "the following arguments are required: --dataroot")
     assert len(errors) == len(ERRORS)
-
-
-@pytest.mark.parametrize("output_format", ["full", "concise", "json", "sarif", "github"])
-def test_every_format_reports_the_corpus(tmp_path, output_format):
-    project = Project(tmp_path)
-    proc = project.netlint(".", "--output-format", output_format)
-    project.assert_unchanged()
-    assert proc.returncode == 2
-    if output_format in ("json", "sarif"):
-        json.loads(proc.stdout)
-    if output_format == "full":  # the report names every model
-        assert all(target in proc.stdout for target in GOOD_MODELS)
-    if output_format == "github":  # errors are annotations too
-        assert proc.stdout.count("::error ") >= len(ERRORS)
-    assert "Traceback" not in proc.stderr and "usage:" not in proc.stdout + proc.stderr
 
 
 def test_worker_count_does_not_change_the_report(linted, tmp_path):
@@ -174,8 +156,8 @@ def test_argparse_defaults_define_the_models(linted):
 
 def test_top_level_training_and_serving_loops_do_not_run(tmp_path):
     project = Project(tmp_path)
-    # each loop would run far past a 10 s limit
-    report, proc = project.report("training_loop.py", "gan_training_script.py", "server_loop.py", "--timeout", "10")
+    # each loop would run far past a 60 s limit (which importing torch stays under on a busy machine)
+    report, proc = project.report("training_loop.py", "gan_training_script.py", "server_loop.py", "--timeout", "60")
     project.assert_unchanged()
     assert proc.returncode == 0, proc.stderr
     assert [m["target"] for m in report["models"]] == [

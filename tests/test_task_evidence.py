@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import fixture_models, netlint_json, run_netlint
+from conftest import fixture_file_report, fixture_models, netlint_json, part_of, run_netlint
 
 
 @pytest.mark.parametrize("name, task", [
@@ -38,7 +38,7 @@ def test_a_forward_that_returns_its_losses_is_judged_by_its_decoder():
 
 
 def test_nl202_on_style_transfer_whose_encoder_is_an_imagenet_vgg():
-    report, proc = netlint_json("fixtures/task_loss_in_forward.py")
+    report, proc = fixture_file_report("fixtures/task_loss_in_forward.py")
     assert report["errors"] == [], proc.stderr
     nl202 = {f["target"].split("::")[1]: f for f in report["findings"] if f["code"] == "NL202"}
     assert set(nl202) == {"AdaINNet", "TorchvisionAdaIN"}
@@ -47,7 +47,7 @@ def test_nl202_on_style_transfer_whose_encoder_is_an_imagenet_vgg():
 
 
 def test_an_imagenet_checkpoint_file_copied_into_an_encoder_is_nl202_evidence():
-    report, proc = netlint_json("fixtures/nl202_checkpoint_files.py")
+    report, proc = fixture_file_report("fixtures/nl202_checkpoint_files.py")
     assert report["errors"] == [], proc.stderr
     finding, = [f for f in report["findings"] if f["code"] == "NL202"]
     assert finding["target"].endswith("::DehazeUNet") and finding["layer"] == "encoder"
@@ -57,28 +57,44 @@ def test_an_imagenet_checkpoint_file_copied_into_an_encoder_is_nl202_evidence():
                                         "weights": "./weights/res2net50_v1b_26w_4s-3cf99910.pth"}]
 
 
-@pytest.mark.parametrize("checkpoint, reported", [
+CHECKPOINTS = [
     ("resnet50-19c8e357.pth", True), ("pretrained/densenet121-a639ec97.pth", True),
     ("mobilenet_v2.pth.tar", True), ("vgg_normalised.pth", True), ("tf_efficientnet_b0_aa-827b6e33.pth", True),
     ("checkpoints/resnet_generator_epoch10.pth", False), ("weights/G_vgg_latest.pth", False),
-])
+]
+
+RESTORER = """
+import torch
+from torch import nn
+
+class Restorer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 16, 3, padding=1))
+        self.encoder.load_state_dict(torch.load({checkpoint!r}))
+        self.tail = nn.Conv2d(16, 3, 3, padding=1)
+
+    def forward(self, x):
+        return x + self.tail(self.encoder(x))
+"""
+
+
+@pytest.fixture(scope="module")
+def checkpoint_models(tmp_path_factory):
+    """A model file for each checkpoint name, all linted in one run (each file's part of the
+    report is what linting it alone reports)."""
+    folder = tmp_path_factory.mktemp("checkpoints")
+    files = [f"model_{number}.py" for number in range(len(CHECKPOINTS))]
+    for file, (checkpoint, _) in zip(files, CHECKPOINTS):
+        (folder / file).write_text(RESTORER.format(checkpoint=checkpoint))
+    return netlint_json(*files, "-j", "2", cwd=folder)
+
+
+@pytest.mark.parametrize("number, checkpoint, reported", [(n, *case) for n, case in enumerate(CHECKPOINTS)])
 def test_checkpoint_names_of_the_model_zoos_are_imagenet_evidence_a_projects_own_are_not(
-        checkpoint, reported, write_model, tmp_path):
-    write_model(f"""
-        import torch
-        from torch import nn
-
-        class Restorer(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.encoder = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 16, 3, padding=1))
-                self.encoder.load_state_dict(torch.load({checkpoint!r}))
-                self.tail = nn.Conv2d(16, 3, 3, padding=1)
-
-            def forward(self, x):
-                return x + self.tail(self.encoder(x))
-    """)
-    report, proc = netlint_json("model.py", cwd=tmp_path)
+        number, checkpoint, reported, checkpoint_models):
+    report, proc = checkpoint_models
+    report = part_of(report, f"model_{number}.py")
     assert report["errors"] == [], proc.stderr
     assert report["models"][0]["weights_requested"] == [{"module": "encoder", "weights": checkpoint}]
     assert any(f["code"] == "NL202" for f in report["findings"]) == reported
@@ -115,7 +131,7 @@ def test_a_layer_given_the_wrong_channels_by_the_layers_before_it_says_so(write_
 
 
 def test_a_frozen_loss_network_is_no_unused_parameter_a_trainable_one_is_with_advice():
-    report, proc = netlint_json("fixtures/nl104_frozen_loss_network.py")
+    report, proc = fixture_file_report("fixtures/nl104_frozen_loss_network.py")
     unused = {f["target"].split("::")[1]: f for f in report["findings"] if f["code"] == "NL104"}
     assert set(unused) == {"SRWithTrainableLossNet"}
     assert "freeze it (loss_net.requires_grad_(False))" in unused["SRWithTrainableLossNet"]["fix"]

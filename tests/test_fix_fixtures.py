@@ -1,0 +1,41 @@
+"""--fix on every bundled fixture, through the real CLI on a copy of fixtures/: every safe
+finding fixed, the files still Python and changed only at the fixes' edits, nothing left to
+fix on a second run."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+
+from conftest import FIXTURES, netlint_json, run_netlint
+
+
+def test_the_bundled_fixtures(tmp_path):
+    """Every safe finding of the fixtures is fixed, every file still compiles and differs
+    only at the fixes' edits, and a second run has no fixable finding left."""
+    work = tmp_path / "fixtures"  # (a generous --timeout: two files at a time, on a machine busy with other tests)
+    shutil.copytree(FIXTURES, work, ignore=shutil.ignore_patterns("scripts", "__pycache__"))
+    originals = {p: p.read_text() for p in work.rglob("*.py")}
+    before, _ = netlint_json(".", "-j", "2", "--timeout", "300", cwd=work)
+    safe = {(f["target"], f["code"], f["layer"]) for f in before["findings"] if f["fix_applicability"] == "safe"}
+    assert len(safe) >= 10
+    proc = run_netlint(".", "-j", "2", "--timeout", "300", "--fix", "--output-format", "json", cwd=work)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert {(f["target"], f["code"], f["layer"]) for f in report["fixed"]} == safe
+    assert not any(f["fix_applicability"] == "safe" for f in report["findings"]) and not report["errors"]
+    edited_lines = {(e["path"], n) for f in report["fixed"] for e in f["edits"]
+                    for n in range(e["range"]["start"]["line"], e["range"]["end"]["line"] + 1)}
+    for path, text in originals.items():
+        now = path.read_text()
+        compile(now, str(path), "exec")  # still Python
+        for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, text.splitlines(), now.splitlines()).get_opcodes():
+            if tag != "equal":
+                shown = path.relative_to(work).as_posix()
+                assert all((shown, n) in edited_lines for n in range(i1 + 1, max(i2, i1 + 1) + 1)), (shown, tag, i1)
+    fixed_texts = {p: p.read_text() for p in originals}
+    proc = run_netlint(".", "-j", "2", "--timeout", "300", "--fix", "--output-format", "json", cwd=work)
+    again = json.loads(proc.stdout)
+    assert again["fixed"] == [] and not any(f["fix_applicability"] == "safe" for f in again["findings"])
+    assert {p: p.read_text() for p in originals} == fixed_texts
