@@ -38,7 +38,7 @@ def arguments_text(call: ast.Call) -> str:
 def _check_value(node: ast.expr) -> None:
     """Literals (numbers, strings, tuples, lists, dicts, None/True/False) and dotted names."""
     if isinstance(node, (ast.Name, ast.Attribute)):
-        if _dotted(node) is None:
+        if dotted_name(node) is None:
             raise ArgumentsError(f"{ast.unparse(node)!r} is neither a literal nor a dotted name")
         return
     try:
@@ -51,7 +51,7 @@ def _names_as_none(node: ast.expr) -> ast.expr:
     """The value with its dotted names replaced by None, for ``literal_eval``."""
     class Replace(ast.NodeTransformer):
         def visit_Attribute(self, node):
-            return ast.Constant(None) if _dotted(node) else node
+            return ast.Constant(None) if dotted_name(node) else node
 
         def visit_Name(self, node):
             return ast.Constant(None)
@@ -59,11 +59,11 @@ def _names_as_none(node: ast.expr) -> ast.expr:
     return Replace().visit(ast.parse(ast.unparse(node), mode="eval").body)
 
 
-def _dotted(node: ast.expr) -> str | None:
+def dotted_name(node: ast.expr) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
+        inner = dotted_name(node.value)
         return inner and f"{inner}.{node.attr}"
     return None
 
@@ -83,7 +83,7 @@ def evaluate(arguments: str, namespace: dict[str, Any],
 
 
 def _value(node: ast.expr, namespace: dict[str, Any]) -> Any:
-    dotted = _dotted(node)
+    dotted = dotted_name(node)
     if dotted is None:
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             values = [_value(e, namespace) for e in node.elts]

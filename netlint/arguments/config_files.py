@@ -15,7 +15,6 @@ a dict that also answers attribute access; a reference to another key of the fil
 from __future__ import annotations
 
 import ast
-import copy
 import inspect
 import json
 import re
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.config_modules import configuration_objects
+from netlint.arguments.config_modules import Settings, configuration_objects
 from netlint.arguments.options import OPTION_NAMES, own_init, positional_parameters, resolve_callee
 from netlint.paths import display_path
 from netlint.project import config_files
@@ -40,26 +39,6 @@ MAX_CONFIGURATIONS = 3  # the best different configurations tried, best first
 _MAPPING_METHODS = {"items", "keys", "values", "copy", "update", "pop", "setdefault", "__contains__"}
 
 KeyPath = tuple[str, ...]  # a key path: ("netG", "ngf")
-
-
-class Settings(dict):
-    """A configuration read by key or as attributes (``cfg.MODEL.NAME``), as yacs' CfgNode
-    and EasyDict are."""
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        self[name] = value
-
-    def __deepcopy__(self, memo):
-        return Settings({k: copy.deepcopy(v, memo) for k, v in self.items()})
-
-    def clone(self) -> Settings:  # yacs' CfgNode.clone()
-        return copy.deepcopy(self)
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,9 @@ _MENTIONS = re.compile(r"^\s*(from|import)\s+(%s)\b|^(%s)\s*=\s*(\{|dict\()" % (
     "|".join(CONFIG_MODULES), "|".join(sorted(OPTION_NAMES))), re.MULTILINE | re.IGNORECASE)
 
 
-class _Node(dict):
-    """A configuration class's instance while the module's statements run."""
+class Settings(dict):
+    """A configuration read by key or as attributes (``cfg.MODEL.NAME``), as yacs' CfgNode
+    and EasyDict are."""
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -47,19 +48,25 @@ class _Node(dict):
     def __setattr__(self, name: str, value: Any) -> None:
         self[name] = value
 
+    def __deepcopy__(self, memo):
+        return Settings({k: copy.deepcopy(v, memo) for k, v in self.items()})
 
-def _make(*args: Any, **kwargs: Any) -> _Node:
+    def clone(self) -> Settings:  # yacs' CfgNode.clone()
+        return copy.deepcopy(self)
+
+
+def _make(*args: Any, **kwargs: Any) -> Settings:
     """``CN()``, ``CN(new_allowed=True)``, ``edict({'a': 1})``: a node with the mapping given."""
     data = args[0] if args and isinstance(args[0], dict) else {}
     if kwargs.keys() <= {"new_allowed", "init_dict", "key_list"}:
         data = kwargs.get("init_dict") or data
         kwargs = {}
-    return _Node({**_nodes(data), **_nodes(kwargs)})
+    return Settings({**_nodes(data), **_nodes(kwargs)})
 
 
 def _nodes(value: Any) -> Any:
     if isinstance(value, dict):
-        return _Node({k: _nodes(v) for k, v in value.items()})
+        return Settings({k: _nodes(v) for k, v in value.items()})
     return value
 
 
@@ -123,17 +130,17 @@ def _read(file: Path) -> list[tuple[str, dict]]:
             local: dict[str, Any] = {}
             _run(function.body, makers | _functions(scope), scope, local, file)
             value = local.get(function.body[-1].value.id)
-            if isinstance(value, _Node):
+            if isinstance(value, Settings):
                 made[f"{function.name}()"] = value
                 scope[function.name] = lambda value=value: copy.deepcopy(value)
     found: dict[int, tuple[str, dict]] = {}
     for name, value in made.items():
         if name == "__builtins__" or not isinstance(value, dict) or not value:
             continue
-        if not isinstance(value, _Node) and (name.lower() not in OPTION_NAMES or
+        if not isinstance(value, Settings) and (name.lower() not in OPTION_NAMES or
                                              all(isinstance(v, (list, tuple)) for v in value.values())):
             continue  # a dict not named as a configuration, or a table of layer lists (``cfg = {'A': [64, 'M']}``)
-        if not isinstance(value, _Node):
+        if not isinstance(value, Settings):
             value = _nodes(value)
         previous = found.get(id(value))
         if previous is None or (previous[0].startswith("_") and not name.startswith("_")):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netlint.arguments.call import dotted_name
 from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
 from netlint.paths import display_path
 from netlint.project import skipped_dir
@@ -213,7 +214,7 @@ def _trained_in(scope: list[ast.stmt], callees: _Callees) -> int | None:
             func = value.func
             if isinstance(func, ast.Attribute) and func.attr in MODEL_WRAPPERS:
                 value, used = func.value, True  # Net(...).to(device)
-            elif (_dotted_name(func) or "").rpartition(".")[2] in _PARALLEL and value.args:
+            elif (dotted_name(func) or "").rpartition(".")[2] in _PARALLEL and value.args:
                 value, used = value.args[0], True  # nn.DataParallel(Net(...))
             else:
                 break
@@ -226,19 +227,10 @@ def _trained_in(scope: list[ast.stmt], callees: _Callees) -> int | None:
     for node in nodes:
         if isinstance(node, ast.Attribute) and node.attr in TRAINED and ast.unparse(node.value) in held:
             return held[ast.unparse(node.value)]
-        if isinstance(node, ast.Call) and (_dotted_name(node.func) or "").rpartition(".")[2] in _PARALLEL:
+        if isinstance(node, ast.Call) and (dotted_name(node.func) or "").rpartition(".")[2] in _PARALLEL:
             given = [ast.unparse(a) for a in node.args]
             if any(g in held for g in given):
                 return next(held[g] for g in given if g in held)
-    return None
-
-
-def _dotted_name(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted_name(node.value)
-        return inner and f"{inner}.{node.attr}"
     return None
 
 
