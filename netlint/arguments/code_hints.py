@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netlint.arguments.project_text import file_text, file_tree
 from netlint.project import CONFIG_EXTENSIONS, config_files as project_config_files, project_root, python_files
-from netlint.source import read_source
 
 MAX_KEYS = 4  # the keys of a table tried, first first
 MAX_FILES = 3  # the configuration files tried
@@ -66,7 +66,7 @@ def _layers_of_file(name: str, path: Path, namespace: dict[str, Any]) -> Hint | 
 
     from netlint.class_scan import factories
 
-    tree = _tree(path)
+    tree = file_tree(path)
     if tree is None:
         return None
     builders = [f for f in factories(tree.body, {"nn", "torch"}).values() if len(f.required) == 1
@@ -118,19 +118,12 @@ def _definition(factory: Any) -> tuple[ast.AST | None, Path | None]:
         path = Path(inspect.getsourcefile(function) or "")
     except TypeError:
         return None, None
-    tree = _tree(path)
+    tree = file_tree(path)
     if tree is None:
         return None, path
     owner = _owner_name(factory)
     node = next((n for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef)) and n.name == owner), None)
     return node, path
-
-
-def _tree(path: Path) -> ast.Module | None:
-    try:
-        return ast.parse(read_source(path))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return None
 
 
 def _tables(tree: ast.Module) -> dict[str, tuple[ast.expr, int]]:
@@ -159,7 +152,7 @@ def _literals(nodes: list[ast.expr | None]) -> list[Any]:
 
 def _table_keys(node: ast.AST, path: Path, names: set[str]) -> dict[str, Hint]:
     """The parameters ``names`` that index a top-level table of the file, or are checked to be in one."""
-    tree = _tree(path)
+    tree = file_tree(path)
     tables = _tables(tree) if tree is not None else {}
     if isinstance(node, ast.ClassDef):  # its own: self.arch_settings[depth]
         tables.update({f"self.{k}": v for k, v in _tables(ast.Module(body=node.body, type_ignores=[])).items()})
@@ -204,10 +197,10 @@ def config_files(path: Path, class_name: str) -> list[Path]:
     named: list[Path] = []
     extensions: set[str] = set()
     for module, read in _READERS.items():  # the model's file reads json: .json files
-        if re.search(rf"^\s*(import|from)\s+{module}\b", _text(path.resolve()), re.MULTILINE):
+        if re.search(rf"^\s*(import|from)\s+{module}\b", file_text(path.resolve()), re.MULTILINE):
             extensions |= read
     for file in files:
-        for text, extension in _QUOTED.findall(_text(file)):
+        for text, extension in _QUOTED.findall(file_text(file)):
             extensions.add(extension)
             for base in (root, file.parent, Path.cwd()):
                 candidate = (base / text).resolve()
@@ -234,10 +227,3 @@ def project_python_files(root: Path) -> tuple[Path, ...]:
         found.append(file)
     return tuple(found)
 
-
-@functools.lru_cache(maxsize=4096)
-def _text(path: Path) -> str:
-    try:
-        return read_source(path)
-    except (OSError, UnicodeDecodeError):
-        return ""

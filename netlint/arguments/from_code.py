@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.call import dotted_name
+from netlint.arguments.project_text import file_text, file_tree
 from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
 from netlint.paths import display_path
 from netlint.project import skipped_dir
-from netlint.source import read_source, version
 
 MAX_FILES = 5000
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
@@ -77,7 +77,7 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
     """The calls, best first; with no ``root``, those of the class's own file only."""
     path = path.resolve()
     found: list[CodeArguments] = []
-    tree = _parse(path, version(path))
+    tree = file_tree(path)
     constructors: dict[str, tuple[list[str], int]] = {}
     if tree is not None:
         own_factories = _returning_the_class(tree.body, class_name, False)
@@ -136,7 +136,7 @@ def preferred(found: dict[str, tuple[list[str], int]], class_name: str, path: Pa
     from netlint.arguments.made_configs import script_defaults
 
     defaults = script_defaults(root.resolve())
-    texts = [_text(f, version(f)) for f in _project_files(root.resolve()) if f != path.resolve()]
+    texts = [file_text(f) for f in _project_files(root.resolve()) if f != path.resolve()]
     calls = {name: sum(len(re.findall(rf"\b{re.escape(name)}\s*\(", t)) for t in texts if name in t)
              for name in found}
     plain = re.sub(r"[^a-z0-9]", "", class_name.lower())
@@ -146,7 +146,7 @@ def preferred(found: dict[str, tuple[list[str], int]], class_name: str, path: Pa
 
 def constructors_with_arguments(path: Path, class_name: str) -> dict[str, list[str]]:
     """The class's classmethod constructors that need arguments: name -> their names."""
-    tree = _parse(path.resolve(), version(path.resolve()))
+    tree = file_tree(path.resolve())
     cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None) if tree else None
     found = _returning_the_class(cls.body, class_name, True) if cls else {}
     return {name: required for name, (required, _line) in found.items() if required}
@@ -186,7 +186,7 @@ def built_whole(path: Path, class_name: str, root: Path) -> str | None:
     ``.to(device)``, ``DataParallel(model)``): a model of its own, also when another class
     wraps it. A block built only inside other modules is not."""
     path = path.resolve()
-    own = _parse(path, version(path))
+    own = file_tree(path)
     files = [(path, own, _Callees({class_name}, set(), class_name))] if own is not None else []
     files += [(file, tree, _Callees(names, prefixes, class_name))
               for file, tree, names, prefixes, _objects in _importers(path, class_name, root)]
@@ -239,29 +239,13 @@ def _importers(path: Path, class_name: str, root: Path
     """The project's other files that import the class from ``path``, tests first."""
     others = [f for f in _project_files(root.resolve()) if f != path]
     for file in sorted(others, key=lambda f: not _is_test_file(f, root)):
-        if class_name not in _text(file, version(file)):
+        if class_name not in file_text(file):
             continue
-        tree = _parse(file, version(file))
+        tree = file_tree(file)
         if tree is not None:
             names, prefixes, objects = _bindings(tree, file, path, class_name, root)
             if names or prefixes:
                 yield file, tree, names, prefixes, objects
-
-
-@functools.lru_cache(maxsize=4096)
-def _text(path: Path, _version: tuple) -> str:
-    try:
-        return read_source(path)
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
-@functools.lru_cache(maxsize=1024)
-def _parse(path: Path, _version: tuple) -> ast.Module | None:
-    try:
-        return ast.parse(_text(path, _version), filename=str(path))
-    except (SyntaxError, ValueError):
-        return None
 
 
 @functools.lru_cache(maxsize=16)
@@ -333,7 +317,7 @@ def _provides(module_file: Path | None, target: Path, class_name: str, root: Pat
     ``__init__.py``: ``from .model import EfficientNet``), directly or through another."""
     if module_file is None or module_file == target:
         return module_file == target
-    tree = _parse(module_file, version(module_file)) if depth < 3 else None
+    tree = file_tree(module_file) if depth < 3 else None
     for node in tree.body if tree is not None else ():
         if isinstance(node, ast.ImportFrom) and any(a.name in (class_name, "*") and a.asname in (None, class_name)
                                                     for a in node.names):

@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netlint.arguments.code_hints import project_python_files
 from netlint.arguments.config_files import as_settings, for_testing, loaded_files, sections
+from netlint.arguments.project_text import file_text, file_tree
 from netlint.paths import display_path
-from netlint.project import python_files
-from netlint.source import read_source
 
 NAMING_KEYS = ("type", "arch", "net_type", "which_model", "_target_", "name")
 MAX_CALLS = 3
-MAX_PROJECT_FILES = 2000
 
 
 @dataclass(frozen=True)
@@ -102,12 +101,11 @@ def registered_keys(root: Path, class_name: str) -> frozenset[str]:
     (``{'swinir': SwinIR}``), a branch on a string that uses the class (``if net_type ==
     'swinir': from models.network_swinir import SwinIR as net``)."""
     keys: set[str] = set()
-    for text in _texts(root):
-        if class_name not in text:
+    for file in project_python_files(root):
+        if class_name not in file_text(file):
             continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
+        tree = file_tree(file)
+        if tree is None:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and node.name == class_name:
@@ -118,20 +116,6 @@ def registered_keys(root: Path, class_name: str) -> frozenset[str]:
             elif isinstance(node, ast.If) and any(_names(s, class_name) for s in node.body):
                 keys |= _compared_strings(node.test)
     return frozenset(_plain(k) for k in keys if k)
-
-
-@functools.lru_cache(maxsize=4)
-def _texts(root: Path) -> tuple[str, ...]:
-    """The project's Python files' text that may register a class, read once per run."""
-    found = []
-    for i, file in enumerate(python_files(root)):
-        if i == MAX_PROJECT_FILES:
-            break
-        try:
-            found.append(read_source(file))
-        except (OSError, UnicodeDecodeError, ValueError):
-            continue
-    return tuple(found)
 
 
 def _strings(call: ast.Call) -> set[str]:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netlint.arguments.parser_defaults import option_dest
 from netlint.class_scan import is_main_block
 from netlint.project import in_other_project, python_files
 
@@ -320,14 +321,21 @@ def _isolated() -> Iterator[None]:
         sys.path[:] = path
 
 
+def is_project_file_module(module: Any) -> bool:
+    """A module from a file of the user's project (outside installed libraries)."""
+    from netlint.load.user_code import is_library_file
+
+    file = getattr(module, "__file__", None)
+    return bool(file) and not is_library_file(file)
+
+
 def _users(module: Any) -> bool:
     """A module of the user's project (a file outside installed libraries, or a namespace
     package of the user's folders), not a library, built-in or stand-in."""
     from netlint.load.user_code import is_library_file
 
-    file = getattr(module, "__file__", None)
-    if file is not None:
-        return not is_library_file(file)
+    if getattr(module, "__file__", None) is not None:
+        return is_project_file_module(module)
     try:
         folders = list(getattr(module, "__path__", None) or [])
     except KeyError:  # a namespace package whose parent package is gone from sys.modules
@@ -858,8 +866,8 @@ def _extenders(file: Path) -> list[Extender]:
             parser = _extender_parameter(function)
             if parser is None:
                 continue
-            dests = frozenset(_dest(c) for c in ast.walk(function) if isinstance(c, ast.Call)
-                              and _called_name(c) == "add_argument" and _dest(c))
+            dests = frozenset(option_dest(c) for c in ast.walk(function) if isinstance(c, ast.Call)
+                              and _called_name(c) == "add_argument" and option_dest(c))
             if dests:
                 found.append(Extender(file, qualname, dests))
     return found
@@ -867,16 +875,6 @@ def _extenders(file: Path) -> list[Extender]:
 
 def _decorator_name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
-
-
-def _dest(call: ast.Call) -> str:
-    """The attribute an ``add_argument`` call sets: its ``dest=``, else its long option."""
-    for keyword in call.keywords:
-        if keyword.arg == "dest" and isinstance(keyword.value, ast.Constant):
-            return str(keyword.value.value)
-    names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    long = next((n for n in names if n.startswith("--")), None) or next(iter(names), "")
-    return long.lstrip("-").replace("-", "_")
 
 
 def _live(extender: Extender) -> Any:
