@@ -47,6 +47,8 @@ def hints(factory: Any, required: list[str], namespace: dict[str, Any]) -> dict[
     for name in required:
         if name in tables:
             found[name] = tables[name]
+        elif (accepted := accepted_names(factory, name)) is not None:
+            found[name] = accepted
         elif _is_module(namespace.get(name)):
             found[name] = Hint((namespace[name],), f"the module {name} of {_shown(path) or 'its file'}", (name,))
         elif path is not None and (built := _layers_of_file(name, path, namespace)) is not None:
@@ -56,6 +58,58 @@ def hints(factory: Any, required: list[str], namespace: dict[str, Any]) -> dict[
             if files:
                 found[name] = Hint(tuple(_shown(f) for f in files), "the project's configuration files")
     return found
+
+
+def accepted_names(factory: Any, name: str) -> Hint | None:
+    """The strings the constructor checks the parameter against (``assert backbone in
+    ['resnet50', 'mobilenetv2']``, ``if backbone == 'resnet101':``), in its own ``__init__``
+    and in those of its project base classes it passes the parameter on to (``super().__init__
+    (backbone, ...)``): the one the project's scripts give as a default first, then the code's order."""
+    from netlint.arguments.made_configs import script_defaults
+
+    found: list[str] = []
+    where = ""
+    for init in _project_inits(factory):
+        node, path = _definition(init)
+        if isinstance(node, ast.ClassDef):
+            node = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        if node is None or path is None:
+            continue
+        for use in ast.walk(node):
+            if isinstance(use, ast.Compare) and len(use.ops) == 1:
+                sides = [use.left, use.comparators[0]]
+                if any(isinstance(side, ast.Name) and side.id == name for side in sides):
+                    strings = [e.value for side in sides for e in _elements(side)
+                               if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                    found += [v for v in strings if v not in found]
+                    where = where or f"{_shown(path)}:{use.lineno}"
+    if not found:
+        return None
+    defaults = script_defaults(project_root(Path(where.rpartition(":")[0]).resolve()))
+    found.sort(key=lambda v: defaults.index(v) if v in defaults else len(defaults))
+    return Hint(tuple(found[:MAX_KEYS]), f"the names the constructor accepts ({where})")
+
+
+def _project_inits(factory: Any) -> list[Any]:
+    """The ``__init__`` of a class and of its bases defined in the project; a function alone."""
+    from netlint.load.user_code import is_library_file
+
+    if not inspect.isclass(factory):
+        return [factory]
+    inits = []
+    for cls in factory.__mro__:
+        init = vars(cls).get("__init__")
+        try:
+            file = inspect.getsourcefile(init) if inspect.isfunction(init) else None
+        except TypeError:
+            file = None
+        if file and not is_library_file(file):
+            inits.append(init)
+    return inits
+
+
+def _elements(node: ast.expr) -> list[ast.expr]:
+    return list(node.elts) if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
 
 
 def _layers_of_file(name: str, path: Path, namespace: dict[str, Any]) -> Hint | None:
