@@ -1,0 +1,92 @@
+"""Constructor arguments the project's configuration and code give, zero-config (README,
+"Constructor arguments"), on tests/arguments_family5, linted in one run:
+
+- factory_kinds: a Hydra-style section names the class by a key netlint does not know
+  (``kind: big_resnet``), read by the project's factory (an ``if kind == ...`` chain, a table
+  ``{'patch_multi': MultiPatchDiscriminator}``); nested sections pass as dicts and the group's
+  own references (``${generator.conv_kwargs.ratio}``) resolve; a section named by nothing whose
+  keys are a class's parameters is its argument set; a section that names another class is not;
+- accepted_names: a string parameter the constructor checks against names (``assert backbone
+  in [...]``, ``if encoder_name == 'tiny'``), also through ``super().__init__(backbone, ...)``:
+  a name it accepts, the project's scripts' default first.
+
+Segmentation models, discriminators, InstanceNorm generators: quiet."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import shared_run
+
+FAMILY = "tests/arguments_family5"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> dict:
+    document, proc = shared_run(tmp_path_factory, "arguments-family5", FAMILY, "-j", "2", "--timeout", "300")
+    assert proc.returncode == 1, proc.stderr  # the matting models' BatchNorm (NL201), nothing else
+    assert document["errors"] == [], document["errors"]
+    return document
+
+
+def model(document: dict, target: str) -> dict:
+    found = [m for m in document["models"] if m["target"] == f"{FAMILY}/{target}"]
+    assert found, [s["reason"] for s in document["skipped"] if s["target"] == f"{FAMILY}/{target}"]
+    return found[0]
+
+
+def codes(document: dict, target: str) -> list[str]:
+    return sorted(f["code"] for f in document["findings"] if f["target"] == f"{FAMILY}/{target}")
+
+
+def test_a_section_named_by_a_key_the_factory_reads(report):
+    generator = model(report, "factory_kinds/nets/generators.py::BigResNetGenerator")
+    assert generator["call"] == ("BigResNetGenerator(in_ch=4, out_ch=3, width=8, blocks=2, "
+                                 "conv_kwargs={'ratio': 0.5, 'groups': 1}, down_kwargs={'ratio': 0.5})")
+    assert generator["arguments_from"] == f"{FAMILY}/factory_kinds/configs/generator/big.yaml"
+    assert generator["task"] == "image-to-image"
+
+
+def test_each_class_takes_the_section_that_names_it(report):
+    plain = model(report, "factory_kinds/nets/generators.py::PlainGenerator")
+    assert plain["call"] == "PlainGenerator(in_ch=3, out_ch=3, width=12)"
+    assert plain["arguments_from"] == f"{FAMILY}/factory_kinds/configs/generator/plain.yaml"
+
+
+def test_a_key_of_the_factory_table_names_the_class(report):
+    discriminator = model(report, "factory_kinds/nets/discriminators.py::MultiPatchDiscriminator")
+    assert discriminator["call"] == "MultiPatchDiscriminator(in_ch=3, layer_cfg={'widths': [8, 16], 'kernel': 4})"
+    assert discriminator["arguments_from"] == f"{FAMILY}/factory_kinds/configs/discriminator/patch.yaml"
+    assert codes(report, "factory_kinds/nets/discriminators.py::MultiPatchDiscriminator") == []
+
+
+def test_a_section_whose_keys_are_the_parameters(report):
+    segmenter = model(report, "factory_kinds/nets/segmenter.py::StagedSegmenter")
+    assert segmenter["call"] == "StagedSegmenter(in_ch=3, stage_widths=[8, 16], classes=5)"
+    assert segmenter["arguments_from"] == (f"{FAMILY}/factory_kinds/configs/segmenter/small.yaml, section model, "
+                                           "its keys the constructor's parameters")
+    assert codes(report, "factory_kinds/nets/segmenter.py::StagedSegmenter") == []
+
+
+def test_a_section_that_names_another_class_is_not_the_arguments(report):
+    refiner = model(report, "factory_kinds/nets/generators.py::Refiner")  # plain.yaml's keys fit it too
+    assert refiner["call"] == "Refiner(in_ch=3, out_ch=3)"
+    assert refiner["arguments_from"] == "guessed from parameter names"
+
+
+def test_a_name_the_constructor_accepts_the_scripts_default_first(report):
+    # train.py's --model-backbone is required; export.py's default is resnet101
+    matting = model(report, "accepted_names/model/matting.py::CoarseMatting")
+    assert matting["call"] == "CoarseMatting(backbone='resnet101')"
+    assert matting["arguments_from"].startswith(
+        f"the names the constructor accepts ({FAMILY}/accepted_names/model/matting.py:10) for backbone")
+    assert codes(report, "accepted_names/model/matting.py::CoarseMatting") == ["NL201"]
+    core = model(report, "accepted_names/model/matting.py::MattingCore")
+    assert core["call"].startswith("MattingCore(backbone='resnet101', ")
+
+
+def test_a_name_an_if_chain_accepts_in_the_code_order(report):
+    segmenter = model(report, "accepted_names/model/segmenter.py::NamedSegmenter")
+    assert segmenter["call"] == "NamedSegmenter(encoder_name='tiny')"
+    assert segmenter["task"] != "image-to-image"
+    assert codes(report, "accepted_names/model/segmenter.py::NamedSegmenter") == []
