@@ -13,19 +13,18 @@
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.project_text import file_text, file_tree
-from netlint.project import CONFIG_EXTENSIONS, config_files as project_config_files, project_root, python_files
+from netlint.arguments.parser_defaults import script_defaults
+from netlint.arguments.project_text import file_text, file_tree, project_python_files
+from netlint.project import CONFIG_EXTENSIONS, config_files as project_config_files, project_root
 
 MAX_KEYS = 4  # the keys of a table tried, first first
 MAX_FILES = 3  # the configuration files tried
-MAX_PROJECT_FILES = 2000
 _PATH_WORDS = {"path", "file", "filename", "fname", "def", "cfgfile", "cfg_file", "config_file", "yaml", "json"}
 _READERS = {"json": {"json"}, "yaml": {"yaml", "yml"}, "toml": {"toml"}, "tomllib": {"toml"},
             "configparser": {"ini", "cfg"}}
@@ -65,8 +64,6 @@ def accepted_names(factory: Any, name: str) -> Hint | None:
     ['resnet50', 'mobilenetv2']``, ``if backbone == 'resnet101':``), in its own ``__init__``
     and in those of its project base classes it passes the parameter on to (``super().__init__
     (backbone, ...)``): the one the project's scripts give as a default first, then the code's order."""
-    from netlint.arguments.made_configs import script_defaults
-
     found: list[str] = []
     where = ""
     for init in _project_inits(factory):
@@ -270,14 +267,3 @@ def config_files(path: Path, class_name: str) -> list[Path]:
 def _likeness(stem: str, wanted: set[str]) -> int:
     stem = re.sub(r"[^a-z0-9]", "", stem.lower())
     return max((len(w) for w in wanted if w and (w in stem or stem in w)), default=0)
-
-
-@functools.lru_cache(maxsize=8)
-def project_python_files(root: Path) -> tuple[Path, ...]:
-    found = []
-    for i, file in enumerate(python_files(root)):
-        if i == MAX_PROJECT_FILES:
-            break
-        found.append(file)
-    return tuple(found)
-

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.call import dotted_name
+from netlint.arguments.parser_defaults import script_defaults
 from netlint.arguments.project_text import file_text, file_tree
 from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
 from netlint.paths import display_path
@@ -133,8 +134,6 @@ def preferred(found: dict[str, tuple[list[str], int]], class_name: str, path: Pa
     (``resnet`` for ``ResNet``), then the file's order."""
     if len(found) < 2 or root is None:
         return list(found.items())
-    from netlint.arguments.made_configs import script_defaults
-
     defaults = script_defaults(root.resolve())
     texts = [file_text(f) for f in _project_files(root.resolve()) if f != path.resolve()]
     calls = {name: sum(len(re.findall(rf"\b{re.escape(name)}\s*\(", t)) for t in texts if name in t)

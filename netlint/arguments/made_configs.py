@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import ast
 import collections.abc
-import functools
 import inspect
 import sys
 import types
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.code_hints import Hint, project_python_files
-from netlint.arguments.options import is_project_file_module
-from netlint.arguments.parser_defaults import UNKNOWN, argparse_defaults, static_value
-from netlint.arguments.project_text import file_text, file_tree
+from netlint.arguments.code_hints import Hint
+from netlint.arguments.parser_defaults import UNKNOWN, argparse_defaults, script_defaults, static_value
+from netlint.arguments.project_text import file_text, file_tree, is_project_file_module, project_python_files
 from netlint.paths import display_path
 from netlint.project import project_root
 
@@ -78,27 +76,6 @@ def _function_configs(namespace: dict[str, Any], defaults: tuple[str, ...]) -> H
         return Hint(tuple(v for _, v in made), "what the project's configuration functions return",
                     tuple(f"{text}()" for text, _ in made))
     return None
-
-
-@functools.lru_cache(maxsize=8)
-def script_defaults(root: Path) -> tuple[str, ...]:
-    """The strings the project's code gives as defaults (``add_argument(..., default='ViT-B_16')``,
-    ``def main(model='small')``), in file order, test files last: how its scripts choose among
-    named things."""
-    found: list[str] = []
-    for file in sorted(project_python_files(root), key=lambda f: f.name.startswith("test")):  # (stable)
-        tree = file_tree(file)
-        if tree is None:
-            continue
-        for node in ast.walk(tree):
-            values: list[ast.expr] = []
-            if isinstance(node, ast.Call):
-                values = [k.value for k in node.keywords if k.arg == "default"]
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                values = [d for d in [*node.args.defaults, *node.args.kw_defaults] if d is not None]
-            found += [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
-                      and v.value not in found]
-    return tuple(found)
 
 
 def script_settings(table: str, key: str, root: Path) -> list[tuple[tuple[str, ...], Any, str]]:

@@ -17,8 +17,9 @@ hold all its required ones, is an argument set for the class whatever it names (
 sections that name it). The section's other keys are the keyword arguments (nested sections
 passed as dicts: ``init_conv_kwargs: {ratio_gin: 0}``); those the constructor does not take are
 dropped, unless it takes ``**kwargs``. The files for training come first (a path that says
-``train``), those for testing, validation or demos last, then by path; the first few different
-calls are tried."""
+``train``), those for testing, validation or demos last, then a file that is the section (a
+Hydra group's file: ``generator/ffc_resnet_075.yaml``) before sections inside larger files
+(an experiment's overrides), then by path; the first few different calls are tried."""
 
 from __future__ import annotations
 
@@ -30,9 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.code_hints import project_python_files
 from netlint.arguments.config_files import as_settings, for_testing, loaded_files, sections
-from netlint.arguments.project_text import file_text, file_tree
+from netlint.arguments.project_text import file_text, file_tree, project_python_files
 from netlint.paths import display_path
 from netlint.source import version
 
@@ -70,7 +70,7 @@ def named_calls(factory: Any, class_name: str, root: Path) -> list[NamedCall]:
                 continue
             where = shown + (f", section {'.'.join(path)}" if path else "") + \
                 ("" if key else ", its keys the constructor's parameters")
-            found.append(((key is None, _rank(shown, root), shown, len(path), path), NamedCall(kwargs, where)))
+            found.append(((key is None, _rank(shown, root), len(path), shown, path), NamedCall(kwargs, where)))
     calls: list[NamedCall] = []
     for _, call in sorted(found, key=lambda f: f[0]):
         if all(call.kwargs != c.kwargs for c in calls):

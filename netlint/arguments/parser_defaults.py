@@ -1,11 +1,16 @@
-"""What the project's argparse parsers give, read with ``ast`` without running them: the
-attribute an ``add_argument`` sets, the defaults, and the value of an expression of constants
-and those defaults (``args.img_size // 16``)."""
+"""What the project's argparse parsers and scripts give, read with ``ast`` without running
+them: the attribute an ``add_argument`` sets, the defaults, the value of an expression of
+constants and those defaults (``args.img_size // 16``), and the strings its code gives as
+defaults (how its scripts choose among named things)."""
 
 from __future__ import annotations
 
 import ast
+import functools
+from pathlib import Path
 from typing import Any
+
+from netlint.arguments.project_text import file_tree, project_python_files
 
 
 def option_dest(call: ast.Call) -> str:
@@ -77,3 +82,24 @@ _OPERATORS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult
               ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b}
 _COMPARISONS = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.In: lambda a, b: a in b,
                 ast.NotIn: lambda a, b: a not in b}
+
+
+@functools.lru_cache(maxsize=8)
+def script_defaults(root: Path) -> tuple[str, ...]:
+    """The strings the project's code gives as defaults (``add_argument(..., default='ViT-B_16')``,
+    ``def main(model='small')``), in file order, test files last: how its scripts choose among
+    named things."""
+    found: list[str] = []
+    for file in sorted(project_python_files(root), key=lambda f: f.name.startswith("test")):  # (stable)
+        tree = file_tree(file)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            values: list[ast.expr] = []
+            if isinstance(node, ast.Call):
+                values = [k.value for k in node.keywords if k.arg == "default"]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                values = [d for d in [*node.args.defaults, *node.args.kw_defaults] if d is not None]
+            found += [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+                      and v.value not in found]
+    return tuple(found)
