@@ -10,10 +10,13 @@
 - accepted_names: a string parameter the constructor checks against names (``assert backbone
   in [...]``, ``if encoder_name == 'tiny'``), also through ``super().__init__(backbone, ...)``:
   a name it accepts, the project's scripts' default first;
+- registry_specs: a registry spec ``{name: implicit-sr, args: {encoder_spec: {name: ..., args:
+  {...}}}}`` gives its ``args``, the nested specs as they are, for the project's ``make(spec)``;
 - stored_options: options a constructor keeps on ``self`` (``self.opts = opts``, a setter
   ``self.set_opts(opts)``) and reads there and in the methods it calls, filled from the
   project's options class whose constructor calls its ``initialize()`` (the attributes the
-  class sets itself, ``self.opts.n_styles = ...``, are not asked of a parser).
+  class sets itself, ``self.opts.n_styles = ...``, are not asked of a parser); a script's
+  ``args.start_iter`` passed to the model is its argparse default (``args = parser.parse_args()``).
 
 Segmentation models, discriminators, InstanceNorm generators: quiet."""
 
@@ -107,3 +110,17 @@ def test_options_kept_on_self_from_the_options_class_that_knows_them(report):
     restorer = model(report, "stored_options/models/style_net.py::Restorer")
     assert restorer["call"] == "Restorer(args)"
     assert restorer["arguments_from"] == f"{FAMILY}/stored_options/options/train_options.py's argparse defaults"
+
+
+def test_a_registry_spec_gives_its_args(report):
+    implicit = model(report, "registry_specs/models/implicit.py::ImplicitSR")
+    assert implicit["arguments_from"] == f"{FAMILY}/registry_specs/configs/train/train_implicit.yaml, section model"
+    # the encoder of the nested spec (8 features, 2 blocks), the MLP given the encoder's width
+    encoder = (3 * 8 * 9 + 8) + 2 * (8 * 8 * 9 + 8)
+    assert implicit["params"] == encoder + (8 * 16 + 16) + (16 * 16 + 16) + (16 * 3 + 3)
+
+
+def test_an_option_a_script_passes_is_its_argparse_default(report):
+    transfer = model(report, "stored_options/models/transfer.py::TransferNet")
+    assert transfer["call"] == "TransferNet(encoder, Decoder(8), 0)"
+    assert transfer["arguments_from"] == f"{FAMILY}/stored_options/train.py:10"

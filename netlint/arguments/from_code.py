@@ -7,7 +7,8 @@ factories and of its classmethod constructors, ``Net.from_name('b0')``) with con
 arguments: in the file's ``if __name__ == "__main__":`` block, the rest of the file, the
 project's tests, its other files (those that import the class from the model's file); last,
 the calls with some arguments that are not constants (``Net(opt.ngf, n_blocks=3)``), to be
-built with those left at their defaults. An argument that builds or takes apart modules
+built with those left at their defaults. An attribute of what the file's ``parser.parse_args()``
+gives (``args.start_iter``) is the file's argparse default for it, read with ``ast``. An argument that builds or takes apart modules
 (``Encoder(64)``, ``nn.Sequential(*list(vgg.children())[:31])``, a module-level ``decoder``
 of the model's file) is kept as an expression, evaluated in the model's module when the
 model is built (``ProjectCall``); nothing else of the project is ever called."""
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.call import dotted_name
-from netlint.arguments.parser_defaults import script_defaults
+from netlint.arguments.parser_defaults import argparse_defaults, script_defaults
 from netlint.arguments.project_text import file_text, file_tree
 from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
 from netlint.paths import display_path
@@ -70,6 +71,11 @@ class _Module(_Dotted):
 
 _UNKNOWN = object()
 _MODEL_MODULE = object()  # the model's module, imported by another file (``import net``)
+_DEFAULTS = "<argparse defaults>"  # the file's argparse defaults, among a scope's values
+
+
+class _ParsedOptions(dict):
+    """What the file's ``parser.parse_args()`` gives run without arguments: its defaults."""
 _MODULE_METHODS = {"children", "modules", "named_children", "named_modules"}
 _MODULE_BUILTINS = {"list", "tuple", "reversed"}
 
@@ -333,7 +339,9 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
     values = {**{p: _MODEL_MODULE for p in callees.prefixes if "." not in p},
               **{name: (_Builder if original[:1].isupper() else _Module)(original)
                  for name, original in callees.objects}}
-    module_scope = _Scope({**values, **_constants(tree.body, definitions=own_file, file=file)}, callees)
+    values[_DEFAULTS] = _ParsedOptions(argparse_defaults(tree))
+    module_scope = _Scope({**values, **_constants(tree.body, definitions=own_file, file=file,
+                                                  parsed=values[_DEFAULTS])}, callees)
     found: list[CodeArguments] = []
     scopes: list[list[ast.stmt]] = [body]
     scopes += [n.body for s in body for n in ast.walk(s) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -345,11 +353,13 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
     return found
 
 
-def _constants(body: list[ast.stmt], definitions: bool = False, file: Path | None = None) -> dict[str, Any]:
+def _constants(body: list[ast.stmt], definitions: bool = False, file: Path | None = None,
+               parsed: _ParsedOptions | None = None) -> dict[str, Any]:
     """The module's constants, and its names imported from torch (kept as dotted names); with
     ``definitions`` (the model's own file) also its classes and functions (``ResNet(Bottleneck,
-    [3, 4, 6, 3])``), resolved in the module when the model is built."""
-    values: dict[str, Any] = {}
+    [3, 4, 6, 3])``), resolved in the module when the model is built; ``parsed``: what its
+    ``parse_args()`` gives."""
+    values: dict[str, Any] = {} if parsed is None else {_DEFAULTS: parsed}
     builders = _module_builders(body, file) if definitions and file is not None else set()
     for statement in body:
         if definitions and isinstance(statement, (ast.ClassDef, ast.FunctionDef)):
@@ -415,6 +425,8 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
         return values.get(node.id, _UNKNOWN)
     if isinstance(node, ast.Attribute):
         base = _fold(node.value, values)
+        if isinstance(base, _ParsedOptions):  # args.start_iter: the script's default
+            return base.get(node.attr, _UNKNOWN)
         if base is _MODEL_MODULE:  # net.decoder, net.Encoder
             return (_Builder if node.attr[:1].isupper() else _Module)(node.attr)
         if isinstance(base, _Builder):
@@ -423,6 +435,8 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
             return _torch_name(f"{base}.{node.attr}", f"{base}.{node.attr}")
         return type(base)(f"{base}.{node.attr}") if isinstance(base, _Dotted) else _UNKNOWN
     if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "parse_args" and _DEFAULTS in values:
+            return values[_DEFAULTS]
         return _module_call(node, values)
     if isinstance(node, ast.Subscript):
         base = _fold(node.value, values)

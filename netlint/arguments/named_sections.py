@@ -5,21 +5,26 @@ as registry-based projects build their networks: BasicSR and its descendants
 mmcv-style (``backbone: {type: ResNet, depth: 50}``), Hydra (``_target_: models.unet.UNet``).
 
 A section names the class by its ``type``, ``arch``, ``net_type``, ``which_model``,
-``_target_`` or ``name`` key (``name`` only in a section of plain values: an experiment's name
-is not a class's): the class's name (case and underscores aside), or a key the project
-registers it under (``@ARCH_REGISTRY.register('swinir')``, a table ``{'swinir': SwinIR}``, a
-branch ``if net_type == 'swinir':`` that uses the class, as a factory reads it: ``def
-make_generator(kind, **kwargs): if kind == 'ffc_resnet': return FFCResNetGenerator(**kwargs)``).
-Any other key names the class too when its value is one of those and most of the section's
-other keys are the constructor's parameters (Hydra's ``kind: ffc_resnet``). And a section that
-names nothing the project registers, whose keys are mostly the constructor's parameters and
-hold all its required ones, is an argument set for the class whatever it names (tried after the
-sections that name it). The section's other keys are the keyword arguments (nested sections
-passed as dicts: ``init_conv_kwargs: {ratio_gin: 0}``); those the constructor does not take are
-dropped, unless it takes ``**kwargs``. The files for training come first (a path that says
-``train``), those for testing, validation or demos last, then a file that is the section (a
-Hydra group's file: ``generator/ffc_resnet_075.yaml``) before sections inside larger files
-(an experiment's overrides), then by path; the first few different calls are tried."""
+``_target_`` or ``name`` key (``name`` only in a section of plain values or a registry spec:
+an experiment's name is not a class's): the class's name (case and underscores aside), or a
+key the project registers it under (``@ARCH_REGISTRY.register('swinir')``, a table
+``{'swinir': SwinIR}``, a branch ``if net_type == 'swinir':`` that uses the class, as a
+factory reads it: ``def make_generator(kind, **kwargs): if kind == 'ffc_resnet': return
+FFCResNetGenerator(**kwargs)``). Any other key names the class too when its value is one of
+those and most of the section's other keys are the constructor's parameters (Hydra's ``kind:
+ffc_resnet``). And a section that names nothing the project registers, whose keys are mostly
+the constructor's parameters and hold all its required ones, is an argument set for the class
+whatever it names (tried after the sections that name it).
+
+The section's other keys are the keyword arguments (nested sections passed as dicts:
+``init_conv_kwargs: {ratio_gin: 0}``); those the constructor does not take are dropped, unless
+it takes ``**kwargs``. A registry spec (``{name: liif, args: {encoder_spec: {name: edsr, args:
+{...}}}}``, read by the project's ``models.make(spec)``) gives the keys of its ``args``
+(``kwargs``, ``params``), nested specs passed as they are. The files for training come first
+(a path that says ``train``), those for testing, validation or demos last, then a file that is
+the section (a Hydra group's file: ``generator/ffc_resnet_075.yaml``) before sections inside
+larger files (an experiment's overrides), then by path; the first few different calls are
+tried."""
 
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ from netlint.paths import display_path
 from netlint.source import version
 
 NAMING_KEYS = ("type", "arch", "net_type", "which_model", "_target_", "name")
+SPEC_ARGUMENTS = ("args", "kwargs", "params")
 MAX_CALLS = 3
 
 
@@ -64,7 +70,9 @@ def named_calls(factory: Any, class_name: str, root: Path) -> list[NamedCall]:
             if key is None and (not _fits(section, accepted, required) or any(
                     _plain(v) in registry_keys(root) - names for v in section.values() if isinstance(v, str))):
                 continue
-            kwargs = {k: as_settings(v) for k, v in section.items() if k != key and isinstance(k, str)
+            given = section[_spec_arguments(section)] if key is not None and _spec_arguments(section) else \
+                {k: v for k, v in section.items() if k != key}
+            kwargs = {k: as_settings(v) for k, v in given.items() if isinstance(k, str)
                       and k.isidentifier() and (takes_any or k in accepted)}
             if not required <= set(kwargs):
                 continue
@@ -85,11 +93,19 @@ def _naming_key(section: dict, path: tuple[str, ...], names: set[str]) -> str | 
         value = section.get(key)
         if not isinstance(value, str):
             continue
-        if key == "name" and (not path or any(isinstance(v, dict) for v in section.values())):
+        if key == "name" and (not path or any(isinstance(v, dict) for v in section.values())) \
+                and not _spec_arguments(section):
             continue  # an experiment's name, with its sections
         if _plain(value.rpartition(".")[2] if key == "_target_" else value) in names:
             return key
     return None
+
+
+def _spec_arguments(section: dict) -> str | None:
+    """The key of a registry spec's arguments (``{name: edsr, args: {n_feats: 64}}``, also
+    ``kwargs``, ``params``): the section's only section, beside plain values."""
+    inner = [k for k, v in section.items() if isinstance(v, dict)]
+    return inner[0] if len(inner) == 1 and inner[0] in SPEC_ARGUMENTS else None
 
 
 def _other_naming_key(section: dict, names: set[str], accepted: set[str]) -> str | None:
