@@ -146,21 +146,33 @@ def _kept_on_self(tree: ast.AST, name: str, function: Any, owner: type) -> set[s
 
 
 def _read_on_self(owner: type, kept: set[str]) -> set[str] | None:
-    """The attributes read on ``self.opts`` (one of ``kept``) in the methods of the class and
-    of its project bases (what its constructor, the methods it calls and its forward read),
-    but those the class sets itself (``self.opts.n_styles = ...``); None when it indexes one."""
+    """The attributes read on ``self.opts`` (one of ``kept``) while the class is constructed:
+    in its ``__init__`` and the methods it calls on ``self`` (``self.set_encoder()``, also in
+    turn), its project bases' included, but those the class sets itself (``self.opts.n_styles
+    = ...``); None when it indexes one."""
     from netlint.load.user_code import is_library_file
 
-    read: set[str] = set()
-    stored: set[str] = set()
-    for cls in owner.__mro__ if kept else ():
+    methods: dict[str, ast.FunctionDef] = {}
+    for cls in reversed(owner.__mro__) if kept else ():
         try:
             if is_library_file(inspect.getsourcefile(cls) or ""):
                 continue
             tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
         except (OSError, TypeError, SyntaxError):
             continue
-        for node in ast.walk(tree):
+        node = tree.body[0] if tree.body and isinstance(tree.body[0], ast.ClassDef) else None
+        methods.update({m.name: m for m in (node.body if node else []) if isinstance(m, ast.FunctionDef)})
+    read: set[str] = set()
+    stored: set[str] = set()
+    waiting, seen = ["__init__"], set()
+    while waiting:
+        name = waiting.pop()
+        if name in seen or name not in methods:
+            continue
+        seen.add(name)
+        for node in ast.walk(methods[name]):
+            if isinstance(node, ast.Call) and _on_self(node.func):
+                waiting.append(node.func.attr)
             if not (isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Attribute)
                     and node.value.attr in kept and _on_self(node.value)):
                 continue
