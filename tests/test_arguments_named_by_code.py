@@ -123,4 +123,4 @@ def test_a_registry_spec_gives_its_args(report):
 def test_an_option_a_script_passes_is_its_argparse_default(report):
     transfer = model(report, "stored_options/models/transfer.py::TransferNet")
     assert transfer["call"] == "TransferNet(encoder, Decoder(8), 0)"
-    assert transfer["arguments_from"] == f"{FAMILY}/stored_options/train.py:10"
+    assert transfer["arguments_from"] == f"{FAMILY}/stored_options/train.py:11"

@@ -583,6 +583,8 @@ class _Scope:
         modules = False
         for key, node in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords)]:
             value = _fold(node, self.values)
+            if isinstance(value, _ParsedOptions):  # the parsed options whole: not a value netlint makes here
+                value = _UNKNOWN
             if value is _UNKNOWN:
                 left_out.append(key)
             modules = modules or isinstance(value, _Module)
