@@ -8,10 +8,11 @@ arguments: in the file's ``if __name__ == "__main__":`` block, the rest of the f
 project's tests, its other files (those that import the class from the model's file); last,
 the calls with some arguments that are not constants (``Net(opt.ngf, n_blocks=3)``), to be
 built with those left at their defaults. An attribute of what the file's ``parser.parse_args()``
-gives (``args.start_iter``) is the file's argparse default for it, read with ``ast``. An argument that builds or takes apart modules
-(``Encoder(64)``, ``nn.Sequential(*list(vgg.children())[:31])``, a module-level ``decoder``
-of the model's file) is kept as an expression, evaluated in the model's module when the
-model is built (``ProjectCall``); nothing else of the project is ever called."""
+gives (``args.start_iter``) is the file's argparse default for it, read with ``ast``. An
+argument that builds or takes apart modules (``Encoder(64)``,
+``nn.Sequential(*list(vgg.children())[:31])``, a module-level ``decoder`` of the model's
+file) is kept as an expression, evaluated in the model's module when the model is built
+(``ProjectCall``); nothing else of the project is ever called."""
 
 from __future__ import annotations
 

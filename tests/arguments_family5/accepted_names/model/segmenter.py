@@ -10,8 +10,9 @@ class NamedSegmenter(nn.Module):
             widths = (16, 32)
         else:
             raise ValueError(f"unknown encoder {encoder_name}")
-        self.body = nn.Sequential(nn.Conv2d(3, widths[0], 3, padding=1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU(),
-                                  nn.Conv2d(widths[0], widths[1], 3, padding=1, bias=False), nn.BatchNorm2d(widths[1]), nn.ReLU())
+        self.body = nn.Sequential(
+            nn.Conv2d(3, widths[0], 3, padding=1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU(),
+            nn.Conv2d(widths[0], widths[1], 3, padding=1, bias=False), nn.BatchNorm2d(widths[1]), nn.ReLU())
         self.head = nn.Conv2d(widths[1], num_classes, 1)
 
     def forward(self, image):

@@ -9,7 +9,8 @@ class SplitConv(nn.Module):
         super().__init__()
         local = int(out_ch * (1 - ratio))
         self.local = nn.Conv2d(in_ch, local, kernel_size, stride, kernel_size // 2, groups=groups)
-        self.other = nn.Conv2d(in_ch, out_ch - local, kernel_size, stride, kernel_size // 2) if local < out_ch else None
+        self.other = nn.Conv2d(in_ch, out_ch - local, kernel_size, stride, kernel_size // 2) \
+            if local < out_ch else None
         self.norm = nn.InstanceNorm2d(out_ch)
 
     def forward(self, x):
@@ -35,8 +36,8 @@ class BigResNetGenerator(nn.Module):
 class PlainGenerator(nn.Module):
     def __init__(self, in_ch, out_ch, width=64):
         super().__init__()
-        self.body = nn.Sequential(nn.Conv2d(in_ch, width, 3, padding=1, bias=False), nn.InstanceNorm2d(width), nn.ReLU(),
-                                  nn.Conv2d(width, out_ch, 3, padding=1))
+        self.body = nn.Sequential(nn.Conv2d(in_ch, width, 3, padding=1, bias=False), nn.InstanceNorm2d(width),
+                                  nn.ReLU(), nn.Conv2d(width, out_ch, 3, padding=1))
 
     def forward(self, image):
         return self.body(image)
@@ -47,7 +48,8 @@ class Refiner(nn.Module):
 
     def __init__(self, in_ch, out_ch, width=32):
         super().__init__()
-        self.body = nn.Sequential(nn.Conv2d(in_ch, width, 3, padding=1), nn.ReLU(), nn.Conv2d(width, out_ch, 3, padding=1))
+        self.body = nn.Sequential(nn.Conv2d(in_ch, width, 3, padding=1), nn.ReLU(),
+                                  nn.Conv2d(width, out_ch, 3, padding=1))
 
     def forward(self, image):
         return image + self.body(image)
