@@ -84,7 +84,7 @@ def test_the_report_says_which_factory_built_the_model():
 
 
 def test_a_scripts_main_is_never_run_to_build_a_model():
-    """paths/train.py's main() parses the command line and returns Darknet(args.model)."""
+    """paths/train.py's main() parses the command line and returns Darknet(args.model or "config/tiny.cfg")."""
     call, source = built("paths", "models/darknet.py::Darknet")
     assert call != "main()" and not source.startswith("train.py"), (call, source)
 

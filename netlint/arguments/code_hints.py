@@ -13,19 +13,18 @@
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.project import CONFIG_EXTENSIONS, config_files as project_config_files, project_root, python_files
-from netlint.source import read_source
+from netlint.arguments.parser_defaults import script_defaults
+from netlint.arguments.project_text import file_text, file_tree, project_python_files
+from netlint.project import CONFIG_EXTENSIONS, config_files as project_config_files, project_root
 
 MAX_KEYS = 4  # the keys of a table tried, first first
 MAX_FILES = 3  # the configuration files tried
-MAX_PROJECT_FILES = 2000
 _PATH_WORDS = {"path", "file", "filename", "fname", "def", "cfgfile", "cfg_file", "config_file", "yaml", "json"}
 _READERS = {"json": {"json"}, "yaml": {"yaml", "yml"}, "toml": {"toml"}, "tomllib": {"toml"},
             "configparser": {"ini", "cfg"}}
@@ -47,6 +46,8 @@ def hints(factory: Any, required: list[str], namespace: dict[str, Any]) -> dict[
     for name in required:
         if name in tables:
             found[name] = tables[name]
+        elif (accepted := accepted_names(factory, name)) is not None:
+            found[name] = accepted
         elif _is_module(namespace.get(name)):
             found[name] = Hint((namespace[name],), f"the module {name} of {_shown(path) or 'its file'}", (name,))
         elif path is not None and (built := _layers_of_file(name, path, namespace)) is not None:
@@ -58,6 +59,56 @@ def hints(factory: Any, required: list[str], namespace: dict[str, Any]) -> dict[
     return found
 
 
+def accepted_names(factory: Any, name: str) -> Hint | None:
+    """The strings the constructor checks the parameter against (``assert backbone in
+    ['resnet50', 'mobilenetv2']``, ``if backbone == 'resnet101':``), in its own ``__init__``
+    and in those of its project base classes it passes the parameter on to (``super().__init__
+    (backbone, ...)``): the one the project's scripts give as a default first, then the code's order."""
+    found: list[str] = []
+    where = ""
+    for init in _project_inits(factory):
+        node, path = _definition(init)
+        if isinstance(node, ast.ClassDef):
+            node = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        if node is None or path is None:
+            continue
+        for use in ast.walk(node):
+            if isinstance(use, ast.Compare) and len(use.ops) == 1:
+                sides = [use.left, use.comparators[0]]
+                if any(isinstance(side, ast.Name) and side.id == name for side in sides):
+                    strings = [e.value for side in sides for e in _elements(side)
+                               if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                    found += [v for v in strings if v not in found]
+                    where = where or f"{_shown(path)}:{use.lineno}"
+    if not found:
+        return None
+    defaults = script_defaults(project_root(Path(where.rpartition(":")[0]).resolve()))
+    found.sort(key=lambda v: defaults.index(v) if v in defaults else len(defaults))
+    return Hint(tuple(found[:MAX_KEYS]), f"the names the constructor accepts ({where})")
+
+
+def _project_inits(factory: Any) -> list[Any]:
+    """The ``__init__`` of a class and of its bases defined in the project; a function alone."""
+    from netlint.load.user_code import is_library_file
+
+    if not inspect.isclass(factory):
+        return [factory]
+    inits = []
+    for cls in factory.__mro__:
+        init = vars(cls).get("__init__")
+        try:
+            file = inspect.getsourcefile(init) if inspect.isfunction(init) else None
+        except TypeError:
+            file = None
+        if file and not is_library_file(file):
+            inits.append(init)
+    return inits
+
+
+def _elements(node: ast.expr) -> list[ast.expr]:
+    return list(node.elts) if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
+
+
 def _layers_of_file(name: str, path: Path, namespace: dict[str, Any]) -> Hint | None:
     """``features`` (or ``layers`` for ``make_layers``): what a function of the file that
     builds layers from a configuration makes of the entries of a table of the file
@@ -66,7 +117,7 @@ def _layers_of_file(name: str, path: Path, namespace: dict[str, Any]) -> Hint | 
 
     from netlint.class_scan import factories
 
-    tree = _tree(path)
+    tree = file_tree(path)
     if tree is None:
         return None
     builders = [f for f in factories(tree.body, {"nn", "torch"}).values() if len(f.required) == 1
@@ -118,19 +169,12 @@ def _definition(factory: Any) -> tuple[ast.AST | None, Path | None]:
         path = Path(inspect.getsourcefile(function) or "")
     except TypeError:
         return None, None
-    tree = _tree(path)
+    tree = file_tree(path)
     if tree is None:
         return None, path
     owner = _owner_name(factory)
     node = next((n for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef)) and n.name == owner), None)
     return node, path
-
-
-def _tree(path: Path) -> ast.Module | None:
-    try:
-        return ast.parse(read_source(path))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return None
 
 
 def _tables(tree: ast.Module) -> dict[str, tuple[ast.expr, int]]:
@@ -159,7 +203,7 @@ def _literals(nodes: list[ast.expr | None]) -> list[Any]:
 
 def _table_keys(node: ast.AST, path: Path, names: set[str]) -> dict[str, Hint]:
     """The parameters ``names`` that index a top-level table of the file, or are checked to be in one."""
-    tree = _tree(path)
+    tree = file_tree(path)
     tables = _tables(tree) if tree is not None else {}
     if isinstance(node, ast.ClassDef):  # its own: self.arch_settings[depth]
         tables.update({f"self.{k}": v for k, v in _tables(ast.Module(body=node.body, type_ignores=[])).items()})
@@ -204,10 +248,10 @@ def config_files(path: Path, class_name: str) -> list[Path]:
     named: list[Path] = []
     extensions: set[str] = set()
     for module, read in _READERS.items():  # the model's file reads json: .json files
-        if re.search(rf"^\s*(import|from)\s+{module}\b", _text(path.resolve()), re.MULTILINE):
+        if re.search(rf"^\s*(import|from)\s+{module}\b", file_text(path.resolve()), re.MULTILINE):
             extensions |= read
     for file in files:
-        for text, extension in _QUOTED.findall(_text(file)):
+        for text, extension in _QUOTED.findall(file_text(file)):
             extensions.add(extension)
             for base in (root, file.parent, Path.cwd()):
                 candidate = (base / text).resolve()
@@ -223,21 +267,3 @@ def config_files(path: Path, class_name: str) -> list[Path]:
 def _likeness(stem: str, wanted: set[str]) -> int:
     stem = re.sub(r"[^a-z0-9]", "", stem.lower())
     return max((len(w) for w in wanted if w and (w in stem or stem in w)), default=0)
-
-
-@functools.lru_cache(maxsize=8)
-def project_python_files(root: Path) -> tuple[Path, ...]:
-    found = []
-    for i, file in enumerate(python_files(root)):
-        if i == MAX_PROJECT_FILES:
-            break
-        found.append(file)
-    return tuple(found)
-
-
-@functools.lru_cache(maxsize=4096)
-def _text(path: Path) -> str:
-    try:
-        return read_source(path)
-    except (OSError, UnicodeDecodeError):
-        return ""

@@ -285,7 +285,7 @@ def _load(file: Path) -> Any:
     key = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _loaded:
         data = _parse(file)
-        _loaded[key] = _interpolated(data, data) if isinstance(data, dict) else data
+        _loaded[key] = _interpolated(data, {file.parent.name: data, **data}) if isinstance(data, dict) else data
     return _loaded[key]
 
 
@@ -293,7 +293,8 @@ _REFERENCE = re.compile(r"\$\{([A-Za-z_][\w.]*)\}")
 
 
 def _interpolated(value: Any, root: dict, depth: int = 0) -> Any:
-    """OmegaConf/Hydra references to another key of the file (``ngf: ${model.width}``)."""
+    """OmegaConf/Hydra references to another key of the file (``ngf: ${model.width}``), also
+    by the package of a Hydra group's file (``${generator.ngf}`` in ``generator/big.yaml``)."""
     if isinstance(value, dict):
         return {k: _interpolated(v, root, depth) for k, v in value.items()}
     if isinstance(value, list):

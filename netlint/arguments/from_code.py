@@ -7,10 +7,12 @@ factories and of its classmethod constructors, ``Net.from_name('b0')``) with con
 arguments: in the file's ``if __name__ == "__main__":`` block, the rest of the file, the
 project's tests, its other files (those that import the class from the model's file); last,
 the calls with some arguments that are not constants (``Net(opt.ngf, n_blocks=3)``), to be
-built with those left at their defaults. An argument that builds or takes apart modules
-(``Encoder(64)``, ``nn.Sequential(*list(vgg.children())[:31])``, a module-level ``decoder``
-of the model's file) is kept as an expression, evaluated in the model's module when the
-model is built (``ProjectCall``); nothing else of the project is ever called."""
+built with those left at their defaults. An attribute of what the file's ``parser.parse_args()``
+gives (``args.start_iter``) is the file's argparse default for it, read with ``ast``. An
+argument that builds or takes apart modules (``Encoder(64)``,
+``nn.Sequential(*list(vgg.children())[:31])``, a module-level ``decoder`` of the model's
+file) is kept as an expression, evaluated in the model's module when the model is built
+(``ProjectCall``); nothing else of the project is ever called."""
 
 from __future__ import annotations
 
@@ -24,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.call import dotted_name
+from netlint.arguments.parser_defaults import argparse_defaults, script_defaults
+from netlint.arguments.project_text import file_text, file_tree
 from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
 from netlint.paths import display_path
 from netlint.project import skipped_dir
-from netlint.source import read_source, version
 
 MAX_FILES = 5000
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
@@ -69,6 +72,11 @@ class _Module(_Dotted):
 
 _UNKNOWN = object()
 _MODEL_MODULE = object()  # the model's module, imported by another file (``import net``)
+_DEFAULTS = "<argparse defaults>"  # the file's argparse defaults, among a scope's values
+
+
+class _ParsedOptions(dict):
+    """What the file's ``parser.parse_args()`` gives run without arguments: its defaults."""
 _MODULE_METHODS = {"children", "modules", "named_children", "named_modules"}
 _MODULE_BUILTINS = {"list", "tuple", "reversed"}
 
@@ -77,7 +85,7 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
     """The calls, best first; with no ``root``, those of the class's own file only."""
     path = path.resolve()
     found: list[CodeArguments] = []
-    tree = _parse(path, version(path))
+    tree = file_tree(path)
     constructors: dict[str, tuple[list[str], int]] = {}
     if tree is not None:
         own_factories = _returning_the_class(tree.body, class_name, False)
@@ -133,10 +141,8 @@ def preferred(found: dict[str, tuple[list[str], int]], class_name: str, path: Pa
     (``resnet`` for ``ResNet``), then the file's order."""
     if len(found) < 2 or root is None:
         return list(found.items())
-    from netlint.arguments.made_configs import script_defaults
-
     defaults = script_defaults(root.resolve())
-    texts = [_text(f, version(f)) for f in _project_files(root.resolve()) if f != path.resolve()]
+    texts = [file_text(f) for f in _project_files(root.resolve()) if f != path.resolve()]
     calls = {name: sum(len(re.findall(rf"\b{re.escape(name)}\s*\(", t)) for t in texts if name in t)
              for name in found}
     plain = re.sub(r"[^a-z0-9]", "", class_name.lower())
@@ -146,7 +152,7 @@ def preferred(found: dict[str, tuple[list[str], int]], class_name: str, path: Pa
 
 def constructors_with_arguments(path: Path, class_name: str) -> dict[str, list[str]]:
     """The class's classmethod constructors that need arguments: name -> their names."""
-    tree = _parse(path.resolve(), version(path.resolve()))
+    tree = file_tree(path.resolve())
     cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None) if tree else None
     found = _returning_the_class(cls.body, class_name, True) if cls else {}
     return {name: required for name, (required, _line) in found.items() if required}
@@ -186,7 +192,7 @@ def built_whole(path: Path, class_name: str, root: Path) -> str | None:
     ``.to(device)``, ``DataParallel(model)``): a model of its own, also when another class
     wraps it. A block built only inside other modules is not."""
     path = path.resolve()
-    own = _parse(path, version(path))
+    own = file_tree(path)
     files = [(path, own, _Callees({class_name}, set(), class_name))] if own is not None else []
     files += [(file, tree, _Callees(names, prefixes, class_name))
               for file, tree, names, prefixes, _objects in _importers(path, class_name, root)]
@@ -239,29 +245,13 @@ def _importers(path: Path, class_name: str, root: Path
     """The project's other files that import the class from ``path``, tests first."""
     others = [f for f in _project_files(root.resolve()) if f != path]
     for file in sorted(others, key=lambda f: not _is_test_file(f, root)):
-        if class_name not in _text(file, version(file)):
+        if class_name not in file_text(file):
             continue
-        tree = _parse(file, version(file))
+        tree = file_tree(file)
         if tree is not None:
             names, prefixes, objects = _bindings(tree, file, path, class_name, root)
             if names or prefixes:
                 yield file, tree, names, prefixes, objects
-
-
-@functools.lru_cache(maxsize=4096)
-def _text(path: Path, _version: tuple) -> str:
-    try:
-        return read_source(path)
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
-@functools.lru_cache(maxsize=1024)
-def _parse(path: Path, _version: tuple) -> ast.Module | None:
-    try:
-        return ast.parse(_text(path, _version), filename=str(path))
-    except (SyntaxError, ValueError):
-        return None
 
 
 @functools.lru_cache(maxsize=16)
@@ -333,7 +323,7 @@ def _provides(module_file: Path | None, target: Path, class_name: str, root: Pat
     ``__init__.py``: ``from .model import EfficientNet``), directly or through another."""
     if module_file is None or module_file == target:
         return module_file == target
-    tree = _parse(module_file, version(module_file)) if depth < 3 else None
+    tree = file_tree(module_file) if depth < 3 else None
     for node in tree.body if tree is not None else ():
         if isinstance(node, ast.ImportFrom) and any(a.name in (class_name, "*") and a.asname in (None, class_name)
                                                     for a in node.names):
@@ -350,7 +340,9 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
     values = {**{p: _MODEL_MODULE for p in callees.prefixes if "." not in p},
               **{name: (_Builder if original[:1].isupper() else _Module)(original)
                  for name, original in callees.objects}}
-    module_scope = _Scope({**values, **_constants(tree.body, definitions=own_file, file=file)}, callees)
+    values[_DEFAULTS] = _ParsedOptions(argparse_defaults(tree))
+    module_scope = _Scope({**values, **_constants(tree.body, definitions=own_file, file=file,
+                                                  parsed=values[_DEFAULTS])}, callees)
     found: list[CodeArguments] = []
     scopes: list[list[ast.stmt]] = [body]
     scopes += [n.body for s in body for n in ast.walk(s) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -362,11 +354,13 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
     return found
 
 
-def _constants(body: list[ast.stmt], definitions: bool = False, file: Path | None = None) -> dict[str, Any]:
+def _constants(body: list[ast.stmt], definitions: bool = False, file: Path | None = None,
+               parsed: _ParsedOptions | None = None) -> dict[str, Any]:
     """The module's constants, and its names imported from torch (kept as dotted names); with
     ``definitions`` (the model's own file) also its classes and functions (``ResNet(Bottleneck,
-    [3, 4, 6, 3])``), resolved in the module when the model is built."""
-    values: dict[str, Any] = {}
+    [3, 4, 6, 3])``), resolved in the module when the model is built; ``parsed``: what its
+    ``parse_args()`` gives."""
+    values: dict[str, Any] = {} if parsed is None else {_DEFAULTS: parsed}
     builders = _module_builders(body, file) if definitions and file is not None else set()
     for statement in body:
         if definitions and isinstance(statement, (ast.ClassDef, ast.FunctionDef)):
@@ -432,6 +426,8 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
         return values.get(node.id, _UNKNOWN)
     if isinstance(node, ast.Attribute):
         base = _fold(node.value, values)
+        if isinstance(base, _ParsedOptions):  # args.start_iter: the script's default
+            return base.get(node.attr, _UNKNOWN)
         if base is _MODEL_MODULE:  # net.decoder, net.Encoder
             return (_Builder if node.attr[:1].isupper() else _Module)(node.attr)
         if isinstance(base, _Builder):
@@ -440,6 +436,8 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
             return _torch_name(f"{base}.{node.attr}", f"{base}.{node.attr}")
         return type(base)(f"{base}.{node.attr}") if isinstance(base, _Dotted) else _UNKNOWN
     if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "parse_args" and _DEFAULTS in values:
+            return values[_DEFAULTS]
         return _module_call(node, values)
     if isinstance(node, ast.Subscript):
         base = _fold(node.value, values)
@@ -586,6 +584,8 @@ class _Scope:
         modules = False
         for key, node in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords)]:
             value = _fold(node, self.values)
+            if isinstance(value, _ParsedOptions):  # the parsed options whole: not a value netlint makes here
+                value = _UNKNOWN
             if value is _UNKNOWN:
                 left_out.append(key)
             modules = modules or isinstance(value, _Module)

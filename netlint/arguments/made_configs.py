@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import ast
 import collections.abc
-import functools
 import inspect
 import sys
 import types
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.code_hints import Hint, project_python_files
+from netlint.arguments.code_hints import Hint
+from netlint.arguments.parser_defaults import UNKNOWN, argparse_defaults, script_defaults, static_value
+from netlint.arguments.project_text import file_text, file_tree, is_project_file_module, project_python_files
 from netlint.paths import display_path
 from netlint.project import project_root
-from netlint.source import read_source
 
 MAX_CONFIGS = 2  # a table's entries tried: the chosen one and one other (large models take long)
 CONFIG_WORDS = {"config", "configs", "cfg", "cfgs", "conf", "configuration", "params", "hparams", "hp", "hps",
@@ -78,44 +78,20 @@ def _function_configs(namespace: dict[str, Any], defaults: tuple[str, ...]) -> H
     return None
 
 
-@functools.lru_cache(maxsize=8)
-def script_defaults(root: Path) -> tuple[str, ...]:
-    """The strings the project's code gives as defaults (``add_argument(..., default='ViT-B_16')``,
-    ``def main(model='small')``), in file order, test files last: how its scripts choose among
-    named things."""
-    found: list[str] = []
-    for file in sorted(project_python_files(root), key=lambda f: f.name.startswith("test")):  # (stable)
-        try:
-            tree = ast.parse(read_source(file))
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            values: list[ast.expr] = []
-            if isinstance(node, ast.Call):
-                values = [k.value for k in node.keywords if k.arg == "default"]
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                values = [d for d in [*node.args.defaults, *node.args.kw_defaults] if d is not None]
-            found += [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
-                      and v.value not in found]
-    return tuple(found)
-
-
 def script_settings(table: str, key: str, root: Path) -> list[tuple[tuple[str, ...], Any, str]]:
     """What the project's scripts set on the entry ``key`` of ``table`` after taking it
     (``config = CONFIGS[args.vit_name]; config.n_skip = args.n_skip; if 'R50' in args.vit_name:
     config.patches.grid = (14, 14)``), with the scripts' argparse defaults: (attributes, value, where)."""
     found: list[tuple[tuple[str, ...], Any, str]] = []
     for file in sorted(project_python_files(root), key=lambda f: f.name.startswith("test")):
-        text = _source(file)
-        if table not in text or found:
+        if found or table not in file_text(file):
             continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
+        tree = file_tree(file)
+        if tree is None:
             continue
         names = {table} | {a.asname for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
                            for a in n.names if a.name == table and a.asname}
-        defaults = _argparse_defaults(tree)
+        defaults = argparse_defaults(tree)
         bodies = [getattr(n, block) for n in ast.walk(tree) for block in ("body", "orelse", "finalbody")
                   if isinstance(getattr(n, block, None), list)]  # every block: a function's, a __main__ guard's
         for body in bodies:
@@ -131,7 +107,7 @@ def _set_after_taking(body: list[ast.stmt], tables: set[str], key: str, defaults
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
                 and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Subscript) \
                 and isinstance(statement.value.value, ast.Name) and statement.value.value.id in tables:
-            taken = _value(statement.value.slice, defaults)
+            taken = static_value(statement.value.slice, defaults)
             holder = statement.targets[0].id if taken == key else None
         elif holder is not None:
             found += _settings(statement, holder, defaults, where)
@@ -143,8 +119,8 @@ def _settings(statement: ast.stmt, holder: str, defaults: dict[str, Any],
     """``holder.a.b = value`` (a value the scripts' defaults make known), also under an ``if``
     whose test they decide."""
     if isinstance(statement, ast.If):
-        test = _value(statement.test, defaults)
-        if test is _UNKNOWN:
+        test = static_value(statement.test, defaults)
+        if test is UNKNOWN:
             return []
         return [s for inner in (statement.body if test else statement.orelse)
                 for s in _settings(inner, holder, defaults, where)]
@@ -155,8 +131,8 @@ def _settings(statement: ast.stmt, holder: str, defaults: dict[str, Any],
     while isinstance(node, ast.Attribute):
         attributes.insert(0, node.attr)
         node = node.value
-    value = _value(statement.value, defaults)
-    if not (isinstance(node, ast.Name) and node.id == holder and attributes) or value is _UNKNOWN:
+    value = static_value(statement.value, defaults)
+    if not (isinstance(node, ast.Name) and node.id == holder and attributes) or value is UNKNOWN:
         return []
     return [(tuple(attributes), value, f"{where}:{statement.lineno}")]
 
@@ -179,74 +155,6 @@ def _apply(config: Any, settings: list[tuple[tuple[str, ...], Any, str]]) -> str
     return applied
 
 
-_UNKNOWN = object()
-_STRING_METHODS = {"find", "startswith", "endswith", "lower", "upper", "split", "count"}
-
-
-def _argparse_defaults(tree: ast.Module) -> dict[str, Any]:
-    """``add_argument('--n_skip', default=3)``: {'n_skip': 3}."""
-    found: dict[str, Any] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
-            flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-            dest = next((k.value.value for k in node.keywords if k.arg == "dest" and isinstance(k.value, ast.Constant)),
-                        next((f.lstrip("-").replace("-", "_") for f in flags if f.startswith("--")), None))
-            default = next((k.value for k in node.keywords if k.arg == "default"), None)
-            if dest and default is not None:
-                value = _value(default, found)
-                if value is not _UNKNOWN:
-                    found[dest] = value
-    return found
-
-
-def _value(node: ast.expr, defaults: dict[str, Any]) -> Any:
-    """The value of an expression of constants and the scripts' defaults (``args.img_size / 16``)."""
-    try:
-        return _evaluate(node, defaults)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
-        return _UNKNOWN
-
-
-def _evaluate(node: ast.expr, defaults: dict[str, Any]) -> Any:
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return defaults.get(node.attr, _UNKNOWN)
-    if isinstance(node, (ast.Tuple, ast.List)):
-        items = [_evaluate(e, defaults) for e in node.elts]
-        return _UNKNOWN if _UNKNOWN in items else (tuple if isinstance(node, ast.Tuple) else list)(items)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
-        operand = _evaluate(node.operand, defaults)
-        return _UNKNOWN if operand is _UNKNOWN else (-operand if isinstance(node.op, ast.USub) else not operand)
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        left, right = _evaluate(node.left, defaults), _evaluate(node.right, defaults)
-        return _UNKNOWN if _UNKNOWN in (left, right) else _OPERATORS[type(node.op)](left, right)
-    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARISONS:
-        left, right = _evaluate(node.left, defaults), _evaluate(node.comparators[0], defaults)
-        return _UNKNOWN if _UNKNOWN in (left, right) else _COMPARISONS[type(node.ops[0])](left, right)
-    if isinstance(node, ast.Call) and not node.keywords:
-        arguments = [_evaluate(a, defaults) for a in node.args]
-        if _UNKNOWN in arguments:
-            return _UNKNOWN
-        if isinstance(node.func, ast.Name) and node.func.id in ("int", "float", "str", "tuple"):
-            return {"int": int, "float": float, "str": str, "tuple": tuple}[node.func.id](*arguments)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in _STRING_METHODS:
-            owner = _evaluate(node.func.value, defaults)
-            return getattr(owner, node.func.attr)(*arguments) if isinstance(owner, str) else _UNKNOWN
-    return _UNKNOWN
-
-
-_OPERATORS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-              ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b}
-_COMPARISONS = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.In: lambda a, b: a in b,
-                ast.NotIn: lambda a, b: a not in b}
-
-
-def _source(path: Path) -> str:
-    try:
-        return read_source(path)
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def _tables(namespace: dict[str, Any]) -> list[tuple[str, dict, str]]:
@@ -291,14 +199,7 @@ def _words_name(name: str) -> str:
 
 
 def _project_modules(namespace: dict[str, Any]) -> list[tuple[str, types.ModuleType]]:
-    return [(n, m) for n, m in namespace.items() if isinstance(m, types.ModuleType) and _project_file(m)]
-
-
-def _project_file(value: Any) -> bool:
-    from netlint.load.user_code import is_library_file
-
-    file = getattr(value, "__file__", None)
-    return bool(file) and not is_library_file(file)
+    return [(n, m) for n, m in namespace.items() if isinstance(m, types.ModuleType) and is_project_file_module(m)]
 
 
 def _project_function(function: Any) -> bool:
@@ -349,7 +250,7 @@ def _is_config(value: Any) -> bool:
             or inspect.isclass(value) or inspect.isroutine(value) or inspect.ismodule(value):
         return False
     module = sys.modules.get(type(value).__module__)
-    return hasattr(value, "__dict__") and module is not None and _project_file(module)
+    return hasattr(value, "__dict__") and module is not None and is_project_file_module(module)
 
 
 def _file_of(factory: Any) -> Path | None:

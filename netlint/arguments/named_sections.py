@@ -5,13 +5,26 @@ as registry-based projects build their networks: BasicSR and its descendants
 mmcv-style (``backbone: {type: ResNet, depth: 50}``), Hydra (``_target_: models.unet.UNet``).
 
 A section names the class by its ``type``, ``arch``, ``net_type``, ``which_model``,
-``_target_`` or ``name`` key (``name`` only in a section of plain values: an experiment's name
-is not a class's): the class's name (case and underscores aside), or a key the project
-registers it under (``@ARCH_REGISTRY.register('swinir')``, a table ``{'swinir': SwinIR}``, a
-branch ``if net_type == 'swinir':`` that uses the class). The section's other keys are the
-keyword arguments; those the constructor does not take are dropped, unless it takes
-``**kwargs``. The files for training come first (a path that says ``train``), those for
-testing, validation or demos last, then by path; the first few different calls are tried."""
+``_target_`` or ``name`` key (``name`` only in a section of plain values or a registry spec:
+an experiment's name is not a class's): the class's name (case and underscores aside), or a
+key the project registers it under (``@ARCH_REGISTRY.register('swinir')``, a table
+``{'swinir': SwinIR}``, a branch ``if net_type == 'swinir':`` that uses the class, as a
+factory reads it: ``def make_generator(kind, **kwargs): if kind == 'ffc_resnet': return
+FFCResNetGenerator(**kwargs)``). Any other key names the class too when its value is one of
+those and most of the section's other keys are the constructor's parameters (Hydra's ``kind:
+ffc_resnet``). And a section that names nothing the project registers, whose keys are mostly
+the constructor's parameters and hold all its required ones, is an argument set for the class
+whatever it names (tried after the sections that name it).
+
+The section's other keys are the keyword arguments (nested sections passed as dicts:
+``init_conv_kwargs: {ratio_gin: 0}``); those the constructor does not take are dropped, unless
+it takes ``**kwargs``. A registry spec (``{name: liif, args: {encoder_spec: {name: edsr, args:
+{...}}}}``, read by the project's ``models.make(spec)``) gives the keys of its ``args``
+(``kwargs``, ``params``), nested specs passed as they are. The files for training come first
+(a path that says ``train``), those for testing, validation or demos last, then a file that is
+the section (a Hydra group's file: ``generator/ffc_resnet_075.yaml``) before sections inside
+larger files (an experiment's overrides), then by path; the first few different calls are
+tried."""
 
 from __future__ import annotations
 
@@ -24,13 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.config_files import as_settings, for_testing, loaded_files, sections
+from netlint.arguments.project_text import file_text, file_tree, project_python_files
 from netlint.paths import display_path
-from netlint.project import python_files
-from netlint.source import read_source
+from netlint.source import version
 
 NAMING_KEYS = ("type", "arch", "net_type", "which_model", "_target_", "name")
+SPEC_ARGUMENTS = ("args", "kwargs", "params")
 MAX_CALLS = 3
-MAX_PROJECT_FILES = 2000
 
 
 @dataclass(frozen=True)
@@ -53,15 +66,19 @@ def named_calls(factory: Any, class_name: str, root: Path) -> list[NamedCall]:
     found: list[tuple[tuple, NamedCall]] = []
     for shown, data in loaded_files(root):
         for path, section in sections(data, ()):
-            key = _naming_key(section, path, names)
-            if key is None:
+            key = _naming_key(section, path, names) or _other_naming_key(section, names, accepted)
+            if key is None and (not _fits(section, accepted, required) or any(
+                    _plain(v) in registry_keys(root) - names for v in section.values() if isinstance(v, str))):
                 continue
-            kwargs = {k: as_settings(v) for k, v in section.items() if k != key and isinstance(k, str)
+            given = section[_spec_arguments(section)] if key is not None and _spec_arguments(section) else \
+                {k: v for k, v in section.items() if k != key}
+            kwargs = {k: as_settings(v) for k, v in given.items() if isinstance(k, str)
                       and k.isidentifier() and (takes_any or k in accepted)}
             if not required <= set(kwargs):
                 continue
-            where = shown + (f", section {'.'.join(path)}" if path else "")
-            found.append(((_rank(shown, root), shown, len(path), path), NamedCall(kwargs, where)))
+            where = shown + (f", section {'.'.join(path)}" if path else "") + \
+                ("" if key else ", its keys the constructor's parameters")
+            found.append(((key is None, _rank(shown, root), len(path), shown, path), NamedCall(kwargs, where)))
     calls: list[NamedCall] = []
     for _, call in sorted(found, key=lambda f: f[0]):
         if all(call.kwargs != c.kwargs for c in calls):
@@ -76,11 +93,39 @@ def _naming_key(section: dict, path: tuple[str, ...], names: set[str]) -> str | 
         value = section.get(key)
         if not isinstance(value, str):
             continue
-        if key == "name" and (not path or any(isinstance(v, dict) for v in section.values())):
+        if key == "name" and (not path or any(isinstance(v, dict) for v in section.values())) \
+                and not _spec_arguments(section):
             continue  # an experiment's name, with its sections
         if _plain(value.rpartition(".")[2] if key == "_target_" else value) in names:
             return key
     return None
+
+
+def _spec_arguments(section: dict) -> str | None:
+    """The key of a registry spec's arguments (``{name: edsr, args: {n_feats: 64}}``, also
+    ``kwargs``, ``params``): the section's only section, beside plain values."""
+    inner = [k for k, v in section.items() if isinstance(v, dict)]
+    return inner[0] if len(inner) == 1 and inner[0] in SPEC_ARGUMENTS else None
+
+
+def _other_naming_key(section: dict, names: set[str], accepted: set[str]) -> str | None:
+    """A key that is not a parameter whose value names the class (``kind: ffc_resnet``), the
+    section's other keys mostly the constructor's parameters."""
+    for key, value in section.items():
+        if isinstance(key, str) and key not in accepted and isinstance(value, str) and _plain(value) in names:
+            rest = [k for k in section if k != key]
+            if 2 * sum(k in accepted for k in rest) >= len(rest):
+                return key
+    return None
+
+
+def _fits(section: dict, accepted: set[str], required: set[str]) -> bool:
+    """Whether the section's keys are an argument set for the constructor: its required
+    parameters all there (at least one), at least three of its parameters, and three keys
+    in four its parameters."""
+    keys = [k for k in section if isinstance(k, str)]
+    matched = sum(k in accepted for k in keys)
+    return bool(required) and required <= set(keys) and matched >= 3 and 4 * matched >= 3 * len(keys)
 
 
 def _rank(shown: str, root: Path) -> int:
@@ -101,37 +146,38 @@ def registered_keys(root: Path, class_name: str) -> frozenset[str]:
     string (``@register('swinir')``, ``register_module(name='swinir')``), a table entry
     (``{'swinir': SwinIR}``), a branch on a string that uses the class (``if net_type ==
     'swinir': from models.network_swinir import SwinIR as net``)."""
-    keys: set[str] = set()
-    for text in _texts(root):
-        if class_name not in text:
-            continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef) and node.name == class_name:
-                keys |= {s for d in node.decorator_list if isinstance(d, ast.Call) for s in _strings(d)}
-            elif isinstance(node, ast.Dict):
-                keys |= {k.value for k, v in zip(node.keys, node.values)
-                         if isinstance(k, ast.Constant) and isinstance(k.value, str) and _names(v, class_name)}
-            elif isinstance(node, ast.If) and any(_names(s, class_name) for s in node.body):
-                keys |= _compared_strings(node.test)
-    return frozenset(_plain(k) for k in keys if k)
+    files = [f for f in project_python_files(root) if class_name in file_text(f)]
+    return frozenset().union(*(_registrations(f, version(f)).get(class_name, frozenset()) for f in files))
 
 
 @functools.lru_cache(maxsize=4)
-def _texts(root: Path) -> tuple[str, ...]:
-    """The project's Python files' text that may register a class, read once per run."""
-    found = []
-    for i, file in enumerate(python_files(root)):
-        if i == MAX_PROJECT_FILES:
-            break
-        try:
-            found.append(read_source(file))
-        except (OSError, UnicodeDecodeError, ValueError):
-            continue
-    return tuple(found)
+def registry_keys(root: Path) -> frozenset[str]:
+    """Every key the project's code registers a class under (a name that starts with a capital)."""
+    return frozenset().union(*(keys for f in project_python_files(root) for name, keys
+                               in _registrations(f, version(f)).items() if name[:1].isupper()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _registrations(file: Path, _version: tuple) -> dict[str, frozenset[str]]:
+    """Name used by a registration of the file -> the plain keys it is registered under."""
+    found: dict[str, set[str]] = {}
+    tree = file_tree(file)
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.ClassDef):
+            keys = {s for d in node.decorator_list if isinstance(d, ast.Call) for s in _strings(d)}
+            if keys:
+                found.setdefault(node.name, set()).update(keys)
+        elif isinstance(node, ast.Dict):
+            for k, v in zip(node.keys, node.values):
+                if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    for name in _used_names(v):
+                        found.setdefault(name, set()).add(k.value)
+        elif isinstance(node, ast.If):
+            compared = _compared_strings(node.test)
+            if compared:
+                for name in set().union(*(_used_names(s) for s in node.body)):
+                    found.setdefault(name, set()).update(compared)
+    return {name: frozenset(_plain(k) for k in keys if k) for name, keys in found.items()}
 
 
 def _strings(call: ast.Call) -> set[str]:
@@ -139,16 +185,17 @@ def _strings(call: ast.Call) -> set[str]:
     return {v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)}
 
 
-def _names(node: ast.AST, class_name: str) -> bool:
-    """Whether the node uses the class: by name, as an attribute, or imports it."""
+def _used_names(node: ast.AST) -> set[str]:
+    """The names the node uses: by name, as an attribute, or imports."""
+    found: set[str] = set()
     for child in ast.walk(node):
-        if isinstance(child, ast.Name) and child.id == class_name:
-            return True
-        if isinstance(child, ast.Attribute) and child.attr == class_name:
-            return True
-        if isinstance(child, ast.ImportFrom) and any(a.name == class_name for a in child.names):
-            return True
-    return False
+        if isinstance(child, ast.Name):
+            found.add(child.id)
+        elif isinstance(child, ast.Attribute):
+            found.add(child.attr)
+        elif isinstance(child, ast.ImportFrom):
+            found |= {a.name for a in child.names}
+    return found
 
 
 def _compared_strings(test: ast.expr) -> set[str]:

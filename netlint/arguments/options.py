@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netlint.arguments.parser_defaults import option_dest
+from netlint.arguments.project_text import is_project_file_module
 from netlint.class_scan import is_main_block
 from netlint.project import in_other_project, python_files
 
@@ -120,7 +122,67 @@ def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
             for callee, parameter in _passed_to(node, name, function, owner):
                 more = _reads(callee, parameter, depth + 1)
                 read |= more or set()
-    return read
+    on_self = _read_on_self(owner, _kept_on_self(tree, name, function, owner)) if owner is not None else set()
+    return None if on_self is None else read | on_self
+
+
+def _kept_on_self(tree: ast.AST, name: str, function: Any, owner: type) -> set[str]:
+    """The attributes of ``self`` the constructor keeps the parameter under (``self.opts =
+    opts``), also in a method it gives it to (``self.set_opts(opts)``)."""
+    kept: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name:
+            kept |= {t.attr for t in node.targets if isinstance(t, ast.Attribute) and _on_self(t)}
+        elif isinstance(node, ast.Call) and _on_self(node.func):
+            for method, parameter in _passed_to(node, name, function, owner):
+                try:
+                    inner = ast.parse(textwrap.dedent(inspect.getsource(method)))
+                except (OSError, TypeError, SyntaxError):
+                    continue
+                kept |= {t.attr for n in ast.walk(inner) if isinstance(n, ast.Assign)
+                         and isinstance(n.value, ast.Name) and n.value.id == parameter
+                         for t in n.targets if isinstance(t, ast.Attribute) and _on_self(t)}
+    return kept
+
+
+def _read_on_self(owner: type, kept: set[str]) -> set[str] | None:
+    """The attributes read on ``self.opts`` (one of ``kept``) while the class is constructed:
+    in its ``__init__`` and the methods it calls on ``self`` (``self.set_encoder()``, also in
+    turn), its project bases' included, but those the class sets itself (``self.opts.n_styles
+    = ...``); None when it indexes one."""
+    from netlint.load.user_code import is_library_file
+
+    methods: dict[str, ast.FunctionDef] = {}
+    for cls in reversed(owner.__mro__) if kept else ():
+        try:
+            if is_library_file(inspect.getsourcefile(cls) or ""):
+                continue
+            tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        node = tree.body[0] if tree.body and isinstance(tree.body[0], ast.ClassDef) else None
+        methods.update({m.name: m for m in (node.body if node else []) if isinstance(m, ast.FunctionDef)})
+    read: set[str] = set()
+    stored: set[str] = set()
+    waiting, seen = ["__init__"], set()
+    while waiting:
+        name = waiting.pop()
+        if name in seen or name not in methods:
+            continue
+        seen.add(name)
+        for node in ast.walk(methods[name]):
+            if isinstance(node, ast.Call) and _on_self(node.func):
+                waiting.append(node.func.attr)
+            if not (isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Attribute)
+                    and node.value.attr in kept and _on_self(node.value)):
+                continue
+            if isinstance(node, ast.Subscript):
+                return None
+            if not isinstance(node.ctx, ast.Load):
+                stored.add(node.attr)
+            elif not node.attr.startswith("__") and node.attr not in _METHODS:
+                read.add(node.attr)
+    return read - stored
 
 
 def own_init(cls: type) -> Any:
@@ -325,9 +387,8 @@ def _users(module: Any) -> bool:
     package of the user's folders), not a library, built-in or stand-in."""
     from netlint.load.user_code import is_library_file
 
-    file = getattr(module, "__file__", None)
-    if file is not None:
-        return not is_library_file(file)
+    if getattr(module, "__file__", None) is not None:
+        return is_project_file_module(module)
     try:
         folders = list(getattr(module, "__path__", None) or [])
     except KeyError:  # a namespace package whose parent package is gone from sys.modules
@@ -457,11 +518,15 @@ def _called(function: Any, file: Path, holder: Any = None, after=()) -> list[Par
 
 
 def _options_class(node: ast.ClassDef, cls: type, file: Path) -> list[Parsed]:
-    """``BaseOptions().initialize(parser)``, or ``self.parser`` after ``initialize()``; what
-    its methods (``parse()``) set on the parsed options, with the instance as ``self``."""
+    """``BaseOptions().initialize(parser)``, or ``self.parser`` after ``initialize()`` (also
+    when its constructor calls it, or adds the options itself); what its methods (``parse()``)
+    set on the parsed options, with the instance as ``self``."""
     methods = [m for m in node.body if isinstance(m, ast.FunctionDef) and m.name != "__init__" and _fills_parser(m)]
     init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
-    if not methods or (init is not None and not _only_sets_up(init)):
+    own = {m.name for m in methods}
+    adds = init is not None and any(isinstance(c, ast.Call) and _called_name(c) == "add_argument"
+                                    for c in ast.walk(init))
+    if not (methods or adds) or (init is not None and not _only_sets_up(init, own)):
         return []
     try:
         with _command_line(file):
@@ -470,20 +535,23 @@ def _options_class(node: ast.ClassDef, cls: type, file: Path) -> list[Parsed]:
         return []
     after = tuple(item for klass in reversed(cls.__mro__) for item in _methods_after_parsing(klass))
     found: list[Parsed] = []
-    for method in methods:
-        found += _called(getattr(instance, method.name), file, instance, after)
+    for method in methods or [None]:
+        if method is not None:
+            found += _called(getattr(instance, method.name), file, instance, after)
         for value in list(vars(instance).values()):
             if isinstance(value, argparse.ArgumentParser):
                 found += _defaults(value, file, instance, after)
     return found
 
 
-def _only_sets_up(init: ast.FunctionDef) -> bool:
+def _only_sets_up(init: ast.FunctionDef, fillers: set[str] = frozenset()) -> bool:
     """An options class's constructor that only sets attributes (``self.parser =
-    argparse.ArgumentParser()``, ``self.initialized = False``)."""
+    argparse.ArgumentParser()``, ``self.initialized = False``), adds options, or calls the
+    class's methods that add them (``self.initialize()``)."""
     return all(not isinstance(s, (ast.While, ast.With, ast.AsyncWith, ast.For))
                and not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
-                        and _called_name(s.value) not in _PARSER_CALLS | {"__init__"})
+                        and _called_name(s.value) not in _PARSER_CALLS | {"__init__"}
+                        and not (_on_self(s.value.func) and s.value.func.attr in fillers))
                for s in ast.walk(init))
 
 
@@ -858,8 +926,8 @@ def _extenders(file: Path) -> list[Extender]:
             parser = _extender_parameter(function)
             if parser is None:
                 continue
-            dests = frozenset(_dest(c) for c in ast.walk(function) if isinstance(c, ast.Call)
-                              and _called_name(c) == "add_argument" and _dest(c))
+            dests = frozenset(option_dest(c) for c in ast.walk(function) if isinstance(c, ast.Call)
+                              and _called_name(c) == "add_argument" and option_dest(c))
             if dests:
                 found.append(Extender(file, qualname, dests))
     return found
@@ -867,16 +935,6 @@ def _extenders(file: Path) -> list[Extender]:
 
 def _decorator_name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
-
-
-def _dest(call: ast.Call) -> str:
-    """The attribute an ``add_argument`` call sets: its ``dest=``, else its long option."""
-    for keyword in call.keywords:
-        if keyword.arg == "dest" and isinstance(keyword.value, ast.Constant):
-            return str(keyword.value.value)
-    names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-    long = next((n for n in names if n.startswith("--")), None) or next(iter(names), "")
-    return long.lstrip("-").replace("-", "_")
 
 
 def _live(extender: Extender) -> Any:

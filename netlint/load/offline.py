@@ -25,9 +25,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from netlint.load.pinned_device import pinned_to
+from netlint.load.pinned_device import pinned_to, user_modules
 from netlint.load.sandbox import OfflineError
-from netlint.load.user_code import NETLINT_DIR, is_library_file
+from netlint.load.user_code import NETLINT_DIR
 from netlint.meta_shapes import MetaShapes
 from netlint.source import read_source, version
 
@@ -346,11 +346,7 @@ def user_code_names_weights() -> bool:
     """Whether one of the user's files loaded so far names a weights parameter (``pretrained``,
     ``weights=``, ``encoder_weights``): only then is ``weights_arguments`` worth its cost (a
     profile hook on every call: about a third of a build's time)."""
-    for module in list(sys.modules.values()):
-        file = getattr(module, "__file__", None)
-        if isinstance(file, str) and not is_library_file(file) and _names_weights(file, version(file)):
-            return True
-    return False
+    return any(_names_weights(m.__file__, version(m.__file__)) for m in user_modules())
 
 
 @functools.lru_cache(maxsize=1024)

@@ -1,0 +1,2 @@
+from .registry import register, make
+from . import encoder, mlp, implicit
