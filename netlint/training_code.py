@@ -1,0 +1,620 @@
+"""The training code that goes with a model, read with ``ast`` only (nothing is run, torch is
+never imported): which loss is applied to which output of which model, the optimizers with
+their parameter groups and weight decay, ``model.apply(fn)`` calls, the batch size and the
+learning rate. Each fact says where it came from (file and line). One reader serves every rule
+that needs the training code: NL501 (the recipe) and the loss/last-layer rules (NL305–NL311).
+
+Names are resolved the way Python would in the common cases, without running anything: a
+name bound once in the function (the nearest binding above the use), else in the module; an
+attribute of ``self`` bound in any method of the class; a dict's constant key; a value passed
+through tensor methods (``.squeeze()``, ``.view(...)``), ``.to(device)`` or a wrapper
+(``nn.DataParallel(model)``). What cannot be resolved is left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from netlint.project import project_root, python_files
+from netlint.source import read_source, version
+
+OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS")
+# torch.nn.functional's losses, by the module class they compute
+FUNCTIONAL_LOSSES = {
+    "cross_entropy": "CrossEntropyLoss", "nll_loss": "NLLLoss", "binary_cross_entropy": "BCELoss",
+    "binary_cross_entropy_with_logits": "BCEWithLogitsLoss", "mse_loss": "MSELoss", "l1_loss": "L1Loss",
+    "smooth_l1_loss": "SmoothL1Loss", "kl_div": "KLDivLoss", "multi_margin_loss": "MultiMarginLoss",
+}
+FUNCTIONAL_MODULES = ("F", "functional", "nn.functional", "torch.nn.functional", "torch")
+# how activations are spelled in training code, by the name rules know them by
+ACTIVATIONS = {"sigmoid": "sigmoid", "softmax": "softmax", "log_softmax": "logsoftmax", "relu": "relu",
+               "Sigmoid": "sigmoid", "Softmax": "softmax", "LogSoftmax": "logsoftmax", "ReLU": "relu",
+               "tanh": "tanh", "Tanh": "tanh"}
+# tensor methods that keep what a value is (its values, maybe another shape)
+PASS_THROUGH = {"squeeze", "unsqueeze", "view", "reshape", "flatten", "float", "double", "contiguous",
+                "permute", "transpose", "to", "cuda", "cpu", "type", "view_as", "reshape_as", "clone"}
+# what wraps a model and still calls it
+WRAPPERS = {"DataParallel", "DistributedDataParallel", "DDP", "compile", "to", "cuda", "cpu", "train", "eval",
+            "float", "double", "half", "to_empty"}
+MODEL_WORDS = ("model", "net", "classifier", "discriminator")
+NOT_MODELS = {"Compose", "SummaryWriter", "GradScaler", "ArgumentParser", "DataLoader"}
+MAX_SCRIPTS = 400  # project files read for one model (a text filter comes first)
+
+
+@dataclass(frozen=True)
+class LossUse:
+    """A loss applied to a model's output: ``criterion(model(x), y)``."""
+
+    loss: str  # the module class it computes: "CrossEntropyLoss", "BCEWithLogitsLoss", "DiceLoss"
+    path: str  # the file, as shown
+    line: int  # the call that computes the loss
+    model: str | None  # the model's class, None when the code does not say (a function's parameter)
+    model_line: int  # the call of the model whose output the loss reads
+    applied: tuple[str, ...] = ()  # activations the training code applies in between, model first
+    output: int | None = None  # which element of a returned tuple (None: the output itself)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class OptimizerUse:
+    kind: str  # "SGD", "Adam", "AdamW"
+    path: str
+    line: int
+    column: int
+    weight_decay: float | None  # the literal given (None: not given or not a literal)
+    groups: bool  # parameter groups (a list of dicts) rather than one iterable of parameters
+
+
+@dataclass(frozen=True)
+class ApplyCall:
+    """``model.apply(fn)``: ``fn`` runs on every submodule."""
+
+    function: str
+    path: str
+    line: int
+    model: str | None
+
+
+@dataclass(frozen=True)
+class TrainingCode:
+    """What training code does to one model (or what one file does, before attribution)."""
+
+    losses: tuple[LossUse, ...] = ()
+    optimizers: tuple[OptimizerUse, ...] = ()
+    applies: tuple[ApplyCall, ...] = ()
+    files: tuple[str, ...] = ()  # the files read
+
+    def __bool__(self) -> bool:
+        return bool(self.losses or self.optimizers or self.applies)
+
+
+def callee(call: ast.Call) -> str:
+    """The called name's last part: ``torch.optim.SGD(...)`` -> ``SGD``."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def dotted(node: ast.AST) -> str:
+    """``torch.nn.functional`` for an attribute chain of names, "" otherwise."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([node.id, *reversed(parts)])
+
+
+def argument(call: ast.Call, keyword: str, position: int) -> ast.expr | None:
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return positional[position] if len(positional) > position and len(positional) == len(call.args) else None
+
+
+class Values:
+    """Numbers the file spells out: literals, arithmetic on them, names assigned once in the
+    file, and ``args.NAME`` for an ``argparse`` option with a literal default."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        bound: dict[str, list[ast.expr | None]] = {}  # name -> what it is bound to (None: unknown)
+        self.defaults: dict[str, ast.expr] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name):
+                            bound.setdefault(name.id, []).append(node.value if name is target else None)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                bound.setdefault(node.target.id, []).append(node.value)
+            elif isinstance(node, (ast.AugAssign, ast.For, ast.comprehension, ast.withitem, ast.NamedExpr)):
+                target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
+                for name in ast.walk(target) if target is not None else ():
+                    if isinstance(name, ast.Name):
+                        bound.setdefault(name.id, []).append(None)
+            elif isinstance(node, ast.arg):  # a function's parameter shadows any constant
+                bound.setdefault(node.arg, []).append(None)
+            elif isinstance(node, ast.Call) and callee(node) == "add_argument":
+                self._argparse_default(node)
+        self.names = {name: nodes[0] for name, nodes in bound.items() if len(nodes) == 1 and nodes[0] is not None}
+
+    def _argparse_default(self, call: ast.Call) -> None:
+        default = next((k.value for k in call.keywords if k.arg == "default"), None)
+        dest = next((k.value.value for k in call.keywords if k.arg == "dest" and isinstance(k.value, ast.Constant)),
+                    None)
+        flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        long = [f for f in flags if f.startswith("--")] or flags
+        if default is None or not long:
+            return
+        self.defaults[dest or long[0].lstrip("-").replace("-", "_")] = default
+
+    def number(self, node: ast.expr, depth: int = 0) -> float | None:
+        if depth > 20:
+            return None
+        if isinstance(node, ast.Name) and node.id in self.names:
+            return self.number(self.names[node.id], depth + 1)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in self.defaults:
+            return self.number(self.defaults[node.attr], depth + 1)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = self.number(node.operand, depth + 1)
+            return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+        if isinstance(node, ast.BinOp):
+            left, right = self.number(node.left, depth + 1), self.number(node.right, depth + 1)
+            if left is None or right is None:
+                return None
+            try:
+                value = _BINARY[type(node.op)](left, right)
+            except (KeyError, ZeroDivisionError, OverflowError):
+                return None
+            return value if math.isfinite(value) else None
+        return self.literal(node)
+
+    @staticmethod
+    def literal(node: ast.expr | None) -> float | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return node.value
+        return None
+
+
+_BINARY = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b,
+    ast.Pow: lambda a, b: a ** b if abs(b) <= 64 else math.inf,
+}
+
+
+def training_batch(loaders: list[ast.Call], values: Values) -> tuple[int | None, ast.AST | None]:
+    """The batch size of the training loader: the one that shuffles, else the first that says."""
+    def shuffles(call: ast.Call) -> bool:
+        node = argument(call, "shuffle", 2)
+        return isinstance(node, ast.Constant) and node.value is True
+
+    for call in sorted(loaders, key=lambda c: not shuffles(c)):
+        node = argument(call, "batch_size", 1)
+        batch = values.number(node) if node is not None else None
+        if batch is not None and batch == int(batch) and batch > 0:
+            return int(batch), node
+    return None, None
+
+
+def has_warmup(tree: ast.Module) -> bool:
+    """A learning-rate warmup: a name, attribute, argument or string that mentions warmup, an
+    increasing ``LinearLR``, or ``OneCycleLR`` (which starts with one). Docstrings do not count."""
+    docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    for node in ast.walk(tree):
+        if id(node) in docstrings:
+            continue
+        text = (node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute)
+                else node.arg if isinstance(node, (ast.arg, ast.keyword)) and node.arg
+                else node.name if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else "")
+        if "warmup" in text.lower().replace("_", "").replace("-", "").replace(" ", ""):
+            return True
+        if isinstance(node, ast.Call) and callee(node) == "OneCycleLR":
+            return True
+        if isinstance(node, ast.Call) and callee(node) == "LinearLR":
+            start, end = argument(node, "start_factor", 1), argument(node, "end_factor", 2)
+            start_value = Values.literal(start) if start is not None else 1 / 3
+            end_value = Values.literal(end) if end is not None else 1.0
+            if start_value is None or end_value is None or start_value < end_value:
+                return True
+    return False
+
+
+def optimizer_calls(tree: ast.Module) -> list[ast.Call]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and callee(node) in OPTIMIZERS]
+
+
+# ---- losses, models and their outputs -------------------------------------------------------
+
+def is_loss_class(name: str) -> bool:
+    """``CrossEntropyLoss``, ``BCEWithLogitsLoss``, ``DiceLoss``, ``FocalLoss`` (a class: capitalized)."""
+    return name[:1].isupper() and name.endswith("Loss") and len(name) > 4
+
+
+class _Scopes:
+    """Where each binding and each use is: the innermost function and class around a node."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.function: dict[int, ast.AST] = {}
+        self.klass: dict[int, ast.ClassDef | None] = {}
+        self._visit(tree, tree, None)
+
+    def _visit(self, node: ast.AST, function: ast.AST, klass: ast.ClassDef | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            self.function[id(child)] = function
+            self.klass[id(child)] = klass
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                self._visit(child, child, klass)
+            elif isinstance(child, ast.ClassDef):
+                self._visit(child, child, child)
+            else:
+                self._visit(child, function, klass)
+
+
+@dataclass(frozen=True)
+class _Binding:
+    value: ast.expr
+    line: int
+    scope: int  # id of the function (or module, or class for self.attributes)
+    index: int | None = None  # element of an unpacked tuple
+
+
+class _FileReader:
+    """The loss uses, optimizers and ``apply`` calls of one file."""
+
+    def __init__(self, path: str, tree: ast.Module) -> None:
+        self.path = path
+        self.tree = tree
+        self.scopes = _Scopes(tree)
+        self.bindings: dict[str, list[_Binding]] = {}
+        self.functional_names = self._functional_imports()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    self._bind(target, node.value, node)
+
+    def _functional_imports(self) -> set[str]:
+        """Names imported from torch.nn.functional: ``from torch.nn.functional import cross_entropy``."""
+        names = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("torch.nn.functional",):
+                names |= {alias.asname or alias.name for alias in node.names}
+        return names
+
+    def _scope_key(self, target: ast.AST, node: ast.AST) -> int:
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+            return id(self.scopes.klass.get(id(node)))
+        if isinstance(target, ast.Name):
+            return id(self.scopes.function.get(id(node)))
+        return 0  # anything else: the whole file
+
+    def _bind(self, target: ast.AST, value: ast.expr, node: ast.AST, index: int | None = None) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
+                for t, v in zip(target.elts, value.elts):
+                    self._bind(t, v, node)
+            else:
+                for i, t in enumerate(target.elts):
+                    if not isinstance(t, ast.Starred):
+                        self._bind(t, value, node, i)
+            return
+        if not isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
+            return
+        key = ast.unparse(target)
+        self.bindings.setdefault(key, []).append(_Binding(value, node.lineno, self._scope_key(target, node), index))
+        if isinstance(value, ast.Dict) and index is None:  # losses = {"ce": nn.CrossEntropyLoss()}
+            for k, v in zip(value.keys, value.values):
+                if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    for spelled in (f"{key}[{k.value!r}]", f"{key}[{ast.unparse(k)}]", f"{key}.{k.value}"):
+                        self.bindings.setdefault(spelled, []).append(
+                            _Binding(v, node.lineno, self._scope_key(target, node)))
+        if isinstance(value, ast.Call) and callee(value) in ("dict", "ModuleDict", "EasyDict") and index is None:
+            for keyword in value.keywords:
+                if keyword.arg:
+                    for spelled in (f"{key}[{keyword.arg!r}]", f"{key}.{keyword.arg}"):
+                        self.bindings.setdefault(spelled, []).append(
+                            _Binding(keyword.value, node.lineno, self._scope_key(target, node)))
+            if value.args and isinstance(value.args[0], ast.Dict):
+                self._bind(target, value.args[0], node)
+
+    def lookup(self, node: ast.expr) -> _Binding | None:
+        """The binding a use of a name (or ``self.attr``, or ``d['key']``) reads: the nearest one
+        above it in its function, else the module's (or the class's) one; None when ambiguous."""
+        candidates = self.bindings.get(ast.unparse(node), [])
+        if not candidates:
+            return self._passed(node) if isinstance(node, ast.Name) else None
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Name):
+            own = [b for b in candidates if b.scope == id(self.scopes.function.get(id(node))) and b.line <= line]
+            if own:
+                return own[-1]
+            passed = self._passed(node)
+            if passed is not None:
+                return passed
+            module = [b for b in candidates if b.scope == id(self.tree)]
+            return module[-1] if len(module) == 1 or (module and all(
+                ast.dump(b.value) == ast.dump(module[0].value) for b in module)) else None
+        if len({ast.dump(b.value) for b in candidates}) == 1 or len(candidates) == 1:
+            return candidates[0]
+        return None
+
+    def _passed(self, node: ast.Name) -> _Binding | None:
+        """What the calls of the enclosing function pass for the parameter ``node`` names
+        (``train(net, loader, criterion=nn.CrossEntropyLoss())``), when they all pass the same."""
+        function = self.scopes.function.get(id(node))
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        if node.id not in parameters and node.id not in [a.arg for a in function.args.kwonlyargs]:
+            return None
+        position = parameters.index(node.id) if node.id in parameters else 99
+        if parameters[:1] == ["self"]:
+            position -= 1
+        klass = self.scopes.klass.get(id(function))
+        name = klass.name if function.name == "__init__" and klass is not None else function.name
+        given = []
+        for call in self._calls_of(name):
+            value = argument(call, node.id, position)
+            if value is None:
+                return None
+            given.append(value)
+        if not given or len({ast.dump(v) for v in given}) != 1:
+            return None
+        return _Binding(given[0], given[0].lineno, id(self.scopes.function.get(id(given[0]))))
+
+    def _calls_of(self, name: str) -> list[ast.Call]:
+        if not hasattr(self, "_calls"):
+            self._calls: dict[str, list[ast.Call]] = {}
+            for call in ast.walk(self.tree):
+                if isinstance(call, ast.Call):
+                    self._calls.setdefault(callee(call), []).append(call)
+        return self._calls.get(name, [])
+
+    # what an expression is
+    def loss_of(self, node: ast.expr, depth: int = 0) -> tuple[str, int] | None:
+        """(loss class, line that made it) when ``node`` is a loss object."""
+        if depth > 10:
+            return None
+        if isinstance(node, ast.Call) and is_loss_class(callee(node)):
+            return callee(node), node.lineno
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            binding = self.lookup(node)
+            if binding is not None and binding.index is None:
+                return self.loss_of(binding.value, depth + 1)
+        return None
+
+    def model_of(self, node: ast.expr, depth: int = 0) -> tuple[str | None] | None:
+        """(class name or None) when ``node`` is a model (its value called gives an output)."""
+        if depth > 10:
+            return None
+        if isinstance(node, ast.Name) and node.id == "self":
+            klass = self.scopes.klass.get(id(node))
+            return (klass.name,) if klass is not None else None
+        if isinstance(node, ast.Call):
+            name = callee(node)
+            if name in WRAPPERS:
+                inner = node.func.value if isinstance(node.func, ast.Attribute) and name in (
+                    "to", "cuda", "cpu", "train", "eval", "float", "double", "half", "to_empty") else (
+                    node.args[0] if node.args else None)
+                return self.model_of(inner, depth + 1) if inner is not None else None
+            if name[:1].isupper() and not is_loss_class(name) and name not in OPTIMIZERS \
+                    and not dotted(node.func).startswith(("nn.", "torch.", "optim.")):
+                return (name,)
+            return None
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            binding = self.lookup(node)
+            if binding is not None and binding.index is None:
+                found = self.model_of(binding.value, depth + 1)
+                if found is not None:
+                    return found
+            if binding is None and isinstance(node, (ast.Name, ast.Attribute)):
+                name = (node.id if isinstance(node, ast.Name) else node.attr).lower()
+                if any(word in name for word in MODEL_WORDS):
+                    return (None,)  # a model the code does not name: a function's parameter
+        return None
+
+    def output_of(self, node: ast.expr, applied: tuple[str, ...] = (), output: int | None = None,
+                  depth: int = 0) -> tuple[str | None, int, tuple[str, ...], int | None] | None:
+        """(model class, line of the model call, activations applied, output index) when
+        ``node`` is (a view of) a model's output."""
+        if depth > 12:
+            return None
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                and isinstance(node.slice.value, int) and output is None:
+            found = self.output_of(node.value, applied, node.slice.value, depth + 1)
+            if found is not None:
+                return found
+        if isinstance(node, ast.Subscript) and not (isinstance(node.slice, ast.Constant)
+                                                    and isinstance(node.slice.value, (int, str))):
+            return self.output_of(node.value, applied, output, depth + 1)  # out[:, 0]: a part of it
+        if isinstance(node, ast.Call):
+            name = callee(node)
+            activation = self._activation(node)
+            if activation is not None:
+                kind, inner = activation
+                return self.output_of(inner, (kind, *applied), output, depth + 1) if inner is not None else None
+            if isinstance(node.func, ast.Attribute) and name in PASS_THROUGH:
+                return self.output_of(node.func.value, applied, output, depth + 1)
+            receiver = node.func.value if isinstance(node.func, ast.Attribute) and name == "forward" else node.func
+            model = self.model_of(receiver)
+            if model is not None:
+                return model[0], node.lineno, applied, output
+            return None
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            binding = self.lookup(node)
+            if binding is not None:
+                index = binding.index if binding.index is not None else output
+                if binding.index is not None and output is not None:
+                    return None
+                return self.output_of(binding.value, applied, index, depth + 1)
+        return None
+
+    def _activation(self, call: ast.Call) -> tuple[str, ast.expr | None] | None:
+        """(kind, what it is applied to) for ``torch.sigmoid(x)``, ``x.softmax(1)``,
+        ``nn.Softmax(dim=1)(x)``, ``F.log_softmax(x, 1)``."""
+        func = call.func
+        if isinstance(func, ast.Call) and callee(func) in ACTIVATIONS and callee(func)[:1].isupper():
+            return ACTIVATIONS[callee(func)], call.args[0] if call.args else None
+        name = callee(call)
+        if name not in ACTIVATIONS or name[:1].isupper():
+            return None
+        if isinstance(func, ast.Attribute) and dotted(func.value) not in FUNCTIONAL_MODULES:
+            return ACTIVATIONS[name], func.value  # x.sigmoid()
+        return ACTIVATIONS[name], (call.args[0] if call.args else argument(call, "input", 0))
+
+    def loss_uses(self) -> list[LossUse]:
+        uses = []
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            loss = self._loss_called(node)
+            if loss is None:
+                continue
+            prediction = argument(node, "input", 0)
+            found = self.output_of(prediction) if prediction is not None else None
+            if found is None:
+                continue
+            model, model_line, applied, output = found
+            uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, output))
+        return uses
+
+    def _loss_called(self, call: ast.Call) -> str | None:
+        name = callee(call)
+        if name in FUNCTIONAL_LOSSES:
+            module = dotted(call.func.value) if isinstance(call.func, ast.Attribute) else ""
+            if module in FUNCTIONAL_MODULES or (isinstance(call.func, ast.Name) and name in self.functional_names):
+                return FUNCTIONAL_LOSSES[name]
+            return None
+        found = self.loss_of(call.func)
+        return found[0] if found else None
+
+    def optimizers(self) -> list[OptimizerUse]:
+        found = []
+        for call in optimizer_calls(self.tree):
+            decay = argument(call, "weight_decay", {"SGD": 4, "Adam": 4, "AdamW": 4}.get(callee(call), 99))
+            params = argument(call, "params", 0)
+            groups = isinstance(params, (ast.List, ast.Tuple)) and any(isinstance(e, ast.Dict) for e in params.elts)
+            found.append(OptimizerUse(callee(call), self.path, call.lineno, call.col_offset + 1,
+                                      Values.literal(decay) if decay is not None else None, groups))
+        return found
+
+    def applies(self) -> list[ApplyCall]:
+        found = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and callee(node) == "apply" and isinstance(node.func, ast.Attribute) \
+                    and len(node.args) == 1:
+                model = self.model_of(node.func.value)
+                if model is not None:
+                    found.append(ApplyCall(ast.unparse(node.args[0]), self.path, node.lineno, model[0]))
+        return found
+
+
+def read_file(path: str, tree: ast.Module) -> TrainingCode:
+    """Everything one file's code does in training, models not yet told apart."""
+    reader = _FileReader(path, tree)
+    return TrainingCode(tuple(reader.loss_uses()), tuple(reader.optimizers()), tuple(reader.applies()), (path,))
+
+
+@functools.lru_cache(maxsize=256)
+def _read_path(path: str, shown: str, key: tuple) -> TrainingCode:
+    try:
+        tree = ast.parse(read_source(path), filename=path)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return TrainingCode()
+    return read_file(shown, tree)
+
+
+@functools.lru_cache(maxsize=256)
+def _models_called(path: str, key: tuple) -> frozenset[str]:
+    """The classes of the models one file calls or trains (``model(x)``, ``model.parameters()``
+    for a ``model = Name(...)``): what its code without a class name may mean."""
+    try:
+        tree = ast.parse(read_source(path), filename=path)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return frozenset()
+    reader = _FileReader(path, tree)
+    names = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("parameters", "named_parameters", "forward", "apply"):
+            func = func.value
+        if isinstance(func, (ast.Name, ast.Attribute)) and not (isinstance(func, ast.Name) and func.id == "self"):
+            model = reader.model_of(func)
+            if model is not None and model[0] is not None and model[0] not in NOT_MODELS:
+                names.add(model[0])
+    return frozenset(names)
+
+
+def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str] = str) -> TrainingCode:
+    """What the training code does to the model ``class_name`` defined in ``model_file``: its
+    own file (``__main__`` block included) and the project's files that import it. A use whose
+    model the code does not name (a ``train(model, ...)`` function's parameter) counts when
+    the file builds no model of another class."""
+    files = [model_file, *_importers(model_file, class_name)]
+    losses, optimizers, applies, read = [], [], [], []
+    for file in files:
+        key = version(file)
+        code = _read_path(str(file), shown(file), key)
+        if not code:
+            continue
+        called = _models_called(str(file), key)
+        unnamed = not (called - {class_name}) and (class_name in called or file == model_file)
+
+        def mine(model: str | None) -> bool:
+            return model == class_name or (model is None and unnamed)
+
+        losses += [use for use in code.losses if mine(use.model)]
+        applies += [call for call in code.applies if mine(call.model)]
+        optimizers += list(code.optimizers) if unnamed else []
+        read.append(shown(file))
+    return TrainingCode(tuple(losses), tuple(optimizers), tuple(applies), tuple(read))
+
+
+def _importers(model_file: Path, class_name: str) -> list[Path]:
+    """The project's files that import the model's module and name its class."""
+    module = model_file.stem
+    found = []
+    try:
+        root = project_root(model_file)
+        for count, file in enumerate(python_files(root)):
+            if count >= MAX_SCRIPTS * 10 or len(found) >= MAX_SCRIPTS:
+                break
+            if file.resolve() == model_file.resolve():
+                continue
+            try:
+                text = read_source(file)
+            except (OSError, UnicodeDecodeError):
+                continue
+            if class_name in text and module in text and "import" in text:
+                found.append(file)
+    except OSError:
+        pass
+    return found
+
+
+def model_calls_of_forward(path: str, tree: ast.Module) -> list[tuple[ast.Call, str]]:
+    """``model.forward(x)`` calls outside any class body, on something that is a model."""
+    reader = _FileReader(path, tree)
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "forward"):
+            continue
+        receiver = node.func.value
+        if reader.scopes.klass.get(id(node)) is not None or isinstance(receiver, ast.Call):
+            continue  # a module's own forward calling parts; super().forward(x)
+        if reader.model_of(receiver) is not None:
+            found.append((node, ast.unparse(receiver)))
+    return found
