@@ -343,7 +343,7 @@ def with_training_code(graph, path: Path, declared_task: str):
     task, reason = graph.task, graph.task_reason
     if declared_task == "auto":
         task, reason = task_from_losses(graph.task, graph.task_reason, graph.output_shapes, training.losses)
-    return replace(graph, training=training, task=task, task_reason=reason)
+    return replace(graph, training=training, task=task, task_reason=reason, notes=graph.notes + training.described())
 
 
 @functools.lru_cache(maxsize=1)

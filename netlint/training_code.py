@@ -95,6 +95,22 @@ class TrainingCode:
     def __bool__(self) -> bool:
         return bool(self.losses or self.optimizers or self.applies)
 
+    def described(self) -> tuple[str, ...]:
+        """One line per fact, saying where it came from (the model's notes)."""
+        lines = []
+        for use in self.losses:
+            through = f" through {', '.join(use.applied)}" if use.applied else ""
+            which = f" element {use.output} of" if use.output is not None else ""
+            lines.append(f"training code: {use.loss} at {use.where} on{which} the output of the model called at "
+                         f"line {use.model_line}{through}")
+        for optimizer in self.optimizers:
+            decay = f", weight_decay {optimizer.weight_decay:g}" if optimizer.weight_decay is not None else ""
+            groups = ", parameter groups" if optimizer.groups else ""
+            lines.append(f"training code: optimizer {optimizer.kind} at {optimizer.path}:{optimizer.line}{decay}{groups}")
+        for call in self.applies:
+            lines.append(f"training code: model.apply({call.function}) at {call.path}:{call.line}")
+        return tuple(lines)
+
 
 def callee(call: ast.Call) -> str:
     """The called name's last part: ``torch.optim.SGD(...)`` -> ``SGD``."""
@@ -190,6 +206,25 @@ _BINARY = {
     ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b,
     ast.Pow: lambda a, b: a ** b if abs(b) <= 64 else math.inf,
 }
+
+
+def parameter_default(tree: ast.Module, node: ast.expr) -> float | None:
+    """The literal default of the function parameter ``node`` names, in the function around it
+    (``def fit(model, weight_decay=5e-4)``)."""
+    if not isinstance(node, ast.Name):
+        return None
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                or not function.lineno <= node.lineno <= (function.end_lineno or 0):
+            continue
+        args = function.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
+                 *zip(args.kwonlyargs, args.kw_defaults)]
+        for arg, default in pairs:
+            if arg.arg == node.id and default is not None:
+                return Values.literal(default)
+    return None
 
 
 def training_batch(loaders: list[ast.Call], values: Values) -> tuple[int | None, ast.AST | None]:

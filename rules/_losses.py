@@ -10,6 +10,13 @@ from netlint.graph import Layer, ModelGraph, Site
 from netlint.rules._dataflow import activation_kind, source_of
 
 AFTER = ("reshape", "identity", "dropout")  # what may come after the activation in the returned value
+# methods and functions that keep the values, only reshaped, cast or sliced
+KEEPS_VALUES = {"squeeze", "unsqueeze", "view_as", "reshape_as", "float", "double", "half", "clone", "to", "type",
+                "getitem", "contiguous", "flatten", "expand_as", "detach"}
+
+
+def keeps_values(layer: Layer) -> bool:
+    return layer.op in AFTER or (layer.op in ("method", "function") and layer.type.strip("_") in KEEPS_VALUES)
 CLASSIFICATION_LOSSES = ("CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MultiLabelSoftMarginLoss")
 SHOWN = {"softmax": "softmax", "logsoftmax": "log_softmax", "sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}
 
@@ -71,9 +78,9 @@ def model_end(graph: ModelGraph, output: Layer) -> Layer | None:
     """The activation that produces the output, through reshapes and identities."""
     if activation_kind(output):
         return output
-    if output.op not in AFTER:
+    if not keeps_values(output):
         return None  # a Linear or a conv makes the output: logits
-    found, _ = source_of(graph, output, lambda x: x.op in AFTER)
+    found, _ = source_of(graph, output, keeps_values)
     return found if found is not None and activation_kind(found) else None
 
 

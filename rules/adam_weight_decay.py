@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from netlint.rule import Finding, SourceRule
-from netlint.training_code import argument, callee, optimizer_calls, Values
+from netlint.training_code import Values, argument, callee, optimizer_calls, parameter_default
 
 
 class AdamWeightDecay(SourceRule):
@@ -13,7 +13,8 @@ class AdamWeightDecay(SourceRule):
 
     ## What it does
     Reads training code (with ``ast``) for ``torch.optim.Adam`` given a non-zero
-    ``weight_decay`` (a literal, a name assigned once, or an ``argparse`` default) and notes
+    ``weight_decay`` (a literal, a name assigned once, an ``argparse`` default or the default of
+    the function's parameter) and notes
     it at the argument.
 
     ## Why is this bad?
@@ -52,6 +53,8 @@ class AdamWeightDecay(SourceRule):
                 continue
             node = argument(call, "weight_decay", 4)
             decay = values.number(node) if node is not None else None
+            if decay is None and node is not None:
+                decay = parameter_default(tree, node)
             if not decay:
                 continue
             yield self.source_finding(
