@@ -47,13 +47,27 @@ MAX_SCRIPTS = 400  # project files read for one model (a text filter comes first
 
 
 @dataclass(frozen=True)
+class ModelRef:
+    """Which model some code calls: the classes it may be (none when the code does not say),
+    and the name it goes by there (``model``, ``netD``; "" for a constructor called inline)."""
+
+    classes: tuple[str, ...]
+    receiver: str
+
+    def means(self, class_name: str, names: frozenset[str]) -> bool:
+        """Whether it is a ``class_name`` model: by class, or, unnamed, by one of the names the
+        file binds a ``class_name`` to (``model = Net()`` ... ``def train(model)``)."""
+        return class_name in self.classes or (not self.classes and self.receiver in names)
+
+
+@dataclass(frozen=True)
 class LossUse:
     """A loss applied to a model's output: ``criterion(model(x), y)``."""
 
     loss: str  # the module class it computes: "CrossEntropyLoss", "BCEWithLogitsLoss", "DiceLoss"
     path: str  # the file, as shown
     line: int  # the call that computes the loss
-    model: str | None  # the model's class, None when the code does not say (a function's parameter)
+    model: ModelRef  # the model whose output it reads
     model_line: int  # the call of the model whose output the loss reads
     applied: tuple[str, ...] = ()  # activations the training code applies in between, model first
     output: int | None = None  # which element of a returned tuple (None: the output itself)
@@ -71,6 +85,7 @@ class OptimizerUse:
     column: int
     weight_decay: float | None  # the literal given (None: not given or not a literal)
     groups: bool  # parameter groups (a list of dicts) rather than one iterable of parameters
+    model: ModelRef | None = None  # whose ``.parameters()`` it is given, when it says
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,7 @@ class ApplyCall:
     function: str
     path: str
     line: int
-    model: str | None
+    model: ModelRef
 
 
 @dataclass(frozen=True)
@@ -380,6 +395,11 @@ class _FileReader:
             module = [b for b in candidates if b.scope == id(self.tree)]
             return module[-1] if len(module) == 1 or (module and all(
                 ast.dump(b.value) == ast.dump(module[0].value) for b in module)) else None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            own_class = id(self.scopes.klass.get(id(node)))
+            candidates = [b for b in candidates if b.scope == own_class]  # self.net of this class
+            if not candidates:
+                return None
         if len({ast.dump(b.value) for b in candidates}) == 1 or len(candidates) == 1:
             return candidates[0]
         return None
@@ -396,6 +416,8 @@ class _FileReader:
         position = parameters.index(node.id) if node.id in parameters else 99
         if parameters[:1] == ["self"]:
             position -= 1
+        if position < 0:
+            return None
         klass = self.scopes.klass.get(id(function))
         name = klass.name if function.name == "__init__" and klass is not None else function.name
         given = []
@@ -429,13 +451,15 @@ class _FileReader:
                 return self.loss_of(binding.value, depth + 1)
         return None
 
-    def model_of(self, node: ast.expr, depth: int = 0) -> tuple[str | None] | None:
-        """(class name or None) when ``node`` is a model (its value called gives an output)."""
+    def model_of(self, node: ast.expr, depth: int = 0) -> ModelRef | None:
+        """The model ``node`` is (its value called gives an output): the classes it may be an
+        instance of (several when branches build different ones), or none named and the name
+        the code gives it (a function's parameter ``model``)."""
         if depth > 10:
             return None
         if isinstance(node, ast.Name) and node.id == "self":
             klass = self.scopes.klass.get(id(node))
-            return (klass.name,) if klass is not None else None
+            return ModelRef((klass.name,), "self") if klass is not None else None
         if isinstance(node, ast.Call):
             name = callee(node)
             if name in WRAPPERS:
@@ -443,25 +467,30 @@ class _FileReader:
                     "to", "cuda", "cpu", "train", "eval", "float", "double", "half", "to_empty") else (
                     node.args[0] if node.args else None)
                 return self.model_of(inner, depth + 1) if inner is not None else None
-            if name[:1].isupper() and not is_loss_class(name) and name not in OPTIMIZERS \
+            if name[:1].isupper() and not is_loss_class(name) and name not in OPTIMIZERS and name not in NOT_MODELS \
                     and not dotted(node.func).startswith(("nn.", "torch.", "optim.")):
-                return (name,)
+                return ModelRef((name,), "")
             return None
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            receiver = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
             binding = self.lookup(node)
             if binding is not None and binding.index is None:
                 found = self.model_of(binding.value, depth + 1)
                 if found is not None:
-                    return found
-            if binding is None and isinstance(node, (ast.Name, ast.Attribute)):
-                name = (node.id if isinstance(node, ast.Name) else node.attr).lower()
-                if any(word in name for word in MODEL_WORDS):
-                    return (None,)  # a model the code does not name: a function's parameter
+                    return ModelRef(found.classes, found.receiver or receiver)
+            if binding is None:
+                branches = [self.model_of(b.value, depth + 1) for b in self.bindings.get(ast.unparse(node), [])
+                            if b.index is None and (b.scope == id(self.scopes.klass.get(id(node)))
+                                                    or not ast.unparse(node).startswith("self."))]
+                if len(branches) > 1 and all(b is not None and b.classes for b in branches):
+                    return ModelRef(tuple(dict.fromkeys(c for b in branches for c in b.classes)), receiver)
+            if binding is None and receiver and any(word in receiver.lower() for word in MODEL_WORDS):
+                return ModelRef((), receiver)  # a model the code does not name: a function's parameter
         return None
 
     def output_of(self, node: ast.expr, applied: tuple[str, ...] = (), output: int | None = None,
-                  depth: int = 0) -> tuple[str | None, int, tuple[str, ...], int | None] | None:
-        """(model class, line of the model call, activations applied, output index) when
+                  depth: int = 0) -> tuple[ModelRef, int, tuple[str, ...], int | None] | None:
+        """(model, line of the model call, activations applied, output index) when
         ``node`` is (a view of) a model's output."""
         if depth > 12:
             return None
@@ -484,7 +513,7 @@ class _FileReader:
             receiver = node.func.value if isinstance(node.func, ast.Attribute) and name == "forward" else node.func
             model = self.model_of(receiver)
             if model is not None:
-                return model[0], node.lineno, applied, output
+                return model, node.lineno, applied, output
             return None
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
             binding = self.lookup(node)
@@ -540,8 +569,11 @@ class _FileReader:
             decay = argument(call, "weight_decay", {"SGD": 4, "Adam": 4, "AdamW": 4}.get(callee(call), 99))
             params = argument(call, "params", 0)
             groups = isinstance(params, (ast.List, ast.Tuple)) and any(isinstance(e, ast.Dict) for e in params.elts)
+            trained = next((self.model_of(n.func.value) for n in ast.walk(params) if isinstance(n, ast.Call)
+                            and callee(n) in ("parameters", "named_parameters") and isinstance(n.func, ast.Attribute)),
+                           None) if params is not None else None
             found.append(OptimizerUse(callee(call), self.path, call.lineno, call.col_offset + 1,
-                                      Values.literal(decay) if decay is not None else None, groups))
+                                      Values.literal(decay) if decay is not None else None, groups, trained))
         return found
 
     def applies(self) -> list[ApplyCall]:
@@ -551,7 +583,7 @@ class _FileReader:
                     and len(node.args) == 1:
                 model = self.model_of(node.func.value)
                 if model is not None:
-                    found.append(ApplyCall(ast.unparse(node.args[0]), self.path, node.lineno, model[0]))
+                    found.append(ApplyCall(ast.unparse(node.args[0]), self.path, node.lineno, model))
         return found
 
 
@@ -571,33 +603,29 @@ def _read_path(path: str, shown: str, key: tuple) -> TrainingCode:
 
 
 @functools.lru_cache(maxsize=256)
-def _models_called(path: str, key: tuple) -> frozenset[str]:
-    """The classes of the models one file calls or trains (``model(x)``, ``model.parameters()``
-    for a ``model = Name(...)``): what its code without a class name may mean."""
+def _bound_names(path: str, key: tuple, class_name: str) -> frozenset[str]:
+    """The names one file binds a ``class_name`` model to (``model = Net().to(device)``,
+    ``self.net = Net()``): what its code that does not name the class may mean."""
     try:
         tree = ast.parse(read_source(path), filename=path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return frozenset()
     reader = _FileReader(path, tree)
     names = set()
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("parameters", "named_parameters", "forward", "apply"):
-            func = func.value
-        if isinstance(func, (ast.Name, ast.Attribute)) and not (isinstance(func, ast.Name) and func.id == "self"):
-            model = reader.model_of(func)
-            if model is not None and model[0] is not None and model[0] not in NOT_MODELS:
-                names.add(model[0])
+    for key_text, bindings in reader.bindings.items():
+        for binding in bindings:
+            model = reader.model_of(binding.value) if binding.index is None else None
+            if model is not None and class_name in model.classes:
+                names.add(key_text.rpartition(".")[2])
     return frozenset(names)
 
 
 def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str] = str) -> TrainingCode:
     """What the training code does to the model ``class_name`` defined in ``model_file``: its
-    own file (``__main__`` block included) and the project's files that import it. A use whose
-    model the code does not name (a ``train(model, ...)`` function's parameter) counts when
-    the file builds no model of another class."""
+    own file (``__main__`` block included) and the project's files that import it. Code that
+    does not name the model's class (a ``train(model, ...)`` function's parameter, never
+    called in the file) counts when it calls the model by a name the file binds a
+    ``class_name`` to."""
     files = [model_file, *_importers(model_file, class_name)]
     losses, optimizers, applies, read = [], [], [], []
     for file in files:
@@ -605,15 +633,10 @@ def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str]
         code = _read_path(str(file), shown(file), key)
         if not code:
             continue
-        called = _models_called(str(file), key)
-        unnamed = not (called - {class_name}) and (class_name in called or file == model_file)
-
-        def mine(model: str | None) -> bool:
-            return model == class_name or (model is None and unnamed)
-
-        losses += [use for use in code.losses if mine(use.model)]
-        applies += [call for call in code.applies if mine(call.model)]
-        optimizers += list(code.optimizers) if unnamed else []
+        names = _bound_names(str(file), key, class_name)
+        losses += [use for use in code.losses if use.model.means(class_name, names)]
+        applies += [call for call in code.applies if call.model.means(class_name, names)]
+        optimizers += [o for o in code.optimizers if o.model is not None and o.model.means(class_name, names)]
         read.append(shown(file))
     return TrainingCode(tuple(losses), tuple(optimizers), tuple(applies), tuple(read))
 
@@ -650,6 +673,8 @@ def model_calls_of_forward(path: str, tree: ast.Module) -> list[tuple[ast.Call, 
         receiver = node.func.value
         if reader.scopes.klass.get(id(node)) is not None or isinstance(receiver, ast.Call):
             continue  # a module's own forward calling parts; super().forward(x)
-        if reader.model_of(receiver) is not None:
+        model = reader.model_of(receiver)
+        named = f"{model.receiver} {' '.join(model.classes)}".lower() if model is not None else ""
+        if any(word in named for word in MODEL_WORDS):  # (an old-style autograd Function has .forward too)
             found.append((node, ast.unparse(receiver)))
     return found
