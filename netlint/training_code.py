@@ -386,7 +386,7 @@ class _FileReader:
             return self._passed(node) if isinstance(node, ast.Name) else None
         line = getattr(node, "lineno", 0)
         if isinstance(node, ast.Name):
-            own = [b for b in candidates if b.scope == id(self.scopes.function.get(id(node))) and b.line <= line]
+            own = [b for b in candidates if b.scope == id(self.scopes.function.get(id(node))) and b.line < line]
             if own:
                 return own[-1]
             passed = self._passed(node)
@@ -663,9 +663,23 @@ def _importers(model_file: Path, class_name: str) -> list[Path]:
     return found
 
 
+def module_classes(tree: ast.Module) -> set[str]:
+    """The classes the file defines that derive from an ``nn.Module`` (a base whose name says
+    Module, or another such class of the file)."""
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    found: set[str] = set()
+    for _ in range(3):
+        for node in classes:
+            if any("Module" in ast.unparse(base) or ast.unparse(base).rpartition(".")[2] in found
+                   for base in node.bases):
+                found.add(node.name)
+    return found
+
+
 def model_calls_of_forward(path: str, tree: ast.Module) -> list[tuple[ast.Call, str]]:
     """``model.forward(x)`` calls outside any class body, on something that is a model."""
     reader = _FileReader(path, tree)
+    modules = module_classes(tree)
     found = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "forward"):
@@ -674,7 +688,10 @@ def model_calls_of_forward(path: str, tree: ast.Module) -> list[tuple[ast.Call, 
         if reader.scopes.klass.get(id(node)) is not None or isinstance(receiver, ast.Call):
             continue  # a module's own forward calling parts; super().forward(x)
         model = reader.model_of(receiver)
-        named = f"{model.receiver} {' '.join(model.classes)}".lower() if model is not None else ""
-        if any(word in named for word in MODEL_WORDS):  # (an old-style autograd Function has .forward too)
+        if model is None:
+            continue
+        named = f"{ast.unparse(receiver)} {model.receiver} {' '.join(model.classes)}".lower()
+        # (an old-style autograd Function has a .forward too: a model by its name or its class)
+        if any(word in named for word in MODEL_WORDS) or set(model.classes) & modules:
             found.append((node, ast.unparse(receiver)))
     return found
