@@ -42,6 +42,8 @@ PASS_THROUGH = {"squeeze", "unsqueeze", "view", "reshape", "flatten", "float", "
 WRAPPERS = {"DataParallel", "DistributedDataParallel", "DDP", "compile", "to", "cuda", "cpu", "train", "eval",
             "float", "double", "half", "to_empty"}
 MODEL_WORDS = ("model", "net", "classifier", "discriminator")
+# a loss function of the project's own, named for what it computes
+MASK_LOSS_WORDS = {"dice": "DiceLoss", "jaccard": "JaccardLoss", "lovasz": "LovaszLoss", "tversky": "TverskyLoss"}
 NOT_MODELS = {"Compose", "SummaryWriter", "GradScaler", "ArgumentParser", "DataLoader"}
 MAX_SCRIPTS = 400  # project files read for one model (a text filter comes first)
 
@@ -561,7 +563,11 @@ class _FileReader:
                 return FUNCTIONAL_LOSSES[name]
             return None
         found = self.loss_of(call.func)
-        return found[0] if found else None
+        if found:
+            return found[0]
+        if not name[:1].isupper() and any(word in name.lower() for word in MASK_LOSS_WORDS):
+            return MASK_LOSS_WORDS[next(w for w in MASK_LOSS_WORDS if w in name.lower())]  # dice_loss(out, mask)
+        return None
 
     def optimizers(self) -> list[OptimizerUse]:
         found = []

@@ -5,16 +5,18 @@ from collections.abc import Iterator
 from netlint.graph import ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._dataflow import activation_kind
-from netlint.rules._losses import pairings
+from netlint.rules._losses import model_end, pairings
 
 
 class SoftmaxOverOneUnit(Rule):
     """Softmax over a single output unit: always 1.0, nothing is learned.
 
     ## What it does
-    Reports a softmax (module or function, in the model or applied to its output by the
-    training code) over a dimension of size 1: ``nn.Linear(64, 1)`` followed by
-    ``nn.Softmax(dim=1)`` or ``F.softmax(out, dim=-1)``.
+    Reports a softmax that makes the model's output (module or function, possibly followed by
+    reshapes, or applied to the output by the training code) over a dimension of size 1:
+    ``nn.Linear(64, 1)`` followed by ``nn.Softmax(dim=1)`` or ``F.softmax(out, dim=-1)``.
+    A softmax inside the network (attention over one key at the example input's size) is not
+    judged: its size depends on the input.
 
     ## Why is this bad?
     The softmax of one number is ``exp(z) / exp(z) = 1``. The output is constant whatever the
@@ -46,7 +48,8 @@ class SoftmaxOverOneUnit(Rule):
     severity = "error"
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
-        for layer in graph.layers:
+        ends = {model_end(graph, graph.layers[index]) for index in graph.outputs}
+        for layer in sorted((x for x in ends if x is not None), key=lambda x: x.index):
             if activation_kind(layer) not in ("softmax", "logsoftmax") or layer.output_shape is None:
                 continue
             size = _softmax_size(layer)

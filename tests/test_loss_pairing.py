@@ -60,7 +60,7 @@ def test_correct_pairings_stay_quiet_and_nl303_with_them(fixture_folders_report)
     report, _ = fixture_folders_report
     quiet = [f for f in folder_part(report)["findings"]
              if f["target"].rsplit("::", 1)[1] in ("Net", "Discriminator", "MelanomaNet", "PetClassifier",
-                                                    "CrowdCounter", "UNet", "Tagged")]
+                                                    "CrowdCounter", "UNet", "VesselNet", "Tagged")]
     assert [f for f in quiet if f["code"] in CODES] == []
     assert model(report, "Discriminator")["notes"]  # (the loss was read: see the next test)
 
@@ -77,6 +77,8 @@ def test_a_one_channel_map_trained_with_a_mask_loss_is_segmentation(fixture_fold
     report, _ = fixture_folders_report
     unet = model(report, "UNet")
     assert unet["task"] == "segmentation" and "BCEWithLogitsLoss" in unet["task_reason"]
+    vessels = model(report, "VesselNet")
+    assert vessels["task"] == "segmentation" and "DiceLoss" in vessels["task_reason"]
     assert not [f for f in folder_part(report, "unet_binary_mask.py")["findings"] if f["code"] == "NL201"]
 
 
