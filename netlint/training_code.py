@@ -650,23 +650,30 @@ def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str]
 def _importers(model_file: Path, class_name: str) -> list[Path]:
     """The project's files that import the model's module and name its class."""
     module = model_file.stem
-    found = []
     try:
-        root = project_root(model_file)
-        for count, file in enumerate(python_files(root)):
-            if count >= MAX_SCRIPTS * 10 or len(found) >= MAX_SCRIPTS:
-                break
-            if file.resolve() == model_file.resolve():
-                continue
-            try:
-                text = read_source(file)
-            except (OSError, UnicodeDecodeError):
-                continue
-            if class_name in text and module in text and "import" in text:
-                found.append(file)
+        resolved = model_file.resolve()
+        texts = _project_texts(project_root(model_file))
     except OSError:
-        pass
-    return found
+        return []
+    found = [file for file, text in texts if class_name in text and module in text and file != resolved]
+    return found[:MAX_SCRIPTS]
+
+
+@functools.lru_cache(maxsize=8)
+def _project_texts(root: Path) -> tuple[tuple[Path, str], ...]:
+    """The project's Python files that import something, with their text: read once per
+    process for all the models of a project."""
+    texts = []
+    for count, file in enumerate(python_files(root)):
+        if count >= MAX_SCRIPTS * 10:
+            break
+        try:
+            text = read_source(file)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "import" in text:
+            texts.append((file.resolve(), text))
+    return tuple(texts)
 
 
 def module_classes(tree: ast.Module) -> set[str]:
