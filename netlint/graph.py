@@ -99,6 +99,8 @@ class ModelGraph:
     # training-mode eager forward read; None when the forward was not run
     unused_parameters: tuple[str, ...] | None = None
     model: Any = field(default=None, compare=False, repr=False)  # the nn.Module on meta
+    # what the training code does to the model (netlint.training_code.TrainingCode), None when not read
+    training: Any = field(default=None, compare=False, repr=False)
     _consumers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     _producers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 

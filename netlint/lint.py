@@ -295,6 +295,8 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
             graph = capture(built, target.display, options.input_shapes or built.attempt.inputs, options.task)
             if from_code:
                 graph = replace(graph, input_reason=f"the input {built.attempt.source} passes to it")
+            if target.path is not None:
+                graph = with_training_code(graph, target.path, options.task)
             findings, skipped_rules = run_rules(graph, rules, TIER_PROVIDES[graph.capture])
     except SkipTarget as exc:
         result.skipped.append(Skipped(target.display, str(exc), exc.model))
@@ -329,6 +331,19 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
             summary = replace(summary, notes=(*summary.notes, f"not drawn: internal error: {type(exc).__name__}: {exc}"))
     result.models.append(replace(summary, notes=import_notes + summary.notes, stand_ins=stood_in_for()))
     result.findings.extend(findings)
+
+
+def with_training_code(graph, path: Path, declared_task: str):
+    """The graph with what the training code does to its model, and the task that says
+    (a 1-channel map trained with a mask loss is a segmentation)."""
+    from netlint.task import task_from_losses
+    from netlint.training_code import training_for
+
+    training = training_for(path, graph.class_name, display_path)
+    task, reason = graph.task, graph.task_reason
+    if declared_task == "auto":
+        task, reason = task_from_losses(graph.task, graph.task_reason, graph.output_shapes, training.losses)
+    return replace(graph, training=training, task=task, task_reason=reason, notes=graph.notes + training.described())
 
 
 @functools.lru_cache(maxsize=1)

@@ -172,3 +172,21 @@ def _integer_scale(before: Sequence[int], after: Sequence[int]) -> int | None:
         return None
     factor = factors.pop()
     return factor if factor in (1, 2, 3, 4, 8) else None
+
+
+MASK_LOSSES = ("BCELoss", "BCEWithLogitsLoss", "DiceLoss", "DiceBCELoss", "BCEDiceLoss", "SoftDiceLoss", "JaccardLoss",
+               "LovaszLoss", "TverskyLoss", "FocalLoss")
+
+
+def task_from_losses(task: str, reason: str, outputs: Sequence[Shape], losses) -> tuple[str, str]:
+    """A 1-channel map the size of an image, trained with a binary or Dice loss (the training
+    code's ``LossUse``), is a mask: segmentation, whatever the shapes suggested."""
+    if task != "image-to-image":
+        return task, reason
+    for use in losses:
+        index = use.output or 0
+        shape = outputs[index] if index < len(outputs) else None
+        if shape is not None and len(shape) == 4 and shape[1] == 1 and use.loss in MASK_LOSSES:
+            return "segmentation", (f"output {_fmt(shape)} is one channel trained with {use.loss} at "
+                                    f"{use.where}: a mask")
+    return task, reason

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import ast
-import math
 from collections.abc import Iterator
 from typing import Any
 
 from netlint.rule import Finding, SourceRule
+from netlint.training_code import Values, argument, callee, has_warmup, optimizer_calls, training_batch
 
-OPTIMIZERS = ("SGD", "Adam", "AdamW")
+SCALED = ("SGD", "Adam", "AdamW")  # the optimizers whose lr this rule judges
 DEFAULT_LR = 1e-3  # torch.optim.SGD, Adam and AdamW when no lr is given
 GOYAL_REFERENCE_LR = {"SGD": 0.1}  # per reference batch (256): Goyal et al.'s ResNet-50 recipe
 GOYAL_LARGEST_BATCH = 8192  # the largest minibatch Goyal et al. trained without loss of accuracy
@@ -71,13 +71,12 @@ class LargeBatchLrScaling(SourceRule):
 
     def check_source(self, path: str, tree: ast.Module, config: Any) -> Iterator[Finding]:
         training = config.training
-        values = _Values(tree)
-        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
-        optimizers = [c for c in calls if _callee(c) in OPTIMIZERS]
+        values = Values(tree)
+        optimizers = [c for c in optimizer_calls(tree) if callee(c) in SCALED]
         if not optimizers:
             return  # not a training script
-        loaders = [c for c in calls if _callee(c) == "DataLoader"]
-        batch, batch_node = _training_batch(loaders, values)
+        loaders = [c for c in ast.walk(tree) if isinstance(c, ast.Call) and callee(c) == "DataLoader"]
+        batch, batch_node = training_batch(loaders, values)
         if batch is None:
             batch, batch_node = training.batch_size, (loaders[0] if loaders else optimizers[0])
         reference = training.reference_batch_size
@@ -85,7 +84,7 @@ class LargeBatchLrScaling(SourceRule):
             return
         k = batch / reference
         for call in optimizers:
-            yield from self._scaling(path, call, _callee(call), batch, k, values, training)
+            yield from self._scaling(path, call, callee(call), batch, k, values, training)
         if batch > GOYAL_LARGEST_BATCH:
             yield self.source_finding(
                 path, batch_node,
@@ -95,7 +94,7 @@ class LargeBatchLrScaling(SourceRule):
                 f"keep the batch at or below {GOYAL_LARGEST_BATCH:,}, or compare the validation accuracy "
                 "with a small-batch run (layer-wise scaling such as LARS or LAMB may be needed)",
                 severity="note", subject="batch size")
-        if not _has_warmup(tree):
+        if not has_warmup(tree):
             yield self.source_finding(
                 path, batch_node,
                 f"batch size {batch:,} is {k:g}× the reference {reference} and no learning-rate warmup is "
@@ -106,10 +105,10 @@ class LargeBatchLrScaling(SourceRule):
                 "total_iters=5 * steps_per_epoch)",
                 severity="note", subject="warmup")
 
-    def _scaling(self, path: str, call: ast.Call, kind: str, batch: int, k: float, values: _Values,
+    def _scaling(self, path: str, call: ast.Call, kind: str, batch: int, k: float, values: Values,
                  training) -> Iterator[Finding]:
         reference_lr = training.reference_lr or GOYAL_REFERENCE_LR.get(kind)
-        node = _argument(call, "lr", 1)
+        node = argument(call, "lr", 1)
         lr, shown = (values.number(node) if node is not None else None), ""
         if lr is None and training.lr is not None:
             lr, shown = training.lr, " ([tool.netlint.training] lr)"
@@ -129,126 +128,3 @@ class LargeBatchLrScaling(SourceRule):
             f"lr={scaled:.4g}, warmed up from {reference_lr:g} over the first ~5 epochs (or set "
             "reference-batch-size and reference-lr in [tool.netlint.training] to a pair tuned for this model)",
             subject=f"{kind} lr")
-
-
-def _callee(call: ast.Call) -> str:
-    """The called name's last part: ``torch.optim.SGD(...)`` -> ``SGD``."""
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-
-
-def _argument(call: ast.Call, keyword: str, position: int) -> ast.expr | None:
-    for item in call.keywords:
-        if item.arg == keyword:
-            return item.value
-    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    return positional[position] if len(positional) > position and len(positional) == len(call.args) else None
-
-
-def _training_batch(loaders: list[ast.Call], values: _Values) -> tuple[int | None, ast.AST | None]:
-    """The batch size of the training loader: the one that shuffles, else the first that says."""
-    def shuffles(call: ast.Call) -> bool:
-        node = _argument(call, "shuffle", 2)
-        return isinstance(node, ast.Constant) and node.value is True
-
-    for call in sorted(loaders, key=lambda c: not shuffles(c)):
-        node = _argument(call, "batch_size", 1)
-        batch = values.number(node) if node is not None else None
-        if batch is not None and batch == int(batch) and batch > 0:
-            return int(batch), node
-    return None, None
-
-
-def _has_warmup(tree: ast.Module) -> bool:
-    """A learning-rate warmup: a name, attribute, argument or string that mentions warmup, an
-    increasing ``LinearLR``, or ``OneCycleLR`` (which starts with one). Docstrings do not count."""
-    docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
-    for node in ast.walk(tree):
-        if id(node) in docstrings:
-            continue
-        text = (node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute)
-                else node.arg if isinstance(node, (ast.arg, ast.keyword)) and node.arg
-                else node.name if isinstance(node, (ast.FunctionDef, ast.ClassDef))
-                else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else "")
-        if "warmup" in text.lower().replace("_", "").replace("-", "").replace(" ", ""):
-            return True
-        if isinstance(node, ast.Call) and _callee(node) == "OneCycleLR":
-            return True
-        if isinstance(node, ast.Call) and _callee(node) == "LinearLR":
-            start, end = _argument(node, "start_factor", 1), _argument(node, "end_factor", 2)
-            start_value = _Values.literal(start) if start is not None else 1 / 3
-            end_value = _Values.literal(end) if end is not None else 1.0
-            if start_value is None or end_value is None or start_value < end_value:
-                return True
-    return False
-
-
-class _Values:
-    """Numbers the file spells out: literals, arithmetic on them, names assigned once in the
-    file, and ``args.NAME`` for an ``argparse`` option with a literal default."""
-
-    def __init__(self, tree: ast.Module) -> None:
-        bound: dict[str, list[ast.expr | None]] = {}  # name -> what it is bound to (None: unknown)
-        self.defaults: dict[str, ast.expr] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    for name in ast.walk(target):
-                        if isinstance(name, ast.Name):
-                            bound.setdefault(name.id, []).append(node.value if name is target else None)
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                bound.setdefault(node.target.id, []).append(node.value)
-            elif isinstance(node, (ast.AugAssign, ast.For, ast.comprehension, ast.withitem, ast.NamedExpr)):
-                target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
-                for name in ast.walk(target) if target is not None else ():
-                    if isinstance(name, ast.Name):
-                        bound.setdefault(name.id, []).append(None)
-            elif isinstance(node, ast.arg):  # a function's parameter shadows any constant
-                bound.setdefault(node.arg, []).append(None)
-            elif isinstance(node, ast.Call) and _callee(node) == "add_argument":
-                self._argparse_default(node)
-        self.names = {name: nodes[0] for name, nodes in bound.items() if len(nodes) == 1 and nodes[0] is not None}
-
-    def _argparse_default(self, call: ast.Call) -> None:
-        default = next((k.value for k in call.keywords if k.arg == "default"), None)
-        dest = next((k.value.value for k in call.keywords if k.arg == "dest" and isinstance(k.value, ast.Constant)),
-                    None)
-        flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        long = [f for f in flags if f.startswith("--")] or flags
-        if default is None or not long:
-            return
-        self.defaults[dest or long[0].lstrip("-").replace("-", "_")] = default
-
-    def number(self, node: ast.expr, depth: int = 0) -> float | None:
-        if depth > 20:
-            return None
-        if isinstance(node, ast.Name) and node.id in self.names:
-            return self.number(self.names[node.id], depth + 1)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in self.defaults:
-            return self.number(self.defaults[node.attr], depth + 1)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            value = self.number(node.operand, depth + 1)
-            return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
-        if isinstance(node, ast.BinOp):
-            left, right = self.number(node.left, depth + 1), self.number(node.right, depth + 1)
-            if left is None or right is None:
-                return None
-            try:
-                value = _BINARY[type(node.op)](left, right)
-            except (KeyError, ZeroDivisionError, OverflowError):
-                return None
-            return value if math.isfinite(value) else None
-        return self.literal(node)
-
-    @staticmethod
-    def literal(node: ast.expr | None) -> float | None:
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            return node.value
-        return None
-
-
-_BINARY = {
-    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b,
-    ast.Pow: lambda a, b: a ** b if abs(b) <= 64 else math.inf,
-}

@@ -6,6 +6,7 @@ from netlint.graph import ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._dataflow import activation_kind, source_of
 from netlint.rules._fixes import removal
+from netlint.rules._losses import pairings
 
 _PROBABILITIES = {"softmax": "Softmax", "logsoftmax": "LogSoftmax", "sigmoid": "Sigmoid"}
 _AFTER = ("reshape", "identity")  # what may come after the activation in the returned value
@@ -17,8 +18,10 @@ class ProbabilitiesAsOutput(Rule):
     ## What it does
     Finds a model output produced by Softmax, LogSoftmax or Sigmoid (module, functional or
     tensor-method form, possibly followed by reshapes). It stays quiet in image-to-image
-    models that end in Sigmoid (or Tanh, never reported) to produce pixel values, and when the
-    model also returns the logits the activation was applied to.
+    models that end in Sigmoid (or Tanh, never reported) to produce pixel values, when the
+    model also returns the logits the activation was applied to, and when the training code
+    shows the loss applied to that output (then NL305–NL311 judge the pairing: sigmoid +
+    ``BCELoss`` and ``log_softmax`` + ``NLLLoss`` are right).
 
     ## Why is this bad?
     PyTorch's classification losses take logits: ``nn.CrossEntropyLoss`` applies log-softmax
@@ -81,6 +84,8 @@ class ProbabilitiesAsOutput(Rule):
             logits, _ = source_of(graph, activation, lambda x: False)
             if logits is not None and logits.index in returned:
                 continue  # the logits are returned too
+            if any(pairing.output.index == index for pairing in pairings(graph)):
+                continue  # the training code shows the loss: NL305–NL311 judge the pairing
             seen.add(activation.index)
             yield self._finding(graph, activation, kind)
 

@@ -1,0 +1,710 @@
+"""The training code that goes with a model, read with ``ast`` only (nothing is run, torch is
+never imported): which loss is applied to which output of which model, the optimizers with
+their parameter groups and weight decay, ``model.apply(fn)`` calls, the batch size and the
+learning rate. Each fact says where it came from (file and line). One reader serves every rule
+that needs the training code: NL501 (the recipe) and the loss/last-layer rules (NL305–NL311).
+
+Names are resolved the way Python would in the common cases, without running anything: a
+name bound once in the function (the nearest binding above the use), else in the module; an
+attribute of ``self`` bound in any method of the class; a dict's constant key; a value passed
+through tensor methods (``.squeeze()``, ``.view(...)``), ``.to(device)`` or a wrapper
+(``nn.DataParallel(model)``). What cannot be resolved is left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from netlint.project import project_root, python_files
+from netlint.source import read_source, version
+
+OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS")
+# torch.nn.functional's losses, by the module class they compute
+FUNCTIONAL_LOSSES = {
+    "cross_entropy": "CrossEntropyLoss", "nll_loss": "NLLLoss", "binary_cross_entropy": "BCELoss",
+    "binary_cross_entropy_with_logits": "BCEWithLogitsLoss", "mse_loss": "MSELoss", "l1_loss": "L1Loss",
+    "smooth_l1_loss": "SmoothL1Loss", "kl_div": "KLDivLoss", "multi_margin_loss": "MultiMarginLoss",
+}
+FUNCTIONAL_MODULES = ("F", "functional", "nn.functional", "torch.nn.functional", "torch")
+# how activations are spelled in training code, by the name rules know them by
+ACTIVATIONS = {"sigmoid": "sigmoid", "softmax": "softmax", "log_softmax": "logsoftmax", "relu": "relu",
+               "Sigmoid": "sigmoid", "Softmax": "softmax", "LogSoftmax": "logsoftmax", "ReLU": "relu",
+               "tanh": "tanh", "Tanh": "tanh"}
+# tensor methods that keep what a value is (its values, maybe another shape)
+PASS_THROUGH = {"squeeze", "unsqueeze", "view", "reshape", "flatten", "float", "double", "contiguous",
+                "permute", "transpose", "to", "cuda", "cpu", "type", "view_as", "reshape_as", "clone"}
+# what wraps a model and still calls it
+WRAPPERS = {"DataParallel", "DistributedDataParallel", "DDP", "compile", "to", "cuda", "cpu", "train", "eval",
+            "float", "double", "half", "to_empty"}
+MODEL_WORDS = ("model", "net", "classifier", "discriminator")
+# a loss function of the project's own, named for what it computes
+MASK_LOSS_WORDS = {"dice": "DiceLoss", "jaccard": "JaccardLoss", "lovasz": "LovaszLoss", "tversky": "TverskyLoss"}
+NOT_MODELS = {"Compose", "SummaryWriter", "GradScaler", "ArgumentParser", "DataLoader"}
+MAX_SCRIPTS = 400  # project files read for one model (a text filter comes first)
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """Which model some code calls: the classes it may be (none when the code does not say),
+    and the name it goes by there (``model``, ``netD``; "" for a constructor called inline)."""
+
+    classes: tuple[str, ...]
+    receiver: str
+
+    def means(self, class_name: str, names: frozenset[str]) -> bool:
+        """Whether it is a ``class_name`` model: by class, or, unnamed, by one of the names the
+        file binds a ``class_name`` to (``model = Net()`` ... ``def train(model)``)."""
+        return class_name in self.classes or (not self.classes and self.receiver in names)
+
+
+@dataclass(frozen=True)
+class LossUse:
+    """A loss applied to a model's output: ``criterion(model(x), y)``."""
+
+    loss: str  # the module class it computes: "CrossEntropyLoss", "BCEWithLogitsLoss", "DiceLoss"
+    path: str  # the file, as shown
+    line: int  # the call that computes the loss
+    model: ModelRef  # the model whose output it reads
+    model_line: int  # the call of the model whose output the loss reads
+    applied: tuple[str, ...] = ()  # activations the training code applies in between, model first
+    output: int | None = None  # which element of a returned tuple (None: the output itself)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class OptimizerUse:
+    kind: str  # "SGD", "Adam", "AdamW"
+    path: str
+    line: int
+    column: int
+    weight_decay: float | None  # the literal given (None: not given or not a literal)
+    groups: bool  # parameter groups (a list of dicts) rather than one iterable of parameters
+    model: ModelRef | None = None  # whose ``.parameters()`` it is given, when it says
+
+
+@dataclass(frozen=True)
+class ApplyCall:
+    """``model.apply(fn)``: ``fn`` runs on every submodule."""
+
+    function: str
+    path: str
+    line: int
+    model: ModelRef
+
+
+@dataclass(frozen=True)
+class TrainingCode:
+    """What training code does to one model (or what one file does, before attribution)."""
+
+    losses: tuple[LossUse, ...] = ()
+    optimizers: tuple[OptimizerUse, ...] = ()
+    applies: tuple[ApplyCall, ...] = ()
+    files: tuple[str, ...] = ()  # the files read
+
+    def __bool__(self) -> bool:
+        return bool(self.losses or self.optimizers or self.applies)
+
+    def described(self) -> tuple[str, ...]:
+        """One line per fact, saying where it came from (the model's notes)."""
+        lines = []
+        for use in self.losses:
+            through = f" through {', '.join(use.applied)}" if use.applied else ""
+            which = f" element {use.output} of" if use.output is not None else ""
+            lines.append(f"training code: {use.loss} at {use.where} on{which} the output of the model called at "
+                         f"line {use.model_line}{through}")
+        for optimizer in self.optimizers:
+            decay = f", weight_decay {optimizer.weight_decay:g}" if optimizer.weight_decay is not None else ""
+            groups = ", parameter groups" if optimizer.groups else ""
+            lines.append(f"training code: optimizer {optimizer.kind} at {optimizer.path}:{optimizer.line}{decay}{groups}")
+        for call in self.applies:
+            lines.append(f"training code: model.apply({call.function}) at {call.path}:{call.line}")
+        return tuple(lines)
+
+
+def callee(call: ast.Call) -> str:
+    """The called name's last part: ``torch.optim.SGD(...)`` -> ``SGD``."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def dotted(node: ast.AST) -> str:
+    """``torch.nn.functional`` for an attribute chain of names, "" otherwise."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([node.id, *reversed(parts)])
+
+
+def argument(call: ast.Call, keyword: str, position: int) -> ast.expr | None:
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return positional[position] if len(positional) > position and len(positional) == len(call.args) else None
+
+
+class Values:
+    """Numbers the file spells out: literals, arithmetic on them, names assigned once in the
+    file, and ``args.NAME`` for an ``argparse`` option with a literal default."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        bound: dict[str, list[ast.expr | None]] = {}  # name -> what it is bound to (None: unknown)
+        self.defaults: dict[str, ast.expr] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    for name in ast.walk(target):
+                        if isinstance(name, ast.Name):
+                            bound.setdefault(name.id, []).append(node.value if name is target else None)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                bound.setdefault(node.target.id, []).append(node.value)
+            elif isinstance(node, (ast.AugAssign, ast.For, ast.comprehension, ast.withitem, ast.NamedExpr)):
+                target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
+                for name in ast.walk(target) if target is not None else ():
+                    if isinstance(name, ast.Name):
+                        bound.setdefault(name.id, []).append(None)
+            elif isinstance(node, ast.arg):  # a function's parameter shadows any constant
+                bound.setdefault(node.arg, []).append(None)
+            elif isinstance(node, ast.Call) and callee(node) == "add_argument":
+                self._argparse_default(node)
+        self.names = {name: nodes[0] for name, nodes in bound.items() if len(nodes) == 1 and nodes[0] is not None}
+
+    def _argparse_default(self, call: ast.Call) -> None:
+        default = next((k.value for k in call.keywords if k.arg == "default"), None)
+        dest = next((k.value.value for k in call.keywords if k.arg == "dest" and isinstance(k.value, ast.Constant)),
+                    None)
+        flags = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        long = [f for f in flags if f.startswith("--")] or flags
+        if default is None or not long:
+            return
+        self.defaults[dest or long[0].lstrip("-").replace("-", "_")] = default
+
+    def number(self, node: ast.expr, depth: int = 0) -> float | None:
+        if depth > 20:
+            return None
+        if isinstance(node, ast.Name) and node.id in self.names:
+            return self.number(self.names[node.id], depth + 1)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in self.defaults:
+            return self.number(self.defaults[node.attr], depth + 1)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = self.number(node.operand, depth + 1)
+            return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+        if isinstance(node, ast.BinOp):
+            left, right = self.number(node.left, depth + 1), self.number(node.right, depth + 1)
+            if left is None or right is None:
+                return None
+            try:
+                value = _BINARY[type(node.op)](left, right)
+            except (KeyError, ZeroDivisionError, OverflowError):
+                return None
+            return value if math.isfinite(value) else None
+        return self.literal(node)
+
+    @staticmethod
+    def literal(node: ast.expr | None) -> float | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return node.value
+        return None
+
+
+_BINARY = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b,
+    ast.Pow: lambda a, b: a ** b if abs(b) <= 64 else math.inf,
+}
+
+
+def parameter_default(tree: ast.Module, node: ast.expr) -> float | None:
+    """The literal default of the function parameter ``node`` names, in the function around it
+    (``def fit(model, weight_decay=5e-4)``)."""
+    if not isinstance(node, ast.Name):
+        return None
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                or not function.lineno <= node.lineno <= (function.end_lineno or 0):
+            continue
+        args = function.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
+                 *zip(args.kwonlyargs, args.kw_defaults)]
+        for arg, default in pairs:
+            if arg.arg == node.id and default is not None:
+                return Values.literal(default)
+    return None
+
+
+def training_batch(loaders: list[ast.Call], values: Values) -> tuple[int | None, ast.AST | None]:
+    """The batch size of the training loader: the one that shuffles, else the first that says."""
+    def shuffles(call: ast.Call) -> bool:
+        node = argument(call, "shuffle", 2)
+        return isinstance(node, ast.Constant) and node.value is True
+
+    for call in sorted(loaders, key=lambda c: not shuffles(c)):
+        node = argument(call, "batch_size", 1)
+        batch = values.number(node) if node is not None else None
+        if batch is not None and batch == int(batch) and batch > 0:
+            return int(batch), node
+    return None, None
+
+
+def has_warmup(tree: ast.Module) -> bool:
+    """A learning-rate warmup: a name, attribute, argument or string that mentions warmup, an
+    increasing ``LinearLR``, or ``OneCycleLR`` (which starts with one). Docstrings do not count."""
+    docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    for node in ast.walk(tree):
+        if id(node) in docstrings:
+            continue
+        text = (node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute)
+                else node.arg if isinstance(node, (ast.arg, ast.keyword)) and node.arg
+                else node.name if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                else node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else "")
+        if "warmup" in text.lower().replace("_", "").replace("-", "").replace(" ", ""):
+            return True
+        if isinstance(node, ast.Call) and callee(node) == "OneCycleLR":
+            return True
+        if isinstance(node, ast.Call) and callee(node) == "LinearLR":
+            start, end = argument(node, "start_factor", 1), argument(node, "end_factor", 2)
+            start_value = Values.literal(start) if start is not None else 1 / 3
+            end_value = Values.literal(end) if end is not None else 1.0
+            if start_value is None or end_value is None or start_value < end_value:
+                return True
+    return False
+
+
+def optimizer_calls(tree: ast.Module) -> list[ast.Call]:
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call) and callee(node) in OPTIMIZERS]
+
+
+# ---- losses, models and their outputs -------------------------------------------------------
+
+def is_loss_class(name: str) -> bool:
+    """``CrossEntropyLoss``, ``BCEWithLogitsLoss``, ``DiceLoss``, ``FocalLoss`` (a class: capitalized)."""
+    return name[:1].isupper() and name.endswith("Loss") and len(name) > 4
+
+
+class _Scopes:
+    """Where each binding and each use is: the innermost function and class around a node."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.function: dict[int, ast.AST] = {}
+        self.klass: dict[int, ast.ClassDef | None] = {}
+        self._visit(tree, tree, None)
+
+    def _visit(self, node: ast.AST, function: ast.AST, klass: ast.ClassDef | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            self.function[id(child)] = function
+            self.klass[id(child)] = klass
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                self._visit(child, child, klass)
+            elif isinstance(child, ast.ClassDef):
+                self._visit(child, child, child)
+            else:
+                self._visit(child, function, klass)
+
+
+@dataclass(frozen=True)
+class _Binding:
+    value: ast.expr
+    line: int
+    scope: int  # id of the function (or module, or class for self.attributes)
+    index: int | None = None  # element of an unpacked tuple
+
+
+class _FileReader:
+    """The loss uses, optimizers and ``apply`` calls of one file."""
+
+    def __init__(self, path: str, tree: ast.Module) -> None:
+        self.path = path
+        self.tree = tree
+        self.scopes = _Scopes(tree)
+        self.bindings: dict[str, list[_Binding]] = {}
+        self.functional_names = self._functional_imports()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    self._bind(target, node.value, node)
+
+    def _functional_imports(self) -> set[str]:
+        """Names imported from torch.nn.functional: ``from torch.nn.functional import cross_entropy``."""
+        names = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("torch.nn.functional",):
+                names |= {alias.asname or alias.name for alias in node.names}
+        return names
+
+    def _scope_key(self, target: ast.AST, node: ast.AST) -> int:
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+            return id(self.scopes.klass.get(id(node)))
+        if isinstance(target, ast.Name):
+            return id(self.scopes.function.get(id(node)))
+        return 0  # anything else: the whole file
+
+    def _bind(self, target: ast.AST, value: ast.expr, node: ast.AST, index: int | None = None) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
+                for t, v in zip(target.elts, value.elts):
+                    self._bind(t, v, node)
+            else:
+                for i, t in enumerate(target.elts):
+                    if not isinstance(t, ast.Starred):
+                        self._bind(t, value, node, i)
+            return
+        if not isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
+            return
+        key = ast.unparse(target)
+        self.bindings.setdefault(key, []).append(_Binding(value, node.lineno, self._scope_key(target, node), index))
+        if isinstance(value, ast.Dict) and index is None:  # losses = {"ce": nn.CrossEntropyLoss()}
+            for k, v in zip(value.keys, value.values):
+                if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    for spelled in (f"{key}[{k.value!r}]", f"{key}[{ast.unparse(k)}]", f"{key}.{k.value}"):
+                        self.bindings.setdefault(spelled, []).append(
+                            _Binding(v, node.lineno, self._scope_key(target, node)))
+        if isinstance(value, ast.Call) and callee(value) in ("dict", "ModuleDict", "EasyDict") and index is None:
+            for keyword in value.keywords:
+                if keyword.arg:
+                    for spelled in (f"{key}[{keyword.arg!r}]", f"{key}.{keyword.arg}"):
+                        self.bindings.setdefault(spelled, []).append(
+                            _Binding(keyword.value, node.lineno, self._scope_key(target, node)))
+            if value.args and isinstance(value.args[0], ast.Dict):
+                self._bind(target, value.args[0], node)
+
+    def lookup(self, node: ast.expr) -> _Binding | None:
+        """The binding a use of a name (or ``self.attr``, or ``d['key']``) reads: the nearest one
+        above it in its function, else the module's (or the class's) one; None when ambiguous."""
+        candidates = self.bindings.get(ast.unparse(node), [])
+        if not candidates:
+            return self._passed(node) if isinstance(node, ast.Name) else None
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Name):
+            own = [b for b in candidates if b.scope == id(self.scopes.function.get(id(node))) and b.line < line]
+            if own:
+                return own[-1]
+            passed = self._passed(node)
+            if passed is not None:
+                return passed
+            module = [b for b in candidates if b.scope == id(self.tree)]
+            return module[-1] if len(module) == 1 or (module and all(
+                ast.dump(b.value) == ast.dump(module[0].value) for b in module)) else None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            own_class = id(self.scopes.klass.get(id(node)))
+            candidates = [b for b in candidates if b.scope == own_class]  # self.net of this class
+            if not candidates:
+                return None
+        if len({ast.dump(b.value) for b in candidates}) == 1 or len(candidates) == 1:
+            return candidates[0]
+        return None
+
+    def _passed(self, node: ast.Name) -> _Binding | None:
+        """What the calls of the enclosing function pass for the parameter ``node`` names
+        (``train(net, loader, criterion=nn.CrossEntropyLoss())``), when they all pass the same."""
+        function = self.scopes.function.get(id(node))
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        if node.id not in parameters and node.id not in [a.arg for a in function.args.kwonlyargs]:
+            return None
+        position = parameters.index(node.id) if node.id in parameters else 99
+        if parameters[:1] == ["self"]:
+            position -= 1
+        if position < 0:
+            return None
+        klass = self.scopes.klass.get(id(function))
+        name = klass.name if function.name == "__init__" and klass is not None else function.name
+        given = []
+        for call in self._calls_of(name):
+            value = argument(call, node.id, position)
+            if value is None:
+                return None
+            given.append(value)
+        if not given or len({ast.dump(v) for v in given}) != 1:
+            return None
+        return _Binding(given[0], given[0].lineno, id(self.scopes.function.get(id(given[0]))))
+
+    def _calls_of(self, name: str) -> list[ast.Call]:
+        if not hasattr(self, "_calls"):
+            self._calls: dict[str, list[ast.Call]] = {}
+            for call in ast.walk(self.tree):
+                if isinstance(call, ast.Call):
+                    self._calls.setdefault(callee(call), []).append(call)
+        return self._calls.get(name, [])
+
+    # what an expression is
+    def loss_of(self, node: ast.expr, depth: int = 0) -> tuple[str, int] | None:
+        """(loss class, line that made it) when ``node`` is a loss object."""
+        if depth > 10:
+            return None
+        if isinstance(node, ast.Call) and is_loss_class(callee(node)):
+            return callee(node), node.lineno
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            binding = self.lookup(node)
+            if binding is not None and binding.index is None:
+                return self.loss_of(binding.value, depth + 1)
+        return None
+
+    def model_of(self, node: ast.expr, depth: int = 0) -> ModelRef | None:
+        """The model ``node`` is (its value called gives an output): the classes it may be an
+        instance of (several when branches build different ones), or none named and the name
+        the code gives it (a function's parameter ``model``)."""
+        if depth > 10:
+            return None
+        if isinstance(node, ast.Name) and node.id == "self":
+            klass = self.scopes.klass.get(id(node))
+            return ModelRef((klass.name,), "self") if klass is not None else None
+        if isinstance(node, ast.Call):
+            name = callee(node)
+            if name in WRAPPERS:
+                inner = node.func.value if isinstance(node.func, ast.Attribute) and name in (
+                    "to", "cuda", "cpu", "train", "eval", "float", "double", "half", "to_empty") else (
+                    node.args[0] if node.args else None)
+                return self.model_of(inner, depth + 1) if inner is not None else None
+            if name[:1].isupper() and not is_loss_class(name) and name not in OPTIMIZERS and name not in NOT_MODELS \
+                    and not dotted(node.func).startswith(("nn.", "torch.", "optim.")):
+                return ModelRef((name,), "")
+            return None
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            receiver = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+            binding = self.lookup(node)
+            if binding is not None and binding.index is None:
+                found = self.model_of(binding.value, depth + 1)
+                if found is not None:
+                    return ModelRef(found.classes, found.receiver or receiver)
+            if binding is None:
+                branches = [self.model_of(b.value, depth + 1) for b in self.bindings.get(ast.unparse(node), [])
+                            if b.index is None and (b.scope == id(self.scopes.klass.get(id(node)))
+                                                    or not ast.unparse(node).startswith("self."))]
+                if len(branches) > 1 and all(b is not None and b.classes for b in branches):
+                    return ModelRef(tuple(dict.fromkeys(c for b in branches for c in b.classes)), receiver)
+            if binding is None and receiver and any(word in receiver.lower() for word in MODEL_WORDS):
+                return ModelRef((), receiver)  # a model the code does not name: a function's parameter
+        return None
+
+    def output_of(self, node: ast.expr, applied: tuple[str, ...] = (), output: int | None = None,
+                  depth: int = 0) -> tuple[ModelRef, int, tuple[str, ...], int | None] | None:
+        """(model, line of the model call, activations applied, output index) when
+        ``node`` is (a view of) a model's output."""
+        if depth > 12:
+            return None
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                and isinstance(node.slice.value, int) and output is None:
+            found = self.output_of(node.value, applied, node.slice.value, depth + 1)
+            if found is not None:
+                return found
+        if isinstance(node, ast.Subscript) and not (isinstance(node.slice, ast.Constant)
+                                                    and isinstance(node.slice.value, (int, str))):
+            return self.output_of(node.value, applied, output, depth + 1)  # out[:, 0]: a part of it
+        if isinstance(node, ast.Call):
+            name = callee(node)
+            activation = self._activation(node)
+            if activation is not None:
+                kind, inner = activation
+                return self.output_of(inner, (kind, *applied), output, depth + 1) if inner is not None else None
+            if isinstance(node.func, ast.Attribute) and name in PASS_THROUGH:
+                return self.output_of(node.func.value, applied, output, depth + 1)
+            receiver = node.func.value if isinstance(node.func, ast.Attribute) and name == "forward" else node.func
+            model = self.model_of(receiver)
+            if model is not None:
+                return model, node.lineno, applied, output
+            return None
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            binding = self.lookup(node)
+            if binding is not None:
+                index = binding.index if binding.index is not None else output
+                if binding.index is not None and output is not None:
+                    return None
+                return self.output_of(binding.value, applied, index, depth + 1)
+        return None
+
+    def _activation(self, call: ast.Call) -> tuple[str, ast.expr | None] | None:
+        """(kind, what it is applied to) for ``torch.sigmoid(x)``, ``x.softmax(1)``,
+        ``nn.Softmax(dim=1)(x)``, ``F.log_softmax(x, 1)``."""
+        func = call.func
+        if isinstance(func, ast.Call) and callee(func) in ACTIVATIONS and callee(func)[:1].isupper():
+            return ACTIVATIONS[callee(func)], call.args[0] if call.args else None
+        name = callee(call)
+        if name not in ACTIVATIONS or name[:1].isupper():
+            return None
+        if isinstance(func, ast.Attribute) and dotted(func.value) not in FUNCTIONAL_MODULES:
+            return ACTIVATIONS[name], func.value  # x.sigmoid()
+        return ACTIVATIONS[name], (call.args[0] if call.args else argument(call, "input", 0))
+
+    def loss_uses(self) -> list[LossUse]:
+        uses = []
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            loss = self._loss_called(node)
+            if loss is None:
+                continue
+            prediction = argument(node, "input", 0)
+            found = self.output_of(prediction) if prediction is not None else None
+            if found is None:
+                continue
+            model, model_line, applied, output = found
+            uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, output))
+        return uses
+
+    def _loss_called(self, call: ast.Call) -> str | None:
+        name = callee(call)
+        if name in FUNCTIONAL_LOSSES:
+            module = dotted(call.func.value) if isinstance(call.func, ast.Attribute) else ""
+            if module in FUNCTIONAL_MODULES or (isinstance(call.func, ast.Name) and name in self.functional_names):
+                return FUNCTIONAL_LOSSES[name]
+            return None
+        found = self.loss_of(call.func)
+        if found:
+            return found[0]
+        if not name[:1].isupper() and any(word in name.lower() for word in MASK_LOSS_WORDS):
+            return MASK_LOSS_WORDS[next(w for w in MASK_LOSS_WORDS if w in name.lower())]  # dice_loss(out, mask)
+        return None
+
+    def optimizers(self) -> list[OptimizerUse]:
+        found = []
+        for call in optimizer_calls(self.tree):
+            decay = argument(call, "weight_decay", {"SGD": 4, "Adam": 4, "AdamW": 4}.get(callee(call), 99))
+            params = argument(call, "params", 0)
+            groups = isinstance(params, (ast.List, ast.Tuple)) and any(isinstance(e, ast.Dict) for e in params.elts)
+            trained = next((self.model_of(n.func.value) for n in ast.walk(params) if isinstance(n, ast.Call)
+                            and callee(n) in ("parameters", "named_parameters") and isinstance(n.func, ast.Attribute)),
+                           None) if params is not None else None
+            found.append(OptimizerUse(callee(call), self.path, call.lineno, call.col_offset + 1,
+                                      Values.literal(decay) if decay is not None else None, groups, trained))
+        return found
+
+    def applies(self) -> list[ApplyCall]:
+        found = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and callee(node) == "apply" and isinstance(node.func, ast.Attribute) \
+                    and len(node.args) == 1:
+                model = self.model_of(node.func.value)
+                if model is not None:
+                    found.append(ApplyCall(ast.unparse(node.args[0]), self.path, node.lineno, model))
+        return found
+
+
+def read_file(path: str, tree: ast.Module) -> TrainingCode:
+    """Everything one file's code does in training, models not yet told apart."""
+    reader = _FileReader(path, tree)
+    return TrainingCode(tuple(reader.loss_uses()), tuple(reader.optimizers()), tuple(reader.applies()), (path,))
+
+
+@functools.lru_cache(maxsize=256)
+def _read_path(path: str, shown: str, key: tuple) -> TrainingCode:
+    try:
+        tree = ast.parse(read_source(path), filename=path)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return TrainingCode()
+    return read_file(shown, tree)
+
+
+@functools.lru_cache(maxsize=256)
+def _bound_names(path: str, key: tuple, class_name: str) -> frozenset[str]:
+    """The names one file binds a ``class_name`` model to (``model = Net().to(device)``,
+    ``self.net = Net()``): what its code that does not name the class may mean."""
+    try:
+        tree = ast.parse(read_source(path), filename=path)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return frozenset()
+    reader = _FileReader(path, tree)
+    names = set()
+    for key_text, bindings in reader.bindings.items():
+        for binding in bindings:
+            model = reader.model_of(binding.value) if binding.index is None else None
+            if model is not None and class_name in model.classes:
+                names.add(key_text.rpartition(".")[2])
+    return frozenset(names)
+
+
+def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str] = str) -> TrainingCode:
+    """What the training code does to the model ``class_name`` defined in ``model_file``: its
+    own file (``__main__`` block included) and the project's files that import it. Code that
+    does not name the model's class (a ``train(model, ...)`` function's parameter, never
+    called in the file) counts when it calls the model by a name the file binds a
+    ``class_name`` to."""
+    files = [model_file, *_importers(model_file, class_name)]
+    losses, optimizers, applies, read = [], [], [], []
+    for file in files:
+        key = version(file)
+        code = _read_path(str(file), shown(file), key)
+        if not code:
+            continue
+        names = _bound_names(str(file), key, class_name)
+        losses += [use for use in code.losses if use.model.means(class_name, names)]
+        applies += [call for call in code.applies if call.model.means(class_name, names)]
+        optimizers += [o for o in code.optimizers if o.model is not None and o.model.means(class_name, names)]
+        read.append(shown(file))
+    return TrainingCode(tuple(losses), tuple(optimizers), tuple(applies), tuple(read))
+
+
+def _importers(model_file: Path, class_name: str) -> list[Path]:
+    """The project's files that import the model's module and name its class."""
+    module = model_file.stem
+    try:
+        resolved = model_file.resolve()
+        texts = _project_texts(project_root(model_file))
+    except OSError:
+        return []
+    found = [file for file, text in texts if class_name in text and module in text and file != resolved]
+    return found[:MAX_SCRIPTS]
+
+
+@functools.lru_cache(maxsize=8)
+def _project_texts(root: Path) -> tuple[tuple[Path, str], ...]:
+    """The project's Python files that import something, with their text: read once per
+    process for all the models of a project."""
+    texts = []
+    for count, file in enumerate(python_files(root)):
+        if count >= MAX_SCRIPTS * 10:
+            break
+        try:
+            text = read_source(file)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "import" in text:
+            texts.append((file.resolve(), text))
+    return tuple(texts)
+
+
+def module_classes(tree: ast.Module) -> set[str]:
+    """The classes the file defines that derive from an ``nn.Module`` (a base whose name says
+    Module, or another such class of the file)."""
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    found: set[str] = set()
+    for _ in range(3):
+        for node in classes:
+            if any("Module" in ast.unparse(base) or ast.unparse(base).rpartition(".")[2] in found
+                   for base in node.bases):
+                found.add(node.name)
+    return found
+
+
+def model_calls_of_forward(path: str, tree: ast.Module) -> list[tuple[ast.Call, str]]:
+    """``model.forward(x)`` calls outside any class body, on something that is a model."""
+    reader = _FileReader(path, tree)
+    modules = module_classes(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "forward"):
+            continue
+        receiver = node.func.value
+        if reader.scopes.klass.get(id(node)) is not None or isinstance(receiver, ast.Call):
+            continue  # a module's own forward calling parts; super().forward(x)
+        model = reader.model_of(receiver)
+        if model is None:
+            continue
+        named = f"{ast.unparse(receiver)} {model.receiver} {' '.join(model.classes)}".lower()
+        # (an old-style autograd Function has a .forward too: a model by its name or its class)
+        if any(word in named for word in MODEL_WORDS) or set(model.classes) & modules:
+            found.append((node, ast.unparse(receiver)))
+    return found
