@@ -9,6 +9,7 @@ both fail.
 from __future__ import annotations
 
 from collections import Counter
+from fractions import Fraction
 from collections.abc import Sequence
 
 import torch
@@ -101,9 +102,17 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     return on_cpu.inputs, on_cpu.reason, trace, cpu
 
 
+# Channel counts an input is given to learn how many reach the layer that refused it: divisible
+# by 2, 3, 4 and 6, so that a chunk or split of them is exact.
+PROBES = (12, 24)
+MAX_SOLVED = 4  # channel counts solved for in one forward's inputs (an image, then its mask…)
+
+
 class _Search:
     """Runs the forward at each candidate input in turn, until one runs or one fails for
-    another reason than its size; keeps the inputs that ran, or the first failure."""
+    another reason than its size; keeps the inputs that ran, or the first failure. A layer
+    refusing the channels it is given from an input has the input's channels solved for
+    (see ``_solve_channels``), and the forward is run again."""
 
     def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta"):
         self.names, self.given, self.default_side, self.device = names, given, default_side, device
@@ -113,19 +122,21 @@ class _Search:
         self.also_failed: list[int] = []  # the sides tried after it
         self.passed_side: int | None = None  # a side tried later that got past the size checks
         self.all_same = True  # every side failed as the first did: the size is not the problem
+        self.solved: dict[int, tuple[int, str]] = {}  # input position -> (channels, why)
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
             inputs, reason = example_inputs(self.names, guesses, self.given, self.device)
+            inputs = [self._tensor(t, self.solved[i][0]) if i in self.solved and t.dim() >= 3 else t
+                      for i, t in enumerate(inputs)]
             if self.device != "meta":
                 inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
             reason += f", side {side} found by trying sizes" if side not in (None, self.default_side) else ""
             try:
-                trace = eager.run(built.model, inputs, built)
+                inputs, trace = self._run_solving(built, inputs)
             except Exception as exc:
-                trace = self._with_the_parts_channels(built, exc, inputs, reason)
-                if trace is not None:
-                    return trace
+                inputs = exc.inputs
+                reason += "".join(why for _, why in self.solved.values())
                 if self.first is None:
                     self.first = exc, inputs, reason
                 else:
@@ -135,42 +146,101 @@ class _Search:
                     self.passed_side = side if self.also_failed else None
                     return None
                 continue
-            self.inputs, self.reason = inputs, reason
+            self.inputs, self.reason = inputs, reason + "".join(why for _, why in self.solved.values())
             return trace
         return None
 
+    def _run_solving(self, built: BuiltModel, inputs: list[torch.Tensor]) -> tuple[list[torch.Tensor], Trace]:
+        """The forward at ``inputs``, again with an input's channels solved for while a layer
+        refuses the channels it is given from it (bounded); its last failure carries the inputs."""
+        for _ in range(MAX_SOLVED + 1):
+            try:
+                return inputs, eager.run(built.model, inputs, built)
+            except Exception as exc:
+                solved = None if len(self.solved) >= MAX_SOLVED else self._solve_channels(built, exc, inputs)
+                if solved is None:
+                    exc.inputs = inputs
+                    raise
+                position, channels, why = solved
+                self.solved[position] = channels, why
+                inputs = list(inputs)
+                inputs[position] = self._tensor(inputs[position], channels)
+        exc = ForwardError("", RuntimeError("the inputs' channels could not be solved for"))
+        exc.inputs = inputs
+        raise exc
 
-    def _with_the_parts_channels(self, built: BuiltModel, exc: BaseException, inputs: list[torch.Tensor],
-                                 reason: str) -> Trace | None:
-        """A layer that reads a part of an input (``torch.chunk``, ``split``, a slice along the
-        channels: the two views of a stereo pair) and is given fewer channels than it takes:
-        the input has that many channels several times over, 2, 3 or 4 (tried in that order)."""
+    def _tensor(self, like: torch.Tensor, channels: int) -> torch.Tensor:
+        tensor = torch.zeros((like.shape[0], channels, *like.shape[2:]), dtype=like.dtype, device=like.device)
+        return torch.randn_like(tensor) if self.device != "meta" else tensor
+
+    def _solve_channels(self, built: BuiltModel, exc: BaseException,
+                        inputs: list[torch.Tensor]) -> tuple[int, int, str] | None:
+        """A layer that takes ``takes`` channels and is given another number from a model input
+        (a mask with the image's channels, an image and a mask concatenated, a pixel-unshuffled
+        input, a chunk of a stereo pair, an input concatenated with itself or a noise map):
+        what reaches the layer is k·c + m of the input's c channels. Two other channel counts
+        (PROBES) give k and m, and c = (takes − m) / k, when it is a positive whole number.
+        The inputs the failing tensor comes from are tried in turn, the nearest first."""
         failed = getattr(exc, "failed", None)
         channels = failed.channels() if failed is not None else None
-        if self.given or channels is None or failed.from_input is None:
+        if self.given or channels is None:
             return None
-        (given, takes), position = channels, failed.from_input
-        shape = tuple(inputs[position].shape)
-        if len(shape) < 3 or given >= shape[1]:
-            return None
-        for parts in (2, 3, 4):
-            tried = list(inputs)
-            tried[position] = torch.zeros((shape[0], takes * parts, *shape[2:]), dtype=inputs[position].dtype,
-                                          device=inputs[position].device)
-            if self.device != "meta":
-                tried[position] = torch.randn_like(tried[position])
-            try:
-                trace = eager.run(built.model, tried, built)
-            except Exception:
+        given, takes = channels
+        nearest = [failed.from_input] if failed.from_input is not None else []
+        for position in dict.fromkeys([*nearest, *failed.behind]):
+            current = inputs[position]
+            if position in self.solved or current.dim() < 3 or not current.is_floating_point():
+                continue
+            points = {current.shape[1]: given}
+            for probe in PROBES:
+                reached = self._reached(built, inputs, position, probe, failed)
+                if reached is not None:
+                    points[probe] = reached
+            if len(points) < 2:
+                continue
+            (c0, got0), (c1, got1) = sorted(points.items())[-2:]
+            k = Fraction(got1 - got0, c1 - c0)
+            if k <= 0:
+                continue
+            m = got0 - k * c0
+            solution = (takes - m) / k
+            if solution.denominator != 1 or solution <= 0 or solution == current.shape[1]:
                 continue
             name = self.names[position] if position < len(self.names) else f"input {position}"
-            self.inputs = tried
-            self.reason = (f"{reason}; {takes * parts} channels for {name}: {failed.name} "
-                           f"{type(failed.module).__name__}({takes}→…) reads a part of it ({given} of its "
-                           f"{shape[1]} channels at {_fmt(shape)}: a chunk, split or slice along the channels), "
-                           "found by trying")
-            return trace
+            why = (f"; {solution} channel{'' if solution == 1 else 's'} for {name}: {failed.name} {failed.kind}({takes}→…) "
+                   f"{_reads(k, m)}, found by trying")
+            return position, int(solution), why
         return None
+
+    def _reached(self, built: BuiltModel, inputs: list[torch.Tensor], position: int, channels: int,
+                 failed) -> int | None:
+        """The channels the failed layer is given when input ``position`` has ``channels``,
+        when the forward fails at the same layer again."""
+        tried = list(inputs)
+        tried[position] = self._tensor(inputs[position], channels)
+        try:
+            eager.run(built.model, tried, built)
+        except Exception as exc:
+            again = getattr(exc, "failed", None)
+            if (again is not None and (again.name, again.kind, again.takes) == (failed.name, failed.kind, failed.takes)
+                    and again.shapes and len(again.shapes[0]) >= 2):
+                return again.shapes[0][1]
+        return None
+
+
+def _reads(k: Fraction, m: Fraction) -> str:
+    """How a layer reads an input of c channels, in words: "reads a part of it (c/2 channels…)"."""
+    term = "c" if k == 1 else f"{k.numerator}·c" if k.denominator == 1 else \
+        f"c/{k.denominator}" if k.numerator == 1 else f"{k.numerator}·c/{k.denominator}"
+    formula = term if m == 0 else f"{term} {'+' if m > 0 else '−'} {abs(m)}"
+    if k == 1 and m == 0:
+        return "reads it whole"
+    if k < 1 or m < 0:
+        return f"reads a part of it ({formula} of its c channels: a chunk, split or slice along the channels)"
+    if m > 0:
+        return (f"is given {formula} channels for its c (the input concatenated with {m} more: a mask, a map "
+                "or a vector)")
+    return f"is given {formula} channels for its c (a pixel unshuffle, space-to-depth, or the input concatenated with itself)"
 
 
 def _fmt(shape) -> str:
@@ -339,7 +409,7 @@ def _channel_mismatch(exc: BaseException, names: Sequence[str] = ()) -> str:
         source = f"the model's input {name} (or a part of it)"
     else:
         source = "the layers before it: the constructor's arguments disagree with each other, not with the input"
-    return (f" ({failed.name} {type(failed.module).__name__} takes {takes} channels and was given "
+    return (f" ({failed.name} {failed.kind} takes {takes} channels and was given "
             f"{_fmt(shape)}, {given} channels, from {source})")
 
 

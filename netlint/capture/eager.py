@@ -36,21 +36,51 @@ _TRACER = fx.Tracer()
 
 @dataclass(frozen=True)
 class FailedCall:
-    """The leaf module whose call failed, what it was given, and which model input that
-    was, when it is one seen through functional ops only (a chunk, a slice, a reshape)."""
+    """The layer whose call failed (a leaf module, or a functional op such as ``F.conv2d`` in a
+    module's forward), what it was given, how many channels it takes, which model input that
+    was when it is one seen through functional ops only (a chunk, a slice, a reshape), and
+    every model input it comes from through any layers (``behind``)."""
 
     name: str
-    module: nn.Module
+    kind: str  # the module's class or the function's name: "Conv2d", "conv2d"
     shapes: tuple[Shape, ...]
     from_input: int | None
+    takes: int | None = None  # the channels (dim 1) the layer reads, when it says
+    behind: tuple[int, ...] = ()
 
     def channels(self) -> tuple[int, int] | None:
         """(channels given, channels the layer takes), when they differ."""
-        takes = getattr(self.module, "in_channels", None) or getattr(self.module, "num_features", None)
         given = self.shapes[0][1] if self.shapes and len(self.shapes[0]) >= 2 else None
-        if isinstance(takes, int) and given is not None and given != takes:
-            return given, takes
+        if isinstance(self.takes, int) and given is not None and given != self.takes:
+            return given, self.takes
         return None
+
+
+def _module_takes(module: nn.Module) -> int | None:
+    takes = getattr(module, "in_channels", None) or getattr(module, "num_features", None)
+    return takes if isinstance(takes, int) else None
+
+
+_NORMS = ("batch_norm", "instance_norm", "group_norm")
+
+
+def _function_takes(func, args: tuple, kwargs: dict) -> tuple[torch.Tensor, int] | None:
+    """The tensor a functional convolution or normalization reads, and the channels its
+    weights take (a partial convolution's mask updater, a weight kept as a buffer)."""
+    op = ops.function_op(func)
+    bound = bind(op, args, kwargs)
+    tensors = [t for t in leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
+    if not tensors or tensors[0].dim() < 2:
+        return None
+    weight = bound.get("weight")
+    if op in ("conv", "conv_transpose") and isinstance(weight, torch.Tensor) and weight.dim() >= 3:
+        groups = bound.get("groups", 1)
+        groups = groups if isinstance(groups, int) else 1
+        return tensors[0], weight.shape[0] if op == "conv_transpose" else weight.shape[1] * groups
+    if op in _NORMS:
+        per_channel = next((t for t in tensors[1:] if t.dim() == 1), None)
+        return (tensors[0], per_channel.shape[0]) if per_channel is not None else None
+    return None
 
 
 def is_leaf(module: nn.Module) -> bool:
@@ -74,10 +104,16 @@ class _Recorder(TorchFunctionMode):
         self.input_position = {id(t): i for i, t in enumerate(inputs)}
         self.reads: dict[int, set[int]] = {}  # layer index -> positions of the model inputs it reads
         self.reading: list[Shape | None] = []  # the first input of each running submodule that is no leaf
+        self.failed_function: tuple | None = None  # (func, args, kwargs, scope) of the last op that raised
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        result = func(*args, **kwargs)
+        try:
+            result = func(*args, **kwargs)
+        except Exception:
+            if self.leaf_depth == 0:
+                self.failed_function = func, args, kwargs, self.running[-1] if self.running else ""
+            raise
         name = getattr(func, "__name__", "")
         if self.leaf_depth == 0 and name not in _IGNORED:
             outputs = [t for t in leaves(result) if isinstance(t, torch.Tensor)]
@@ -146,20 +182,37 @@ class _Recorder(TorchFunctionMode):
         self._add(layer, tensors, outputs)
 
     def failed_call(self) -> FailedCall | None:
-        """The leaf call that was running when the forward failed."""
-        if not self.pending:
+        """The leaf call, else the functional op, that was running when the forward failed."""
+        if self.pending:
+            leaf, tensors, _ = self.pending[-1]
+            return self._failed(self.names.get(id(leaf), type(leaf).__name__), type(leaf).__name__, tensors,
+                                _module_takes(leaf))
+        if self.failed_function is None:
             return None
-        leaf, tensors, _ = self.pending[-1]
-        return FailedCall(self.names.get(id(leaf), type(leaf).__name__), leaf, tuple(tuple(t.shape) for t in tensors),
-                          self._input_through_functions(tensors[0]) if tensors else None)
+        func, args, kwargs, scope = self.failed_function
+        read = _function_takes(func, args, kwargs)
+        if read is None:
+            return None
+        tensor, takes = read
+        return self._failed(scope or "forward", getattr(func, "__name__", "function"), [tensor], takes)
+
+    def _failed(self, name: str, kind: str, tensors: list[torch.Tensor], takes: int | None) -> FailedCall:
+        first = tensors[0] if tensors else None
+        return FailedCall(name, kind, tuple(tuple(t.shape) for t in tensors),
+                          self._input_through_functions(first) if first is not None else None, takes,
+                          self._inputs_behind(first) if first is not None else ())
+
+    def _producers(self) -> dict[int, list[int]]:
+        producers: dict[int, list[int]] = {}
+        for source, target in self.trace.edges:
+            producers.setdefault(target, []).append(source)
+        return producers
 
     def _input_through_functions(self, tensor: torch.Tensor) -> int | None:
         """The model input a tensor is, or comes from through functional ops only."""
         if id(tensor) in self.input_position:
             return self.input_position[id(tensor)]
-        producers = {}
-        for source, target in self.trace.edges:
-            producers.setdefault(target, []).append(source)
+        producers = self._producers()
         frontier, seen = [self.producer.get(id(tensor))], set()
         while frontier:
             index = frontier.pop()
@@ -170,6 +223,21 @@ class _Recorder(TorchFunctionMode):
                 return min(self.reads[index])
             frontier.extend(producers.get(index, ()))
         return None
+
+    def _inputs_behind(self, tensor: torch.Tensor) -> tuple[int, ...]:
+        """Every model input the tensor comes from, through any layers."""
+        if id(tensor) in self.input_position:
+            return (self.input_position[id(tensor)],)
+        producers = self._producers()
+        frontier, seen, found = [self.producer.get(id(tensor))], set(), set()
+        while frontier:
+            index = frontier.pop()
+            if index is None or index in seen:
+                continue
+            seen.add(index)
+            found |= self.reads.get(index, set())
+            frontier.extend(producers.get(index, ()))
+        return tuple(sorted(found))
 
 
 def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trace:
