@@ -98,6 +98,9 @@ class ModelGraph:
     # parameters (qualified names, shared ones once) that neither an eval-mode nor a
     # training-mode eager forward read; None when the forward was not run
     unused_parameters: tuple[str, ...] | None = None
+    # the example input is netlint's own reduced choice (a small side to run on the CPU), not the
+    # model's or the user's: rules that judge spatial sizes stay quiet on it
+    reduced_input: bool = False
     model: Any = field(default=None, compare=False, repr=False)  # the nn.Module on meta
     _consumers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     _producers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)

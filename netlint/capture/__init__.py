@@ -51,7 +51,7 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
 
     try:
         # the model the reference forward ran on: the meta one, or a CPU build of it
-        inputs, reason, reference, built = _reference_run(built, fx_graph, names, input_shapes, notes)
+        inputs, reason, reference, built, reduced = _reference_run(built, fx_graph, names, input_shapes, notes)
     except CaptureError as exc:
         attempt = built.attempt
         if attempt is not None and attempt.guessed and built.target.discovered:  # netlint's guess: a skip
@@ -66,15 +66,17 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
     shapes = tuple(tuple(t.shape) for t in inputs)
     unused = _unused_parameters(built, inputs, reference, notes)
-    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls)
+    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls, reduced)
 
 
 def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequence[Shape],
-                   notes: list[str]) -> tuple[list[torch.Tensor], str, Trace, BuiltModel]:
+                   notes: list[str]) -> tuple[list[torch.Tensor], str, Trace, BuiltModel, bool]:
     """Run the forward eagerly on meta at the example input (the size the model declares, else
     the first of IMAGE_SIDES that runs), else on the CPU at a small input (or at the side that
     got past the size checks on meta). Each search moves to the next side only while the
-    forward fails on a size, and a forward that runs nowhere reports its first failure."""
+    forward fails on a size, and a forward that runs nowhere reports its first failure. The last
+    value says whether the input is netlint's reduced choice for the CPU (SMALL_SIDE, smaller
+    than the default side and given by no one): sizes decided by it are not the model's."""
     declared = [declared_input(built.model)] if len(names) == 1 and declared_input(built.model) else None
     attempt = built.attempt
     hints = input_hints(built.model, type(built.model) if attempt is None or attempt.callee is None else None,
@@ -82,7 +84,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     meta = _Search(names, given, IMAGE_SIDES[0])
     trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, IMAGE_SIDES, hints))
     if trace is not None:
-        return meta.inputs, meta.reason, trace, built
+        return meta.inputs, meta.reason, trace, built, False
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
     sides = (meta.passed_side,) if meta.passed_side else (SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE))
@@ -99,7 +101,11 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         raise first_error from None
     notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): built on the CPU "
                  "and run at a small input instead")
-    return on_cpu.inputs, on_cpu.reason, trace, cpu
+    reduced = not given and not meta.passed_side and on_cpu.side == SMALL_SIDE
+    if reduced:
+        notes.append(f"the example input's side {SMALL_SIDE} is netlint's choice, smaller than the default "
+                     f"{IMAGE_SIDES[0]}: feature-map sizes at it are not judged (give --input-shape to judge them)")
+    return on_cpu.inputs, on_cpu.reason, trace, cpu, reduced
 
 
 # Channel counts an input is given to learn how many reach the layer that refused it: divisible
@@ -123,6 +129,7 @@ class _Search:
         self.passed_side: int | None = None  # a side tried later that got past the size checks
         self.all_same = True  # every side failed as the first did: the size is not the problem
         self.solved: dict[int, tuple[int, str]] = {}  # input position -> (channels, why)
+        self.side: int | None = None  # the side the forward ran at (None: given or declared shapes)
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
@@ -147,6 +154,7 @@ class _Search:
                     return None
                 continue
             self.inputs, self.reason = inputs, reason + "".join(why for _, why in self.solved.values())
+            self.side = side
             return trace
         return None
 
@@ -362,7 +370,7 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
 
 def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes: tuple,
            input_reason: str, task: str, notes: list[str],
-           unused_parameters: tuple[str, ...] | None, module_calls=()) -> ModelGraph:
+           unused_parameters: tuple[str, ...] | None, module_calls=(), reduced_input: bool = False) -> ModelGraph:
     model = built.model
     evidence = Evidence(names=tuple(c.__name__ for c in type(model).__mro__
                                     if not c.__module__.startswith(("torch.", "builtins"))),
@@ -392,6 +400,7 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
         module_sites=built.sites,
         notes=tuple(notes),
         unused_parameters=unused_parameters,
+        reduced_input=reduced_input,
         model=model,
     )
 
