@@ -119,8 +119,9 @@ def split_channels(guess: Guess | None, cats: Sequence[tuple[int, Sequence[Entry
 
 
 # Input names that say what an input is, whatever layer reads it
-MASK_WORDS = {"mask", "masks", "inst", "instance", "instances", "edge", "edges", "hole", "holes",
-              "occlusion", "trimap", "alpha"}
+MASK_WORDS = {"mask", "masks", "m", "inst", "instance", "instances", "edge", "edges", "hole", "holes", "valid",
+              "occlusion", "trimap", "alpha",
+              "sigma", "sigmas", "level", "levels"}  # a noise-level map: one channel, like a mask
 LABEL_WORDS = {"label", "labels", "y", "c", "cls", "class", "classes", "cond", "condition", "onehot",
                "attr", "attrs", "domain", "target_label", "class_id", "class_ids"}
 IMAGE_WORDS = {"x", "img", "image", "images", "input", "src", "source", "ref", "reference", "target",

@@ -223,7 +223,7 @@ def _entry(graph: fx.GraphModule, node: Any, hints: InputHints) -> Entry:
     if tiled:
         return Entry(known, "vector", why)
     if is_mask(node.target):
-        return Entry(known or 1, "mask", why or f"{node.target} is a mask by its name")
+        return Entry(known or 1, "mask", why or f"{node.target} is a mask or one-channel map by its name")
     return Entry(known, "image", why)
 
 
