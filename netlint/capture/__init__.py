@@ -19,8 +19,8 @@ from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
                             guess_by_name, guess_from_tree, input_hints, is_size_error, required_inputs,
-                            with_channels)
-from netlint.layers import ForwardError, Trace, module_layer
+                            sequence_inputs, sequence_lengths, with_channels)
+from netlint.layers import ForwardError, Trace, leaves, module_layer
 from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
 from netlint.task import Evidence, infer_task
@@ -64,7 +64,7 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         notes.append(f"{exc}: only the module tree is analyzed")
         return _graph(built, target, _module_tree(built), "modules", (), str(exc), task, notes, None)
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
-    shapes = tuple(tuple(t.shape) for t in inputs)
+    shapes = tuple(tuple(t.shape) for t in leaves(inputs))  # a list input: each of its tensors
     unused = _unused_parameters(built, inputs, reference, notes)
     return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls, reduced)
 
@@ -81,7 +81,8 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     attempt = built.attempt
     hints = input_hints(built.model, type(built.model) if attempt is None or attempt.callee is None else None,
                         attempt.args if attempt else (), attempt.kwargs if attempt else {})
-    meta = _Search(names, given, IMAGE_SIDES[0])
+    listed = {names.index(name): how for name, how in sequence_inputs(built.model, names).items()}
+    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints)
     trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, IMAGE_SIDES, hints))
     if trace is not None:
         return meta.inputs, meta.reason, trace, built, False
@@ -92,7 +93,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
             torch.manual_seed(0)
             cpu = rebuild_on_cpu(built)
-            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu")
+            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints)
             trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                 None if meta.passed_side else declared, sides, hints))
     except Exception:
@@ -120,8 +121,12 @@ class _Search:
     refusing the channels it is given from an input has the input's channels solved for
     (see ``_solve_channels``), and the forward is run again."""
 
-    def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta"):
+    def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta",
+                 listed: dict[int, int] | None = None, hints: InputHints = InputHints()):
         self.names, self.given, self.default_side, self.device = names, given, default_side, device
+        # inputs the forward uses as lists: position -> (the length it needs, whether it iterates them)
+        self.listed = listed or {}
+        self.hints = hints
         self.inputs: list[torch.Tensor] = []
         self.reason = ""
         self.first: tuple | None = None  # (exception, inputs, reason) of the first failure
@@ -140,7 +145,8 @@ class _Search:
                 inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
             reason += f", side {side} found by trying sizes" if side not in (None, self.default_side) else ""
             try:
-                inputs, trace = self._run_solving(built, inputs)
+                inputs, trace, how = self._run_tensors_or_lists(built, inputs)
+                reason += how
             except Exception as exc:
                 inputs = exc.inputs
                 reason += "".join(why for _, why in self.solved.values())
@@ -177,9 +183,63 @@ class _Search:
         exc.inputs = inputs
         raise exc
 
-    def _tensor(self, like: torch.Tensor, channels: int) -> torch.Tensor:
-        tensor = torch.zeros((like.shape[0], channels, *like.shape[2:]), dtype=like.dtype, device=like.device)
+    def _tensor(self, like, channels: int, sides: Sequence[int] | None = None):
+        """A tensor like ``like`` with ``channels`` (and ``sides``), or a list of them for a list."""
+        if isinstance(like, list):
+            return [self._tensor(t, channels) for t in like]
+        shape = (like.shape[0], channels, *(like.shape[2:] if sides is None else sides))
+        tensor = torch.zeros(shape, dtype=like.dtype, device=like.device)
         return torch.randn_like(tensor) if self.device != "meta" else tensor
+
+    def _run_tensors_or_lists(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
+        """The forward at ``inputs``; with lists for the inputs its code uses as lists: first, when
+        it iterates them (a tensor would be iterated over its batch), else when it fails with
+        tensors. Raises the failure with tensors."""
+        iterated = any(self.listed[p][1] for p in self._listable(inputs))
+        if iterated:
+            try:
+                return self._as_lists(built, inputs)
+            except Exception:
+                pass
+        try:
+            return (*self._run_solving(built, inputs), "")
+        except Exception as failure:
+            if iterated or not self._listable(inputs):
+                raise
+            try:
+                return self._as_lists(built, inputs)
+            except Exception:
+                raise failure from None
+
+    def _listable(self, inputs: list) -> list[int]:
+        return [p for p in self.listed if not self.given and p < len(inputs) and not isinstance(inputs[p], list)
+                and inputs[p].dim() >= 3]
+
+    def _as_lists(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
+        """The forward with a list of tensors of an input's shape for each input its code uses as
+        a list, of the lengths ``sequence_lengths`` gives, as a pyramid (each half the size of
+        the one before, the finest first: multi-scale networks) and then all of one size
+        (frames, views); the first that runs."""
+        positions = self._listable(inputs)
+        least = max(self.listed[p][0] for p in positions)
+        failure: BaseException = InputError("no list of images runs")
+        for length in sequence_lengths(self.hints, least)[:3]:
+            for pyramid in (True, False):
+                tried = list(inputs)
+                for p in positions:
+                    first = inputs[p]
+                    tried[p] = [self._tensor(first, first.shape[1],
+                                             [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
+                                for i in range(length)]
+                try:
+                    tried, trace = self._run_solving(built, tried)
+                except Exception as exc:
+                    failure = exc
+                    continue
+                names = ", ".join(self.names[p] for p in positions)
+                kind = "halving sizes, the finest first" if pyramid else "of one size"
+                return tried, trace, f"; {names}: a list of {length} images ({kind}), as the forward uses it"
+        raise failure
 
     def _solve_channels(self, built: BuiltModel, exc: BaseException,
                         inputs: list[torch.Tensor]) -> tuple[int, int, str] | None:
@@ -196,7 +256,7 @@ class _Search:
         given, takes = channels
         nearest = [failed.from_input] if failed.from_input is not None else []
         for position in dict.fromkeys([*nearest, *failed.behind]):
-            current = inputs[position]
+            current = inputs[position][0] if isinstance(inputs[position], list) else inputs[position]
             if position in self.solved or current.dim() < 3 or not current.is_floating_point():
                 continue
             points = {current.shape[1]: given}
@@ -357,7 +417,8 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
         return None
     try:
         model.train()
-        batch = [torch.cat([t, t]) if t.dim() else t for t in inputs]
+        batch = [[torch.cat([t, t]) for t in value] if isinstance(value, list) else
+                 torch.cat([value, value]) if value.dim() else value for value in inputs]
         used |= eager.run(model, batch, built).used_parameters
     except Exception as exc:
         notes.append(f"the training-mode forward failed ({_describe(exc)}): which parameters are "

@@ -95,13 +95,13 @@ class _Recorder(TorchFunctionMode):
         self.built = built
         self.trace = Trace()
         self.producer: dict[int, int] = {}  # id(tensor) -> index of the layer that made it
-        self.inputs = {id(t) for t in inputs}
-        self.keep: list[Any] = list(inputs)  # tensors stay alive so their ids stay unique
+        self.inputs = {id(t) for t in leaves(inputs)}  # a list input's tensors are inputs too
+        self.keep: list[Any] = leaves(inputs)  # tensors stay alive so their ids stay unique
         self.leaf_depth = 0  # > 0 while a leaf module runs: its inner ops are part of it
         self.pending: list[tuple[nn.Module, list[torch.Tensor], tuple]] = []
         self.running: list[str] = []  # names of the modules whose forward is running
         self.calls: Counter = Counter()  # leaf calls so far, by module name
-        self.input_position = {id(t): i for i, t in enumerate(inputs)}
+        self.input_position = {id(t): i for i, value in enumerate(inputs) for t in leaves(value)}
         self.reads: dict[int, set[int]] = {}  # layer index -> positions of the model inputs it reads
         self.reading: list[Shape | None] = []  # the first input of each running submodule that is no leaf
         self.failed_function: tuple | None = None  # (func, args, kwargs, scope) of the last op that raised
@@ -240,6 +240,12 @@ class _Recorder(TorchFunctionMode):
         return tuple(sorted(found))
 
 
+def fresh(inputs: list[Any]) -> list[Any]:
+    """The inputs with new lists and tuples around the same tensors: a forward that assigns into
+    the list it is given (``pyramid[s] = pyramid[s] - mean``) leaves the next run's alone."""
+    return [type(value)(value) if isinstance(value, (list, tuple)) else value for value in inputs]
+
+
 def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trace:
     """Run the forward once, recording every leaf module call and functional op."""
     recorder = _Recorder(model, inputs, built)
@@ -249,7 +255,7 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
     try:
         # the recorder sees each op before the tensors are pinned and before the shortcut
         with torch.no_grad(), MetaShapes(), pinned_to(device_of(inputs, model)), recorder:
-            output = model(*inputs)
+            output = model(*fresh(inputs))
     except Exception as exc:
         where = next((name for name in reversed(recorder.running) if name), "")
         raise ForwardError(where, exc, recorder.failed_call()) from exc

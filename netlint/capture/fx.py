@@ -107,7 +107,8 @@ def run(graph: fx.GraphModule, inputs: list[torch.Tensor], built: BuiltModel, re
     """The graph's layers, with the shapes of running it (the leaf calls the ``reference``
     forward made at the same tensor shapes are not run again)."""
     with torch.no_grad(), MetaShapes(), pinned_to(device_of(inputs, graph)):
-        _ShapeRecorder(graph, reference.module_results).run(*inputs)
+        _ShapeRecorder(graph, reference.module_results).run(*[list(v) if isinstance(v, (list, tuple)) else v
+                                                               for v in inputs])
     trace = Trace()
     index_of: dict[fx.Node, int] = {}
     for node in graph.graph.nodes:
