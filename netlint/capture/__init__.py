@@ -9,8 +9,8 @@ both fail.
 from __future__ import annotations
 
 from collections import Counter
-from fractions import Fraction
 from collections.abc import Sequence
+from fractions import Fraction
 
 import torch
 from torch import nn
@@ -122,7 +122,7 @@ class _Search:
     (see ``_solve_channels``), and the forward is run again."""
 
     def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta",
-                 listed: dict[int, int] | None = None, hints: InputHints = InputHints()):
+                 listed: dict[int, tuple[int, bool]] | None = None, hints: InputHints = InputHints()):
         self.names, self.given, self.default_side, self.device = names, given, default_side, device
         # inputs the forward uses as lists: position -> (the length it needs, whether it iterates them)
         self.listed = listed or {}
@@ -275,7 +275,8 @@ class _Search:
             if solution.denominator != 1 or solution <= 0 or solution == current.shape[1]:
                 continue
             name = self.names[position] if position < len(self.names) else f"input {position}"
-            why = (f"; {solution} channel{'' if solution == 1 else 's'} for {name}: {failed.name} {failed.kind}({takes}→…) "
+            plural = "" if solution == 1 else "s"
+            why = (f"; {solution} channel{plural} for {name}: {failed.name} {failed.kind}({takes}→…) "
                    f"{_reads(k, m)}, found by trying")
             return position, int(solution), why
         return None
@@ -308,7 +309,8 @@ def _reads(k: Fraction, m: Fraction) -> str:
     if m > 0:
         return (f"is given {formula} channels for its c (the input concatenated with {m} more: a mask, a map "
                 "or a vector)")
-    return f"is given {formula} channels for its c (a pixel unshuffle, space-to-depth, or the input concatenated with itself)"
+    return (f"is given {formula} channels for its c (a pixel unshuffle, space-to-depth, or the input concatenated "
+            "with itself)")
 
 
 def _fmt(shape) -> str:
