@@ -100,3 +100,11 @@ def test_no_finding_from_the_small_size_netlint_picks_to_run_on_the_cpu(channels
     # the same size given by the user is judged: the map does collapse there
     report, proc = netlint_json(f"{FOLDER}cpu_only.py", "--input-shape", "1,3,64,64")
     assert [f["code"] for f in report["findings"]] == ["NL304"], proc.stderr
+
+
+def test_a_linear_head_sized_for_a_side_netlint_does_not_try_says_the_side(channels_report):
+    models, _ = channels_report
+    model = models["PatchCritic192"]
+    assert model["input_shape"] == [image(3, 192)] and model["output_shape"] == [[1, 1]]
+    assert "side 192 solved from classifier.0 Linear(9216→…), given 16384 features at side 256" \
+        in model["input_reason"]

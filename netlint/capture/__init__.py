@@ -149,6 +149,11 @@ class _Search:
                 reason += how
             except Exception as exc:
                 inputs = exc.inputs
+                at_side = self._at_side_a_linear_takes(built, exc, inputs, side)
+                if at_side is not None:
+                    self.inputs, trace, self.side, how = at_side
+                    self.reason = reason + how + "".join(why for _, why in self.solved.values())
+                    return trace
                 reason += "".join(why for _, why in self.solved.values())
                 if self.first is None:
                     self.first = exc, inputs, reason
@@ -163,6 +168,32 @@ class _Search:
             self.side = side
             return trace
         return None
+
+    def _at_side_a_linear_takes(self, built: BuiltModel, exc: BaseException, inputs: list,
+                                side: int | None) -> tuple[list, Trace, int, str] | None:
+        """A Linear after a flatten given F features at image side s that takes T: the features
+        grow with the side's square (its cube for volumes), so the side that fits is
+        s·(T/F)^(1/d) when that is a whole number (a discriminator's head sized for 192×192).
+        The forward at that side, when it runs."""
+        failed = getattr(exc, "failed", None)
+        features = failed.features() if failed is not None else None
+        images = [i for i, t in enumerate(inputs) if not isinstance(t, list) and t.dim() >= 3
+                  and set(t.shape[2:]) == {side}]
+        if self.given or side is None or features is None or not images:
+            return None
+        (given, takes), dims = features, inputs[images[0]].dim() - 2
+        solved = round(side * (takes / given) ** (1 / dims))
+        if solved < 1 or solved == side or solved ** dims * given != takes * side ** dims:
+            return None
+        tried = list(inputs)
+        for i in images:
+            tried[i] = self._tensor(inputs[i], inputs[i].shape[1], [solved] * dims)
+        try:
+            tried, trace = self._run_solving(built, tried)
+        except Exception:
+            return None
+        return tried, trace, solved, (f", side {solved} solved from {failed.name} {failed.kind}({takes}→…), "
+                                      f"given {given} features at side {side}")
 
     def _run_solving(self, built: BuiltModel, inputs: list[torch.Tensor]) -> tuple[list[torch.Tensor], Trace]:
         """The forward at ``inputs``, again with an input's channels solved for while a layer

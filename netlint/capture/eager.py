@@ -45,28 +45,40 @@ class FailedCall:
     kind: str  # the module's class or the function's name: "Conv2d", "conv2d"
     shapes: tuple[Shape, ...]
     from_input: int | None
-    takes: int | None = None  # the channels (dim 1) the layer reads, when it says
+    takes: int | None = None  # the channels (dim 1) the layer reads, or its features (last dim)
     behind: tuple[int, ...] = ()
+    axis: int = 1  # where ``takes`` is read: 1 (a convolution's channels), -1 (a Linear's features)
 
     def channels(self) -> tuple[int, int] | None:
         """(channels given, channels the layer takes), when they differ."""
-        given = self.shapes[0][1] if self.shapes and len(self.shapes[0]) >= 2 else None
-        if isinstance(self.takes, int) and given is not None and given != self.takes:
-            return given, self.takes
-        return None
+        return self._given_and_taken(1)
+
+    def features(self) -> tuple[int, int] | None:
+        """(features given, features a Linear takes), when they differ."""
+        return self._given_and_taken(-1)
+
+    def _given_and_taken(self, axis: int) -> tuple[int, int] | None:
+        if axis != self.axis or not self.shapes or len(self.shapes[0]) < 2:
+            return None
+        given = self.shapes[0][axis]
+        return (given, self.takes) if isinstance(self.takes, int) and given != self.takes else None
 
 
-def _module_takes(module: nn.Module) -> int | None:
+def _module_takes(module: nn.Module) -> tuple[int | None, int]:
+    """What the module reads, and along which axis (see FailedCall)."""
+    if isinstance(module, nn.Linear):
+        return module.in_features, -1
     takes = getattr(module, "in_channels", None) or getattr(module, "num_features", None)
-    return takes if isinstance(takes, int) else None
+    return (takes if isinstance(takes, int) else None), 1
 
 
 _NORMS = ("batch_norm", "instance_norm", "group_norm")
 
 
-def _function_takes(func, args: tuple, kwargs: dict) -> tuple[torch.Tensor, int] | None:
-    """The tensor a functional convolution or normalization reads, and the channels its
-    weights take (a partial convolution's mask updater, a weight kept as a buffer)."""
+def _function_takes(func, args: tuple, kwargs: dict) -> tuple[torch.Tensor, int, int] | None:
+    """The tensor a functional convolution, normalization or linear reads, the channels (or
+    features) its weights take (a partial convolution's mask updater, a weight kept as a
+    buffer), and the axis they are read along."""
     op = ops.function_op(func)
     bound = bind(op, args, kwargs)
     tensors = [t for t in leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
@@ -76,10 +88,12 @@ def _function_takes(func, args: tuple, kwargs: dict) -> tuple[torch.Tensor, int]
     if op in ("conv", "conv_transpose") and isinstance(weight, torch.Tensor) and weight.dim() >= 3:
         groups = bound.get("groups", 1)
         groups = groups if isinstance(groups, int) else 1
-        return tensors[0], weight.shape[0] if op == "conv_transpose" else weight.shape[1] * groups
+        return tensors[0], weight.shape[0] if op == "conv_transpose" else weight.shape[1] * groups, 1
+    if op == "linear" and isinstance(weight, torch.Tensor) and weight.dim() == 2:
+        return tensors[0], weight.shape[1], -1
     if op in _NORMS:
         per_channel = next((t for t in tensors[1:] if t.dim() == 1), None)
-        return (tensors[0], per_channel.shape[0]) if per_channel is not None else None
+        return (tensors[0], per_channel.shape[0], 1) if per_channel is not None else None
     return None
 
 
@@ -186,21 +200,22 @@ class _Recorder(TorchFunctionMode):
         if self.pending:
             leaf, tensors, _ = self.pending[-1]
             return self._failed(self.names.get(id(leaf), type(leaf).__name__), type(leaf).__name__, tensors,
-                                _module_takes(leaf))
+                                *_module_takes(leaf))
         if self.failed_function is None:
             return None
         func, args, kwargs, scope = self.failed_function
         read = _function_takes(func, args, kwargs)
         if read is None:
             return None
-        tensor, takes = read
-        return self._failed(scope or "forward", getattr(func, "__name__", "function"), [tensor], takes)
+        tensor, takes, axis = read
+        return self._failed(scope or "forward", getattr(func, "__name__", "function"), [tensor], takes, axis)
 
-    def _failed(self, name: str, kind: str, tensors: list[torch.Tensor], takes: int | None) -> FailedCall:
+    def _failed(self, name: str, kind: str, tensors: list[torch.Tensor], takes: int | None,
+                axis: int = 1) -> FailedCall:
         first = tensors[0] if tensors else None
         return FailedCall(name, kind, tuple(tuple(t.shape) for t in tensors),
                           self._input_through_functions(first) if first is not None else None, takes,
-                          self._inputs_behind(first) if first is not None else ())
+                          self._inputs_behind(first) if first is not None else (), axis)
 
     def _producers(self) -> dict[int, list[int]]:
         producers: dict[int, list[int]] = {}
