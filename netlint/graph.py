@@ -98,6 +98,9 @@ class ModelGraph:
     # parameters (qualified names, shared ones once) that neither an eval-mode nor a
     # training-mode eager forward read; None when the forward was not run
     unused_parameters: tuple[str, ...] | None = None
+    # the example input is netlint's own reduced choice (a small side to run on the CPU), not the
+    # model's or the user's: rules that judge spatial sizes stay quiet on it
+    reduced_input: bool = False
     model: Any = field(default=None, compare=False, repr=False)  # the nn.Module on meta
     # what the training code does to the model (netlint.training_code.TrainingCode), None when not read
     training: Any = field(default=None, compare=False, repr=False)

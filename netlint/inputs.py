@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,8 +121,9 @@ def split_channels(guess: Guess | None, cats: Sequence[tuple[int, Sequence[Entry
 
 
 # Input names that say what an input is, whatever layer reads it
-MASK_WORDS = {"mask", "masks", "inst", "instance", "instances", "edge", "edges", "hole", "holes",
-              "occlusion", "trimap", "alpha"}
+MASK_WORDS = {"mask", "masks", "m", "inst", "instance", "instances", "edge", "edges", "hole", "holes", "valid",
+              "occlusion", "trimap", "alpha",
+              "sigma", "sigmas", "level", "levels"}  # a noise-level map: one channel, like a mask
 LABEL_WORDS = {"label", "labels", "y", "c", "cls", "class", "classes", "cond", "condition", "onehot",
                "attr", "attrs", "domain", "target_label", "class_id", "class_ids"}
 IMAGE_WORDS = {"x", "img", "image", "images", "input", "src", "source", "ref", "reference", "target",
@@ -283,3 +286,51 @@ def example_inputs(names: Sequence[str], guesses: Sequence[Guess | None], given:
                          "embedding layer reads it directly; give it with --input-shape")
     return ([torch.zeros(shape, dtype=dtype, device=device) for shape, dtype, _ in guesses],
             "inferred from " + "; ".join(dict.fromkeys(reason for _, _, reason in guesses)))
+
+
+_SEQUENCE_CALLS = {"zip", "enumerate", "reversed", "len", "list", "tuple"}
+_LENGTH_WORDS = {"scales", "scale", "levels", "level", "frames", "frame", "views", "stages", "pyramid"}
+
+
+def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[int, bool]]:
+    """The forward's inputs its code uses as a list or tuple of tensors (a pyramid of scales,
+    frames): name -> (the length the code needs at least, whether it iterates it). Iterated
+    (``for x in xs``, ``zip``, ``enumerate``) or unpacked, which code does not do to a batch,
+    or indexed by an integer or a name (``xs[2]``, ``xs[-1]``, ``xs[s]``, as ``x[0]`` may pick
+    a sample) or measured (``len``), which it does to a batch too."""
+    try:
+        source = textwrap.dedent(inspect.getsource(type(model).forward))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return {}
+    wanted, found = set(names), {}
+
+    def note(node: ast.AST, length: int = 1, iterated: bool = False) -> None:
+        if isinstance(node, ast.Name) and node.id in wanted:
+            least, before = found.get(node.id, (1, False))
+            found[node.id] = max(least, length), before or iterated
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)):
+            note(node.iter, iterated=True)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SEQUENCE_CALLS:
+            for argument in node.args:
+                note(argument, iterated=node.func.id != "len")
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], (ast.Tuple, ast.List)):
+            note(node.value, len(node.targets[0].elts), iterated=True)
+        elif isinstance(node, ast.Subscript):
+            index = node.slice
+            if isinstance(index, ast.Constant) and type(index.value) is int:
+                note(node.value, index.value + 1 if index.value >= 0 else -index.value)
+            elif isinstance(index, (ast.Name, ast.BinOp)) or (
+                    isinstance(index, ast.UnaryOp) and isinstance(index.operand, ast.Constant)):
+                note(node.value)
+    return found
+
+
+def sequence_lengths(hints: InputHints, least: int) -> tuple[int, ...]:
+    """Lengths to try for a list input: the constructor's count of scales, levels or frames
+    (``n_scales=3``), then 3 and 2, at least ``least``."""
+    counted = [value for parameter, value in hints.values
+               if _name_words(parameter) & _LENGTH_WORDS and 1 < value <= 8]
+    return tuple(n for n in dict.fromkeys([*counted, 3, 2, least]) if n >= least)

@@ -42,7 +42,8 @@ class FeatureMapCollapse(Rule):
     shortcut), the later layers are reported once, with the first. A map that reaches 1×1
     at the end — global pooling before the classifier, the bottleneck of a U-Net whose
     decoder then upsamples — is not reported. Convolutions with reflect, replicate or
-    circular padding are left alone (their padding is data).
+    circular padding are left alone (their padding is data). A model that runs only on the CPU, at the small
+    input netlint picks for it (64×64), is not judged: that size is nobody's but netlint's.
 
     ## Why is this bad?
     On a 1×1 map a 3×3 convolution is a 1×1 convolution with nine times the weights: eight
@@ -80,6 +81,8 @@ class FeatureMapCollapse(Rule):
     severity = "warning"
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
+        if graph.reduced_input:  # a size netlint chose to run on the CPU: a collapse there is its own doing
+            return
         by_site: dict[object, dict[str, tuple[Layer, list[_Blind]]]] = defaultdict(dict)
         explained: set[int] = set()  # wasted layers already reported with an earlier collapse
         for layer in graph.layers:  # in execution order: a residual block's main path before its skip

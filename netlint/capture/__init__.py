@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from fractions import Fraction
 
 import torch
 from torch import nn
@@ -18,8 +19,8 @@ from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
                             guess_by_name, guess_from_tree, input_hints, is_size_error, required_inputs,
-                            with_channels)
-from netlint.layers import ForwardError, Trace, module_layer
+                            sequence_inputs, sequence_lengths, with_channels)
+from netlint.layers import ForwardError, Trace, leaves, module_layer
 from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
 from netlint.task import Evidence, infer_task
@@ -50,7 +51,7 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
 
     try:
         # the model the reference forward ran on: the meta one, or a CPU build of it
-        inputs, reason, reference, built = _reference_run(built, fx_graph, names, input_shapes, notes)
+        inputs, reason, reference, built, reduced = _reference_run(built, fx_graph, names, input_shapes, notes)
     except CaptureError as exc:
         attempt = built.attempt
         if attempt is not None and attempt.guessed and built.target.discovered:  # netlint's guess: a skip
@@ -63,25 +64,28 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         notes.append(f"{exc}: only the module tree is analyzed")
         return _graph(built, target, _module_tree(built), "modules", (), str(exc), task, notes, None)
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
-    shapes = tuple(tuple(t.shape) for t in inputs)
+    shapes = tuple(tuple(t.shape) for t in leaves(inputs))  # a list input: each of its tensors
     unused = _unused_parameters(built, inputs, reference, notes)
-    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls)
+    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls, reduced)
 
 
 def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequence[Shape],
-                   notes: list[str]) -> tuple[list[torch.Tensor], str, Trace, BuiltModel]:
+                   notes: list[str]) -> tuple[list[torch.Tensor], str, Trace, BuiltModel, bool]:
     """Run the forward eagerly on meta at the example input (the size the model declares, else
     the first of IMAGE_SIDES that runs), else on the CPU at a small input (or at the side that
     got past the size checks on meta). Each search moves to the next side only while the
-    forward fails on a size, and a forward that runs nowhere reports its first failure."""
+    forward fails on a size, and a forward that runs nowhere reports its first failure. The last
+    value says whether the input is netlint's reduced choice for the CPU (SMALL_SIDE, smaller
+    than the default side and given by no one): sizes decided by it are not the model's."""
     declared = [declared_input(built.model)] if len(names) == 1 and declared_input(built.model) else None
     attempt = built.attempt
     hints = input_hints(built.model, type(built.model) if attempt is None or attempt.callee is None else None,
                         attempt.args if attempt else (), attempt.kwargs if attempt else {})
-    meta = _Search(names, given, IMAGE_SIDES[0])
+    listed = {names.index(name): how for name, how in sequence_inputs(built.model, names).items()}
+    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints)
     trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, IMAGE_SIDES, hints))
     if trace is not None:
-        return meta.inputs, meta.reason, trace, built
+        return meta.inputs, meta.reason, trace, built, False
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
     sides = (meta.passed_side,) if meta.passed_side else (SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE))
@@ -89,7 +93,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
             torch.manual_seed(0)
             cpu = rebuild_on_cpu(built)
-            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu")
+            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints)
             trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                 None if meta.passed_side else declared, sides, hints))
     except Exception:
@@ -98,34 +102,59 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         raise first_error from None
     notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): built on the CPU "
                  "and run at a small input instead")
-    return on_cpu.inputs, on_cpu.reason, trace, cpu
+    reduced = not given and not meta.passed_side and on_cpu.side == SMALL_SIDE
+    if reduced:
+        notes.append(f"the example input's side {SMALL_SIDE} is netlint's choice, smaller than the default "
+                     f"{IMAGE_SIDES[0]}: feature-map sizes at it are not judged (give --input-shape to judge them)")
+    return on_cpu.inputs, on_cpu.reason, trace, cpu, reduced
+
+
+# Channel counts an input is given to learn how many reach the layer that refused it: divisible
+# by 2, 3, 4 and 6, so that a chunk or split of them is exact.
+PROBES = (12, 24)
+MAX_SOLVED = 4  # channel counts solved for in one forward's inputs (an image, then its mask…)
 
 
 class _Search:
     """Runs the forward at each candidate input in turn, until one runs or one fails for
-    another reason than its size; keeps the inputs that ran, or the first failure."""
+    another reason than its size; keeps the inputs that ran, or the first failure. A layer
+    refusing the channels it is given from an input has the input's channels solved for
+    (see ``_solve_channels``), and the forward is run again."""
 
-    def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta"):
+    def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta",
+                 listed: dict[int, tuple[int, bool]] | None = None, hints: InputHints = InputHints()):
         self.names, self.given, self.default_side, self.device = names, given, default_side, device
+        # inputs the forward uses as lists: position -> (the length it needs, whether it iterates them)
+        self.listed = listed or {}
+        self.hints = hints
         self.inputs: list[torch.Tensor] = []
         self.reason = ""
         self.first: tuple | None = None  # (exception, inputs, reason) of the first failure
         self.also_failed: list[int] = []  # the sides tried after it
         self.passed_side: int | None = None  # a side tried later that got past the size checks
         self.all_same = True  # every side failed as the first did: the size is not the problem
+        self.solved: dict[int, tuple[int, str]] = {}  # input position -> (channels, why)
+        self.side: int | None = None  # the side the forward ran at (None: given or declared shapes)
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
             inputs, reason = example_inputs(self.names, guesses, self.given, self.device)
+            inputs = [self._tensor(t, self.solved[i][0]) if i in self.solved and t.dim() >= 3 else t
+                      for i, t in enumerate(inputs)]
             if self.device != "meta":
                 inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
             reason += f", side {side} found by trying sizes" if side not in (None, self.default_side) else ""
             try:
-                trace = eager.run(built.model, inputs, built)
+                inputs, trace, how = self._run_tensors_or_lists(built, inputs)
+                reason += how
             except Exception as exc:
-                trace = self._with_the_parts_channels(built, exc, inputs, reason)
-                if trace is not None:
+                inputs = exc.inputs
+                at_side = self._at_side_a_linear_takes(built, exc, inputs, side)
+                if at_side is not None:
+                    self.inputs, trace, self.side, how = at_side
+                    self.reason = reason + how + "".join(why for _, why in self.solved.values())
                     return trace
+                reason += "".join(why for _, why in self.solved.values())
                 if self.first is None:
                     self.first = exc, inputs, reason
                 else:
@@ -135,42 +164,184 @@ class _Search:
                     self.passed_side = side if self.also_failed else None
                     return None
                 continue
-            self.inputs, self.reason = inputs, reason
+            self.inputs, self.reason = inputs, reason + "".join(why for _, why in self.solved.values())
+            self.side = side
             return trace
         return None
 
+    def _at_side_a_linear_takes(self, built: BuiltModel, exc: BaseException, inputs: list,
+                                side: int | None) -> tuple[list, Trace, int, str] | None:
+        """A Linear after a flatten given F features at image side s that takes T: the features
+        grow with the side's square (its cube for volumes), so the side that fits is
+        s·(T/F)^(1/d) when that is a whole number (a discriminator's head sized for 192×192).
+        The forward at that side, when it runs."""
+        failed = getattr(exc, "failed", None)
+        features = failed.features() if failed is not None else None
+        images = [i for i, t in enumerate(inputs) if not isinstance(t, list) and t.dim() >= 3
+                  and set(t.shape[2:]) == {side}]
+        if self.given or side is None or features is None or not images:
+            return None
+        (given, takes), dims = features, inputs[images[0]].dim() - 2
+        solved = round(side * (takes / given) ** (1 / dims))
+        if solved < 1 or solved == side or solved ** dims * given != takes * side ** dims:
+            return None
+        tried = list(inputs)
+        for i in images:
+            tried[i] = self._tensor(inputs[i], inputs[i].shape[1], [solved] * dims)
+        try:
+            tried, trace = self._run_solving(built, tried)
+        except Exception:
+            return None
+        return tried, trace, solved, (f", side {solved} solved from {failed.name} {failed.kind}({takes}→…), "
+                                      f"given {given} features at side {side}")
 
-    def _with_the_parts_channels(self, built: BuiltModel, exc: BaseException, inputs: list[torch.Tensor],
-                                 reason: str) -> Trace | None:
-        """A layer that reads a part of an input (``torch.chunk``, ``split``, a slice along the
-        channels: the two views of a stereo pair) and is given fewer channels than it takes:
-        the input has that many channels several times over, 2, 3 or 4 (tried in that order)."""
+    def _run_solving(self, built: BuiltModel, inputs: list[torch.Tensor]) -> tuple[list[torch.Tensor], Trace]:
+        """The forward at ``inputs``, again with an input's channels solved for while a layer
+        refuses the channels it is given from it (bounded); its last failure carries the inputs."""
+        for _ in range(MAX_SOLVED + 1):
+            try:
+                return inputs, eager.run(built.model, inputs, built)
+            except Exception as exc:
+                solved = None if len(self.solved) >= MAX_SOLVED else self._solve_channels(built, exc, inputs)
+                if solved is None:
+                    exc.inputs = inputs
+                    raise
+                position, channels, why = solved
+                self.solved[position] = channels, why
+                inputs = list(inputs)
+                inputs[position] = self._tensor(inputs[position], channels)
+        exc = ForwardError("", RuntimeError("the inputs' channels could not be solved for"))
+        exc.inputs = inputs
+        raise exc
+
+    def _tensor(self, like, channels: int, sides: Sequence[int] | None = None):
+        """A tensor like ``like`` with ``channels`` (and ``sides``), or a list of them for a list."""
+        if isinstance(like, list):
+            return [self._tensor(t, channels) for t in like]
+        shape = (like.shape[0], channels, *(like.shape[2:] if sides is None else sides))
+        tensor = torch.zeros(shape, dtype=like.dtype, device=like.device)
+        return torch.randn_like(tensor) if self.device != "meta" else tensor
+
+    def _run_tensors_or_lists(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
+        """The forward at ``inputs``; with lists for the inputs its code uses as lists: first, when
+        it iterates them (a tensor would be iterated over its batch), else when it fails with
+        tensors. Raises the failure with tensors."""
+        iterated = any(self.listed[p][1] for p in self._listable(inputs))
+        if iterated:
+            try:
+                return self._as_lists(built, inputs)
+            except Exception:
+                pass
+        try:
+            return (*self._run_solving(built, inputs), "")
+        except Exception as failure:
+            if iterated or not self._listable(inputs):
+                raise
+            try:
+                return self._as_lists(built, inputs)
+            except Exception:
+                raise failure from None
+
+    def _listable(self, inputs: list) -> list[int]:
+        return [p for p in self.listed if not self.given and p < len(inputs) and not isinstance(inputs[p], list)
+                and inputs[p].dim() >= 3]
+
+    def _as_lists(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
+        """The forward with a list of tensors of an input's shape for each input its code uses as
+        a list, of the lengths ``sequence_lengths`` gives, as a pyramid (each half the size of
+        the one before, the finest first: multi-scale networks) and then all of one size
+        (frames, views); the first that runs."""
+        positions = self._listable(inputs)
+        least = max(self.listed[p][0] for p in positions)
+        failure: BaseException = InputError("no list of images runs")
+        for length in sequence_lengths(self.hints, least)[:3]:
+            for pyramid in (True, False):
+                tried = list(inputs)
+                for p in positions:
+                    first = inputs[p]
+                    tried[p] = [self._tensor(first, first.shape[1],
+                                             [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
+                                for i in range(length)]
+                try:
+                    tried, trace = self._run_solving(built, tried)
+                except Exception as exc:
+                    failure = exc
+                    continue
+                names = ", ".join(self.names[p] for p in positions)
+                kind = "halving sizes, the finest first" if pyramid else "of one size"
+                return tried, trace, f"; {names}: a list of {length} images ({kind}), as the forward uses it"
+        raise failure
+
+    def _solve_channels(self, built: BuiltModel, exc: BaseException,
+                        inputs: list[torch.Tensor]) -> tuple[int, int, str] | None:
+        """A layer that takes ``takes`` channels and is given another number from a model input
+        (a mask with the image's channels, an image and a mask concatenated, a pixel-unshuffled
+        input, a chunk of a stereo pair, an input concatenated with itself or a noise map):
+        what reaches the layer is k·c + m of the input's c channels. Two other channel counts
+        (PROBES) give k and m, and c = (takes − m) / k, when it is a positive whole number.
+        The inputs the failing tensor comes from are tried in turn, the nearest first."""
         failed = getattr(exc, "failed", None)
         channels = failed.channels() if failed is not None else None
-        if self.given or channels is None or failed.from_input is None:
+        if self.given or channels is None:
             return None
-        (given, takes), position = channels, failed.from_input
-        shape = tuple(inputs[position].shape)
-        if len(shape) < 3 or given >= shape[1]:
-            return None
-        for parts in (2, 3, 4):
-            tried = list(inputs)
-            tried[position] = torch.zeros((shape[0], takes * parts, *shape[2:]), dtype=inputs[position].dtype,
-                                          device=inputs[position].device)
-            if self.device != "meta":
-                tried[position] = torch.randn_like(tried[position])
-            try:
-                trace = eager.run(built.model, tried, built)
-            except Exception:
+        given, takes = channels
+        nearest = [failed.from_input] if failed.from_input is not None else []
+        for position in dict.fromkeys([*nearest, *failed.behind]):
+            current = inputs[position][0] if isinstance(inputs[position], list) else inputs[position]
+            if position in self.solved or current.dim() < 3 or not current.is_floating_point():
+                continue
+            points = {current.shape[1]: given}
+            for probe in PROBES:
+                reached = self._reached(built, inputs, position, probe, failed)
+                if reached is not None:
+                    points[probe] = reached
+            if len(points) < 2:
+                continue
+            (c0, got0), (c1, got1) = sorted(points.items())[-2:]
+            k = Fraction(got1 - got0, c1 - c0)
+            if k <= 0:
+                continue
+            m = got0 - k * c0
+            solution = (takes - m) / k
+            if solution.denominator != 1 or solution <= 0 or solution == current.shape[1]:
                 continue
             name = self.names[position] if position < len(self.names) else f"input {position}"
-            self.inputs = tried
-            self.reason = (f"{reason}; {takes * parts} channels for {name}: {failed.name} "
-                           f"{type(failed.module).__name__}({takes}→…) reads a part of it ({given} of its "
-                           f"{shape[1]} channels at {_fmt(shape)}: a chunk, split or slice along the channels), "
-                           "found by trying")
-            return trace
+            plural = "" if solution == 1 else "s"
+            why = (f"; {solution} channel{plural} for {name}: {failed.name} {failed.kind}({takes}→…) "
+                   f"{_reads(k, m)}, found by trying")
+            return position, int(solution), why
         return None
+
+    def _reached(self, built: BuiltModel, inputs: list[torch.Tensor], position: int, channels: int,
+                 failed) -> int | None:
+        """The channels the failed layer is given when input ``position`` has ``channels``,
+        when the forward fails at the same layer again."""
+        tried = list(inputs)
+        tried[position] = self._tensor(inputs[position], channels)
+        try:
+            eager.run(built.model, tried, built)
+        except Exception as exc:
+            again = getattr(exc, "failed", None)
+            if (again is not None and (again.name, again.kind, again.takes) == (failed.name, failed.kind, failed.takes)
+                    and again.shapes and len(again.shapes[0]) >= 2):
+                return again.shapes[0][1]
+        return None
+
+
+def _reads(k: Fraction, m: Fraction) -> str:
+    """How a layer reads an input of c channels, in words: "reads a part of it (c/2 channels…)"."""
+    term = "c" if k == 1 else f"{k.numerator}·c" if k.denominator == 1 else \
+        f"c/{k.denominator}" if k.numerator == 1 else f"{k.numerator}·c/{k.denominator}"
+    formula = term if m == 0 else f"{term} {'+' if m > 0 else '−'} {abs(m)}"
+    if k == 1 and m == 0:
+        return "reads it whole"
+    if k < 1 or m < 0:
+        return f"reads a part of it ({formula} of its c channels: a chunk, split or slice along the channels)"
+    if m > 0:
+        return (f"is given {formula} channels for its c (the input concatenated with {m} more: a mask, a map "
+                "or a vector)")
+    return (f"is given {formula} channels for its c (a pixel unshuffle, space-to-depth, or the input concatenated "
+            "with itself)")
 
 
 def _fmt(shape) -> str:
@@ -279,7 +450,8 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
         return None
     try:
         model.train()
-        batch = [torch.cat([t, t]) if t.dim() else t for t in inputs]
+        batch = [[torch.cat([t, t]) for t in value] if isinstance(value, list) else
+                 torch.cat([value, value]) if value.dim() else value for value in inputs]
         used |= eager.run(model, batch, built).used_parameters
     except Exception as exc:
         notes.append(f"the training-mode forward failed ({_describe(exc)}): which parameters are "
@@ -292,7 +464,7 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
 
 def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes: tuple,
            input_reason: str, task: str, notes: list[str],
-           unused_parameters: tuple[str, ...] | None, module_calls=()) -> ModelGraph:
+           unused_parameters: tuple[str, ...] | None, module_calls=(), reduced_input: bool = False) -> ModelGraph:
     model = built.model
     evidence = Evidence(names=tuple(c.__name__ for c in type(model).__mro__
                                     if not c.__module__.startswith(("torch.", "builtins"))),
@@ -322,6 +494,7 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
         module_sites=built.sites,
         notes=tuple(notes),
         unused_parameters=unused_parameters,
+        reduced_input=reduced_input,
         model=model,
     )
 
@@ -339,7 +512,7 @@ def _channel_mismatch(exc: BaseException, names: Sequence[str] = ()) -> str:
         source = f"the model's input {name} (or a part of it)"
     else:
         source = "the layers before it: the constructor's arguments disagree with each other, not with the input"
-    return (f" ({failed.name} {type(failed.module).__name__} takes {takes} channels and was given "
+    return (f" ({failed.name} {failed.kind} takes {takes} channels and was given "
             f"{_fmt(shape)}, {given} channels, from {source})")
 
 

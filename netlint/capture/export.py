@@ -22,7 +22,7 @@ from netlint.layers import Trace, function_layer, module_layer
 from netlint.sites import site_in_stack_text
 from netlint.load import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to
-from netlint.capture.eager import is_leaf
+from netlint.capture.eager import fresh, is_leaf
 
 # ATen op name -> the op category rules read (the same categories as netlint.ops)
 _ATEN_OPS = {
@@ -54,7 +54,7 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
         # on meta only: export's own tensors are meta, which a forward pinned to the CPU would move
         pinned = pinned_to("meta") if device_of(inputs, model).type == "meta" else contextlib.nullcontext()
         with pinned:
-            program = torch.export.export(model, tuple(inputs), strict=False)
+            program = torch.export.export(model, tuple(fresh(inputs)), strict=False)
     graph = program.graph_module.graph
     lifted = {**program.graph_signature.inputs_to_parameters, **program.graph_signature.inputs_to_buffers}
     user_inputs = set(program.graph_signature.user_inputs)

@@ -107,7 +107,8 @@ def run(graph: fx.GraphModule, inputs: list[torch.Tensor], built: BuiltModel, re
     """The graph's layers, with the shapes of running it (the leaf calls the ``reference``
     forward made at the same tensor shapes are not run again)."""
     with torch.no_grad(), MetaShapes(), pinned_to(device_of(inputs, graph)):
-        _ShapeRecorder(graph, reference.module_results).run(*inputs)
+        _ShapeRecorder(graph, reference.module_results).run(*[list(v) if isinstance(v, (list, tuple)) else v
+                                                               for v in inputs])
     trace = Trace()
     index_of: dict[fx.Node, int] = {}
     for node in graph.graph.nodes:
@@ -223,7 +224,7 @@ def _entry(graph: fx.GraphModule, node: Any, hints: InputHints) -> Entry:
     if tiled:
         return Entry(known, "vector", why)
     if is_mask(node.target):
-        return Entry(known or 1, "mask", why or f"{node.target} is a mask by its name")
+        return Entry(known or 1, "mask", why or f"{node.target} is a mask or one-channel map by its name")
     return Entry(known, "image", why)
 
 
