@@ -38,7 +38,7 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType, ModuleType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from netlint.paths import display_path
 from netlint.load.user_code import LoadError, NotInstalled, error_from, is_library_file
@@ -55,6 +55,7 @@ class _State:
     used: list[NotInstalled] = []  # raised since the last import (which each target's build starts with)
     asked: list[tuple[NotInstalled, traceback.FrameSummary | None]] = []  # isinstance() of a stand-in, where
     reasons: dict[str, str] = {}  # a missing module or name -> why, when not "not installed"
+    extension_builders: dict[int, object] = {}  # torch.utils.cpp_extension's load functions, replaced
 
 
 @contextlib.contextmanager
@@ -90,6 +91,56 @@ def installed_version(package: str) -> str:
     top = package.partition(".")[0]
     version_ = getattr(sys.modules.get(top), "__version__", None)
     return f"{top} {version_}" if isinstance(version_, str) else top
+
+
+def stand_in_for_module(name: str, reason: str) -> ModuleType:
+    """A stand-in module for ``name`` that exists but cannot be had (``reason``: "is installed
+    but needs tensorboard, which is not installed"), put in ``sys.modules`` and on its parent
+    package, so that every later import of it gets the stand-in; using it while building is
+    an error saying so."""
+    _State.reasons[name] = reason
+    module = StandInModule(name)
+    module.__stood_in_for__ = name
+    module.__path__ = []
+    sys.modules[name] = module
+    parent, _, last = name.rpartition(".")
+    if parent in sys.modules:
+        with contextlib.suppress(AttributeError, TypeError):
+            setattr(sys.modules[parent], last, module)
+    return module
+
+
+def extension_built_at_import(name: Any, *args, **kwargs) -> ModuleType:
+    """What ``torch.utils.cpp_extension.load(name, sources)`` (and ``load_inline``) gives while
+    the project's files are imported: netlint compiles nothing, so the extension is a stand-in
+    (as one that is not built); a model whose forward calls it is one error naming it."""
+    shown = name if isinstance(name, str) and name else "an extension"
+    _State.reasons[shown] = ("is the project's C++/CUDA extension, compiled when imported by "
+                             "torch.utils.cpp_extension.load, which netlint does not compile")
+    module = StandInModule(shown)
+    module.__stood_in_for__ = shown
+    module.__path__ = []
+    return module
+
+
+EXTENSION_BUILDERS = ("load", "load_inline")
+
+
+def stand_in_extension_builders(namespace: dict) -> None:
+    """Once ``torch.utils.cpp_extension`` is imported, its builders give stand-ins
+    (``extension_built_at_import``), also where a user's module holds them (``from
+    torch.utils.cpp_extension import load``)."""
+    cpp_extension = sys.modules.get("torch.utils.cpp_extension")
+    if cpp_extension is None:
+        return
+    for builder in EXTENSION_BUILDERS:
+        original = cpp_extension.__dict__.get(builder)
+        if original is not None and original is not extension_built_at_import:
+            _State.extension_builders[id(original)] = original
+            setattr(cpp_extension, builder, extension_built_at_import)
+    for key, value in list(namespace.items()):
+        if id(value) in _State.extension_builders and value is _State.extension_builders[id(value)]:
+            namespace[key] = extension_built_at_import
 
 
 def stand_in_for_name(module: str, name: str, reason: str) -> type:
