@@ -42,7 +42,7 @@ from types import ModuleType
 
 from netlint.paths import display_path
 from netlint.load.sandbox import exit_reason, refusals
-from netlint.load.stand_ins import (NEVER, ProjectExtensionLoader, StandInModule, installed_version,
+from netlint.load.stand_ins import (NEVER, ProjectExtensionLoader, StandInModule, extensions_stood_in, installed_version,
                                     stand_in_extension_builders, stand_in_for_module, stand_in_for_name)
 from netlint.load.user_code import LoadError, error_from, first_line, is_library_file
 from netlint.source import read_source
@@ -99,7 +99,7 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
         if statement is None:
             continue
         code = compile(ast.Module([statement], type_ignores=[]), str(path), "exec", flags=flags, dont_inherit=True)
-        refused = len(refusals())
+        refused, extensions = len(refusals()), len(extensions_stood_in)
         try:
             exec(code, module.__dict__)
         except LoadError:  # a module this one imports exits or misses an import
@@ -128,6 +128,9 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
         else:
             for refusal in refusals()[refused:]:
                 notes.append((shown, statement.lineno, f"{refusal} (the code caught it and went on)"))
+        for extension in extensions_stood_in[extensions:]:
+            notes.append((shown, statement.lineno, f"the extension {extension!r} was not compiled "
+                                                   "(netlint compiles nothing): a stand-in, which a model may not use"))
         stand_in_extension_builders(module.__dict__)
         skipper.learn(statement)
 

@@ -120,8 +120,11 @@ def extension_built_at_import(name: Any, *args, **kwargs) -> ModuleType:
     module = StandInModule(shown)
     module.__stood_in_for__ = shown
     module.__path__ = []
+    extensions_stood_in.append(shown)
     return module
 
+
+extensions_stood_in: list[str] = []  # the extensions extension_built_at_import stood in for, in order
 
 EXTENSION_BUILDERS = ("load", "load_inline")
 
