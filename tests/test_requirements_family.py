@@ -129,3 +129,22 @@ def test_a_model_of_the_same_project_that_does_not_use_the_op_is_linted(linted):
     skipped = {s["target"]: s["reason"] for s in linted[0]["skipped"]}
     assert skipped["extension_at_import/op/fused_act.py::FusedLeakyReLU"].startswith("a building block")
     assert "process" not in json.dumps(linted[0]["errors"])  # no compiler was started
+
+
+# ------------------------------------------------ a GAN's two networks are roots, whatever holds them
+
+def test_a_gan_pair_held_by_a_training_wrapper_or_an_encoder_model_is_two_roots(linted):
+    found = models(linted)
+    for target in ("gan_pairs/discriminator.py::Discriminator",  # held by the wrapper Model
+                   "gan_pairs/generator.py::Generator",  # held by the same wrapper, beside the discriminator
+                   "gan_pairs_encoder/stylegan.py::Generator",  # built inside Inverter; its file defines its D
+                   "gan_pairs_encoder/stylegan.py::Discriminator"):
+        assert target in found, target
+    assert found["gan_pairs/discriminator.py::Discriminator"]["task"] != "image-to-image"
+
+
+def test_blocks_of_a_multiscale_discriminator_and_an_encoder_stay_blocks(linted):
+    skipped = {s["target"]: s["reason"] for s in linted[0]["skipped"] if not s["model"]}
+    assert skipped["gan_pairs/discriminator.py::PatchScale"] == "a building block: MultiScaleDiscriminator builds it"
+    assert skipped["gan_pairs_encoder/encoder_model.py::StyleEncoder"] == "a building block: Inverter builds it"
+    assert not {f["code"] for f in linted[0]["findings"] if "Discriminator" in f["target"]} & {"NL201", "NL202"}

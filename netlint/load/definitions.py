@@ -12,10 +12,14 @@ and argument defaults exist. Not run:
   ``train(opt)``): a script doing its work.
 
 These rules also apply inside top-level ``if``/``with``/``try`` blocks. A statement that
-fails becomes a note and the rest of the file still runs; a failed import and ``sys.exit``
-end the file, as errors. (A third-party module that is not installed does not fail: it gets
-a stand-in, ``netlint.load.stand_ins``, and so does a submodule the installed version of a
-package lacks; what still fails is an installed module that raises when imported.)
+fails becomes a note and the rest of the file still runs, also one that exits (``sys.exit``,
+``exit()``, ``raise SystemExit``, argparse's exit: a script's gate on GPUs, versions or
+arguments); a failed import ends the file, as an error. (A third-party module that is not
+installed does not fail: it gets a stand-in, ``netlint.load.stand_ins``, and so does a
+submodule the installed version of a package lacks, and an installed module that fails for a
+module that is not installed — ``torch.utils.tensorboard`` without ``tensorboard``: a missing
+requirement; what still fails is an installed module that raises for its own reasons.) While
+the file runs, ``torch.utils.cpp_extension.load`` compiles nothing and gives a stand-in.
 
 ``from module import a, b`` where the module exists but lacks a name gets a stand-in for
 that name, and the rest of the file runs, when the name is missing from an installed
