@@ -148,3 +148,20 @@ def test_blocks_of_a_multiscale_discriminator_and_an_encoder_stay_blocks(linted)
     assert skipped["gan_pairs/discriminator.py::PatchScale"] == "a building block: MultiScaleDiscriminator builds it"
     assert skipped["gan_pairs_encoder/encoder_model.py::StyleEncoder"] == "a building block: Inverter builds it"
     assert not {f["code"] for f in linted[0]["findings"] if "Discriminator" in f["target"]} & {"NL201", "NL202"}
+
+
+# ------------------------------------------------ a map estimator is a dense prediction, not an image maker
+
+@pytest.mark.parametrize("net", ["NoiseEstimation", "NoiseLevelEst"])
+def test_a_network_named_as_an_estimator_of_a_map_is_a_dense_prediction_and_nl201_is_quiet(linted, net):
+    target = f"map_estimators/noise_nets.py::{net}"
+    model = models(linted)[target]
+    assert model["task"] == "segmentation" and f"{net} is named as an estimator of a per-pixel map" \
+        in model["task_reason"]
+    assert not [f for f in linted[0]["findings"] if f["target"] == target and f["code"] == "NL201"]
+
+
+def test_the_denoiser_of_the_same_build_keeps_nl201(linted):
+    target = "map_estimators/noise_nets.py::ResidualDenoiser"
+    assert models(linted)[target]["task"] == "image-to-image"
+    assert [f["code"] for f in linted[0]["findings"] if f["target"] == target].count("NL201") == 2
