@@ -182,3 +182,18 @@ def test_code_written_for_older_versions_is_one_plain_error_at_its_line(linted, 
     assert error["message"] == f"building {net} failed in the project's code, whatever its arguments: {why}: {failure}"
     assert (error["path"], error["line"]) == ("older_code/shuffle.py", line_of("older_code/shuffle.py", text))
     assert "older_code/shuffle.py::TodaysNet" in models(linted)
+
+
+# ------------------------------------------------ a missing toolbox's registry, logger and initialization
+
+def test_registry_logger_and_weight_initialization_of_a_missing_toolbox_are_no_use_of_it(linted):
+    model = models(linted)["missing_library_init/restoration_arch.py::TinyRestorer"]
+    assert model["stand_ins"] == ["restoration_toolbox"] and model["task"] == "image-to-image"
+    assert model["params"] == (3 * 16 * 9 + 16) + (16 * 16 * 9 + 16) + (16 * 3 * 9 + 3) + 16
+
+
+def test_a_layer_of_the_missing_toolbox_is_one_error_naming_it(linted):
+    error = errors(linted)["missing_library_init/restoration_arch.py::ToolboxDiscriminator"]
+    assert error["message"] == ("building ToolboxDiscriminator failed: model uses restoration_toolbox, which is not "
+                                "installed: install the project's requirements")
+    assert error["line"] == line_of("missing_library_init/restoration_arch.py", "ConvLayer(3, 16")

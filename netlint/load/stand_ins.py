@@ -5,10 +5,13 @@ loaders, metrics or logging need a module its models never touch.
 A stand-in is given when the project's own code imports a module that no finder finds and
 whose top-level package is not installed, a module of the project's own package that has
 no source (an extension that was not built) or whose compiled extension is there but does
-not load (``ProjectExtensionLoader``), or a submodule (or, see ``definitions``, a
-name) that the installed version of a package does not have (``timm.models.layers.helpers``,
-``torch._six``: it moved, or came later); a module that exists and fails to import gets
-none. Never for torch or torchvision themselves, never for an
+not load (``ProjectExtensionLoader``) or that the project compiles at import
+(``torch.utils.cpp_extension.load``: ``extension_built_at_import``), or a submodule (or, see
+``definitions``, a name) that the installed version of a package does not have
+(``timm.models.layers.helpers``, ``torch._six``: it moved, or came later), or an installed
+module that fails to import because a module it needs is not installed
+(``torch.utils.tensorboard`` without ``tensorboard``: ``stand_in_for_module``); a module that
+exists and fails for its own reasons gets none. Never for torch or torchvision themselves, never for an
 import made by an installed library (its dependency really is missing), never for an
 import the code guards with a fallback (``try: import apex`` / ``except ImportError:
 apex = None``, ``contextlib.suppress(ImportError)``, ``importlib.util.find_spec``), which
@@ -20,7 +23,10 @@ While the file is imported a stand-in is lenient (calling one returns another, a
 returns what it decorates, indexing gives another, iterating gives nothing), so that
 registries, decorators and settings at the top level run. Once the file is imported,
 building or running a model that calls one, does arithmetic with one or asks ``isinstance``
-of one raises ``NotInstalled``: "model uses kornia, which is not installed".
+of one raises ``NotInstalled``: "model uses kornia, which is not installed". A missing
+library's weight-initialization function (``default_init_weights(self.body)``,
+``trunc_normal_(w)``) is the exception: it sets values, which netlint never reads, so calling
+it does nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import functools
 import importlib.machinery
 import importlib.util
 import os
+import re
 import sys
 import threading
 import traceback
@@ -285,6 +292,12 @@ def _strict(method: str):
     return use
 
 
+# the names of weight-initialization functions (``default_init_weights``, ``trunc_normal_``,
+# ``kaiming_init``, ``constant_init``, ``xavier_uniform_``)
+INITIALIZER = re.compile(r"(?i:init)|^(?:trunc_)?(?:normal|uniform|constant|zeros|ones|orthogonal|"
+                         r"xavier_\w+|kaiming_\w+|lecun_\w+)_$")
+
+
 class StandInMeta(type):
     """The type of stand-in classes (and of the user's classes derived from one)."""
 
@@ -296,6 +309,11 @@ class StandInMeta(type):
         return standin
 
     def __call__(cls, *args, **kwargs):
+        if not _State.lenient and "missing_module" in vars(cls) and cls.__name__[:1].islower() \
+                and INITIALIZER.search(cls.__name__):
+            # a missing library's weight initialization (default_init_weights(self.mlp), trunc_normal_(w)):
+            # it sets values, which netlint never reads, not the architecture
+            return args[0] if args else None
         if not _State.lenient:
             _used(cls.missing_module)
         if len(args) == 1 and not kwargs and callable(args[0]):
