@@ -6,6 +6,7 @@ Nothing here imports torch: a file that defines no ``nn.Module`` costs one parse
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,11 +123,53 @@ def _not_a_root(cls: ModuleClass, builder: str | None, path: Path) -> str | None
         return "a base class: it defines no forward of its own"
     if builder:
         reason = f"a building block: {builder} builds it"
+        holder = module_classes(path).get(builder.partition(" ")[0])
     elif cls.required and builder is not None and (block := _built_inside(path, cls.name)) is not None:
         reason = f"a building block: {block} builds it in a model of its own"
+        holder = _class_at(block)
     else:
         return None
+    if _adversarial(cls.name, holder, path):
+        return None
     return None if _built_whole(path, cls.name) else reason
+
+
+# a GAN's two networks, by their names: Discriminator, PatchCritic, NetD, netD; Generator, NetG
+_DISCRIMINATOR = re.compile(r"(?i:discriminator|critic)|(?:^|[Nn]et|_)D$")
+_GENERATOR = re.compile(r"(?i:generator)|(?:^|[Nn]et|_)G$")
+
+
+def _adversarial(name: str, holder: ModuleClass | None, path: Path) -> bool:
+    """Whether a class that another builds is one of a GAN's two networks, which are trained
+    each on its own, whatever holds them: a discriminator built by a class that is no
+    discriminator (a training wrapper holding G and D, a loss), or a generator whose file
+    defines its discriminator, built by a class that is no generator (``pSp`` holding the
+    StyleGAN2 ``Generator`` of ``stylegan2/model.py``) or by a class that also builds a
+    discriminator (a wrapper holding the pair). A discriminator that a multi-scale
+    discriminator builds, a generator inside a generator, stay blocks."""
+    if holder is None:
+        return False
+    if _DISCRIMINATOR.search(name):
+        return not _DISCRIMINATOR.search(holder.name)
+    if not _GENERATOR.search(name) or _GENERATOR.search(holder.name) or _DISCRIMINATOR.search(holder.name):
+        return False
+    built = {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(holder.node)
+             if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))}
+    return any(_DISCRIMINATOR.search(other) for other in (*module_classes(path), *built) if other != name)
+
+
+def _class_at(location: str) -> ModuleClass | None:
+    """The class whose body holds ``file:line`` (what ``_built_inside`` answers)."""
+    file, _, line = location.rpartition(":")
+    if not line.isdigit():
+        return None
+    path = Path(file) if Path(file).is_absolute() else Path.cwd() / file
+    try:
+        classes = module_classes(path)
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+    return next((cls for cls in classes.values()
+                 if cls.node.lineno <= int(line) <= (cls.node.end_lineno or cls.node.lineno)), None)
 
 
 def _calls(path: Path, name: str, own_file_only: bool) -> tuple[CodeArguments, ...]:

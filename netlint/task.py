@@ -71,6 +71,29 @@ def image_maker_name(names: Sequence[str]) -> str | None:
     return None
 
 
+# Words of a class name that say the model predicts a per-pixel map that is no image: an
+# estimator (of noise levels, illumination, a kernel), depth, saliency, density, heatmaps.
+_MAP_PARTS = ("estimat", "salien", "density", "heatmap", "keypoint", "landmark", "transmission",
+              "uncertaint", "confidence", "segment", "parsing", "disparit")
+_MAP_WORDS = {"est", "depth", "count", "counter", "counting", "mask", "edge", "edges", "contour", "pose"}
+
+
+_ESTIMATOR = re.compile(r"(?i:estimat)|(?:^|_|[a-z])Est(?![a-z])|(?:^|_)est(?![a-z])")
+
+
+def map_predictor_name(names: Sequence[str]) -> str | None:
+    """The first of ``names`` that says it predicts a map that is no image, when none says
+    it makes images: ``Estimation_direct``, ``NoiseLevelEstimator``, ``DepthNet``, ``CrowdCounter``."""
+    if image_maker_name(names) is not None:
+        return None
+    for name in names:
+        lowered = name.lower()
+        words = {w.lower() for part in name.split("_") for w in _WORDS.findall(part)}
+        if any(part in lowered for part in _MAP_PARTS) or words & _MAP_WORDS:
+            return name
+    return None
+
+
 def _fmt(shape: Shape) -> str:
     return "×".join(map(str, shape))
 
@@ -83,7 +106,9 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
     default nobody passed is no evidence for an output with the input's own channel count
     (``num_classes=3`` left in a restoration network's signature). A map of 1 or 2 channels
     at the size of a colour input is a dense prediction (a mask, saliency, edges, depth),
-    unless the model is named as an image maker; probabilities (a final softmax) are a class
+    unless the model is named as an image maker; a map of any channels at the input's size from
+    a model named as an estimator of a map (``Estimation_direct``, ``DepthNet``) and not as an
+    image maker is one too; probabilities (a final softmax) are a class
     map whatever their channels. A forward that returns no image-shaped output (its own
     losses) is judged by the submodule it calls that makes an image from features (its
     decoder)."""
@@ -123,6 +148,13 @@ def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: Cl
             if scale == 1 and evidence.finals and all(f.lower() in _PROBABILITIES for f in evidence.finals):
                 return "segmentation", (f"output {_fmt(out)} keeps the input size and is per-pixel "
                                         f"probabilities (a final {evidence.finals[0]} over {out[1]} classes)")
+            if scale == 1 and (mapper := map_predictor_name(evidence.names)) is not None \
+                    and (_ESTIMATOR.search(mapper) or all(s[1] != out[1] for s in inputs if len(s) == 4)):
+                # (a depth map from a depth map is the input refined: depth super-resolution; an
+                # estimator's map has the input's channels when it estimates one per channel)
+                return "segmentation", (f"output {_fmt(out)} keeps the input size with {out[1]} channels, and "
+                                        f"{mapper} is named as an estimator of a per-pixel map (noise levels, depth, "
+                                        "saliency, density), not an image maker")
             if scale == 1 and out[1] <= 2 < image[1] and all(s[1] != out[1] for s in inputs if len(s) == 4):
                 maker = image_maker_name(evidence.names)
                 if maker is None:

@@ -93,8 +93,8 @@ def test_classes_that_are_not_modules_are_not_reported_and_a_data_file_that_fail
     assert "zoo_subclasses.py::SettingsLoader" not in targets  # a yaml Loader: not an nn.Module
     assert not any(e["target"].startswith("transforms.py") for e in linted["errors"])
     kind, reason = outcome(linted, "transforms.py::AugmentLoader")
-    assert kind == "not a root" and reason.startswith("its file did not import (exits when imported: "
-                                                      "run this file with --config)")
+    assert kind == "not a root" and reason.startswith("its file did not import (ImportError: cannot import name "
+                                                      "'AUGMENT_LABELS' from 'data.labels'")
 
 
 def test_a_submodule_or_name_the_installed_package_lacks_gets_a_stand_in(linted, project):

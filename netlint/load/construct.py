@@ -154,6 +154,12 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
         except LoadError as exc:
             failure = exc
         failures.append((attempt, failure))
+    older = {why for _, f in failures if (why := written_for_older_versions(str(f)))}
+    if len(older) == 1 and all(written_for_older_versions(str(f)) for _, f in failures):
+        failure = failures[0][1]  # the same failure of the project's code whatever the arguments: no guess helps
+        raise LoadError(f"building {target.name} failed in the project's code, whatever its arguments: "
+                        f"{older.pop()}: {first_line(failure.__cause__) if failure.__cause__ else failure}",
+                        failure.path, failure.line) from failure
     given = [(a, f) for a, f in failures if not a.guessed]
     hint = _constructors_hint(target, factory)
     if given:  # the arguments given or the project's own do not build: an error
@@ -167,13 +173,30 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
             raise LoadError(f"{failure}{hint}", failure.path, failure.line) from failure
         raise failure
     attempt, failure = failures[0]
-    if re.search(r"module name can\\?'t contain", str(failure)):  # torch's add_module check: whatever the arguments
-        raise LoadError(f"building {target.name} failed in the project's code, whatever its arguments: it names a "
-                        f"module with a '.', which this torch refuses (older versions accepted it): {failure}",
-                        failure.path, failure.line) from failure
     made = f"the guess {attempt.call}" if attempt.source == GUESSED else f"{attempt.call} ({_from(attempt.source)})"
     _skip_or_fail(target, f"its constructor needs arguments; {made} does not build ({failure}) — give them "
                           f"as '{target.display}(...)'{hint}", source_path)
+
+
+# Failures of code written for an older Python, torch or numpy, whatever the arguments: what
+# the project's code does that the installed versions refuse.
+_OLDER_VERSIONS = (
+    (re.compile(r"module name can\\?'t contain"),
+     "it names a module with a '.', which this torch refuses (older versions accepted it)"),
+    (re.compile(r"must be tuple of ints, but found element of type float|'float' object cannot be interpreted as an "
+                r"integer|argument '\w+' must be int, not float|empty\(\) received an invalid combination of arguments"
+                r".*float"),
+     "it gives a layer a size that is a float (written for Python 2, where / of two integers is an integer)"),
+    (re.compile(r"module 'numpy' has no attribute '(?:float|int|bool|object|complex|long|str|unicode)'"),
+     "it uses a numpy alias of a builtin type (np.float, np.int, ...) that numpy 1.24 removed"),
+    (re.compile(r"_ConvNd\.__init__\(\) missing .*'padding_mode'"),
+     "it subclasses torch's private _ConvNd with the arguments of an older torch"),
+)
+
+
+def written_for_older_versions(failure: str) -> str | None:
+    """Why a build failure is the project's code written for older versions, if it is."""
+    return next((why for pattern, why in _OLDER_VERSIONS if pattern.search(failure)), None)
 
 
 def _takes_parameters(factory: Any) -> bool:

@@ -12,10 +12,14 @@ and argument defaults exist. Not run:
   ``train(opt)``): a script doing its work.
 
 These rules also apply inside top-level ``if``/``with``/``try`` blocks. A statement that
-fails becomes a note and the rest of the file still runs; a failed import and ``sys.exit``
-end the file, as errors. (A third-party module that is not installed does not fail: it gets
-a stand-in, ``netlint.load.stand_ins``, and so does a submodule the installed version of a
-package lacks; what still fails is an installed module that raises when imported.)
+fails becomes a note and the rest of the file still runs, also one that exits (``sys.exit``,
+``exit()``, ``raise SystemExit``, argparse's exit: a script's gate on GPUs, versions or
+arguments); a failed import ends the file, as an error. (A third-party module that is not
+installed does not fail: it gets a stand-in, ``netlint.load.stand_ins``, and so does a
+submodule the installed version of a package lacks, and an installed module that fails for a
+module that is not installed — ``torch.utils.tensorboard`` without ``tensorboard``: a missing
+requirement; what still fails is an installed module that raises for its own reasons.) While
+the file runs, ``torch.utils.cpp_extension.load`` compiles nothing and gives a stand-in.
 
 ``from module import a, b`` where the module exists but lacks a name gets a stand-in for
 that name, and the rest of the file runs, when the name is missing from an installed
@@ -42,7 +46,8 @@ from types import ModuleType
 
 from netlint.paths import display_path
 from netlint.load.sandbox import exit_reason, refusals
-from netlint.load.stand_ins import ProjectExtensionLoader, StandInModule, installed_version, stand_in_for_name
+from netlint.load.stand_ins import (NEVER, ProjectExtensionLoader, StandInModule, extensions_stood_in, installed_version,
+                                    stand_in_extension_builders, stand_in_for_module, stand_in_for_name)
 from netlint.load.user_code import LoadError, error_from, first_line, is_library_file
 from netlint.source import read_source
 
@@ -98,16 +103,20 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
         if statement is None:
             continue
         code = compile(ast.Module([statement], type_ignores=[]), str(path), "exec", flags=flags, dont_inherit=True)
-        refused = len(refusals())
+        refused, extensions = len(refusals()), len(extensions_stood_in)
         try:
             exec(code, module.__dict__)
         except LoadError:  # a module this one imports exits or misses an import
             raise
-        except SystemExit as exc:
-            raise error_from(exc, str(path), message=f"exits when imported: {exit_reason(exc)}") from None
+        except SystemExit as exc:  # a script's gate (too few GPUs, an old version, a missing argument)
+            reason = f"it exits: {exit_reason(exc)}"
+            failed.append((statement.lineno, _defined_names(statement), reason))
+            notes.append((shown, statement.lineno, f"this top-level statement failed when imported ({reason}); "
+                                                   "netlint skipped it and the rest of the file ran"))
         except ImportError as exc:
             try:
-                stood_in = _stand_in_and_rerun(statement, module, exc, path, flags)
+                stood_in = _stand_in_and_rerun(statement, module, exc, path, flags) \
+                    or _stand_in_failing_libraries(statement, module, exc, path, flags)
             except ImportError as failure:
                 raise error_from(failure, str(path), message=_import_failure(failure)) from failure
             if not stood_in:
@@ -123,6 +132,10 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
         else:
             for refusal in refusals()[refused:]:
                 notes.append((shown, statement.lineno, f"{refusal} (the code caught it and went on)"))
+        for extension in extensions_stood_in[extensions:]:
+            notes.append((shown, statement.lineno, f"the extension {extension!r} was not compiled "
+                                                   "(netlint compiles nothing): a stand-in, which a model may not use"))
+        stand_in_extension_builders(module.__dict__)
         skipper.learn(statement)
 
 
@@ -153,6 +166,92 @@ def _stand_in_and_rerun(statement: ast.stmt, module: ModuleType, exc: ImportErro
     if stood_in:
         raise exc
     return []
+
+
+def _stand_in_failing_libraries(statement: ast.stmt, module: ModuleType, exc: ImportError, path: Path,
+                                flags: int) -> list[str]:
+    """An installed module the statement imports that fails for a module that is not
+    installed (``torch.utils.tensorboard`` without ``tensorboard``, a logger of
+    pytorch_lightning without its backend): a missing requirement, so the module gets a
+    stand-in that says what it needs, and the statement runs again. An installed module that
+    fails for its own reasons keeps its error. The modules stood in for."""
+    stood_in: list[str] = []
+    for _ in range(3):
+        broken = _library_missing_a_requirement(statement, module, exc)
+        if broken is None:
+            break
+        name, needed = broken
+        stand_in_for_module(name, f"is installed but needs {needed}, which is not installed: "
+                                  "install the project's requirements")
+        stood_in.append(f"{name} (needs {needed})")
+        try:
+            exec(compile(ast.Module([statement], type_ignores=[]), str(path), "exec", flags=flags, dont_inherit=True),
+                 module.__dict__)
+            return stood_in
+        except ImportError as again:
+            exc = again
+    if stood_in:
+        raise exc
+    return []
+
+
+def _library_missing_a_requirement(statement: ast.stmt, module: ModuleType,
+                                   exc: ImportError) -> tuple[str, str] | None:
+    """(the installed module the statement imports, the module it lacks) when ``exc`` is an
+    installed library's import of a top-level module that is not installed."""
+    needed = exc.name if isinstance(exc, ModuleNotFoundError) else None
+    if not needed or needed.partition(".")[0] in NEVER or _findable(needed.partition(".")[0]):
+        return None
+    raised_in = [t.tb_frame.f_code.co_filename for t in _frames(exc.__traceback__)]
+    if not any(is_library_file(f) and not f.startswith("<frozen") for f in raised_in[1:]):
+        return None  # the project's own import of it: a stand-in was refused (a guarded import)
+    for name in _imported_modules(statement, module):
+        if name in sys.modules:
+            continue
+        parent = name.rpartition(".")[0]
+        if parent and parent not in sys.modules:
+            return None
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            return None
+        if spec is None or not spec.origin or not is_library_file(spec.origin):
+            return None
+        return name, needed
+    return None
+
+
+def _findable(top: str) -> bool:
+    return importlib.machinery.PathFinder.find_spec(top) is not None
+
+
+def _frames(trace):
+    while trace is not None:
+        yield trace
+        trace = trace.tb_next
+
+
+def _imported_modules(statement: ast.stmt, module: ModuleType) -> list[str]:
+    """The modules a statement's imports load, each package before its modules:
+    ``torch``, ``torch.utils``, ``torch.utils.tensorboard`` for ``from torch.utils.tensorboard
+    import SummaryWriter`` (and ``torch.utils.tensorboard`` for ``from torch.utils import
+    tensorboard``)."""
+    names: list[str] = []
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Import):
+            dotted = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            try:
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""), module.__package__)
+            except (ImportError, ValueError):
+                continue
+            dotted = [base, *(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")]
+        else:
+            continue
+        for name in dotted:
+            parts = name.split(".")
+            names += [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return list(dict.fromkeys(names))
 
 
 def _import_at(statement: ast.stmt, exc: ImportError, path: Path) -> ast.ImportFrom | None:

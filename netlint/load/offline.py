@@ -47,6 +47,7 @@ class WeightsStandIns:
         self.tensors: list[torch.Tensor] = []  # alive while the ids above are keys
         self.received: dict[int, set[int]] = {}  # request id -> ids of the modules that loaded it
         self.holders: dict[int, tuple[nn.Module, RequestedWeights]] = {}  # module id -> (it, what it loaded)
+        self.downloads: dict[str, str] = {}  # a file the code downloaded (nothing written) -> its URL
 
     def request(self, weights: str, frame: FrameType | None) -> RequestedWeights:
         state = RequestedWeights(weights, self, frame)
@@ -145,6 +146,8 @@ class RequestedWeights(dict):
         return self.sections[key]
 
     def __getitem__(self, key):
+        if key == () or key is Ellipsis:  # np.load(path, allow_pickle=True)[()]: the object a 0-d array holds
+            return self
         self._read()
         if dict.__contains__(self, key):
             return dict.__getitem__(self, key)
@@ -231,6 +234,8 @@ class RequestedWeights(dict):
 
     def item(self) -> RequestedWeights:  # np.load('vgg16.npy', allow_pickle=True).item(): the dict it holds
         return self
+
+    tolist = item  # (the same, for a 0-d array)
 
     def __reduce__(self):  # copy.deepcopy, pickle: a plain dict of the same entries
         self._read()
@@ -322,7 +327,8 @@ def checkpoint_loader(original, stand_ins: WeightsStandIns):
         if isinstance(path, (RequestedFile, MissingCheckpoint)):
             return stand_ins.request(path.weights, _requesting_frame())
         if _is_missing_file(path):
-            return stand_ins.request(os.fspath(path), _requesting_frame())
+            shown = os.fspath(path)
+            return stand_ins.request(stand_ins.downloads.get(os.path.abspath(shown), shown), _requesting_frame())
         return original(path, *args, **kwargs)
 
     return load
@@ -439,8 +445,13 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     def load_state_dict_from_url(url, *args, **kwargs):
         return stand_ins.request(url, _requesting_frame())
 
-    def download_url_to_file(url, *args, **kwargs):
-        raise OfflineError(f"netlint is offline: refused to download {url}")
+    def download_url_to_file(url, dst=None, *args, **kwargs):
+        """A project's own download of weights (``cache_url``: make the cache folder, download,
+        ``torch.load`` the file): nothing is written, and loading the file it would have
+        written gives stand-in weights for ``url``."""
+        if dst is None:
+            raise OfflineError(f"netlint is offline: refused to download {url}")
+        stand_ins.downloads[os.path.abspath(os.fspath(dst))] = str(url)
 
     patch(nn.Module, "load_state_dict", load_state_dict)
     patch(nn.Module, "state_dict", state_dict)

@@ -148,7 +148,8 @@ def sandbox(file: Path | None, scratch: str | None = None) -> Iterator[io.String
     saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr, sys.dont_write_bytecode, tempfile.tempdir,
              _State.scratch, _State.printed, _State.active)
     # caches go to the scratch folder, so that a JIT extension build gets as far as its compiler
-    environment = {**{name: "1" for name in _HF_OFFLINE}, "MPLCONFIGDIR": scratch, "TORCH_EXTENSIONS_DIR": scratch}
+    environment = {**{name: "1" for name in _HF_OFFLINE}, "MPLCONFIGDIR": scratch, "TORCH_EXTENSIONS_DIR": scratch,
+                   "TORCH_HOME": os.path.join(scratch, "torch")}  # (a project's own weights cache: ~/.torch)
     saved_environment = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
     sys.argv = [str(file) if file else "netlint"]

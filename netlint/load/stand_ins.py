@@ -5,10 +5,13 @@ loaders, metrics or logging need a module its models never touch.
 A stand-in is given when the project's own code imports a module that no finder finds and
 whose top-level package is not installed, a module of the project's own package that has
 no source (an extension that was not built) or whose compiled extension is there but does
-not load (``ProjectExtensionLoader``), or a submodule (or, see ``definitions``, a
-name) that the installed version of a package does not have (``timm.models.layers.helpers``,
-``torch._six``: it moved, or came later); a module that exists and fails to import gets
-none. Never for torch or torchvision themselves, never for an
+not load (``ProjectExtensionLoader``) or that the project compiles at import
+(``torch.utils.cpp_extension.load``: ``extension_built_at_import``), or a submodule (or, see
+``definitions``, a name) that the installed version of a package does not have
+(``timm.models.layers.helpers``, ``torch._six``: it moved, or came later), or an installed
+module that fails to import because a module it needs is not installed
+(``torch.utils.tensorboard`` without ``tensorboard``: ``stand_in_for_module``); a module that
+exists and fails for its own reasons gets none. Never for torch or torchvision themselves, never for an
 import made by an installed library (its dependency really is missing), never for an
 import the code guards with a fallback (``try: import apex`` / ``except ImportError:
 apex = None``, ``contextlib.suppress(ImportError)``, ``importlib.util.find_spec``), which
@@ -20,7 +23,10 @@ While the file is imported a stand-in is lenient (calling one returns another, a
 returns what it decorates, indexing gives another, iterating gives nothing), so that
 registries, decorators and settings at the top level run. Once the file is imported,
 building or running a model that calls one, does arithmetic with one or asks ``isinstance``
-of one raises ``NotInstalled``: "model uses kornia, which is not installed".
+of one raises ``NotInstalled``: "model uses kornia, which is not installed". A missing
+library's weight-initialization function (``default_init_weights(self.body)``,
+``trunc_normal_(w)``) is the exception: it sets values, which netlint never reads, so calling
+it does nothing.
 """
 
 from __future__ import annotations
@@ -32,13 +38,14 @@ import functools
 import importlib.machinery
 import importlib.util
 import os
+import re
 import sys
 import threading
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType, ModuleType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from netlint.paths import display_path
 from netlint.load.user_code import LoadError, NotInstalled, error_from, is_library_file
@@ -55,6 +62,7 @@ class _State:
     used: list[NotInstalled] = []  # raised since the last import (which each target's build starts with)
     asked: list[tuple[NotInstalled, traceback.FrameSummary | None]] = []  # isinstance() of a stand-in, where
     reasons: dict[str, str] = {}  # a missing module or name -> why, when not "not installed"
+    extension_builders: dict[int, object] = {}  # torch.utils.cpp_extension's load functions, replaced
 
 
 @contextlib.contextmanager
@@ -90,6 +98,59 @@ def installed_version(package: str) -> str:
     top = package.partition(".")[0]
     version_ = getattr(sys.modules.get(top), "__version__", None)
     return f"{top} {version_}" if isinstance(version_, str) else top
+
+
+def stand_in_for_module(name: str, reason: str) -> ModuleType:
+    """A stand-in module for ``name`` that exists but cannot be had (``reason``: "is installed
+    but needs tensorboard, which is not installed"), put in ``sys.modules`` and on its parent
+    package, so that every later import of it gets the stand-in; using it while building is
+    an error saying so."""
+    _State.reasons[name] = reason
+    module = StandInModule(name)
+    module.__stood_in_for__ = name
+    module.__path__ = []
+    sys.modules[name] = module
+    parent, _, last = name.rpartition(".")
+    if parent in sys.modules:
+        with contextlib.suppress(AttributeError, TypeError):
+            setattr(sys.modules[parent], last, module)
+    return module
+
+
+def extension_built_at_import(name: Any, *args, **kwargs) -> ModuleType:
+    """What ``torch.utils.cpp_extension.load(name, sources)`` (and ``load_inline``) gives while
+    the project's files are imported: netlint compiles nothing, so the extension is a stand-in
+    (as one that is not built); a model whose forward calls it is one error naming it."""
+    shown = name if isinstance(name, str) and name else "an extension"
+    _State.reasons[shown] = ("is the project's C++/CUDA extension, compiled when imported by "
+                             "torch.utils.cpp_extension.load, which netlint does not compile")
+    module = StandInModule(shown)
+    module.__stood_in_for__ = shown
+    module.__path__ = []
+    extensions_stood_in.append(shown)
+    return module
+
+
+extensions_stood_in: list[str] = []  # the extensions extension_built_at_import stood in for, in order
+
+EXTENSION_BUILDERS = ("load", "load_inline")
+
+
+def stand_in_extension_builders(namespace: dict) -> None:
+    """Once ``torch.utils.cpp_extension`` is imported, its builders give stand-ins
+    (``extension_built_at_import``), also where a user's module holds them (``from
+    torch.utils.cpp_extension import load``)."""
+    cpp_extension = sys.modules.get("torch.utils.cpp_extension")
+    if cpp_extension is None:
+        return
+    for builder in EXTENSION_BUILDERS:
+        original = cpp_extension.__dict__.get(builder)
+        if original is not None and original is not extension_built_at_import:
+            _State.extension_builders[id(original)] = original
+            setattr(cpp_extension, builder, extension_built_at_import)
+    for key, value in list(namespace.items()):
+        if id(value) in _State.extension_builders and value is _State.extension_builders[id(value)]:
+            namespace[key] = extension_built_at_import
 
 
 def stand_in_for_name(module: str, name: str, reason: str) -> type:
@@ -231,6 +292,12 @@ def _strict(method: str):
     return use
 
 
+# the names of weight-initialization functions (``default_init_weights``, ``trunc_normal_``,
+# ``kaiming_init``, ``constant_init``, ``xavier_uniform_``)
+INITIALIZER = re.compile(r"(?i:init)|^(?:trunc_)?(?:normal|uniform|constant|zeros|ones|orthogonal|"
+                         r"xavier_\w+|kaiming_\w+|lecun_\w+)_$")
+
+
 class StandInMeta(type):
     """The type of stand-in classes (and of the user's classes derived from one)."""
 
@@ -242,6 +309,11 @@ class StandInMeta(type):
         return standin
 
     def __call__(cls, *args, **kwargs):
+        if not _State.lenient and "missing_module" in vars(cls) and cls.__name__[:1].islower() \
+                and INITIALIZER.search(cls.__name__):
+            # a missing library's weight initialization (default_init_weights(self.mlp), trunc_normal_(w)):
+            # it sets values, which netlint never reads, not the architecture
+            return args[0] if args else None
         if not _State.lenient:
             _used(cls.missing_module)
         if len(args) == 1 and not kwargs and callable(args[0]):
