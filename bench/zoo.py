@@ -54,10 +54,16 @@ def timm_targets(every: bool) -> list[tuple[str, str, object]]:
     return [("timm", f"bench.zoo_timm:{name}", lambda name=name: timm.create_model(name)) for name in names]
 
 
+# --quick's models: small ones of each kind (the first of a kind can be a billion-parameter model
+# that the CPU build behind "params exact" takes minutes and gigabytes to make)
+SMALL = ("mobilenet_v3_small", "squeezenet1_1", "lraspp_mobilenet_v3_large", "deeplabv3_mobilenet_v3_large",
+         "resnet10t", "efficientnet_b0")
+
+
 def _a_few(targets: list) -> list:
-    """The first two models of each kind (classification, segmentation, …)."""
+    """Two models of each kind (classification, segmentation, …), small ones first."""
     kinds: dict[str, list] = {}
-    for target in targets:
+    for target in sorted(targets, key=lambda t: t[1].partition(":")[2] not in SMALL):
         kinds.setdefault(target[0], []).append(target)
     return [t for found in kinds.values() for t in found[:2] if "detection" not in t[0]]
 

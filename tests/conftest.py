@@ -26,6 +26,25 @@ atexit.register(lambda folder=os.environ["XDG_RUNTIME_DIR"], owner=os.getpid():
                 os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))  # (not in a forked child)
 
 
+# An image-to-image generator with a BatchNorm2d (NL201 at gen.py:10:21 when written as gen.py):
+# the model of the tests that lint through a recipe around netlint (pre-commit, CI).
+GENERATOR = """
+import torch
+from torch import nn
+
+
+class Generator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.norm = nn.BatchNorm2d(4)
+        self.out = nn.Conv2d(4, 3, 3, padding=1)
+
+    def forward(self, x):
+        return torch.tanh(self.out(self.norm(self.conv(x))))
+"""
+
+
 def run_netlint(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "netlint", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=600, env=env)

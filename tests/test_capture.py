@@ -3,6 +3,7 @@ fx fails or silently drops a branch, the CPU when meta cannot run, and exact cou
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -13,6 +14,10 @@ import pytest
 from conftest import REPO, fixture_models as models, netlint_json, run_netlint
 
 
+@functools.lru_cache(maxsize=None)
+def full_report() -> subprocess.CompletedProcess:
+    """The full (text) report of two capture fixtures, without -v, shared by the tests that read it."""
+    return run_netlint("fixtures/capture_is_tensor_branch.py", "fixtures/capture_item_in_init.py")
 
 
 def test_shape_dependent_branch_falls_back_to_export():
@@ -32,7 +37,7 @@ def test_a_branch_fx_drops_is_caught_by_the_eager_cross_check():
 def test_the_cross_check_reason_is_shown_with_verbose():
     proc = run_netlint("fixtures/capture_is_tensor_branch.py", "-v")
     assert "note: fixtures/capture_is_tensor_branch.py::GuidedUpsampler: the fx graph differs" in proc.stderr
-    assert "note:" not in run_netlint("fixtures/capture_is_tensor_branch.py").stderr
+    assert "note:" not in full_report().stderr
 
 
 def test_item_in_forward_runs_on_the_cpu():
@@ -49,7 +54,8 @@ def test_item_in_init_is_built_on_the_cpu_and_traced_with_fx():
 
 
 def test_full_report_says_where_the_model_was_built():
-    proc = run_netlint("fixtures/capture_item_in_init.py")
+    proc = full_report()
+    assert "fixtures/capture_item_in_init.py::ComputedWidthNet" in proc.stdout
     assert "capture fx (built on cpu: it does not build on meta)" in proc.stdout
 
 

@@ -10,24 +10,9 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, run_netlint
+from conftest import GENERATOR, REPO, run_netlint
 
 yaml = pytest.importorskip("yaml")
-
-GENERATOR = """
-import torch
-from torch import nn
-
-
-class Generator(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 4, 3, padding=1)
-        self.norm = nn.BatchNorm2d(4)
-
-    def forward(self, x):
-        return torch.tanh(self.norm(self.conv(x)))[:, :3]
-"""
 
 
 def workflow() -> dict:

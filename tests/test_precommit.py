@@ -12,25 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import GENERATOR, REPO
 
 pytest.importorskip("pre_commit")
 BIN = Path(sys.executable).parent
-GENERATOR = """
-import torch
-from torch import nn
-
-
-class Generator(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 4, 3, padding=1)
-        self.norm = nn.BatchNorm2d(4)
-        self.out = nn.Conv2d(4, 3, 3, padding=1)
-
-    def forward(self, x):
-        return torch.tanh(self.out(self.norm(self.conv(x))))
-"""
 
 
 def pre_commit(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
