@@ -19,8 +19,8 @@ from netlint.rule import SEVERITIES
 
 # Subcommands in modules of their own, imported only when asked for: a pre-commit run of
 # `netlint check` should not pay for them.
-_LAZY_COMMANDS = {"overfit": ("netlint.overfit", "overfit_command"),
-                  "summary": ("netlint.summary", "summary_command"),
+_LAZY_COMMANDS = {"overfit": ("netlint.commands.overfit.command", "overfit_command"),
+                  "summary": ("netlint.commands.summary", "summary_command"),
                   "daemon": ("netlint.server.daemon", "daemon_command"),
                   "server": ("netlint.server.lsp", "server_command")}
 
@@ -81,7 +81,7 @@ def _config(**flags):
 
 
 def _rules(config):
-    from netlint.engine import RuleLoadError, available_rules
+    from netlint.rule_registry import RuleLoadError, available_rules
 
     try:
         return available_rules(config.rules_dirs)
@@ -139,9 +139,9 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
     """Lint the models that PATHS define (files, folders, file.py::Name, package.module:name).
 
     Without PATHS: the working directory, and the models named in [tool.netlint]."""
-    from netlint.baseline import BaselineError, read_baseline, write_baseline
-    from netlint.decide import decide
-    from netlint.engine import RuleLoadError
+    from netlint.policy.baseline import BaselineError, read_baseline, write_baseline
+    from netlint.policy.decide import decide
+    from netlint.rule_registry import RuleLoadError
     from netlint.fix import fix as run_fixes, preload as preload_fixes, with_edits, write_diff
     from netlint.lint import Options, lint_paths
     from netlint.report import write, write_problems
@@ -218,7 +218,7 @@ def list_rules() -> None:
 @click.argument("code")
 def show_rule(code: str) -> None:
     """Show a rule's documentation, e.g. netlint rule NL201."""
-    from netlint.engine import RuleInfo
+    from netlint.rule_registry import RuleInfo
 
     by_code = {rule.code: rule for rule in _rules(_config())}
     rule = by_code.get(code.strip().upper())

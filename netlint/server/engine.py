@@ -42,7 +42,7 @@ def prepare(root: Path) -> None:
 
         import netlint.cli  # noqa: F401
         import netlint.fix.edits  # noqa: F401
-        from netlint.engine import available_rules, available_source_rules
+        from netlint.rule_registry import available_rules, available_source_rules
         from netlint.lint import warm_up
         from netlint.load import sandbox
 

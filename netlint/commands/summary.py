@@ -56,7 +56,7 @@ class Summary:
 
 def summarize(graph, depth: int = DEFAULT_DEPTH) -> Summary:
     """The table of ``graph`` (a ModelGraph with its model on meta), folded below ``depth``."""
-    from netlint.macs import layer_macs
+    from netlint.commands.macs import layer_macs
 
     model = graph.model
     owner_of = [layer.name if layer.module is not None else layer.scope for layer in graph.layers]
@@ -227,7 +227,7 @@ def summary_command(paths, depth, input_shapes, output_format, verbose) -> None:
 
 def _summaries(paths, shapes, depth: int, verbose: bool):
     """(target, Summary or error message) for each target the paths name."""
-    from netlint.named_targets import named_targets
+    from netlint.commands.named_targets import named_targets
 
     problems, targets = named_targets(paths, verbose, "defines no model to summarize")
     yield from problems

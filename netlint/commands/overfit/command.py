@@ -90,7 +90,7 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
     from netlint.lint import time_limit
     from netlint.load import build, build_with, import_target_module
     from netlint.load.pinned_device import pinned_to
-    from netlint.overfit_batch import synthetic_batch, user_batch
+    from netlint.commands.overfit.batch import synthetic_batch, user_batch
 
     _warm_up()
     with time_limit(settings.timeout):
@@ -143,7 +143,7 @@ def _train(model, batch, settings: Settings) -> tuple[list[float], str, _Gradien
     import torch
 
     from netlint.lint import TargetTimeout
-    from netlint.overfit_batch import first_tensor
+    from netlint.commands.overfit.batch import first_tensor
 
     trainable = [(name, p) for name, p in model.named_parameters() if p.requires_grad]
     optimizer = torch.optim.Adam([p for _, p in trainable], lr=settings.lr) if trainable else None
@@ -241,7 +241,7 @@ def _diagnose(model, batch, outcome: Outcome, gradients: _Gradients) -> list[Cau
     end = outcome.losses[-1]
     trained = len(outcome.losses) > 1
     if not outcome.passed and trained and batch.chance and math.isfinite(end) and end >= 0.9 * batch.chance:
-        from netlint.overfit_batch import describe_chance
+        from netlint.commands.overfit.batch import describe_chance
 
         causes.append(Cause("chance-level", f"the loss never got below chance level: it ends at {end:.4g}, and "
                                             f"a prediction that ignores the input reaches {describe_chance(batch)}"))
@@ -252,7 +252,7 @@ def _ignores_input(model, batch) -> bool:
     """Whether the output (in eval mode) is the same for the batch and for a different one."""
     import torch
 
-    from netlint.overfit_batch import first_tensor
+    from netlint.commands.overfit.batch import first_tensor
 
     def changed(t):
         if not isinstance(t, torch.Tensor):
@@ -414,7 +414,7 @@ def overfit_command(paths, lr, steps, batch_size, target_ratio, timeout, input_s
 
 def _outcomes(paths, settings: Settings, shapes, task: str, verbose: bool):
     """(target, Outcome or error message) for each target the paths name."""
-    from netlint.named_targets import named_targets
+    from netlint.commands.named_targets import named_targets
 
     problems, targets = named_targets(paths, verbose, "defines no model to train")
     yield from problems
@@ -423,7 +423,7 @@ def _outcomes(paths, settings: Settings, shapes, task: str, verbose: bool):
     from netlint.capture import CaptureError
     from netlint.lint import TargetTimeout
     from netlint.load import LoadError, SkipTarget, sandbox
-    from netlint.overfit_batch import BatchError
+    from netlint.commands.overfit.batch import BatchError
 
     for target, target_settings in targets:
         try:
