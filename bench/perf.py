@@ -255,8 +255,8 @@ t0 = time.perf_counter()
 import torch, torchvision
 t1 = time.perf_counter()
 from netlint.discover import discover
-from netlint.engine import selected_rules
-from netlint.engine import run_rules
+from netlint.rule_registry import selected_rules
+from netlint.rule_registry import run_rules
 from netlint.capture import TIER_PROVIDES, capture
 from netlint.load import build
 from netlint.report import write

@@ -11,7 +11,7 @@ from typing import TextIO
 import click
 
 from netlint import __version__
-from netlint.command_line import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, shape_option
+from netlint.command_line import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED, shape_option
 from netlint.config import TASKS as TASK_CHOICES
 from netlint.report import FORMATS
 from netlint.rule import SEVERITIES
@@ -19,8 +19,8 @@ from netlint.rule import SEVERITIES
 
 # Subcommands in modules of their own, imported only when asked for: a pre-commit run of
 # `netlint check` should not pay for them.
-_LAZY_COMMANDS = {"overfit": ("netlint.overfit", "overfit_command"),
-                  "summary": ("netlint.summary", "summary_command"),
+_LAZY_COMMANDS = {"overfit": ("netlint.commands.overfit.command", "overfit_command"),
+                  "summary": ("netlint.commands.summary", "summary_command"),
                   "daemon": ("netlint.server.daemon", "daemon_command"),
                   "server": ("netlint.server.lsp", "server_command")}
 
@@ -81,7 +81,7 @@ def _config(**flags):
 
 
 def _rules(config):
-    from netlint.engine import RuleLoadError, available_rules
+    from netlint.rule_registry import RuleLoadError, available_rules
 
     try:
         return available_rules(config.rules_dirs)
@@ -139,12 +139,10 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
     """Lint the models that PATHS define (files, folders, file.py::Name, package.module:name).
 
     Without PATHS: the working directory, and the models named in [tool.netlint]."""
-    from netlint.baseline import BaselineError, read_baseline, write_baseline
-    from netlint.decide import decide
-    from netlint.engine import RuleLoadError
-    from netlint.fix import fix as run_fixes, preload as preload_fixes, with_edits, write_diff
-    from netlint.lint import Options, lint_paths
-    from netlint.report import write, write_problems
+    from netlint import pipeline
+    from netlint.lint import Options
+    from netlint.policy.baseline import BaselineError
+    from netlint.rule_registry import RuleLoadError
 
     if update_baseline and not baseline:
         raise click.UsageError("--update-baseline needs --baseline FILE")
@@ -154,44 +152,31 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
         per_file_ignores=tuple(_file_ignore(v, Path.cwd()) for v in per_file_ignores),
         fix=fix, unsafe_fixes=unsafe_fixes)
     baseline_path = Path(baseline) if baseline else None
+    use_noqa = not disable_noqa
     try:
-        known = read_baseline(baseline_path) if baseline_path and not update_baseline else None
+        known = pipeline.read_baseline(baseline_path) if baseline_path and not update_baseline else None
         options = replace(Options() if timeout is None else Options(timeout=timeout or None),
                           dataflow=output_format == "html" and not statistics)
-        result = lint_paths(paths, options, config, jobs, meanwhile=preload_fixes)
+        result = pipeline.lint(paths, options, config, jobs)
         if update_baseline:
-            write_baseline(baseline_path, decide(result, config, not disable_noqa).findings)
-            known = read_baseline(baseline_path)
+            known = pipeline.update_baseline(baseline_path, result, config, use_noqa)
     except (RuleLoadError, BaselineError) as exc:
         raise click.ClickException(str(exc)) from exc
-    known_findings = (baseline_path, known) if baseline_path else None
-    result = with_edits(decide(result, config, not disable_noqa, known_findings))
+    result = pipeline.decide(result, config, use_noqa, known)
     changed = False
     if config.fix or diff:
-        def relint(targets):
-            return decide(lint_paths(targets, options, config, jobs, meanwhile=preload_fixes), config, not disable_noqa,
-                          known_findings)
-
-        result, fixed = run_fixes(result, config, relint, config.unsafe_fixes, write=not diff)
+        relint = pipeline.relinter(options, config, jobs, use_noqa, known)
+        result, fixed = pipeline.fix(result, config, relint, write=not diff)
         if diff:
-            write_diff(fixed.texts, sys.stdout)
-            n = len(fixed.findings)
-            click.echo(f"Would fix {n} finding{'s' * (n != 1)}.", err=True)
-            write_problems(result, sys.stderr, verbose)
-            sys.exit(EXIT_ERROR if result.errors else EXIT_FINDINGS if fixed.texts else EXIT_CLEAN)
+            sys.exit(pipeline.write_diff(result, fixed, sys.stdout, sys.stderr, verbose))
         changed = bool(fixed.texts)
-    if not show_suppressed:
-        result = replace(result, suppressed=[])
     fmt = "statistics" if statistics else output_format
     if output_file:
         with _report_file(output_file) as stream:
-            write(result, fmt, stream, sys.stderr, verbose)
+            pipeline.report(result, fmt, stream, sys.stderr, verbose, show_suppressed)
     else:
-        write(result, fmt, sys.stdout, sys.stderr, verbose)
-    if result.errors:
-        sys.exit(EXIT_ERROR)
-    failing = any(config.fails(f.severity) for f in result.findings) or (changed and exit_non_zero_on_fix)
-    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+        pipeline.report(result, fmt, sys.stdout, sys.stderr, verbose, show_suppressed)
+    sys.exit(pipeline.exit_code(result, config, changed, exit_zero, exit_non_zero_on_fix))
 
 
 def _report_file(path: str) -> TextIO:
@@ -218,7 +203,7 @@ def list_rules() -> None:
 @click.argument("code")
 def show_rule(code: str) -> None:
     """Show a rule's documentation, e.g. netlint rule NL201."""
-    from netlint.engine import RuleInfo
+    from netlint.rule_registry import RuleInfo
 
     by_code = {rule.code: rule for rule in _rules(_config())}
     rule = by_code.get(code.strip().upper())

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from netlint.config import Config
 from netlint.discover import discover
-from netlint.engine import RuleInfo, RuleSelection
+from netlint.rule_registry import RuleInfo, RuleSelection
 from netlint.paths import display_path
 from netlint.result import LintResult, ModelSummary
 from netlint.rule import Rule
@@ -180,7 +180,7 @@ def _merge(result: LintResult, part: LintResult) -> None:
 def lint_sources(files: Sequence[Path], selection: RuleSelection, config: Config, result: LintResult) -> None:
     """The source rules (training recipes, scripts) over every file discovery read, models
     or not, without importing torch."""
-    from netlint.engine import run_source_rules
+    from netlint.rule_registry import run_source_rules
 
     rules = [rule() for rule in selection.source_rule_classes()]
     if not rules:
@@ -279,7 +279,7 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
     an undefined name. ``instances``: the models its top level built (see ``build``)."""
     # torch is imported here, only once a file is known to define a model
     from netlint.capture import TIER_PROVIDES, CaptureError, capture
-    from netlint.engine import run_rules
+    from netlint.rule_registry import run_rules
     from netlint.load import LoadError, SkipTarget, build, stood_in_for, used_stand_in
 
     path = display_path(target.path) if target.path else None

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from netlint.engine import RuleInfo
+from netlint.rule_registry import RuleInfo
 from netlint.rule import Finding
 from netlint.target import Problem, Skipped
 

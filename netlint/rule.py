@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 
 if TYPE_CHECKING:  # models only: a commit without one never imports the graph module
-    from netlint.fix.changes import Autofix
+    from netlint.fix.changes import Applicability, Autofix
     from netlint.graph import Layer, ModelGraph, Site
 
 SEVERITIES = ("note", "warning", "error")  # in increasing order
@@ -41,8 +41,8 @@ class Finding:
         return self.params_after - self.params_before
 
     @property
-    def fix_applicability(self) -> str | None:
-        """"safe" or "unsafe" when the finding has an automatic fix ready to apply."""
+    def fix_applicability(self) -> Applicability | None:
+        """Safe or unsafe when the finding has an automatic fix ready to apply."""
         return self.autofix.applicability if self.autofix is not None and self.autofix.available else None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netlint.fix.changes import Autofix, Call, RemoveCall
+from netlint.fix.changes import Applicability, Autofix, Call, RemoveCall
 from netlint.graph import Layer, ModelGraph
 
 
@@ -32,7 +32,7 @@ def removal(graph: ModelGraph, layers: list[Layer], safe: bool) -> Autofix:
     layer = layers[0]
     shared = any(sum(x.module is y.module for x in graph.layers) > 1 for y in layers if y.module is not None)
     params = sum({id(x.module): x.params for x in layers if x.module is not None}.values())
-    return Autofix.of("safe" if safe and not shared else "unsafe", RemoveCall(Call.of(layer)),
+    return Autofix.of(Applicability.SAFE if safe and not shared else Applicability.UNSAFE, RemoveCall(Call.of(layer)),
                       params_delta=-params)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from torch import nn
 
-from netlint.fix.changes import Autofix, Call, DropArgument, RenameCallee, SetArgument
+from netlint.fix.changes import Applicability, Autofix, Call, DropArgument, RenameCallee, SetArgument
 from netlint.graph import Layer, ModelGraph, Site
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import count, count_buffers, on_meta
@@ -138,8 +138,8 @@ def _parsed(path: str, _version: tuple) -> ast.Module | None:
 def _autofix(graph: ModelGraph, layers: list[Layer], instance_norm: str) -> Autofix:
     call = Call.of(layers[0])
     return unfixable(graph, layers, function=f"{layers[0].type} is a function call; use F.instance_norm") or \
-        Autofix.of("unsafe", RenameCallee(call, instance_norm), SetArgument(call, "affine", "True", "the affine flag"),
-                   DropArgument(call, "track_running_stats"))
+        Autofix.of(Applicability.UNSAFE, RenameCallee(call, instance_norm),
+                   SetArgument(call, "affine", "True", "the affine flag"), DropArgument(call, "track_running_stats"))
 
 
 def _spatial_dims(layer: Layer) -> int:

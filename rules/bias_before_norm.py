@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from torch import nn
 
-from netlint.fix.changes import Autofix, Call, SetArgument
+from netlint.fix.changes import Applicability, Autofix, Call, SetArgument
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
@@ -120,7 +120,7 @@ class BiasBeforeNorm(Rule):
 def _autofix(graph: ModelGraph, layers: list[Layer]) -> Autofix:
     """Safe: the bias never changed the output."""
     return (unfixable(graph, layers, function=f"{layers[0].type} is a function given a bias tensor; pass bias=None")
-            or Autofix.of("safe", SetArgument(Call.of(layers[0]), "bias", "False", "the bias flag")))
+            or Autofix.of(Applicability.SAFE, SetArgument(Call.of(layers[0]), "bias", "False", "the bias flag")))
 
 
 def _channels(layer: Layer) -> int | None:

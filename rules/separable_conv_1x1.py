@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.fix.changes import Autofix, Call, CopyArguments, RemoveCall
+from netlint.fix.changes import Applicability, Autofix, Call, CopyArguments, RemoveCall
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
@@ -118,7 +118,7 @@ def _autofix(graph: ModelGraph, pairs: list[tuple[Layer, Layer, int, int]]) -> A
     if not direct and depthwise.attrs["out_channels"] != depthwise.attrs["in_channels"]:
         return Autofix.none("layers between the two convolutions work on the depthwise output's channels")
     names = ("in_channels", "kernel_size", "stride", "padding", "dilation")
-    return Autofix.of("unsafe", RemoveCall(Call.of(depthwise)),
+    return Autofix.of(Applicability.UNSAFE, RemoveCall(Call.of(depthwise)),
                       CopyArguments(Call.of(pointwise), Call.of(depthwise), tuple((n, n) for n in names)))
 
 

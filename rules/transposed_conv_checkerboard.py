@@ -4,7 +4,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 
-from netlint.fix.changes import Autofix, Call, SetArgument
+from netlint.fix.changes import Applicability, Autofix, Call, SetArgument
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
@@ -147,7 +147,7 @@ def _autofix(graph: ModelGraph, layers: list[Layer]) -> Autofix:
     widened = sum(count(on_meta(conv_class(x.attrs["dims"], transposed=True), x.attrs["in_channels"],
                                 x.attrs["out_channels"], tuple(kernel), groups=x.attrs["groups"], bias=x.attrs["bias"]))
                   for x in layers)
-    return Autofix.of("unsafe", *changes, params_delta=widened - sum(x.params for x in layers))
+    return Autofix.of(Applicability.UNSAFE, *changes, params_delta=widened - sum(x.params for x in layers))
 
 
 def _resize_conv_params(layer: Layer) -> int:

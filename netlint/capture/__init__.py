@@ -17,10 +17,10 @@ from torch import nn
 
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
-from netlint.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
+from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
                             guess_by_name, guess_from_tree, input_hints, is_size_error, required_inputs,
                             sequence_inputs, sequence_lengths, with_channels)
-from netlint.layers import ForwardError, Trace, leaves, module_layer
+from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
 from netlint.task import Evidence, infer_task

@@ -17,8 +17,8 @@ import torch.fx as fx
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
-from netlint import ops
-from netlint.layers import ForwardError, Trace, bind, function_layer, leaves, module_layer, tensor_signature
+from netlint.capture import ops
+from netlint.capture.layers import ForwardError, Trace, bind, function_layer, leaves, module_layer, tensor_signature
 from netlint.graph import Shape
 from netlint.load import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to

@@ -18,13 +18,13 @@ import torch.fx as fx
 from torch import nn
 from torch.utils._pytree import tree_leaves
 
-from netlint.layers import Trace, function_layer, module_layer
+from netlint.capture.layers import Trace, function_layer, module_layer
 from netlint.sites import site_in_stack_text
 from netlint.load import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to
 from netlint.capture.eager import fresh, is_leaf
 
-# ATen op name -> the op category rules read (the same categories as netlint.ops)
+# ATen op name -> the op category rules read (the same categories as netlint.capture.ops)
 _ATEN_OPS = {
     "conv1d": "conv", "conv2d": "conv", "conv3d": "conv", "convolution": "conv",
     "conv_transpose1d": "conv_transpose", "conv_transpose2d": "conv_transpose",

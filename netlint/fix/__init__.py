@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TextIO
 
 from netlint.config import Config
+from netlint.fix.changes import Applicability
 from netlint.result import LintResult
 from netlint.rule import Finding
 from netlint.target import Problem
@@ -32,7 +33,7 @@ def with_edits(result: LintResult) -> LintResult:
 def fixable(findings: Sequence[Finding], config: Config, unsafe: bool) -> list[Finding]:
     """The findings ``--fix`` applies: safe fixes (and unsafe ones with ``unsafe``) of the
     codes ``fixable``/``unfixable`` allow."""
-    allowed = ("safe", "unsafe") if unsafe else ("safe",)
+    allowed = (Applicability.SAFE, Applicability.UNSAFE) if unsafe else (Applicability.SAFE,)
     return [f for f in findings if f.fix_applicability in allowed and config.may_fix(f.code)]
 
 

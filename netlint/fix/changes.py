@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
@@ -106,12 +107,26 @@ class Edit:
     text: str
 
 
+class Applicability(str, Enum):
+    """How far a fix can be trusted: ``SAFE`` keeps what the model computes (``--fix`` applies
+    it), ``UNSAFE`` changes it (``--fix --unsafe-fixes``). A str: reports show "safe", "unsafe"."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
 @dataclass(frozen=True)
 class Autofix:
     """A finding's automatic fix: what the rule declares (``applicability``, ``changes``),
     then, once resolved against the source, its ``edits`` or why there are none."""
 
-    applicability: str
+    applicability: Applicability | None  # None: no fix
     changes: tuple[Change, ...] = ()
     # the parameters the fix adds (negative: removes), when that is not the finding's
     # params_delta (the finding suggests another fix first); verification checks it
@@ -120,15 +135,17 @@ class Autofix:
     unavailable: str = ""  # "no automatic fix: …" or "fix not applied: …"
 
     @classmethod
-    def of(cls, applicability: str, *changes: Change, params_delta: int | None = None) -> Autofix:
-        """The fix, or none when a layer it changes has no known site (``Call.of`` gave None)."""
+    def of(cls, applicability: Applicability | str, *changes: Change, params_delta: int | None = None) -> Autofix:
+        """The fix, or none when a layer it changes has no known site (``Call.of`` gave None).
+        ``applicability`` may be given as its value ("safe", "unsafe"), as plug-ins do."""
+        applicability = Applicability(applicability)
         if any(c.call is None or getattr(c, "source", True) is None for c in changes):
             return cls(applicability, unavailable="no automatic fix: the line that created the layer is unknown")
         return cls(applicability, tuple(changes), params_delta)
 
     @classmethod
     def none(cls, reason: str) -> Autofix:
-        return cls("", unavailable=f"no automatic fix: {reason}")
+        return cls(None, unavailable=f"no automatic fix: {reason}")
 
     @property
     def available(self) -> bool:

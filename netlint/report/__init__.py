@@ -6,6 +6,7 @@ import importlib
 from collections import defaultdict
 from typing import TextIO
 
+from netlint.fix.changes import Applicability
 from netlint.result import LintResult, ModelSummary
 from netlint.rule import Finding
 
@@ -80,7 +81,7 @@ def fix_status(f: Finding) -> str | None:
         return None
     if fix.unavailable:
         return fix.unavailable
-    if f.fix_applicability == "safe":
+    if f.fix_applicability is Applicability.SAFE:
         return "safe fix: netlint --fix applies it"
     return "unsafe fix: netlint --fix --unsafe-fixes applies it"
 
@@ -94,8 +95,8 @@ def totals(result: LintResult) -> str:
 
 def fixable_hint(result: LintResult) -> str | None:
     """How many of the findings ``--fix`` would fix."""
-    safe = sum(f.fix_applicability == "safe" for f in result.findings)
-    unsafe = sum(f.fix_applicability == "unsafe" for f in result.findings)
+    safe = sum(f.fix_applicability is Applicability.SAFE for f in result.findings)
+    unsafe = sum(f.fix_applicability is Applicability.UNSAFE for f in result.findings)
     if not safe:
         return f"[*] {unsafe} fixable with netlint --fix --unsafe-fixes." if unsafe else None
     more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""

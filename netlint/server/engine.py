@@ -41,13 +41,10 @@ def prepare(root: Path) -> None:
         import torch  # noqa: F401
 
         import netlint.cli  # noqa: F401
-        import netlint.fix.edits  # noqa: F401
-        from netlint.engine import available_rules, available_source_rules
-        from netlint.lint import warm_up
         from netlint.load import sandbox
+        from netlint.pipeline import prepare as prepare_lint
 
-        available_rules(), available_source_rules()
-        warm_up()
+        prepare_lint()
         with sandbox(None):  # offline and writing nothing, as when a worker imports them
             for name in sorted(_libraries_imported(root)):
                 with contextlib.suppress(Exception):

@@ -56,7 +56,7 @@ class Summary:
 
 def summarize(graph, depth: int = DEFAULT_DEPTH) -> Summary:
     """The table of ``graph`` (a ModelGraph with its model on meta), folded below ``depth``."""
-    from netlint.macs import layer_macs
+    from netlint.commands.macs import layer_macs
 
     model = graph.model
     owner_of = [layer.name if layer.module is not None else layer.scope for layer in graph.layers]
@@ -227,29 +227,12 @@ def summary_command(paths, depth, input_shapes, output_format, verbose) -> None:
 
 def _summaries(paths, shapes, depth: int, verbose: bool):
     """(target, Summary or error message) for each target the paths name."""
-    from netlint.named_targets import named_targets
+    from netlint.capture import capture
+    from netlint.commands.named_targets import each_model
+    from netlint.load import build
 
-    problems, targets = named_targets(paths, verbose, "defines no model to summarize")
-    yield from problems
-    if not targets:
-        return
-    from netlint.capture import CaptureError, capture
-    from netlint.load import LoadError, SkipTarget, build, sandbox
+    def summary(target, settings) -> Summary:
+        graph = capture(build(target), target.display, shapes or settings.input_shapes, settings.task or "auto")
+        return summarize(graph, depth)
 
-    for target, settings in targets:
-        try:
-            with sandbox(target.path):
-                graph = capture(build(target), target.display, shapes or settings.input_shapes,
-                                settings.task or "auto")
-            yield target.display, summarize(graph, depth)
-        except SkipTarget as exc:
-            if verbose:
-                click.echo(f"{target.display}: skipped: {exc}", err=True)
-        except (LoadError, CaptureError) as exc:
-            if verbose:
-                import traceback
-                traceback.print_exc()
-            where = getattr(exc, "path", None)
-            line = getattr(exc, "line", None)
-            prefix = f"{where}:{line}: " if where and line else ""
-            yield target.display, f"{prefix}{exc}"
+    return each_model(paths, verbose, "defines no model to summarize", summary)

@@ -20,8 +20,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from netlint.inputs import guess_from_tree, required_inputs
-from netlint.layers import leaves
+from netlint.capture.inputs import guess_from_tree, required_inputs
+from netlint.capture.layers import leaves
 from netlint.task import infer_task
 
 Shape = tuple[int, ...]

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.utils._pytree import tree_leaves
 
-from netlint import ops
+from netlint.capture import ops
 from netlint.graph import Layer, Shape, Site, nearest_entry
 from netlint.load import BuiltModel
 

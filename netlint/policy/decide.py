@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from netlint.baseline import Fingerprint, split_known
+from netlint.policy.baseline import Fingerprint, split_known
 from netlint.config import Config
 from netlint.result import LintResult, Suppressed
-from netlint.suppression import noqa_reason
+from netlint.policy.suppression import noqa_reason
 
 
 def decide(result: LintResult, config: Config, use_noqa: bool = True,
