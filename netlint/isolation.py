@@ -133,6 +133,8 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
                         _stop(worker)
                         workers.remove(worker)
                     continue
+                if time.monotonic() <= worker.deadline:  # it died: its connection can close before it is reaped
+                    worker.process.join(GRACE)
                 if not worker.process.is_alive():
                     how = _how_it_ended(worker.process.exitcode)
                 else:  # past its deadline

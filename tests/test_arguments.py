@@ -205,7 +205,7 @@ def test_arguments_of_the_instance_a_script_builds_after_argparse(tmp_path):
     assert report["errors"] == [], proc.stderr
     model, = report["models"]
     assert (model["call"], model["arguments_from"]) == (
-        "Generator(latent_dim=12, channels=1)", f"the top level of gan.py:{line_of(GAN_SCRIPT, 'generator = ')}")
+        "Generator(12, 1)", f"gan.py:{line_of(GAN_SCRIPT, 'generator = ')}")
     assert model["params"] == 12 * 64 + 64
 
 

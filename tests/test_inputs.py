@@ -18,7 +18,7 @@ def test_mnist_net_gets_a_28x28_digit():
 def test_gan_discriminator_with_a_linear_head_gets_32x32():
     model = models("input_gan_discriminator_32.py")["Discriminator"]
     assert model["input_shape"] == [[1, 3, 32, 32]]
-    assert "side 32 found by trying sizes" in model["input_reason"]
+    assert "side 32 solved from adv_layer.0 Linear(512→…)" in model["input_reason"]
     assert model["output_shape"] == [[1, 1]]
 
 

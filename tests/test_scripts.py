@@ -150,8 +150,8 @@ def test_worker_count_does_not_change_the_report(linted, tmp_path):
 def test_argparse_defaults_define_the_models(linted):
     _, report, _ = linted
     generator = model(report, "gan_training_script.py::Generator")
-    assert generator["input_shape"] == [[1, 100]]  # --latent_dim's default
-    assert generator["output_shape"] == [[1, 1, 28, 28]]  # --channels and --img_size
+    assert generator["input_shape"] == [[64, 100]]  # the training loop's z: --batch_size and --latent_dim's defaults
+    assert generator["output_shape"] == [[64, 1, 28, 28]]  # --channels and --img_size
     assert generator["params"] == 100 * 128 + 128 + 128 * 256 + 256 + 256 * 784 + 784
 
 
