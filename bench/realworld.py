@@ -3,8 +3,8 @@
 The repositories and their labels are in bench/realworld_repos.toml: per repository the commit,
 the field, the year, the folders to lint (default the root), whether it is in the DEV set
 (engineers may read it and fix for it), the HELD-OUT set (nobody fixes code looking at it), or
-a set kept apart: FRESH (chosen and labeled after the second round), FRESH2 (after the third) and
-FRESH3 (during the fifth), whose trees are kept in folders of their own that nobody working on
+a set kept apart: FRESH (chosen and labeled after the second round), FRESH2 (after the third),
+FRESH3 (during the fifth) and FRESH4 (during the sixth), whose trees are kept in folders of their own that nobody working on
 netlint opens, and its root model classes: the classes a user builds as a whole model, each with whether it is
 image-to-image and whether NL201 (BatchNorm) / NL202 (ImageNet classification backbone) is
 expected on it.
@@ -13,8 +13,8 @@ The repositories are fetched beforehand, never at run time and never into this p
 `fetch` tool brings github:OWNER/NAME to /work/.mirror/OWNER+NAME/..., then
 `python bench/realworld.py --extract --set SET` writes the labeled commit's files to the set's
 folder: /work/realworld/OWNER+NAME for dev and held-out, /work/realworld-fresh/OWNER+NAME for
-fresh, /work/realworld-fresh2/OWNER+NAME for fresh2, /work/realworld-fresh3/OWNER+NAME for fresh3
-(env NETLINT_REALWORLD, _FRESH, _FRESH2, _FRESH3;
+fresh, /work/realworld-fresh2/OWNER+NAME for fresh2, /work/realworld-fresh3/OWNER+NAME for fresh3,
+/work/realworld-fresh4/OWNER+NAME for fresh4 (env NETLINT_REALWORLD, _FRESH, _FRESH2, _FRESH3, _FRESH4;
 files that the snapshot lacks, such as large checkpoints, are left out). Each run copies a repository to a
 fresh temporary folder, runs the real CLI there (`netlint . --output-format json -j 2 --timeout
 60 -v --no-daemon`) and checks that the copy is byte-identical afterwards.
@@ -24,7 +24,7 @@ Per repository: the nn.Module classes of the linted files found by an independen
 an error, or said it is not a root model; a class in none of these is silently missing. Overall:
 root models analyzed, silently missing, NL201/NL202 recall and precision on the labeled roots.
 
-    python bench/realworld.py [--set dev|heldout|fresh|fresh2|fresh3|all] [--only NAME] [--netlint PATH]
+    python bench/realworld.py [--set dev|heldout|fresh|fresh2|fresh3|fresh4|all] [--only NAME] [--netlint PATH]
                               [--save DIR | --load DIR]
 """
 
@@ -63,6 +63,8 @@ SETS = {
     "fresh2": BenchSet("FRESH2", Path(os.environ.get("NETLINT_REALWORLD_FRESH2", "/work/realworld-fresh2")),
                        False),
     "fresh3": BenchSet("FRESH3", Path(os.environ.get("NETLINT_REALWORLD_FRESH3", "/work/realworld-fresh3")),
+                       False),
+    "fresh4": BenchSet("FRESH4", Path(os.environ.get("NETLINT_REALWORLD_FRESH4", "/work/realworld-fresh4")),
                        False),
 }
 DEFAULT_MIRRORS = Path("/work/.mirror")
