@@ -4,10 +4,10 @@ The repositories and their labels are in bench/realworld_repos.toml: per reposit
 the field, the year, the folders to lint (default the root), whether it is in the DEV set
 (engineers may read it and fix for it), the HELD-OUT set (nobody fixes code looking at it), or
 a set kept apart: FRESH (chosen and labeled after the second round), FRESH2 (after the third),
-FRESH3 (during the fifth) and FRESH4 (during the sixth), whose trees are kept in folders of their own that nobody working on
-netlint opens, and its root model classes: the classes a user builds as a whole model, each with whether it is
-image-to-image and whether NL201 (BatchNorm) / NL202 (ImageNet classification backbone) is
-expected on it.
+FRESH3 (during the fifth) and FRESH4 (during the sixth), whose trees are kept in folders of
+their own that nobody working on netlint opens, and its root model classes: the classes a user
+builds as a whole model, each with whether it is image-to-image and whether NL201 (BatchNorm) /
+NL202 (ImageNet classification backbone) is expected on it.
 
 The repositories are fetched beforehand, never at run time and never into this project: the
 `fetch` tool brings github:OWNER/NAME to /work/.mirror/OWNER+NAME/..., then
