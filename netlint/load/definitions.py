@@ -102,10 +102,9 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
         statement = skipper.visit_top_level(statement)
         if statement is None:
             continue
-        code = compile(ast.Module([statement], type_ignores=[]), str(path), "exec", flags=flags, dont_inherit=True)
         refused, extensions = len(refusals()), len(extensions_stood_in)
         try:
-            exec(code, module.__dict__)
+            _run_statement(statement, module, path, flags)
         except LoadError:  # a module this one imports exits or misses an import
             raise
         except SystemExit as exc:  # a script's gate (too few GPUs, an old version, a missing argument)
@@ -139,6 +138,12 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
         skipper.learn(statement)
 
 
+def _run_statement(statement: ast.stmt, module: ModuleType, path: Path, flags: int) -> None:
+    """One top-level statement of the file, run in its module with the file's future flags."""
+    exec(compile(ast.Module([statement], type_ignores=[]), str(path), "exec", flags=flags, dont_inherit=True),
+         module.__dict__)
+
+
 def _stand_in_and_rerun(statement: ast.stmt, module: ModuleType, exc: ImportError, path: Path,
                         flags: int) -> list[str]:
     """Stand-ins for the names an import lacks (``_stand_in_missing_names``), also for an
@@ -158,8 +163,7 @@ def _stand_in_and_rerun(statement: ast.stmt, module: ModuleType, exc: ImportErro
         stood_in += names
         statement = _ImportDone(inner).visit(statement)
         try:
-            exec(compile(ast.Module([statement], type_ignores=[]), str(path), "exec", flags=flags, dont_inherit=True),
-                 module.__dict__)
+            _run_statement(statement, module, path, flags)
             return stood_in
         except ImportError as again:
             exc = again
@@ -185,8 +189,7 @@ def _stand_in_failing_libraries(statement: ast.stmt, module: ModuleType, exc: Im
                                   "install the project's requirements")
         stood_in.append(f"{name} (needs {needed})")
         try:
-            exec(compile(ast.Module([statement], type_ignores=[]), str(path), "exec", flags=flags, dont_inherit=True),
-                 module.__dict__)
+            _run_statement(statement, module, path, flags)
             return stood_in
         except ImportError as again:
             exc = again
