@@ -70,9 +70,10 @@ class DropoutBeforePooling(Rule):
 
     def _finding(self, graph: ModelGraph, pairs: list[tuple[Layer, Layer]]) -> Finding:
         dropout, pool = pairs[0]
-        what = f"{dropout.type} {dropout.name} feeds only {pool.type} {pool.name}" if len(pairs) == 1 else \
+        pooled = pool.name if pool.name == pool.type else f"{pool.type} {pool.name}"
+        what = f"{dropout.type} {dropout.name} feeds only {pooled}" if len(pairs) == 1 else \
             f"{len(pairs)} dropout layers made by this line ({dropout.name} and {len(pairs) - 1} more) feed " \
-            f"only pooling layers (first: {pool.type} {pool.name})"
+            f"only pooling layers (first: {pooled})"
         sizes = ""
         if dropout.output_shape and pool.output_shape:
             sizes = f"; it masks {math.prod(dropout.output_shape):,} elements where {math.prod(pool.output_shape):,} " \

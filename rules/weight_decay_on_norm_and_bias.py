@@ -62,16 +62,16 @@ class WeightDecayOnNormAndBias(Rule):
         norm_params = _norm_parameters(graph)
         if not norm_params:
             return
-        biases = {name for name, p in graph.model.named_parameters() if name.endswith("bias") and p.requires_grad}
-        exempt = norm_params | biases
+        biases = {name for name, p in graph.model.named_parameters()
+                  if name.endswith("bias") and p.requires_grad and name not in norm_params}
         for optimizer in training.optimizers:
             if optimizer.groups or not optimizer.weight_decay or optimizer.kind == "Adam":
                 continue
             yield self.finding(
                 graph, "optimizer",
                 f"{optimizer.kind} applies weight_decay={optimizer.weight_decay:g} to all {graph.model.__class__.__name__}'s "
-                f"parameters, among them {len(norm_params)} normalization weights and shifts and {len(biases)} "
-                f"biases ({len(exempt)} tensors) that decay does not regularize",
+                f"parameters, among them {len(norm_params)} normalization weights and shifts and {len(biases)} other "
+                f"bias{'es' if len(biases) != 1 else ''} that decay does not regularize",
                 "build the optimizer with two parameter groups: the weights of convolutions and linear layers "
                 "with weight_decay, the rest (parameters with p.ndim <= 1: norms and biases) with weight_decay=0",
                 site=Site(optimizer.path, optimizer.line, optimizer.column, optimizer.line),
