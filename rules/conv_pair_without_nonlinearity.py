@@ -13,13 +13,15 @@ _BETWEEN = ("identity", "dropout")
 
 
 class ConvPairWithoutNonlinearity(Rule):
-    """Two convolutions, one of them larger than 1×1, with nothing nonlinear between them.
+    """Two spatial convolutions of one block with nothing nonlinear between them.
 
     ## What it does
     Finds a dense convolution (``groups=1``) whose output goes, following dataflow and through
     nothing but identity and dropout layers, only into another dense convolution of the same
-    dimension, when at least one of the two has a kernel larger than 1 (two 1×1 convolutions
-    are NL103's). The finding compares both layers' parameters with the one convolution they
+    dimension and the same module (siblings in an ``nn.Sequential``, or two layers of one
+    module's forward), when both kernels are larger than 1 (1×1 convolutions are projections;
+    NL103 judges two of them). A stem or a block's last convolution feeding the next block's
+    first is a design boundary (EDSR's head, an encoder's stem) and is not reported. The finding compares both layers' parameters with the one convolution they
     compose into (kernel ``k₁ + k₂ − 1``, strides multiplied). A pair of one-dimensional kernels
     that factorizes a large square one (``k×1`` then ``1×k``, Global Convolutional Network
     style) is a note, as the factorization is usually on purpose. Depthwise/pointwise pairs
@@ -73,8 +75,8 @@ class ConvPairWithoutNonlinearity(Rule):
             second = _only_reader(graph, first)
             if second is None or not _dense(second) or second.attrs["dims"] != first.attrs["dims"]:
                 continue
-            if all(k == 1 for k in (*first.attrs["kernel_size"], *second.attrs["kernel_size"])):
-                continue  # two 1×1 convolutions: NL103
+            if not (_spatial(first) and _spatial(second)) or _parent(first) != _parent(second):
+                continue  # a 1×1 projection (NL103 judges two of them); a stem or a block's last layer and the next block
             groups[creation_key(first)].setdefault(first.name, (first, second))
         for pairs in groups.values():
             yield self._finding(graph, list(pairs.values()))
@@ -103,6 +105,15 @@ class ConvPairWithoutNonlinearity(Rule):
 def _dense(layer: Layer) -> bool:
     a = layer.attrs
     return "kernel_size" in a and a.get("groups") == 1 and "dims" in a
+
+
+def _spatial(layer: Layer) -> bool:
+    return any(k > 1 for k in layer.attrs["kernel_size"])
+
+
+def _parent(layer: Layer) -> str:
+    """The module that holds the layer (a functional op: the module whose forward calls it)."""
+    return layer.scope if layer.module is None else layer.name.rpartition(".")[0]
 
 
 def _only_reader(graph: ModelGraph, layer: Layer) -> Layer | None:
