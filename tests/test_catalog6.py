@@ -138,3 +138,42 @@ class Net(nn.Module):
 
 def test_conv1d_pairs_are_seen_through_dropout_and_a_norm_between_stays_quiet():
     assert findings(CONV_BLOCKS, ConvPairWithoutNonlinearity, input_shapes=((2, 8, 64),)) == [(9, "NL106")]
+
+
+DECAY_ZERO = """
+import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8), nn.ReLU(), nn.AdaptiveAvgPool2d(1))
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, x):
+        return self.fc(self.body(x).flatten(1))
+
+
+if __name__ == "__main__":
+    model = Net()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=DECAY)
+"""
+
+
+def test_weight_decay_of_zero_is_quiet_and_a_positive_one_is_noted():
+    from netlint.rules.weight_decay_on_norm_and_bias import WeightDecayOnNormAndBias
+
+    assert findings(DECAY_ZERO.replace("DECAY", "0"), WeightDecayOnNormAndBias) == []
+    assert findings(DECAY_ZERO.replace("DECAY", "1e-4"), WeightDecayOnNormAndBias) == [(18, "NL503")]
+
+
+def test_the_new_rules_are_registered_and_documented():
+    from importlib.metadata import entry_points
+
+    registered = {ep.name: ep.load() for ep in entry_points(group="netlint.rules") if ep.name in CODES}
+    assert set(registered) == CODES
+    for code, rule in registered.items():
+        assert rule.code == code
+        for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References"):
+            assert section in rule.__doc__, (code, section)
