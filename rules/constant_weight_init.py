@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from netlint.graph import Layer, ModelGraph, ParameterInit
 from netlint.rule import Finding, Rule
 
-# Layers that pass a value on without weights of their own: a zero or constant layer's output
-# followed through them still ends the branch at a residual sum or the model's output.
-_PASSING = ("activation", "dropout", "identity", "reshape", "pool", "adaptive_pool", "upsample")
 _WEIGHTED = ("conv", "conv_transpose", "linear")
+# Where a zero or constant layer's output, followed through everything else (activations,
+# reshapes, chunks, pooling), stops ending a branch: another layer with weights or a norm.
+_STOPS = (*_WEIGHTED, "embedding", "batch_norm", "instance_norm", "group_norm", "layer_norm", "module")
 
 
 class ConstantWeightInit(Rule):
@@ -109,8 +109,8 @@ class ConstantWeightInit(Rule):
 
 
 def _ends_branch(graph: ModelGraph, layer: Layer) -> bool:
-    """Whether the layer's output reaches a model output or a residual sum through layers
-    without weights only."""
+    """Whether the layer's output reaches a model output, a residual sum or a product (a gate,
+    adaLN's scale and shift) before any other layer with weights or a norm."""
     stack, seen = [layer], set()
     while stack:
         current = stack.pop()
@@ -122,6 +122,6 @@ def _ends_branch(graph: ModelGraph, layer: Layer) -> bool:
         for reader in graph.consumers(current):
             if reader.op in ("add", "mul"):
                 return True
-            if reader.op in _PASSING:
+            if reader.op not in _STOPS:
                 stack.append(reader)
     return False

@@ -177,3 +177,41 @@ def test_the_new_rules_are_registered_and_documented():
         assert rule.code == code
         for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References"):
             assert section in rule.__doc__, (code, section)
+
+
+ADALN_ZERO = """
+import torch
+from torch import nn
+
+
+class Block(nn.Module):
+    def __init__(self, d=32):
+        super().__init__()
+        self.norm = nn.LayerNorm(d, elementwise_affine=False)
+        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+        self.ada = nn.Sequential(nn.SiLU(), nn.Linear(d, 3 * d))
+        nn.init.constant_(self.ada[-1].weight, 0)
+        nn.init.constant_(self.ada[-1].bias, 0)
+
+    def forward(self, x, c):
+        shift, scale, gate = self.ada(c).chunk(3, dim=-1)
+        return x + gate.unsqueeze(1) * self.mlp(self.norm(x) * (1 + scale.unsqueeze(1)) + shift.unsqueeze(1))
+
+
+class DiT(nn.Module):
+    def __init__(self, d=32):
+        super().__init__()
+        self.embed = nn.Linear(8, d)
+        self.cond = nn.Linear(4, d)
+        self.block = Block(d)
+        self.out = nn.Linear(d, 8)
+        nn.init.zeros_(self.out.weight)
+
+    def forward(self, x, c):
+        return self.out(self.block(self.embed(x), self.cond(c)))
+"""
+
+
+def test_zero_initialized_gates_and_heads_stay_quiet():
+    # DiT's adaLN-Zero: the modulation Linear starts at zero and its output scales a residual branch
+    assert findings(ADALN_ZERO, ConstantWeightInit, input_shapes=((2, 16, 8), (2, 4))) == []
