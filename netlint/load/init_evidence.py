@@ -12,6 +12,7 @@ shape, so a fill of a part of a parameter is not a fill of the parameter.
 from __future__ import annotations
 
 import contextlib
+import copy
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -140,17 +141,23 @@ def recording_inits() -> Iterator[InitRecorder]:
 def applied_inits(model: nn.Module, applies: tuple, namespace: dict[str, Any]) -> tuple[tuple[ParameterInit, ...],
                                                                                         tuple[str, ...]]:
     """What the training code's ``model.apply(fn)`` calls initialize, for each ``fn`` the model's
-    module defines or imports (run on the meta model: nothing is allocated), and notes on
-    those that could not run."""
+    module defines or imports (run on a copy of the meta model: nothing is allocated, and the
+    model linted is the one built), and notes on those that could not run."""
     found: list[ParameterInit] = []
     notes: list[str] = []
-    for call in applies:
-        function = namespace.get(call.function) if call.function.isidentifier() else None
-        if not callable(function):
-            continue
+    runnable = [call for call in applies if call.function.isidentifier() and callable(namespace.get(call.function))]
+    if not runnable:
+        return (), ()
+    try:  # on a copy: what the function does to the model must not change what is linted
+        model = copy.deepcopy(model)
+    except Exception as exc:
+        return (), (f"model.apply({runnable[0].function}) not followed: the model cannot be copied "
+                    f"({type(exc).__name__}: {exc})",)
+    for call in runnable:
+        function = namespace[call.function]
         where = f"model.apply({call.function}) at {call.path}:{call.line}"
         try:
-            with recording_inits() as recorder, torch.no_grad():
+            with recording_inits() as recorder, torch.no_grad(), torch.device("meta"):
                 model.apply(function)
         except Exception as exc:  # the user's function fails on meta: its evidence is lost, not the lint
             notes.append(f"{where} not followed: {type(exc).__name__}: {exc}")
