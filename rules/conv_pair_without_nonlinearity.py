@@ -21,7 +21,8 @@ class ConvPairWithoutNonlinearity(Rule):
     dimension and the same module (siblings in an ``nn.Sequential``, or two layers of one
     module's forward), when both kernels are larger than 1 (1×1 convolutions are projections;
     NL103 judges two of them). A stem or a block's last convolution feeding the next block's
-    first is a design boundary (EDSR's head, an encoder's stem) and is not reported. The finding compares both layers' parameters with the one convolution they
+    first is a design boundary (EDSR's head, an encoder's stem) and is not reported. The finding
+    compares both layers' parameters with the one convolution they
     compose into (kernel ``k₁ + k₂ − 1``, strides multiplied). A pair of one-dimensional kernels
     that factorizes a large square one (``k×1`` then ``1×k``, Global Convolutional Network
     style) is a note, as the factorization is usually on purpose. Depthwise/pointwise pairs
@@ -76,7 +77,7 @@ class ConvPairWithoutNonlinearity(Rule):
             if second is None or not _dense(second) or second.attrs["dims"] != first.attrs["dims"]:
                 continue
             if not (_spatial(first) and _spatial(second)) or _parent(first) != _parent(second):
-                continue  # a 1×1 projection (NL103 judges two of them); a stem or a block's last layer and the next block
+                continue  # a 1×1 projection (NL103 judges two); a stem, or a block's last layer and the next block
             groups[creation_key(first)].setdefault(first.name, (first, second))
         for pairs in groups.values():
             yield self._finding(graph, list(pairs.values()))

@@ -76,7 +76,8 @@ class DropoutBeforePooling(Rule):
             f"only pooling layers (first: {pooled})"
         sizes = ""
         if dropout.output_shape and pool.output_shape:
-            sizes = f"; it masks {math.prod(dropout.output_shape):,} elements where {math.prod(pool.output_shape):,} " \
+            before, after = math.prod(dropout.output_shape), math.prod(pool.output_shape)
+            sizes = f"; it masks {before:,} elements where {after:,} " \
                     "would do after the pooling"
         kind = "max-pooling picks a surviving neighbour of each dropped unit" if "max" in pool.type.lower() \
             else "pooling averages the dropped zeros back into the scaled values"

@@ -69,7 +69,8 @@ class WeightDecayOnNormAndBias(Rule):
                 continue
             yield self.finding(
                 graph, "optimizer",
-                f"{optimizer.kind} applies weight_decay={optimizer.weight_decay:g} to all {graph.model.__class__.__name__}'s "
+                f"{optimizer.kind} applies weight_decay={optimizer.weight_decay:g} to all "
+                f"{graph.model.__class__.__name__}'s "
                 f"parameters, among them {len(norm_params)} normalization weights and shifts and {len(biases)} other "
                 f"bias{'es' if len(biases) != 1 else ''} that decay does not regularize",
                 "build the optimizer with two parameter groups: the weights of convolutions and linear layers "

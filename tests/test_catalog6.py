@@ -148,7 +148,8 @@ from torch import nn
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.body = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8), nn.ReLU(), nn.AdaptiveAvgPool2d(1))
+        self.body = nn.Sequential(nn.Conv2d(3, 8, 3, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                                  nn.AdaptiveAvgPool2d(1))
         self.fc = nn.Linear(8, 2)
 
     def forward(self, x):
@@ -165,7 +166,7 @@ def test_weight_decay_of_zero_is_quiet_and_a_positive_one_is_noted():
     from netlint.rules.weight_decay_on_norm_and_bias import WeightDecayOnNormAndBias
 
     assert findings(DECAY_ZERO.replace("DECAY", "0"), WeightDecayOnNormAndBias) == []
-    assert findings(DECAY_ZERO.replace("DECAY", "1e-4"), WeightDecayOnNormAndBias) == [(18, "NL503")]
+    assert findings(DECAY_ZERO.replace("DECAY", "1e-4"), WeightDecayOnNormAndBias) == [(19, "NL503")]
 
 
 def test_the_new_rules_are_registered_and_documented():
