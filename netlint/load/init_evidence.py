@@ -99,7 +99,7 @@ def _dispatching(frame: FrameType) -> bool:
 def _where(tensor: torch.Tensor) -> tuple:
     try:
         return tensor.untyped_storage()._cdata, tensor.storage_offset(), tuple(tensor.shape)
-    except (RuntimeError, NotImplementedError):  # a tensor without storage (a functional wrapper)
+    except Exception:  # a tensor without storage (a functional wrapper), a lazy module's uninitialized parameter
         return id(tensor), 0, ()
 
 
