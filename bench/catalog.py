@@ -1,4 +1,5 @@
-"""Recall and precision of the last-layer-vs-loss rules and the training-code checks over a
+"""Recall and precision of the catalog rules (last layer vs loss, the training code, init
+evidence, missing nonlinearities, dropout placement, width heuristics) over a
 labeled corpus of small buggy programs (bench/catalog_corpus/: model, loss and loop in one
 file, Stack Overflow style, one per rule, several that mix mistakes, and clean twins).
 
@@ -20,7 +21,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "bench" / "catalog_corpus"
-RULES = ("NL305", "NL306", "NL307", "NL308", "NL309", "NL310", "NL311", "NL312", "NL502")
+RULES = ("NL106", "NL107", "NL108", "NL204", "NL305", "NL306", "NL307", "NL308", "NL309", "NL310", "NL311", "NL312",
+         "NL313", "NL314", "NL502", "NL503")
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)")
 
 
@@ -48,7 +50,8 @@ def main() -> int:
         print(proc.stderr, file=sys.stderr)
         return 2
     report = json.loads(proc.stdout)
-    found = {(Path(f["path"]).name, f["code"], f["line"]) for f in report["findings"] if f["code"] in RULES}
+    found = {(Path(f["path"] or f["target"].partition("::")[0]).name, f["code"], f["line"]) for f in report["findings"]
+             if f["code"] in RULES}
     expected = labels(folder)
     programs = sorted(p.name for p in folder.glob("*.py"))
     tp, fp, fn = Counter(), Counter(), Counter()

@@ -53,6 +53,24 @@ class WeightsRequest:
 
 
 @dataclass(frozen=True)
+class ParameterInit:
+    """An initialization of a whole parameter while the model was built (or by the training
+    code's ``model.apply(fn)``): the call is the evidence, values never exist on meta."""
+
+    parameter: str  # qualified name ("fc.weight")
+    function: str  # "nn.init.constant_", "nn.init.kaiming_normal_", "fill_", "zero_"
+    constant: bool  # it sets every element to one value
+    value: float | None  # that value, when the call says (0.0 for zeros_)
+    site: Site | None  # the user's line that made the call (or called the library that did)
+    by_library: bool = False  # made by a library's code (torchvision's, timm's), not the user's
+    applied_by: str = ""  # "model.apply(weights_init) at train.py:12" when the training code ran it
+
+    @property
+    def module(self) -> str:
+        return self.parameter.rpartition(".")[0]
+
+
+@dataclass(frozen=True)
 class Layer:
     """One module call or functional op in the forward pass."""
 
@@ -104,6 +122,7 @@ class ModelGraph:
     model: Any = field(default=None, compare=False, repr=False)  # the nn.Module on meta
     # what the training code does to the model (netlint.training_code.TrainingCode), None when not read
     training: Any = field(default=None, compare=False, repr=False)
+    inits: tuple[ParameterInit, ...] = ()  # the initializations of parameters, in the order they ran
     _consumers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
     _producers: dict[int, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 

@@ -291,6 +291,8 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
             if target.discovered and next(built.model.children(), None) is None \
                     and next(built.model.parameters(), None) is None:
                 raise SkipTarget("a layer: it holds no submodules and no parameters", model=False)
+            if target.path is not None:
+                built = with_applied_inits(built, target.path)
             from_code = not options.input_shapes and built.attempt.inputs
             graph = capture(built, target.display, options.input_shapes or built.attempt.inputs, options.task)
             if from_code:
@@ -331,6 +333,20 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
             summary = replace(summary, notes=(*summary.notes, f"not drawn: internal error: {type(exc).__name__}: {exc}"))
     result.models.append(replace(summary, notes=import_notes + summary.notes, stand_ins=stood_in_for()))
     result.findings.extend(findings)
+
+
+def with_applied_inits(built, path: Path):
+    """The built model with what the training code's ``model.apply(fn)`` calls initialize, for
+    each ``fn`` the model's module defines or imports."""
+    from netlint.load.init_evidence import applied_inits
+    from netlint.training_code import training_for
+
+    training = training_for(path, type(built.model).__name__, display_path)
+    module = sys.modules.get(type(built.model).__module__)
+    if not training.applies or module is None:
+        return built
+    inits, notes = applied_inits(built.model, training.applies, vars(module))
+    return replace(built, inits=built.inits + inits, notes=built.notes + notes)
 
 
 def with_training_code(graph, path: Path, declared_task: str):

@@ -1,4 +1,5 @@
-"""Clean: logits into CrossEntropyLoss, AdamW with weight decay, net(x) everywhere."""
+"""Clean for the loss rules: logits into CrossEntropyLoss, AdamW with weight decay, net(x) everywhere;
+the decay also reaches the BatchNorm's scale and shift and the biases (NL503's note)."""
 import torch
 import torch.nn as nn
 
@@ -16,7 +17,7 @@ class Net(nn.Module):
 
 net = Net()
 criterion = nn.CrossEntropyLoss(label_smoothing=0.1)
-optimizer = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=0.05)
+optimizer = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=0.05)  # expect: NL503
 for inputs, targets in []:
     loss = criterion(net(inputs), targets)
     probabilities = torch.softmax(net(inputs), dim=1)

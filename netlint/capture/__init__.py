@@ -490,6 +490,7 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
         task_reason=task_reason,
         capture=tier,
         weights_requests=tuple(built.weights_requests),
+        inits=built.inits,
         built_on=built.device,
         module_sites=built.sites,
         notes=tuple(notes),

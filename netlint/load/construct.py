@@ -24,8 +24,9 @@ from netlint.arguments.attempts import GUESSED, Attempt, NeedsArguments, attempt
 from netlint.arguments.call import ArgumentsError
 from netlint.arguments.from_code import constructors_with_arguments
 from netlint.arguments.instances import Instance
-from netlint.graph import Origin, Site, WeightsRequest
+from netlint.graph import Origin, ParameterInit, Site, WeightsRequest
 from netlint.load.importer import import_target_module
+from netlint.load.init_evidence import recording_inits
 from netlint.load.offline import META, offline_build, user_code_names_weights, weights_arguments
 from netlint.load.sandbox import exit_reason
 from netlint.load.stand_ins import asked_stand_in, forward_above, missing, stand_in_base
@@ -58,6 +59,7 @@ class BuiltModel:
     notes: tuple[str, ...] = ()  # why it was not built on meta
     attempt: Attempt | None = None  # the call that built it, and where its arguments came from
     class_count: ClassCount | None = None  # the number of classes its arguments give it, by a parameter's name
+    inits: tuple[ParameterInit, ...] = ()  # the initializations its construction made (init_evidence)
 
 
 class _CreationRecorder:
@@ -261,9 +263,11 @@ def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool
     """Build on ``device``, recording creation sites; the model is then moved to meta
     (``to()`` keeps tied parameters tied) unless ``to_meta`` is false."""
     source_path = display_path(target.path) if target.path else None
-    model, recorder, weight_events = _construct(factory, device)
+    with recording_inits() as init_recorder:
+        model, recorder, weight_events = _construct(factory, device)
     if not isinstance(model, nn.Module):
         raise LoadError(f"{target.name}() returned {type(model).__name__}, not an nn.Module", source_path)
+    inits = init_recorder.resolved(model)
     if to_meta:
         model.to(META)
     model.eval()
@@ -274,7 +278,7 @@ def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool
     requests = [WeightsRequest(weights, name, recorder.origins.get(id(receiver)), receiver,
                                site or recorder.sites.get(id(receiver)))
                 for weights, receiver, site in weight_events for name in _kept_names(receiver, names)]
-    return BuiltModel(model, sites, origins, requests, source_path, device.type, factory, target)
+    return BuiltModel(model, sites, origins, requests, source_path, device.type, factory, target, inits=inits)
 
 
 def _kept_names(receiver: nn.Module | None, names: dict[int, str]) -> list[str]:

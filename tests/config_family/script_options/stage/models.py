@@ -10,8 +10,8 @@ class GrowingGenerator(nn.Module):
         super().__init__()
         self.head = nn.Conv2d(opt.nc_im, opt.nfc, opt.ker_size, padding=opt.ker_size // 2)
         depth = opt.num_layer if opt.train_mode == "generation" else 1
-        self.body = nn.Sequential(*[nn.Conv2d(opt.nfc, opt.nfc, opt.ker_size, padding=opt.ker_size // 2)
-                                    for _ in range(depth)])
+        self.body = nn.Sequential(*[layer for _ in range(depth) for layer in (
+            nn.Conv2d(opt.nfc, opt.nfc, opt.ker_size, padding=opt.ker_size // 2), nn.LeakyReLU(0.2))])
         self.tail = nn.Conv2d(opt.nfc, opt.nc_im, opt.ker_size, padding=opt.ker_size // 2)
 
     def forward(self, x):

@@ -14,4 +14,4 @@ class TinyWindowNet(nn.Module):
                                 nn.PixelShuffle(upscale))
 
     def forward(self, x):
-        return self.up(self.mix(self.embed(x)))
+        return self.up(self.mix(nn.functional.gelu(self.embed(x))))

@@ -1,0 +1,16 @@
+"""What the width heuristics (NL107, NL108) share: whether a model is a plain classifier, the
+only kind of model whose widths they judge."""
+
+from __future__ import annotations
+
+from netlint.graph import ModelGraph
+
+# ops that make a model something other than a plain feed-forward stack: residual sums,
+# concatenations (dense or inception blocks), up-sampling (a decoder)
+_NOT_PLAIN = ("add", "cat", "upsample", "conv_transpose")
+
+
+def plain_classifier(graph: ModelGraph) -> bool:
+    """A classifier whose layers form one feed-forward stack: no residual sum, concatenation or
+    up-sampling anywhere (an encoder-decoder narrows its filters on purpose)."""
+    return graph.task == "classification" and not any(graph.of_op(*_NOT_PLAIN))
