@@ -18,8 +18,8 @@ from torch import nn
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
-                            guess_by_name, guess_from_tree, input_hints, is_size_error, required_inputs,
-                            sequence_inputs, sequence_lengths, with_channels)
+                            guess_by_name, guess_from_tree, input_hints, is_size_error, joined_sizes, required_inputs,
+                            sequence_inputs, sequence_lengths, stated_sides, with_channels)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
@@ -83,17 +83,19 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
                         attempt.args if attempt else (), attempt.kwargs if attempt else {})
     listed = {names.index(name): how for name, how in sequence_inputs(built.model, names).items()}
     meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints)
-    trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, IMAGE_SIDES, hints))
+    meta.sides = list(IMAGE_SIDES)
+    trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, meta.sides, hints))
     if trace is not None:
         return meta.inputs, meta.reason, trace, built, False
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
-    sides = (meta.passed_side,) if meta.passed_side else (SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE))
+    sides = [meta.passed_side] if meta.passed_side else [SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE)]
     try:
         with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
             torch.manual_seed(0)
             cpu = rebuild_on_cpu(built)
             on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints)
+            on_cpu.sides = sides
             trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                 None if meta.passed_side else declared, sides, hints))
     except Exception:
@@ -135,6 +137,7 @@ class _Search:
         self.all_same = True  # every side failed as the first did: the size is not the problem
         self.solved: dict[int, tuple[int, str]] = {}  # input position -> (channels, why)
         self.side: int | None = None  # the side the forward ran at (None: given or declared shapes)
+        self.sides: list[int] = []  # the sides left to try, in order (the candidates read them)
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
@@ -154,6 +157,12 @@ class _Search:
                     self.inputs, trace, self.side, how = at_side
                     self.reason = reason + how + "".join(why for _, why in self.solved.values())
                     return trace
+                at_sides = self._at_sides_joins_take(built, exc, inputs)
+                if at_sides is not None:
+                    self.inputs, trace, how = at_sides
+                    self.side = side
+                    self.reason = reason + how + "".join(why for _, why in self.solved.values())
+                    return trace
                 reason += "".join(why for _, why in self.solved.values())
                 if self.first is None:
                     self.first = exc, inputs, reason
@@ -163,6 +172,7 @@ class _Search:
                 if not is_size_error(exc.__cause__ or exc):
                     self.passed_side = side if self.also_failed else None
                     return None
+                self.sides[:0] = stated_sides(exc.__cause__ or exc)
                 continue
             self.inputs, self.reason = inputs, reason + "".join(why for _, why in self.solved.values())
             self.side = side
@@ -194,6 +204,51 @@ class _Search:
             return None
         return tried, trace, solved, (f", side {solved} solved from {failed.name} {failed.kind}({takes}→…), "
                                       f"given {given} features at side {side}")
+
+    def _at_sides_joins_take(self, built: BuiltModel, exc: BaseException,
+                             inputs: list) -> tuple[list, Trace, str] | None:
+        """Inputs at different sizes, joined (``torch.cat``, an addition) with each other or with
+        maps of a fixed size: a decoder given a pyramid of encoder features, a recurrent state at a
+        quarter of the image's size, a progressive discriminator's 4×4 first step. The join's
+        message names the two sizes; one image input at a time is scaled by their ratio (the
+        later inputs first), kept when the forward then runs or fails at another join, a few times."""
+        if self.given:
+            return None
+        changed: dict[int, tuple[int, ...]] = {}
+        for _ in range(MAX_SOLVED):
+            sizes = joined_sizes(exc.__cause__ or exc)
+            if sizes is None or 0 in sizes:
+                return None
+            expected, got = sizes
+            images = [i for i, t in enumerate(inputs) if not isinstance(t, list) and t.dim() >= 3
+                      and t.is_floating_point()]
+            progress = None
+            for position in reversed(images):
+                for ratio in (Fraction(got, expected), Fraction(expected, got)):
+                    scaled = [n * ratio for n in inputs[position].shape[2:]]
+                    if any(n.denominator != 1 or not 1 <= n <= 2048 for n in scaled):
+                        continue
+                    tried = list(inputs)
+                    tried[position] = self._tensor(inputs[position], inputs[position].shape[1], [int(n) for n in scaled])
+                    try:
+                        tried, trace = self._run_solving(built, tried)
+                    except Exception as again:
+                        if progress is None and joined_sizes(again.__cause__ or again) not in (None, sizes):
+                            progress = position, tried, again
+                        continue
+                    changed[position] = tuple(tried[position].shape[2:])
+                    return tried, trace, self._joined_why(changed)
+            if progress is None:
+                return None
+            position, inputs, exc = progress
+            inputs = getattr(exc, "inputs", inputs)
+            changed[position] = tuple(inputs[position].shape[2:])
+        return None
+
+    def _joined_why(self, changed: dict[int, tuple[int, ...]]) -> str:
+        parts = [f"{self.names[p] if p < len(self.names) else f'input {p}'} at {_fmt(sides)}"
+                 for p, sides in sorted(changed.items())]
+        return f"; {', '.join(parts)}: the size a join (torch.cat, an addition) takes, solved from its message"
 
     def _run_solving(self, built: BuiltModel, inputs: list[torch.Tensor]) -> tuple[list[torch.Tensor], Trace]:
         """The forward at ``inputs``, again with an input's channels solved for while a layer
@@ -357,8 +412,12 @@ def _candidates(model: nn.Module, fx_graph, names: list[str], given: Sequence[Sh
         return
     if declared:
         yield None, declared
-    tried = []
-    for side in sides:
+    tried, done = [], set()
+    while sides:  # a list: the search puts a side its failure states at the front
+        side = sides.pop(0)
+        if side in done:
+            continue
+        done.add(side)
         guesses = _guesses(model, fx_graph, names, side, hints)
         if guesses not in tried:
             tried.append(guesses)

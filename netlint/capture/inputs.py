@@ -18,8 +18,9 @@ from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
 # (ViT asserts its training resolution), then the sizes of small datasets and GANs (MNIST nets
-# and discriminators with a Linear head fit only their own size), then larger and rarer ones.
-IMAGE_SIDES = (256, 224, 128, 64, 32, 28, 512, 96)
+# and discriminators with a Linear head fit only their own size), then larger and rarer ones
+# (Inception's 299, the fine-tuning sizes 384 and 448). A side the failure states comes first.
+IMAGE_SIDES = (256, 224, 128, 64, 32, 28, 512, 96, 299, 384, 448)
 SMALL_SIDE = 64  # for the CPU fallback, where every value is computed
 SEQUENCE_LENGTH = 128
 
@@ -230,9 +231,51 @@ _SIZE_ERROR = re.compile(
 
 def is_size_error(exc: BaseException) -> bool:
     """Whether a forward failed because of the input's spatial size (a flattened map that does
-    not fit a Linear, a kernel larger than the map, a reshape, an assert on the resolution),
-    so that another image side may run."""
-    return isinstance(exc, AssertionError) or bool(_SIZE_ERROR.search(str(exc)))
+    not fit a Linear, a kernel larger than the map, a reshape, an assert on the resolution, a
+    message that states the size it wants), so that another image side may run."""
+    return isinstance(exc, AssertionError) or bool(_SIZE_ERROR.search(str(exc))) or bool(stated_sides(exc))
+
+
+# A size a message states: "(299, 299)", "299x299", "img_size 224", "input resolution of 384",
+# "expected height 64", "image size should be 512"
+_SQUARE = re.compile(r"\b(\d{1,4})\s*(?:,|x|×|\*)\s*(\d{1,4})\b")
+_NAMED_SIDE = re.compile(r"(?:image|img|input|crop|patch)?[ _]?(?:size|resolution|res|side|height|width|shape)"
+                         r"[^0-9\n]{0,24}?\b(\d{1,4})\b(?!\s*(?:channels|dim|in dimension))", re.IGNORECASE)
+_WANTED_SIDES = range(4, 2049)
+
+
+def stated_sides(exc: BaseException) -> list[int]:
+    """The image sides a failure message states (a square pair, or a number after a size
+    word), in the order it states them; none in torch's own messages about tensors' sizes."""
+    text = re.sub(r"\[[^\]]*\]", "", str(exc))  # a tensor's shape, [1, 4, 256, 256]: no side it wants
+    if _SIZE_ERROR.search(text):
+        return []  # "Sizes of tensors must match … Expected 64 in dimension 2": no side the model wants
+    found = [int(a) for a, b in _SQUARE.findall(text) if a == b]
+    found += [int(n) for n in _NAMED_SIDE.findall(text)]
+    return [side for side in dict.fromkeys(found) if side in _WANTED_SIDES]
+
+
+# Two tensors joined (torch.cat, an addition) at different spatial sizes: "Expected 64 in dimension 2
+# but got 256 for tensor number 1", "The size of tensor a (64) must match the size of tensor b (256) at
+# non-singleton dimension 3"
+_JOINED = (re.compile(r"Expected (?:size )?(\d+)(?: in dimension (\d+))? but got (?:size )?(\d+) for tensor number"),
+           re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) "
+                      r"at non-singleton dimension (\d+)"))
+
+
+def joined_sizes(exc: BaseException) -> tuple[int, int] | None:
+    """The two spatial sizes of tensors a join refused (one of them, (expected, got)), when the
+    message names them and the dimension is no channel dimension (counted from either end)."""
+    text = str(exc)
+    if match := _JOINED[0].search(text):
+        expected, dimension, got = match.groups()
+        if dimension is None or int(dimension) >= 2:
+            return int(expected), int(got)
+    if match := _JOINED[1].search(text):
+        a, b, dimension = map(int, match.groups())
+        if dimension >= 2:
+            return a, b
+    return None
 
 
 def guess_from_tree(model: nn.Module, side: int) -> Guess | None:
