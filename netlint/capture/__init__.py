@@ -19,7 +19,8 @@ from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
                             guess_by_name, guess_from_tree, input_hints, is_size_error, joined_sizes, required_inputs,
-                            sequence_inputs, sequence_lengths, stated_sides, with_channels)
+                            sequence_inputs, sequence_lengths, stated_sides, with_channels,
+                            with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
@@ -425,12 +426,15 @@ def _candidates(model: nn.Module, fx_graph, names: list[str], given: Sequence[Sh
 
 
 def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: InputHints):
+    ranks = dict(hints.ranks)
     if fx_graph is not None:
-        return fx.input_guesses(fx_graph, side, hints)
+        guesses = fx.input_guesses(fx_graph, side, hints)
+        return [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(names, guesses)]
     if not names:
         return []
     # no graph: the first input from the first layer, the others by their names beside it
     first = with_channels(guess_from_tree(model, side), names[0], hints)
+    first = with_rank(first, ranks[names[0]]) if names[0] in ranks else first
     return [first] + [guess_by_name(name, first, hints) for name in names[1:]]
 
 

@@ -157,6 +157,7 @@ class InputHints:
 
     values: tuple[tuple[str, int], ...] = ()  # the constructor's integer values: ("c_dim", 5)
     embeds: bool = False  # the model has an Embedding (a class index may be an input)
+    ranks: tuple[tuple[str, int], ...] = ()  # inputs whose size the forward unpacks: ("x", 4)
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -193,7 +194,62 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     integers = tuple((k, v) for k, v in values.items()
                      if isinstance(v, int) and not isinstance(v, bool) and v > 0 and not k.startswith("_"))
     embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
-    return InputHints(integers, embeds)
+    return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()))
+
+
+def _forward_tree(model: nn.Module) -> ast.AST | None:
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(type(model).forward)))
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return None
+
+
+def _size_of(node: ast.AST) -> str | None:
+    """The name whose size ``node`` reads: ``x.size()``, ``x.shape``, ``x.data.size()``."""
+    if isinstance(node, ast.Call) and not node.args and not node.keywords:
+        node = node.func
+        if not (isinstance(node, ast.Attribute) and node.attr == "size"):
+            return None
+    elif not (isinstance(node, ast.Attribute) and node.attr == "shape"):
+        return None
+    value = node.value
+    while isinstance(value, ast.Attribute) and value.attr in ("data", "detach"):
+        value = value.value
+    return value.id if isinstance(value, ast.Name) else None
+
+
+def unpacked_ranks(model: nn.Module) -> dict[str, int]:
+    """The forward's parameters whose size it unpacks into names (``b, c, h, w = x.size()``,
+    ``n, c, h, w = x.shape``): name -> the number of names, which is the input's rank."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return {}
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple):
+            names = node.targets[0].elts
+            name = _size_of(node.value)
+            if name is not None and 2 <= len(names) <= 5 and not any(isinstance(e, ast.Starred) for e in names):
+                found.setdefault(name, len(names))
+    return found
+
+
+def with_rank(guess: Guess | None, rank: int) -> Guess | None:
+    """A guess of another rank as the forward's unpacking of its size says: features F of a
+    Linear the input reaches flattened become (1, C, H, W) with C·H·W = F (1 or 3 channels and
+    a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names."""
+    if guess is None or len(guess[0]) == rank or len(guess[0]) != 2:
+        return guess
+    (batch, features), dtype, reason = guess
+    if rank == 3:
+        return (batch, 1, features), dtype, f"{reason}, 3-D as the forward unpacks its size"
+    for channels in (1, 3):
+        side = round((features / channels) ** (1 / (rank - 2)))
+        if rank > 2 and channels * side ** (rank - 2) == features:
+            return ((batch, channels, *[side] * (rank - 2)), dtype,
+                    f"{reason}, {rank}-D as the forward unpacks its size ({channels}×{'×'.join([str(side)] * (rank - 2))} "
+                    "flattened)")
+    return guess
 
 
 def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | None:
@@ -341,10 +397,8 @@ def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[i
     (``for x in xs``, ``zip``, ``enumerate``) or unpacked, which code does not do to a batch,
     or indexed by an integer or a name (``xs[2]``, ``xs[-1]``, ``xs[s]``, as ``x[0]`` may pick
     a sample) or measured (``len``), which it does to a batch too."""
-    try:
-        source = textwrap.dedent(inspect.getsource(type(model).forward))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError, ValueError):
+    tree = _forward_tree(model)
+    if tree is None:
         return {}
     wanted, found = set(names), {}
 
