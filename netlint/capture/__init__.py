@@ -9,6 +9,7 @@ both fail.
 from __future__ import annotations
 
 from collections import Counter
+import inspect
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -18,9 +19,9 @@ from torch import nn
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
-                            guess_by_name, guess_from_tree, input_hints, is_size_error, joined_sizes, required_inputs,
-                            sequence_inputs, sequence_lengths, stated_sides, with_channels,
-                            with_rank)
+                                    guess_by_name, guess_from_tree, input_hints, is_mask, is_size_error, joined_sizes,
+                                    needed_optional_inputs, required_inputs, sequence_inputs, sequence_lengths,
+                                    stated_sides, with_channels, with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
@@ -88,6 +89,10 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, meta.sides, hints))
     if trace is not None:
         return meta.inputs, meta.reason, trace, built, False
+    if not given and meta.first is not None:
+        optional = _with_needed_inputs(built, fx_graph, names, declared, hints, listed, meta)
+        if optional is not None:
+            return optional
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
     sides = [meta.passed_side] if meta.passed_side else [SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE)]
@@ -110,6 +115,30 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         notes.append(f"the example input's side {SMALL_SIDE} is netlint's choice, smaller than the default "
                      f"{IMAGE_SIDES[0]}: feature-map sizes at it are not judged (give --input-shape to judge them)")
     return on_cpu.inputs, on_cpu.reason, trace, cpu, reduced
+
+
+def _with_needed_inputs(built: BuiltModel, fx_graph, names: list[str], declared, hints: InputHints,
+                        listed: dict, failed: _Search) -> tuple[list, str, Trace, BuiltModel, bool] | None:
+    """The forward again with the optional inputs it used without checking for None (see
+    ``needed_optional_inputs``) given too, and the ones before them in its signature."""
+    exc = failed.first[0]
+    needed = dict(needed_optional_inputs(built.model, exc.__cause__ or exc, names))
+    if not needed:
+        return None
+    order = [p.name for p in inspect.signature(built.model.forward).parameters.values()
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if order[:len(names)] != names:
+        return None
+    added = order[len(names):max(order.index(name) for name in needed) + 1]
+    seen_at = failed.first_side or IMAGE_SIDES[0]
+    extras = {name: (needed.get(name), seen_at) for name in added}
+    search = _Search(names + added, (), IMAGE_SIDES[0], listed=listed, hints=hints)
+    search.sides = list(IMAGE_SIDES)
+    trace = search.run(built, _candidates(built.model, fx_graph, names + added, (), declared, search.sides, hints,
+                                          extras))
+    if trace is None:
+        return None
+    return search.inputs, search.reason, trace, built, False
 
 
 # Channel counts an input is given to learn how many reach the layer that refused it: divisible
@@ -139,6 +168,7 @@ class _Search:
         self.solved: dict[int, tuple[int, str]] = {}  # input position -> (channels, why)
         self.side: int | None = None  # the side the forward ran at (None: given or declared shapes)
         self.sides: list[int] = []  # the sides left to try, in order (the candidates read them)
+        self.first_side: int | None = None  # the side of the first failure
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
@@ -166,7 +196,7 @@ class _Search:
                     return trace
                 reason += "".join(why for _, why in self.solved.values())
                 if self.first is None:
-                    self.first = exc, inputs, reason
+                    self.first, self.first_side = (exc, inputs, reason), side
                 else:
                     self.also_failed.append(side)
                     self.all_same = self.all_same and _same_failure(exc, self.first[0])
@@ -405,13 +435,13 @@ def _fmt(shape) -> str:
 
 
 def _candidates(model: nn.Module, fx_graph, names: list[str], given: Sequence[Shape], declared,
-                sides: Sequence[int], hints: InputHints):
+                sides: list[int], hints: InputHints, extras: dict | None = None):
     """(image side, guesses) to run the forward at, in order; side None for given or declared
     shapes. Inputs with no image side (a Linear or an Embedding reads them) are tried once."""
     if given:
-        yield None, _guesses(model, fx_graph, names, sides[0], hints)  # only their dtypes are used
+        yield None, _guesses(model, fx_graph, names, sides[0], hints, extras)  # only their dtypes are used
         return
-    if declared:
+    if declared and not extras:
         yield None, declared
     tried, done = [], set()
     while sides:  # a list: the search puts a side its failure states at the front
@@ -419,23 +449,43 @@ def _candidates(model: nn.Module, fx_graph, names: list[str], given: Sequence[Sh
         if side in done:
             continue
         done.add(side)
-        guesses = _guesses(model, fx_graph, names, side, hints)
+        guesses = _guesses(model, fx_graph, names, side, hints, extras)
         if guesses not in tried:
             tried.append(guesses)
             yield side, guesses
 
 
-def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: InputHints):
+def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: InputHints, extras: dict | None = None):
+    """The guess for each input at ``side``; ``extras``: optional inputs the forward needs, name ->
+    (the shape of the tensor it meets at ``seen_at``'s side or None, seen_at), after the others."""
+    extras = extras or {}
+    required = [name for name in names if name not in extras]
     ranks = dict(hints.ranks)
     if fx_graph is not None:
         guesses = fx.input_guesses(fx_graph, side, hints)
-        return [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(names, guesses)]
-    if not names:
-        return []
-    # no graph: the first input from the first layer, the others by their names beside it
-    first = with_channels(guess_from_tree(model, side), names[0], hints)
-    first = with_rank(first, ranks[names[0]]) if names[0] in ranks else first
-    return [first] + [guess_by_name(name, first, hints) for name in names[1:]]
+        guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, guesses)]
+    elif not required:
+        guesses = []
+    else:  # no graph: the first input from the first layer, the others by their names beside it
+        first = with_channels(guess_from_tree(model, side), required[0], hints)
+        first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
+        guesses = [first] + [guess_by_name(name, first, hints) for name in required[1:]]
+    first = guesses[0] if guesses else None
+    for name in names[len(required):]:
+        shape, seen_at = extras[name]
+        why = "the forward uses it without checking for None"
+        if shape is None:
+            guess = guess_by_name(name, first, hints) or first
+            guesses.append(guess and (guess[0], guess[1], f"{guess[2]}; {name}: {why}"))
+            continue
+        scaled = [Fraction(n * side, seen_at) for n in shape[2:]] if len(shape) >= 3 else []
+        if all(n.denominator == 1 and n >= 1 for n in scaled):
+            shape = (*shape[:2], *map(int, scaled))
+        mask = is_mask(name, spelled_out=True) and len(shape) >= 3
+        shape = (shape[0], 1, *shape[2:]) if mask else shape
+        guesses.append((shape, torch.float32, f"{name}: {why}, {'a 1-channel map' if mask else 'shaped'} "
+                                              "like the tensor it meets"))
+    return guesses
 
 
 def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], reference: Trace,

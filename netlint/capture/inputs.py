@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import linecache
 import re
 import textwrap
 from collections.abc import Sequence
@@ -171,8 +172,10 @@ class InputHints:
         return None
 
 
-def is_mask(name: str) -> bool:
-    return bool(_name_words(name) & MASK_WORDS)
+def is_mask(name: str, spelled_out: bool = False) -> bool:
+    """Whether the name says a mask or map; ``spelled_out``: by a word longer than a letter
+    (``f_m`` is a feature map of valid regions as well)."""
+    return any(len(word) > 1 or not spelled_out for word in _name_words(name) & MASK_WORDS)
 
 
 def is_label(name: str) -> bool:
@@ -431,3 +434,39 @@ def sequence_lengths(hints: InputHints, least: int) -> tuple[int, ...]:
     counted = [value for parameter, value in hints.values
                if _name_words(parameter) & _LENGTH_WORDS and 1 < value <= 8]
     return tuple(n for n in dict.fromkeys([*counted, 3, 2, least]) if n >= least)
+
+
+def needed_optional_inputs(model: nn.Module, exc: BaseException, names: Sequence[str]) -> list[tuple[str, Shape | None]]:
+    """The forward's optional inputs (``f_m=None``) it used without checking, when it failed on
+    a None (``None + Tensor``, ``None.size()``, a None in ``torch.cat``): those named on the line of
+    the forward that failed, each with the shape of a tensor the same expression reads beside it
+    (the layer or op that reads it), when there is one."""
+    if not isinstance(exc, (TypeError, AttributeError)) or "None" not in str(exc):
+        return []
+    try:
+        parameters = inspect.signature(model.forward).parameters.values()
+        code = type(model).forward.__code__
+    except (TypeError, ValueError, AttributeError):
+        return []
+    optional = [p.name for p in parameters if p.default is None and p.name not in names
+                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    frame, line = None, None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is code:
+            frame, line = tb.tb_frame, tb.tb_lineno
+        tb = tb.tb_next
+    if frame is None or not optional:
+        return []
+    text = linecache.getline(code.co_filename, line).strip()
+    try:
+        statement = ast.parse(text).body[0]
+        expression = statement.value if isinstance(statement, (ast.Assign, ast.AugAssign, ast.Expr, ast.Return)) \
+            else statement
+        read = [n.id for n in ast.walk(expression) if isinstance(n, ast.Name)]
+    except (SyntaxError, IndexError, AttributeError):
+        read = re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text)
+    used = [name for name in optional if name in read and frame.f_locals.get(name, 0) is None]
+    beside = next((tuple(value.shape) for name in read if name not in optional
+                   and isinstance(value := frame.f_locals.get(name), torch.Tensor) and value.dim() >= 2), None)
+    return [(name, beside) for name in used]
