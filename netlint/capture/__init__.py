@@ -19,6 +19,7 @@ from torch import nn
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
+                                    first_module_reading,
                                     guess_by_name, guess_from_tree, input_hints, is_mask, is_size_error, joined_sizes,
                                     needed_optional_inputs, required_inputs, sequence_inputs, sequence_lengths,
                                     stated_sides, with_channels, with_rank)
@@ -467,7 +468,9 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     elif not required:
         guesses = []
     else:  # no graph: the first input from the first layer, the others by their names beside it
-        first = with_channels(guess_from_tree(model, side), required[0], hints)
+        reading = first_module_reading(model, required[0])
+        tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
+        first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
         first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
         guesses = [first] + [guess_by_name(name, first, hints) for name in required[1:]]
     first = guesses[0] if guesses else None

@@ -337,14 +337,73 @@ def joined_sizes(exc: BaseException) -> tuple[int, int] | None:
     return None
 
 
-def guess_from_tree(model: nn.Module, side: int) -> Guess | None:
+def guess_from_tree(model: nn.Module, side: int, prefix: str = "") -> Guess | None:
     """Without a graph: the first layer, in registration order, that says what it reads."""
-    for name, module in model.named_modules():
+    for name, module in model.named_modules(prefix=prefix):
         if not list(module.children()):
             guess = guess_from_module(module, name, side)
             if guess is not None:
                 return guess
     return None
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _module_called(model: nn.Module, func: ast.AST) -> tuple[str, nn.Module] | None:
+    """The submodule a call in the forward calls: ``self.style(…)``, ``self.from_rgb[i](…)``,
+    ``self.body.head(…)`` (a module list's first entry stands for the one indexed)."""
+    path = []
+    while isinstance(func, (ast.Attribute, ast.Subscript)):
+        if isinstance(func, ast.Attribute):
+            path.append(func.attr)
+        elif path:
+            path = []  # ``self.blocks[i].conv``: the entry's part is not one name
+        func = func.value
+    if not (isinstance(func, ast.Name) and func.id == "self" and path):
+        return None
+    module: object = model
+    for attr in reversed(path):
+        module = getattr(module, attr, None)
+    if isinstance(module, (nn.ModuleList, nn.ModuleDict)) and len(module):
+        first = next(iter(module.named_children()))
+        return ".".join(reversed(path)) + f".{first[0]}", first[1]
+    return (".".join(reversed(path)), module) if isinstance(module, nn.Module) else None
+
+
+def first_module_reading(model: nn.Module, name: str) -> tuple[str, nn.Module] | None:
+    """The submodule the forward first calls on input ``name`` or a value made from it (through
+    assignments and loops over it), in the order of the forward's code: a generator's mapping
+    network before the synthesis network registered ahead of it."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return None
+    derived = {name}
+
+    class Reader(ast.NodeVisitor):
+        found: tuple[str, nn.Module] | None = None
+
+        def visit_Call(self, node: ast.Call) -> None:
+            self.generic_visit(node)  # the arguments' calls run first
+            if self.found is None and any(_names_in(a) & derived for a in [*node.args, *node.keywords]):
+                self.found = _module_called(model, node.func)
+
+        def visit_Assign(self, node: ast.Assign) -> None:
+            self.visit(node.value)
+            if _names_in(node.value) & derived:
+                derived.update(*(_names_in(t) for t in node.targets))
+
+        def visit_For(self, node: ast.For) -> None:
+            self.visit(node.iter)
+            if _names_in(node.iter) & derived:
+                derived.update(_names_in(node.target))
+            for statement in [*node.body, *node.orelse]:
+                self.visit(statement)
+
+    reader = Reader()
+    reader.visit(tree)
+    return reader.found
 
 
 def declared_input(model: nn.Module) -> Guess | None:
