@@ -67,6 +67,8 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         notes.append(f"{exc}: only the module tree is analyzed")
         return _graph(built, target, _module_tree(built), "modules", (), str(exc), task, notes, None)
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
+    if tier == "export" and sorted(trace.output_shapes) == sorted(reference.output_shapes):
+        trace.output_shapes = list(reference.output_shapes)  # export's are flat: a dict's result first
     shapes = tuple(tuple(t.shape) for t in leaves(inputs))  # a list input: each of its tensors
     unused = _unused_parameters(built, inputs, reference, notes)
     return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls, reduced)
