@@ -372,6 +372,10 @@ def _module_called(model: nn.Module, func: ast.AST) -> tuple[str, nn.Module] | N
     return (".".join(reversed(path)), module) if isinstance(module, nn.Module) else None
 
 
+_PLAIN_CALLS = {"len", "zip", "enumerate", "list", "tuple", "range", "reversed", "isinstance", "type", "int", "float",
+                "getattr", "hasattr", "max", "min", "sum", "map", "sorted", "print", "dict", "set", "super"}
+
+
 def first_module_reading(model: nn.Module, name: str) -> tuple[str, nn.Module] | None:
     """The submodule the forward first calls on input ``name`` or a value made from it (through
     assignments and loops over it), in the order of the forward's code: a generator's mapping
@@ -387,12 +391,32 @@ def first_module_reading(model: nn.Module, name: str) -> tuple[str, nn.Module] |
         def visit_Call(self, node: ast.Call) -> None:
             self.generic_visit(node)  # the arguments' calls run first
             if self.found is None and any(_names_in(a) & derived for a in [*node.args, *node.keywords]):
-                self.found = _module_called(model, node.func)
+                root = node.func
+                while isinstance(root, (ast.Attribute, ast.Subscript)):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id == "self":
+                    # a helper method or a module of no name (``getattr(self, f"dec{i}")``): unknown
+                    self.found = _module_called(model, node.func) or ()
+                elif isinstance(node.func, ast.Name) and node.func.id not in _PLAIN_CALLS:
+                    self.found = ()  # a module held in a local name (``head(x)``): unknown
 
         def visit_Assign(self, node: ast.Assign) -> None:
             self.visit(node.value)
             if _names_in(node.value) & derived:
                 derived.update(*(_names_in(t) for t in node.targets))
+
+        def visit_ListComp(self, node) -> None:  # the loops first, then what they make
+            for generator in node.generators:
+                self.visit(generator.iter)
+                if _names_in(generator.iter) & derived:
+                    derived.update(_names_in(generator.target))
+                for condition in generator.ifs:
+                    self.visit(condition)
+            for part in ("elt", "key", "value"):
+                if hasattr(node, part):
+                    self.visit(getattr(node, part))
+
+        visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
 
         def visit_For(self, node: ast.For) -> None:
             self.visit(node.iter)
@@ -403,7 +427,7 @@ def first_module_reading(model: nn.Module, name: str) -> tuple[str, nn.Module] |
 
     reader = Reader()
     reader.visit(tree)
-    return reader.found
+    return reader.found or None
 
 
 def declared_input(model: nn.Module) -> Guess | None:
