@@ -300,6 +300,7 @@ def is_size_error(exc: BaseException) -> bool:
 _SQUARE = re.compile(r"\b(\d{1,4})\s*(?:,|x|×|\*)\s*(\d{1,4})\b")
 _NAMED_SIDE = re.compile(r"(?:image|img|input|crop|patch)?[ _]?(?:size|resolution|res|side|height|width|shape)"
                          r"[^0-9\n]{0,24}?\b(\d{1,4})\b(?!\s*(?:channels|dim|in dimension))", re.IGNORECASE)
+_MODEL_SIDE = re.compile(r"\bmodel\s*\((\d{1,4})\)")  # timm: "Input height (256) doesn't match model (224)"
 _WANTED_SIDES = range(4, 2049)
 
 
@@ -307,10 +308,12 @@ def stated_sides(exc: BaseException) -> list[int]:
     """The image sides a failure message states (a square pair, or a number after a size
     word), in the order it states them; none in torch's own messages about tensors' sizes."""
     text = re.sub(r"\[[^\]]*\]", "", str(exc))  # a tensor's shape, [1, 4, 256, 256]: no side it wants
+    text = re.sub(r"(?:divisible by|multiple of|factor of|batch[ _]?size|kernel[ _]?size|hidden[ _]?size"
+                  r"|window[ _]?size|vocab[ _]?size)[^0-9\n]{0,24}\d+", "", text, flags=re.IGNORECASE)  # no side
     if _SIZE_ERROR.search(text):
         return []  # "Sizes of tensors must match … Expected 64 in dimension 2": no side the model wants
     found = [int(a) for a, b in _SQUARE.findall(text) if a == b]
-    found += [int(n) for n in _NAMED_SIDE.findall(text)]
+    found += [int(n) for n in _NAMED_SIDE.findall(text)] + [int(n) for n in _MODEL_SIDE.findall(text)]
     return [side for side in dict.fromkeys(found) if side in _WANTED_SIDES]
 
 
