@@ -1,22 +1,24 @@
 """Example inputs and the task of structured outputs (issue 26, item 5, round 6): a side the
 failure message states, inputs joined at different sizes, a forward that unpacks its input's
 size, optional inputs used without a check, the first layer the forward runs on an input, and
-a dict output's named result. fixtures/inputs6 holds the families, linted by one CLI run."""
+a dict output's named result. fixtures/inputs6 holds the families, linted once in the run of
+the fixture folders."""
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES, netlint_json
+from conftest import part_of
 
-CASES = FIXTURES / "inputs6"
+FOLDER = "fixtures/inputs6/"
 
 
 @pytest.fixture(scope="module")
-def linted() -> dict:
-    document, proc = netlint_json(CASES, "-j", "2", "--timeout", "300")
-    assert proc.returncode in (0, 1), proc.stderr
-    return document
+def linted(fixture_folders_report) -> dict:
+    report, proc = fixture_folders_report
+    part = part_of(report, FOLDER)
+    assert part["models"], proc.stderr
+    return part
 
 
 def model(linted: dict, name: str) -> dict:

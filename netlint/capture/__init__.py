@@ -263,7 +263,8 @@ class _Search:
                     if any(n.denominator != 1 or not 1 <= n <= 2048 for n in scaled):
                         continue
                     tried = list(inputs)
-                    tried[position] = self._tensor(inputs[position], inputs[position].shape[1], [int(n) for n in scaled])
+                    tried[position] = self._tensor(inputs[position], inputs[position].shape[1],
+                                                   [int(n) for n in scaled])
                     try:
                         tried, trace = self._run_solving(built, tried)
                     except Exception as again:

@@ -250,8 +250,8 @@ def with_rank(guess: Guess | None, rank: int) -> Guess | None:
         side = round((features / channels) ** (1 / (rank - 2)))
         if rank > 2 and channels * side ** (rank - 2) == features:
             return ((batch, channels, *[side] * (rank - 2)), dtype,
-                    f"{reason}, {rank}-D as the forward unpacks its size ({channels}×{'×'.join([str(side)] * (rank - 2))} "
-                    "flattened)")
+                    f"{reason}, {rank}-D as the forward unpacks its size "
+                    f"({'×'.join(map(str, [channels, *[side] * (rank - 2)]))} flattened)")
     return guess
 
 
@@ -522,7 +522,8 @@ def sequence_lengths(hints: InputHints, least: int) -> tuple[int, ...]:
     return tuple(n for n in dict.fromkeys([*counted, 3, 2, least]) if n >= least)
 
 
-def needed_optional_inputs(model: nn.Module, exc: BaseException, names: Sequence[str]) -> list[tuple[str, Shape | None]]:
+def needed_optional_inputs(model: nn.Module, exc: BaseException,
+                           names: Sequence[str]) -> list[tuple[str, Shape | None]]:
     """The forward's optional inputs (``f_m=None``) it used without checking, when it failed on
     a None (``None + Tensor``, ``None.size()``, a None in ``torch.cat``): those named on the line of
     the forward that failed, each with the shape of a tensor the same expression reads beside it
