@@ -191,7 +191,8 @@ class _Search:
                     self.inputs, trace, self.side, how = at_side
                     self.reason = reason + how + "".join(why for _, why in self.solved.values())
                     return trace
-                at_sides = self._at_sides_joins_take(built, exc, inputs)
+                # (at the first side only: the sizes' ratio does not depend on it)
+                at_sides = self._at_sides_joins_take(built, exc, inputs) if self.first is None else None
                 if at_sides is not None:
                     self.inputs, trace, how = at_sides
                     self.side = side
