@@ -121,7 +121,7 @@ def test_a_model_that_runs_at_no_size_reports_its_first_failure(write_model, tmp
     proc = run_netlint("model.py", cwd=tmp_path)
     line = assert_one_line_error(proc, "model.py::Net", "forward failed in fc at input 1×3×256×256",
                                  "--input-shape")
-    assert "the sides 224, 128, 64, 32, 28, 512, 96 fail too" in line
+    assert "the sides 224, 128, 64, 32, 28, 512, 96, 299, 384, 448 fail too" in line
 
 
 def test_a_failure_unrelated_to_the_size_is_not_searched(write_model, tmp_path):

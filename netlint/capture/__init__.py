@@ -9,6 +9,7 @@ both fail.
 from __future__ import annotations
 
 from collections import Counter
+import inspect
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -18,8 +19,10 @@ from torch import nn
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
-                            guess_by_name, guess_from_tree, input_hints, is_size_error, required_inputs,
-                            sequence_inputs, sequence_lengths, with_channels)
+                                    first_module_reading,
+                                    guess_by_name, guess_from_tree, input_hints, is_mask, is_size_error, joined_sizes,
+                                    needed_optional_inputs, required_inputs, sequence_inputs, sequence_lengths,
+                                    stated_sides, with_channels, with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
@@ -64,6 +67,8 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         notes.append(f"{exc}: only the module tree is analyzed")
         return _graph(built, target, _module_tree(built), "modules", (), str(exc), task, notes, None)
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
+    if tier == "export" and sorted(trace.output_shapes) == sorted(reference.output_shapes):
+        trace.output_shapes = list(reference.output_shapes)  # export's are flat: a dict's result first
     shapes = tuple(tuple(t.shape) for t in leaves(inputs))  # a list input: each of its tensors
     unused = _unused_parameters(built, inputs, reference, notes)
     return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls, reduced)
@@ -83,17 +88,23 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
                         attempt.args if attempt else (), attempt.kwargs if attempt else {})
     listed = {names.index(name): how for name, how in sequence_inputs(built.model, names).items()}
     meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints)
-    trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, IMAGE_SIDES, hints))
+    meta.sides = list(IMAGE_SIDES)
+    trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, meta.sides, hints))
     if trace is not None:
         return meta.inputs, meta.reason, trace, built, False
+    if not given and meta.first is not None:
+        optional = _with_needed_inputs(built, fx_graph, names, declared, hints, listed, meta)
+        if optional is not None:
+            return optional
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
-    sides = (meta.passed_side,) if meta.passed_side else (SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE))
+    sides = [meta.passed_side] if meta.passed_side else [SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE)]
     try:
         with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
             torch.manual_seed(0)
             cpu = rebuild_on_cpu(built)
             on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints)
+            on_cpu.sides = sides
             trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                 None if meta.passed_side else declared, sides, hints))
     except Exception:
@@ -107,6 +118,30 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         notes.append(f"the example input's side {SMALL_SIDE} is netlint's choice, smaller than the default "
                      f"{IMAGE_SIDES[0]}: feature-map sizes at it are not judged (give --input-shape to judge them)")
     return on_cpu.inputs, on_cpu.reason, trace, cpu, reduced
+
+
+def _with_needed_inputs(built: BuiltModel, fx_graph, names: list[str], declared, hints: InputHints,
+                        listed: dict, failed: _Search) -> tuple[list, str, Trace, BuiltModel, bool] | None:
+    """The forward again with the optional inputs it used without checking for None (see
+    ``needed_optional_inputs``) given too, and the ones before them in its signature."""
+    exc = failed.first[0]
+    needed = dict(needed_optional_inputs(built.model, exc.__cause__ or exc, names))
+    if not needed:
+        return None
+    order = [p.name for p in inspect.signature(built.model.forward).parameters.values()
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if order[:len(names)] != names:
+        return None
+    added = order[len(names):max(order.index(name) for name in needed) + 1]
+    seen_at = failed.first_side or IMAGE_SIDES[0]
+    extras = {name: (needed.get(name), seen_at) for name in added}
+    search = _Search(names + added, (), IMAGE_SIDES[0], listed=listed, hints=hints)
+    search.sides = list(IMAGE_SIDES)
+    trace = search.run(built, _candidates(built.model, fx_graph, names + added, (), declared, search.sides, hints,
+                                          extras))
+    if trace is None:
+        return None
+    return search.inputs, search.reason, trace, built, False
 
 
 # Channel counts an input is given to learn how many reach the layer that refused it: divisible
@@ -135,6 +170,8 @@ class _Search:
         self.all_same = True  # every side failed as the first did: the size is not the problem
         self.solved: dict[int, tuple[int, str]] = {}  # input position -> (channels, why)
         self.side: int | None = None  # the side the forward ran at (None: given or declared shapes)
+        self.sides: list[int] = []  # the sides left to try, in order (the candidates read them)
+        self.first_side: int | None = None  # the side of the first failure
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
@@ -154,15 +191,23 @@ class _Search:
                     self.inputs, trace, self.side, how = at_side
                     self.reason = reason + how + "".join(why for _, why in self.solved.values())
                     return trace
+                # (at the first side only: the sizes' ratio does not depend on it)
+                at_sides = self._at_sides_joins_take(built, exc, inputs) if self.first is None else None
+                if at_sides is not None:
+                    self.inputs, trace, how = at_sides
+                    self.side = side
+                    self.reason = reason + how + "".join(why for _, why in self.solved.values())
+                    return trace
                 reason += "".join(why for _, why in self.solved.values())
                 if self.first is None:
-                    self.first = exc, inputs, reason
+                    self.first, self.first_side = (exc, inputs, reason), side
                 else:
                     self.also_failed.append(side)
                     self.all_same = self.all_same and _same_failure(exc, self.first[0])
                 if not is_size_error(exc.__cause__ or exc):
                     self.passed_side = side if self.also_failed else None
                     return None
+                self.sides[:0] = stated_sides(exc.__cause__ or exc)
                 continue
             self.inputs, self.reason = inputs, reason + "".join(why for _, why in self.solved.values())
             self.side = side
@@ -194,6 +239,52 @@ class _Search:
             return None
         return tried, trace, solved, (f", side {solved} solved from {failed.name} {failed.kind}({takes}→…), "
                                       f"given {given} features at side {side}")
+
+    def _at_sides_joins_take(self, built: BuiltModel, exc: BaseException,
+                             inputs: list) -> tuple[list, Trace, str] | None:
+        """Inputs at different sizes, joined (``torch.cat``, an addition) with each other or with
+        maps of a fixed size: a decoder given a pyramid of encoder features, a recurrent state at a
+        quarter of the image's size, a progressive discriminator's 4×4 first step. The join's
+        message names the two sizes; one image input at a time is scaled by their ratio (the
+        later inputs first), kept when the forward then runs or fails at another join, a few times."""
+        if self.given:
+            return None
+        changed: dict[int, tuple[int, ...]] = {}
+        for _ in range(MAX_SOLVED):
+            sizes = joined_sizes(exc.__cause__ or exc)
+            if sizes is None or 0 in sizes:
+                return None
+            expected, got = sizes
+            images = [i for i, t in enumerate(inputs) if not isinstance(t, list) and t.dim() >= 3
+                      and t.is_floating_point()]
+            progress = None
+            for position in reversed(images):
+                for ratio in (Fraction(got, expected), Fraction(expected, got)):
+                    scaled = [n * ratio for n in inputs[position].shape[2:]]
+                    if any(n.denominator != 1 or not 1 <= n <= 2048 for n in scaled):
+                        continue
+                    tried = list(inputs)
+                    tried[position] = self._tensor(inputs[position], inputs[position].shape[1],
+                                                   [int(n) for n in scaled])
+                    try:
+                        tried, trace = self._run_solving(built, tried)
+                    except Exception as again:
+                        if progress is None and joined_sizes(again.__cause__ or again) not in (None, sizes):
+                            progress = position, tried, again
+                        continue
+                    changed[position] = tuple(tried[position].shape[2:])
+                    return tried, trace, self._joined_why(changed)
+            if progress is None:
+                return None
+            position, inputs, exc = progress
+            inputs = getattr(exc, "inputs", inputs)
+            changed[position] = tuple(inputs[position].shape[2:])
+        return None
+
+    def _joined_why(self, changed: dict[int, tuple[int, ...]]) -> str:
+        parts = [f"{self.names[p] if p < len(self.names) else f'input {p}'} at {_fmt(sides)}"
+                 for p, sides in sorted(changed.items())]
+        return f"; {', '.join(parts)}: the size a join (torch.cat, an addition) takes, solved from its message"
 
     def _run_solving(self, built: BuiltModel, inputs: list[torch.Tensor]) -> tuple[list[torch.Tensor], Trace]:
         """The forward at ``inputs``, again with an input's channels solved for while a layer
@@ -349,30 +440,59 @@ def _fmt(shape) -> str:
 
 
 def _candidates(model: nn.Module, fx_graph, names: list[str], given: Sequence[Shape], declared,
-                sides: Sequence[int], hints: InputHints):
+                sides: list[int], hints: InputHints, extras: dict | None = None):
     """(image side, guesses) to run the forward at, in order; side None for given or declared
     shapes. Inputs with no image side (a Linear or an Embedding reads them) are tried once."""
     if given:
-        yield None, _guesses(model, fx_graph, names, sides[0], hints)  # only their dtypes are used
+        yield None, _guesses(model, fx_graph, names, sides[0], hints, extras)  # only their dtypes are used
         return
-    if declared:
+    if declared and not extras:
         yield None, declared
-    tried = []
-    for side in sides:
-        guesses = _guesses(model, fx_graph, names, side, hints)
+    tried, done = [], set()
+    while sides:  # a list: the search puts a side its failure states at the front
+        side = sides.pop(0)
+        if side in done:
+            continue
+        done.add(side)
+        guesses = _guesses(model, fx_graph, names, side, hints, extras)
         if guesses not in tried:
             tried.append(guesses)
             yield side, guesses
 
 
-def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: InputHints):
+def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: InputHints, extras: dict | None = None):
+    """The guess for each input at ``side``; ``extras``: optional inputs the forward needs, name ->
+    (the shape of the tensor it meets at ``seen_at``'s side or None, seen_at), after the others."""
+    extras = extras or {}
+    required = [name for name in names if name not in extras]
+    ranks = dict(hints.ranks)
     if fx_graph is not None:
-        return fx.input_guesses(fx_graph, side, hints)
-    if not names:
-        return []
-    # no graph: the first input from the first layer, the others by their names beside it
-    first = with_channels(guess_from_tree(model, side), names[0], hints)
-    return [first] + [guess_by_name(name, first, hints) for name in names[1:]]
+        guesses = fx.input_guesses(fx_graph, side, hints)
+        guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, guesses)]
+    elif not required:
+        guesses = []
+    else:  # no graph: the first input from the first layer, the others by their names beside it
+        reading = first_module_reading(model, required[0])
+        tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
+        first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
+        first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
+        guesses = [first] + [guess_by_name(name, first, hints) for name in required[1:]]
+    first = guesses[0] if guesses else None
+    for name in names[len(required):]:
+        shape, seen_at = extras[name]
+        why = "the forward uses it without checking for None"
+        if shape is None:
+            guess = guess_by_name(name, first, hints) or first
+            guesses.append(guess and (guess[0], guess[1], f"{guess[2]}; {name}: {why}"))
+            continue
+        scaled = [Fraction(n * side, seen_at) for n in shape[2:]] if len(shape) >= 3 else []
+        if all(n.denominator == 1 and n >= 1 for n in scaled):
+            shape = (*shape[:2], *map(int, scaled))
+        mask = is_mask(name, spelled_out=True) and len(shape) >= 3
+        shape = (shape[0], 1, *shape[2:]) if mask else shape
+        guesses.append((shape, torch.float32, f"{name}: {why}, {'a 1-channel map' if mask else 'shaped'} "
+                                              "like the tensor it meets"))
+    return guesses
 
 
 def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], reference: Trace,

@@ -18,7 +18,8 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from netlint.capture import ops
-from netlint.capture.layers import ForwardError, Trace, bind, function_layer, leaves, module_layer, tensor_signature
+from netlint.capture.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, returned_leaves,
+                                    tensor_signature)
 from netlint.graph import Shape
 from netlint.load import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to
@@ -278,7 +279,7 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
         for handle in handles:
             handle.remove()
     trace = recorder.trace
-    returned = [t for t in leaves(output) if isinstance(t, torch.Tensor)]
+    returned = [t for t in returned_leaves(output) if isinstance(t, torch.Tensor)]
     trace.outputs = sorted({recorder.producer[id(t)] for t in returned if id(t) in recorder.producer})
     trace.output_shapes = [tuple(t.shape) for t in returned]
     return trace

@@ -14,7 +14,8 @@ from torch import nn
 from netlint.capture import ops
 from netlint.capture.inputs import (Entry, Guess, InputHints, guess_from_module, guess_from_weight, is_label, is_mask, spatial,
                             split_channels)
-from netlint.capture.layers import ForwardError, Trace, bind, function_layer, leaves, module_layer, tensor_signature
+from netlint.capture.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, returned_leaves,
+                                    tensor_signature)
 from netlint.load import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to, user_modules, without_device_moves
 from netlint.meta_shapes import MetaShapes
@@ -113,7 +114,7 @@ def run(graph: fx.GraphModule, inputs: list[torch.Tensor], built: BuiltModel, re
     index_of: dict[fx.Node, int] = {}
     for node in graph.graph.nodes:
         if node.op == "output":
-            returned = [n for n in leaves(node.args[0]) if isinstance(n, fx.Node)]
+            returned = [n for n in returned_leaves(node.args[0]) if isinstance(n, fx.Node)]
             trace.outputs = sorted({index_of[n] for n in returned if n in index_of})
             trace.output_shapes = [s for n in returned for s in n.meta.get(SHAPES, [])]
         elif node.op in ("call_module", "call_function", "call_method"):

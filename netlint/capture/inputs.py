@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import linecache
 import re
 import textwrap
 from collections.abc import Sequence
@@ -18,8 +19,9 @@ from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
 # (ViT asserts its training resolution), then the sizes of small datasets and GANs (MNIST nets
-# and discriminators with a Linear head fit only their own size), then larger and rarer ones.
-IMAGE_SIDES = (256, 224, 128, 64, 32, 28, 512, 96)
+# and discriminators with a Linear head fit only their own size), then larger and rarer ones
+# (Inception's 299, the fine-tuning sizes 384 and 448). A side the failure states comes first.
+IMAGE_SIDES = (256, 224, 128, 64, 32, 28, 512, 96, 299, 384, 448)
 SMALL_SIDE = 64  # for the CPU fallback, where every value is computed
 SEQUENCE_LENGTH = 128
 
@@ -156,6 +158,7 @@ class InputHints:
 
     values: tuple[tuple[str, int], ...] = ()  # the constructor's integer values: ("c_dim", 5)
     embeds: bool = False  # the model has an Embedding (a class index may be an input)
+    ranks: tuple[tuple[str, int], ...] = ()  # inputs whose size the forward unpacks: ("x", 4)
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -169,8 +172,10 @@ class InputHints:
         return None
 
 
-def is_mask(name: str) -> bool:
-    return bool(_name_words(name) & MASK_WORDS)
+def is_mask(name: str, spelled_out: bool = False) -> bool:
+    """Whether the name says a mask or map; ``spelled_out``: by a word longer than a letter
+    (``f_m`` is a feature map of valid regions as well)."""
+    return any(len(word) > 1 or not spelled_out for word in _name_words(name) & MASK_WORDS)
 
 
 def is_label(name: str) -> bool:
@@ -192,7 +197,62 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     integers = tuple((k, v) for k, v in values.items()
                      if isinstance(v, int) and not isinstance(v, bool) and v > 0 and not k.startswith("_"))
     embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
-    return InputHints(integers, embeds)
+    return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()))
+
+
+def _forward_tree(model: nn.Module) -> ast.AST | None:
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(type(model).forward)))
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return None
+
+
+def _size_of(node: ast.AST) -> str | None:
+    """The name whose size ``node`` reads: ``x.size()``, ``x.shape``, ``x.data.size()``."""
+    if isinstance(node, ast.Call) and not node.args and not node.keywords:
+        node = node.func
+        if not (isinstance(node, ast.Attribute) and node.attr == "size"):
+            return None
+    elif not (isinstance(node, ast.Attribute) and node.attr == "shape"):
+        return None
+    value = node.value
+    while isinstance(value, ast.Attribute) and value.attr in ("data", "detach"):
+        value = value.value
+    return value.id if isinstance(value, ast.Name) else None
+
+
+def unpacked_ranks(model: nn.Module) -> dict[str, int]:
+    """The forward's parameters whose size it unpacks into names (``b, c, h, w = x.size()``,
+    ``n, c, h, w = x.shape``): name -> the number of names, which is the input's rank."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return {}
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple):
+            names = node.targets[0].elts
+            name = _size_of(node.value)
+            if name is not None and 2 <= len(names) <= 5 and not any(isinstance(e, ast.Starred) for e in names):
+                found.setdefault(name, len(names))
+    return found
+
+
+def with_rank(guess: Guess | None, rank: int) -> Guess | None:
+    """A guess of another rank as the forward's unpacking of its size says: features F of a
+    Linear the input reaches flattened become (1, C, H, W) with C·H·W = F (1 or 3 channels and
+    a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names."""
+    if guess is None or len(guess[0]) == rank or len(guess[0]) != 2:
+        return guess
+    (batch, features), dtype, reason = guess
+    if rank == 3:
+        return (batch, 1, features), dtype, f"{reason}, 3-D as the forward unpacks its size"
+    for channels in (1, 3):
+        side = round((features / channels) ** (1 / (rank - 2)))
+        if rank > 2 and channels * side ** (rank - 2) == features:
+            return ((batch, channels, *[side] * (rank - 2)), dtype,
+                    f"{reason}, {rank}-D as the forward unpacks its size "
+                    f"({'×'.join(map(str, [channels, *[side] * (rank - 2)]))} flattened)")
+    return guess
 
 
 def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | None:
@@ -230,19 +290,147 @@ _SIZE_ERROR = re.compile(
 
 def is_size_error(exc: BaseException) -> bool:
     """Whether a forward failed because of the input's spatial size (a flattened map that does
-    not fit a Linear, a kernel larger than the map, a reshape, an assert on the resolution),
-    so that another image side may run."""
-    return isinstance(exc, AssertionError) or bool(_SIZE_ERROR.search(str(exc)))
+    not fit a Linear, a kernel larger than the map, a reshape, an assert on the resolution, a
+    message that states the size it wants), so that another image side may run."""
+    return isinstance(exc, AssertionError) or bool(_SIZE_ERROR.search(str(exc))) or bool(stated_sides(exc))
 
 
-def guess_from_tree(model: nn.Module, side: int) -> Guess | None:
+# A size a message states: "(299, 299)", "299x299", "img_size 224", "input resolution of 384",
+# "expected height 64", "image size should be 512"
+_SQUARE = re.compile(r"\b(\d{1,4})\s*(?:,|x|×|\*)\s*(\d{1,4})\b")
+_NAMED_SIDE = re.compile(r"(?:image|img|input|crop|patch)?[ _]?(?:size|resolution|res|side|height|width|shape)"
+                         r"[^0-9\n]{0,24}?\b(\d{1,4})\b(?!\s*(?:channels|dim|in dimension))", re.IGNORECASE)
+_MODEL_SIDE = re.compile(r"\bmodel\s*\((\d{1,4})\)")  # timm: "Input height (256) doesn't match model (224)"
+_WANTED_SIDES = range(4, 2049)
+
+
+def stated_sides(exc: BaseException) -> list[int]:
+    """The image sides a failure message states (a square pair, or a number after a size
+    word), in the order it states them; none in torch's own messages about tensors' sizes."""
+    text = re.sub(r"\[[^\]]*\]", "", str(exc))  # a tensor's shape, [1, 4, 256, 256]: no side it wants
+    text = re.sub(r"(?:divisible by|multiple of|factor of|batch[ _]?size|kernel[ _]?size|hidden[ _]?size"
+                  r"|window[ _]?size|vocab[ _]?size)[^0-9\n]{0,24}\d+", "", text, flags=re.IGNORECASE)  # no side
+    if _SIZE_ERROR.search(text):
+        return []  # "Sizes of tensors must match … Expected 64 in dimension 2": no side the model wants
+    found = [int(a) for a, b in _SQUARE.findall(text) if a == b]
+    found += [int(n) for n in _NAMED_SIDE.findall(text)] + [int(n) for n in _MODEL_SIDE.findall(text)]
+    return [side for side in dict.fromkeys(found) if side in _WANTED_SIDES]
+
+
+# Two tensors joined (torch.cat, an addition) at different spatial sizes: "Expected 64 in dimension 2
+# but got 256 for tensor number 1", "The size of tensor a (64) must match the size of tensor b (256) at
+# non-singleton dimension 3"
+_JOINED = (re.compile(r"Expected (?:size )?(\d+)(?: in dimension (\d+))? but got (?:size )?(\d+) for tensor number"),
+           re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) "
+                      r"at non-singleton dimension (\d+)"))
+
+
+def joined_sizes(exc: BaseException) -> tuple[int, int] | None:
+    """The two spatial sizes of tensors a join refused (one of them, (expected, got)), when the
+    message names them and the dimension is no channel dimension (counted from either end)."""
+    text = str(exc)
+    if match := _JOINED[0].search(text):
+        expected, dimension, got = match.groups()
+        if dimension is None or int(dimension) >= 2:
+            return int(expected), int(got)
+    if match := _JOINED[1].search(text):
+        a, b, dimension = map(int, match.groups())
+        if dimension >= 2:
+            return a, b
+    return None
+
+
+def guess_from_tree(model: nn.Module, side: int, prefix: str = "") -> Guess | None:
     """Without a graph: the first layer, in registration order, that says what it reads."""
-    for name, module in model.named_modules():
+    for name, module in model.named_modules(prefix=prefix):
         if not list(module.children()):
             guess = guess_from_module(module, name, side)
             if guess is not None:
                 return guess
     return None
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _module_called(model: nn.Module, func: ast.AST) -> tuple[str, nn.Module] | None:
+    """The submodule a call in the forward calls: ``self.style(…)``, ``self.from_rgb[i](…)``,
+    ``self.body.head(…)`` (a module list's first entry stands for the one indexed)."""
+    path = []
+    while isinstance(func, (ast.Attribute, ast.Subscript)):
+        if isinstance(func, ast.Attribute):
+            path.append(func.attr)
+        elif path:
+            path = []  # ``self.blocks[i].conv``: the entry's part is not one name
+        func = func.value
+    if not (isinstance(func, ast.Name) and func.id == "self" and path):
+        return None
+    module: object = model
+    for attr in reversed(path):
+        module = getattr(module, attr, None)
+    if isinstance(module, (nn.ModuleList, nn.ModuleDict)) and len(module):
+        first = next(iter(module.named_children()))
+        return ".".join(reversed(path)) + f".{first[0]}", first[1]
+    return (".".join(reversed(path)), module) if isinstance(module, nn.Module) else None
+
+
+_PLAIN_CALLS = {"len", "zip", "enumerate", "list", "tuple", "range", "reversed", "isinstance", "type", "int", "float",
+                "getattr", "hasattr", "max", "min", "sum", "map", "sorted", "print", "dict", "set", "super"}
+
+
+def first_module_reading(model: nn.Module, name: str) -> tuple[str, nn.Module] | None:
+    """The submodule the forward first calls on input ``name`` or a value made from it (through
+    assignments and loops over it), in the order of the forward's code: a generator's mapping
+    network before the synthesis network registered ahead of it."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return None
+    derived = {name}
+
+    class Reader(ast.NodeVisitor):
+        found: tuple[str, nn.Module] | None = None
+
+        def visit_Call(self, node: ast.Call) -> None:
+            self.generic_visit(node)  # the arguments' calls run first
+            if self.found is None and any(_names_in(a) & derived for a in [*node.args, *node.keywords]):
+                root = node.func
+                while isinstance(root, (ast.Attribute, ast.Subscript)):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id == "self":
+                    # a helper method or a module of no name (``getattr(self, f"dec{i}")``): unknown
+                    self.found = _module_called(model, node.func) or ()
+                elif isinstance(node.func, ast.Name) and node.func.id not in _PLAIN_CALLS:
+                    self.found = ()  # a module held in a local name (``head(x)``): unknown
+
+        def visit_Assign(self, node: ast.Assign) -> None:
+            self.visit(node.value)
+            if _names_in(node.value) & derived:
+                derived.update(*(_names_in(t) for t in node.targets))
+
+        def visit_ListComp(self, node) -> None:  # the loops first, then what they make
+            for generator in node.generators:
+                self.visit(generator.iter)
+                if _names_in(generator.iter) & derived:
+                    derived.update(_names_in(generator.target))
+                for condition in generator.ifs:
+                    self.visit(condition)
+            for part in ("elt", "key", "value"):
+                if hasattr(node, part):
+                    self.visit(getattr(node, part))
+
+        visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
+
+        def visit_For(self, node: ast.For) -> None:
+            self.visit(node.iter)
+            if _names_in(node.iter) & derived:
+                derived.update(_names_in(node.target))
+            for statement in [*node.body, *node.orelse]:
+                self.visit(statement)
+
+    reader = Reader()
+    reader.visit(tree)
+    return reader.found or None
 
 
 def declared_input(model: nn.Module) -> Guess | None:
@@ -298,10 +486,8 @@ def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[i
     (``for x in xs``, ``zip``, ``enumerate``) or unpacked, which code does not do to a batch,
     or indexed by an integer or a name (``xs[2]``, ``xs[-1]``, ``xs[s]``, as ``x[0]`` may pick
     a sample) or measured (``len``), which it does to a batch too."""
-    try:
-        source = textwrap.dedent(inspect.getsource(type(model).forward))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError, ValueError):
+    tree = _forward_tree(model)
+    if tree is None:
         return {}
     wanted, found = set(names), {}
 
@@ -334,3 +520,40 @@ def sequence_lengths(hints: InputHints, least: int) -> tuple[int, ...]:
     counted = [value for parameter, value in hints.values
                if _name_words(parameter) & _LENGTH_WORDS and 1 < value <= 8]
     return tuple(n for n in dict.fromkeys([*counted, 3, 2, least]) if n >= least)
+
+
+def needed_optional_inputs(model: nn.Module, exc: BaseException,
+                           names: Sequence[str]) -> list[tuple[str, Shape | None]]:
+    """The forward's optional inputs (``f_m=None``) it used without checking, when it failed on
+    a None (``None + Tensor``, ``None.size()``, a None in ``torch.cat``): those named on the line of
+    the forward that failed, each with the shape of a tensor the same expression reads beside it
+    (the layer or op that reads it), when there is one."""
+    if not isinstance(exc, (TypeError, AttributeError)) or "None" not in str(exc):
+        return []
+    try:
+        parameters = inspect.signature(model.forward).parameters.values()
+        code = type(model).forward.__code__
+    except (TypeError, ValueError, AttributeError):
+        return []
+    optional = [p.name for p in parameters if p.default is None and p.name not in names
+                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    frame, line = None, None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is code:
+            frame, line = tb.tb_frame, tb.tb_lineno
+        tb = tb.tb_next
+    if frame is None or not optional:
+        return []
+    text = linecache.getline(code.co_filename, line).strip()
+    try:
+        statement = ast.parse(text).body[0]
+        expression = statement.value if isinstance(statement, (ast.Assign, ast.AugAssign, ast.Expr, ast.Return)) \
+            else statement
+        read = [n.id for n in ast.walk(expression) if isinstance(n, ast.Name)]
+    except (SyntaxError, IndexError, AttributeError):
+        read = re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text)
+    used = [name for name in optional if name in read and frame.f_locals.get(name, 0) is None]
+    beside = next((tuple(value.shape) for name in read if name not in optional
+                   and isinstance(value := frame.f_locals.get(name), torch.Tensor) and value.dim() >= 2), None)
+    return [(name, beside) for name in used]

@@ -71,6 +71,22 @@ def leaves(obj: Any) -> list[Any]:
     return [leaf for item in found for leaf in leaves(item)]
 
 
+# Keys of a returned dict that name the model's result, before its other entries (masks,
+# flows, intermediate maps): First Order Motion's "prediction", a GAN's "fake"
+OUTPUT_KEYS = ("prediction", "pred", "out", "output", "outputs", "result", "image", "img", "fake", "fake_image",
+               "generated", "rgb", "recon", "reconstruction", "restored", "sr", "hr")
+
+
+def returned_leaves(output: Any) -> list[Any]:
+    """The leaves of a forward's result, those of a dict's entries named as the result first
+    (``{'mask': …, 'prediction': …}``: the prediction); None entries are no output."""
+    if isinstance(output, dict):
+        named = [key for key in output if isinstance(key, str) and key.lower() in OUTPUT_KEYS]
+        named.sort(key=lambda key: OUTPUT_KEYS.index(key.lower()))
+        output = [output[key] for key in [*named, *(k for k in output if k not in named)]]
+    return [leaf for leaf in leaves(output) if leaf is not None]
+
+
 def module_layer(index: int, name: str, module: nn.Module, inputs: tuple, output: Shape | None,
                  built: BuiltModel, fallback_site: Site | None = None) -> Layer:
     # a module held at two places (``self.enc0 = nn.Sequential(self.features.conv0, ...)``) is
