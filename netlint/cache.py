@@ -64,7 +64,7 @@ def project_folder(root: Path, project: Path) -> Path:
 
 @dataclasses.dataclass(frozen=True)
 class Key:
-    slot: str  # the entry's file name: the linted file's and the run's settings'
+    slot: str  # the entry's file name: the linted file's and the settings'
     full: str  # everything the result depends on before it runs; kept in the entry, compared on reading
 
 
@@ -88,8 +88,8 @@ class ResultCache:
 
     def key(self, work: Sequence[tuple], listed: Iterable[str]) -> Key | None:
         """The key of one file's work (``(target, options)`` pairs); None when it has no file.
-        Its slot (the entry's file) is the file's and the run's settings': an edit replaces
-        the file's entry rather than adding one."""
+        Its slot (the entry's file) is the file's and the settings': an edit replaces the
+        file's entry rather than adding one."""
         path = work[0][0].path
         if path is None or any(target.path != path for target, _ in work):
             return None
@@ -97,9 +97,9 @@ class ResultCache:
         digest = self.digest(file)
         if not digest:
             return None
-        asked = [(repr(target), repr(dataclasses.replace(options, timeout=None))) for target, options in work]
-        text = repr((self.stamp, file, digest, asked, sorted(listed)))
-        return Key(_hashed(repr((self.stamp, file))), _hashed(text))
+        options = [repr(dataclasses.replace(options, timeout=None)) for _, options in work]
+        text = repr((self.stamp, file, digest, [repr(target) for target, _ in work], options, sorted(listed)))
+        return Key(_hashed(repr((self.stamp, file, options))), _hashed(text))
 
     def _entry(self, key: Key) -> Path:
         return self.folder / key.slot[:2] / key.slot
@@ -291,7 +291,7 @@ def stamp(config, rule_classes: Sequence[type]) -> str:
     plugins = sorted((e.name, e.value, getattr(e.dist, "name", ""), getattr(e.dist, "version", ""))
                      for e in importlib.metadata.entry_points(group="netlint.rules"))
     environment = sorted((k, v) for k, v in os.environ.items()
-                         if (k.startswith("NETLINT_") and k != "NETLINT_CACHE_DIR") or k == "PYTHONPATH")
+                         if (k.startswith("NETLINT_") and k not in ("NETLINT_CACHE_DIR", "NETLINT_NO_CACHE")) or k == "PYTHONPATH")
     text = repr((FORMAT, __version__, _netlint_digest(), rules, plugins,
                  [(name, library_version(name)) for name in KEY_LIBRARIES], sys.version, sys.executable,
                  sys.platform, config_text, repr(kept), os.getcwd(), sys.path, environment))
