@@ -90,9 +90,11 @@ class ResultCache:
         """The key of one file's work (``(target, options)`` pairs); None when it has no file.
         Its slot (the entry's file) is the file's and the settings': an edit replaces the
         file's entry rather than adding one."""
+        from netlint.source import version
+
         path = work[0][0].path
-        if path is None or any(target.path != path for target, _ in work):
-            return None
+        if path is None or any(target.path != path for target, _ in work) or version(path)[0] == "edited":
+            return None  # a module target; a text --fix is verifying
         file = str(path.resolve())
         digest = self.digest(file)
         if not digest:
@@ -121,15 +123,16 @@ class ResultCache:
         self.hits += 1
         return entry[2]
 
-    def store(self, key: Key, result: LintResult) -> None:
-        """Keep the result, unless a time limit or a bug decided part of it."""
-        if not result.inputs or not all(i.cacheable for i in result.inputs):
+    def store(self, key: Key, result: LintResult, targets: int) -> None:
+        """Keep the result of a file's ``targets``, unless a time limit, a bug or a worker
+        that died decided part of it (then the lint that covered them all sent no inputs)."""
+        if [(i.cacheable, i.targets) for i in result.inputs] != [(True, targets)]:
             return
-        read = self._read_by(result)
-        payload = pickle.dumps((key.full, read, dataclasses.replace(result, inputs=[])), protocol=pickle.HIGHEST_PROTOCOL)
-        data = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         import tempfile
 
+        entry = (key.full, self._read_by(result), dataclasses.replace(result, inputs=[]))
+        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        data = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         folder = self._entry(key).parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -154,8 +157,7 @@ class ResultCache:
     # what an entry read, and whether it is unchanged
 
     def _read_by(self, result: LintResult) -> tuple:
-        files = sorted({f for i in result.inputs for f in i.files})
-        libraries = sorted({name for i in result.inputs for name in i.libraries})
+        files, libraries = result.inputs[0].files, result.inputs[0].libraries
         names = sorted(_model_names(result))
         return (tuple((f, self.digest(f)) for f in files),
                 tuple((name, self.version(name)) for name in libraries),

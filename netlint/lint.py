@@ -197,12 +197,12 @@ def _analyze_cached(groups: list[list[tuple[Target, Options]]], analyze: Callabl
         fresh = analyze([pair for i in missing for pair in groups[i]])
         for i, result in zip(missing, fresh):
             if keys[i]:
-                cache.store(keys[i], result)
+                cache.store(keys[i], result, len(groups[i]))
             results[i] = result
     return [r for r in results if r is not None]
 
 
-def read_inputs(path: Path | None, modules: set[str], cacheable: bool) -> Inputs:
+def read_inputs(path: Path | None, modules: set[str], cacheable: bool, targets: int) -> Inputs:
     """What a file's lint read besides its text: the project files its import ran (the user's
     modules added to ``sys.modules`` since ``modules``), and the libraries their code imports."""
     from netlint.cache import imported_libraries
@@ -215,7 +215,7 @@ def read_inputs(path: Path | None, modules: set[str], cacheable: bool) -> Inputs
         if isinstance(file, str) and not is_library_file(file):
             files.add(str(Path(file).resolve()))
             own.add(name.partition(".")[0])
-    return Inputs(tuple(sorted(files)), imported_libraries(files, own), cacheable)
+    return Inputs(tuple(sorted(files)), imported_libraries(files, own), cacheable, targets)
 
 
 def _merge(result: LintResult, part: LintResult) -> None:
@@ -274,7 +274,7 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
         except (LoadError, TargetTimeout) as exc:
             message = (f"took longer than {first_options.timeout:g} s {TIMEOUT_HINT} while importing {shown}"
                        if isinstance(exc, TargetTimeout) else str(exc))
-            inputs = read_inputs(first.path, modules, cacheable=not isinstance(exc, TargetTimeout))
+            inputs = read_inputs(first.path, modules, not isinstance(exc, TargetTimeout), len(work))
             if all(not target.name for target, _ in work):  # imported only to learn what its classes are
                 from netlint.load.runtime_classes import not_imported
 
@@ -301,7 +301,7 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
                 errors += event[2].errors if event[0] == "part" else []
                 yield event
         cacheable = not any(e.message.endswith(TIMEOUT_HINT) or e.message.startswith(INTERNAL_ERROR) for e in errors)
-        yield "part", len(work) - 1, LintResult(inputs=[read_inputs(first.path, modules, cacheable)])
+        yield "part", len(work) - 1, LintResult(inputs=[read_inputs(first.path, modules, cacheable, len(work))])
 
 
 def _lint_unlisted(module, path: Path, listed: frozenset[str], work: list[tuple[Target, Options]],

@@ -75,6 +75,7 @@ class Inputs:
     files: tuple[str, ...]  # the project files its import ran (resolved paths), its own included
     libraries: tuple[str, ...]  # the top-level names its code and those files import
     cacheable: bool  # False when a time limit or a bug in netlint decided part of the result
+    targets: int = 0  # how many of the file's targets this lint covered (fewer: a worker died before)
 
 
 @dataclass

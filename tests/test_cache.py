@@ -77,6 +77,48 @@ class Broken(nn.Module):
         return x
 """
 
+DIES = """
+import os
+
+from torch import nn
+
+
+class Dies(nn.Module):
+    def __init__(self):
+        super().__init__()
+        os._exit(3)
+
+    def forward(self, x):
+        return x
+
+
+class Lives(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        return self.conv(x)
+"""
+
+
+SLOW = """
+import time
+
+from torch import nn
+
+
+class Slow(nn.Module):
+    def __init__(self):
+        super().__init__()
+        time.sleep(60)
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        return self.conv(x)
+"""
+
+
 def counts(proc) -> tuple[int, int]:
     """(cached, linted) files, from the -v note."""
     found = re.search(r"cache: (\d+) files? cached, (\d+) linted", proc.stderr)
@@ -117,6 +159,12 @@ def runs(tmp_path_factory) -> dict:
     done["truncated"] = lint(".", "-v", "-j", "2")
     done["after truncated"] = lint(".", "-v", "-j", "2")
     done["moved"] = lint("gen.py", "-v", NETLINT_CACHE_DIR=str(base / "ci-cache"))
+    crash = base / "crash"
+    crash.mkdir()
+    (crash / "models.py").write_text(textwrap.dedent(DIES))
+    (crash / "slow.py").write_text(textwrap.dedent(SLOW))
+    done["died"] = run_netlint(".", "-v", "--timeout", "2", cwd=crash, env=env)
+    done["died again"] = run_netlint(".", "-v", "--timeout", "2", cwd=crash, env=env)
     done["after"] = tree(project)
     return done
 
@@ -175,3 +223,11 @@ def test_the_linted_tree_is_never_written(runs):
     assert set(after) == set(before)
     assert [name for name in before if name != "blocks.py" and after[name] != before[name]] == ["pyproject.toml"]
     assert not (runs["base"] / "home").exists()  # XDG_CACHE_HOME holds the cache; nothing under HOME
+
+
+def test_a_worker_that_died_or_ran_out_of_time_is_not_cached(runs):
+    """Neither may happen again (the OOM killer, a busy machine): the next run lints them again."""
+    assert "the process ended with exit code 3" in runs["died"].stderr
+    assert "took longer than 2 s (--timeout)" in runs["died"].stderr
+    assert counts(runs["died"]) == counts(runs["died again"]) == (0, 2)
+    assert runs["died again"].stdout == runs["died"].stdout
