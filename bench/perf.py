@@ -208,20 +208,7 @@ def cached_runs(folder: Path, count: int, blocks: int, runs: int) -> list[str]:
     before it), a second over the unchanged folder, and a run after one block file changed
     (the models that import it are linted again). Each round runs the three in that order."""
     project, cache = folder / "models", folder / "cache"
-    project.mkdir()
-    for k in range(blocks):
-        (project / f"blocks_{k}.py").write_text(
-            "from torch import nn\n\n\n"
-            f"class Block{k}(nn.Module):\n    def __init__(self, cin, cout):\n        super().__init__()\n"
-            "        self.conv = nn.Conv2d(cin, cout, 3, padding=1)\n        self.norm = nn.BatchNorm2d(cout)\n\n"
-            "    def forward(self, x):\n        return self.norm(self.conv(x)).relu()\n")
-    for i in range(count):
-        k = i % blocks
-        (project / f"model_{i}.py").write_text(
-            f"from torch import nn\n\nfrom blocks_{k} import Block{k}\n\n\n"
-            f"class Net{i}(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            f"        self.block = Block{k}(3, {8 + i % 8})\n        self.fc = nn.Linear({8 + i % 8}, 10)\n\n"
-            "    def forward(self, x):\n        return self.fc(self.block(x).mean((2, 3)))\n")
+    block_models(project, count, blocks)
     env = {**ENV, "NETLINT_CACHE_DIR": str(cache)}
     del env["NETLINT_NO_CACHE"]
     command = NETLINT + ["-j", "2", "."]
@@ -248,6 +235,30 @@ def cached_runs(folder: Path, count: int, blocks: int, runs: int) -> list[str]:
                      f"{statistics.median(m.cpu for m in found):.2f} | "
                      f"{statistics.median(m.peak_mb for m in found):.0f} | {found[-1].status} |")
     return lines + [""]
+
+
+def block_models(project: Path, count: int, blocks: int) -> None:
+    """``blocks`` block files (a conv and a norm), and ``count`` model files, each a small
+    ResNet-like classifier (a stem, four stages of two blocks, a head) that imports one of them."""
+    project.mkdir()
+    for k in range(blocks):
+        (project / f"blocks_{k}.py").write_text(
+            "from torch import nn\n\n\n"
+            f"class Block{k}(nn.Module):\n    def __init__(self, cin, cout):\n        super().__init__()\n"
+            "        self.conv = nn.Conv2d(cin, cout, 3, padding=1)\n        self.norm = nn.BatchNorm2d(cout)\n\n"
+            "    def forward(self, x):\n        return self.norm(self.conv(x)).relu()\n")
+    for i in range(count):
+        k, width = i % blocks, 16 + 8 * (i % 4)
+        (project / f"model_{i}.py").write_text(
+            f"from torch import nn\n\nfrom blocks_{k} import Block{k}\n\n\n"
+            f"class Net{i}(nn.Module):\n    def __init__(self, width={width}, classes=10):\n"
+            "        super().__init__()\n        self.stem = nn.Conv2d(3, width, 3, padding=1)\n"
+            "        stages = []\n        for stage in range(4):\n"
+            f"            stages += [Block{k}(width << stage, width << stage), "
+            f"Block{k}(width << stage, width << stage + 1),\n"
+            "                       nn.MaxPool2d(2)]\n"
+            "        self.stages = nn.Sequential(*stages)\n        self.head = nn.Linear(width << 4, classes)\n\n"
+            "    def forward(self, x):\n        return self.head(self.stages(self.stem(x)).mean((2, 3)))\n")
 
 
 def warm(folder: Path, model: str, runs: int) -> list[str]:
