@@ -43,6 +43,7 @@ KEY_LIBRARIES = ("torch", "torchvision", "timm")
 NETLINT_DIR = Path(__file__).resolve().parent
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_NAMING_FILES = 2000  # project files searched for the names of a file's models
+CACHE_VARIABLES = ("NETLINT_CACHE_DIR", "NETLINT_NO_CACHE")  # where the cache is, not what a lint finds
 
 
 def cache_root(config_folder: str | None = None) -> Path:
@@ -293,7 +294,7 @@ def stamp(config, rule_classes: Sequence[type]) -> str:
     plugins = sorted((e.name, e.value, getattr(e.dist, "name", ""), getattr(e.dist, "version", ""))
                      for e in importlib.metadata.entry_points(group="netlint.rules"))
     environment = sorted((k, v) for k, v in os.environ.items()
-                         if (k.startswith("NETLINT_") and k not in ("NETLINT_CACHE_DIR", "NETLINT_NO_CACHE")) or k == "PYTHONPATH")
+                         if (k.startswith("NETLINT_") and k not in CACHE_VARIABLES) or k == "PYTHONPATH")
     text = repr((FORMAT, __version__, _netlint_digest(), rules, plugins,
                  [(name, library_version(name)) for name in KEY_LIBRARIES], sys.version, sys.executable,
                  sys.platform, config_text, repr(kept), os.getcwd(), sys.path, environment))
