@@ -278,10 +278,11 @@ def _model_names(result: LintResult) -> set[str]:
 
 
 def stamp(config, rule_classes: Sequence[type]) -> str:
-    """What every key of this run shares: netlint's code and version, the rules' code and the
-    plug-ins that provide them, the versions of the key libraries and of Python, the config
-    (its file's text and the settings that change results), the working directory (paths are
-    shown relative to it) and the import path."""
+    """What every key of this run shares: netlint's code and version, the rules' code (the
+    files of their folders) and the plug-ins that provide them, the versions of the key
+    libraries and of Python, the config (its file's text and the settings that change
+    results), the working directory (paths are shown relative to it) and the import path
+    (but its first entry: the script's folder)."""
     import importlib.metadata
 
     config_text = ""
@@ -290,14 +291,16 @@ def stamp(config, rule_classes: Sequence[type]) -> str:
             config_text = Path(config.path).read_text(encoding="utf-8", errors="replace")
     kept = dataclasses.replace(config, per_file_ignores=(), fail_level="note", fix=False, unsafe_fixes=False,
                                fixable=(), unfixable=())
-    rules = sorted((r.__module__, r.__qualname__, _file_digest(_source_file(r))) for r in rule_classes)
+    rules = sorted((r.__module__, r.__qualname__) for r in rule_classes)
+    folders = sorted({str(Path(_source_file(rule)).parent) for rule in rule_classes})
+    rule_code = [_folder_digest(folder) for folder in folders]
     plugins = sorted((e.name, e.value, getattr(e.dist, "name", ""), getattr(e.dist, "version", ""))
                      for e in importlib.metadata.entry_points(group="netlint.rules"))
     environment = sorted((k, v) for k, v in os.environ.items()
                          if (k.startswith("NETLINT_") and k not in CACHE_VARIABLES) or k == "PYTHONPATH")
-    text = repr((FORMAT, __version__, _netlint_digest(), rules, plugins,
+    text = repr((FORMAT, __version__, _netlint_digest(), rules, rule_code, plugins,
                  [(name, library_version(name)) for name in KEY_LIBRARIES], sys.version, sys.executable,
-                 sys.platform, config_text, repr(kept), os.getcwd(), sys.path, environment))
+                 sys.platform, config_text, repr(kept), os.getcwd(), sys.path[1:], environment))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -315,12 +318,14 @@ def _source_file(rule: type) -> str:
     return getattr(module, "__file__", None) or ""
 
 
-@functools.lru_cache(maxsize=256)
-def _file_digest(file: str) -> str:
-    try:
-        return hashlib.sha256(Path(file).read_bytes()).hexdigest()
-    except OSError:
-        return ""
+@functools.lru_cache(maxsize=64)
+def _folder_digest(folder: str) -> str:
+    """The Python files of a rule's folder: its module and the helpers beside it (rules/_counting.py)."""
+    digest = hashlib.sha256()
+    for file in sorted(Path(folder).glob("*.py")):
+        with contextlib.suppress(OSError):
+            digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _decoded(data: bytes):
