@@ -129,27 +129,44 @@ class ResultCache:
         that died decided part of it (then the lint that covered them all sent no inputs)."""
         if [(i.cacheable, i.targets) for i in result.inputs] != [(True, targets)]:
             return
+        if self._write(self._entry(key), (key.full, self._read_by(result), dataclasses.replace(result, inputs=[]))):
+            self.written += 1
+
+    def _write(self, path: Path, entry: tuple) -> bool:
+        """The entry written whole or not at all: to a temporary file of its folder, renamed."""
         import tempfile
 
-        entry = (key.full, self._read_by(result), dataclasses.replace(result, inputs=[]))
         payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         data = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-        folder = self._entry(key).parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(handle, "wb") as stream:
                     stream.write(data)
-                os.replace(temporary, self._entry(key))
+                os.replace(temporary, path)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
                 raise
         except OSError as exc:
             self.problem = self.problem or f"cannot write to the cache {self.folder}: {exc.strerror or exc}"
-            return
-        self.written += 1
+            return False
+        return True
+
+    def rules(self, fingerprint: str) -> list | None:
+        """The reports' information on the rules (``RuleInfo``) a run of this fingerprint
+        loaded: a run whose files are all in the cache never imports the rules (nor torch)."""
+        if not self.reading:
+            return None
+        with contextlib.suppress(OSError):
+            entry = _decoded((self.folder / "rules" / fingerprint).read_bytes())
+            if entry is not None and entry[0] == fingerprint:
+                return entry[2].rules
+        return None
+
+    def keep_rules(self, fingerprint: str, rules: list) -> None:
+        self._write(self.folder / "rules" / fingerprint, (fingerprint, (), LintResult(rules=list(rules))))
 
     def summary(self) -> str:
         text = f"cache: {self.hits} file{'s' * (self.hits != 1)} cached, {self.misses} linted ({self.folder})"
@@ -277,12 +294,33 @@ def _model_names(result: LintResult) -> set[str]:
     return names
 
 
-def stamp(config, rule_classes: Sequence[type]) -> str:
-    """What every key of this run shares: netlint's code and version, the rules' code (the
-    files of their folders) and the plug-ins that provide them, the versions of the key
-    libraries and of Python, the config (its file's text and the settings that change
-    results), the working directory (paths are shown relative to it) and the import path
-    (but its first entry: the script's folder)."""
+def rules_fingerprint(config) -> str:
+    """The rules a run would load, known without importing them (their modules import torch):
+    the registered entry points and the plug-ins that provide them, the code of the folders
+    their modules are in (with the helpers beside them), the project's rule folders and the
+    settings that select the rules and set their severities."""
+    import importlib.metadata
+    import importlib.util
+
+    entries, folders = [], set(config.rules_dirs)
+    for entry in sorted(importlib.metadata.entry_points(group="netlint.rules"), key=lambda e: (e.name, e.value)):
+        entries.append((entry.name, entry.value, getattr(entry.dist, "name", ""), getattr(entry.dist, "version", "")))
+        try:
+            spec = importlib.util.find_spec(entry.module)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.origin:
+            folders.add(str(Path(spec.origin).parent))
+    code = [(folder, _folder_digest(folder)) for folder in sorted(folders)]
+    return _hashed(repr((FORMAT, __version__, _netlint_digest(), entries, code, config.select, config.ignore,
+                         config.extend_select, sorted(config.severity.items()))))
+
+
+def stamp(config, rules: str) -> str:
+    """What every key of this run shares: netlint's code and version, the rules
+    (``rules_fingerprint``), the versions of the key libraries and of Python, the config (its
+    file's text and the settings that change results), the working directory (paths are
+    shown relative to it) and the import path (but its first entry: the script's folder)."""
     import importlib.metadata
 
     config_text = ""
@@ -291,14 +329,9 @@ def stamp(config, rule_classes: Sequence[type]) -> str:
             config_text = Path(config.path).read_text(encoding="utf-8", errors="replace")
     kept = dataclasses.replace(config, per_file_ignores=(), fail_level="note", fix=False, unsafe_fixes=False,
                                fixable=(), unfixable=())
-    rules = sorted((r.__module__, r.__qualname__) for r in rule_classes)
-    folders = sorted({str(Path(_source_file(rule)).parent) for rule in rule_classes})
-    rule_code = [_folder_digest(folder) for folder in folders]
-    plugins = sorted((e.name, e.value, getattr(e.dist, "name", ""), getattr(e.dist, "version", ""))
-                     for e in importlib.metadata.entry_points(group="netlint.rules"))
     environment = sorted((k, v) for k, v in os.environ.items()
                          if (k.startswith("NETLINT_") and k not in CACHE_VARIABLES) or k == "PYTHONPATH")
-    text = repr((FORMAT, __version__, _netlint_digest(), rules, rule_code, plugins,
+    text = repr((FORMAT, __version__, _netlint_digest(), rules,
                  [(name, library_version(name)) for name in KEY_LIBRARIES], sys.version, sys.executable,
                  sys.platform, config_text, repr(kept), os.getcwd(), sys.path[1:], environment))
     return hashlib.sha256(text.encode()).hexdigest()
@@ -311,11 +344,6 @@ def _netlint_digest() -> str:
     for file in sorted(NETLINT_DIR.rglob("*.py")):
         digest.update(str(file.relative_to(NETLINT_DIR)).encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-def _source_file(rule: type) -> str:
-    module = sys.modules.get(rule.__module__)
-    return getattr(module, "__file__", None) or ""
 
 
 @functools.lru_cache(maxsize=64)

@@ -69,12 +69,19 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     # importing torch (the rules), warming up and waiting on the workers, a Ctrl-C or SIGTERM is
     # acted upon where netlint can stop cleanly (netlint.stopping); in-process it stays Python's
     with stop_requests() if isolate else contextlib.nullcontext():
-        result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
         work = [(_with_init(t, config), _target_options(t, options, config)) for t in targets]
+        known = None
         if cache is not None and isolate:
-            from netlint.cache import stamp
+            from netlint.cache import rules_fingerprint, stamp
 
-            cache.stamp = stamp(config, selection.rule_classes())
+            fingerprint = rules_fingerprint(config)
+            cache.stamp = stamp(config, fingerprint)
+            known = cache.rules(fingerprint)
+        # (the rules' modules import torch: a run whose files are all in the cache never loads them)
+        result.rules = known if known is not None else [RuleInfo.of(rule, config.severity.get(rule.code))
+                                                        for rule in selection.rule_classes()]
+        if cache is not None and isolate and known is None:
+            cache.keep_rules(fingerprint, result.rules)
         for part in _analyze(work, selection, jobs, isolate, listed, meanwhile, cache if isolate else None):
             _merge(result, part)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
