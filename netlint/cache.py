@@ -14,8 +14,10 @@ Entries live outside the user's tree, in ``$XDG_CACHE_HOME/netlint/<project>/`` 
 ``~/.cache/netlint``); ``NETLINT_CACHE_DIR`` or the config's ``cache-dir`` move it. An entry is
 written to a temporary file of the same folder, then renamed over the old one (atomic, so
 that workers, ``-j N`` and the daemon's runs never see half an entry); one that does not
-read back whole, with its checksum and its key, is ignored. Results decided by a time limit
-or by a bug in netlint are never written.
+read back whole, with its checksum and its key, is ignored. Results decided by a time limit,
+a worker that died or a bug in netlint are never written. Beside the files' entries, one
+holds what the reports say about the rules, by a fingerprint read without importing them:
+a run whose files are all in the cache never imports torch.
 """
 
 from __future__ import annotations
