@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,7 @@ MEMORY_CAP = 8 * 1024 ** 3  # the peers get this much address space for the 7B m
 # Bytecode caching on, as in any installed environment (the warm-up run writes netlint's .pyc;
 # torch's came with its wheel), even where PYTHONDONTWRITEBYTECODE is set.
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["NETLINT_NO_CACHE"] = "1"  # every case lints for real, but case 12, which measures the cache
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Measure:
     seconds: float
     peak_mb: float
     status: str  # "ok", "findings", or what went wrong
+    cpu: float = 0.0  # user + system seconds of the process and the workers it waited for
 
 
 def run(command: list[str], cwd: Path = REPO, memory_cap: int | None = None, env: dict | None = None) -> Measure:
@@ -59,7 +62,7 @@ def run(command: list[str], cwd: Path = REPO, memory_cap: int | None = None, env
         outcome = "ok" if code == 0 else "findings"
     else:
         outcome = f"failed (exit {code}): " + (stderr.strip().splitlines() or [""])[-1][:80]
-    return Measure(seconds, usage.ru_maxrss / 1024, outcome)
+    return Measure(seconds, usage.ru_maxrss / 1024, outcome, usage.ru_utime + usage.ru_stime)
 
 
 def compare(name: str, commands: dict[str, list[str]], runs: int, caps: dict[str, int] | None = None,
@@ -190,11 +193,72 @@ def main() -> None:
             "headless Chromium renders the page": [PYTHON, "tests/browser.py", str(page), str(page.with_suffix(".png"))],
         }, runs)
         lines += [f"The page: {page.stat().st_size / 1e6:.2f} MB (goal < 5 MB).", ""]
+    with tempfile.TemporaryDirectory() as folder:
+        lines += cached_runs(Path(folder), 10 if args.quick else 100, 2 if args.quick else 10, runs)
     text = "\n".join(lines)
     print(text)
     if args.write:
         from zoo import _write_section
         _write_section(Path(__file__).with_name("RESULTS.md"), "Speed and memory", text)
+
+
+def cached_runs(folder: Path, count: int, blocks: int, runs: int) -> list[str]:
+    """Case 12: ``count`` model files, each importing one of ``blocks`` block files, linted with
+    -j 2 and the cache (``NETLINT_CACHE_DIR`` in the folder): the first run (the cache emptied
+    before it), a second over the unchanged folder, and a run after one block file changed
+    (the models that import it are linted again). Each round runs the three in that order."""
+    project, cache = folder / "models", folder / "cache"
+    block_models(project, count, blocks)
+    env = {**ENV, "NETLINT_CACHE_DIR": str(cache)}
+    del env["NETLINT_NO_CACHE"]
+    command = NETLINT + ["-j", "2", "."]
+    labels = ("first run (empty cache)", "second run (unchanged folder)", "after one block file changed")
+    measures: dict[str, list[Measure]] = {label: [] for label in labels}
+    for n in range(runs + 1):  # the first round warms up
+        shutil.rmtree(cache, ignore_errors=True)
+        first = run(command, project, env=env)
+        second = run(command, project, env=env)
+        with open(project / "blocks_0.py", "a") as stream:
+            stream.write(f"# edited in round {n}\n")
+        edited = run(command, project, env=env)
+        if n:
+            for label, measure in zip(labels, (first, second, edited)):
+                measures[label].append(measure)
+    first = statistics.median(m.seconds for m in measures[labels[0]])
+    lines = [f"### 12. {count} model files, -j 2, with the cache: a second run and a run after a block file "
+             f"changed ({count // blocks} models import it) vs the first (goal: the second < 10% of the first)", "",
+             "| run | median s | share of the first run | CPU s (with the workers) | peak RSS MB | outcome |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for label, found in measures.items():
+        seconds = statistics.median(m.seconds for m in found)
+        lines.append(f"| {label} | {seconds:.2f} | {100 * seconds / first:.1f}% | "
+                     f"{statistics.median(m.cpu for m in found):.2f} | "
+                     f"{statistics.median(m.peak_mb for m in found):.0f} | {found[-1].status} |")
+    return lines + [""]
+
+
+def block_models(project: Path, count: int, blocks: int) -> None:
+    """``blocks`` block files (a conv and a norm), and ``count`` model files, each a small
+    ResNet-like classifier (a stem, four stages of two blocks, a head) that imports one of them."""
+    project.mkdir()
+    for k in range(blocks):
+        (project / f"blocks_{k}.py").write_text(
+            "from torch import nn\n\n\n"
+            f"class Block{k}(nn.Module):\n    def __init__(self, cin, cout):\n        super().__init__()\n"
+            "        self.conv = nn.Conv2d(cin, cout, 3, padding=1)\n        self.norm = nn.BatchNorm2d(cout)\n\n"
+            "    def forward(self, x):\n        return self.norm(self.conv(x)).relu()\n")
+    for i in range(count):
+        k, width = i % blocks, 16 + 8 * (i % 4)
+        (project / f"model_{i}.py").write_text(
+            f"from torch import nn\n\nfrom blocks_{k} import Block{k}\n\n\n"
+            f"class Net{i}(nn.Module):\n    def __init__(self, width={width}, classes=10):\n"
+            "        super().__init__()\n        self.stem = nn.Conv2d(3, width, 3, padding=1)\n"
+            "        stages = []\n        for stage in range(4):\n"
+            f"            stages += [Block{k}(width << stage, width << stage), "
+            f"Block{k}(width << stage, width << stage + 1),\n"
+            "                       nn.MaxPool2d(2)]\n"
+            "        self.stages = nn.Sequential(*stages)\n        self.head = nn.Linear(width << 4, classes)\n\n"
+            "    def forward(self, x):\n        return self.head(self.stages(self.stem(x)).mean((2, 3)))\n")
 
 
 def warm(folder: Path, model: str, runs: int) -> list[str]:

@@ -131,11 +131,13 @@ def cli() -> None:
 @click.option("--diff", is_flag=True, help="Print the diff --fix would apply and write nothing (exit 1 when there is one).")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when --fix changed a file, even if nothing remains.")
 @click.option("--no-daemon", is_flag=True, help="Lint in this process even when `netlint daemon` runs.")
+@click.option("--no-cache", is_flag=True, envvar="NETLINT_NO_CACHE",
+              help="Lint every file again: neither read nor write the cache (also NETLINT_NO_CACHE=1).")
 @click.option("-v", "--verbose", is_flag=True, help="Show skipped targets, capture notes and tracebacks.")
 def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ignores, fail_level,
           exit_zero, output_format, output_file, statistics, show_suppressed, disable_noqa, baseline,
           update_baseline, jobs, timeout, fix, unsafe_fixes, diff, exit_non_zero_on_fix, no_daemon,
-          verbose) -> None:
+          no_cache, verbose) -> None:
     """Lint the models that PATHS define (files, folders, file.py::Name, package.module:name).
 
     Without PATHS: the working directory, and the models named in [tool.netlint]."""
@@ -157,7 +159,11 @@ def check(paths, input_shapes, task, select, ignore, extend_select, per_file_ign
         known = pipeline.read_baseline(baseline_path) if baseline_path and not update_baseline else None
         options = replace(Options() if timeout is None else Options(timeout=timeout or None),
                           dataflow=output_format == "html" and not statistics)
-        result = pipeline.lint(paths, options, config, jobs)
+        # a run that edits files lints them for real; it keeps what it found for the next run
+        cache = None if no_cache else pipeline.open_cache(config, reading=not (config.fix or diff))
+        result = pipeline.lint(paths, options, config, jobs, cache)
+        if verbose and cache is not None and cache.hits + cache.misses:
+            click.echo(f"netlint: {cache.summary()}", err=True)
         if update_baseline:
             known = pipeline.update_baseline(baseline_path, result, config, use_noqa)
     except (RuleLoadError, BaselineError) as exc:

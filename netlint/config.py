@@ -104,6 +104,7 @@ class Config:
     unsafe_fixes: bool = False  # also the unsafe ones (--unsafe-fixes)
     fixable: tuple[str, ...] = ("ALL",)  # codes or prefixes whose fixes may be applied
     unfixable: tuple[str, ...] = ()
+    cache_dir: str | None = None  # where the cache is kept (netlint.cache); absolute
 
     @property
     def root(self) -> Path:
@@ -310,6 +311,12 @@ def _init(value: Any) -> str:
     return ", ".join(f"{name}={argument!r}" for name, argument in value.items())
 
 
+def _cache_dir(value: Any, root: Path) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"expected a folder, got {value!r}")
+    return str((root / Path(value).expanduser()).resolve())
+
+
 _TRAINING_KEYS = {  # key -> (attribute, type); every value is a positive number
     "batch-size": ("batch_size", int),
     "lr": ("lr", float),
@@ -351,4 +358,5 @@ _KEYS = {
     "unsafe-fixes": ("unsafe_fixes", _flag),
     "fixable": ("fixable", parse_codes),
     "unfixable": ("unfixable", parse_codes),
+    "cache-dir": ("cache_dir", _cache_dir),
 }

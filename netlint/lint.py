@@ -20,14 +20,19 @@ from netlint.config import Config
 from netlint.discover import discover
 from netlint.rule_registry import RuleInfo, RuleSelection
 from netlint.paths import display_path
-from netlint.result import LintResult, ModelSummary
+from netlint.result import Inputs, LintResult, ModelSummary
 from netlint.rule import Rule
 from netlint.source import read_source
 from netlint.stopping import stop_requests
 from netlint.target import Problem, Skipped, Target
 
 if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
+    from netlint.cache import ResultCache
     from netlint.graph import Shape
+
+
+TIMEOUT_HINT = "(--timeout)"  # ends the message of a target that ran out of time: never cached
+INTERNAL_ERROR = "internal error: "  # begins the message of a bug in netlint or a rule: never cached
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,13 @@ class Options:
 
 
 def lint_paths(specs: Sequence[str], options: Options = Options(), config: Config = Config(),
-               jobs: int = 1, isolate: bool = True, meanwhile: Callable[[], None] | None = None) -> LintResult:
+               jobs: int = 1, isolate: bool = True, meanwhile: Callable[[], None] | None = None,
+               cache: ResultCache | None = None) -> LintResult:
     """Lint what the paths name (no paths: the working directory and every ``models`` entry
     of the config), with ``jobs`` worker processes. The result is the same for any ``jobs``.
     ``isolate=False`` analyzes in this process (what bench/perf.py measures isolation against).
-    ``meanwhile()`` runs while the first workers lint (the caller's own imports, e.g. libcst for fixes)."""
+    ``meanwhile()`` runs while the first workers lint (the caller's own imports, e.g. libcst for fixes).
+    ``cache``: the files whose entry is unchanged are not linted again (netlint.cache; in workers only)."""
     found = discover([*(s for s in specs or ["."] if not _excluded_file(s, config)),
                       *_config_models(specs, config)])
     targets = list({t.display: t for t in found.targets if not _excluded_target(t, config)}.values())
@@ -62,10 +69,20 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     # importing torch (the rules), warming up and waiting on the workers, a Ctrl-C or SIGTERM is
     # acted upon where netlint can stop cleanly (netlint.stopping); in-process it stays Python's
     with stop_requests() if isolate else contextlib.nullcontext():
-        result.rules = [RuleInfo.of(rule, config.severity.get(rule.code)) for rule in selection.rule_classes()]
-        warm_up()
         work = [(_with_init(t, config), _target_options(t, options, config)) for t in targets]
-        for part in _analyze(work, selection, jobs, isolate, listed, meanwhile):
+        known = None
+        if cache is not None and isolate:
+            from netlint.cache import rules_fingerprint, stamp
+
+            fingerprint = rules_fingerprint(config)
+            cache.stamp = stamp(config, fingerprint)
+            known = cache.rules(fingerprint)
+        # (the rules' modules import torch: a run whose files are all in the cache never loads them)
+        result.rules = known if known is not None else [RuleInfo.of(rule, config.severity.get(rule.code))
+                                                        for rule in selection.rule_classes()]
+        if cache is not None and isolate and known is None:
+            cache.keep_rules(fingerprint, result.rules)
+        for part in _analyze(work, selection, jobs, isolate, listed, meanwhile, cache if isolate else None):
             _merge(result, part)
     result.findings.sort(key=lambda f: (f.path or "", f.line or 0, f.column or 0, f.code, f.target))
     return result
@@ -144,7 +161,7 @@ def _target_options(target: Target, options: Options, config: Config) -> Options
 
 def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs: int,
              isolate: bool, listed: dict[str, frozenset[str]] | None = None,
-             meanwhile: Callable[[], None] | None = None) -> list[LintResult]:
+             meanwhile: Callable[[], None] | None = None, cache: ResultCache | None = None) -> list[LintResult]:
     """The targets grouped by file, each file imported once. On Linux the files are analyzed
     in ``jobs`` worker processes forked from this one, where torch is imported and warmed up
     (as torch's DataLoader forks its workers); elsewhere in this process, one file after the other."""
@@ -154,6 +171,11 @@ def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs:
     groups: dict[str, list[tuple[Target, Options]]] = {}
     for target, target_options in work:
         groups.setdefault(file_name(target), []).append((target, target_options))
+    if cache is not None:
+        return _analyze_cached(list(groups.values()), functools.partial(
+            _analyze, selection=selection, jobs=jobs, isolate=isolate, listed=listed, meanwhile=meanwhile), cache,
+            listed or {})
+    warm_up()
     rules = [rule() for rule in selection.rule_classes()]
     with scratch_folder() as scratch:
         analyze_file = functools.partial(lint_file, rules=rules, scratch=scratch, listed=listed or {})
@@ -169,12 +191,47 @@ def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs:
                                   meanwhile=meanwhile)
 
 
+def _analyze_cached(groups: list[list[tuple[Target, Options]]], analyze: Callable[..., list[LintResult]],
+                    cache: ResultCache, listed: dict[str, frozenset[str]]) -> list[LintResult]:
+    """The files' results, in order: from the cache where their entry holds, else analyzed
+    (and then kept). Nothing is imported or warmed up when every file is in the cache."""
+    from netlint.isolation import file_name
+
+    keys = [cache.key(group, listed.get(file_name(group[0][0]), ())) for group in groups]
+    results: list[LintResult | None] = [cache.load(key) if key else None for key in keys]
+    missing = [i for i, found in enumerate(results) if found is None]
+    if missing:
+        fresh = analyze([pair for i in missing for pair in groups[i]])
+        for i, result in zip(missing, fresh):
+            if keys[i]:
+                cache.store(keys[i], result, len(groups[i]))
+            results[i] = result
+    return [r for r in results if r is not None]
+
+
+def read_inputs(path: Path | None, modules: set[str], cacheable: bool, targets: int) -> Inputs:
+    """What a file's lint read besides its text: the project files its import ran (the user's
+    modules added to ``sys.modules`` since ``modules``), and the libraries their code imports."""
+    from netlint.cache import imported_libraries
+    from netlint.load import is_library_file
+
+    files = {str(path.resolve())} if path is not None else set()
+    own = set()  # the project's top-level packages: not libraries
+    for name in [name for name in list(sys.modules) if name not in modules]:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if isinstance(file, str) and not is_library_file(file):
+            files.add(str(Path(file).resolve()))
+            own.add(name.partition(".")[0])
+    return Inputs(tuple(sorted(files)), imported_libraries(files, own), cacheable, targets)
+
+
 def _merge(result: LintResult, part: LintResult) -> None:
     result.models += part.models
     result.findings += part.findings
     result.errors += part.errors
     result.skipped += part.skipped
     result.printed += part.printed
+    result.inputs += part.inputs
 
 
 def lint_sources(files: Sequence[Path], selection: RuleSelection, config: Config, result: LintResult) -> None:
@@ -212,6 +269,7 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
 
     first, first_options = work[0]
     shown = file_name(first)
+    modules = set(sys.modules)
     with sandbox(first.path, scratch) as printed:
         yield "importing", 0, shown
         noted = len(definitions.notes)
@@ -221,28 +279,36 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
                 warnings.simplefilter("ignore")
                 module = import_target_module(first)
         except (LoadError, TargetTimeout) as exc:
-            message = (f"took longer than {first_options.timeout:g} s (--timeout) while importing {shown}"
+            message = (f"took longer than {first_options.timeout:g} s {TIMEOUT_HINT} while importing {shown}"
                        if isinstance(exc, TargetTimeout) else str(exc))
+            inputs = read_inputs(first.path, modules, not isinstance(exc, TargetTimeout), len(work))
             if all(not target.name for target, _ in work):  # imported only to learn what its classes are
                 from netlint.load.runtime_classes import not_imported
 
-                yield "part", 0, _with_printed(LintResult(skipped=not_imported(first.path, message)), shown, printed)
+                part = LintResult(skipped=not_imported(first.path, message), inputs=[inputs])
+                yield "part", 0, _with_printed(part, shown, printed)
                 return
             where = (exc.path, exc.line) if isinstance(exc, LoadError) else (shown if first.path else None, None)
-            part = LintResult(errors=[Problem(shown, *where, message, format_exc())])
+            part = LintResult(errors=[Problem(shown, *where, message, format_exc())], inputs=[inputs])
             yield "part", 0, _with_printed(part, shown, printed)
             return
         import_notes = tuple(f"{path}:{line}: {text}" for path, line, text in definitions.notes[noted:])
+        errors: list[Problem] = []
         for i, (target, target_options) in enumerate(work):
             if not target.name:
                 continue  # the file itself (_probes)
             yield "analyzing", i, target.display
             part = LintResult()
             lint_target(target, rules, target_options, part, import_notes, instances)
+            errors += part.errors
             yield "part", i, _with_printed(part, target.display, printed)
         if listed is not None and first.path is not None and all(t.discovered for t, _ in work):
-            yield from _lint_unlisted(module, first.path, listed.get(shown, frozenset()), work, rules,
-                                      import_notes, instances, printed)
+            for event in _lint_unlisted(module, first.path, listed.get(shown, frozenset()), work, rules,
+                                        import_notes, instances, printed):
+                errors += event[2].errors if event[0] == "part" else []
+                yield event
+        cacheable = not any(e.message.endswith(TIMEOUT_HINT) or e.message.startswith(INTERNAL_ERROR) for e in errors)
+        yield "part", len(work) - 1, LintResult(inputs=[read_inputs(first.path, modules, cacheable, len(work))])
 
 
 def _lint_unlisted(module, path: Path, listed: frozenset[str], work: list[tuple[Target, Options]],
@@ -305,7 +371,7 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         return
     except TargetTimeout:
         result.errors.append(Problem(target.display, path, target.line,
-                                     f"took longer than {options.timeout:g} s (--timeout)"))
+                                     f"took longer than {options.timeout:g} s {TIMEOUT_HINT}"))
         return
     except LoadError as exc:
         # a name the model needs may be missing because a top-level statement failed
@@ -320,7 +386,7 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         return
     except Exception as exc:  # a bug in netlint or a rule: report it, go on with the others
         result.errors.append(Problem(target.display, path, target.line,
-                                     f"internal error: {type(exc).__name__}: {exc}", format_exc()))
+                                     f"{INTERNAL_ERROR}{type(exc).__name__}: {exc}", format_exc()))
         return
     summary = ModelSummary.of(graph, findings, skipped_rules, built.attempt.call,
                               built.attempt.source if built.attempt.call else "")

@@ -20,6 +20,7 @@ from netlint.lint import Options, lint_paths
 from netlint.result import LintResult
 
 if TYPE_CHECKING:  # the fixes' module imports libcst: only a run with fixes loads it
+    from netlint.cache import ResultCache
     from netlint.fix.verify import Fixed
 
 Baseline = tuple[Path, dict]  # the baseline file, and its findings (netlint.policy.baseline.Fingerprint -> count)
@@ -37,12 +38,22 @@ def prepare() -> None:
     warm_up()
 
 
-def lint(paths: Sequence[str], options: Options, config: Config, jobs: int = 1) -> LintResult:
+def lint(paths: Sequence[str], options: Options, config: Config, jobs: int = 1,
+         cache: ResultCache | None = None) -> LintResult:
     """discover → load → capture → rules, each model in a worker (netlint.lint); libcst, which
-    the fixes need, is imported while the workers lint."""
+    the fixes need, is imported while the workers lint. With ``cache``, an unchanged file's
+    result comes from it (netlint.cache)."""
     from netlint.fix import preload
 
-    return lint_paths(paths, options, config, jobs, meanwhile=preload)
+    return lint_paths(paths, options, config, jobs, meanwhile=preload, cache=cache)
+
+
+def open_cache(config: Config, reading: bool = True) -> ResultCache:
+    """The project's cache (``NETLINT_CACHE_DIR``, the config's ``cache-dir``, else the user's
+    cache folder); ``reading=False`` for a run that edits files: it writes entries, never reads them."""
+    from netlint.cache import ResultCache, cache_root, project_folder
+
+    return ResultCache(project_folder(cache_root(config.cache_dir), config.root), reading)
 
 
 def read_baseline(path: Path) -> Baseline:

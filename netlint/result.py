@@ -68,6 +68,16 @@ class Suppressed:
     reason: str
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What linting one file read besides its own text, recorded in its worker (for the cache)."""
+
+    files: tuple[str, ...]  # the project files its import ran (resolved paths), its own included
+    libraries: tuple[str, ...]  # the top-level names its code and those files import
+    cacheable: bool  # False when a time limit or a bug in netlint decided part of the result
+    targets: int = 0  # how many of the file's targets this lint covered (fewer: a worker died before)
+
+
 @dataclass
 class LintResult:
     models: list[ModelSummary] = field(default_factory=list)
@@ -78,3 +88,4 @@ class LintResult:
     printed: list[tuple[str, str]] = field(default_factory=list)  # (file or target, what its code printed)
     rules: list[RuleInfo] = field(default_factory=list)  # the rules that ran
     fixed: list[Finding] = field(default_factory=list)  # what --fix fixed (no longer in findings)
+    inputs: list[Inputs] = field(default_factory=list)  # what each file's lint read (netlint.cache)

@@ -22,6 +22,8 @@ sys.path.insert(0, str(REPO))  # the tests drive the server with bench's LSP cli
 
 # No test lints through a daemon someone started for this repository (netlint daemon start).
 os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="netlint-tests-")
+# Every test lints for real (two runs compared must both lint): only tests/test_cache.py turns the cache on.
+os.environ["NETLINT_NO_CACHE"] = "1"
 atexit.register(lambda folder=os.environ["XDG_RUNTIME_DIR"], owner=os.getpid():
                 os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))  # (not in a forked child)
 

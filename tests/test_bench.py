@@ -17,7 +17,7 @@ def test_perf_quick():
                  "6. 10 model files: isolated in a forked worker (-j 1) vs in netlint's process",
                  "7. a torch-only model file, cold", "8. a model file with `netlint daemon` running",
                  "9. re-lint after save through `netlint server`", "10. Where the time goes",
-                 "11. the HTML report of vit_b_16"):
+                 "11. the HTML report of vit_b_16", "12. 10 model files, -j 2, with the cache"):
         assert f"### {case}" in out
     rows = [line for line in out.splitlines() if line.startswith("| netlint |")]
     assert len(rows) == 8 and all("| ok |" in row or "| findings |" in row for row in rows), out
