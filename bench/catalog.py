@@ -44,7 +44,7 @@ def main() -> int:
     args, netlint_flags = parser.parse_known_args()
     folder = args.corpus.resolve()
     proc = subprocess.run([sys.executable, "-m", "netlint", str(folder), "--output-format", "json", "--no-daemon",
-                           "--select", ",".join(RULES), "-j", "2", "--timeout", "120", *netlint_flags],
+                           "--no-cache", "--select", ",".join(RULES), "-j", "2", "--timeout", "120", *netlint_flags],
                           capture_output=True, text=True, cwd=folder)
     if not proc.stdout:
         print(proc.stderr, file=sys.stderr)

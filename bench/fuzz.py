@@ -76,7 +76,7 @@ def main() -> None:
         work = Path(folder)
         (work / "pyproject.toml").write_text("")  # one project (one daemon) for every batch
         (work / "run").mkdir()
-        env = {**os.environ, "XDG_RUNTIME_DIR": str(work / "run")}
+        env = {**os.environ, "XDG_RUNTIME_DIR": str(work / "run"), "NETLINT_NO_CACHE": "1"}
         subprocess.run(NETLINT + ["daemon", "start"], cwd=work, env=env, check=True, capture_output=True)
         try:
             checked, failure = run(args.examples, args.batch, args.seed, env, work)

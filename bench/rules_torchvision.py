@@ -32,7 +32,7 @@ def main() -> int:
     findings, errors, models = [], [], 0
     for start in range(0, len(names), BATCH):
         batch = [f"torchvision.models:{n}" for n in names[start:start + BATCH]]
-        proc = subprocess.run([sys.executable, "-m", "netlint", *batch, "--output-format", "json",
+        proc = subprocess.run([sys.executable, "-m", "netlint", *batch, "--output-format", "json", "--no-cache",
                                *netlint_flags], capture_output=True, text=True)
         if not proc.stdout:
             errors.append(f"{' '.join(batch)}: {proc.stderr.strip()}")

@@ -70,7 +70,7 @@ def _a_few(targets: list) -> list:
 
 def lint(targets: list[str]) -> tuple[dict, float]:
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "netlint", *targets, "--output-format", "json",
+    proc = subprocess.run([sys.executable, "-m", "netlint", *targets, "--output-format", "json", "--no-cache",
                            "--timeout", "300"], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parent.parent)
     seconds = time.perf_counter() - started
