@@ -27,7 +27,7 @@ from typing import Any
 
 from netlint.arguments.call import dotted_name
 from netlint.arguments.parser_defaults import argparse_defaults, script_defaults
-from netlint.arguments.project_text import file_text, file_tree
+from netlint.arguments.project_text import file_text, file_tree, python_scripts
 from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
 from netlint.paths import display_path
 from netlint.project import skipped_dir
@@ -262,7 +262,7 @@ def _project_files(root: Path) -> tuple[Path, ...]:
         files += [Path(folder, n).resolve() for n in sorted(names) if n.endswith(".py")]
         if len(files) >= MAX_FILES:
             break
-    return tuple(files[:MAX_FILES])
+    return tuple(files[:MAX_FILES]) + tuple(f.resolve() for f in python_scripts(root))
 
 
 def _is_test_file(path: Path, root: Path) -> bool:
