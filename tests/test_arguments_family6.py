@@ -4,6 +4,11 @@ arguments"), on tests/arguments_family6, linted in one run:
 - extensionless_scripts: the project's scripts without ``.py`` (``train`` with a ``#!`` line,
   written for Python 2; ``evaluate`` without one, importing torch) are project code: their
   calls build the model, with the script's argparse defaults; a text file is not read as code;
+- yaml_sections, json_sections: a call whose keyword arguments are sections of a loaded
+  configuration (``Net(**config['model']['detector'], **config['model']['common'])`` after
+  ``config = yaml.load(f)``, a section held in a variable, ``**cfg['network']`` in a function
+  given the configuration, ``**cfg.encoder`` of an ``EasyDict(json.load(...))``) takes them from
+  the project's file that has every section, merged, the training file before the test one;
 - scale_spellings: every spelling of a scale factor (``upsample_factor``, ``zoom``,
   ``sr_factor``, ``up_scale``) is guessed as one.
 
@@ -54,3 +59,28 @@ def test_every_spelling_of_a_scale_factor(report, target, call):
     built = model(report, f"scale_spellings/upsamplers.py::{target}")
     assert built["call"] == call
     assert built["task"] == "image-to-image"
+
+
+def test_sections_of_a_loaded_yaml_merged_training_file_first(report):
+    detector = model(report, "yaml_sections/nets/detector.py::PointDetector")
+    assert detector["call"] == "PointDetector(width=8, temperature=0.1, in_channels=3, n_points=5)"
+    assert detector["arguments_from"] == (f"{FAMILY}/yaml_sections/run.py:17 with {FAMILY}/yaml_sections/configs/"
+                                          "train-small.yaml, sections model.detector and model.common")
+
+
+def test_a_section_held_in_a_variable(report):
+    generator = model(report, "yaml_sections/nets/generator.py::FrameGenerator")
+    assert generator["call"] == "FrameGenerator(width=8, n_down=2, occlusion=True, in_channels=3, n_points=5)"
+    assert generator["arguments_from"].endswith("sections model.generator and model.common")
+    assert generator["task"] == "image-to-image"
+
+
+@pytest.mark.parametrize(("target", "call", "line", "section"), [
+    ("LabelHead", "LabelHead(n_labels=7, hidden=16)", 10, "network"),  # **cfg['network'], cfg a parameter
+    ("StemEncoder", "StemEncoder(stem_width=8, expansion_steps=2)", 15, "encoder"),  # **cfg.encoder of an EasyDict
+])
+def test_sections_of_a_json_file_by_key_or_attribute(report, target, call, line, section):
+    built = model(report, f"json_sections/models.py::{target}")
+    assert built["call"] == call
+    assert built["arguments_from"] == (f"{FAMILY}/json_sections/train.py:{line} with "
+                                       f"{FAMILY}/json_sections/configs/base.json, section {section}")

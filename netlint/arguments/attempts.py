@@ -41,7 +41,7 @@ import itertools
 import reprlib
 import textwrap
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -338,6 +338,14 @@ def _as_keywords(factory: Any, args: tuple, kwargs: dict[str, Any]) -> dict[str,
 
 
 def _from_code(call: CodeArguments, name: str, factory: Any, namespace: dict[str, Any]) -> Attempt | None:
+    if not call.configured:
+        return _as_called(call, name, factory, namespace)
+    # its keywords from the configuration file's sections it passes: netlint chose the file, so a skip
+    attempt = _as_called(replace(call, where=f"{call.where} with {call.configured}"), name, factory, namespace)
+    return None if attempt is None else replace(attempt, guessed=True)
+
+
+def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str, Any]) -> Attempt | None:
     if call.callee_file:  # a factory of another file of the project
         namespace = _namespace_of(Path(call.callee_file))
     callee = _resolve(call.callee, namespace) if call.callee else None

@@ -266,13 +266,18 @@ def loaded_files(root: Path) -> Iterator[tuple[str, Any]]:
     Python modules define (``netlint.arguments.config_modules``), each as the report shows
     where it is ("configs/train.yaml", "lib/config/default.py's _C") with its data, in a
     stable order (not those of a project of its own in a folder below)."""
+    yield from loaded_data_files(root)
+    for file, name, value in configuration_objects(root):
+        yield f"{display_path(file)}'s {name}", value
+
+
+def loaded_data_files(root: Path) -> Iterator[tuple[str, dict]]:
+    """The project's YAML, JSON and TOML files that load to a mapping, as the report shows them."""
     files = [f for f in config_files(root) if f.name.endswith(SUFFIXES)][:MAX_FILES]
     for file in files:
         data = _load(file)
         if isinstance(data, dict):
             yield display_path(file), data
-    for file, name, value in configuration_objects(root):
-        yield f"{display_path(file)}'s {name}", value
 
 
 def _load(file: Path) -> Any:
