@@ -12,7 +12,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.config_files import for_testing, loaded_data_files
+from netlint.arguments.config_data import for_testing, loaded_data_files
 
 KeyPath = tuple[str, ...]
 MAX_CALLS = 3
