@@ -9,6 +9,10 @@ arguments"), on tests/arguments_family6, linted in one run:
   ``config = yaml.load(f)``, a section held in a variable, ``**cfg['network']`` in a function
   given the configuration, ``**cfg.encoder`` of an ``EasyDict(json.load(...))``) takes them from
   the project's file that has every section, merged, the training file before the test one;
+- options_set_by_script: attributes no parser defines that the script sets on the parsed
+  options (``args.device = torch.device(...)``, ``args.use_cuda = torch.cuda.is_available()``)
+  are the CPU, said so; any other (``args.palette = read_palette(...)``) is named with its
+  statement in the skip reason;
 - scale_spellings: every spelling of a scale factor (``upsample_factor``, ``zoom``,
   ``sr_factor``, ``up_scale``) is guessed as one.
 
@@ -84,3 +88,20 @@ def test_sections_of_a_json_file_by_key_or_attribute(report, target, call, line,
     assert built["call"] == call
     assert built["arguments_from"] == (f"{FAMILY}/json_sections/train.py:{line} with "
                                        f"{FAMILY}/json_sections/configs/base.json, section {section}")
+
+
+def test_devices_the_script_sets_after_parsing_are_the_cpu(report):
+    stylizer = model(report, "options_set_by_script/nets.py::Stylizer")
+    assert stylizer["call"] == "Stylizer(args)"
+    where = f"{FAMILY}/options_set_by_script/main.py"
+    assert stylizer["arguments_from"] == (f"{where}'s argparse defaults, device and use_cuda the CPU "
+                                          f"({where}:28 and {where}:31 set them after parsing)")
+
+
+def test_an_option_the_script_computes_after_parsing_is_named(report):
+    target = f"{FAMILY}/options_set_by_script/nets.py::Blender"
+    reasons = [s["reason"] for s in report["skipped"] if s["target"] == target]
+    assert len(reasons) == 1
+    assert (f"reads palette of its options 'args', which no argparse parser of the project defines (the closest: "
+            f"{FAMILY}/options_set_by_script/main.py's); {FAMILY}/options_set_by_script/main.py:32 sets "
+            "args.palette = read_palette(args.palette_file) after parsing, which netlint does not run") in reasons[0]

@@ -148,9 +148,7 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
             return []
         if found[0].missing:
             if alone:
-                raise NeedsArguments(f"its constructor reads {', '.join(found[0].missing)} of its options "
-                                     f"{name!r}, which no argparse parser of the project defines "
-                                     f"(the closest: {found[0].where}'s)")
+                raise NeedsArguments(_undefined_options(name, found[0]))
             return []
         candidates[name] = found
     values, missing = guess(factory, [n for n in required if n not in options])
@@ -165,6 +163,16 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
     return made
+
+
+def _undefined_options(name: str, closest: Any) -> str:
+    """Why options from the argparse defaults do not do: what no parser defines, and which
+    statement of the project's scripts sets it after parsing, with code netlint does not run."""
+    set_by = dict(closest.set_by_scripts)
+    text = (f"its constructor reads {', '.join(closest.missing)} of its options {name!r}, which no argparse "
+            f"parser of the project defines (the closest: {closest.where}'s)")
+    sets = [set_by[a] for a in closest.missing if a in set_by]
+    return text + (f"; {', '.join(sets)} after parsing, which netlint does not run" if sets else "")
 
 
 def _from_configuration_files(factory: Any, target: Target, required: list[str]) -> tuple[list[Attempt], str]:
