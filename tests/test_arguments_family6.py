@@ -13,6 +13,9 @@ arguments"), on tests/arguments_family6, linted in one run:
   options (``args.device = torch.device(...)``, ``args.use_cuda = torch.cuda.is_available()``)
   are the CPU, said so; any other (``args.palette = read_palette(...)``) is named with its
   statement in the skip reason;
+- factory_lists: a class with an options parameter that a factory builds with values it makes
+  (``hint_list = []``, a constant count) and the options object: those values as the factory
+  passes them, the options from the argparse defaults, the rest guessed;
 - scale_spellings: every spelling of a scale factor (``upsample_factor``, ``zoom``,
   ``sr_factor``, ``up_scale``) is guessed as one.
 
@@ -105,3 +108,12 @@ def test_an_option_the_script_computes_after_parsing_is_named(report):
     assert (f"reads palette of its options 'args', which no argparse parser of the project defines (the closest: "
             f"{FAMILY}/options_set_by_script/main.py's); {FAMILY}/options_set_by_script/main.py:32 sets "
             "args.palette = read_palette(args.palette_file) after parsing, which netlint does not run") in reasons[0]
+
+
+def test_a_factory_s_local_values_with_the_options_object(report):
+    unet = model(report, "factory_lists/models/hinted_unet.py::HintedUnet")
+    assert unet["call"] == "HintedUnet(opt, num_downs=3, hint_list=[], input_nc=3, output_nc=3)"
+    assert unet["arguments_from"] == (f"{FAMILY}/factory_lists/options/base_options.py's argparse defaults, "
+                                      f"num_downs and hint_list as {FAMILY}/factory_lists/models/networks.py:18 "
+                                      "passes them, the others guessed from parameter names")
+    assert unet["task"] == "image-to-image"

@@ -103,11 +103,14 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     found += _from_named_sections(factory, target)
     options = options_parameters(factory, required)
     configured, unconfigured = _from_configuration_files(factory, target, required)
+    uncovered = None  # with options objects: the first other parameter neither the code nor a convention gives
     if options:  # (alone: no other source, configurations the project's code makes included)
         made_by_code = any(made_configs(factory, name, namespace) for name in options)
-        found += _with_options(factory, target, namespace, required, options,
-                               not found and not configured and not made_by_code)
+        with_options, uncovered = _with_options(factory, target, namespace, required, options,
+                                                not found and not configured and not made_by_code, sources)
+        found += with_options
     made, missing = guesses(factory, required, namespace)
+    missing = uncovered or missing
     guessed = [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True)
                for g in made]
     # the entry of a table of configurations the project's scripts choose (CONFIGS[default], with
@@ -136,33 +139,60 @@ def _constructors_guessed(factory: Any, target: Target, namespace: dict[str, Any
 
 
 def _with_options(factory: Any, target: Target, namespace: dict[str, Any], required: list[str],
-                  options: dict[str, set[str]], alone: bool) -> list[Attempt]:
+                  options: dict[str, set[str]], alone: bool, calls: tuple[CodeArguments, ...] = ()
+                  ) -> tuple[list[Attempt], str | None]:
     """The call with the options objects made from the project's argparse defaults, the other
-    required parameters guessed. Netlint's inference: a failure is a skip. ``alone``: no other
-    way to build it, so attributes no parser defines are the reason to skip it."""
+    required parameters as a call of the project's code passes them where they are constants
+    (``Net(in_nc, out_nc, 8, opt, [], [])`` in a factory), the rest guessed. Netlint's inference:
+    a failure is a skip. ``alone``: no other way to build it, so attributes no parser defines
+    are the reason to skip it. And the first other parameter nothing covers."""
     root = project_root(target.path) if target.path else Path.cwd()
     candidates: dict[str, list] = {}
     for name, reads in options.items():
         found = project_options(reads, target, namespace, root, factory=factory)
         if not found:
-            return []
+            return [], None
         if found[0].missing:
             if alone:
                 raise NeedsArguments(_undefined_options(name, found[0]))
-            return []
+            return [], None
         candidates[name] = found
-    values, missing = guess(factory, [n for n in required if n not in options])
+    passed, where = _passed_by_code(factory, calls, namespace, [n for n in required if n not in options])
+    guessed, missing = guess(factory, [n for n in required if n not in options and n not in passed])
     if missing is not None:
-        return []
+        return [], missing
+    values = {**passed, **guessed}
     shown = f"{target.name}({', '.join([*options, *(f'{k}={_value(v)}' for k, v in values.items())])})"
     made: list[Attempt] = []
     for k in range(max(len(found) for found in candidates.values())):
         chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
         sources = list(dict.fromkeys(o.described for o in chosen.values()))
-        source = " and ".join(sources) + (f", the others {GUESSED}" if values else "")
+        source = " and ".join(sources) + (f", {' and '.join(passed)} as {where} passes them" if passed else "") + \
+            (f", the others {GUESSED}" if guessed else "")
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
-    return made
+    return made, None
+
+
+def _passed_by_code(factory: Any, calls: tuple[CodeArguments, ...], namespace: dict[str, Any],
+                    names: list[str]) -> tuple[dict[str, Any], str]:
+    """The values of ``names`` that the first call of the class with arguments netlint does not
+    know passes as constants (``innerCos_list = []`` before ``Net(opt, innerCos_list, 8)``), and where."""
+    positional = [p.name for p in constructor_parameters(factory)
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    for call in calls:
+        if call.callee or not call.left_out or call.modules or call.configured:
+            continue
+        try:
+            args, kwargs = evaluate(call.arguments, namespace, call.left_out)
+        except (ArgumentsError, ValueError, SyntaxError):
+            continue
+        given = {**{positional[i]: v for i, v in enumerate(args) if i < len(positional) and v is not LEFT_OUT},
+                 **kwargs}
+        passed = {n: given[n] for n in names if n in given}
+        if passed:
+            return passed, call.where
+    return {}, ""
 
 
 def _undefined_options(name: str, closest: Any) -> str:
