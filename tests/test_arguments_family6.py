@@ -16,6 +16,9 @@ arguments"), on tests/arguments_family6, linted in one run:
 - factory_lists: a class with an options parameter that a factory builds with values it makes
   (``hint_list = []``, a constant count) and the options object: those values as the factory
   passes them, the options from the argparse defaults, the rest guessed;
+- stored_names: a string parameter the constructor keeps on ``self`` and tests in its methods
+  (``if self.merge_mode == 'sum':`` in ``forward``, in a method the constructor calls) takes a
+  name the class accepts;
 - scale_spellings: every spelling of a scale factor (``upsample_factor``, ``zoom``,
   ``sr_factor``, ``up_scale``) is guessed as one.
 
@@ -117,3 +120,15 @@ def test_a_factory_s_local_values_with_the_options_object(report):
                                       f"num_downs and hint_list as {FAMILY}/factory_lists/models/networks.py:18 "
                                       "passes them, the others guessed from parameter names")
     assert unet["task"] == "image-to-image"
+
+
+@pytest.mark.parametrize(("target", "call", "line"), [
+    ("MergingEncoder", "MergingEncoder(merge_mode='sum')", 15),  # tested in forward
+    ("WidthByName", "WidthByName(variant='wide')", 31),  # tested in a method the constructor calls
+])
+def test_a_name_kept_on_self_and_tested_in_methods(report, target, call, line):
+    built = model(report, f"stored_names/blocks.py::{target}")
+    assert built["call"] == call
+    parameter = call.partition("(")[2].partition("=")[0]
+    assert built["arguments_from"] == (f"the names the constructor accepts ({FAMILY}/stored_names/blocks.py:{line}) "
+                                       f"for {parameter} (the first)")
