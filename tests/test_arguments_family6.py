@@ -19,6 +19,9 @@ arguments"), on tests/arguments_family6, linted in one run:
 - stored_names: a string parameter the constructor keeps on ``self`` and tests in its methods
   (``if self.merge_mode == 'sum':`` in ``forward``, in a method the constructor calls) takes a
   name the class accepts;
+- called_defaults: a parameter whose default None the constructor calls whatever it is
+  (``nl_layer()``) is given the layer its name says; one it tests or replaces first
+  (``norm_layer or nn.BatchNorm2d``, ``if act is None``) keeps its default;
 - scale_spellings: every spelling of a scale factor (``upsample_factor``, ``zoom``,
   ``sr_factor``, ``up_scale``) is guessed as one.
 
@@ -132,3 +135,14 @@ def test_a_name_kept_on_self_and_tested_in_methods(report, target, call, line):
     parameter = call.partition("(")[2].partition("=")[0]
     assert built["arguments_from"] == (f"the names the constructor accepts ({FAMILY}/stored_names/blocks.py:{line}) "
                                        f"for {parameter} (the first)")
+
+
+def test_a_none_default_the_constructor_calls_is_given_a_layer(report):
+    encoder = model(report, "called_defaults/encoders.py::StyleEncoder")
+    assert encoder["call"] == "StyleEncoder(input_nc=3, nl_layer=nn.ReLU)"
+    assert encoder["arguments_from"] == "guessed from parameter names"
+
+
+def test_a_none_default_replaced_before_its_call_keeps_its_default(report):
+    encoder = model(report, "called_defaults/encoders.py::GuardedEncoder")
+    assert encoder["call"] is None  # its defaults

@@ -53,7 +53,7 @@ from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.instances import Instance
 from netlint.arguments.made_configs import made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
-from netlint.arguments.options import options_parameters, project_options
+from netlint.arguments.options import options_parameters, own_init, project_options
 from netlint.paths import display_path
 from netlint.project import project_root
 from netlint.target import Target
@@ -83,6 +83,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         args, kwargs = evaluate(target.arguments, namespace)
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
     required = [p.name for p in constructor_parameters(factory) if p.default is p.empty]
+    required += [n for n in called_none_defaults(factory) if n not in required]
     sources = _sources(target)
     plain = next((c for c in sources if not c.arguments and not c.callee and c.inputs), None)  # Net()(x)
     defaults = Attempt((), {}, "", plain.where if plain else "", plain.inputs if plain else ())
@@ -122,6 +123,31 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
                              f"the project's code calls it with constants; no convention covers {missing!r}")
     return _unique(found)
+
+
+def called_none_defaults(factory: Any) -> list[str]:
+    """The parameters whose default is None that the constructor calls whatever their value
+    (``nl_layer()`` with ``nl_layer=None``): they need a value, a layer class by their name.
+    One the constructor tests or replaces (``if norm_layer is None``, ``norm_layer = norm_layer
+    or nn.BatchNorm2d``) is not."""
+    init = own_init(factory) if inspect.isclass(factory) else factory
+    try:
+        defaults = {n for n, p in inspect.signature(init).parameters.items() if p.default is None}
+        tree = ast.parse(textwrap.dedent(inspect.getsource(init))) if defaults else None
+    except (TypeError, ValueError, OSError, SyntaxError):
+        return []
+    if tree is None:
+        return []
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    tested: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
+            tested |= {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.Compare, ast.BoolOp)):
+            tested |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.Assign):
+            tested |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return [n for n in inspect.signature(init).parameters if n in defaults & called - tested]
 
 
 def _constructors_guessed(factory: Any, target: Target, namespace: dict[str, Any]) -> list[Attempt]:

@@ -66,7 +66,8 @@ LAYER_CONVENTIONS: tuple[tuple[str, set[str], str], ...] = (
     ("a normalization layer", {"norm_layer", "norm", "normalization", "norm_fn", "bn", "norm_cls",
                                "normlayer", "batchnorm", "bn_layer"}, "BatchNorm2d"),
     ("an activation layer", {"act_layer", "activation", "act", "nonlinearity", "act_fn", "activ",
-                             "act_cls", "nonlinear"}, "ReLU"),
+                             "act_cls", "nonlinear", "nl_layer", "nonlin", "nonlin_layer", "activation_layer",
+                             "activ_layer", "relu_layer"}, "ReLU"),
 )
 _NAME_WORDS = {"type", "name", "mode", "kind", "str"}
 
