@@ -22,6 +22,9 @@ arguments"), on tests/arguments_family6, linted in one run:
 - called_defaults: a parameter whose default None the constructor calls whatever it is
   (``nl_layer()``) is given the layer its name says; one it tests or replaces first
   (``norm_layer or nn.BatchNorm2d``, ``if act is None``) keeps its default;
+- factory_elsewhere: a factory of another file that needs arguments (``create_multi_head
+  (num_classes)`` in builders.py, which imports the class by its module's name) is called with
+  them guessed by meaning, and what it returns is the class;
 - scale_spellings: every spelling of a scale factor (``upsample_factor``, ``zoom``,
   ``sr_factor``, ``up_scale``) is guessed as one.
 
@@ -146,3 +149,9 @@ def test_a_none_default_the_constructor_calls_is_given_a_layer(report):
 def test_a_none_default_replaced_before_its_call_keeps_its_default(report):
     encoder = model(report, "called_defaults/encoders.py::GuardedEncoder")
     assert encoder["call"] is None  # its defaults
+
+
+def test_another_file_s_factory_that_needs_arguments(report):
+    built = model(report, "factory_elsewhere/heads.py::MultiHead")
+    assert built["call"] == "create_multi_head(num_classes=10)"
+    assert built["arguments_from"] == f"{FAMILY}/factory_elsewhere/builders.py:6, guessed from parameter names"

@@ -135,10 +135,10 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
         ends = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
                 if isinstance(f, ast.FunctionDef)}
         theirs = {f.name: (list(f.required), f.line) for f in factories(tree.body, names).values()
-                  if f.returns and not f.required and not f.name.startswith("_")
-                  and not constant & set(ends.get(f.name, ()))}
-        found += [CodeArguments("", f"{display_path(file)}:{line}", callee=name, callee_file=str(file))
-                  for name, (_required, line) in preferred(theirs, class_name, file, root)]
+                  if f.returns and not f.name.startswith("_") and not constant & set(ends.get(f.name, ()))}
+        found += [CodeArguments("", f"{display_path(file)}:{line}", callee=name, callee_file=str(file),
+                                guess=tuple(required))  # (those that need arguments: guessed, after the calls)
+                  for name, (required, line) in preferred(theirs, class_name, file, root)]
     for calls in their_calls:
         found += calls
     unique: dict[tuple, CodeArguments] = {}

@@ -1,0 +1,10 @@
+import torch.nn as nn
+
+from heads import MultiHead
+
+
+def create_multi_head(num_classes, width=16):
+    backbone = nn.Sequential(nn.Conv2d(3, width, 3, stride=2, padding=1), nn.ReLU(),
+                             nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    heads = nn.ModuleList([nn.Linear(width, num_classes) for _ in range(2)])
+    return MultiHead(num_classes, backbone, heads)
