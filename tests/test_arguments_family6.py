@@ -25,6 +25,11 @@ arguments"), on tests/arguments_family6, linted in one run:
 - factory_elsewhere: a factory of another file that needs arguments (``create_multi_head
   (num_classes)`` in builders.py, which imports the class by its module's name) is called with
   them guessed by meaning, and what it returns is the class;
+- parsed_elsewhere: ``args = utils.parse_command()`` (a project function of another file that
+  returns what its parser parses) gives that parser's defaults to ``args.head``; an ``else``
+  branch does not see what its ``if`` branch assigned (``args = checkpoint['args']``); an
+  argument that is not a constant and whose parameter has no default
+  (``loader.dataset.output_size``) is guessed by meaning;
 - scale_spellings: every spelling of a scale factor (``upsample_factor``, ``zoom``,
   ``sr_factor``, ``up_scale``) is guessed as one.
 
@@ -155,3 +160,10 @@ def test_another_file_s_factory_that_needs_arguments(report):
     built = model(report, "factory_elsewhere/heads.py::MultiHead")
     assert built["call"] == "create_multi_head(num_classes=10)"
     assert built["arguments_from"] == f"{FAMILY}/factory_elsewhere/builders.py:6, guessed from parameter names"
+
+
+def test_options_parsed_by_another_file_s_function(report):
+    built = model(report, "parsed_elsewhere/nets.py::Regressor")
+    assert built["call"] == "Regressor(3, head='wide', output_size=64)"
+    assert built["arguments_from"] == (f"{FAMILY}/parsed_elsewhere/main.py:17, len('rgb') left at its default, "
+                                       "output_size guessed from parameter names")

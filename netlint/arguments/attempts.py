@@ -441,10 +441,18 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
     known = _leaving_out(callee or factory, args, kwargs, call.left_out)
     if known is None:  # a parameter without a default is not a constant
         return None
-    args, kwargs = known
-    texts = _texts(call.arguments, call.left_out)
-    return Attempt(args, kwargs, _shown(shown, args, kwargs),
-                   f"{call.where}, {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}",
+    args, kwargs, needed = known
+    values, missing = guess(callee or factory, needed) if needed else ({}, None)
+    if missing is not None:  # one without a default that no convention covers
+        return None
+    kwargs = {**kwargs, **values}
+    positional = [p.name for p in constructor_parameters(callee or factory)
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    texts = _texts(call.arguments, tuple(k for k in call.left_out if k not in needed and not (
+        isinstance(k, int) and k < len(positional) and positional[k] in needed)))
+    left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" if texts else ""
+    guessed = f", {' and '.join(needed)} {GUESSED}" if needed else ""
+    return Attempt(args, kwargs, _shown(shown, args, kwargs), f"{call.where}{left}{guessed}",
                    call.inputs, guessed=True, callee=callee)
 
 
@@ -460,19 +468,22 @@ def _namespace_of(path: Path) -> dict[str, Any]:
 
 
 def _leaving_out(factory: Any, args: tuple, kwargs: dict[str, Any],
-                 left_out: tuple[int | str, ...]) -> tuple[tuple, dict[str, Any]] | None:
+                 left_out: tuple[int | str, ...]) -> tuple[tuple, dict[str, Any], list[str]] | None:
     """The call without its arguments ``left_out`` (those after a left-out position become
-    keywords), when each left-out parameter has a default."""
+    keywords), and the left-out parameters without a default (to be guessed by meaning)."""
     by_name = {p.name: p for p in constructor_parameters(factory)}
     positional = [p for p in by_name.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     kept: list[Any] = []
     keywords = dict(kwargs)
+    needed: list[str] = []
     skipped = False
     for i, value in enumerate(args):
         parameter = positional[i] if i < len(positional) else None
         if value is LEFT_OUT:
-            if parameter is None or parameter.default is parameter.empty:
+            if parameter is None:
                 return None
+            if parameter.default is parameter.empty:
+                needed.append(parameter.name)
             skipped = True
         elif skipped:
             if parameter is None or parameter.kind is parameter.POSITIONAL_ONLY:
@@ -480,9 +491,8 @@ def _leaving_out(factory: Any, args: tuple, kwargs: dict[str, Any],
             keywords[parameter.name] = value
         else:
             kept.append(value)
-    if any(isinstance(k, str) and k in by_name and by_name[k].default is by_name[k].empty for k in left_out):
-        return None
-    return tuple(kept), keywords
+    needed += [k for k in left_out if isinstance(k, str) and k in by_name and by_name[k].default is by_name[k].empty]
+    return tuple(kept), keywords, needed
 
 
 def _texts(arguments: str, left_out: tuple[int | str, ...]) -> list[str]:

@@ -77,6 +77,7 @@ class _Module(_Dotted):
 _UNKNOWN = object()
 _MODEL_MODULE = object()  # the model's module, imported by another file (``import net``)
 _DEFAULTS = "<argparse defaults>"  # the file's argparse defaults, among a scope's values
+_PARSERS = "<parsing functions>"  # the project's functions that return parsed options, among a scope's values
 
 
 class _ParsedOptions(dict):
@@ -358,8 +359,9 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
               **{name: (_Builder if original[:1].isupper() else _Module)(original)
                  for name, original in callees.objects}}
     values[_DEFAULTS] = _ParsedOptions(argparse_defaults(tree))
+    values[_PARSERS] = _parsing_functions(tree, file)
     module_scope = _Scope({**values, **_constants(tree.body, definitions=own_file, file=file,
-                                                  parsed=values[_DEFAULTS])}, callees)
+                                                  parsed=values[_DEFAULTS], parsers=values[_PARSERS])}, callees)
     found: list[CodeArguments] = []
     scopes: list[list[ast.stmt]] = [body]
     scopes += [n.body for s in body for n in ast.walk(s) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -379,13 +381,57 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
     return found
 
 
+def _parsing_functions(tree: ast.Module, file: Path) -> dict[str, _ParsedOptions]:
+    """The functions the file defines or imports from the project that return the options
+    their parser parses (``def parse_command(): ...; args = parser.parse_args(); return args``),
+    by the name the file calls them (``parse_command``, ``utils.parse_command``): the defaults
+    of their file's parser."""
+    root = project_root(file)
+    found: dict[str, _ParsedOptions] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef) and _returns_parsed(statement):
+            found[statement.name] = _ParsedOptions(argparse_defaults(tree))
+        elif isinstance(statement, ast.ImportFrom):
+            module = _parsing_module(_module_file(statement.module or "", statement.level, file, root))
+            for alias in statement.names:
+                if alias.name in module:
+                    found[alias.asname or alias.name] = module[alias.name]
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                module = _parsing_module(_module_file(alias.name, 0, file, root))
+                found.update({f"{alias.asname or alias.name}.{name}": parsed for name, parsed in module.items()})
+    return found
+
+
+def _parsing_module(file: Path | None) -> dict[str, _ParsedOptions]:
+    tree = file_tree(file) if file is not None else None
+    if tree is None:
+        return {}
+    functions = [s for s in tree.body if isinstance(s, ast.FunctionDef) and _returns_parsed(s)]
+    return {f.name: _ParsedOptions(argparse_defaults(tree)) for f in functions}
+
+
+def _returns_parsed(function: ast.FunctionDef) -> bool:
+    """``return parser.parse_args()``, or ``args = parser.parse_args(); ...; return args``."""
+    def parsing(node: ast.expr | None) -> bool:
+        node = node.value if isinstance(node, ast.Subscript) else node  # parse_known_args()[0]
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("parse_args", "parse_known_args")
+    parsed = {t.id for n in ast.walk(function) if isinstance(n, ast.Assign) and parsing(n.value)
+              for t in n.targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Return) and (parsing(n.value) or isinstance(n.value, ast.Name)
+                                              and n.value.id in parsed) for n in ast.walk(function))
+
+
 def _constants(body: list[ast.stmt], definitions: bool = False, file: Path | None = None,
-               parsed: _ParsedOptions | None = None) -> dict[str, Any]:
+               parsed: _ParsedOptions | None = None, parsers: dict[str, _ParsedOptions] | None = None
+               ) -> dict[str, Any]:
     """The module's constants, and its names imported from torch (kept as dotted names); with
     ``definitions`` (the model's own file) also its classes and functions (``ResNet(Bottleneck,
     [3, 4, 6, 3])``), resolved in the module when the model is built; ``parsed``: what its
-    ``parse_args()`` gives."""
+    ``parse_args()`` gives, ``parsers``: the functions that return parsed options."""
     values: dict[str, Any] = {} if parsed is None else {_DEFAULTS: parsed}
+    values.update({_PARSERS: parsers} if parsers else {})
     builders = _module_builders(body, file) if definitions and file is not None else set()
     for statement in body:
         if definitions and isinstance(statement, (ast.ClassDef, ast.FunctionDef)):
@@ -465,6 +511,9 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Attribute) and node.func.attr == "parse_args" and _DEFAULTS in values:
             return values[_DEFAULTS]
+        parsing = values.get(_PARSERS, {}).get(ast.unparse(node.func)) if not node.args else None
+        if parsing is not None:  # args = utils.parse_command(): the defaults of the parser it makes
+            return parsing
         loaded = _loaded_config(node, values)
         return loaded if loaded is not None else _module_call(node, values)
     if isinstance(node, ast.Subscript):
@@ -630,6 +679,14 @@ class _Scope:
                     shape = self._tensor_shape(statement.value)
                     if shape is not None and isinstance(target, ast.Name):
                         self.tensors[target.id] = shape
+            if isinstance(statement, ast.If):  # each branch from what came before it: an else
+                before = dict(self.values)          # never sees what its if-branch assigned
+                yield from self.run(statement.body)
+                taken = self.values
+                self.values = dict(before)
+                yield from self.run(statement.orelse)
+                self.values = {**taken, **{k: v for k, v in self.values.items() if v is not before.get(k, _UNKNOWN)}}
+                continue
             for block in ("body", "orelse", "finalbody"):
                 yield from self.run(getattr(statement, block, None) or [])
             for handler in getattr(statement, "handlers", None) or []:
