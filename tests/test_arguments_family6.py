@@ -24,7 +24,9 @@ arguments"), on tests/arguments_family6, linted in one run:
   (``norm_layer or nn.BatchNorm2d``, ``if act is None``) keeps its default;
 - factory_elsewhere: a factory of another file that needs arguments (``create_multi_head
   (num_classes)`` in builders.py, which imports the class by its module's name) is called with
-  them guessed by meaning, and what it returns is the class;
+  them guessed by meaning, and what it returns is the class; a call whose list argument holds
+  an object the model's file builds (``[Tap(1, 'relu'), 2]``, a namedtuple) is evaluated in the
+  model's module, never a crash;
 - parsed_elsewhere: ``args = utils.parse_command()`` (a project function of another file that
   returns what its parser parses) gives that parser's defaults to ``args.head``; an ``else``
   branch does not see what its ``if`` branch assigned (``args = checkpoint['args']``); an
@@ -167,3 +169,9 @@ def test_options_parsed_by_another_file_s_function(report):
     assert built["call"] == "Regressor(3, head='wide', output_size=64)"
     assert built["arguments_from"] == (f"{FAMILY}/parsed_elsewhere/main.py:17, len('rgb') left at its default, "
                                        "output_size guessed from parameter names")
+
+
+def test_a_list_argument_holding_an_object_of_the_model_s_file(report):
+    built = model(report, "factory_elsewhere/heads.py::TappedHead")
+    assert built["call"] == "create_tapped(num_classes=10)"
+    assert built["arguments_from"] == f"{FAMILY}/factory_elsewhere/builders.py:13, guessed from parameter names"

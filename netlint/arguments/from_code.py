@@ -714,7 +714,7 @@ class _Scope:
                 value = _UNKNOWN
             if value is _UNKNOWN:
                 left_out.append(key)
-            modules = modules or isinstance(value, _Module)
+            modules = modules or _holds_module(value)
             text = ast.unparse(node) if value is _UNKNOWN else repr(value)
             parts.append(f"{key}={text}" if isinstance(key, str) else text)
         if left_out and len(left_out) == len(parts) and not paths:  # nothing known: no more than the defaults
@@ -761,6 +761,15 @@ class _Scope:
         if dims and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims):
             return tuple(dims)
         return None
+
+
+def _holds_module(value: Any) -> bool:
+    """A module expression, or a list, tuple or dict holding one (``[GraphPath(14, 'conv'), 19]``)."""
+    if isinstance(value, _Module):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_module(v) for v in value.values())
+    return isinstance(value, (list, tuple, set)) and any(_holds_module(v) for v in value)
 
 
 def _literal_shape(value: Any) -> tuple[int, ...] | None:

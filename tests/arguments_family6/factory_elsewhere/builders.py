@@ -1,6 +1,6 @@
 import torch.nn as nn
 
-from heads import MultiHead
+from heads import MultiHead, Tap, TappedHead
 
 
 def create_multi_head(num_classes, width=16):
@@ -8,3 +8,7 @@ def create_multi_head(num_classes, width=16):
                              nn.AdaptiveAvgPool2d(1), nn.Flatten())
     heads = nn.ModuleList([nn.Linear(width, num_classes) for _ in range(2)])
     return MultiHead(num_classes, backbone, heads)
+
+
+def create_tapped(num_classes):
+    return TappedHead(num_classes, [Tap(1, 'relu'), 2])
