@@ -32,6 +32,9 @@ arguments"), on tests/arguments_family6, linted in one run:
   branch does not see what its ``if`` branch assigned (``args = checkpoint['args']``); an
   argument that is not a constant and whose parameter has no default
   (``loader.dataset.output_size``) is guessed by meaning;
+- factory_config: a factory that needs a configuration it reads by attribute
+  (``get_pose_net(cfg, is_train)`` with ``cfg.MODEL.NUM_LAYERS``) takes the project's
+  configuration object (an EasyDict module), a training flag False;
 - scale_spellings: every spelling of a scale factor (``upsample_factor``, ``zoom``,
   ``sr_factor``, ``up_scale``) is guessed as one.
 
@@ -175,3 +178,10 @@ def test_a_list_argument_holding_an_object_of_the_model_s_file(report):
     built = model(report, "factory_elsewhere/heads.py::TappedHead")
     assert built["call"] == "create_tapped(num_classes=10)"
     assert built["arguments_from"] == f"{FAMILY}/factory_elsewhere/builders.py:13, guessed from parameter names"
+
+
+def test_a_factory_given_the_project_s_configuration(report):
+    built = model(report, "factory_config/lib/pose_net.py::PoseNet")
+    assert built["call"] == "get_pose_net(cfg, is_train=False)"
+    assert built["arguments_from"] == (f"{FAMILY}/factory_config/lib/pose_net.py:34, {FAMILY}/factory_config/lib/"
+                                       "config.py's config, the others guessed from parameter names")

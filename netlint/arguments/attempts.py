@@ -417,8 +417,10 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
         return None
     if call.guess:  # a factory that needs arguments: its parameters guessed by meaning
         made, _missing = guesses(callee, list(call.guess), namespace)
+        if not made:  # or its configuration from the project's files (get_pose_net(cfg, is_train))
+            return _factory_configured(callee, call, namespace)
         return Attempt((), made[0].values, _shown(call.callee, (), made[0].values, made[0].texts),
-                       f"{call.where}, {made[0].source}", guessed=True, callee=callee) if made else None
+                       f"{call.where}, {made[0].source}", guessed=True, callee=callee)
     if call.modules:  # modules among the arguments: evaluated when it is built
         project_call = ProjectCall(callee or factory, call.arguments, namespace, call.left_out)
         if not project_call.can_run():  # names the model's module lacks: those left at their defaults
@@ -454,6 +456,24 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
     guessed = f", {' and '.join(needed)} {GUESSED}" if needed else ""
     return Attempt(args, kwargs, _shown(shown, args, kwargs), f"{call.where}{left}{guessed}",
                    call.inputs, guessed=True, callee=callee)
+
+
+def _factory_configured(factory: Any, call: CodeArguments, namespace: dict[str, Any]) -> Attempt | None:
+    """A factory whose parameters include a configuration it reads by key or attribute
+    (``cfg.MODEL.EXTRA.NUM_LAYERS``): the best of the project's configurations, the others guessed."""
+    required = list(call.guess)
+    configs = config_parameters(factory, required)
+    if not configs:
+        return None
+    file = Path(call.callee_file) if call.callee_file else Path(call.where.rpartition(":")[0])
+    calls, _why = configured_calls(factory, required, configs, project_root(file.resolve()))
+    if not calls:
+        return None
+    made = calls[0]
+    others = {k: v for k, v in made.kwargs.items() if k not in configs}
+    shown = f"{call.callee}({', '.join([*configs, *(f'{k}={_value(v)}' for k, v in others.items())])})"
+    source = f"{call.where}, {made.where}" + (f", the others {GUESSED}" if made.guessed else "")
+    return Attempt((), made.kwargs, shown, source, guessed=True, callee=factory)
 
 
 def _namespace_of(path: Path) -> dict[str, Any]:

@@ -47,6 +47,7 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a reduction ratio", {"reduction", "reduce"}, 16),
     ("a dropout rate", {"dropout", "drop"}, 0.0),
     ("a bias flag", {"bias"}, True),
+    ("a training flag", {"is_train", "is_training", "training", "train_mode", "istrain"}, False),
     ("a normalization epsilon", {"eps", "epsilon"}, 1e-5),
     ("a momentum", {"momentum"}, 0.1),
     ("a negative slope", {"slope"}, 0.2),
