@@ -87,7 +87,10 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     sources = _sources(target)
     plain = next((c for c in sources if not c.arguments and not c.callee and c.inputs), None)  # Net()(x)
     defaults = Attempt((), {}, "", plain.where if plain else "", plain.inputs if plain else ())
-    found = [_from_code(call, target.name, factory, namespace) for call in sources if call.arguments or call.callee]
+    # the factories of other files that need arguments come after every other source: netlint guesses them
+    elsewhere = [c for c in sources if c.guess and c.callee_file]
+    found = [_from_code(call, target.name, factory, namespace) for call in sources
+             if (call.arguments or call.callee) and call not in elsewhere]
     instance = instances.get(factory)
     if instance is not None:  # after its own file's calls
         own = display_path(target.path) if target.path else None
@@ -118,6 +121,9 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     # what they set on it) before the configuration objects read from its files
     chosen_by_scripts = any(table_configs(factory, name, namespace) for name in required)
     found += guessed + configured if chosen_by_scripts else configured + guessed
+    found += [a for a in (_from_code(c, target.name, factory, namespace) for c in elsewhere) if a is not None]
+    # then the factories given the project's configuration (get_pose_net(cfg, is_train))
+    found += [a for a in (_factory_configured(c, namespace) for c in sources if c.guess) if a is not None]
     found += _constructors_guessed(factory, target, namespace)
     if not found:
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
@@ -417,10 +423,8 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
         return None
     if call.guess:  # a factory that needs arguments: its parameters guessed by meaning
         made, _missing = guesses(callee, list(call.guess), namespace)
-        if not made:  # or its configuration from the project's files (get_pose_net(cfg, is_train))
-            return _factory_configured(callee, call, namespace)
         return Attempt((), made[0].values, _shown(call.callee, (), made[0].values, made[0].texts),
-                       f"{call.where}, {made[0].source}", guessed=True, callee=callee)
+                       f"{call.where}, {made[0].source}", guessed=True, callee=callee) if made else None
     if call.modules:  # modules among the arguments: evaluated when it is built
         project_call = ProjectCall(callee or factory, call.arguments, namespace, call.left_out)
         if not project_call.can_run():  # names the model's module lacks: those left at their defaults
@@ -458,9 +462,14 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
                    call.inputs, guessed=True, callee=callee)
 
 
-def _factory_configured(factory: Any, call: CodeArguments, namespace: dict[str, Any]) -> Attempt | None:
-    """A factory whose parameters include a configuration it reads by key or attribute
+def _factory_configured(call: CodeArguments, namespace: dict[str, Any]) -> Attempt | None:
+    """A factory that needs arguments, one a configuration it reads by key or attribute
     (``cfg.MODEL.EXTRA.NUM_LAYERS``): the best of the project's configurations, the others guessed."""
+    if call.callee_file:
+        namespace = _namespace_of(Path(call.callee_file))
+    factory = _resolve(call.callee, namespace)
+    if not callable(factory):
+        return None
     required = list(call.guess)
     configs = config_parameters(factory, required)
     if not configs:
