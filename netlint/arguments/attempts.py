@@ -41,7 +41,7 @@ import itertools
 import reprlib
 import textwrap
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.instances import Instance
 from netlint.arguments.made_configs import made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
-from netlint.arguments.options import options_parameters, project_options
+from netlint.arguments.options import options_parameters, own_init, project_options
 from netlint.paths import display_path
 from netlint.project import project_root
 from netlint.target import Target
@@ -83,10 +83,14 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         args, kwargs = evaluate(target.arguments, namespace)
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
     required = [p.name for p in constructor_parameters(factory) if p.default is p.empty]
+    required += [n for n in called_none_defaults(factory) if n not in required]
     sources = _sources(target)
     plain = next((c for c in sources if not c.arguments and not c.callee and c.inputs), None)  # Net()(x)
     defaults = Attempt((), {}, "", plain.where if plain else "", plain.inputs if plain else ())
-    found = [_from_code(call, target.name, factory, namespace) for call in sources if call.arguments or call.callee]
+    # the factories of other files that need arguments come after every other source: netlint guesses them
+    elsewhere = [c for c in sources if c.guess and c.callee_file]
+    found = [_from_code(call, target.name, factory, namespace) for call in sources
+             if (call.arguments or call.callee) and call not in elsewhere]
     instance = instances.get(factory)
     if instance is not None:  # after its own file's calls
         own = display_path(target.path) if target.path else None
@@ -103,22 +107,53 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     found += _from_named_sections(factory, target)
     options = options_parameters(factory, required)
     configured, unconfigured = _from_configuration_files(factory, target, required)
+    uncovered = None  # with options objects: the first other parameter neither the code nor a convention gives
     if options:  # (alone: no other source, configurations the project's code makes included)
         made_by_code = any(made_configs(factory, name, namespace) for name in options)
-        found += _with_options(factory, target, namespace, required, options,
-                               not found and not configured and not made_by_code)
+        with_options, uncovered = _with_options(factory, target, namespace, required, options,
+                                                not found and not configured and not made_by_code, sources)
+        found += with_options
     made, missing = guesses(factory, required, namespace)
+    missing = uncovered or missing
     guessed = [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True)
                for g in made]
     # the entry of a table of configurations the project's scripts choose (CONFIGS[default], with
     # what they set on it) before the configuration objects read from its files
     chosen_by_scripts = any(table_configs(factory, name, namespace) for name in required)
     found += guessed + configured if chosen_by_scripts else configured + guessed
+    found += [a for a in (_from_code(c, target.name, factory, namespace) for c in elsewhere) if a is not None]
+    # then the factories given the project's configuration (get_pose_net(cfg, is_train))
+    found += [a for a in (_factory_configured(c, namespace) for c in sources if c.guess) if a is not None]
     found += _constructors_guessed(factory, target, namespace)
     if not found:
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
                              f"the project's code calls it with constants; no convention covers {missing!r}")
     return _unique(found)
+
+
+def called_none_defaults(factory: Any) -> list[str]:
+    """The parameters whose default is None that the constructor calls whatever their value
+    (``nl_layer()`` with ``nl_layer=None``): they need a value, a layer class by their name.
+    One the constructor tests or replaces (``if norm_layer is None``, ``norm_layer = norm_layer
+    or nn.BatchNorm2d``) is not."""
+    init = own_init(factory) if inspect.isclass(factory) else factory
+    try:
+        defaults = {n for n, p in inspect.signature(init).parameters.items() if p.default is None}
+        tree = ast.parse(textwrap.dedent(inspect.getsource(init))) if defaults else None
+    except (TypeError, ValueError, OSError, SyntaxError):
+        return []
+    if tree is None:
+        return []
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    tested: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
+            tested |= {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.Compare, ast.BoolOp)):
+            tested |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.Assign):
+            tested |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return [n for n in inspect.signature(init).parameters if n in defaults & called - tested]
 
 
 def _constructors_guessed(factory: Any, target: Target, namespace: dict[str, Any]) -> list[Attempt]:
@@ -136,35 +171,70 @@ def _constructors_guessed(factory: Any, target: Target, namespace: dict[str, Any
 
 
 def _with_options(factory: Any, target: Target, namespace: dict[str, Any], required: list[str],
-                  options: dict[str, set[str]], alone: bool) -> list[Attempt]:
+                  options: dict[str, set[str]], alone: bool, calls: tuple[CodeArguments, ...] = ()
+                  ) -> tuple[list[Attempt], str | None]:
     """The call with the options objects made from the project's argparse defaults, the other
-    required parameters guessed. Netlint's inference: a failure is a skip. ``alone``: no other
-    way to build it, so attributes no parser defines are the reason to skip it."""
+    required parameters as a call of the project's code passes them where they are constants
+    (``Net(in_nc, out_nc, 8, opt, [], [])`` in a factory), the rest guessed. Netlint's inference:
+    a failure is a skip. ``alone``: no other way to build it, so attributes no parser defines
+    are the reason to skip it. And the first other parameter nothing covers."""
     root = project_root(target.path) if target.path else Path.cwd()
     candidates: dict[str, list] = {}
     for name, reads in options.items():
         found = project_options(reads, target, namespace, root, factory=factory)
         if not found:
-            return []
+            return [], None
         if found[0].missing:
             if alone:
-                raise NeedsArguments(f"its constructor reads {', '.join(found[0].missing)} of its options "
-                                     f"{name!r}, which no argparse parser of the project defines "
-                                     f"(the closest: {found[0].where}'s)")
-            return []
+                raise NeedsArguments(_undefined_options(name, found[0]))
+            return [], None
         candidates[name] = found
-    values, missing = guess(factory, [n for n in required if n not in options])
+    passed, where = _passed_by_code(factory, calls, namespace, [n for n in required if n not in options])
+    guessed, missing = guess(factory, [n for n in required if n not in options and n not in passed])
     if missing is not None:
-        return []
+        return [], missing
+    values = {**passed, **guessed}
     shown = f"{target.name}({', '.join([*options, *(f'{k}={_value(v)}' for k, v in values.items())])})"
     made: list[Attempt] = []
     for k in range(max(len(found) for found in candidates.values())):
         chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
         sources = list(dict.fromkeys(o.described for o in chosen.values()))
-        source = " and ".join(sources) + (f", the others {GUESSED}" if values else "")
+        source = " and ".join(sources) + (f", {' and '.join(passed)} as {where} passes them" if passed else "") + \
+            (f", the others {GUESSED}" if guessed else "")
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
-    return made
+    return made, None
+
+
+def _passed_by_code(factory: Any, calls: tuple[CodeArguments, ...], namespace: dict[str, Any],
+                    names: list[str]) -> tuple[dict[str, Any], str]:
+    """The values of ``names`` that the first call of the class with arguments netlint does not
+    know passes as constants (``innerCos_list = []`` before ``Net(opt, innerCos_list, 8)``), and where."""
+    positional = [p.name for p in constructor_parameters(factory)
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    for call in calls:
+        if call.callee or not call.left_out or call.modules or call.configured:
+            continue
+        try:
+            args, kwargs = evaluate(call.arguments, namespace, call.left_out)
+        except (ArgumentsError, ValueError, SyntaxError):
+            continue
+        given = {**{positional[i]: v for i, v in enumerate(args) if i < len(positional) and v is not LEFT_OUT},
+                 **kwargs}
+        passed = {n: given[n] for n in names if n in given}
+        if passed:
+            return passed, call.where
+    return {}, ""
+
+
+def _undefined_options(name: str, closest: Any) -> str:
+    """Why options from the argparse defaults do not do: what no parser defines, and which
+    statement of the project's scripts sets it after parsing, with code netlint does not run."""
+    set_by = dict(closest.set_by_scripts)
+    text = (f"its constructor reads {', '.join(closest.missing)} of its options {name!r}, which no argparse "
+            f"parser of the project defines (the closest: {closest.where}'s)")
+    sets = [set_by[a] for a in closest.missing if a in set_by]
+    return text + (f"; {', '.join(sets)} after parsing, which netlint does not run" if sets else "")
 
 
 def _from_configuration_files(factory: Any, target: Target, required: list[str]) -> tuple[list[Attempt], str]:
@@ -338,6 +408,14 @@ def _as_keywords(factory: Any, args: tuple, kwargs: dict[str, Any]) -> dict[str,
 
 
 def _from_code(call: CodeArguments, name: str, factory: Any, namespace: dict[str, Any]) -> Attempt | None:
+    if not call.configured:
+        return _as_called(call, name, factory, namespace)
+    # its keywords from the configuration file's sections it passes: netlint chose the file, so a skip
+    attempt = _as_called(replace(call, where=f"{call.where} with {call.configured}"), name, factory, namespace)
+    return None if attempt is None else replace(attempt, guessed=True)
+
+
+def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str, Any]) -> Attempt | None:
     if call.callee_file:  # a factory of another file of the project
         namespace = _namespace_of(Path(call.callee_file))
     callee = _resolve(call.callee, namespace) if call.callee else None
@@ -369,11 +447,42 @@ def _from_code(call: CodeArguments, name: str, factory: Any, namespace: dict[str
     known = _leaving_out(callee or factory, args, kwargs, call.left_out)
     if known is None:  # a parameter without a default is not a constant
         return None
-    args, kwargs = known
-    texts = _texts(call.arguments, call.left_out)
-    return Attempt(args, kwargs, _shown(shown, args, kwargs),
-                   f"{call.where}, {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}",
+    args, kwargs, needed = known
+    values, missing = guess(callee or factory, needed) if needed else ({}, None)
+    if missing is not None:  # one without a default that no convention covers
+        return None
+    kwargs = {**kwargs, **values}
+    positional = [p.name for p in constructor_parameters(callee or factory)
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    texts = _texts(call.arguments, tuple(k for k in call.left_out if k not in needed and not (
+        isinstance(k, int) and k < len(positional) and positional[k] in needed)))
+    left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" if texts else ""
+    guessed = f", {' and '.join(needed)} {GUESSED}" if needed else ""
+    return Attempt(args, kwargs, _shown(shown, args, kwargs), f"{call.where}{left}{guessed}",
                    call.inputs, guessed=True, callee=callee)
+
+
+def _factory_configured(call: CodeArguments, namespace: dict[str, Any]) -> Attempt | None:
+    """A factory that needs arguments, one a configuration it reads by key or attribute
+    (``cfg.MODEL.EXTRA.NUM_LAYERS``): the best of the project's configurations, the others guessed."""
+    if call.callee_file:
+        namespace = _namespace_of(Path(call.callee_file))
+    factory = _resolve(call.callee, namespace)
+    if not callable(factory):
+        return None
+    required = list(call.guess)
+    configs = config_parameters(factory, required)
+    if not configs:
+        return None
+    file = Path(call.callee_file) if call.callee_file else Path(call.where.rpartition(":")[0])
+    calls, _why = configured_calls(factory, required, configs, project_root(file.resolve()))
+    if not calls:
+        return None
+    made = calls[0]
+    others = {k: v for k, v in made.kwargs.items() if k not in configs}
+    shown = f"{call.callee}({', '.join([*configs, *(f'{k}={_value(v)}' for k, v in others.items())])})"
+    source = f"{call.where}, {made.where}" + (f", the others {GUESSED}" if made.guessed else "")
+    return Attempt((), made.kwargs, shown, source, guessed=True, callee=factory)
 
 
 def _namespace_of(path: Path) -> dict[str, Any]:
@@ -388,19 +497,22 @@ def _namespace_of(path: Path) -> dict[str, Any]:
 
 
 def _leaving_out(factory: Any, args: tuple, kwargs: dict[str, Any],
-                 left_out: tuple[int | str, ...]) -> tuple[tuple, dict[str, Any]] | None:
+                 left_out: tuple[int | str, ...]) -> tuple[tuple, dict[str, Any], list[str]] | None:
     """The call without its arguments ``left_out`` (those after a left-out position become
-    keywords), when each left-out parameter has a default."""
+    keywords), and the left-out parameters without a default (to be guessed by meaning)."""
     by_name = {p.name: p for p in constructor_parameters(factory)}
     positional = [p for p in by_name.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     kept: list[Any] = []
     keywords = dict(kwargs)
+    needed: list[str] = []
     skipped = False
     for i, value in enumerate(args):
         parameter = positional[i] if i < len(positional) else None
         if value is LEFT_OUT:
-            if parameter is None or parameter.default is parameter.empty:
+            if parameter is None:
                 return None
+            if parameter.default is parameter.empty:
+                needed.append(parameter.name)
             skipped = True
         elif skipped:
             if parameter is None or parameter.kind is parameter.POSITIONAL_ONLY:
@@ -408,9 +520,8 @@ def _leaving_out(factory: Any, args: tuple, kwargs: dict[str, Any],
             keywords[parameter.name] = value
         else:
             kept.append(value)
-    if any(isinstance(k, str) and k in by_name and by_name[k].default is by_name[k].empty for k in left_out):
-        return None
-    return tuple(kept), keywords
+    needed += [k for k in left_out if isinstance(k, str) and k in by_name and by_name[k].default is by_name[k].empty]
+    return tuple(kept), keywords, needed
 
 
 def _texts(arguments: str, left_out: tuple[int | str, ...]) -> list[str]:

@@ -90,7 +90,10 @@ def _value(node: ast.expr, namespace: dict[str, Any]) -> Any:
             return {ast.Tuple: tuple, ast.List: list, ast.Set: set}[type(node)](values)
         if isinstance(node, ast.Dict):
             return {_value(k, namespace): _value(v, namespace) for k, v in zip(node.keys, node.values)}
-        return ast.literal_eval(node)
+        try:
+            return ast.literal_eval(node)
+        except (ValueError, SyntaxError, TypeError):  # a call or an expression: not an argument netlint can write
+            raise ArgumentsError(f"{ast.unparse(node)!r} is not a literal") from None
     if dotted in ("None", "True", "False"):
         return ast.literal_eval(node)
     head, *rest = dotted.split(".")

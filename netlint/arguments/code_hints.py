@@ -63,19 +63,26 @@ def accepted_names(factory: Any, name: str) -> Hint | None:
     """The strings the constructor checks the parameter against (``assert backbone in
     ['resnet50', 'mobilenetv2']``, ``if backbone == 'resnet101':``), in its own ``__init__``
     and in those of its project base classes it passes the parameter on to (``super().__init__
-    (backbone, ...)``): the one the project's scripts give as a default first, then the code's order."""
+    (backbone, ...)``), and in the class's methods when it keeps the parameter on ``self``
+    (``self.option_unpool = option_unpool``, then ``if self.option_unpool == 'sum':`` in
+    ``forward``): the one the project's scripts give as a default first, then the code's order."""
     found: list[str] = []
     where = ""
     for init in _project_inits(factory):
         node, path = _definition(init)
-        if isinstance(node, ast.ClassDef):
-            node = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        owner = node if isinstance(node, ast.ClassDef) else None
+        if owner is not None:
+            node = next((n for n in owner.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
         if node is None or path is None:
             continue
-        for use in ast.walk(node):
+        kept = _kept_on_self(node, name)
+        uses = [(use, name) for use in ast.walk(node)]
+        uses += [(use, None) for use in ast.walk(owner)] if owner is not None and kept else []
+        for use, plain in uses:
             if isinstance(use, ast.Compare) and len(use.ops) == 1:
                 sides = [use.left, use.comparators[0]]
-                if any(isinstance(side, ast.Name) and side.id == name for side in sides):
+                if any(isinstance(side, ast.Name) and side.id == plain if plain else _is_kept(side, kept)
+                       for side in sides):
                     strings = [e.value for side in sides for e in _elements(side)
                                if isinstance(e, ast.Constant) and isinstance(e.value, str)]
                     found += [v for v in strings if v not in found]
@@ -85,6 +92,18 @@ def accepted_names(factory: Any, name: str) -> Hint | None:
     defaults = script_defaults(project_root(Path(where.rpartition(":")[0]).resolve()))
     found.sort(key=lambda v: defaults.index(v) if v in defaults else len(defaults))
     return Hint(tuple(found[:MAX_KEYS]), f"the names the constructor accepts ({where})")
+
+
+def _kept_on_self(init: ast.AST, name: str) -> set[str]:
+    """The attributes of ``self`` the constructor keeps the parameter under (``self.mode = mode``)."""
+    return {t.attr for n in ast.walk(init) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name)
+            and n.value.id == name for t in n.targets
+            if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"}
+
+
+def _is_kept(node: ast.expr, kept: set[str]) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr in kept and isinstance(node.value, ast.Name)
+            and node.value.id == "self")
 
 
 def _project_inits(factory: Any) -> list[Any]:

@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.call import dotted_name
+from netlint.arguments.config_sections import section_arguments
 from netlint.arguments.parser_defaults import argparse_defaults, script_defaults
-from netlint.arguments.project_text import file_text, file_tree
+from netlint.arguments.project_text import file_text, file_tree, python_scripts
 from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
 from netlint.paths import display_path
-from netlint.project import skipped_dir
+from netlint.project import project_root, skipped_dir
 
 MAX_FILES = 5000
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
@@ -50,6 +51,9 @@ class CodeArguments:
     callee_file: str = ""  # the file of a factory of another file (``modeling.py``), "" for the model's own
     # a factory's parameters without defaults (``resnet50(num_classes, pretrained=False)``): guessed by meaning
     guess: tuple[str, ...] = ()
+    # the configuration file's sections the call passes as ``**config['model']`` (in its arguments):
+    # "config/vox-256.yaml, section model_params.kp_detector_params"
+    configured: str = ""
 
 
 class _Dotted(str):
@@ -73,10 +77,24 @@ class _Module(_Dotted):
 _UNKNOWN = object()
 _MODEL_MODULE = object()  # the model's module, imported by another file (``import net``)
 _DEFAULTS = "<argparse defaults>"  # the file's argparse defaults, among a scope's values
+_PARSERS = "<parsing functions>"  # the project's functions that return parsed options, among a scope's values
 
 
 class _ParsedOptions(dict):
     """What the file's ``parser.parse_args()`` gives run without arguments: its defaults."""
+
+
+class _LoadedConfig(tuple):
+    """A configuration file the code loads (``config = yaml.load(f)``), or the section at this
+    key path of it (``config['model_params']``): its sections passed as ``**`` keyword arguments
+    are those of the project's configuration files."""
+
+
+# what loads a configuration file, and what wraps a loaded one without changing its keys
+_CONFIG_LOADERS = {"load", "safe_load", "full_load", "unsafe_load", "load_config", "load_yaml", "read_yaml"}
+_CONFIG_LOADER_MODULES = {"yaml", "json", "toml", "tomllib", "OmegaConf", "oyaml", "ruamel"}
+_CONFIG_WRAPPERS = {"EasyDict", "edict", "AttrDict", "Munch", "munchify", "DotMap", "ConfigDict", "create",
+                    "Box", "dict", "DictConfig"}
 _MODULE_METHODS = {"children", "modules", "named_children", "named_modules"}
 _MODULE_BUILTINS = {"list", "tuple", "reversed"}
 
@@ -118,10 +136,10 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
         ends = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
                 if isinstance(f, ast.FunctionDef)}
         theirs = {f.name: (list(f.required), f.line) for f in factories(tree.body, names).values()
-                  if f.returns and not f.required and not f.name.startswith("_")
-                  and not constant & set(ends.get(f.name, ()))}
-        found += [CodeArguments("", f"{display_path(file)}:{line}", callee=name, callee_file=str(file))
-                  for name, (_required, line) in preferred(theirs, class_name, file, root)]
+                  if f.returns and not f.name.startswith("_") and not constant & set(ends.get(f.name, ()))}
+        found += [CodeArguments("", f"{display_path(file)}:{line}", callee=name, callee_file=str(file),
+                                guess=tuple(required))  # (those that need arguments: guessed, after the calls)
+                  for name, (required, line) in preferred(theirs, class_name, file, root)]
     for calls in their_calls:
         found += calls
     unique: dict[tuple, CodeArguments] = {}
@@ -262,7 +280,7 @@ def _project_files(root: Path) -> tuple[Path, ...]:
         files += [Path(folder, n).resolve() for n in sorted(names) if n.endswith(".py")]
         if len(files) >= MAX_FILES:
             break
-    return tuple(files[:MAX_FILES])
+    return tuple(files[:MAX_FILES]) + tuple(f.resolve() for f in python_scripts(root))
 
 
 def _is_test_file(path: Path, root: Path) -> bool:
@@ -341,26 +359,79 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
               **{name: (_Builder if original[:1].isupper() else _Module)(original)
                  for name, original in callees.objects}}
     values[_DEFAULTS] = _ParsedOptions(argparse_defaults(tree))
+    values[_PARSERS] = _parsing_functions(tree, file)
     module_scope = _Scope({**values, **_constants(tree.body, definitions=own_file, file=file,
-                                                  parsed=values[_DEFAULTS])}, callees)
+                                                  parsed=values[_DEFAULTS], parsers=values[_PARSERS])}, callees)
     found: list[CodeArguments] = []
     scopes: list[list[ast.stmt]] = [body]
     scopes += [n.body for s in body for n in ast.walk(s) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for statements in scopes:
         scope = module_scope.child()
-        for statement, callee, (arguments, left_out, modules) in list(scope.run(statements)):  # (inputs come after)
-            found.append(CodeArguments(arguments, f"{display_path(file)}:{statement.lineno}",
-                                       scope.inputs.get(id(statement), ()), callee, left_out, modules))
+        for statement, callee, (arguments, left_out, modules, paths) in list(scope.run(statements)):
+            where = f"{display_path(file)}:{statement.lineno}"
+            inputs = scope.inputs.get(id(statement), ())  # (known once the scope has run)
+            if not paths:
+                found.append(CodeArguments(arguments, where, inputs, callee, left_out, modules))
+                continue
+            given = set(re.findall(r"(?:^|, )(\w+)=", arguments))
+            for configured, keywords in section_arguments(paths, project_root(file)):
+                texts = [f"{k}={v!r}" for k, v in keywords.items() if k not in given]
+                found.append(CodeArguments(", ".join(t for t in (arguments, *texts) if t), where, inputs, callee,
+                                           left_out, modules, configured=configured))
     return found
 
 
+def _parsing_functions(tree: ast.Module, file: Path) -> dict[str, _ParsedOptions]:
+    """The functions the file defines or imports from the project that return the options
+    their parser parses (``def parse_command(): ...; args = parser.parse_args(); return args``),
+    by the name the file calls them (``parse_command``, ``utils.parse_command``): the defaults
+    of their file's parser."""
+    root = project_root(file)
+    found: dict[str, _ParsedOptions] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef) and _returns_parsed(statement):
+            found[statement.name] = _ParsedOptions(argparse_defaults(tree))
+        elif isinstance(statement, ast.ImportFrom):
+            module = _parsing_module(_module_file(statement.module or "", statement.level, file, root))
+            for alias in statement.names:
+                if alias.name in module:
+                    found[alias.asname or alias.name] = module[alias.name]
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                module = _parsing_module(_module_file(alias.name, 0, file, root))
+                found.update({f"{alias.asname or alias.name}.{name}": parsed for name, parsed in module.items()})
+    return found
+
+
+def _parsing_module(file: Path | None) -> dict[str, _ParsedOptions]:
+    tree = file_tree(file) if file is not None else None
+    if tree is None:
+        return {}
+    functions = [s for s in tree.body if isinstance(s, ast.FunctionDef) and _returns_parsed(s)]
+    return {f.name: _ParsedOptions(argparse_defaults(tree)) for f in functions}
+
+
+def _returns_parsed(function: ast.FunctionDef) -> bool:
+    """``return parser.parse_args()``, or ``args = parser.parse_args(); ...; return args``."""
+    def parsing(node: ast.expr | None) -> bool:
+        node = node.value if isinstance(node, ast.Subscript) else node  # parse_known_args()[0]
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("parse_args", "parse_known_args")
+    parsed = {t.id for n in ast.walk(function) if isinstance(n, ast.Assign) and parsing(n.value)
+              for t in n.targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Return) and (parsing(n.value) or isinstance(n.value, ast.Name)
+                                              and n.value.id in parsed) for n in ast.walk(function))
+
+
 def _constants(body: list[ast.stmt], definitions: bool = False, file: Path | None = None,
-               parsed: _ParsedOptions | None = None) -> dict[str, Any]:
+               parsed: _ParsedOptions | None = None, parsers: dict[str, _ParsedOptions] | None = None
+               ) -> dict[str, Any]:
     """The module's constants, and its names imported from torch (kept as dotted names); with
     ``definitions`` (the model's own file) also its classes and functions (``ResNet(Bottleneck,
     [3, 4, 6, 3])``), resolved in the module when the model is built; ``parsed``: what its
-    ``parse_args()`` gives."""
+    ``parse_args()`` gives, ``parsers``: the functions that return parsed options."""
     values: dict[str, Any] = {} if parsed is None else {_DEFAULTS: parsed}
+    values.update({_PARSERS: parsers} if parsers else {})
     builders = _module_builders(body, file) if definitions and file is not None else set()
     for statement in body:
         if definitions and isinstance(statement, (ast.ClassDef, ast.FunctionDef)):
@@ -428,6 +499,8 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
         base = _fold(node.value, values)
         if isinstance(base, _ParsedOptions):  # args.start_iter: the script's default
             return base.get(node.attr, _UNKNOWN)
+        if isinstance(base, _LoadedConfig):  # cfg.model (EasyDict, OmegaConf)
+            return _LoadedConfig((*base, node.attr))
         if base is _MODEL_MODULE:  # net.decoder, net.Encoder
             return (_Builder if node.attr[:1].isupper() else _Module)(node.attr)
         if isinstance(base, _Builder):
@@ -438,9 +511,16 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Attribute) and node.func.attr == "parse_args" and _DEFAULTS in values:
             return values[_DEFAULTS]
-        return _module_call(node, values)
+        parsing = values.get(_PARSERS, {}).get(ast.unparse(node.func)) if not node.args else None
+        if parsing is not None:  # args = utils.parse_command(): the defaults of the parser it makes
+            return parsing
+        loaded = _loaded_config(node, values)
+        return loaded if loaded is not None else _module_call(node, values)
     if isinstance(node, ast.Subscript):
         base = _fold(node.value, values)
+        if isinstance(base, _LoadedConfig):
+            key = node.slice.value if isinstance(node.slice, ast.Constant) else None
+            return _LoadedConfig((*base, key)) if isinstance(key, str) else _UNKNOWN
         index = _slice_text(node.slice, values)
         return _Module(f"{base}[{index}]") if isinstance(base, _Module) and index is not None else _UNKNOWN
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
@@ -463,6 +543,42 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
             except (TypeError, ZeroDivisionError, OverflowError):
                 return _UNKNOWN
     return _UNKNOWN
+
+
+def _loaded_config(node: ast.Call, values: dict[str, Any]) -> _LoadedConfig | None:
+    """``yaml.load(f)``, ``json.load(f)``, ``OmegaConf.load(path)``, ``EasyDict(yaml.safe_load(f))``."""
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    module = ast.unparse(func.value).split(".")[-1] if isinstance(func, ast.Attribute) else ""
+    if name in _CONFIG_LOADERS and (module in _CONFIG_LOADER_MODULES or not module):
+        return _LoadedConfig(())
+    if name in _CONFIG_WRAPPERS and len(node.args) == 1:
+        wrapped = _fold(node.args[0], values)
+        return wrapped if isinstance(wrapped, _LoadedConfig) else None
+    return None
+
+
+def _section_path(node: ast.expr, values: dict[str, Any]) -> tuple[str, ...] | None:
+    """The key path of a configuration section passed as ``**section``: of a loaded configuration
+    (``config['model']``, a variable holding one), or read by string keys from a name netlint does
+    not know (``cfg['model']['generator']``, ``cfg.model`` in a function given the configuration)."""
+    value = _fold(node, values)
+    if isinstance(value, _LoadedConfig):
+        return tuple(value) or None
+    keys: list[str] = []
+    while True:
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                and isinstance(node.slice.value, str):
+            keys.insert(0, node.slice.value)
+            node = node.value
+        elif isinstance(node, ast.Attribute):
+            keys.insert(0, node.attr)
+            node = node.value
+        else:
+            break
+    if keys and isinstance(node, ast.Name) and values.get(node.id, _UNKNOWN) is _UNKNOWN:
+        return tuple(keys)
+    return None
 
 
 def _module_call(node: ast.Call, values: dict[str, Any]) -> Any:
@@ -547,7 +663,7 @@ class _Scope:
     def child(self) -> _Scope:
         return _Scope(dict(self.values), self.callees)
 
-    def run(self, statements: list[ast.stmt]) -> Iterator[tuple[ast.stmt, str, tuple[str, tuple, bool]]]:
+    def run(self, statements: list[ast.stmt]) -> Iterator[tuple[ast.stmt, str, tuple[str, tuple, bool, tuple]]]:
         for statement in statements:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue  # a scope of its own
@@ -563,6 +679,14 @@ class _Scope:
                     shape = self._tensor_shape(statement.value)
                     if shape is not None and isinstance(target, ast.Name):
                         self.tensors[target.id] = shape
+            if isinstance(statement, ast.If):  # each branch from what came before it: an else
+                before = dict(self.values)          # never sees what its if-branch assigned
+                yield from self.run(statement.body)
+                taken = self.values
+                self.values = dict(before)
+                yield from self.run(statement.orelse)
+                self.values = {**taken, **{k: v for k, v in self.values.items() if v is not before.get(k, _UNKNOWN)}}
+                continue
             for block in ("body", "orelse", "finalbody"):
                 yield from self.run(getattr(statement, block, None) or [])
             for handler in getattr(statement, "handlers", None) or []:
@@ -575,25 +699,27 @@ class _Scope:
     def is_class(self, func: ast.expr) -> bool:
         return self.callees.callee(func) is not None
 
-    def _arguments(self, call: ast.Call) -> tuple[str, tuple[int | str, ...], bool] | None:
-        """The arguments as text (constants folded, the others as written) and which are not constants."""
-        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+    def _arguments(self, call: ast.Call) -> tuple[str, tuple[int | str, ...], bool, tuple] | None:
+        """The arguments as text (constants folded, the others as written), which are not
+        constants, and the key paths of the configuration sections passed as ``**section``."""
+        paths = tuple(_section_path(k.value, self.values) for k in call.keywords if k.arg is None)
+        if any(isinstance(a, ast.Starred) for a in call.args) or None in paths:
             return None
         parts: list[str] = []
         left_out: list[int | str] = []
         modules = False
-        for key, node in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords)]:
+        for key, node in [*enumerate(call.args), *((k.arg, k.value) for k in call.keywords if k.arg)]:
             value = _fold(node, self.values)
             if isinstance(value, _ParsedOptions):  # the parsed options whole: not a value netlint makes here
                 value = _UNKNOWN
             if value is _UNKNOWN:
                 left_out.append(key)
-            modules = modules or isinstance(value, _Module)
+            modules = modules or _holds_module(value)
             text = ast.unparse(node) if value is _UNKNOWN else repr(value)
             parts.append(f"{key}={text}" if isinstance(key, str) else text)
-        if left_out and len(left_out) == len(parts):  # nothing known: no more than the defaults
+        if left_out and len(left_out) == len(parts) and not paths:  # nothing known: no more than the defaults
             return None
-        return ", ".join(parts), tuple(left_out), modules
+        return ", ".join(parts), tuple(left_out), modules, paths
 
     def _remember_model(self, statement: ast.stmt, call: ast.Call) -> None:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
@@ -635,6 +761,15 @@ class _Scope:
         if dims and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims):
             return tuple(dims)
         return None
+
+
+def _holds_module(value: Any) -> bool:
+    """A module expression, or a list, tuple or dict holding one (``[GraphPath(14, 'conv'), 19]``)."""
+    if isinstance(value, _Module):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_module(v) for v in value.values())
+    return isinstance(value, (list, tuple, set)) and any(_holds_module(v) for v in value)
 
 
 def _literal_shape(value: Any) -> tuple[int, ...] | None:

@@ -30,7 +30,9 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a residual scale", {"res_scale", "residual_scale"}, 1.0),
     ("an image size", {"img", "image", "imsize", "resolution", "height", "side", "size", "shape"}, 64),
     ("a latent size", {"latent", "nz", "z", "noise"}, 100),
-    ("a scale factor", {"scale", "upscale", "upscale_factor", "scale_factor", "upscaling"}, 2),
+    ("a scale factor", {"scale", "upscale", "upscale_factor", "scale_factor", "upscaling", "upsample_factor",
+                        "upsampling_factor", "up_factor", "sr_factor", "sr_scale", "zoom", "zoom_factor",
+                        "magnification", "upscale_ratio", "upsample_ratio"}, 2),
     ("a number of heads", {"heads", "head", "nhead", "nheads"}, 4),
     ("a number of downsamplings", {"downs", "down", "downsampling", "downsample", "downsamples", "ups",
                                    "upsampling", "upsamples", "levels"}, 4),
@@ -45,6 +47,7 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a reduction ratio", {"reduction", "reduce"}, 16),
     ("a dropout rate", {"dropout", "drop"}, 0.0),
     ("a bias flag", {"bias"}, True),
+    ("a training flag", {"is_train", "is_training", "training", "train_mode", "istrain"}, False),
     ("a normalization epsilon", {"eps", "epsilon"}, 1e-5),
     ("a momentum", {"momentum"}, 0.1),
     ("a negative slope", {"slope"}, 0.2),
@@ -64,7 +67,8 @@ LAYER_CONVENTIONS: tuple[tuple[str, set[str], str], ...] = (
     ("a normalization layer", {"norm_layer", "norm", "normalization", "norm_fn", "bn", "norm_cls",
                                "normlayer", "batchnorm", "bn_layer"}, "BatchNorm2d"),
     ("an activation layer", {"act_layer", "activation", "act", "nonlinearity", "act_fn", "activ",
-                             "act_cls", "nonlinear"}, "ReLU"),
+                             "act_cls", "nonlinear", "nl_layer", "nonlin", "nonlin_layer", "activation_layer",
+                             "activ_layer", "relu_layer"}, "ReLU"),
 )
 _NAME_WORDS = {"type", "name", "mode", "kind", "str"}
 

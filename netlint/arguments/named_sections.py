@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netlint.arguments.config_files import as_settings, for_testing, loaded_files, sections
+from netlint.arguments.config_data import for_testing
+from netlint.arguments.config_files import as_settings, loaded_files, sections
 from netlint.arguments.project_text import file_text, file_tree, project_python_files
 from netlint.paths import display_path
 from netlint.source import version

@@ -17,7 +17,11 @@ it, without arguments:
   self.isTrain``, ``opt.semantic_nc = opt.label_nc + 1``, ``str_ids =
   opt.gpu_ids.split(','); opt.gpu_ids = []``, also in a function the script gives them to:
   ``opt = functions.post_config(opt)``); an option read that the project changes with
-  code netlint does not run is named (``kernels as parsed``).
+  code netlint does not run is named (``kernels as parsed``);
+- an attribute no parser defines that the project's scripts set on the parsed options with
+  code netlint does not run (``args.device = torch.device('cuda' if ... else 'cpu')``): a
+  device (``device``, ``gpu_ids``, ``use_cuda``) is the CPU, as device parameters are, and
+  said so; any other is named with the statement that sets it, when the model is skipped.
 
 The command line is the file alone, so parsing gives the defaults. Among the namespaces, the
 one that defines most of the attributes the constructor reads wins: the model's own file's,
@@ -41,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.parser_defaults import option_dest
-from netlint.arguments.project_text import is_project_file_module
+from netlint.arguments.project_text import file_text, file_tree, is_project_file_module, project_python_files
 from netlint.class_scan import is_main_block
 from netlint.project import in_other_project, python_files
 
@@ -57,13 +61,25 @@ class Options:
     missing: tuple[str, ...]  # the attributes the constructor reads that the namespace lacks
     added: tuple[str, ...] = ()  # the project's functions that added options: "SPADEGenerator.modify_commandline_options"
     as_parsed: tuple[str, ...] = ()  # options read that the project changes after parsing with code netlint does not run
+    # attributes the project's scripts set on the parsed options with code netlint does not run:
+    # (attribute, "main.py:121 sets args.device = torch.device('cuda:0')")
+    set_by_scripts: tuple[tuple[str, str], ...] = ()
+    on_cpu: tuple[str, ...] = ()  # of those, the devices given the CPU
 
     @property
     def described(self) -> str:
         """"option.py's argparse defaults", "… with the options of Net.modify_commandline_options"."""
         return f"{self.where}'s argparse defaults" + \
             (f" with the options of {', '.join(self.added)}" if self.added else "") + \
-            "".join(f", {text}" for text in self.as_parsed)
+            "".join(f", {text}" for text in self.as_parsed) + \
+            (f", {' and '.join(self.on_cpu)} the CPU ({self._setting(self.on_cpu)} after parsing)"
+             if self.on_cpu else "")
+
+    def _setting(self, names: tuple[str, ...]) -> str:
+        """"main.py:27 sets it", "main.py:27 and main.py:31 set them"."""
+        where = dict(self.set_by_scripts)
+        places = list(dict.fromkeys(where[n].split(" sets ")[0] for n in names if n in where))
+        return f"{' and '.join(places)} {'sets it' if len(names) == 1 else 'set them'}"
 
 
 def options_parameters(factory: Any, required: list[str]) -> dict[str, set[str]]:
@@ -300,8 +316,14 @@ def project_options(reads: set[str], target: Any, own_namespace: dict[str, Any],
             namespace, added, left = _completed(source, reads, factory, extenders, own)
             missing = tuple(sorted(reads - set(vars(namespace))))
             as_parsed = tuple(f"{name} as parsed ({left[name]} is not run)" for name in sorted(reads & set(left)))
+            set_by_scripts = _set_by_scripts(root, missing)
+            on_cpu = tuple(name for name, _ in set_by_scripts if device_value(name) is not _NOT_A_DEVICE)
+            for name in on_cpu:
+                setattr(namespace, name, device_value(name))
+            missing = tuple(name for name in missing if name not in on_cpu)
             if not any(vars(o.namespace) == vars(namespace) for o in found):
-                found.append(Options(namespace, display_path(source.file), missing, added, as_parsed))
+                found.append(Options(namespace, display_path(source.file), missing, added, as_parsed,
+                                     set_by_scripts, on_cpu))
             if sum(not o.missing for o in found) == most:
                 break
     finally:  # importing the options' files made theirs the project's folders: the model's again
@@ -322,6 +344,51 @@ def _distance(file: Path, own: Path | None) -> tuple:
             break
         shared += 1
     return (file != own, -shared, len(file.parts), str(file))
+
+
+# ---------------------------------------------------------------- what the scripts set that netlint does not run
+
+_NOT_A_DEVICE = object()
+_DEVICE_FLAGS = {"cuda", "use_cuda", "use_gpu", "gpu", "on_gpu", "is_cuda", "cuda_available", "multi_gpu", "use_cudnn"}
+_DEVICE_LISTS = {"gpu_ids", "device_ids", "gpus", "devices", "gpu_list"}
+
+
+def device_value(name: str) -> Any:
+    """What an option that says where the model runs is on the CPU: a flag False, a list of
+    ids empty, a device ``"cpu"``; else ``_NOT_A_DEVICE``."""
+    lowered = name.lower()
+    if lowered in _DEVICE_FLAGS:
+        return False
+    if lowered in _DEVICE_LISTS:
+        return []
+    if lowered == "device" or lowered.endswith("_device") or lowered.startswith("device_"):
+        return "cpu"
+    return _NOT_A_DEVICE
+
+
+def _set_by_scripts(root: Path, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """For each of ``names``, the first statement of the project's files that sets it on an
+    options object (``args.device = torch.device('cuda:0')``): "main.py:121 sets args.device = ..."."""
+    from netlint.paths import display_path
+
+    found: dict[str, str] = {}
+    wanted = set(names)
+    for file in project_python_files(root) if wanted else ():
+        if not any(f".{name}" in file_text(file) for name in wanted):
+            continue
+        tree = file_tree(file)
+        for node in ast.walk(tree) if tree is not None else ():
+            if not isinstance(node, ast.Assign):
+                continue
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr in wanted and target.attr not in found \
+                        and isinstance(target.value, ast.Name) and target.value.id.lower() in OPTION_NAMES:
+                    text = ast.unparse(node)
+                    text = text if len(text) <= 80 else text[:77] + "..."
+                    found[target.attr] = f"{display_path(file)}:{node.lineno} sets {text}"
+        if len(found) == len(wanted):
+            break
+    return tuple((name, found[name]) for name in names if name in found)
 
 
 # ---------------------------------------------------------------- the project's parsers, once per run
