@@ -11,6 +11,7 @@ text instead of the file's, in this process and in the workers it forks. Nothing
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import difflib
 import io
@@ -47,6 +48,8 @@ def source_encoding(data: bytes) -> str:
     try:
         return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
     except SyntaxError as exc:
+        if data.startswith(codecs.BOM_UTF8) and exc.msg.startswith("encoding problem"):
+            raise SourceEncodingError("its UTF-8 byte-order mark contradicts its coding cookie") from None
         raise SourceEncodingError(str(exc.msg)) from None
 
 
@@ -66,17 +69,21 @@ def line_end(data: bytes) -> str:
 
 def encode_like(original: bytes, text: str) -> bytes:
     """``text`` (as ``read_source`` gives it) in the encoding and byte-order mark of the file
-    whose bytes were ``original``: its unchanged lines keep their own line ends, new lines take
-    the file's first line end."""
+    whose bytes were ``original``: its unchanged lines keep their own line ends, an edited line
+    the end of the line it replaces, a new line the file's first line end."""
     encoding = source_encoding(original)
     old = _LINE.findall(original.decode(encoding))
     new = _LINE.findall(text)
-    end = line_end(original)
-    kept = []
-    matcher = difflib.SequenceMatcher(None, [line.rstrip("\r\n") + "\n" * (line[-1:] in "\r\n") for line in old],
+    ends = [line[len(line.rstrip("\r\n")):] for line in old]
+    matcher = difflib.SequenceMatcher(None, [line.rstrip("\r\n") + "\n" * bool(end) for line, end in zip(old, ends)],
                                       new, autojunk=False)
+    kept = []
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
-        kept += old[i1:i2] if operation == "equal" else [line.replace("\n", end) for line in new[j1:j2]]
+        if operation == "equal":
+            kept += old[i1:i2]
+            continue
+        replaced = ends[i1:i2] if i2 - i1 == j2 - j1 else [line_end(original)] * (j2 - j1)
+        kept += [line.replace("\n", end or line_end(original)) for line, end in zip(new[j1:j2], replaced)]
     return "".join(kept).encode(encoding)
 
 
