@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -465,3 +466,41 @@ def _partial_of(node: ast.expr, classes: set[str]) -> str | None:
             and isinstance(node.args[0], ast.Name) and node.args[0].id in classes:
         return node.args[0].id
     return None
+
+
+def builds(node: ast.AST, means: Callable[[ast.expr], bool]) -> ast.expr | None:
+    """The first expression under ``node`` that names what ``means`` accepts to build it or to
+    hand it on (a call, an argument such as ``make_layer(Block, 2)``, a list item); naming it
+    to call its methods (``Block.__init__(self)``) or as ``super()``'s or ``isinstance``'s
+    argument is not building it."""
+    ignored = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+    ignored |= {id(a) for n in ast.walk(node) if isinstance(n, ast.Call) and _dotted(n.func) in ("super", "isinstance")
+                for a in n.args}
+    return next((n for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute))
+                 and isinstance(n.ctx, ast.Load) and id(n) not in ignored and means(n)), None)
+
+
+def helpers_building(body: list[ast.stmt], means: Callable[[ast.expr], bool]) -> set[str]:
+    """The top-level functions of ``body`` that build what ``means`` accepts, directly or
+    through another of them (``def make_layer(n): return nn.Sequential(*[Block() for _ in
+    range(n)])``); a function that shadows the name with a parameter of its own does not."""
+    functions = [s for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for function in functions:
+            if function.name in found:
+                continue
+            shadowed = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+            if builds(function, lambda n: (means(n) and not (isinstance(n, ast.Name) and n.id in shadowed))
+                      or (isinstance(n, ast.Name) and n.id in found)) is not None:
+                found.add(function.name)
+                changed = True
+    return found
+
+
+def names_module_class(file: Path, dotted: str) -> bool:
+    """Whether ``dotted``, at the top level of ``file``, names an ``nn.Module`` class of the project."""
+    ref = _resolve(file.resolve(), dotted, frozenset())
+    return isinstance(ref, _Class) and _kind(ref.file, ref.node, frozenset()) is not None

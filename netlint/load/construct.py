@@ -141,7 +141,7 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
         try:
             built = _build_on_meta_or_cpu(functools.partial(attempt.callee or factory, *attempt.args,
                                                             **attempt.kwargs), target, attempt)
-            if attempt.callee is not None and inspect.isclass(factory) and not isinstance(built.model, factory):
+            if attempt.callee is not None and inspect.isclass(factory) and not _instance_of(built.model, factory):
                 raise LoadError(f"{attempt.call} returns {type(built.model).__name__}, not {target.name}",
                                 source_path)
             failed = tuple(f"{a.call or target.name} ({_from(a.source)}) does not build: {f}" for a, f in failures)
@@ -222,6 +222,18 @@ def _attribute(module: Any, name: str) -> Any:
     for part in name.split("."):
         value = getattr(value, part, None)
     return value
+
+
+def _instance_of(model: Any, cls: type) -> bool:
+    """``isinstance``, also when the project's factory imported the class's file under another
+    module name (``from resnet import ResNet`` beside it): the same class of the same file."""
+    if isinstance(model, cls):
+        return True
+    try:
+        return any(c.__qualname__ == cls.__qualname__ and inspect.getfile(c) == inspect.getfile(cls)
+                   for c in type(model).__mro__)
+    except (TypeError, OSError):
+        return False
 
 
 def _skip_or_fail(target: Target, reason: str, source_path: str | None) -> NoReturn:
