@@ -113,6 +113,12 @@ def _scan_file(path: Path, found: Discovery) -> None:
                                         discovered=True, calls=calls))
 
 
+def _holds_state(cls: ModuleClass) -> bool:
+    """It takes constructor arguments or has an ``__init__`` of its own: not an activation such
+    as ``Swish``, which the build tells to be a layer."""
+    return bool(cls.required) or any(isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in cls.node.body)
+
+
 def _named(name: str):
     return lambda node: isinstance(node, ast.Name) and node.id == name
 
@@ -130,11 +136,11 @@ def _not_a_root(cls: ModuleClass, builder: str | None, path: Path, helpers: set[
     if builder:
         reason = f"a building block: {builder} builds it"
         holder = module_classes(path).get(builder.partition(" ")[0])
-    elif builder is not None and (block := next(filter(None, (_built_inside(path, name) for name in
-                                                               (cls.name, *sorted(helpers)))), None)) is not None:
+    elif builder is not None and _holds_state(cls) and (block := next(filter(None, (
+            _built_inside(path, name) for name in (cls.name, *sorted(helpers)))), None)) is not None:
         reason = f"a building block: {block} builds it in a model of its own"
         holder = _class_at(block)
-    elif builder is not None and (given := _given_to_model(path, cls.name)) is not None:
+    elif builder is not None and _holds_state(cls) and (given := _given_to_model(path, cls.name)) is not None:
         reason = f"a building block: {given[0]} gives it to {given[1]} to build"
         holder = None
     else:
