@@ -5,19 +5,20 @@ drawn from the forms Python code writes: keyword arguments given as calls, ``*``
 splats, subscripts, f-strings, lambdas, walrus, conditional expressions, comprehensions,
 decorators with calls, callees reached through a dict, ``getattr`` or ``functools.partial``.
 The code need not run (an argument may name nothing the script defines); netlint must answer
-every file without an internal error: ``check_projects`` says which file broke it.
+every file without an internal error: ``check_projects`` says which file broke it; ``every_variant`` holds each form once.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from hypothesis import strategies as st
 
-from fuzz_models import NETLINT
+NETLINT = [sys.executable, "-m", "netlint"]
 
 # A value given for the model's ``channels`` (an int when it is a constant).
 CHANNEL_VALUES = [
@@ -26,6 +27,8 @@ CHANNEL_VALUES = [
     "[c for c in sizes][0]", "max(sizes, key=lambda s: -s)", "{'a': 8}['a']", "(8,)[0]", "...", "b'8'",
     "None", "math.ceil(7.5)", "np.int64(8)", "torch.tensor(8).item()", "sum(x for x in [4, 4])",
     "{**cfg}['channels']", "not_defined_anywhere", "self.width", "obj.attr[1](2)", "8j.imag",
+    "[Point(1, 2), Point(3, 4)]", "(Point(8, 8),)", "{'p': Point(1, 2)}", "[Block(8), 3]", "[[1, Point(1, 2)]]",
+    "{Point(1, 2): 3}", "[*sizes, 8]", "{'a': 1, **cfg}", "[lambda: 8]", "(8).bit_length()",
 ]
 # Other arguments given to the model's constructor, as the script writes them.
 EXTRA_ARGUMENTS = [
@@ -70,13 +73,38 @@ OPTIONS = [
 
 @st.composite
 def project(draw, index: int) -> dict[str, str]:
-    """A model file and a script: ``{file name: source}``."""
+    """A model file, a training script and a file of factories: ``{file name: source}``."""
+    def argument_list() -> str:
+        arguments = f"channels={draw(st.sampled_from(CHANNEL_VALUES))}{draw(st.sampled_from(EXTRA_ARGUMENTS))}"
+        return arguments.removeprefix("channels=") if draw(st.booleans()) else arguments  # the first positional
+
+    return sources(index, draw(st.sampled_from(DECORATORS)), draw(st.sampled_from(BLOCK_FORMS)),
+                   [(draw(st.sampled_from(CALLEES)), argument_list())], [argument_list()],
+                   draw(st.lists(st.sampled_from(OPTIONS), min_size=1, max_size=3)))
+
+
+def every_variant() -> tuple[dict[str, str], ...]:
+    """Projects that hold every form of every list at least once (each a call of its own)."""
+    count = len(BLOCK_FORMS)
+    projects = []
+    for i in range(count):
+        values = CHANNEL_VALUES[i::count]
+        extras = [EXTRA_ARGUMENTS[(i + j * count) % len(EXTRA_ARGUMENTS)] for j in range(len(values))]
+        arguments = [f"{'channels=' * (j % 2)}{v}{e}" for j, (v, e) in enumerate(zip(values, extras))]
+        calls = [(CALLEES[(i + j) % len(CALLEES)], a) for j, a in enumerate(arguments)]
+        projects.append(sources(i, DECORATORS[i % len(DECORATORS)], BLOCK_FORMS[i], calls, arguments,
+                                OPTIONS[i::count] or OPTIONS[:1]))
+    return tuple(projects)
+
+
+def sources(index: int, decorator: str, blocks: str, calls: list[tuple[str, str]], factory_arguments: list[str],
+            options: list[str]) -> dict[str, str]:
+    """The project's files: the model's class built with ``blocks``, the script's ``calls``
+    (callee form, arguments), the factories' arguments, the script's option statements."""
     name, net = f"net{index}", f"Net{index}"
-    decorator = draw(st.sampled_from(DECORATORS)).format(name=name)
-    blocks = draw(st.sampled_from(BLOCK_FORMS))
     model = (
-        "import sys\nfrom functools import partial\n\nimport torch\nfrom torch import nn\n\n"
-        "MODELS = {}\n\n\n"
+        "import sys\nfrom collections import namedtuple\nfrom functools import partial\n\nimport torch\n"
+        "from torch import nn\n\nPoint = namedtuple('Point', 'a b')\nMODELS = {}\n\n\n"
         "def register(*names, **options):\n"
         "    def add(cls):\n"
         "        MODELS[(names or (options.get('name'),))[0]] = cls\n"
@@ -91,9 +119,9 @@ def project(draw, index: int) -> dict[str, str]:
         "BLOCKS = {'plain': Block}\n\n\n"
         "def make_layer(block, channels, n=2, **kwargs):\n"
         "    return nn.Sequential(*[block(channels, channels, **kwargs) for _ in range(n)])\n\n\n"
-        f"{decorator}"
+        f"{decorator.format(name=name)}"
         f"class {net}(nn.Module):\n"
-        "    def __init__(self, channels=8, depth=2, block=Block, act=nn.ReLU, norm=nn.BatchNorm2d, names=(),\n"
+        "    def __init__(self, channels, depth=2, block=Block, act=nn.ReLU, norm=nn.BatchNorm2d, names=(),\n"
         "                 cfg=None, layers=(), *args, **block_kwargs):\n"
         "        super().__init__()\n"
         "        self.stem = nn.Conv2d(3, channels, 3, padding=1)\n"
@@ -104,24 +132,20 @@ def project(draw, index: int) -> dict[str, str]:
         "def get_model(name, **kwargs):\n"
         "    return MODELS.get(name, Block)(**kwargs)\n"
     )
-    callee = draw(st.sampled_from(CALLEES)).format(Net=net, name=name)
-    arguments = f"channels={draw(st.sampled_from(CHANNEL_VALUES))}{draw(st.sampled_from(EXTRA_ARGUMENTS))}"
-    if draw(st.booleans()):  # the first argument positional
-        arguments = arguments.removeprefix("channels=")
-    options = "\n    ".join(draw(st.lists(st.sampled_from(OPTIONS), min_size=1, max_size=3)))
+    built = "".join(f"    model = {callee.format(Net=net, name=name)}({arguments})\n" for callee, arguments in calls)
     script = (
         "import argparse\nimport math\nimport os\nfrom functools import partial\n\n"
         "import numpy as np\nimport torch\nfrom torch import nn\n\n"
-        f"import {name} as net_module\nfrom {name} import {net}, MODELS, BLOCKS, Block, get_model\n\n"
+        f"import {name} as net_module\nfrom {name} import {net}, MODELS, BLOCKS, Block, Point, get_model\n\n"
         "CHANNELS = 8\nsizes = [8, 16]\nmore = (1,)\nflag = True\ncfg = {'channels': 8, 'depth': 2}\nextra = {}\n\n\n"
         "class StoreAction(argparse.Action):\n"
         "    def __call__(self, parser, namespace, values, option_string=None):\n"
         "        setattr(namespace, self.dest, values)\n\n\n"
         "def main():\n"
         "    parser = argparse.ArgumentParser()\n"
-        f"    {options}\n"
+        + "".join(f"    {option}\n" for option in options) +
         "    args = parser.parse_args()\n"
-        f"    model = {callee}({arguments})\n"
+        f"{built}"
         "    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)\n"
         "    for x in [torch.randn(2, 3, 16, 16)]:\n"
         "        loss = nn.functional.l1_loss(model(x), x)\n"
@@ -131,7 +155,12 @@ def project(draw, index: int) -> dict[str, str]:
         "if __name__ == '__main__':\n"
         "    main()\n"
     )
-    return {f"{name}.py": model, f"train{index}.py": script}
+    factory = (  # constants only, as a factory of the project writes them
+        "import torch\nfrom torch import nn\n\n"
+        f"from {name} import {net}, Block, Point\n"
+        + "".join(f"\n\ndef create_{name}_{j}(width=8):\n    return {net}({arguments})\n"
+                  for j, arguments in enumerate(factory_arguments)))
+    return {f"{name}.py": model, f"train{index}.py": script, f"make{index}.py": factory}
 
 
 def projects(count: int):
