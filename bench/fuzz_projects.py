@@ -5,7 +5,8 @@ drawn from the forms Python code writes: keyword arguments given as calls, ``*``
 splats, subscripts, f-strings, lambdas, walrus, conditional expressions, comprehensions,
 decorators with calls, callees reached through a dict, ``getattr`` or ``functools.partial``.
 The code need not run (an argument may name nothing the script defines); netlint must answer
-every file without an internal error: ``check_projects`` says which file broke it; ``every_variant`` holds each form once.
+every file without an internal error: ``check_projects`` says which file broke it;
+``every_variant`` holds each form once.
 """
 
 from __future__ import annotations

@@ -310,7 +310,8 @@ def _called_by_models(tree: ast.Module, classes: dict[str, ModuleClass]) -> set[
     """The names the file's model classes use (no training wrapper's), and those the file's
     functions they use use in turn."""
     functions = {s.name: s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    called = {n.id for cls in classes.values() if not cls.trains for n in ast.walk(cls.node) if isinstance(n, ast.Name)}
+    called = {n.id for cls in classes.values() if not cls.trains
+              for n in ast.walk(cls.node) if isinstance(n, ast.Name)}
     pending = called & set(functions)
     while pending:
         new = {n.id for n in ast.walk(functions[pending.pop()]) if isinstance(n, ast.Name)} - called
