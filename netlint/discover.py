@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netlint.arguments.call import ArgumentsError, split_call
-from netlint.class_scan import ModuleClass, factories, helpers_building, module_classes
+from netlint.class_scan import ModuleClass, factories, helpers_of, module_classes
 from netlint.paths import display_path
 from netlint.project import project_root, python_files
 from netlint.source import read_source
@@ -100,7 +100,7 @@ def _scan_file(path: Path, found: Discovery) -> None:
         if unseen_base_classes(path, tree):
             found.unseen_bases.append(path)
         return
-    helpers = {name: helpers_building(tree.body, _named(name)) for name in classes}
+    helpers = {name: helpers_of(tree.body, name) for name in classes}
     standalone = _returned_by_factories(tree, classes)
     builders = {**_passed_to(tree, classes), **_registered(tree, classes), **_used_inside(classes, helpers)}
     for name, cls in classes.items():
@@ -117,10 +117,6 @@ def _holds_state(cls: ModuleClass) -> bool:
     """It takes constructor arguments or has an ``__init__`` of its own: not an activation such
     as ``Swish``, which the build tells to be a layer."""
     return bool(cls.required) or any(isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in cls.node.body)
-
-
-def _named(name: str):
-    return lambda node: isinstance(node, ast.Name) and node.id == name
 
 
 def _not_a_root(cls: ModuleClass, builder: str | None, path: Path, helpers: set[str]) -> str | None:
