@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -465,3 +466,64 @@ def _partial_of(node: ast.expr, classes: set[str]) -> str | None:
             and isinstance(node.args[0], ast.Name) and node.args[0].id in classes:
         return node.args[0].id
     return None
+
+
+def builds(node: ast.AST, means: Callable[[ast.expr], bool]) -> ast.expr | None:
+    """The first expression under ``node`` that names what ``means`` accepts to build it or to
+    hand it on (a call, an argument such as ``make_layer(Block, 2)``, a list item); naming it
+    to call its methods (``Block.__init__(self)``) or as ``super()``'s or ``isinstance``'s
+    argument is not building it."""
+    return next((n for n in _building_names(node) if means(n)), None)
+
+
+def _building_names(node: ast.AST) -> list[ast.expr]:
+    ignored = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+    ignored |= {id(a) for n in ast.walk(node) if isinstance(n, ast.Call) and _dotted(n.func) in ("super", "isinstance")
+                for a in n.args}
+    return [n for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute))
+            and isinstance(n.ctx, ast.Load) and id(n) not in ignored]
+
+
+def helpers_building(body: list[ast.stmt], means: Callable[[ast.expr], bool]) -> set[str]:
+    """The top-level functions of ``body`` that build what ``means`` accepts, directly or
+    through another of them (``def make_layer(n): return nn.Sequential(*[Block() for _ in
+    range(n)])``); a function that shadows the name with a parameter of its own does not."""
+    names = _function_names(tuple(body))
+    found = {f for f, nodes in names.items() if any(means(n) for n in nodes)}
+    return _through(names, found)
+
+
+def helpers_of(body: list[ast.stmt], name: str) -> set[str]:
+    """``helpers_building`` for a name of the file (its class ``name``)."""
+    names = _function_names(tuple(body))
+    return _through(names, {f for f, nodes in names.items() if any(isinstance(n, ast.Name) and n.id == name
+                                                                    for n in nodes)})
+
+
+@functools.lru_cache(maxsize=64)
+def _function_names(body: tuple[ast.stmt, ...]) -> dict[str, list[ast.expr]]:
+    """Each top-level function's building names (``_building_names``), but its own parameters."""
+    found = {}
+    for function in body:
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            shadowed = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+            found[function.name] = [n for n in _building_names(function)
+                                    if not (isinstance(n, ast.Name) and n.id in shadowed)]
+    return found
+
+
+def _through(names: dict[str, list[ast.expr]], found: set[str]) -> set[str]:
+    """``found`` and the functions that call one of them, until none is added."""
+    called = {f: {n.id for n in nodes if isinstance(n, ast.Name)} for f, nodes in names.items()}
+    changed = True
+    while changed:
+        more = {f for f, used in called.items() if f not in found and used & found}
+        found |= more
+        changed = bool(more)
+    return found
+
+
+def names_module_class(file: Path, dotted: str) -> bool:
+    """Whether ``dotted``, at the top level of ``file``, names an ``nn.Module`` class of the project."""
+    ref = _resolve(file.resolve(), dotted, frozenset())
+    return isinstance(ref, _Class) and _kind(ref.file, ref.node, frozenset()) is not None

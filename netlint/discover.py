@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netlint.arguments.call import ArgumentsError, split_call
-from netlint.class_scan import ModuleClass, factories, module_classes
+from netlint.class_scan import ModuleClass, factories, helpers_of, module_classes
 from netlint.paths import display_path
 from netlint.project import project_root, python_files
 from netlint.source import read_source
@@ -100,10 +100,11 @@ def _scan_file(path: Path, found: Discovery) -> None:
         if unseen_base_classes(path, tree):
             found.unseen_bases.append(path)
         return
+    helpers = {name: helpers_of(tree.body, name) for name in classes}
     standalone = _returned_by_factories(tree, classes)
-    builders = {**_passed_to(tree, classes), **_registered(tree, classes), **_used_inside(classes)}
+    builders = {**_passed_to(tree, classes), **_registered(tree, classes), **_used_inside(classes, helpers)}
     for name, cls in classes.items():
-        reason = _not_a_root(cls, None if name in standalone else builders.get(name, ""), path)
+        reason = _not_a_root(cls, None if name in standalone else builders.get(name, ""), path, helpers[name])
         if reason is not None:
             found.skipped.append(Skipped(f"{shown}::{name}", reason, model=False))
         else:
@@ -112,9 +113,16 @@ def _scan_file(path: Path, found: Discovery) -> None:
                                         discovered=True, calls=calls))
 
 
-def _not_a_root(cls: ModuleClass, builder: str | None, path: Path) -> str | None:
+def _holds_state(cls: ModuleClass) -> bool:
+    """It takes constructor arguments or has an ``__init__`` of its own: not an activation such
+    as ``Swish``, which the build tells to be a layer."""
+    return bool(cls.required) or any(isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in cls.node.body)
+
+
+def _not_a_root(cls: ModuleClass, builder: str | None, path: Path, helpers: set[str]) -> str | None:
     """Why the class is not a model of its own, if it is not one. ``builder``: the class of
-    the file that builds it ("" for none), None when a factory of the file returns it whole."""
+    the file that builds it ("" for none), None when a factory of the file returns it whole;
+    ``helpers``: the file's functions that build it (another file's model may call them)."""
     if cls.layer is not None:
         return f"a layer: it specializes {cls.layer}"
     if cls.container:
@@ -124,9 +132,13 @@ def _not_a_root(cls: ModuleClass, builder: str | None, path: Path) -> str | None
     if builder:
         reason = f"a building block: {builder} builds it"
         holder = module_classes(path).get(builder.partition(" ")[0])
-    elif cls.required and builder is not None and (block := _built_inside(path, cls.name)) is not None:
+    elif builder is not None and _holds_state(cls) and (block := next(filter(None, (
+            _built_inside(path, name) for name in (cls.name, *sorted(helpers)))), None)) is not None:
         reason = f"a building block: {block} builds it in a model of its own"
         holder = _class_at(block)
+    elif builder is not None and _holds_state(cls) and (given := _given_to_model(path, cls.name)) is not None:
+        reason = f"a building block: {given[0]} gives it to {given[1]} to build"
+        holder = None
     else:
         return None
     if _adversarial(cls.name, holder, path):
@@ -186,6 +198,12 @@ def _built_inside(path: Path, name: str) -> str | None:
     return built_inside(path, name, project_root(path))
 
 
+def _given_to_model(path: Path, name: str) -> tuple[str, str] | None:
+    from netlint.arguments.from_code import given_to_model
+
+    return given_to_model(path, name, project_root(path))
+
+
 def _built_whole(path: Path, name: str) -> bool:
     """The project's scripts train, load or evaluate the class as a model of its own."""
     from netlint.arguments.from_code import built_whole
@@ -230,11 +248,13 @@ def _passed_to(tree: ast.Module, classes: dict[str, ModuleClass]) -> dict[str, s
     return passed
 
 
-def _used_inside(classes: dict[str, ModuleClass]) -> dict[str, str]:
-    """Classes of the file another class builds in its body (its submodules), each with the
+def _used_inside(classes: dict[str, ModuleClass], helpers: dict[str, set[str]]) -> dict[str, str]:
+    """Classes of the file another class builds in its body (its submodules), itself or through
+    a function of the file (``helpers``: class -> the functions that build it), each with the
     first class that builds it. Naming a class to call its methods (``Base.__init__(self)``,
     ``super(Net, self)``) or as a base is not building it, so ``class NetLocal(Local_Base, Net)``
     does not hide ``Net``; nor is a training wrapper's holding a generator and its discriminator."""
+    built_by = {helper: [c for c in classes if helper in helpers[c]] for c in classes for helper in helpers[c]}
     inside: dict[str, str] = {}
     for name, cls in classes.items():
         if cls.trains:
@@ -249,6 +269,10 @@ def _used_inside(classes: dict[str, ModuleClass]) -> dict[str, str]:
             for n in ast.walk(stmt):
                 if isinstance(n, ast.Name) and n.id in classes and n.id != name and id(n) not in ignored:
                     inside.setdefault(n.id, name)
+                elif isinstance(n, ast.Name) and n.id in built_by and id(n) not in ignored:
+                    for built in built_by[n.id]:
+                        if built != name:
+                            inside.setdefault(built, f"{name} (through {n.id})")
     return inside
 
 
@@ -267,10 +291,26 @@ def _returned_by_factories(tree: ast.Module, classes: dict[str, ModuleClass]) ->
     """Classes a top-level function of the file builds and returns (``def define_G(...): net =
     GlobalGenerator(...); ...; return net``, through helpers and registries too: see
     ``class_scan.factories``), or the top level builds: whole models, even when another class
-    also builds one inside itself."""
-    standalone = {c for f in factories(tree.body, set(classes)).values() for c in f.returns}
+    also builds one inside itself. A function that a model class of the file calls builds
+    its blocks, not a model."""
+    called = _called_by_models(tree, classes)
+    standalone = {c for f in factories(tree.body, set(classes)).values() if f.name not in called for c in f.returns}
     for statement in tree.body:
         if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
                 and isinstance(statement.value.func, ast.Name) and statement.value.func.id in classes:
             standalone.add(statement.value.func.id)
     return standalone
+
+
+def _called_by_models(tree: ast.Module, classes: dict[str, ModuleClass]) -> set[str]:
+    """The names the file's model classes use (no training wrapper's), and those the file's
+    functions they use use in turn."""
+    functions = {s.name: s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    called = {n.id for cls in classes.values() if not cls.trains
+              for n in ast.walk(cls.node) if isinstance(n, ast.Name)}
+    pending = called & set(functions)
+    while pending:
+        new = {n.id for n in ast.walk(functions[pending.pop()]) if isinstance(n, ast.Name)} - called
+        called |= new
+        pending |= new & set(functions)
+    return called

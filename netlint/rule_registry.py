@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from netlint.entry_points import entry_points
 from netlint.rule import CODE_PATTERN, SEVERITIES, Finding, Rule, SourceRule
+from netlint.source import read_source
 
 if TYPE_CHECKING:  # models only: a commit without one never imports the graph module
     from netlint.graph import ModelGraph
@@ -88,7 +89,7 @@ def _module_tree(module: str) -> ast.Module | None:
 def _parse(path: Path) -> ast.Module | None:
     """The file parsed, if it can define a source rule at all (it names SourceRule)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_source(path)
         return ast.parse(text, filename=str(path)) if SourceRule.__name__ in text else None
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return None

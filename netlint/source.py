@@ -1,5 +1,9 @@
 """The text of the user's files, as every part of netlint reads it.
 
+A file is read as Python reads it: its encoding from a byte-order mark or a PEP 263 coding
+cookie (UTF-8 otherwise), the mark dropped, CRLF and CR line ends read as LF. ``encode_like``
+gives edited text back in the file's own encoding, mark and line ends.
+
 ``--fix`` verifies an edit before it writes it: inside ``edited({path: text})`` discovery,
 imports, tracebacks (linecache), argument search and noqa comments all read the edited
 text instead of the file's, in this process and in the workers it forks. Nothing is written.
@@ -7,9 +11,14 @@ text instead of the file's, in this process and in the workers it forks. Nothing
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import difflib
+import io
 import linecache
 import os
+import re
+import tokenize
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -21,7 +30,64 @@ def read_source(path: str | Path) -> str:
         text = _edited.get(str(Path(path).resolve()))
         if text is not None:
             return text
-    return Path(path).read_text(encoding="utf-8")
+    return decode_source(Path(path).read_bytes())
+
+
+class SourceEncodingError(UnicodeDecodeError):
+    """A file whose coding cookie names no codec Python knows (or contradicts its byte-order mark)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("unknown", b"", 0, 1, reason)
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def source_encoding(data: bytes) -> str:
+    """The codec Python reads these bytes with: ``utf-8-sig`` after a byte-order mark."""
+    try:
+        return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except SyntaxError as exc:
+        if data.startswith(codecs.BOM_UTF8) and exc.msg.startswith("encoding problem"):
+            raise SourceEncodingError("its UTF-8 byte-order mark contradicts its coding cookie") from None
+        raise SourceEncodingError(str(exc.msg)) from None
+
+
+def decode_source(data: bytes) -> str:
+    text = data.decode(source_encoding(data))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def line_end(data: bytes) -> str:
+    """The file's line end: its first line's (LF when it has one line)."""
+    end = data.find(b"\n")
+    carriage = data.find(b"\r")
+    if carriage != -1 and (end == -1 or carriage < end):
+        return "\r\n" if data[carriage + 1:carriage + 2] == b"\n" else "\r"
+    return "\n"
+
+
+def encode_like(original: bytes, text: str) -> bytes:
+    """``text`` (as ``read_source`` gives it) in the encoding and byte-order mark of the file
+    whose bytes were ``original``: its unchanged lines keep their own line ends, an edited line
+    the end of the line it replaces, a new line the file's first line end."""
+    encoding = source_encoding(original)
+    old = _LINE.findall(original.decode(encoding))
+    new = _LINE.findall(text)
+    ends = [line[len(line.rstrip("\r\n")):] for line in old]
+    matcher = difflib.SequenceMatcher(None, [line.rstrip("\r\n") + "\n" * bool(end) for line, end in zip(old, ends)],
+                                      new, autojunk=False)
+    kept = []
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            kept += old[i1:i2]
+            continue
+        replaced = ends[i1:i2] if i2 - i1 == j2 - j1 else [line_end(original)] * (j2 - j1)
+        kept += [line.replace("\n", end or line_end(original)) for line, end in zip(new[j1:j2], replaced)]
+    return "".join(kept).encode(encoding)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # (not str.splitlines: a form feed ends no line)
 
 
 def version(path: str | Path) -> tuple:

@@ -78,6 +78,8 @@ def evaluate(arguments: str, namespace: dict[str, Any],
     ``left_out`` (positions, keywords) are not evaluated: a position holds ``LEFT_OUT``, a
     keyword is dropped."""
     call = ast.parse(f"f({arguments})", mode="eval").body
+    if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
+        raise ArgumentsError(f"{arguments!r}: *args and **kwargs are not known")
     return (tuple(LEFT_OUT if i in left_out else _value(a, namespace) for i, a in enumerate(call.args)),
             {k.arg: _value(k.value, namespace) for k in call.keywords if k.arg not in left_out})
 
@@ -88,12 +90,12 @@ def _value(node: ast.expr, namespace: dict[str, Any]) -> Any:
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             values = [_value(e, namespace) for e in node.elts]
             return {ast.Tuple: tuple, ast.List: list, ast.Set: set}[type(node)](values)
-        if isinstance(node, ast.Dict):
+        if isinstance(node, ast.Dict) and None not in node.keys:
             return {_value(k, namespace): _value(v, namespace) for k, v in zip(node.keys, node.values)}
         try:
             return ast.literal_eval(node)
-        except (ValueError, SyntaxError, TypeError):  # a call or an expression: not an argument netlint can write
-            raise ArgumentsError(f"{ast.unparse(node)!r} is not a literal") from None
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):  # a call or an expression
+            raise ArgumentsError(f"{ast.unparse(node)!r} is neither a constant nor a dotted name") from None
     if dotted in ("None", "True", "False"):
         return ast.literal_eval(node)
     head, *rest = dotted.split(".")

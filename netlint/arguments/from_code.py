@@ -29,9 +29,10 @@ from netlint.arguments.call import dotted_name
 from netlint.arguments.config_sections import section_arguments
 from netlint.arguments.parser_defaults import argparse_defaults, script_defaults
 from netlint.arguments.project_text import file_text, file_tree, python_scripts
-from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
+from netlint.class_scan import (MODEL_WRAPPERS, TORCH_ROOTS, builds, factories, helpers_building, is_main_block,
+                                module_classes, names_module_class)
 from netlint.paths import display_path
-from netlint.project import project_root, skipped_dir
+from netlint.project import import_roots, project_root, skipped_dir
 
 MAX_FILES = 5000
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
@@ -186,15 +187,34 @@ def _returning_the_class(body: list[ast.stmt], class_name: str, methods: bool
 
 def built_inside(path: Path, class_name: str, root: Path) -> str | None:
     """Where another file of the project builds the class inside a model class of its own
-    (a U-Net's ``Down(64, 128)`` blocks, from ``unet_parts.py``): the class is a building block."""
+    (a U-Net's ``Down(64, 128)`` blocks, from ``unet_parts.py``; ``common.BasicBlock(...)``;
+    ``make_layer(Block, 2)``; through a function of that file that builds it): the class
+    is a building block."""
     for file, tree, names, prefixes, _objects in _importers(path.resolve(), class_name, root):
         callees = _Callees(names, prefixes, class_name)
+        helpers = helpers_building(tree.body, callees.is_class)
         for cls in module_classes(file).values():
             if cls.trains:  # a training wrapper holds models, not blocks
                 continue
-            call = next((n for n in ast.walk(cls.node) if isinstance(n, ast.Call) and callees.is_class(n.func)), None)
-            if call is not None:
-                return f"{display_path(file)}:{call.lineno}"
+            found = next(filter(None, (builds(statement, lambda n: callees.is_class(n) or (
+                isinstance(n, ast.Name) and n.id in helpers)) for statement in cls.node.body)), None)
+            if found is not None:
+                return f"{display_path(file)}:{found.lineno}"
+    return None
+
+
+def given_to_model(path: Path, class_name: str, root: Path) -> tuple[str, str] | None:
+    """Where another file of the project gives the class to another class to build
+    (``ResNet(BasicBlock, [2, 2])`` in a factory of ``zoo.py``), and that class's name."""
+    for file, tree, names, prefixes, _objects in _importers(path.resolve(), class_name, root):
+        callees = _Callees(names, prefixes, class_name)
+        for node in ast.walk(tree):
+            dotted = (dotted_name(node.func) or "") if isinstance(node, ast.Call) else ""
+            callee = dotted.rpartition(".")[2]
+            if callee[:1].isupper() and callee != class_name and any(
+                    isinstance(a, (ast.Name, ast.Attribute)) and callees.is_class(a)
+                    for a in [*node.args, *(k.value for k in node.keywords)]) and names_module_class(file, dotted):
+                return f"{display_path(file)}:{node.lineno}", callee
     return None
 
 
@@ -293,6 +313,11 @@ def _is_test_file(path: Path, root: Path) -> bool:
             or name.endswith("_test.py") or name in ("test.py", "tests.py"))
 
 
+@functools.lru_cache(maxsize=1024)
+def _import_roots(file: Path) -> tuple[Path, ...]:
+    return tuple(import_roots(file))
+
+
 def _module_file(name: str, level: int, file: Path, root: Path) -> Path | None:
     """The project file an import names, if any."""
     parts = name.split(".") if name else []
@@ -302,7 +327,7 @@ def _module_file(name: str, level: int, file: Path, root: Path) -> Path | None:
             folder = folder.parent
         bases = [folder]
     else:
-        bases = [root, file.parent]
+        bases = [root, *_import_roots(file)]
     for base in bases:
         for candidate in (base.joinpath(*parts).with_suffix(".py") if parts else None,
                           base.joinpath(*parts, "__init__.py")):

@@ -48,6 +48,7 @@ from netlint.arguments.parser_defaults import option_dest
 from netlint.arguments.project_text import file_text, file_tree, is_project_file_module, project_python_files
 from netlint.class_scan import is_main_block
 from netlint.project import in_other_project, python_files
+from netlint.source import read_source
 
 OPTION_NAMES = {"args", "arg", "opt", "opts", "option", "options", "cfg", "config", "conf", "hparams",
                 "hp", "hps", "params", "flags"}
@@ -465,8 +466,8 @@ def _users(module: Any) -> bool:
 
 def _has_parser(file: Path) -> bool:
     try:
-        text = file.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_source(file)
+    except (OSError, ValueError):
         return False
     return "add_argument" in text or "set_defaults" in text
 
@@ -500,7 +501,7 @@ def _failed_file(file: Path) -> list[Parsed]:
     """A file that does not import (``parse_args()`` at its top level exits for a required
     argument): its top-level parser statements alone."""
     try:
-        tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+        tree = ast.parse(read_source(file))
     except (OSError, SyntaxError, ValueError):
         return []
     return list(_parser_statements(tree.body, {"argparse": argparse, "ArgumentParser": argparse.ArgumentParser},
@@ -517,7 +518,7 @@ def _parsed(file: Path, namespace: dict[str, Any]) -> list[Parsed]:
         if isinstance(value, argparse.ArgumentParser):
             found += _defaults(value, file)
     try:
-        tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+        tree = ast.parse(read_source(file))
     except (OSError, SyntaxError, ValueError):
         return found
     for node in tree.body:
@@ -978,7 +979,7 @@ def _resolve_conflicts(parser: argparse.ArgumentParser) -> None:
 def _extenders(file: Path) -> list[Extender]:
     """The file's functions and static methods that add options to a parser they are given."""
     try:
-        tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+        tree = ast.parse(read_source(file))
     except (OSError, SyntaxError, ValueError):
         return []
     found = []

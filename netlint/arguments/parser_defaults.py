@@ -45,7 +45,7 @@ def static_value(node: ast.expr, defaults: dict[str, Any]) -> Any:
     """The value of an expression of constants and the scripts' defaults (``args.img_size / 16``)."""
     try:
         return _evaluate(node, defaults)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, MemoryError, RecursionError):
         return UNKNOWN
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from netlint.fix.edits import apply_edits
 from netlint.result import LintResult, ModelSummary
 from netlint.rule import Finding
-from netlint.source import edited, read_source
+from netlint.source import decode_source, edited, encode_like, read_source
 
 Relint = Callable[[Sequence[str]], LintResult]  # lint these targets (as reported) again, decided
 
@@ -134,15 +134,17 @@ def _params_moved(finding: Finding) -> int:
 
 def write_atomically(path: str, before: str, after: str) -> str | None:
     """Replace the file's text at once (a temporary file in its folder, then a rename),
-    keeping its mode; None, or why it was not written (it changed during the run)."""
+    keeping its mode, encoding, byte-order mark and line ends; None, or why it was not written
+    (it changed during the run)."""
     target = Path(path)
-    if read_source(target) != before:
+    original = target.read_bytes()
+    if decode_source(original) != before:
         return f"{path} changed while netlint ran; not written"
     mode = target.stat().st_mode
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".netlint-fix", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(after)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(encode_like(original, after))
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode & 0o7777)

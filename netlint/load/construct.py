@@ -143,7 +143,7 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
         try:
             built = _build_on_meta_or_cpu(functools.partial(attempt.callee or factory, *attempt.args,
                                                             **attempt.kwargs), target, attempt)
-            if attempt.callee is not None and inspect.isclass(factory) and not _is_the_class(built.model, factory):
+            if attempt.callee is not None and inspect.isclass(factory) and not _instance_of(built.model, factory):
                 raise LoadError(f"{attempt.call} returns {type(built.model).__name__}, not {target.name}",
                                 source_path)
             failed = tuple(f"{a.call or target.name} ({_from(a.source)}) does not build: {f}" for a, f in failures)
@@ -226,15 +226,15 @@ def _attribute(module: Any, name: str) -> Any:
     return value
 
 
-def _is_the_class(model: Any, cls: type) -> bool:
-    """An instance of ``cls``, also as another file of the project imports it (``from heads
-    import Net`` in a factory's file makes the class again, from the same source)."""
+def _instance_of(model: Any, cls: type) -> bool:
+    """``isinstance``, also when the project's factory imported the class's file under another
+    module name (``from resnet import ResNet`` beside it): the same class of the same file."""
     if isinstance(model, cls):
         return True
     try:
-        return any(k.__qualname__ == cls.__qualname__ and inspect.getsourcefile(k) == inspect.getsourcefile(cls)
-                   for k in type(model).__mro__)
-    except TypeError:
+        return any(c.__qualname__ == cls.__qualname__ and inspect.getfile(c) == inspect.getfile(cls)
+                   for c in type(model).__mro__)
+    except (TypeError, OSError):
         return False
 
 

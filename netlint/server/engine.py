@@ -32,6 +32,7 @@ from pathlib import Path
 from netlint import __version__
 from netlint.isolation import die_with_parent
 from netlint.server.protocol import STREAMS, identity, receive, send
+from netlint.source import read_source
 
 
 def prepare(root: Path) -> None:
@@ -62,7 +63,7 @@ def _libraries_imported(root: Path, limit: int = 2000) -> set[str]:
         if i == limit:
             break
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_source(path)
             tree = ast.parse(text) if "torch" in text else None
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             continue

@@ -28,6 +28,7 @@ from pygls.lsp.server import LanguageServer
 
 from netlint import __version__
 from netlint.server.client import NotTaken, project_root, run_on
+from netlint.source import read_source
 
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
             "note": types.DiagnosticSeverity.Information}
@@ -171,7 +172,7 @@ def _lines(ls: NetlintServer, path: str) -> list[str]:
     if uri in ls.workspace.text_documents:
         return ls.workspace.get_text_document(uri).lines
     try:
-        return Path(path).read_text(encoding="utf-8").splitlines(keepends=True)
+        return read_source(path).splitlines(keepends=True)
     except (OSError, UnicodeDecodeError):
         return []
 
