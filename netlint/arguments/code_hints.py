@@ -89,7 +89,7 @@ def accepted_names(factory: Any, name: str) -> Hint | None:
 
 def _project_inits(factory: Any) -> list[Any]:
     """The ``__init__`` of a class and of its bases defined in the project; a function alone."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     if not inspect.isclass(factory):
         return [factory]
