@@ -207,8 +207,10 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
     subclasses once the file is imported are analyzed after them (netlint.load.runtime_classes)."""
     from netlint.isolation import file_name
     from netlint.arguments.instances import recording_instances
-    from netlint.load import LoadError, import_target_module, sandbox
     from netlint.load import definitions
+    from netlint.load.importer import import_target_module
+    from netlint.load.sandbox import sandbox
+    from netlint.user_code import LoadError
 
     first, first_options = work[0]
     shown = file_name(first)
@@ -280,7 +282,9 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
     # torch is imported here, only once a file is known to define a model
     from netlint.capture import TIER_PROVIDES, CaptureError, capture
     from netlint.rule_registry import run_rules
-    from netlint.load import LoadError, SkipTarget, build, stood_in_for, used_stand_in
+    from netlint.load.construct import SkipTarget, build
+    from netlint.load.stand_ins import stood_in_for, used_stand_in
+    from netlint.user_code import LoadError
 
     path = display_path(target.path) if target.path else None
     try:

@@ -21,7 +21,7 @@ from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHi
                             guess_by_name, guess_from_tree, input_hints, is_size_error, required_inputs,
                             sequence_inputs, sequence_lengths, with_channels)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
-from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
+from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
 from netlint.task import Evidence, infer_task
 
