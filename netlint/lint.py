@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from netlint.config import Config
 from netlint.discover import discover
-from netlint.rule_registry import RuleInfo, RuleSelection
+from netlint.rule_registry import RuleSelection
 from netlint.paths import display_path
 from netlint.result import LintResult, ModelSummary
-from netlint.rule import Rule
+from netlint.rule import Rule, RuleInfo
 from netlint.source import read_source
 from netlint.stopping import stop_requests
 from netlint.target import Problem, Skipped, Target

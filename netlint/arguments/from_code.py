@@ -31,25 +31,10 @@ from netlint.arguments.project_text import file_text, file_tree
 from netlint.class_scan import MODEL_WRAPPERS, TORCH_ROOTS, factories, is_main_block, module_classes
 from netlint.paths import display_path
 from netlint.project import skipped_dir
+from netlint.target import CodeArguments
 
 MAX_FILES = 5000
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
-
-
-@dataclass(frozen=True)
-class CodeArguments:
-    arguments: str  # the call's arguments, folded to literals: "3, 3, 64, 23, gc=32" ("" for none)
-    where: str  # "test.py:25"
-    inputs: tuple[tuple[int, ...], ...] = ()  # the example tensors the same code passes to the model
-    # what is called: "" the class; "resnet18" a function of the class's file; "Net.from_name" a classmethod
-    callee: str = ""
-    # the arguments that are not constants (positions, keywords): left at their defaults
-    left_out: tuple[int | str, ...] = ()
-    # some arguments are modules (``Net(Encoder(), decoder)``): evaluated when the model is built
-    modules: bool = False
-    callee_file: str = ""  # the file of a factory of another file (``modeling.py``), "" for the model's own
-    # a factory's parameters without defaults (``resnet50(num_classes, pretrained=False)``): guessed by meaning
-    guess: tuple[str, ...] = ()
 
 
 class _Dotted(str):
