@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from netlint.command_line import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from netlint.config import Config
-from netlint.lint import Options, lint_paths
+from netlint.lint import lint_paths
 from netlint.result import LintResult
+from netlint.target import Options
 
 if TYPE_CHECKING:  # the fixes' module imports libcst: only a run with fixes loads it
     from netlint.fix.verify import Fixed

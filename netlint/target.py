@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
+    from netlint.graph import Shape
 
 
 @dataclass(frozen=True)
@@ -63,3 +67,14 @@ class Skipped:
     target: str
     reason: str
     model: bool = True  # a model netlint could not build as it is (not a base class, say)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to lint each target: what the command line asks (the config's table for a target may
+    set its input shapes and task: netlint.configured_targets)."""
+
+    input_shapes: tuple[Shape, ...] = ()
+    task: str = "auto"
+    timeout: float | None = 60.0  # seconds per target; None for no limit
+    dataflow: bool = False  # keep each model's dataflow, folded for drawing (the HTML report)
