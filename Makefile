@@ -38,7 +38,7 @@ test: $(BIN)/netlint $(PLUGIN_EXAMPLE) $(SYSTEM_TOOLS)
 
 # The README's picture: the HTML report of a fixture, as headless Chromium renders it.
 docs/report.png: $(BIN)/netlint $(SYSTEM_TOOLS) $(wildcard netlint/picture/*.py netlint/report/html_format.py)
-	$(BIN)/netlint fixtures/pix2pix_unet_batchnorm.py --output-format html -o build/report.html; test $$? -le 1
+	$(BIN)/netlint fixtures/rules/nl201/pix2pix_unet_batchnorm.py --output-format html -o build/report.html; test $$? -le 1
 	$(BIN)/python tests/browser.py build/report.html $@ 1280 1700
 
 clean:

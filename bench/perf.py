@@ -322,7 +322,7 @@ from netlint.discover import discover
 from netlint.rule_registry import selected_rules
 from netlint.rule_registry import run_rules
 from netlint.capture import TIER_PROVIDES, capture
-from netlint.load import build
+from netlint.load.construct import build
 from netlint.report import write
 from netlint.result import LintResult, ModelSummary
 import io

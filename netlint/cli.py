@@ -209,7 +209,7 @@ def list_rules() -> None:
 @click.argument("code")
 def show_rule(code: str) -> None:
     """Show a rule's documentation, e.g. netlint rule NL201."""
-    from netlint.rule_registry import RuleInfo
+    from netlint.rule import RuleInfo
 
     by_code = {rule.code: rule for rule in _rules(_config())}
     rule = by_code.get(code.strip().upper())

@@ -9,18 +9,14 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from netlint.arguments.call import ArgumentsError, split_call
 from netlint.class_scan import ModuleClass, factories, helpers_of, module_classes
 from netlint.paths import display_path
 from netlint.project import project_root, python_files
 from netlint.source import read_source
-from netlint.target import Problem, Skipped, Target
+from netlint.target import CodeArguments, Problem, Skipped, Target
 from netlint.unseen_bases import unseen_base_classes
-
-if TYPE_CHECKING:
-    from netlint.arguments.from_code import CodeArguments
 
 
 @dataclass

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from netlint.config import Config
 from netlint.discover import discover
-from netlint.lint import Options, lint_file, warm_up
+from netlint.lint import lint_file, warm_up
 from netlint.result import LintResult
 from netlint.rule import Rule, SourceRule
+from netlint.target import Options
 
 
 def lint_code(code: str, *rules: type[Rule], input_shapes: tuple[tuple[int, ...], ...] = (), task: str = "auto",

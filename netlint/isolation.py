@@ -278,7 +278,7 @@ def _restore(handlers: dict) -> None:
 
 
 def _forget_user_modules(before: set[str]) -> None:
-    from netlint.load import is_library_file
+    from netlint.user_code import is_library_file
 
     for name in set(sys.modules) - before:
         file = getattr(sys.modules[name], "__file__", None)

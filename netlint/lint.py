@@ -11,36 +11,28 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from traceback import format_exc
 from typing import TYPE_CHECKING
 
 from netlint.config import Config
+from netlint.configured_targets import configured, excluded_target, paths_to_discover
 from netlint.discover import discover
-from netlint.rule_registry import RuleInfo, RuleSelection
+from netlint.rule_registry import RuleSelection
 from netlint.paths import display_path
 from netlint.result import Inputs, LintResult, ModelSummary
-from netlint.rule import Rule
+from netlint.rule import Rule, RuleInfo
 from netlint.source import read_source
 from netlint.stopping import stop_requests
-from netlint.target import Problem, Skipped, Target
+from netlint.target import Options, Problem, Skipped, Target
 
-if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
+if TYPE_CHECKING:
     from netlint.cache import ResultCache
-    from netlint.graph import Shape
 
 
 TIMEOUT_HINT = "(--timeout)"  # ends the message of a target that ran out of time: never cached
 INTERNAL_ERROR = "internal error: "  # begins the message of a bug in netlint or a rule: never cached
-
-
-@dataclass(frozen=True)
-class Options:
-    input_shapes: tuple[Shape, ...] = ()
-    task: str = "auto"
-    timeout: float | None = 60.0  # seconds per target; None for no limit
-    dataflow: bool = False  # keep each model's dataflow, folded for drawing (the HTML report)
 
 
 def lint_paths(specs: Sequence[str], options: Options = Options(), config: Config = Config(),
@@ -51,9 +43,8 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     ``isolate=False`` analyzes in this process (what bench/perf.py measures isolation against).
     ``meanwhile()`` runs while the first workers lint (the caller's own imports, e.g. libcst for fixes).
     ``cache``: the files whose entry is unchanged are not linted again (netlint.cache; in workers only)."""
-    found = discover([*(s for s in specs or ["."] if not _excluded_file(s, config)),
-                      *_config_models(specs, config)])
-    targets = list({t.display: t for t in found.targets if not _excluded_target(t, config)}.values())
+    found = discover(paths_to_discover(specs, config))
+    targets = list({t.display: t for t in found.targets if not excluded_target(t, config)}.values())
     errors = [p for p in found.problems if "::" in p.target or not p.path or not config.is_excluded(p.path)]
     skipped = list(dict.fromkeys(s for s in found.skipped if not config.is_excluded(s.target.partition("::")[0])))
     result = LintResult(errors=errors, skipped=skipped)
@@ -69,7 +60,7 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     # importing torch (the rules), warming up and waiting on the workers, a Ctrl-C or SIGTERM is
     # acted upon where netlint can stop cleanly (netlint.stopping); in-process it stays Python's
     with stop_requests() if isolate else contextlib.nullcontext():
-        work = [(_with_init(t, config), _target_options(t, options, config)) for t in targets]
+        work = [configured(t, options, config) for t in targets]
         known = None
         if cache is not None and isolate:
             from netlint.cache import rules_fingerprint, stamp
@@ -103,60 +94,6 @@ def _probes(files: Sequence[Path], listed: dict[str, frozenset[str]]) -> list[Ta
     netlint.unseen_bases) is imported to learn whether it is an ``nn.Module``: a target
     without a name stands for the file."""
     return [Target(display_path(f), "", path=f, discovered=True) for f in files if display_path(f) not in listed]
-
-
-def _excluded_file(spec: str, config: Config) -> bool:
-    try:
-        return "::" not in spec and Path(spec).is_file() and config.is_excluded(spec)
-    except OSError:  # no file name at all (too long): a target, or nothing (discover says which)
-        return False
-
-
-def _excluded_target(target: Target, config: Config) -> bool:
-    return target.discovered and target.path is not None and config.is_excluded(target.path)
-
-
-def _config_models(specs: Sequence[str], config: Config) -> list[str]:
-    """The config's extra targets that the paths cover: all of them when no paths are given
-    or a path is the config's folder (or above); otherwise those in the files the paths name,
-    so that linting one file never builds another file's models."""
-    whole_project = not specs or any(_covers(s, config.root) for s in specs)
-    models = []
-    for spec in config.models:
-        if "::" in spec:
-            file, _, name = spec.partition("::")
-            path = (config.root / file).resolve()
-            if whole_project or any(_covers(s, path) for s in specs):
-                models.append(f"{display_path(path)}::{name}")
-        elif whole_project:
-            if str(config.root) not in sys.path:
-                sys.path.insert(0, str(config.root))  # the project's own packages import
-            models.append(spec)
-    return models
-
-
-def _covers(spec: str, path: Path) -> bool:
-    if "::" in spec:  # a target, never a file name (any length, any characters)
-        return False
-    try:
-        given = Path(spec).resolve()
-        return given == path.resolve() or (given.is_dir() and given in path.resolve().parents)
-    except OSError:  # no file name at all (too long): a target such as package.module:factory(...)
-        return False
-
-
-def _with_init(target: Target, config: Config) -> Target:
-    """The target called with the config's ``init`` arguments, unless it names its own."""
-    init = config.target_settings(target.base).init
-    if init is None or target.arguments is not None:
-        return target
-    return replace(target, arguments=init, arguments_from="the config")
-
-
-def _target_options(target: Target, options: Options, config: Config) -> Options:
-    settings = config.target_settings(target.base)
-    return replace(options, input_shapes=settings.input_shapes or options.input_shapes,
-                   task=settings.task or options.task)
 
 
 def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs: int,
@@ -213,7 +150,7 @@ def read_inputs(path: Path | None, modules: set[str], cacheable: bool, targets: 
     """What a file's lint read besides its text: the project files its import ran (the user's
     modules added to ``sys.modules`` since ``modules``), and the libraries their code imports."""
     from netlint.cache import imported_libraries
-    from netlint.load import is_library_file
+    from netlint.user_code import is_library_file
 
     files = {str(path.resolve())} if path is not None else set()
     own = set()  # the project's top-level packages: not libraries
@@ -264,8 +201,10 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
     subclasses once the file is imported are analyzed after them (netlint.load.runtime_classes)."""
     from netlint.isolation import file_name
     from netlint.arguments.instances import recording_instances
-    from netlint.load import LoadError, import_target_module, sandbox
     from netlint.load import definitions
+    from netlint.load.importer import import_target_module
+    from netlint.load.sandbox import sandbox
+    from netlint.user_code import LoadError
 
     first, first_options = work[0]
     shown = file_name(first)
@@ -346,7 +285,9 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
     # torch is imported here, only once a file is known to define a model
     from netlint.capture import TIER_PROVIDES, CaptureError, capture
     from netlint.rule_registry import run_rules
-    from netlint.load import LoadError, SkipTarget, build, stood_in_for, used_stand_in
+    from netlint.load.construct import SkipTarget, build
+    from netlint.load.stand_ins import stood_in_for, used_stand_in
+    from netlint.user_code import LoadError
 
     path = display_path(target.path) if target.path else None
     try:

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from netlint.command_line import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from netlint.config import Config
-from netlint.lint import Options, lint_paths
+from netlint.lint import lint_paths
 from netlint.result import LintResult
+from netlint.target import Options
 
 if TYPE_CHECKING:  # the fixes' module imports libcst: only a run with fixes loads it
     from netlint.cache import ResultCache
@@ -29,7 +30,7 @@ Baseline = tuple[Path, dict]  # the baseline file, and its findings (netlint.pol
 def prepare() -> None:
     """Import and warm up what every phase needs (torch, the rules, capture, libcst), once,
     before the first lint: what the daemon's and the server's engine do before they serve."""
-    from netlint.fix import preload
+    from netlint.fix.apply import preload
     from netlint.lint import warm_up
     from netlint.rule_registry import available_rules, available_source_rules
 
@@ -43,7 +44,7 @@ def lint(paths: Sequence[str], options: Options, config: Config, jobs: int = 1,
     """discover → load → capture → rules, each model in a worker (netlint.lint); libcst, which
     the fixes need, is imported while the workers lint. With ``cache``, an unchanged file's
     result comes from it (netlint.cache)."""
-    from netlint.fix import preload
+    from netlint.fix.apply import preload
 
     return lint_paths(paths, options, config, jobs, meanwhile=preload, cache=cache)
 
@@ -75,7 +76,7 @@ def update_baseline(path: Path, result: LintResult, config: Config, use_noqa: bo
 def decide(result: LintResult, config: Config, use_noqa: bool = True, baseline: Baseline | None = None) -> LintResult:
     """The config's severities, then per-file-ignores, noqa comments and the baseline
     (netlint.policy), with each remaining finding's fix resolved to edits."""
-    from netlint.fix import with_edits
+    from netlint.fix.apply import with_edits
     from netlint.policy.decide import decide as apply_policy
 
     return with_edits(apply_policy(result, config, use_noqa, baseline))
@@ -96,14 +97,14 @@ def fix(result: LintResult, config: Config, relint: Callable[[Sequence[str]], Li
         write: bool = True) -> tuple[LintResult, Fixed]:
     """The fixes ``--fix`` (and ``--unsafe-fixes``) allow, each verified by ``relint``; with
     ``write``, the files they change are written. The report after fixing, and the changes."""
-    from netlint.fix import fix as run_fixes
+    from netlint.fix.apply import fix as run_fixes
 
     return run_fixes(result, config, relint, config.unsafe_fixes, write=write)
 
 
 def write_diff(result: LintResult, fixed: Fixed, stream: TextIO, errors: TextIO, verbose: bool) -> int:
     """``--diff``: the diff the fixes would apply, and its exit code."""
-    from netlint.fix import write_diff as write_texts
+    from netlint.fix.apply import write_diff as write_texts
     from netlint.report import write_problems
 
     write_texts(fixed.texts, stream)

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from netlint.rule_registry import RuleInfo
-from netlint.rule import Finding
+from netlint.rule import Finding, RuleInfo
 from netlint.target import Problem, Skipped
 
 if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it

@@ -6,8 +6,6 @@ from __future__ import annotations
 import ast
 import functools
 import importlib.util
-import inspect
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -211,27 +209,6 @@ class RuleSelection:
 
 def selected_rules(selection: RuleSelection = RuleSelection()) -> list[Rule]:
     return [rule() for rule in selection.rule_classes()]
-
-
-@dataclass(frozen=True)
-class RuleInfo:
-    """What reports say about a rule: its metadata and documentation."""
-
-    code: str
-    name: str
-    severity: str  # the severity it reports with (the config may change the rule's default)
-    summary: str  # the docstring's first line
-    description: str  # its "What it does" section, on one line (the summary when it has none)
-    doc: str  # the whole docstring
-    source: str = ""  # the file that defines it (its documentation is its docstring)
-
-    @classmethod
-    def of(cls, rule: type[Rule], severity: str | None = None) -> RuleInfo:
-        doc = inspect.cleandoc(rule.__doc__ or "")
-        what = re.search(r"^## What it does\n(.*?)(?=^## |\Z)", doc, re.MULTILINE | re.DOTALL)
-        return cls(rule.code, rule.name, severity or rule.severity, rule.summary(),
-                   " ".join(what[1].split()) if what else rule.summary(), doc,
-                   getattr(sys.modules.get(rule.__module__), "__file__", None) or "")
 
 
 def run_rules(graph: ModelGraph, rules: Sequence[Rule], provides: set[str]) -> tuple[list[Finding], list[str]]:

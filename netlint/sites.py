@@ -14,7 +14,7 @@ from types import FrameType
 from typing import Any
 
 from netlint.graph import Site
-from netlint.load.user_code import NETLINT_DIR, is_library_file
+from netlint.user_code import NETLINT_DIR, is_library_file
 from netlint.paths import display_path
 
 _STACK_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in ')

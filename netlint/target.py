@@ -1,5 +1,6 @@
-"""What discovery hands on: a model to lint (``Target``), a path or target that could not be
-turned into one (``Problem``), and a class that is not linted, with why (``Skipped``)."""
+"""What discovery hands on: a model to lint (``Target``, with the calls of it found in the project's
+code: ``CodeArguments``), a path or target that could not be turned into one (``Problem``), and a
+class that is not linted, with why (``Skipped``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from netlint.arguments.from_code import CodeArguments
+if TYPE_CHECKING:  # the graph module is for models only: a commit without one never imports it
+    from netlint.graph import Shape
+
+
+@dataclass(frozen=True)
+class CodeArguments:
+    """A call that builds the model in the project's code (``arguments.from_code`` finds them)."""
+
+    arguments: str  # the call's arguments, folded to literals: "3, 3, 64, 23, gc=32" ("" for none)
+    where: str  # "test.py:25"
+    inputs: tuple[tuple[int, ...], ...] = ()  # the example tensors the same code passes to the model
+    # what is called: "" the class; "resnet18" a function of the class's file; "Net.from_name" a classmethod
+    callee: str = ""
+    # the arguments that are not constants (positions, keywords): left at their defaults
+    left_out: tuple[int | str, ...] = ()
+    # some arguments are modules (``Net(Encoder(), decoder)``): evaluated when the model is built
+    modules: bool = False
+    callee_file: str = ""  # the file of a factory of another file (``modeling.py``), "" for the model's own
+    # a factory's parameters without defaults (``resnet50(num_classes, pretrained=False)``): guessed by meaning
+    guess: tuple[str, ...] = ()
+    # the configuration file's sections the call passes as ``**config['model']`` (in its arguments):
+    # "config/vox-256.yaml, section model_params.kp_detector_params"
+    configured: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,3 +70,14 @@ class Skipped:
     target: str
     reason: str
     model: bool = True  # a model netlint could not build as it is (not a base class, say)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to lint each target: what the command line asks (the config's table for a target may
+    set its input shapes and task: netlint.configured_targets)."""
+
+    input_shapes: tuple[Shape, ...] = ()
+    task: str = "auto"
+    timeout: float | None = 60.0  # seconds per target; None for no limit
+    dataflow: bool = False  # keep each model's dataflow, folded for drawing (the HTML report)

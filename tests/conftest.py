@@ -67,8 +67,9 @@ def _remember_tmp_path_factory(tmp_path_factory):
 
 
 def fixture_models(fixture: str) -> dict[str, dict]:
-    """The models of a fixture file (fixtures/*.py) linted without errors, by class name: its
-    part of the run all the fixture files share (fixture_files_report)."""
+    """The models of a fixture file (``fixture``: its path under fixtures/, ``capture/capture_x.py``)
+    linted without errors, by class name: its part of the run all the fixture files share
+    (fixture_files_report)."""
     report, proc = shared_run(_TEMPORARY[0], *FIXTURE_FILES_RUN)
     part = part_of(report, f"fixtures/{fixture}")
     assert part["errors"] == [] and part["models"], proc.stderr
@@ -76,10 +77,13 @@ def fixture_models(fixture: str) -> dict[str, dict]:
     return {m["target"].split("::")[1]: m for m in part["models"]}
 
 
-FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
+# The fixture files by kind (the rules' by code: rules/nl201/, capture tiers, inputs, the task, loading),
+# each marked with what it must report; the other folders of fixtures/ are corpora linted as folders.
+FIXTURE_KINDS = ("rules", "capture", "inputs", "task", "load")
+FIXTURE_FILES = sorted(f for kind in FIXTURE_KINDS for f in (FIXTURES / kind).rglob("*.py"))
 FIXTURE_FILES_RUN = ("fixture-files", *(str(f.relative_to(REPO)) for f in FIXTURE_FILES), "-j", "2", "--timeout", "300")
 FIXTURE_FOLDERS = [str(d.relative_to(REPO)) for d in sorted(FIXTURES.iterdir())
-                   if d.is_dir() and d.name not in ("scripts", "__pycache__")]
+                   if d.is_dir() and d.name not in ("scripts", "__pycache__", *FIXTURE_KINDS)]
 
 
 def shared_run(tmp_path_factory, name: str, *args: str) -> tuple[dict, subprocess.CompletedProcess]:
@@ -101,7 +105,7 @@ def shared_run(tmp_path_factory, name: str, *args: str) -> tuple[dict, subproces
 
 @pytest.fixture(scope="session")
 def fixture_files_report(tmp_path_factory) -> tuple[dict, subprocess.CompletedProcess]:
-    """Every fixtures/*.py file linted in one run, for the tests that read what it reports about
+    """Every fixture file (FIXTURE_FILES) linted in one run, for the tests that read what it reports about
     one of them (``part_of``): the same report as linting each file alone (a worker forgets a
     file's modules before the next), at the cost of one start instead of dozens. (A generous
     --timeout: the files are linted two at a time, on a machine busy with other tests.)"""
@@ -179,10 +183,10 @@ def skip_reason(document: dict, target: str) -> str:
 
 
 def fixture_file_report(path: str) -> tuple[dict, subprocess.CompletedProcess]:
-    """What ``netlint fixtures/NAME.py --output-format json`` reports (``path`` as written there):
+    """What ``netlint fixtures/KIND/NAME.py --output-format json`` reports (``path`` as written there):
     its part of the run all the fixture files share (its process is the shared run's)."""
     report, proc = shared_run(_TEMPORARY[0], *FIXTURE_FILES_RUN)
-    assert (REPO / path).parent == FIXTURES and (REPO / path) in FIXTURE_FILES, path
+    assert (REPO / path) in FIXTURE_FILES, path
     return part_of(report, path), proc
 
 

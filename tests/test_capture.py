@@ -17,17 +17,17 @@ from conftest import REPO, fixture_models as models, netlint_json, run_netlint
 @functools.lru_cache(maxsize=None)
 def full_report() -> subprocess.CompletedProcess:
     """The full (text) report of two capture fixtures, without -v, shared by the tests that read it."""
-    return run_netlint("fixtures/capture_is_tensor_branch.py", "fixtures/capture_item_in_init.py")
+    return run_netlint("fixtures/capture/capture_is_tensor_branch.py", "fixtures/capture/capture_item_in_init.py")
 
 
 def test_shape_dependent_branch_falls_back_to_export():
-    model = models("capture_shape_branch.py")["TiledDenoiser"]
+    model = models("capture/capture_shape_branch.py")["TiledDenoiser"]
     assert model["capture"] == "export"
     assert any(note.startswith("fx could not trace TiledDenoiser: TraceError") for note in model["notes"])
 
 
 def test_a_branch_fx_drops_is_caught_by_the_eager_cross_check():
-    model = models("capture_is_tensor_branch.py")["GuidedUpsampler"]
+    model = models("capture/capture_is_tensor_branch.py")["GuidedUpsampler"]
     assert model["capture"] == "export"
     assert "the fx graph differs from the eager forward (missing guide_conv, guide_norm)" in model["notes"][0]
     assert model["input_shape"] == [[1, 3, 256, 256], [1, 1, 256, 256]]
@@ -35,32 +35,32 @@ def test_a_branch_fx_drops_is_caught_by_the_eager_cross_check():
 
 
 def test_the_cross_check_reason_is_shown_with_verbose():
-    proc = run_netlint("fixtures/capture_is_tensor_branch.py", "-v")
-    assert "note: fixtures/capture_is_tensor_branch.py::GuidedUpsampler: the fx graph differs" in proc.stderr
+    proc = run_netlint("fixtures/capture/capture_is_tensor_branch.py", "-v")
+    assert "note: fixtures/capture/capture_is_tensor_branch.py::GuidedUpsampler: the fx graph differs" in proc.stderr
     assert "note:" not in full_report().stderr
 
 
 def test_item_in_forward_runs_on_the_cpu():
-    model = models("capture_item_in_forward.py")["AdaptiveDepthNet"]
+    model = models("capture/capture_item_in_forward.py")["AdaptiveDepthNet"]
     assert (model["capture"], model["built_on"]) == ("eager", "cpu")
     assert model["input_shape"] == [[1, 3, 64, 64]] and model["task"] == "classification"
     assert any("Tensor.item() cannot be called on meta tensors" in note for note in model["notes"])
 
 
 def test_item_in_init_is_built_on_the_cpu_and_traced_with_fx():
-    model = models("capture_item_in_init.py")["ComputedWidthNet"]
+    model = models("capture/capture_item_in_init.py")["ComputedWidthNet"]
     assert (model["capture"], model["built_on"]) == ("fx", "cpu")
     assert model["params"] == (3 * 32 * 9 + 32) + (32 * 10 + 10)
 
 
 def test_full_report_says_where_the_model_was_built():
     proc = full_report()
-    assert "fixtures/capture_item_in_init.py::ComputedWidthNet" in proc.stdout
+    assert "fixtures/capture/capture_item_in_init.py::ComputedWidthNet" in proc.stdout
     assert "capture fx (built on cpu: it does not build on meta)" in proc.stdout
 
 
 def test_structured_outputs():
-    found = models("capture_structured_outputs.py")
+    found = models("capture/capture_structured_outputs.py")
     assert found["SegmentationWithAux"]["output_shape"] == [[1, 21, 256, 256], [1, 21, 256, 256]]
     assert found["SegmentationWithAux"]["task"] == "segmentation"
     assert found["TinyDetector"]["output_shape"] == [[1, 5], [1, 4]]
@@ -68,7 +68,7 @@ def test_structured_outputs():
 
 
 def test_tied_shared_and_bare_parameters_count_once():
-    found = models("capture_shared_weights.py")
+    found = models("capture/capture_shared_weights.py")
     assert found["TiedLanguageModel"]["params"] == 1000 * 64 + (64 * 64 + 64)
     assert found["RecurrentRefiner"]["params"] == (3 * 16 * 9 + 16) + (16 * 16 * 9 + 16) + 16 + (16 * 10 + 10)
     assert found["RecurrentRefiner"]["capture"] == "fx"
@@ -114,8 +114,8 @@ def test_no_network_while_linting_models_that_ask_for_weights(tmp_path):
         from netlint.cli import main
         main()
     """)
-    proc = subprocess.run([sys.executable, "-c", code, "fixtures/capture_weights_requested.py",
-                           "fixtures/translation_pretrained_backbone.py", "--output-format", "json"],
+    proc = subprocess.run([sys.executable, "-c", code, "fixtures/capture/capture_weights_requested.py",
+                           "fixtures/rules/nl202/translation_pretrained_backbone.py", "--output-format", "json"],
                           cwd=REPO, capture_output=True, text=True, env={**os.environ, "TORCH_HOME": str(tmp_path)})
     assert not attempts.exists()
     assert proc.returncode == 1, proc.stderr

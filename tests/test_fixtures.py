@@ -36,7 +36,7 @@ def test_findings_are_the_marked_lines(path, fixture_files_report):
     assert {f["path"] for f in report["findings"]} <= {str(path.relative_to(REPO))}
 
 
-CLEAN_PAIR = ("fixtures/capture_item_in_init.py", "fixtures/pix2pix_unet_instancenorm.py")
+CLEAN_PAIR = ("fixtures/capture/capture_item_in_init.py", "fixtures/rules/nl201/pix2pix_unet_instancenorm.py")
 
 
 def test_the_exit_code_says_whether_findings_were_reported(fixture_files_report):

@@ -117,7 +117,7 @@ def test_a_finding_on_many_layers_of_one_line_marks_each_of_them(fixtures_report
     """The CycleGAN generator's bias-before-norm line makes 2 Conv2d layers: both outlined,
     and its 6 equal residual blocks drawn once, "×6"."""
     page = Page(fixtures_report[0].read_text())
-    model = page.models["fixtures/cyclegan_resnet_generator.py::ResnetGenerator"]
+    model = page.models["fixtures/rules/nl102/cyclegan_resnet_generator.py::ResnetGenerator"]
     for layer in ("model.3", "model.6", "model.9.conv_block.1", "model.9.conv_block.5"):
         assert any({"NL102", layer} <= set(marked.split()) for marked in model["marked"]), layer
     text = fixtures_report[0].read_text()
@@ -152,7 +152,7 @@ def test_without_dot_the_page_says_how_to_install_it(tmp_path):
     (tmp_path / "bin").mkdir()
     os.symlink(sys.executable, tmp_path / "bin" / "python")
     env = {**os.environ, "PATH": str(tmp_path / "bin")}  # no dot on it
-    proc = run_netlint(FIXTURES / "separable_1x1.py", "--output-format", "html", cwd=tmp_path, env=env)
+    proc = run_netlint(FIXTURES / "rules/nl101/separable_1x1.py", "--output-format", "html", cwd=tmp_path, env=env)
     assert proc.returncode == 1, proc.stderr
     page = Page(proc.stdout)
     assert page.models and not any(m["drawn"] for m in page.models.values())
@@ -164,7 +164,7 @@ def test_chromium_renders_the_page(tmp_path):
     from PIL import Image
 
     page, png = tmp_path / "page.html", tmp_path / "page.png"
-    proc = run_netlint("fixtures/pix2pix_unet_batchnorm.py", "--output-format", "html", "-o", page)
+    proc = run_netlint("fixtures/rules/nl201/pix2pix_unet_batchnorm.py", "--output-format", "html", "-o", page)
     assert proc.returncode == 1, proc.stderr
     screenshot(page, png, 1280, 1700)  # (the README's picture: the page's top, with the drawing)
     image = Image.open(png).convert("RGB")

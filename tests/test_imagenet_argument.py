@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from conftest import netlint_json
 
-FIXTURE = "fixtures/nl202_imagenet_argument.py"
+FIXTURE = "fixtures/rules/nl202/nl202_imagenet_argument.py"
 
 
 def nl202(report: dict, target_end: str) -> list[dict]:

@@ -2,7 +2,8 @@
 module imports another module's private names. Read with ``ast`` from the source (nothing is imported),
 so the test fails on the line that breaks the structure, before any behaviour does.
 
-Every import counts, wherever it is written: at module level, inside a function, or under
+Importing ``a.b.c`` from outside the package ``a.b`` runs ``a/b/__init__.py`` first, so it counts as an
+import of ``a.b`` too. Every import counts, wherever it is written: at module level, inside a function, or under
 ``if TYPE_CHECKING``. An import deferred into a function still makes the two modules depend on each
 other; deferring it only hides the cycle from the interpreter, not from the reader who has to
 understand one module before the other.
@@ -11,6 +12,9 @@ understand one module before the other.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +88,20 @@ def innermost(dotted: str, known: dict[str, Path]) -> str | None:
 
 def graph(package_dirs: dict[str, Path] = PACKAGE_DIRS) -> tuple[dict[str, Path], list[Import]]:
     known = modules(package_dirs)
-    return known, [i for m in known for i in imports(m, known) if i.module != m]
+    edges = [i for m in known for i in imports(m, known) if i.module != m]
+    return known, edges + [p for e in edges for p in packages_run_first(e, known)]
+
+
+def packages_run_first(edge: Import, known: dict[str, Path]) -> list[Import]:
+    """Importing ``a.b.c`` from outside ``a.b`` runs ``a/b/__init__.py`` first (and ``a/__init__.py``
+    from outside ``a``): an import of the packages around a module, which can close a cycle too."""
+    parts = edge.module.split(".")
+    found = []
+    for end in range(1, len(parts)):
+        package = ".".join(parts[:end])
+        if package in known and not (edge.importer == package or edge.importer.startswith(package + ".")):
+            found.append(Import(edge.importer, edge.line, package, None))
+    return found
 
 
 def cycles(known: dict[str, Path], edges: list[Import]) -> list[list[str]]:
@@ -175,6 +192,26 @@ def test_the_checks_find_a_deferred_cycle_and_a_private_import(tmp_path):
         ("netlint.report", "_shape"), ("netlint.summary", "_shape")]
 
 
+def test_the_checks_count_a_package_init_run_by_importing_its_submodule(tmp_path):
+    package = tmp_path / "netlint"
+    (package / "load").mkdir(parents=True)
+    files = {"__init__.py": "",
+             "load/__init__.py": "from netlint.load.construct import build\n",
+             "load/construct.py": ("from netlint.load.user_code import LoadError\nfrom netlint.sites import site\n"
+                                   "def build():\n    pass\n"),
+             "load/user_code.py": "class LoadError(Exception):\n    pass\n",
+             "sites.py": "from netlint.load.user_code import LoadError\ndef site():\n    pass\n",  # runs load/__init__
+             "report.py": "from netlint.sites import site\n"}
+    for name, text in files.items():
+        (package / name).write_text(text)
+    known, edges = graph({"netlint": package})
+    assert cycles(known, edges) == [["netlint.load", "netlint.load.construct", "netlint.sites"]]
+    # the same cycle at run time: the fresh-interpreter check names the modules it breaks
+    failed = not_importable_alone(["netlint.report", "netlint.sites", "netlint.load.user_code"], tmp_path)
+    assert [line.partition(":")[0] for line in failed] == ["netlint.report", "netlint.sites"]
+    assert "partially initialized module 'netlint.sites'" in failed[1]
+
+
 def test_no_import_cycle():
     known, edges = graph()
     found = cycles(known, edges)
@@ -191,3 +228,31 @@ def test_no_private_name_imported_across_modules():
     found = private_imports(known, edges)
     assert not found, ("modules import another module's private names (make them public, or move the code):\n"
                        + "\n".join("    " + where(e, known) for e in found))
+
+
+IMPORT_EACH_ALONE = """
+import importlib, sys, traceback
+for name in sys.argv[1:]:
+    for loaded in [m for m in sys.modules if m == "netlint" or m.startswith("netlint.")]:
+        del sys.modules[loaded]  # each module imported first, as a user's `import netlint.x` would
+    try:
+        importlib.import_module(name)
+    except Exception:
+        print(name + ": " + traceback.format_exc(limit=-1).strip().splitlines()[-1])
+"""
+
+
+def not_importable_alone(names: list[str], path: Path | None = None) -> list[str]:
+    """The modules that fail when imported first in a fresh interpreter (one child imports each in
+    turn after forgetting every netlint module: torch and the rest stay loaded, which keeps it fast)."""
+    env = dict(os.environ, PYTHONPATH=str(path)) if path else None
+    child = subprocess.run([sys.executable, "-c", IMPORT_EACH_ALONE, *names], capture_output=True, text=True,
+                           env=env, cwd=path or REPO, timeout=120)
+    assert child.returncode == 0, child.stderr
+    return child.stdout.splitlines()
+
+
+def test_every_module_imports_on_its_own():
+    names = [m for m in modules() if not m.endswith(".__main__")]  # __main__ runs the command line
+    failed = not_importable_alone(names)
+    assert not failed, "modules that cannot be imported first (an import cycle at run time):\n" + "\n".join(failed)

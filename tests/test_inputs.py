@@ -8,7 +8,7 @@ from test_bad_input import assert_one_line_error
 
 
 def test_mnist_net_gets_a_28x28_digit():
-    model = models("input_mnist_net.py")["Net"]
+    model = models("inputs/input_mnist_net.py")["Net"]
     assert model["input_shape"] == [[1, 1, 28, 28]]
     assert model["input_reason"] == "inferred from conv1 Conv2d(1→…), side 28 found by trying sizes"
     assert (model["capture"], model["built_on"]) == ("fx", "meta")
@@ -16,20 +16,20 @@ def test_mnist_net_gets_a_28x28_digit():
 
 
 def test_gan_discriminator_with_a_linear_head_gets_32x32():
-    model = models("input_gan_discriminator_32.py")["Discriminator"]
+    model = models("inputs/input_gan_discriminator_32.py")["Discriminator"]
     assert model["input_shape"] == [[1, 3, 32, 32]]
     assert "side 32 solved from adv_layer.0 Linear(512→…)" in model["input_reason"]
     assert model["output_shape"] == [[1, 1]]
 
 
 def test_stargan_discriminator_whose_last_kernel_fits_128x128():
-    model = models("input_stargan_discriminator_128.py")["Discriminator"]
+    model = models("inputs/input_stargan_discriminator_128.py")["Discriminator"]
     assert model["input_shape"] == [[1, 3, 128, 128]]
     assert model["output_shape"] == [[1, 1, 2, 2], [1, 5]]
 
 
 def test_two_images_concatenated_into_one_conv_get_3_channels_each():
-    model = models("input_two_image_discriminator.py")["Discriminator"]
+    model = models("inputs/input_two_image_discriminator.py")["Discriminator"]
     assert model["input_shape"] == [[1, 3, 256, 256], [1, 3, 256, 256]]
     assert model["input_reason"] == "inferred from model.0 Conv2d(6→…) split between 2 inputs by torch.cat"
     assert model["capture"] == "fx"

@@ -10,7 +10,7 @@ from test_bad_input import assert_one_line_error
 
 
 def test_a_label_vector_tiled_over_the_image_is_a_vector_of_the_constructors_c_dim():
-    model = models("input_stargan_generator.py")["Generator"]
+    model = models("inputs/input_stargan_generator.py")["Generator"]
     assert model["input_shape"] == [[1, 3, 256, 256], [1, 5]]
     assert "split between 2 inputs by torch.cat (5: the constructor's c_dim), a vector tiled over the image" \
         in model["input_reason"]
@@ -18,12 +18,12 @@ def test_a_label_vector_tiled_over_the_image_is_a_vector_of_the_constructors_c_d
 
 
 def test_without_a_constructor_argument_the_image_keeps_3_channels_and_the_vector_the_rest():
-    model = models("input_stargan_generator.py")["HardCodedGenerator"]
+    model = models("inputs/input_stargan_generator.py")["HardCodedGenerator"]
     assert model["input_shape"] == [[1, 3, 256, 256], [1, 7]]
 
 
 def test_a_class_index_read_by_an_embedding_is_one_integer_per_sample():
-    found = models("input_label_embedding.py")
+    found = models("inputs/input_label_embedding.py")
     assert found["ACGANGenerator"]["input_shape"] == [[1, 100], [1]]
     assert found["ACGANGenerator"]["output_shape"] == [[1, 3, 32, 32]]
     assert "label_emb Embedding (a class index)" in found["ACGANGenerator"]["input_reason"]
@@ -37,14 +37,14 @@ def test_a_class_index_read_by_an_embedding_is_one_integer_per_sample():
 
 
 def test_a_mask_beside_an_image_has_one_channel_and_a_style_vector_its_linears_width():
-    found = models("input_mask_and_style.py")
+    found = models("inputs/input_mask_and_style.py")
     assert found["InpaintingGenerator"]["input_shape"] == [[1, 3, 256, 256], [1, 1, 256, 256]]
     assert found["InpaintingGenerator"]["task"] == "image-to-image"
     assert found["StyleDecoder"]["input_shape"] == [[1, 3, 256, 256], [1, 64]]
 
 
 def test_an_instance_map_input_of_a_model_fx_cannot_trace_is_inferred_by_its_name():
-    model = models("input_instance_map.py")["LabelToImageGenerator"]
+    model = models("inputs/input_instance_map.py")["LabelToImageGenerator"]
     assert model["input_shape"] == [[1, 35, 256, 256], [1, 1, 256, 256]]
     assert "35 of them from the constructor's label_nc" in model["input_reason"]
     assert "inst: a 1-channel map (by its name)" in model["input_reason"]
@@ -52,7 +52,7 @@ def test_an_instance_map_input_of_a_model_fx_cannot_trace_is_inferred_by_its_nam
 
 
 def test_the_constructors_arguments_decide_the_vectors_size(tmp_path):
-    report, proc = netlint_json("fixtures/input_stargan_generator.py::Generator(c_dim=8, conv_dim=8)")
+    report, proc = netlint_json("fixtures/inputs/input_stargan_generator.py::Generator(c_dim=8, conv_dim=8)")
     assert report["errors"] == [], proc.stderr
     assert report["models"][0]["input_shape"] == [[1, 3, 256, 256], [1, 8]]
 

@@ -159,7 +159,8 @@ def test_smp_encoder_weights_from_the_hub_are_recorded_and_nothing_is_downloaded
         from netlint.cli import main
         main()
     """)
-    proc = subprocess.run([sys.executable, "-c", code, "fixtures/capture_smp_unet.py", "--output-format", "json"],
+    proc = subprocess.run([sys.executable, "-c", code, "fixtures/capture/capture_smp_unet.py",
+                           "--output-format", "json"],
                           cwd=REPO, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "HF_HOME": str(tmp_path / "hf"), "TORCH_HOME": str(tmp_path / "torch")})
     report = json.loads(proc.stdout)

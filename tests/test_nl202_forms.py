@@ -25,17 +25,17 @@ def findings(fixture_files_report):
 
 
 def test_a_sliced_densenet_is_found_through_its_slices_on_the_line_that_built_it(findings):
-    finding, = findings("fixtures/nl202_densenet_features_sliced.py")
+    finding, = findings("fixtures/rules/nl202/nl202_densenet_features_sliced.py")
     assert (finding["line"], finding["severity"]) == (16, "warning")
     assert "DenseNet built by torchvision.models.densenet.densenet121()" in finding["message"]
     assert "DenseNet121_Weights.IMAGENET1K_V1" in finding["message"]
     assert "enc0, enc1, enc2, enc3" in finding["message"]
-    batchnorm, = findings("fixtures/nl202_densenet_features_sliced.py", "NL201")
+    batchnorm, = findings("fixtures/rules/nl202/nl202_densenet_features_sliced.py", "NL201")
     assert batchnorm["line"] == 16  # not the line of the slice (enc0 = nn.Sequential(...))
 
 
 def test_the_projects_own_classifier_through_features_with_weights_from_a_missing_file(findings):
-    whole, sliced = findings("fixtures/nl202_project_mobilenet_features.py")
+    whole, sliced = findings("fixtures/rules/nl202/nl202_project_mobilenet_features.py")
     assert whole["target"].endswith("::MobileDeblur") and whole["severity"] == "warning"
     assert "MobileNetV2 with pretrained weights pretrained/mobilenetv2.pth.tar reused as encoder" in whole["message"]
     assert sliced["target"].endswith("::MobilePyramidDeblur") and sliced["severity"] == "warning"
@@ -43,7 +43,7 @@ def test_the_projects_own_classifier_through_features_with_weights_from_a_missin
 
 
 def test_an_smp_unet_used_for_restoration_reports_its_encoder_not_its_decoder(findings):
-    finding, = findings("fixtures/nl202_smp_unet_restoration.py")
+    finding, = findings("fixtures/rules/nl202/nl202_smp_unet_restoration.py")
     assert finding["severity"] == "warning" and finding["layer"] == "unet.encoder"
     assert "ResNetEncoder" in finding["message"]
     assert "smp-hub/resnet34.imagenet/model.safetensors" in finding["message"]
@@ -51,7 +51,7 @@ def test_an_smp_unet_used_for_restoration_reports_its_encoder_not_its_decoder(fi
 
 
 def test_timm_features_only_keeps_the_evidence_of_its_imagenet_weights(findings):
-    finding, = findings("fixtures/nl202_timm_features_only.py")
+    finding, = findings("fixtures/rules/nl202/nl202_timm_features_only.py")
     assert finding["severity"] == "warning" and finding["layer"] == "encoder"
     assert "timm/resnet18.a1_in1k" in finding["message"]
 
@@ -85,8 +85,8 @@ def test_a_third_party_zoo_with_and_without_imagenet_weights(write_model, tmp_pa
 
 def test_the_task_comes_from_a_class_count_the_code_passes_not_from_a_default():
     """RestoreNet(in_channels=3, num_classes=3): an RGB output at the input size."""
-    report, proc = netlint_json("fixtures/nl202_default_class_count.py::RestoreNet",
-                                "fixtures/nl202_default_class_count.py::RestoreNet(num_classes=3)")
+    report, proc = netlint_json("fixtures/rules/nl202/nl202_default_class_count.py::RestoreNet",
+                                "fixtures/rules/nl202/nl202_default_class_count.py::RestoreNet(num_classes=3)")
     assert report["errors"] == [], proc.stderr
     default, passed = report["models"]
     assert default["task"] == "image-to-image"
@@ -96,7 +96,7 @@ def test_the_task_comes_from_a_class_count_the_code_passes_not_from_a_default():
 
 def test_loss_networks_discriminators_and_classifiers_stay_quiet(fixture_files_report):
     report, proc = fixture_files_report
-    report = part_of(report, "fixtures/nl202_quiet_forms.py")
+    report = part_of(report, "fixtures/rules/nl202/nl202_quiet_forms.py")
     assert report["errors"] == [], proc.stderr
     assert len(report["models"]) == 3
     assert all(m["weights_requested"] for m in report["models"])  # each asked for ImageNet weights

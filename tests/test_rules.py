@@ -10,7 +10,7 @@ from conftest import findings, netlint_json, only, params
 
 
 def test_nl101_depthwise_1x1_against_one_plain_conv():
-    finding, = only("fixtures/separable_1x1.py", "ProjectionHead", "NL101")
+    finding, = only("fixtures/rules/nl101/separable_1x1.py", "ProjectionHead", "NL101")
     separable = params(nn.Conv2d(128, 128, 1, groups=128), nn.Conv2d(128, 256, 1))
     plain = params(nn.Conv2d(128, 256, 1))
     assert (separable, plain) == (33_280, 33_024)
@@ -20,7 +20,7 @@ def test_nl101_depthwise_1x1_against_one_plain_conv():
 
 
 def test_nl101_groups_the_pairs_one_line_creates():
-    finding, = only("fixtures/separable_1x1.py", "SeparableNet", "NL101")
+    finding, = only("fixtures/rules/nl101/separable_1x1.py", "SeparableNet", "NL101")
     pairs = [(32, 64), (64, 128)]
     before = sum(params(nn.Conv2d(i, i, 1, groups=i, bias=False), nn.Conv2d(i, o, 1, bias=False)) for i, o in pairs)
     after = sum(params(nn.Conv2d(i, o, 1, bias=False)) for i, o in pairs)
@@ -29,20 +29,20 @@ def test_nl101_groups_the_pairs_one_line_creates():
 
 
 def test_nl101_functional_and_depth_multiplier():
-    functional, = only("fixtures/separable_1x1.py", "FunctionalSeparable", "NL101")
+    functional, = only("fixtures/rules/nl101/separable_1x1.py", "FunctionalSeparable", "NL101")
     assert functional["layer"] == "conv2d" and functional["params_delta"] < 0
-    multiplier, = only("fixtures/separable_1x1.py", "HeatmapHead", "NL101")
+    multiplier, = only("fixtures/rules/nl101/separable_1x1.py", "HeatmapHead", "NL101")
     before = params(nn.Conv2d(32, 128, 3, groups=32), nn.Conv2d(128, 5, 1))
     assert (multiplier["params_before"], multiplier["params_after"]) == (before, params(nn.Conv2d(32, 5, 3)))
     assert "depth multiplier of 4" in multiplier["message"]
 
 
 def test_nl101_quiet_when_the_separable_pair_saves():
-    assert findings("fixtures/mobilenet_blocks.py") == []
+    assert findings("fixtures/rules/nl101/mobilenet_blocks.py") == []
 
 
 def test_nl201_one_finding_per_creation_line_with_buffer_effect():
-    by_line = {f["line"]: f for f in only("fixtures/srgan_x4_batchnorm.py", "SRResNetGenerator", "NL201")}
+    by_line = {f["line"]: f for f in only("fixtures/rules/nl201/srgan_x4_batchnorm.py", "SRResNetGenerator", "NL201")}
     bn1 = by_line[10]
     assert bn1["message"].startswith("16 BatchNorm2d layers made by this line")
     bn = nn.BatchNorm2d(64)
@@ -53,8 +53,8 @@ def test_nl201_one_finding_per_creation_line_with_buffer_effect():
 
 
 def test_nl201_quiet_outside_image_to_image():
-    for path in ("fixtures/resnet_classifier.py", "fixtures/segmentation_resnet_backbone.py",
-                 "fixtures/pix2pix_unet_instancenorm.py", "fixtures/edsr_x4.py"):
+    for path in ("fixtures/rules/nl201/resnet_classifier.py", "fixtures/rules/nl201/segmentation_resnet_backbone.py",
+                 "fixtures/rules/nl201/pix2pix_unet_instancenorm.py", "fixtures/rules/nl201/edsr_x4.py"):
         assert findings(path) == [], path
 
 
@@ -62,7 +62,7 @@ def test_nl201_on_the_batch_norm_function_only_when_it_normalizes_with_running_s
     """F.batch_norm with ``training=True`` as a constant (an AdaIN layer folding the batch into
     the channels, positional or keyword) is instance normalization: quiet. Following
     ``self.training`` it is BatchNorm: one finding, at the call."""
-    path = "fixtures/nl201_functional_batch_norm.py"
+    path = "fixtures/rules/nl201/nl201_functional_batch_norm.py"
     assert only(path, "AdaINDecoder", "NL201") == []
     finding, = only(path, "HandNormGenerator", "NL201")
     line = next(i for i, text in enumerate(open(path).read().splitlines(), 1) if "self.running_var, self.weight" in text)
@@ -70,18 +70,18 @@ def test_nl201_on_the_batch_norm_function_only_when_it_normalizes_with_running_s
 
 
 def test_nl202_severity_follows_the_weights_evidence():
-    warning, = only("fixtures/translation_pretrained_backbone.py", "ResNetTranslator", "NL202")
+    warning, = only("fixtures/rules/nl202/translation_pretrained_backbone.py", "ResNetTranslator", "NL202")
     assert warning["severity"] == "warning"
     assert "ResNet34_Weights.IMAGENET1K_V1" in warning["message"] and "resnet34()" in warning["message"]
-    note, = only("fixtures/translation_pretrained_backbone.py", "MobileNetTranslator", "NL202")
+    note, = only("fixtures/rules/nl202/translation_pretrained_backbone.py", "MobileNetTranslator", "NL202")
     assert note["severity"] == "note" and "pretrained weights" not in note["message"]
-    user, = only("fixtures/user_backbone_translation.py", "Colorizer", "NL202")
+    user, = only("fixtures/rules/nl202/user_backbone_translation.py", "Colorizer", "NL202")
     assert (user["severity"], user["layer"]) == ("note", "backbone")
 
 
 def test_nl101_only_when_the_pointwise_conv_is_the_only_consumer():
     # ContextBlock's depthwise output also feeds a global-context branch: not a pair
-    finding, = only("fixtures/separable_with_context_branch.py", "ContextNet", "NL101")
+    finding, = only("fixtures/rules/nl101/separable_with_context_branch.py", "ContextNet", "NL101")
     assert finding["layer"] == "separable.depthwise"
     before = params(nn.Conv2d(64, 64, 1, groups=64, bias=False), nn.Conv2d(64, 128, 1, bias=False))
     assert (finding["params_before"], finding["params_after"]) == (before, params(nn.Conv2d(64, 128, 1, bias=False)))

@@ -76,22 +76,22 @@ def test_multiply_adds_and_output_shapes(write_model, tmp_path):
 
 
 def test_shared_parameters_count_once_and_are_marked():
-    report, proc = summary_json("fixtures/capture_shared_weights.py::TiedLanguageModel")
+    report, proc = summary_json("fixtures/capture/capture_shared_weights.py::TiedLanguageModel")
     assert proc.returncode == 0, proc.stderr
     model, = report["models"]
     rows = {row["name"]: row for row in model["rows"]}
     assert rows["head"]["params"] == 0 and rows["head"]["shared"] == ["embed.weight"]
     assert sum(row["params"] for row in model["rows"]) == model["params"] == 1000 * 64 + 64 * 64 + 64
 
-    text = run_netlint("summary", "fixtures/capture_shared_weights.py::TiedLanguageModel").stdout
+    text = run_netlint("summary", "fixtures/capture/capture_shared_weights.py::TiedLanguageModel").stdout
     head_line, = [line for line in text.splitlines() if line.strip().startswith("head ")]
     assert "shares embed.weight" in head_line
     assert "Total params:          68,160" in text
 
 
 def test_depth_folds_deeper_layers():
-    full, _ = summary_json("fixtures/srgan_x4_batchnorm.py", "--depth", "9")
-    folded, proc = summary_json("fixtures/srgan_x4_batchnorm.py", "--depth", "1")
+    full, _ = summary_json("fixtures/rules/nl201/srgan_x4_batchnorm.py", "--depth", "9")
+    folded, proc = summary_json("fixtures/rules/nl201/srgan_x4_batchnorm.py", "--depth", "1")
     assert proc.returncode == 0, proc.stderr
     model, = folded["models"]
     assert {row["depth"] for row in model["rows"]} == {0, 1}
@@ -101,24 +101,25 @@ def test_depth_folds_deeper_layers():
     assert rows["body"]["macs"] == sum(r["macs"] for r in deep if r["name"].startswith("body."))
     assert sum(row["params"] for row in model["rows"]) == model["params"]
     assert model["macs"] == full["models"][0]["macs"]
-    only_model, _ = summary_json("fixtures/srgan_x4_batchnorm.py", "--depth", "0")
+    only_model, _ = summary_json("fixtures/rules/nl201/srgan_x4_batchnorm.py", "--depth", "0")
     row, = only_model["models"][0]["rows"]
     assert row["params"] == model["params"] and row["macs"] == model["macs"]
 
 
 def test_text_table():
-    proc = run_netlint("summary", "fixtures/edsr_x4.py", "--depth", "2")
+    proc = run_netlint("summary", "fixtures/rules/nl201/edsr_x4.py", "--depth", "2")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("fixtures/edsr_x4.py::EDSR")
+    assert lines[0].startswith("fixtures/rules/nl201/edsr_x4.py::EDSR")
     assert lines[1].split() == ["layer", "type", "output", "shape", "params", "mult-adds"]
     assert any(line.split()[:3] == ["body.16", "Conv2d", "1×64×256×256"] for line in lines)
     assert any(line.startswith("Mult-adds:") for line in lines)
 
 
 def test_errors_exit_2_in_one_line(tmp_path):
-    for args in (["missing.py"], ["fixtures/edsr_x4.py::Nope"], ["fixtures/edsr_x4.py", "--depth", "-1"],
-                 ["fixtures/edsr_x4.py", "--input-shape", "1,2"]):
+    for args in (["missing.py"], ["fixtures/rules/nl201/edsr_x4.py::Nope"],
+                 ["fixtures/rules/nl201/edsr_x4.py", "--depth", "-1"],
+                 ["fixtures/rules/nl201/edsr_x4.py", "--input-shape", "1,2"]):
         proc = run_netlint("summary", *args)
         assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
         assert "Traceback" not in proc.stderr and proc.stderr.strip(), args

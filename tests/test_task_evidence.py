@@ -17,18 +17,18 @@ from conftest import fixture_file_report, fixture_models, netlint_json, part_of,
     ("GuidedDepthUpsampler", "image-to-image"),
 ])
 def test_a_small_map_at_the_size_of_a_colour_input_is_a_dense_prediction_unless_named_a_generator(name, task):
-    assert fixture_models("task_dense_prediction.py")[name]["task"] == task
+    assert fixture_models("task/task_dense_prediction.py")[name]["task"] == task
 
 
 def test_the_task_reason_says_which_evidence_decided():
-    models = fixture_models("task_dense_prediction.py")
+    models = fixture_models("task/task_dense_prediction.py")
     assert "1 channel from the input's 3: a per-pixel map" in models["U_Net"]["task_reason"]
     assert "EdgeGenerator is named as an image generator" in models["EdgeGenerator"]["task_reason"]
     assert "a final Softmax over 3 classes" in models["SoftmaxSegNet"]["task_reason"]
 
 
 def test_a_forward_that_returns_its_losses_is_judged_by_its_decoder():
-    models = fixture_models("task_loss_in_forward.py")
+    models = fixture_models("task/task_loss_in_forward.py")
     adain = models["AdaINNet"]
     assert adain["task"] == "image-to-image"
     assert adain["task_reason"].startswith("the forward returns 2 scalars, not an image")
@@ -38,7 +38,7 @@ def test_a_forward_that_returns_its_losses_is_judged_by_its_decoder():
 
 
 def test_nl202_on_style_transfer_whose_encoder_is_an_imagenet_vgg():
-    report, proc = fixture_file_report("fixtures/task_loss_in_forward.py")
+    report, proc = fixture_file_report("fixtures/task/task_loss_in_forward.py")
     assert report["errors"] == [], proc.stderr
     nl202 = {f["target"].split("::")[1]: f for f in report["findings"] if f["code"] == "NL202"}
     assert set(nl202) == {"AdaINNet", "TorchvisionAdaIN"}
@@ -47,7 +47,7 @@ def test_nl202_on_style_transfer_whose_encoder_is_an_imagenet_vgg():
 
 
 def test_an_imagenet_checkpoint_file_copied_into_an_encoder_is_nl202_evidence():
-    report, proc = fixture_file_report("fixtures/nl202_checkpoint_files.py")
+    report, proc = fixture_file_report("fixtures/rules/nl202/nl202_checkpoint_files.py")
     assert report["errors"] == [], proc.stderr
     finding, = [f for f in report["findings"] if f["code"] == "NL202"]
     assert finding["target"].endswith("::DehazeUNet") and finding["layer"] == "encoder"
@@ -101,7 +101,7 @@ def test_checkpoint_names_of_the_model_zoos_are_imagenet_evidence_a_projects_own
 
 
 def test_an_input_cut_along_the_channels_gets_the_channels_of_its_parts():
-    models = fixture_models("input_stereo_pair.py")
+    models = fixture_models("inputs/input_stereo_pair.py")
     for name in ("StereoChunkSR", "StereoLoopSR", "StereoSliceSR"):
         assert models[name]["input_shape"] == [[1, 6, 256, 256]], name
         assert "reads a part of it" in models[name]["input_reason"]
@@ -131,7 +131,7 @@ def test_a_layer_given_the_wrong_channels_by_the_layers_before_it_says_so(write_
 
 
 def test_a_frozen_loss_network_is_no_unused_parameter_a_trainable_one_is_with_advice():
-    report, proc = fixture_file_report("fixtures/nl104_frozen_loss_network.py")
+    report, proc = fixture_file_report("fixtures/rules/nl104/nl104_frozen_loss_network.py")
     unused = {f["target"].split("::")[1]: f for f in report["findings"] if f["code"] == "NL104"}
     assert set(unused) == {"SRWithTrainableLossNet"}
     assert "freeze it (loss_net.requires_grad_(False))" in unused["SRWithTrainableLossNet"]["fix"]

@@ -8,7 +8,7 @@ import torch
 
 from conftest import netlint_json
 
-LOADING = "fixtures/weights_checkpoint_loading.py"
+LOADING = "fixtures/load/weights_checkpoint_loading.py"
 URL = "https://download.pytorch.org/models/resnet18-f37072fd.pth"
 
 

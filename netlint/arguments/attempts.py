@@ -282,7 +282,7 @@ def constructor_parameters(factory: Any) -> list[inspect.Parameter]:
 def argument_bases(cls: Any) -> list[type]:
     """The project classes whose constructor arguments ``cls`` takes as they are: the class
     its ``__init__`` comes from, and on through ``*args, **kwargs`` passed on to a base."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     bases: list[type] = []
     current = cls
@@ -488,7 +488,7 @@ def _factory_configured(call: CodeArguments, namespace: dict[str, Any]) -> Attem
 def _namespace_of(path: Path) -> dict[str, Any]:
     """The namespace of another file of the project, imported as the model's file is."""
     from netlint.load.importer import import_target_module
-    from netlint.load.user_code import LoadError
+    from netlint.user_code import LoadError
 
     try:
         return vars(import_target_module(Target(display_path(path), path.stem, path=path)))

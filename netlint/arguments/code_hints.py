@@ -108,7 +108,7 @@ def _is_kept(node: ast.expr, kept: set[str]) -> bool:
 
 def _project_inits(factory: Any) -> list[Any]:
     """The ``__init__`` of a class and of its bases defined in the project; a function alone."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     if not inspect.isclass(factory):
         return [factory]

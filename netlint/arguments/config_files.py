@@ -84,7 +84,7 @@ def _plain(path: KeyPath) -> KeyPath:
 
 
 def _walk(factory: Any, name: str, prefix: KeyPath, required: set, optional: set, depth: int) -> bool:
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     owner = factory if inspect.isclass(factory) else None
     function = own_init(factory) if owner is not None else factory

@@ -33,28 +33,10 @@ from netlint.class_scan import (MODEL_WRAPPERS, TORCH_ROOTS, builds, factories, 
                                 module_classes, names_module_class)
 from netlint.paths import display_path
 from netlint.project import import_roots, project_root, skipped_dir
+from netlint.target import CodeArguments
 
 MAX_FILES = 5000
 TENSOR_CONSTRUCTORS = {"randn", "rand", "zeros", "ones", "empty", "randint"}
-
-
-@dataclass(frozen=True)
-class CodeArguments:
-    arguments: str  # the call's arguments, folded to literals: "3, 3, 64, 23, gc=32" ("" for none)
-    where: str  # "test.py:25"
-    inputs: tuple[tuple[int, ...], ...] = ()  # the example tensors the same code passes to the model
-    # what is called: "" the class; "resnet18" a function of the class's file; "Net.from_name" a classmethod
-    callee: str = ""
-    # the arguments that are not constants (positions, keywords): left at their defaults
-    left_out: tuple[int | str, ...] = ()
-    # some arguments are modules (``Net(Encoder(), decoder)``): evaluated when the model is built
-    modules: bool = False
-    callee_file: str = ""  # the file of a factory of another file (``modeling.py``), "" for the model's own
-    # a factory's parameters without defaults (``resnet50(num_classes, pretrained=False)``): guessed by meaning
-    guess: tuple[str, ...] = ()
-    # the configuration file's sections the call passes as ``**config['model']`` (in its arguments):
-    # "config/vox-256.yaml, section model_params.kp_detector_params"
-    configured: str = ""
 
 
 class _Dotted(str):

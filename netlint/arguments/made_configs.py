@@ -203,7 +203,7 @@ def _project_modules(namespace: dict[str, Any]) -> list[tuple[str, types.ModuleT
 
 
 def _project_function(function: Any) -> bool:
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     try:
         return not is_library_file(inspect.getsourcefile(function) or "")

@@ -118,7 +118,7 @@ def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
     """The attributes read on parameter ``name`` of a class's constructor or a function, also
     in the project's constructors and functions it passes the parameter to; None when it is
     indexed (a mapping)."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     owner = factory if inspect.isclass(factory) else None
     function = own_init(factory) if owner is not None else factory
@@ -167,7 +167,7 @@ def _read_on_self(owner: type, kept: set[str]) -> set[str] | None:
     in its ``__init__`` and the methods it calls on ``self`` (``self.set_encoder()``, also in
     turn), its project bases' included, but those the class sets itself (``self.opts.n_styles
     = ...``); None when it indexes one."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     methods: dict[str, ast.FunctionDef] = {}
     for cls in reversed(owner.__mro__) if kept else ():
@@ -453,7 +453,7 @@ def _isolated() -> Iterator[None]:
 def _users(module: Any) -> bool:
     """A module of the user's project (a file outside installed libraries, or a namespace
     package of the user's folders), not a library, built-in or stand-in."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     if getattr(module, "__file__", None) is not None:
         return is_project_file_module(module)
@@ -476,7 +476,7 @@ def _imported(file: Path) -> dict[str, Any] | None:
     """The file's definitions, imported as netlint imports the project's files."""
     from netlint.target import Target
     from netlint.load.importer import import_target_module
-    from netlint.load.user_code import LoadError
+    from netlint.user_code import LoadError
 
     try:
         with _command_line(file):
@@ -657,7 +657,7 @@ def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Pa
 
 def _makes_parser(function: Any) -> bool:
     """A function of the project that only makes a parser and returns it (``get_arguments()``)."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     try:
         if not inspect.isfunction(function) or is_library_file(inspect.getsourcefile(function) or ""):
@@ -705,7 +705,7 @@ PURE_METHODS = {"split", "strip", "rstrip", "lstrip", "lower", "upper", "replace
 def _methods_after_parsing(cls: type) -> list[tuple[str, tuple[ast.stmt, ...]]]:
     """For each method of the options class defined in the project, what it sets on the
     options it parses."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     found = []
     for value in vars(cls).values():
@@ -751,7 +751,7 @@ def _after_parsing(body: list[ast.stmt], namespace: dict[str, Any] | None = None
 def _filled_by(statement: ast.stmt, name: str, namespace: dict[str, Any]) -> list[ast.stmt]:
     """``opt = post_config(opt)`` or ``post_config(opt)``: the statements of the project's
     function on its first parameter, written on ``name``."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     call = statement.value if isinstance(statement, (ast.Assign, ast.Expr)) else None
     if not (isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name)
@@ -883,7 +883,7 @@ def _class_extenders(factory: Any) -> list[Any]:
 
 
 def _is_extender(function: Any) -> bool:
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     try:
         if is_library_file(inspect.getsourcefile(function) or ""):

@@ -139,7 +139,7 @@ def is_python_script(path: Path) -> bool:
 
 def is_project_file_module(module: Any) -> bool:
     """A module from a file of the user's project (outside installed libraries)."""
-    from netlint.load.user_code import is_library_file
+    from netlint.user_code import is_library_file
 
     file = getattr(module, "__file__", None)
     return bool(file) and not is_library_file(file)

@@ -24,7 +24,7 @@ from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHi
                                     needed_optional_inputs, required_inputs, sequence_inputs, sequence_lengths,
                                     stated_sides, with_channels, with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
-from netlint.load import BuiltModel, SkipTarget, rebuild_on_cpu
+from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
 from netlint.task import Evidence, infer_task
 

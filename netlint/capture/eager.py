@@ -21,7 +21,7 @@ from netlint.capture import ops
 from netlint.capture.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, returned_leaves,
                                     tensor_signature)
 from netlint.graph import Shape
-from netlint.load import BuiltModel
+from netlint.load.construct import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to
 from netlint.meta_shapes import MetaShapes
 from netlint.sites import site_of_caller

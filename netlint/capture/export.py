@@ -20,7 +20,7 @@ from torch.utils._pytree import tree_leaves
 
 from netlint.capture.layers import Trace, function_layer, module_layer
 from netlint.sites import site_in_stack_text
-from netlint.load import BuiltModel
+from netlint.load.construct import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to
 from netlint.capture.eager import fresh, is_leaf
 

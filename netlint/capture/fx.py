@@ -16,7 +16,7 @@ from netlint.capture.inputs import (Entry, Guess, InputHints, guess_from_module,
                             split_channels)
 from netlint.capture.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, returned_leaves,
                                     tensor_signature)
-from netlint.load import BuiltModel
+from netlint.load.construct import BuiltModel
 from netlint.load.pinned_device import device_of, pinned_to, user_modules, without_device_moves
 from netlint.meta_shapes import MetaShapes
 from netlint.sites import site_of_caller

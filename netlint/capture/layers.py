@@ -15,7 +15,7 @@ from torch.utils._pytree import tree_leaves
 
 from netlint.capture import ops
 from netlint.graph import Layer, Shape, Site, nearest_entry
-from netlint.load import BuiltModel
+from netlint.load.construct import BuiltModel
 
 
 

@@ -45,7 +45,9 @@ def each_model(paths: Sequence[str], verbose: bool, nothing: str,
     if not targets:
         return
     from netlint.capture import CaptureError
-    from netlint.load import LoadError, SkipTarget, sandbox
+    from netlint.load.construct import SkipTarget
+    from netlint.load.sandbox import sandbox
+    from netlint.user_code import LoadError
 
     for target, settings in targets:
         try:

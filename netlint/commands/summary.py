@@ -229,7 +229,7 @@ def _summaries(paths, shapes, depth: int, verbose: bool):
     """(target, Summary or error message) for each target the paths name."""
     from netlint.capture import capture
     from netlint.commands.named_targets import each_model
-    from netlint.load import build
+    from netlint.load.construct import build
 
     def summary(target, settings) -> Summary:
         graph = capture(build(target), target.display, shapes or settings.input_shapes, settings.task or "auto")

@@ -30,7 +30,7 @@ from netlint.load.init_evidence import recording_inits
 from netlint.load.offline import META, offline_build, user_code_names_weights, weights_arguments
 from netlint.load.sandbox import exit_reason
 from netlint.load.stand_ins import asked_stand_in, forward_above, missing, stand_in_base
-from netlint.load.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
+from netlint.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
 from netlint.paths import display_path
 from netlint.sites import frame_site, user_site
 from netlint.target import Target

@@ -29,7 +29,7 @@ from types import ModuleType
 from netlint.project import marked_folder, python_files
 from netlint.load.definitions import DefinitionsLoader, ProjectFinder, spec_for_file
 from netlint.load.stand_ins import importing_file, standing_in
-from netlint.load.user_code import LoadError, error_from, is_library_file, set_project
+from netlint.user_code import LoadError, error_from, is_library_file, set_project
 from netlint.target import Target
 
 INDEXED_FILES = 5000  # a project's files looked at for its top-level modules

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from netlint.graph import ParameterInit
-from netlint.load.user_code import NETLINT_DIR, is_library_file
+from netlint.user_code import NETLINT_DIR, is_library_file
 from netlint.sites import frame_site
 
 INIT_METHODS = ("fill_", "zero_", "normal_", "uniform_")

@@ -27,7 +27,7 @@ from torch import nn
 
 from netlint.load.pinned_device import pinned_to, user_modules
 from netlint.load.sandbox import OfflineError
-from netlint.load.user_code import NETLINT_DIR
+from netlint.user_code import NETLINT_DIR
 from netlint.meta_shapes import MetaShapes
 from netlint.source import read_source, version
 

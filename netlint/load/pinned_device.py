@@ -27,7 +27,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._device import _device_constructors
 from torch.utils._pytree import tree_leaves
 
-from netlint.load.user_code import is_library_file
+from netlint.user_code import is_library_file
 
 # the legacy tensor types, by name: torch.cuda.FloatTensor(...) and torch.FloatTensor(...)
 LEGACY_TYPES = ("FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "ByteTensor", "CharTensor",

@@ -48,7 +48,7 @@ from types import FrameType, ModuleType
 from typing import Any, NoReturn
 
 from netlint.paths import display_path
-from netlint.load.user_code import LoadError, NotInstalled, error_from, is_library_file
+from netlint.user_code import LoadError, NotInstalled, error_from, is_library_file
 from netlint.source import read_source, version
 
 NEVER = frozenset({"torch", "torchvision"})

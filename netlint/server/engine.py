@@ -42,7 +42,7 @@ def prepare(root: Path) -> None:
         import torch  # noqa: F401
 
         import netlint.cli  # noqa: F401
-        from netlint.load import sandbox
+        from netlint.load.sandbox import sandbox
         from netlint.pipeline import prepare as prepare_lint
 
         prepare_lint()
@@ -56,7 +56,7 @@ def _libraries_imported(root: Path, limit: int = 2000) -> set[str]:
     """The installed packages that the project's files importing torch import (torchvision,
     timm, ...): never the project's own modules, which only a request's child may import."""
     from netlint.project import python_files
-    from netlint.load import is_library_file
+    from netlint.user_code import is_library_file
 
     names: set[str] = set()
     for i, path in enumerate(python_files(root)):

@@ -20,7 +20,8 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
     import torch
 
     from netlint.lint import time_limit
-    from netlint.load import build, build_with, import_target_module
+    from netlint.load.construct import build, build_with
+    from netlint.load.importer import import_target_module
     from netlint.load.pinned_device import pinned_to
     from netlint.commands.overfit.batch import synthetic_batch, user_batch
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from netlint.paths import display_path
 
-NETLINT_DIR = str(Path(__file__).resolve().parent.parent)
+NETLINT_DIR = str(Path(__file__).resolve().parent)
 LIBRARY_DIRS = tuple(
     {str(Path(p).resolve()) for key in ("stdlib", "platstdlib", "purelib", "platlib")
      if (p := sysconfig.get_paths().get(key))} | {NETLINT_DIR}
