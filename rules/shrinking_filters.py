@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from netlint.graph import ModelGraph
 from netlint.rule import Finding, Rule
-from netlint.rules._widths import plain_classifier
+from netlint.rules._widths import plain_classifier, width_sequence
 
 
 class ShrinkingFilters(Rule):
@@ -60,7 +60,7 @@ class ShrinkingFilters(Rule):
             return
         yield self.finding(
             graph, convs[0],
-            f"the classifier's {len(convs)} convolutions have {' → '.join(map(str, widths))} filters: they "
+            f"the classifier's {len(convs)} convolutions have {width_sequence(widths)} filters: they "
             "only shrink, so the deepest stage has the fewest",
             "let the filter counts grow as the resolution shrinks (e.g. double them at each pooling); "
             "the widths may be written in reverse order",

@@ -59,16 +59,20 @@ class WeightDecayOnNormAndBias(Rule):
         training = graph.training
         if not training or graph.model is None:
             return
-        norm_params = _norm_parameters(graph)
-        if not norm_params:
+        trainable = {layer.name: [f"{layer.name}.{name}" for name, p in layer.module.named_parameters()
+                                  if p.requires_grad]
+                     for layer in graph.of_op(*_NORMS) if layer.module is not None}
+        norms = [layer for layer in graph.of_op(*_NORMS) if trainable.get(layer.name)]
+        if not norms:
             return
+        norm_params = {name for names in trainable.values() for name in names}
         biases = {name for name, p in graph.model.named_parameters()
                   if name.endswith("bias") and p.requires_grad and name not in norm_params}
         for optimizer in training.optimizers:
             if optimizer.groups or not optimizer.weight_decay or optimizer.kind == "Adam":
                 continue
-            yield self.finding(
-                graph, "optimizer",
+            yield self.finding(  # about the norm layers it decays, reported at the optimizer's line
+                graph, norms[0],
                 f"{optimizer.kind} applies weight_decay={optimizer.weight_decay:g} to all "
                 f"{graph.model.__class__.__name__}'s "
                 f"parameters, among them {len(norm_params)} normalization weights and shifts and {len(biases)} other "
@@ -76,13 +80,6 @@ class WeightDecayOnNormAndBias(Rule):
                 "build the optimizer with two parameter groups: the weights of convolutions and linear layers "
                 "with weight_decay, the rest (parameters with p.ndim <= 1: norms and biases) with weight_decay=0",
                 site=Site(optimizer.path, optimizer.line, optimizer.column, optimizer.line),
+                covers=norms,
             )
 
-
-def _norm_parameters(graph: ModelGraph) -> set[str]:
-    found = set()
-    for layer in graph.of_op(*_NORMS):
-        if layer.module is None:
-            continue
-        found |= {f"{layer.name}.{name}" for name, p in layer.module.named_parameters() if p.requires_grad}
-    return found

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from netlint.graph import ModelGraph
 from netlint.rule import Finding, Rule
-from netlint.rules._widths import plain_classifier
+from netlint.rules._widths import plain_classifier, width_sequence
 
 
 class WideningDenseLayers(Rule):
@@ -13,7 +13,7 @@ class WideningDenseLayers(Rule):
     ## What it does
     In a plain classifier (one feed-forward stack, no residual sums, concatenations or
     up-sampling) with at least three ``Linear`` layers, notes the first hidden ``Linear``
-    (every one but the last) that is narrower than the hidden ``Linear`` after it:
+    (every one but the last) that feeds a hidden ``Linear`` at least twice as wide:
     ``Linear(784, 64)`` → ``Linear(64, 256)`` → ``Linear(256, 10)``. A heuristic: a note.
 
     ## Why is this bad?
@@ -54,8 +54,8 @@ class WideningDenseLayers(Rule):
         if len(linears) < 3:
             return
         for narrow, wide in zip(hidden, hidden[1:]):
-            if wide.attrs["out_features"] > narrow.attrs["out_features"]:
-                widths = " → ".join(str(x.attrs["out_features"]) for x in linears)
+            if wide.attrs["out_features"] >= 2 * narrow.attrs["out_features"]:  # a unit or two more is no design
+                widths = width_sequence([x.attrs["out_features"] for x in linears])
                 yield self.finding(
                     graph, narrow,
                     f"{narrow.type} {narrow.name} ({narrow.attrs['out_features']} units) feeds the wider "

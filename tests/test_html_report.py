@@ -188,7 +188,7 @@ def test_a_deep_model_without_repeats_folds_its_deepest_modules(tmp_path):
         "class Deep(nn.Module):\n"
         "    def __init__(self):\n"
         "        super().__init__()\n"
-        "        widths = [16 + i for i in range(37)]\n"
+        "        widths = [52 - i for i in range(37)]\n"
         "        self.blocks = nn.Sequential(*[\n"
         "            nn.Sequential(nn.Linear(widths[i], widths[i + 1]), nn.ReLU(),\n"
         "                          *[m for _ in range(3) for m in (nn.Linear(widths[i + 1], widths[i + 1]), nn.ReLU())])\n"
@@ -197,11 +197,11 @@ def test_a_deep_model_without_repeats_folds_its_deepest_modules(tmp_path):
         "        return self.blocks(x)\n\n\n"
         "if __name__ == '__main__':\n"
         "    import torch\n"
-        "    Deep()(torch.zeros(1, 16))\n")
+        "    Deep()(torch.zeros(1, 52))\n")
     text = html.unescape(_clean_model_page(tmp_path, "deep.py"))
     assert "288 layers, drawn as 36 boxes" in text
-    w = 16 + 7  # block 7: Linear(23, 24), then 3 × Linear(24, 24)
-    assert f"blocks.7 1×{w + 1} · {w * (w + 1) + (w + 1) + 3 * ((w + 1) ** 2 + w + 1):,} params" in \
+    w = 52 - 8  # block 7: Linear(45, 44), then 3 × Linear(44, 44) (narrowing: no NL108)
+    assert f"blocks.7 1×{w} · {(w + 1) * w + w + 3 * (w * w + w):,} params" in \
         " ".join(re.sub(r"<[^>]+>", " ", text).split())
 
 

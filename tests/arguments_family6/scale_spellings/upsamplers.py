@@ -9,7 +9,7 @@ class UpsampleFactorNet(nn.Module):
     def __init__(self, n_resblocks, upsample_factor):
         super().__init__()
         self.head = nn.Conv2d(3, 8, 3, padding=1)
-        self.body = nn.Sequential(*[nn.Conv2d(8, 8, 3, padding=1) for _ in range(n_resblocks)])
+        self.body = nn.Sequential(*[m for _ in range(n_resblocks) for m in (nn.Conv2d(8, 8, 3, padding=1), nn.ReLU())])
         self.tail = _shuffle_tail(8, upsample_factor)
 
     def forward(self, x):
