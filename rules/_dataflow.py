@@ -56,3 +56,18 @@ def spatial(shape: tuple[int, ...] | None, dims: int) -> tuple[int, ...] | None:
 
 def fmt_shape(shape: tuple[int, ...]) -> str:
     return "×".join(map(str, shape))
+
+
+def only_reader(graph: ModelGraph, layer: Layer) -> Layer | None:
+    """The one layer that reads ``layer``'s output, looking through identity and dropout
+    layers that feed nothing else and are not model outputs (what NL103 and NL106 compose)."""
+    current = layer
+    while True:
+        if current.index in graph.outputs:
+            return None
+        readers = graph.consumers(current)
+        if len(readers) != 1 or len(graph.producers(readers[0])) != 1:
+            return None
+        if readers[0].op not in ("identity", "dropout"):
+            return readers[0]
+        current = readers[0]

@@ -6,12 +6,9 @@ from collections.abc import Iterator
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
-from netlint.rules._dataflow import creation_key
+from netlint.rules._dataflow import creation_key, only_reader
 
 # Between the two convolutions: ops that change no value or only scale each one.
-_BETWEEN = ("identity", "dropout")
-
-
 class ConvPairWithoutNonlinearity(Rule):
     """Two spatial convolutions of one block with nothing nonlinear between them.
 
@@ -73,8 +70,8 @@ class ConvPairWithoutNonlinearity(Rule):
         for first in graph.of_op("conv"):
             if not _dense(first):
                 continue
-            second = _only_reader(graph, first)
-            if second is None or not _dense(second) or second.attrs["dims"] != first.attrs["dims"]:
+            second = only_reader(graph, first)
+            if second is None or second.op != "conv" or not _dense(second) or second.attrs["dims"] != first.attrs["dims"]:
                 continue
             if not (_spatial(first) and _spatial(second)) or _parent(first) != _parent(second):
                 continue  # a 1×1 projection (NL103 judges two); a stem, or a block's last layer and the next block
@@ -116,20 +113,6 @@ def _parent(layer: Layer) -> str:
     """The module that holds the layer (a functional op: the module whose forward calls it)."""
     return layer.scope if layer.module is None else layer.name.rpartition(".")[0]
 
-
-def _only_reader(graph: ModelGraph, layer: Layer) -> Layer | None:
-    """The one layer that reads ``layer``'s output, looking through identity and dropout
-    layers that feed nothing else and are not model outputs."""
-    current = layer
-    while True:
-        if current.index in graph.outputs:
-            return None
-        readers = graph.consumers(current)
-        if len(readers) != 1 or len(graph.producers(readers[0])) != 1:
-            return None
-        if readers[0].op not in _BETWEEN:
-            return readers[0] if readers[0].op == "conv" else None
-        current = readers[0]
 
 
 def _extent(layer: Layer) -> tuple[int, ...]:

@@ -8,13 +8,10 @@ from torch import nn
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._counting import conv_class, count, on_meta
-from netlint.rules._dataflow import creation_key
+from netlint.rules._dataflow import creation_key, only_reader
 
 # Between the two maps: ops that change no value (identity) or only scale each value
 # (dropout, the identity at inference) keep the composition linear.
-_BETWEEN = ("identity", "dropout")
-
-
 class LinearCollapse(Rule):
     """Two linear layers with nothing nonlinear between them.
 
@@ -77,7 +74,7 @@ class LinearCollapse(Rule):
         for first in graph.of_op("linear", "conv"):
             if not _first_of_pair(first) or _frozen(first):
                 continue
-            second = _only_reader(graph, first)
+            second = only_reader(graph, first)
             if second is None or not _composes(first, second) or _frozen(second):
                 continue
             merged = _merged_params(first, second)
@@ -131,20 +128,6 @@ def _composes(first: Layer, second: Layer) -> bool:
             and b["padding"] in ("valid", (0,) * b["dims"])
             and (b["stride"] == (1,) * b["dims"] or a["padding"] != "same"))  # "same" needs stride 1
 
-
-def _only_reader(graph: ModelGraph, layer: Layer) -> Layer | None:
-    """The one layer that reads ``layer``'s output, looking through identity and dropout
-    layers that feed nothing else and are not model outputs."""
-    current = layer
-    while True:
-        if current.index in graph.outputs:
-            return None
-        readers = graph.consumers(current)
-        if len(readers) != 1 or len(graph.producers(readers[0])) != 1:
-            return None
-        if readers[0].op not in _BETWEEN:
-            return readers[0]
-        current = readers[0]
 
 
 def _frozen(layer: Layer) -> bool:
