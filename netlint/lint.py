@@ -138,9 +138,12 @@ def _analyze_cached(groups: list[list[tuple[Target, Options]]], analyze: Callabl
     results: list[LintResult | None] = [cache.load(key) if key else None for key in keys]
     missing = [i for i, found in enumerate(results) if found is None]
     if missing:
+        from netlint.fix.apply import with_edits
+
         fresh = analyze([pair for i in missing for pair in groups[i]])
         for i, result in zip(missing, fresh):
-            if keys[i]:
+            if keys[i]:  # kept with its fixes' edits resolved: a cached run does not load libcst
+                result = with_edits(result)
                 cache.store(keys[i], result, len(groups[i]))
             results[i] = result
     return [r for r in results if r is not None]

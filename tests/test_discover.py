@@ -117,8 +117,11 @@ def test_folders_skip_hidden_virtualenvs_and_build_output(write_model, tmp_path)
     for skipped in (".hidden/net.py", "venv/lib/net.py", "build/net.py", "dist/net.py"):
         write_model(MODELS, skipped)
     (tmp_path / "venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    # macOS's AppleDouble file beside a model copied from a Mac: binary metadata, not Python
+    (tmp_path / "src" / "models" / "._net.py").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ")
     report, proc = netlint_json(".", cwd=tmp_path)
     assert [m["target"] for m in report["models"]] == ["src/models/net.py::Net", "src/models/net.py::Configurable"]
+    assert not report["errors"], proc.stderr
 
 
 def test_a_file_without_models_does_not_import_torch(write_model, tmp_path):

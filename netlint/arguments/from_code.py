@@ -263,9 +263,8 @@ def _trained_in(scope: list[ast.stmt], callees: _Callees) -> int | None:
 def _importers(path: Path, class_name: str, root: Path
                ) -> Iterator[tuple[Path, ast.Module, set[str], set[str], tuple[tuple[str, str], ...]]]:
     """The project's other files that import the class from ``path``, tests first."""
-    others = [f for f in _project_files(root.resolve()) if f != path]
-    for file in sorted(others, key=lambda f: not _is_test_file(f, root)):
-        if class_name not in file_text(file):
+    for file in _project_files_tests_first(root.resolve()):
+        if file == path or class_name not in file_text(file):
             continue
         tree = file_tree(file)
         if tree is not None:
@@ -283,6 +282,11 @@ def _project_files(root: Path) -> tuple[Path, ...]:
         if len(files) >= MAX_FILES:
             break
     return tuple(files[:MAX_FILES]) + tuple(f.resolve() for f in python_scripts(root))
+
+
+@functools.lru_cache(maxsize=16)
+def _project_files_tests_first(root: Path) -> tuple[Path, ...]:
+    return tuple(sorted(_project_files(root), key=lambda f: not _is_test_file(f, root)))
 
 
 def _is_test_file(path: Path, root: Path) -> bool:

@@ -22,8 +22,8 @@ def preload() -> None:
 
 def with_edits(result: LintResult) -> LintResult:
     """The findings whose rules declared a fix, with its edits or the reason there are none."""
-    if not any(f.autofix is not None for f in result.findings):
-        return result  # libcst is imported only for findings that have a fix
+    if all(f.autofix is None or f.autofix.resolved for f in result.findings):
+        return result  # libcst is imported only for fixes to resolve (the cache keeps resolved ones)
     from netlint.fix.edits import resolve
 
     return replace(result, findings=resolve(result.findings))

@@ -148,5 +148,10 @@ class Autofix:
         return cls(None, unavailable=f"no automatic fix: {reason}")
 
     @property
+    def resolved(self) -> bool:
+        """Its edits, or why there are none, are known (netlint.fix.edits.resolve)."""
+        return not self.changes or bool(self.edits) or bool(self.unavailable)
+
+    @property
     def available(self) -> bool:
         return bool(self.edits) and not self.unavailable

@@ -35,7 +35,7 @@ def resolve(findings: Sequence[Finding]) -> list[Finding]:
     resolved = []
     for finding in findings:
         fix = finding.autofix
-        if fix is not None and fix.changes and not fix.edits and not fix.unavailable:
+        if fix is not None and not fix.resolved:
             finding = replace(finding, autofix=_resolved(fix, sources))
         resolved.append(finding)
     return resolved

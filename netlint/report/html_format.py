@@ -1,7 +1,7 @@
 """One self-contained HTML page: the run's summary; per model its summary line, its findings
 and a drawing of its dataflow with the layers that have findings marked; and the
 documentation of the rules reported. Nothing is loaded from the network: the style is inline
-and the drawings are SVG that Graphviz's ``dot`` laid out."""
+and the drawings are SVG that Graphviz laid out (netlint.picture.layout)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import html
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import TextIO
 
 from netlint import __version__
-from netlint.picture.dot import RenderError, render_svg, to_dot
+from netlint.picture.dot import to_dot
+from netlint.picture.layout import Drawer, RenderError, find_drawer
 from netlint.report import (by_target, fix_status, fixable_hint, found_line, location, model_lines, params_change,
                             shape, skipped_models, write_problems)
 from netlint.result import LintResult, ModelSummary
@@ -41,8 +43,12 @@ nav li { margin: 0.15em 0; }
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
     of_model, of_files = by_target(result)
     models = result.models
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # dot runs in its own process
-        drawings = list(pool.map(_drawing, models, [of_model[m.target] for m in models],
+    try:
+        drawer: Drawer | RenderError = find_drawer()
+    except RenderError as exc:
+        drawer = exc
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the system's dot runs in its own process
+        drawings = list(pool.map(partial(_drawing, drawer=drawer), models, [of_model[m.target] for m in models],
                                  [f"m{n}-" for n in range(len(models))]))
     hints = [line for line in (skipped_models(result), fixable_hint(result)) if line]
     parts = [
@@ -114,11 +120,13 @@ def _suppressed(result: LintResult) -> str:
             "<th>model</th><th>finding</th><th>why not reported</th></tr>\n" + "".join(rows) + "</table>\n</section>\n")
 
 
-def _drawing(model: ModelSummary, findings: list[Finding], prefix: str) -> str:
+def _drawing(model: ModelSummary, findings: list[Finding], prefix: str, drawer: Drawer | RenderError) -> str:
     """The model's dataflow as inline SVG; ``prefix`` makes its element ids unique in the page."""
     flow = model.dataflow
     if flow is None:
         return '<p class="no-drawing">No drawing: the dataflow of this model was not recorded.</p>\n'
+    if isinstance(drawer, RenderError):
+        return f'<p class="no-drawing">No drawing: {_text(str(drawer))}.</p>\n'
     marks: dict[str, list[str]] = {}
     for f in findings:
         for layer in f.layers or (f.layer,):
@@ -128,13 +136,14 @@ def _drawing(model: ModelSummary, findings: list[Finding], prefix: str) -> str:
     inputs = " + ".join(shape(s) for s in model.input_shapes) or "?"
     outputs = " + ".join(shape(s) for s in model.output_shapes) or "?"
     try:
-        svg = render_svg(to_dot(flow, marks, inputs, outputs, prefix))
+        drawing = drawer.lay_out(to_dot(flow, marks, inputs, outputs, prefix, drawer.html_labels))
     except RenderError as exc:
         return f'<p class="no-drawing">No drawing: {_text(str(exc))}.</p>\n'
     boxes = sum(1 for _ in flow.boxes())
     folded = f" ({flow.layers} layers, drawn as {boxes} boxes: repeated and deep modules folded)" \
         if boxes < flow.layers else ""
-    return f'<figure class="drawing">\n{svg}<figcaption class="summary">dataflow{folded}</figcaption>\n</figure>\n'
+    return (f'<figure class="drawing">\n{drawing.svg}<figcaption class="summary">dataflow{folded}, '
+            f"drawn by {_text(drawing.drawn_by)}</figcaption>\n</figure>\n")
 
 
 def _rules(result: LintResult) -> str:
