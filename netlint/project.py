@@ -14,12 +14,13 @@ CONFIG_EXTENSIONS = ("cfg", "yaml", "yml", "json", "toml", "ini", "conf", "proto
 MAX_CONFIG_FILES = 2000
 
 
-def python_files(folder: Path) -> Iterator[Path]:
-    """The ``.py`` files below ``folder``, in a stable order."""
+def python_files(folder: Path, suffixes: tuple[str, ...] = (".py",)) -> Iterator[Path]:
+    """The ``.py`` files below ``folder`` (or those of these ``suffixes``: ``.ipynb`` for the
+    notebooks too), in a stable order."""
     for root, dirs, files in os.walk(folder):  # (os.walk does not follow symlinked folders)
         dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(root) / d))
         for file in sorted(files):
-            if file.endswith(".py"):
+            if file.endswith(suffixes):
                 yield Path(root) / file
 
 
