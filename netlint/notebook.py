@@ -236,6 +236,35 @@ def _source_spans(text: str) -> dict[int, tuple[int, int]]:
     return spans
 
 
+def file_position(data: bytes, notebook: Notebook, line: int, column: int | None) -> tuple[int, int | None] | None:
+    """Where a line (and column, from 1) of the module is in the notebook's JSON text: (line,
+    column) of the character in the cell's ``source`` string, as an editor showing the file
+    counts them."""
+    cell_line = notebook.position(line)
+    if cell_line is None:
+        return None
+    cell = next(c for c in notebook.cells if c.number == cell_line[0])
+    text = data.decode("utf-8-sig")
+    start, end = _source_spans(text)[cell.index]
+    wanted = sum(len(x) for x in _lines(cell.source)[:cell_line[1] - 1]) + (column or 1) - 1
+    at, offset = start, None
+    while at < end:  # each JSON string of the value: one line of the cell, or all of them
+        quote = text.find('"', at, end)
+        if quote == -1:
+            break
+        piece, after = json.decoder.scanstring(text, quote + 1)
+        if wanted < len(piece) or after >= end - 1:
+            escaped = json.dumps(piece[:wanted], ensure_ascii="\\u" in text[quote:after])[1:-1]
+            offset = quote + 1 + len(escaped)
+            break
+        wanted -= len(piece)
+        at = after
+    if offset is None:
+        return None
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, (offset - line_start + 1 if column else None)
+
+
 def cell_diffs(shown: str, notebook: Notebook, text: str) -> Iterator[str]:
     """The unified diff of each cell that ``text`` (the edited module) changes, named
     ``shown:cell N``."""

@@ -26,7 +26,7 @@ import tokenize
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from netlint.notebook import Notebook, is_notebook, read_notebook, write_back
+from netlint.notebook import Notebook, file_position, is_notebook, read_notebook, write_back
 
 _edited: dict[str, str] = {}  # resolved path -> the text netlint reads instead of the file's
 
@@ -65,6 +65,16 @@ def cell_position(path: str | Path, line: int) -> tuple[int, int] | None:
     try:
         return notebook_at(path).position(line)
     except (OSError, UnicodeDecodeError):
+        return None
+
+
+def notebook_file_position(path: str | Path, line: int, column: int | None) -> tuple[int, int | None] | None:
+    """Where a line of a notebook's module is in the notebook's own (JSON) text: (line, column)."""
+    if not is_notebook(path):
+        return None
+    try:
+        return file_position(Path(path).read_bytes(), notebook_at(path), line, column)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError):
         return None
 
 

@@ -10,7 +10,7 @@ from typing import TextIO
 from netlint.fix.changes import Applicability
 from netlint.result import LintResult, ModelSummary
 from netlint.rule import Finding
-from netlint.source import cell_position
+from netlint.source import cell_position, notebook_file_position
 
 FORMATS = ("full", "concise", "json", "sarif", "github", "html")
 
@@ -34,6 +34,18 @@ def location(path: str | None, line: int | None, column: int | None = None) -> s
         return ":".join([path, f"cell {cell[0]}", *(str(x) for x in (cell[1], column) if x is not None)])
     parts = [path or "?"] + [str(x) for x in (line, column) if x is not None]
     return ":".join(parts)
+
+
+def cell_of(path: str | None, line: int | None) -> tuple[int, int] | None:
+    """(cell number, line within the cell) of a notebook's line; None in another file."""
+    return cell_position(path, line) if path and line else None
+
+
+def in_file(path: str | None, line: int | None, column: int | None) -> tuple[int | None, int | None]:
+    """The line and column as an editor showing the file's text counts them: in a notebook,
+    where the cell's line is in its JSON."""
+    found = notebook_file_position(path, line, column) if path and line else None
+    return found if found is not None else (line, column)
 
 
 _NOTEBOOK_LINE = re.compile(r"([^\s:()]+\.ipynb):(\d+)\b")
