@@ -131,12 +131,16 @@ def _lines(source: str) -> list[str]:
 
 def _masked(lines: list[str]) -> Iterator[str]:
     source = "".join(lines)
-    if _parses(source):
-        yield from lines
+    tree = _parsed(source)
+    if tree is not None:
+        if tree.body and all(_displays(s) for s in tree.body):
+            yield from ("\n" for _ in lines)  # a cell that only shows something
+        else:
+            yield from lines
         return
     first = next((line.strip() for line in lines if line.strip()), "")
-    if first.startswith("%%") and first[2:].split(maxsplit=1)[0:1] != [] \
-            and first[2:].split(maxsplit=1)[0] not in _PYTHON_CELL_MAGICS:
+    magic = first[2:].split(maxsplit=1)[:1] if first.startswith("%%") else []
+    if magic and magic[0] not in _PYTHON_CELL_MAGICS:
         yield from ("\n" for _ in lines)  # %%bash, %%writefile, %%html: not Python
         return
     continued = False
@@ -148,12 +152,11 @@ def _masked(lines: list[str]) -> Iterator[str]:
             yield line
 
 
-def _parses(source: str) -> bool:
+def _parsed(source: str) -> ast.Module | None:
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except (SyntaxError, ValueError):
-        return False
-    return not tree.body or not all(_displays(s) for s in tree.body)
+        return None
 
 
 def _displays(statement: ast.stmt) -> bool:
