@@ -106,13 +106,19 @@ def test_checkpoints_skipped_precision_kept_and_no_work_run(linted):
 
 @pytest.fixture(scope="module")
 def formats(linted) -> dict[str, str]:
-    """The same run's report in each other format (read from the cache the JSON run filled)."""
+    """The same run's report in each other format, and its ``--diff`` (read from the cache the
+    JSON run filled)."""
     root = linted[0]
+    before = tree(root)
     outputs = {}
     for fmt in ("full", "concise", "github", "sarif", "html"):
-        proc = run_netlint("project", "--output-format", fmt, cwd=root)
+        proc = run_netlint("project", "twin", "--output-format", fmt, cwd=root)
         assert proc.returncode == 1, proc.stderr
         outputs[fmt] = proc.stdout
+    proc = run_netlint("project/styled.ipynb", "--diff", cwd=root)  # (one small model: a diff lints for real)
+    assert proc.returncode == 1, proc.stderr
+    outputs["diff"] = proc.stdout
+    assert tree(root) == before
     return outputs
 
 
@@ -139,7 +145,9 @@ def test_github_and_sarif_point_into_the_notebooks_json(linted, formats):
 
     sarif = json.loads(formats["sarif"])
     locations = {(r["ruleId"], r["locations"][0]["properties"]["cell"], r["locations"][0]["properties"]["cellLine"]):
-                 r["locations"][0]["physicalLocation"] for r in sarif["runs"][0]["results"]}
+                 r["locations"][0]["physicalLocation"] for r in sarif["runs"][0]["results"]
+                 if "ipynb" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]}
+    assert set(locations) == {("NL102", 3, 6), ("NL102", 5, 4), ("NL201", 5, 5), ("NL102", 2, 6)}
     styled = locations["NL102", 2, 6]  # a cell whose source is one JSON string: the column counts its escapes
     assert styled["artifactLocation"]["uri"].endswith("styled.ipynb")
     region = styled["region"]
@@ -151,28 +159,19 @@ def test_github_and_sarif_point_into_the_notebooks_json(linted, formats):
         jsonschema.validators.validator_for(schema)(schema).validate(sarif)
 
 
-@pytest.fixture(scope="module")
-def fixed(tmp_path_factory) -> tuple[Path, dict[str, bytes], str, object, object]:
-    """A copy of the notebooks: ``--diff`` (writes nothing), then ``--fix`` of the safe fixes."""
-    project = tmp_path_factory.mktemp("fixed") / "project"
+def test_diff_shows_the_changed_cell(formats):
+    diff = formats["diff"]
+    assert diff.startswith("--- a/project/styled.ipynb:cell 2\n+++ b/project/styled.ipynb:cell 2\n@@ -3,7 +3,7 @@\n")
+    assert "-        self.conv = nn.Conv2d(1, 16, 3, padding=1)\n" \
+           "+        self.conv = nn.Conv2d(1, 16, 3, padding=1, bias=False)\n" in diff
+    assert "cell 3" not in diff
+
+
+def test_fix_changes_only_the_edited_cells_source_byte_for_byte(tmp_path):
+    project = tmp_path / "project"
     shutil.copytree(NOTEBOOKS, project)
     before = tree(project)
-    diff = run_netlint("generator.ipynb", "styled.ipynb", "--diff", cwd=project)
-    assert tree(project) == before, diff.stderr
-    fix = run_netlint("generator.ipynb", "styled.ipynb", "--fix", "--output-format", "json", cwd=project)
-    return project, before, diff.stdout, diff, fix
-
-
-def test_diff_shows_the_changed_cells(fixed):
-    _, _, diff, proc, _ = fixed
-    assert proc.returncode == 1, proc.stderr
-    assert "--- a/generator.ipynb:cell 5\n+++ b/generator.ipynb:cell 5\n" in diff
-    assert "+        self.stem = nn.Conv2d(channels, width, 3, padding=1, bias=False)\n" in diff
-    assert "--- a/styled.ipynb:cell 2\n" in diff and "styled.ipynb:cell 3" not in diff
-
-
-def test_fix_changes_only_the_edited_cells_source_byte_for_byte(fixed):
-    project, before, _, _, proc = fixed
+    proc = run_netlint("generator.ipynb", "styled.ipynb", "--fix", "--output-format", "json", cwd=project)
     report = json.loads(proc.stdout)
     assert proc.returncode == 1, proc.stderr  # NL201 stays (its fix is unsafe)
     assert [(f["code"], f["cell"]) for f in report["fixed"] if "generator" in f["path"]] == [("NL102", 3),
@@ -211,7 +210,7 @@ def test_the_server_publishes_a_notebooks_findings_on_its_cells(tmp_path):
     client = LspClient([sys.executable, "-m", "netlint", "server"], cwd=tmp_path)
     try:
         result = client.request("initialize", {"processId": os.getpid(), "rootUri": tmp_path.as_uri(),
-                                               "capabilities": {}})
+                                               "capabilities": {"notebookDocument": {"synchronization": {}}}})
         assert result["capabilities"]["notebookDocumentSync"]["notebookSelector"]
         client.notify("initialized", {})
         client.notify("notebookDocument/didOpen", {
