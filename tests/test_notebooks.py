@@ -111,13 +111,14 @@ def formats(linted) -> dict[str, str]:
     root = linted[0]
     before = tree(root)
     outputs = {}
-    for fmt in ("full", "concise", "github", "sarif", "html"):
+    for fmt in ("full", "concise", "github", "sarif"):
         proc = run_netlint("project", "twin", "--output-format", fmt, cwd=root)
         assert proc.returncode == 1, proc.stderr
         outputs[fmt] = proc.stdout
-    proc = run_netlint("project/styled.ipynb", "--diff", cwd=root)  # (one small model: a diff lints for real)
-    assert proc.returncode == 1, proc.stderr
-    outputs["diff"] = proc.stdout
+    for fmt, argument in (("html", "--output-format=html"), ("diff", "--diff")):  # (these lint for real: one model)
+        proc = run_netlint("project/styled.ipynb", argument, cwd=root)
+        assert proc.returncode == 1, proc.stderr
+        outputs[fmt] = proc.stdout
     assert tree(root) == before
     return outputs
 
@@ -127,7 +128,7 @@ def test_positions_in_the_text_formats(formats):
     assert "project/styled.ipynb:cell 2:6:21: NL102" in formats["concise"]
     assert re.search(r"project/generator\.ipynb:cell 5:5:26 +NL201", formats["full"])
     assert "built as Generator(3, 32) (arguments from project/generator.ipynb:cell 7:1)" in formats["full"]
-    assert "project/generator.ipynb:cell 5:4:21" in formats["html"]
+    assert "project/styled.ipynb:cell 2:6:21" in formats["html"]
 
 
 def _at(notebook: Path, line: int, column: int) -> str:
@@ -192,14 +193,17 @@ def test_fix_changes_only_the_edited_cells_source_byte_for_byte(tmp_path):
     assert tree(project).keys() == before.keys()
 
 
-def test_a_file_that_is_no_notebook_is_one_clear_error(tmp_path):
+def test_a_file_that_is_no_notebook_is_one_clear_error_and_exclude_holds(tmp_path):
     (tmp_path / "broken.ipynb").write_text("{not json")
     (tmp_path / "old.ipynb").write_text('{"nbformat": 3, "nbformat_minor": 0, "worksheets": []}')
-    proc = run_netlint("broken.ipynb", "old.ipynb", cwd=tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.netlint]\nexclude = ["excluded"]\n')
+    (tmp_path / "excluded").mkdir()
+    (tmp_path / "excluded" / "broken.ipynb").write_text("{not json")
+    proc = run_netlint(".", cwd=tmp_path)
     assert proc.returncode == 2
     assert "error: broken.ipynb: cannot read: not a notebook: " in proc.stderr
     assert "error: old.ipynb: cannot read: a notebook of nbformat 3: netlint reads nbformat 4" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.stderr and "excluded" not in proc.stderr
 
 
 def test_the_server_publishes_a_notebooks_findings_on_its_cells(tmp_path):
