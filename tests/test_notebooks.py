@@ -55,10 +55,19 @@ def linted(tmp_path_factory) -> tuple[Path, dict, str, list[tuple[int, int]]]:
     (root / "twin").mkdir()
     (root / "twin" / "generator.py").write_text(text)
     before = tree(root)
-    proc = run_netlint("project", "twin", "--output-format", "json", "--show-suppressed", "-v", "-j", "2", cwd=root)
+    proc = run_netlint("project", "twin", "--output-format", "json", "--show-suppressed", "-v", "-j", "2", cwd=root,
+                       env=cached(tmp_path_factory))
     assert proc.returncode == 1 and proc.stdout, proc.stderr
     assert tree(root) == before  # no generator.pt, no finished.txt, no pip install
     return root, json.loads(proc.stdout), proc.stderr, positions
+
+
+def cached(tmp_path_factory) -> dict[str, str]:
+    """The environment with a cache of this module's own (the tests run without one), so that
+    the reports in other formats of the shared run read its results rather than lint again."""
+    cache = tmp_path_factory.getbasetemp() / "notebooks-cache"
+    environment = {key: value for key, value in os.environ.items() if key != "NETLINT_NO_CACHE"}
+    return {**environment, "NETLINT_CACHE_DIR": str(cache)}
 
 
 def _of(report: dict, prefix: str) -> list[dict]:
@@ -105,14 +114,14 @@ def test_checkpoints_skipped_precision_kept_and_no_work_run(linted):
 
 
 @pytest.fixture(scope="module")
-def formats(linted) -> dict[str, str]:
+def formats(linted, tmp_path_factory) -> dict[str, str]:
     """The same run's report in each other format, and its ``--diff`` (read from the cache the
     JSON run filled)."""
     root = linted[0]
     before = tree(root)
     outputs = {}
     for fmt in ("full", "concise", "github", "sarif"):
-        proc = run_netlint("project", "twin", "--output-format", fmt, cwd=root)
+        proc = run_netlint("project", "twin", "--output-format", fmt, cwd=root, env=cached(tmp_path_factory))
         assert proc.returncode == 1, proc.stderr
         outputs[fmt] = proc.stdout
     for fmt, argument in (("html", "--output-format=html"), ("diff", "--diff")):  # (these lint for real: one model)
