@@ -70,11 +70,6 @@ class Notebook:
                 return cell.number, line - cell.first + 1
         return None
 
-    def line(self, number: int, line: int) -> int | None:
-        """The module's line of a cell's line."""
-        cell = next((c for c in self.cells if c.number == number), None)
-        return None if cell is None or not 1 <= line <= len(cell.lines) else cell.first + line - 1
-
     def sources_after(self, text: str) -> dict[int, str]:
         """The cells' sources (by cell number) once the module reads ``text``: its changed lines
         put back into their cells, the masked lines (which no edit touches) as written."""

@@ -74,7 +74,7 @@ def notebook_file_position(path: str | Path, line: int, column: int | None) -> t
         return None
     try:
         return file_position(Path(path).read_bytes(), notebook_at(path), line, column)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError):
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, IndexError):
         return None
 
 
