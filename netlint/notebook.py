@@ -140,11 +140,14 @@ def _masked(lines: list[str]) -> Iterator[str]:
         return
     continued = False
     for line in lines:
-        if continued or _MAGIC.match(line) or _ASSIGNED_MAGIC.match(line) or _HELP.match(line):
-            continued = line.rstrip("\n").endswith("\\")
+        if continued:  # the rest of a magic continued with a backslash
+            yield "\n"
+        elif _MAGIC.match(line) or _ASSIGNED_MAGIC.match(line) or _HELP.match(line):
             yield line[:len(line) - len(line.lstrip())] + "pass\n"
         else:
             yield line
+            continue
+        continued = line.rstrip("\n").endswith("\\")
 
 
 def _parsed(source: str) -> ast.Module | None:

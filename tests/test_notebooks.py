@@ -23,19 +23,20 @@ SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 
 def twin(notebook: Path) -> tuple[str, list[tuple[int, int]]]:
-    """The notebook's code cells as one .py file, IPython's own lines written as ``pass`` (a
-    ``%%bash`` cell as blank lines), and each of its lines' (cell, line within the cell)."""
+    """The notebook's code cells as one .py file, IPython's own lines written as ``pass`` (their
+    backslash continuations and a ``%%bash`` cell as blank lines), and each of its lines' (cell,
+    line within the cell)."""
     lines, positions = [], []
     for number, cell in enumerate(json.loads(notebook.read_text())["cells"], 1):
         if cell["cell_type"] != "code":
             continue
-        source = "".join(cell["source"])
+        source, continued = "".join(cell["source"]), False
         for i, line in enumerate(source.splitlines(), 1):
             stripped = line.strip()
-            if source.startswith("%%bash"):
-                line = ""
+            if source.startswith("%%bash") or continued:
+                line, continued = "", stripped.endswith("\\")
             elif stripped.startswith(("%", "!")) or stripped in ("Generator?", "display(model)"):
-                line = line[:len(line) - len(line.lstrip())] + "pass"
+                line, continued = line[:len(line) - len(line.lstrip())] + "pass", stripped.endswith("\\")
             lines.append(line + "\n")
             positions.append((number, i))
     return "".join(lines), positions
