@@ -72,23 +72,27 @@ class Notebook:
 
     def sources_after(self, text: str) -> dict[int, str]:
         """The cells' sources (by cell number) once the module reads ``text``: its changed lines
-        put back into their cells, the masked lines (which no edit touches) as written."""
+        put back into their cells, the masked lines (which no edit touches) as written; a cell
+        no change touches keeps its source as it is."""
         old = [line for cell in self.cells for line in cell.lines]
         written = [line for cell in self.cells for line in _lines(cell.source)]
         owner = [cell.number for cell in self.cells for _ in cell.lines]
-        new = text.splitlines(keepends=True)
+        new = _lines(text)
         lines: dict[int, list[str]] = {cell.number: [] for cell in self.cells}
+        touched = set()
         matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
         for operation, i1, i2, j1, j2 in matcher.get_opcodes():
             if operation == "equal":
                 for i in range(i1, i2):
                     lines[owner[i]].append(written[i])
             elif owner:
-                lines[owner[min(i1, len(owner) - 1)]] += new[j1:j2]
+                cell = owner[min(i1, len(owner) - 1)]
+                lines[cell] += new[j1:j2]
+                touched.add(cell)
         sources = {}
         for cell in self.cells:
-            source = "".join(lines[cell.number])
-            if not cell.source.endswith("\n") and source.endswith("\n"):
+            source = "".join(lines[cell.number]) if cell.number in touched else cell.source
+            if cell.number in touched and not cell.source.endswith("\n") and source.endswith("\n"):
                 source = source[:-1]
             sources[cell.number] = source
         return sources
