@@ -12,6 +12,7 @@ from pathlib import Path
 
 from netlint.arguments.call import ArgumentsError, split_call
 from netlint.class_scan import ModuleClass, factories, helpers_of, module_classes
+from netlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from netlint.paths import display_path
 from netlint.project import project_root, python_files
 from netlint.source import read_source
@@ -42,7 +43,7 @@ def discover(specs: list[str]) -> Discovery:
             _add_named(found, spec, f"{display_path(path)}::", name, path=path)
         elif _exists(spec):
             path = Path(spec)
-            files = [path] if path.is_file() else sorted(python_files(path))
+            files = [path] if path.is_file() else sorted(python_files(path, (".py", NOTEBOOK_SUFFIX)))
             for file in files:
                 _scan_file(file, found)
         elif ":" in spec and not spec.endswith(".py"):

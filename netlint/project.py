@@ -14,13 +14,14 @@ CONFIG_EXTENSIONS = ("cfg", "yaml", "yml", "json", "toml", "ini", "conf", "proto
 MAX_CONFIG_FILES = 2000
 
 
-def python_files(folder: Path) -> Iterator[Path]:
-    """The ``.py`` files below ``folder``, in a stable order; hidden ones are not code (no import can name
-    them: macOS's ``._model.py`` AppleDouble files are binary metadata)."""
+def python_files(folder: Path, suffixes: tuple[str, ...] = (".py",)) -> Iterator[Path]:
+    """The ``.py`` files below ``folder`` (or those of these ``suffixes``: ``.ipynb`` for the
+    notebooks too), in a stable order; hidden ones are not code (no import can name them: macOS's
+    ``._model.py`` AppleDouble files are binary metadata)."""
     for root, dirs, files in os.walk(folder):  # (os.walk does not follow symlinked folders)
         dirs[:] = sorted(d for d in dirs if not skipped_dir(Path(root) / d))
         for file in sorted(files):
-            if file.endswith(".py") and not file.startswith("."):
+            if file.endswith(suffixes) and not file.startswith("."):
                 yield Path(root) / file
 
 

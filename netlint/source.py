@@ -4,6 +4,10 @@ A file is read as Python reads it: its encoding from a byte-order mark or a PEP 
 cookie (UTF-8 otherwise), the mark dropped, CRLF and CR line ends read as LF. ``encode_like``
 gives edited text back in the file's own encoding, mark and line ends.
 
+A Jupyter notebook (``.ipynb``) is read as the module its code cells make
+(``netlint.notebook``): everything downstream sees Python text, and ``encode_like`` puts an
+edited text back into the cells it came from.
+
 ``--fix`` verifies an edit before it writes it: inside ``edited({path: text})`` discovery,
 imports, tracebacks (linecache), argument search and noqa comments all read the edited
 text instead of the file's, in this process and in the workers it forks. Nothing is written.
@@ -22,6 +26,8 @@ import tokenize
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from netlint.notebook import Notebook, file_position, is_notebook, read_notebook, write_back
+
 _edited: dict[str, str] = {}  # resolved path -> the text netlint reads instead of the file's
 
 
@@ -30,7 +36,51 @@ def read_source(path: str | Path) -> str:
         text = _edited.get(str(Path(path).resolve()))
         if text is not None:
             return text
+    if is_notebook(path):
+        return notebook_at(path).text
     return decode_source(Path(path).read_bytes())
+
+
+_notebooks: dict[str, tuple[tuple, Notebook]] = {}  # resolved path -> (its version, the notebook)
+
+
+def notebook_at(path: str | Path) -> Notebook:
+    """The notebook at ``path``, read once while it is unchanged. Tracebacks (linecache) show its
+    cells' lines rather than its JSON."""
+    key, stamp = str(Path(path).resolve()), version(path)
+    if key not in _notebooks or _notebooks[key][0] != stamp:
+        notebook = read_notebook(Path(path).read_bytes())
+        _notebooks[key] = (stamp, notebook)
+        stat = os.stat(path)
+        for name in {key, str(path)}:
+            linecache.cache[name] = (stat.st_size, stat.st_mtime, notebook.text.splitlines(True), name)
+    return _notebooks[key][1]
+
+
+def cell_position(path: str | Path, line: int) -> tuple[int, int] | None:
+    """(cell number, line within the cell) of a line of a notebook's module; None for another
+    file, or a notebook that cannot be read."""
+    if not is_notebook(path):
+        return None
+    try:
+        return notebook_at(path).position(line)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def notebook_file_position(path: str | Path, line: int, column: int | None) -> tuple[int, int | None] | None:
+    """Where a line of a notebook's module is in the notebook's own (JSON) text: (line, column)."""
+    if not is_notebook(path):
+        return None
+    try:
+        return file_position(Path(path).read_bytes(), notebook_at(path), line, column)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, IndexError):
+        return None
+
+
+def text_of(path: str | Path, data: bytes) -> str:
+    """The text ``read_source`` gives for a file whose bytes are ``data``."""
+    return read_notebook(data).text if is_notebook(path) else decode_source(data)
 
 
 class SourceEncodingError(UnicodeDecodeError):
@@ -65,6 +115,14 @@ def line_end(data: bytes) -> str:
     if carriage != -1 and (end == -1 or carriage < end):
         return "\r\n" if data[carriage + 1:carriage + 2] == b"\n" else "\r"
     return "\n"
+
+
+def encode_for(path: str | Path, original: bytes, text: str) -> bytes:
+    """The bytes to write for the edited ``text`` of the file at ``path`` whose bytes were
+    ``original``: a notebook's cells' sources edited in place, else ``encode_like``."""
+    if is_notebook(path):
+        return write_back(original, read_notebook(original), text)
+    return encode_like(original, text)
 
 
 def encode_like(original: bytes, text: str) -> bytes:

@@ -83,7 +83,7 @@ FIXTURE_KINDS = ("rules", "capture", "inputs", "task", "load")
 FIXTURE_FILES = sorted(f for kind in FIXTURE_KINDS for f in (FIXTURES / kind).rglob("*.py"))
 FIXTURE_FILES_RUN = ("fixture-files", *(str(f.relative_to(REPO)) for f in FIXTURE_FILES), "-j", "2", "--timeout", "300")
 FIXTURE_FOLDERS = [str(d.relative_to(REPO)) for d in sorted(FIXTURES.iterdir())
-                   if d.is_dir() and d.name not in ("scripts", "__pycache__", *FIXTURE_KINDS)]
+                   if d.is_dir() and d.name not in ("scripts", "notebooks", "__pycache__", *FIXTURE_KINDS)]
 
 
 def shared_run(tmp_path_factory, name: str, *args: str) -> tuple[dict, subprocess.CompletedProcess]:
@@ -114,8 +114,8 @@ def fixture_files_report(tmp_path_factory) -> tuple[dict, subprocess.CompletedPr
 
 @pytest.fixture(scope="session")
 def fixture_folders_report(tmp_path_factory) -> tuple[dict, subprocess.CompletedProcess]:
-    """The rest of the model corpora in one run: the folders of fixtures/ (but scripts/, which
-    the config excludes) and tests/fuzz_regressions."""
+    """The rest of the model corpora in one run: the folders of fixtures/ (but scripts/ and
+    notebooks/, which the config excludes) and tests/fuzz_regressions."""
     return shared_run(tmp_path_factory, "fixture-folders", *FIXTURE_FOLDERS, "tests/fuzz_regressions", "-j", "2",
                       "--timeout", "300")
 

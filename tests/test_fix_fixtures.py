@@ -17,7 +17,7 @@ def test_the_bundled_fixtures(tmp_path, fixture_files_report, fixture_folders_re
     to fix: the findings of conftest's shared runs of fixtures/, whose targets are named
     from the repository.)"""
     work = tmp_path / "fixtures"  # (a generous --timeout: two files at a time, on a machine busy with other tests)
-    shutil.copytree(FIXTURES, work, ignore=shutil.ignore_patterns("scripts", "__pycache__"))
+    shutil.copytree(FIXTURES, work, ignore=shutil.ignore_patterns("scripts", "notebooks", "__pycache__"))
     originals = {p: p.read_text() for p in work.rglob("*.py")}
     before = [f for report, _ in (fixture_files_report, fixture_folders_report)
               for f in part_of(report, "fixtures/")["findings"]]

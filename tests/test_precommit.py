@@ -28,9 +28,10 @@ def test_the_hook_manifest_validates():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     import yaml
     lint, fix = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert (lint["id"], lint["language"], lint["types"], lint["require_serial"]) == \
-        ("netlint", "python", ["python"], True)
-    assert fix["id"] == "netlint-fix" and {"--fix", "--exit-non-zero-on-fix"} <= set(fix["entry"].split())
+    assert (lint["id"], lint["language"], lint["types_or"], lint["require_serial"]) == \
+        ("netlint", "python", ["python", "jupyter"], True)  # notebooks too
+    assert fix["id"] == "netlint-fix" and fix["types_or"] == ["python", "jupyter"]
+    assert {"--fix", "--exit-non-zero-on-fix"} <= set(fix["entry"].split())
 
 
 def readme_hook(kind: str) -> str:

@@ -9,6 +9,8 @@ from dataclasses import replace
 from typing import TextIO
 
 from netlint.config import Config
+from netlint.notebook import cell_diffs, is_notebook
+from netlint.source import notebook_at
 from netlint.fix.changes import Applicability
 from netlint.result import LintResult
 from netlint.rule import Finding
@@ -54,5 +56,8 @@ def fix(result: LintResult, config: Config, relint, unsafe: bool, write: bool):
 def write_diff(texts: dict[str, tuple[str, str]], stream: TextIO) -> None:
     """The unified diff ``--fix`` would apply, file by file."""
     for path, (before, after) in sorted(texts.items()):
+        if is_notebook(path):  # each changed cell, with its lines as the notebook shows them
+            stream.writelines(cell_diffs(path, notebook_at(path), after))
+            continue
         stream.writelines(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                                fromfile=f"a/{path}", tofile=f"b/{path}"))

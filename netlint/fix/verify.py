@@ -17,7 +17,7 @@ from pathlib import Path
 from netlint.fix.edits import apply_edits
 from netlint.result import LintResult, ModelSummary
 from netlint.rule import Finding
-from netlint.source import decode_source, edited, encode_like, read_source
+from netlint.source import edited, encode_for, read_source, text_of
 
 Relint = Callable[[Sequence[str]], LintResult]  # lint these targets (as reported) again, decided
 
@@ -138,13 +138,13 @@ def write_atomically(path: str, before: str, after: str) -> str | None:
     (it changed during the run)."""
     target = Path(path)
     original = target.read_bytes()
-    if decode_source(original) != before:
+    if text_of(path, original) != before:
         return f"{path} changed while netlint ran; not written"
     mode = target.stat().st_mode
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".netlint-fix", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(encode_like(original, after))
+            stream.write(encode_for(path, original, after))
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode & 0o7777)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections import defaultdict
 from typing import TextIO
 
 from netlint.fix.changes import Applicability
 from netlint.result import LintResult, ModelSummary
 from netlint.rule import Finding
+from netlint.source import cell_position, notebook_file_position
 
 FORMATS = ("full", "concise", "json", "sarif", "github", "html")
 
@@ -26,8 +28,32 @@ def count(n: int | None) -> str:
 
 
 def location(path: str | None, line: int | None, column: int | None = None) -> str:
+    """``path:line:column``; in a notebook ``path:cell N:line:column``, the line within the cell."""
+    cell = cell_position(path, line) if path and line else None
+    if cell is not None:
+        return ":".join([path, f"cell {cell[0]}", *(str(x) for x in (cell[1], column) if x is not None)])
     parts = [path or "?"] + [str(x) for x in (line, column) if x is not None]
     return ":".join(parts)
+
+
+def cell_of(path: str | None, line: int | None) -> tuple[int, int] | None:
+    """(cell number, line within the cell) of a notebook's line; None in another file."""
+    return cell_position(path, line) if path and line else None
+
+
+def in_file(path: str | None, line: int | None, column: int | None) -> tuple[int | None, int | None]:
+    """The line and column as an editor showing the file's text counts them: in a notebook,
+    where the cell's line is in its JSON."""
+    found = notebook_file_position(path, line, column) if path and line else None
+    return found if found is not None else (line, column)
+
+
+_NOTEBOOK_LINE = re.compile(r"([^\s:()]+\.ipynb):(\d+)\b")
+
+
+def with_cells(text: str) -> str:
+    """A message's ``nb.ipynb:14`` (a line of a notebook's module) as ``nb.ipynb:cell 4:2``."""
+    return _NOTEBOOK_LINE.sub(lambda m: location(m.group(1), int(m.group(2))), text) if ".ipynb:" in text else text
 
 
 def params_change(f: Finding) -> str:
@@ -51,7 +77,7 @@ def model_lines(model: ModelSummary) -> list[str]:
         f"fixes save {count(model.params_saved)} parameters")
     if model.stand_ins:
         lines.append(f"stand-ins for modules that are not installed: {', '.join(model.stand_ins)}")
-    return lines
+    return [with_cells(line) for line in lines]
 
 
 def by_target(result: LintResult) -> tuple[dict[str, list[Finding]], dict[str, list[Finding]]]:
@@ -124,7 +150,7 @@ def write_problems(result: LintResult, errors: TextIO, verbose: bool) -> None:
     for problem in result.errors:
         where = location(problem.path, problem.line) if problem.path else problem.target
         about = "" if problem.target in (problem.path, where) else f"{problem.target}: "  # a file's own error
-        errors.write(f"error: {where}: {about}{problem.message}\n")
+        errors.write(f"error: {where}: {about}{with_cells(problem.message)}\n")
         if verbose and problem.detail:
             errors.write(problem.detail)
     if verbose:
@@ -132,7 +158,7 @@ def write_problems(result: LintResult, errors: TextIO, verbose: bool) -> None:
             errors.write(f"printed by {where}:\n" + "".join(f"  {line}\n" for line in text.splitlines()))
         for model in result.models:
             for note in model.notes:
-                errors.write(f"note: {model.target}: {note}\n")
+                errors.write(f"note: {model.target}: {with_cells(note)}\n")
         for skipped in result.skipped:
             kind = "skipped" if skipped.model else "not a root model"
             errors.write(f"{kind}: {skipped.target}: {skipped.reason}\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from netlint.report import skipped_models, write_problems, write_suppressed
+from netlint.report import cell_of, in_file, location, skipped_models, write_problems, write_suppressed
 from netlint.result import LintResult
 
 COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
@@ -13,10 +13,13 @@ COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 def write(result: LintResult, stream: TextIO, errors: TextIO, verbose: bool) -> None:
     for f in result.findings:
-        properties = {"file": f.path, "line": f.line, "col": f.column, "title": f"{f.code} {f.name}"}
-        stream.write(_command(COMMAND[f.severity], properties, f"{f.message}\nfix: {f.fix}"))
+        line, column = in_file(f.path, f.line, f.column)  # (a notebook's: its JSON's, the cell named in the text)
+        where = f"{location(f.path, f.line, f.column)}: " if cell_of(f.path, f.line) else ""
+        properties = {"file": f.path, "line": line, "col": column, "title": f"{f.code} {f.name}"}
+        stream.write(_command(COMMAND[f.severity], properties, f"{where}{f.message}\nfix: {f.fix}"))
     for e in result.errors:
-        properties = {"file": e.path, "line": e.line, "title": f"netlint could not analyze {e.target}"}
+        properties = {"file": e.path, "line": in_file(e.path, e.line, None)[0],
+                      "title": f"netlint could not analyze {e.target}"}
         stream.write(_command("error", properties, e.message))
     if skipped_models(result):
         stream.write(_command("warning", {"title": "netlint skipped models"}, skipped_models(result)))

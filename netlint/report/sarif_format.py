@@ -10,7 +10,7 @@ from typing import TextIO
 from urllib.parse import quote
 
 from netlint import __version__
-from netlint.report import skipped_models, write_problems
+from netlint.report import cell_of, in_file, skipped_models, write_problems
 from netlint.result import LintResult
 from netlint.rule import Finding
 
@@ -84,8 +84,14 @@ def _location(path: str, line: int | None, column: int | None, root: Path) -> di
     except ValueError:
         artifact = {"uri": resolved.as_uri()}
     location: dict = {"artifactLocation": artifact}
+    cell = cell_of(path, line)
     if line:
-        location["region"] = {"startLine": line, **({"startColumn": column} if column else {})}
+        # in a notebook, the line of its JSON that holds the cell's line: what viewers show of the file
+        file_line, file_column = in_file(path, line, column)
+        location["region"] = {"startLine": file_line, **({"startColumn": file_column} if file_column else {})}
+    if cell is not None:
+        return {"physicalLocation": location, "properties": {"cell": cell[0], "cellLine": cell[1],
+                                                              **({"cellColumn": column} if column else {})}}
     return {"physicalLocation": location}
 
 

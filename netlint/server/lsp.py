@@ -8,6 +8,11 @@ only that child, and no user module is reused by the next lint. Findings become
 diagnostics at their creation lines; a model that cannot be analyzed is one diagnostic at
 its class line; hover shows what a fix does to the parameter count; code actions apply
 the edits ``netlint --fix`` would make.
+
+A Jupyter notebook (LSP 3.17 notebook documents: ``notebookDocument/didOpen``, ``didSave``)
+is linted the same way, as saved; each finding is published on its cell's document, at its
+line within the cell (the report's ``cell`` is the cell's place in the notebook, which is
+its place in the notebook document's cells). Hover and code actions work in the cells.
 """
 
 from __future__ import annotations
@@ -87,9 +92,16 @@ class EngineProcess:
                 self.process.kill()
 
 
+# notebooks whose cells are Python, their diagnostics refreshed on save as files' are
+NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
+    notebook_selector=[types.NotebookDocumentFilterWithCells(cells=[types.NotebookCellLanguage("python")],
+                                                             notebook="jupyter-notebook")],
+    save=True)
+
+
 class NetlintServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("netlint", __version__)
+        super().__init__("netlint", __version__, notebook_document_sync=NOTEBOOK_SYNC)
         self.engine = EngineProcess()
         self.reports: dict[str, tuple[int | None, list[dict]]] = {}  # uri -> (version linted, its findings)
         self.lints: dict[str, int] = {}  # uri -> the number of the newest lint asked for
@@ -138,13 +150,34 @@ def did_close(ls: NetlintServer, params: types.DidCloseTextDocumentParams) -> No
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(params.text_document.uri, []))
 
 
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+async def notebook_did_open(ls: NetlintServer, params: types.DidOpenNotebookDocumentParams) -> None:
+    await _lint(ls, params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+async def notebook_did_save(ls: NetlintServer, params: types.DidSaveNotebookDocumentParams) -> None:
+    await _lint(ls, params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+def notebook_did_close(ls: NetlintServer, params: types.DidCloseNotebookDocumentParams) -> None:
+    ls.lints.pop(params.notebook_document.uri, None)
+    for cell in params.cell_text_documents:
+        ls.reports.pop(cell.uri, None)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(cell.uri, []))
+
+
 async def _lint(ls: NetlintServer, uri: str) -> None:
-    """Lint the file as saved; publish only if no newer lint of it was asked for meanwhile."""
+    """Lint the file or notebook as saved; publish only if no newer lint of it was asked for meanwhile."""
     path = _path(uri)
-    if path.suffix != ".py" or not path.is_file():
+    if path.suffix not in (".py", ".ipynb") or not path.is_file():
         return
     number = ls.lints[uri] = ls.lints.get(uri, 0) + 1
-    version = ls.workspace.get_text_document(uri).version
+    documents = _documents(ls, uri)  # a file's one document, or a notebook's Python cells
+    if not documents:
+        return
+    versions = {document: ls.workspace.get_text_document(document).version for document in documents}
     folder = _run_folder(path)
     code, out, err = await asyncio.to_thread(ls.engine.lint, ["check", "--output-format", "json", str(path)], folder)
     if ls.lints.get(uri) != number:
@@ -160,15 +193,35 @@ async def _lint(ls: NetlintServer, uri: str) -> None:
     errors = [e for e in report["errors"] if e["path"] and (folder / e["path"]).resolve() == resolved]
     for finding in findings:
         finding["edits"] = [{**e, "path": str((folder / e["path"]).resolve())} for e in finding["edits"]]
-    ls.reports[uri] = (version, findings)
     sources = {rule["code"]: rule["source"] for rule in report.get("rules", [])}
-    diagnostics = [_diagnostic(ls, uri, f, sources.get(f["code"])) for f in findings] + \
-                  [_problem(ls, uri, e) for e in errors]
-    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics, version))
+    by_number = {n: document for document, n in documents.items()}
+    first = next(iter(documents))
+    mine: dict[str, list[dict]] = {document: [] for document in documents}
+    problems: dict[str, list[dict]] = {document: [] for document in documents}
+    for finding in findings:
+        mine[by_number.get(finding.get("cell", 1), first)].append(finding)
+    for error in errors:  # (one without a line, or of a cell the client does not show: on the first)
+        document = by_number.get(error.get("cell", 1))
+        problems[document or first].append(error if document else {**error, "line": 1})
+    for document in documents:
+        ls.reports[document] = (versions[document], mine[document])
+        diagnostics = [_diagnostic(ls, document, f, sources.get(f["code"])) for f in mine[document]] + \
+                      [_problem(ls, document, e) for e in problems[document]]
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(document, diagnostics, versions[document]))
+
+
+def _documents(ls: NetlintServer, uri: str) -> dict[str, int]:
+    """The text documents of the file: itself (1), or each Python cell of the notebook (with its
+    place in the notebook, as reports number cells)."""
+    notebook = ls.workspace.get_notebook_document(notebook_uri=uri)
+    if notebook is None:  # (a notebook opened as text has no cells to show its findings on)
+        return {} if uri.endswith(".ipynb") else {uri: 1}
+    return {cell.document: number for number, cell in enumerate(notebook.cells, 1)
+            if cell.kind == types.NotebookCellKind.Code}
 
 
 def _lines(ls: NetlintServer, path: str) -> list[str]:
-    uri = Path(path).as_uri()
+    uri = path if ":" in path and not Path(path).exists() else Path(path).as_uri()  # (a notebook cell's uri)
     if uri in ls.workspace.text_documents:
         return ls.workspace.get_text_document(uri).lines
     try:
@@ -191,16 +244,21 @@ def _range(ls: NetlintServer, path: str, line: int, column: int, end_line: int |
     return ls.workspace.position_codec.range_to_client_units(lines, types.Range(start, end))
 
 
+def _where(uri: str) -> str:
+    """The path ``_lines`` reads a document by: a file's path, a notebook cell's uri."""
+    return str(_path(uri)) if uri.startswith("file:") else uri
+
+
 def _diagnostic(ls: NetlintServer, uri: str, finding: dict, source: str | None) -> types.Diagnostic:
     return types.Diagnostic(
-        range=_range(ls, str(_path(uri)), finding["line"] or 1, finding["column"] or 1),
+        range=_range(ls, _where(uri), finding["line"] or 1, finding["column"] or 1),
         message=finding["message"], severity=SEVERITY.get(finding["severity"]), code=finding["code"],
         source="netlint", data=finding["code"],
         code_description=types.CodeDescription(Path(source).as_uri()) if source else None)
 
 
 def _problem(ls: NetlintServer, uri: str, error: dict) -> types.Diagnostic:
-    return types.Diagnostic(range=_range(ls, str(_path(uri)), error["line"] or 1, 1),
+    return types.Diagnostic(range=_range(ls, _where(uri), error["line"] or 1, 1),
                             message=f"netlint could not analyze {error['target']}: {error['message']}",
                             severity=types.DiagnosticSeverity.Error, source="netlint")
 
@@ -247,8 +305,12 @@ def code_action(ls: NetlintServer, params: types.CodeActionParams) -> list[types
         changes: dict[str, list[types.TextEdit]] = {}
         for e in finding["edits"]:
             start, end = e["range"]["start"], e["range"]["end"]
-            changes.setdefault(Path(e["path"]).as_uri(), []).append(types.TextEdit(
-                _range(ls, e["path"], start["line"], start["column"], end["line"], end["column"]), e["new_text"]))
+            document = Path(e["path"]).as_uri()
+            if "cell" in start:  # a notebook's: on its cell's document
+                document = next((d for d, n in _documents(ls, document).items() if n == start["cell"]), document)
+            changes.setdefault(document, []).append(types.TextEdit(
+                _range(ls, _where(document), start["line"], start["column"], end["line"], end["column"]),
+                e["new_text"]))
         unsafe = " (unsafe: changes what the model computes)" * (finding["fix_applicability"] == "unsafe")
         actions.append(types.CodeAction(
             title=f"{finding['code']}: {finding['fix'] or 'apply the fix'}{unsafe}", kind=types.CodeActionKind.QuickFix,
