@@ -331,6 +331,7 @@ class Factory:
     line: int
     returns: frozenset[str]  # the classes it returns
     required: tuple[str, ...]  # its parameters without defaults
+    forwards_only: bool = False  # ``def resnext(**kwargs): return Net(**kwargs)``: the class's arguments are its
 
 
 MODEL_WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}  # Net(...).to(device) is a Net
@@ -369,8 +370,9 @@ def factories(body: list[ast.stmt], classes: set[str], methods: bool = False) ->
             own = positional[1:] if is_classmethod else positional
             required = [a.arg for a in own[:len(own) - len(args.defaults)]]
             required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
+            forwards_only = args.kwarg is not None and not own and not args.kwonlyargs
             found[function.name] = Factory(function.name, function.lineno, frozenset(builders[function.name]),
-                                           tuple(required))
+                                           tuple(required), forwards_only)
     if not methods:
         for statement in body:
             if isinstance(statement, ast.Assign) and _partial_of(statement.value, classes):

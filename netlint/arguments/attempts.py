@@ -448,16 +448,18 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
     if known is None:  # a parameter without a default is not a constant
         return None
     args, kwargs, needed = known
-    values, missing = guess(callee or factory, needed) if needed else ({}, None)
-    if missing is not None:  # one without a default that no convention covers
+    made, missing = guesses(callee or factory, needed, namespace) if needed else ([], None)
+    if missing is not None or (needed and not made):  # one without a default that nothing covers
         return None
+    values = made[0].values if made else {}
     kwargs = {**kwargs, **values}
     positional = [p.name for p in constructor_parameters(callee or factory)
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     texts = _texts(call.arguments, tuple(k for k in call.left_out if k not in needed and not (
         isinstance(k, int) and k < len(positional) and positional[k] in needed)))
     left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" if texts else ""
-    guessed = f", {' and '.join(needed)} {GUESSED}" if needed else ""
+    guessed = (f", {' and '.join(needed)} {GUESSED}" if made[0].source == GUESSED else f", {made[0].source}") \
+        if needed else ""
     return Attempt(args, kwargs, _shown(shown, args, kwargs), f"{call.where}{left}{guessed}",
                    call.inputs, guessed=True, callee=callee)
 

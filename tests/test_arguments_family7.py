@@ -1,0 +1,55 @@
+"""Constructor arguments the project's code says how to give (issue 26), on
+tests/arguments_family7, linted in one run:
+
+- script_options: a factory that only passes its keywords on (``def grouped(**kwargs): return
+  Net(**kwargs)``) is no call by itself; the class's parameters then take the defaults of the
+  options of the same name of the project's scripts (``--cardinality``, ``--base-width`` for
+  ``baseWidth``: names compared as snake_case words), the script that imports the model's
+  package first; a depth the constructor asserts on (``assert (depth - 4) % 6 == 0``) or
+  divides into a count of blocks is tried only at values that pass (16, not the option's 11 or 4).
+
+Nothing here has a finding: the run exits 0."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import shared_run
+
+FAMILY = "tests/arguments_family7"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> dict:
+    document, proc = shared_run(tmp_path_factory, "arguments-family7", FAMILY, "-j", "2", "--timeout", "300")
+    assert document["errors"] == [], document["errors"]
+    assert document["findings"] == [], document["findings"]
+    assert proc.returncode == 0, proc.stderr
+    return document
+
+
+def model(document: dict, target: str) -> dict:
+    found = [m for m in document["models"] if m["target"] == f"{FAMILY}/{target}"]
+    assert found, [s["reason"] for s in document["skipped"] if s["target"] == f"{FAMILY}/{target}"]
+    return found[0]
+
+
+def test_a_factory_that_only_passes_keywords_on_leaves_them_to_the_script_options(report):
+    built = model(report, "script_options/nets/small/grouped.py::GroupedCifarNet")
+    assert built["call"] == "GroupedCifarNet(cardinality=2, depth=11, num_classes=10)"
+    script = f"{FAMILY}/script_options/train_small.py"
+    assert built["arguments_from"] == (f"the default of {script}'s option cardinality for cardinality, the default "
+                                       f"of {script}'s option depth for depth, the others guessed from parameter names")
+
+
+def test_camel_case_parameters_take_the_options_of_the_script_importing_their_package(report):
+    built = model(report, "script_options/nets/large/grouped.py::GroupedImageNet")
+    assert built["call"] == "GroupedImageNet(layers=[1, 1], num_classes=100, baseWidth=2, cardinality=4)"
+    assert f"{FAMILY}/script_options/train_large.py's option base_width for baseWidth" in built["arguments_from"]
+    assert built["arguments_from"].startswith(f"{FAMILY}/script_options/nets/large/grouped.py:38, ")
+
+
+def test_a_depth_is_tried_only_where_the_constructor_s_assertion_holds(report):
+    built = model(report, "script_options/nets/small/wide.py::WideCifarNet")
+    assert built["call"] == "WideCifarNet(depth=16, num_classes=10)"
+    assert built["task"] == "classification"
