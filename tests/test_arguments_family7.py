@@ -7,6 +7,11 @@ tests/arguments_family7, linted in one run:
   ``baseWidth``: names compared as snake_case words), the script that imports the model's
   package first; a depth the constructor asserts on (``assert (depth - 4) % 6 == 0``) or
   divides into a count of blocks is tried only at values that pass (16, not the option's 11 or 4).
+- options_none_default: an options parameter whose default is None that the constructor, or
+  the blocks it builds, reads (``opt=None``, then ``opt.use_norm`` in a block) is given the
+  project's options from its argparse defaults; one it tests first (``if opt is not None``)
+  keeps its default; a parameter beside the options no convention covers (``skip``) takes the
+  default of the option of its name (``--skip``).
 
 Nothing here has a finding: the run exits 0."""
 
@@ -53,3 +58,24 @@ def test_a_depth_is_tried_only_where_the_constructor_s_assertion_holds(report):
     built = model(report, "script_options/nets/small/wide.py::WideCifarNet")
     assert built["call"] == "WideCifarNet(depth=16, num_classes=10)"
     assert built["task"] == "classification"
+
+
+def test_an_options_parameter_defaulting_to_none_that_its_blocks_read_gets_the_options(report):
+    built = model(report, "options_none_default/models/networks.py::OptionalUnet")
+    assert built["call"] == "OptionalUnet(opt, num_downs=5, input_nc=3, output_nc=3)"
+    where = f"{FAMILY}/options_none_default"
+    assert built["arguments_from"].startswith(f"{where}/options/base_options.py's argparse defaults, num_downs as "
+                                              f"{where}/models/networks.py:76 passes them")
+    assert built["task"] == "image-to-image"
+
+
+def test_a_parameter_beside_the_options_takes_the_option_of_its_name(report):
+    built = model(report, "options_none_default/models/networks.py::ResizeGenerator")
+    assert built["call"] == "ResizeGenerator(opt, skip=0.5)"
+    options = f"{FAMILY}/options_none_default/options/base_options.py"
+    assert built["arguments_from"] == f"{options}'s argparse defaults, skip as the options give it"
+
+
+def test_an_options_parameter_tested_against_none_keeps_its_default(report):
+    built = model(report, "options_none_default/models/networks.py::GuardedNet")
+    assert built["call"] is None

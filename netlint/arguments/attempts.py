@@ -54,6 +54,7 @@ from netlint.arguments.instances import Instance
 from netlint.arguments.made_configs import made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
+from netlint.arguments.script_options import snake
 from netlint.paths import display_path
 from netlint.project import project_root
 from netlint.target import Target
@@ -84,6 +85,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
     required = [p.name for p in constructor_parameters(factory) if p.default is p.empty]
     required += [n for n in called_none_defaults(factory) if n not in required]
+    required += [n for n in read_none_options(factory) if n not in required]
     sources = _sources(target)
     plain = next((c for c in sources if not c.arguments and not c.callee and c.inputs), None)  # Net()(x)
     defaults = Attempt((), {}, "", plain.where if plain else "", plain.inputs if plain else ())
@@ -156,6 +158,30 @@ def called_none_defaults(factory: Any) -> list[str]:
     return [n for n in inspect.signature(init).parameters if n in defaults & called - tested]
 
 
+def read_none_options(factory: Any) -> list[str]:
+    """The options parameters whose default is None that the constructor, or the project code
+    it passes them to, reads attributes of whatever their value (``opt=None``, then
+    ``opt.use_norm`` in a block it builds): they need the project's options. One the
+    constructor tests first (``if opt is not None``, ``opt or defaults``) keeps its default."""
+    init = own_init(factory) if inspect.isclass(factory) else factory
+    try:
+        names = [n for n, p in inspect.signature(init).parameters.items() if p.default is None]
+        tree = ast.parse(textwrap.dedent(inspect.getsource(init))) if names else None
+    except (TypeError, ValueError, OSError, SyntaxError):
+        return []
+    if tree is None:
+        return []
+    tested: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            tested |= {n.id for n in [node.left, *node.comparators] if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
+            tested |= {n.id for n in [node.test, getattr(node.test, "operand", None)] if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.BoolOp):
+            tested |= {n.id for n in node.values if isinstance(n, ast.Name)}
+    return list(options_parameters(factory, [n for n in names if n not in tested]))
+
+
 def _constructors_guessed(factory: Any, target: Target, namespace: dict[str, Any]) -> list[Attempt]:
     """Its classmethod constructors that need arguments (``EfficientNet.from_name(model_name)``),
     called with guessed ones (a key of the table the class checks ``model_name`` against)."""
@@ -190,20 +216,31 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
             return [], None
         candidates[name] = found
     passed, where = _passed_by_code(factory, calls, namespace, [n for n in required if n not in options])
-    guessed, missing = guess(factory, [n for n in required if n not in options and n not in passed])
+    others = [n for n in required if n not in options and n not in passed]
+    optioned = _named_options(others, next(iter(candidates.values()))[0].namespace) if candidates else {}
+    guessed, missing = guess(factory, [n for n in others if n not in optioned])
     if missing is not None:
         return [], missing
-    values = {**passed, **guessed}
+    told = f"{' and '.join(optioned)} as the options give {'it' if len(optioned) == 1 else 'them'}" \
+        if optioned else ""
+    values = {**passed, **optioned, **guessed}
     shown = f"{target.name}({', '.join([*options, *(f'{k}={_value(v)}' for k, v in values.items())])})"
     made: list[Attempt] = []
     for k in range(max(len(found) for found in candidates.values())):
         chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
         sources = list(dict.fromkeys(o.described for o in chosen.values()))
         source = " and ".join(sources) + (f", {' and '.join(passed)} as {where} passes them" if passed else "") + \
-            (f", the others {GUESSED}" if guessed else "")
+            (f", {told}" if told else "") + (f", the others {GUESSED}" if guessed else "")
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
     return made, None
+
+
+def _named_options(names: list[str], options: Any) -> dict[str, Any]:
+    """The parameters beside the options object that an option of the same name gives
+    (``skip`` beside ``opt``: ``--skip``), names compared as snake_case words."""
+    given = {snake(k): v for k, v in vars(options).items()}
+    return {n: given[snake(n)] for n in names if snake(n) in given and given[snake(n)] is not None}
 
 
 def _passed_by_code(factory: Any, calls: tuple[CodeArguments, ...], namespace: dict[str, Any],

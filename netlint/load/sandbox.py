@@ -60,6 +60,11 @@ def _allowed_path(path) -> bool:
     return _State.scratch is not None and (name + os.sep).startswith(_State.scratch + os.sep)
 
 
+def may_write(path) -> bool:
+    """Whether linted code may write at ``path`` now: always outside the sandbox, else in its scratch folder."""
+    return not _State.active or _allowed_path(path)
+
+
 def _audit(event: str, args: tuple) -> None:
     if not _State.active:
         return
