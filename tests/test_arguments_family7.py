@@ -12,10 +12,15 @@ tests/arguments_family7, linted in one run:
   project's options from its argparse defaults; one it tests first (``if opt is not None``)
   keeps its default; a parameter beside the options no convention covers (``skip``) takes the
   default of the option of its name (``--skip``).
+- weights_on_disk: a project that checks its checkpoint is on disk (``os.path.exists``, else
+  ``raise ValueError``) or makes its download folder first (``os.makedirs('./pretrained')``)
+  sees the file there and the folder made, nothing written; the weights are a weights request.
 
 Nothing here has a finding: the run exits 0."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +84,16 @@ def test_a_parameter_beside_the_options_takes_the_option_of_its_name(report):
 def test_an_options_parameter_tested_against_none_keeps_its_default(report):
     built = model(report, "options_none_default/models/networks.py::GuardedNet")
     assert built["call"] is None
+
+
+@pytest.mark.parametrize(("target", "weights"), [
+    ("CheckedSegmenter", "./pretrained/tiny_backbone.pth"),  # exists? else ValueError
+    ("CachedSegmenter", "./pretrained/tiny_backbone-1a2b3c.pth"),  # makedirs, then the cached file
+])
+def test_a_checkpoint_the_project_checks_or_caches_is_a_weights_request(report, target, weights):
+    built = model(report, f"weights_on_disk/segmenters.py::{target}")
+    assert built["call"] == f"{target}(num_classes=10)"
+    assert built["weights_requested"] == [{"module": "backbone", "weights": weights}]
+    assert built["task"] == "segmentation"
+    repository = Path(__file__).resolve().parent.parent
+    assert not (repository / "pretrained").exists() and not (repository / FAMILY / "weights_on_disk/pretrained").exists()
