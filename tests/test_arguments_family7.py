@@ -15,6 +15,11 @@ tests/arguments_family7, linted in one run:
 - weights_on_disk: a project that checks its checkpoint is on disk (``os.path.exists``, else
   ``raise ValueError``) or makes its download folder first (``os.makedirs('./pretrained')``)
   sees the file there and the folder made, nothing written; the weights are a weights request.
+- yacs_experiments: a yacs defaults module (``_C = CN(); _C.MODEL = CN(); ...``) with an
+  experiment's YAML merged over it (``cfg.merge_from_file``), as the project's scripts do, is a
+  configuration: a factory given it (``get_pose_net(cfg, is_train)``, reading
+  ``cfg.MODEL.EXTRA.NUM_LAYERS``, which only the YAML has, and ``cfg.MODEL.INIT_WEIGHTS``, which
+  only the defaults have) builds its class; the report names both.
 
 Nothing here has a finding: the run exits 0."""
 
@@ -97,3 +102,12 @@ def test_a_checkpoint_the_project_checks_or_caches_is_a_weights_request(report, 
     assert built["task"] == "segmentation"
     repository = Path(__file__).resolve().parent.parent
     assert not (repository / "pretrained").exists() and not (repository / FAMILY / "weights_on_disk/pretrained").exists()
+
+
+def test_an_experiment_s_yaml_merged_over_the_yacs_defaults(report):
+    built = model(report, "yacs_experiments/lib/models/tiny_pose.py::TinyPoseNet")
+    where = f"{FAMILY}/yacs_experiments"
+    assert built["call"] == "get_pose_net(cfg, is_train=False)"
+    assert built["arguments_from"] == (f"{where}/lib/models/tiny_pose.py:36, {where}/experiments/coco/tiny_d8.yaml "
+                                       f"over {where}/lib/config/default.py's _C, the others guessed from parameter names")
+    assert built["params"] == (3 * 8 * 9) + 16 + 2 * (8 * 8 * 9 + 8) + (8 * 8 * 16 + 8) + (8 * 5 + 5)

@@ -54,7 +54,7 @@ from netlint.arguments.instances import Instance
 from netlint.arguments.made_configs import made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
-from netlint.arguments.script_options import snake
+from netlint.arguments.script_options import option_default, snake
 from netlint.paths import display_path
 from netlint.project import project_root
 from netlint.target import Target
@@ -110,10 +110,13 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     options = options_parameters(factory, required)
     configured, unconfigured = _from_configuration_files(factory, target, required)
     uncovered = None  # with options objects: the first other parameter neither the code nor a convention gives
+    # the factories given the project's configuration (get_pose_net(cfg, is_train)), tried after the guesses
+    factories_configured = [a for a in (_factory_configured(c, namespace) for c in sources if c.guess)
+                            if a is not None]
     if options:  # (alone: no other source, configurations the project's code makes included)
         made_by_code = any(made_configs(factory, name, namespace) for name in options)
-        with_options, uncovered = _with_options(factory, target, namespace, required, options,
-                                                not found and not configured and not made_by_code, sources)
+        alone = not found and not configured and not made_by_code and not factories_configured
+        with_options, uncovered = _with_options(factory, target, namespace, required, options, alone, sources)
         found += with_options
     made, missing = guesses(factory, required, namespace)
     missing = uncovered or missing
@@ -124,8 +127,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     chosen_by_scripts = any(table_configs(factory, name, namespace) for name in required)
     found += guessed + configured if chosen_by_scripts else configured + guessed
     found += [a for a in (_from_code(c, target.name, factory, namespace) for c in elsewhere) if a is not None]
-    # then the factories given the project's configuration (get_pose_net(cfg, is_train))
-    found += [a for a in (_factory_configured(c, namespace) for c in sources if c.guess) if a is not None]
+    found += factories_configured
     found += _constructors_guessed(factory, target, namespace)
     if not found:
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
@@ -234,6 +236,19 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
     return made, None
+
+
+def _script_options(factory: Any, names: list[str]) -> dict[str, tuple[Any, str]]:
+    """The parameters an option of the same name of the project's scripts gives: (its default, which script)."""
+    try:
+        file = Path(inspect.getsourcefile(getattr(factory, "__init__", factory) if inspect.isclass(factory)
+                                          else factory) or "")
+    except TypeError:
+        return {}
+    if not file.is_file():
+        return {}
+    found = {n: option_default(n, file, project_root(file.resolve())) for n in names}
+    return {n: option for n, option in found.items() if option is not None}
 
 
 def _named_options(names: list[str], options: Any) -> dict[str, Any]:
@@ -485,18 +500,20 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
     if known is None:  # a parameter without a default is not a constant
         return None
     args, kwargs, needed = known
-    made, missing = guesses(callee or factory, needed, namespace) if needed else ([], None)
-    if missing is not None or (needed and not made):  # one without a default that nothing covers
+    optioned = _script_options(callee or factory, needed) if needed else {}
+    values, missing = guess(callee or factory, [n for n in needed if n not in optioned])
+    if missing is not None:  # one without a default that no convention covers
         return None
-    values = made[0].values if made else {}
+    values.update({n: value for n, (value, _script) in optioned.items()})
     kwargs = {**kwargs, **values}
     positional = [p.name for p in constructor_parameters(callee or factory)
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     texts = _texts(call.arguments, tuple(k for k in call.left_out if k not in needed and not (
         isinstance(k, int) and k < len(positional) and positional[k] in needed)))
     left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" if texts else ""
-    guessed = (f", {' and '.join(needed)} {GUESSED}" if made[0].source == GUESSED else f", {made[0].source}") \
-        if needed else ""
+    guessed = [n for n in needed if n not in optioned]
+    guessed = "".join([f", the default of {script}'s option {snake(n)} for {n}" for n, (_, script) in
+                       optioned.items()] + [f", {' and '.join(guessed)} {GUESSED}" if guessed else ""])
     return Attempt(args, kwargs, _shown(shown, args, kwargs), f"{call.where}{left}{guessed}",
                    call.inputs, guessed=True, callee=callee)
 
