@@ -20,6 +20,9 @@ tests/arguments_family7, linted in one run:
   configuration: a factory given it (``get_pose_net(cfg, is_train)``, reading
   ``cfg.MODEL.EXTRA.NUM_LAYERS``, which only the YAML has, and ``cfg.MODEL.INIT_WEIGHTS``, which
   only the defaults have) builds its class; the report names both.
+- logging_at_import: a logger set up at import with a log file the sandbox refuses
+  (``logging.FileHandler('run_logs.txt', mode='w')`` in ``log = get_logger()``) discards its
+  records: ``log`` is defined when the forward logs, and no file is written.
 
 Nothing here has a finding: the run exits 0."""
 
@@ -111,3 +114,10 @@ def test_an_experiment_s_yaml_merged_over_the_yacs_defaults(report):
     assert built["arguments_from"] == (f"{where}/lib/models/tiny_pose.py:36, {where}/experiments/coco/tiny_d8.yaml "
                                        f"over {where}/lib/config/default.py's _C, the others guessed from parameter names")
     assert built["params"] == (3 * 8 * 9) + 16 + 2 * (8 * 8 * 9 + 8) + (8 * 8 * 16 + 8) + (8 * 5 + 5)
+
+
+def test_a_logger_set_up_at_import_with_a_refused_file_is_defined(report):
+    built = model(report, "logging_at_import/stylizer.py::LoggedEncoder")
+    assert built["task"] == "image-to-image"
+    repository = Path(__file__).resolve().parent.parent
+    assert not list(repository.glob("**/run_logs.txt"))
