@@ -482,7 +482,7 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
         if not project_call.can_run():  # names the model's module lacks: those left at their defaults
             project_call = ProjectCall(callee or factory, call.arguments, namespace,
                                        call.left_out + project_call.unknown())
-            if not project_call.can_run():
+            if not project_call.can_run() or _leaves_out_required(callee or factory, project_call.left_out):
                 return None
         texts = _texts(call.arguments, project_call.left_out)
         left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" \
@@ -516,6 +516,16 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
                        optioned.items()] + [f", {' and '.join(guessed)} {GUESSED}" if guessed else ""])
     return Attempt(args, kwargs, _shown(shown, args, kwargs), f"{call.where}{left}{guessed}",
                    call.inputs, guessed=True, callee=callee)
+
+
+def _leaves_out_required(factory: Any, left_out: tuple[int | str, ...]) -> bool:
+    """Whether arguments left out are of parameters without a default: that call cannot build
+    (``FPNSSD(num_classes, base_net, ...)`` in a factory whose names are not the module's)."""
+    parameters = constructor_parameters(factory)
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    by_name = {p.name: p for p in parameters}
+    chosen = [positional[k] if isinstance(k, int) and k < len(positional) else by_name.get(k) for k in left_out]
+    return any(p is not None and p.default is p.empty for p in chosen)
 
 
 def _factory_configured(call: CodeArguments, namespace: dict[str, Any]) -> Attempt | None:
