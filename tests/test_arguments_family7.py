@@ -10,7 +10,7 @@ tests/arguments_family7, linted in one run:
 - options_none_default: an options parameter whose default is None that the constructor, or
   the blocks it builds, reads (``opt=None``, then ``opt.use_norm`` in a block) is given the
   project's options from its argparse defaults; one it tests first (``if opt is not None``)
-  keeps its default; a parameter beside the options no convention covers (``skip``) takes the
+  keeps its default, and a class that needs nothing else is tried with its defaults first; a parameter beside the options no convention covers (``skip``) takes the
   default of the option of its name (``--skip``).
 - weights_on_disk: a project that checks its checkpoint is on disk (``os.path.exists``, else
   ``raise ValueError``) or makes its download folder first (``os.makedirs('./pretrained')``)
@@ -89,9 +89,16 @@ def test_a_parameter_beside_the_options_takes_the_option_of_its_name(report):
     assert built["arguments_from"] == f"{options}'s argparse defaults, skip as the options give it"
 
 
-def test_an_options_parameter_tested_against_none_keeps_its_default(report):
-    built = model(report, "options_none_default/models/networks.py::GuardedNet")
+@pytest.mark.parametrize("target", ["GuardedNet", "CopingNet"])  # tested in the constructor; in its block
+def test_an_options_parameter_tested_against_none_keeps_its_default(report, target):
+    built = model(report, f"options_none_default/models/networks.py::{target}")
     assert built["call"] is None
+
+
+def test_a_class_needing_nothing_else_gets_the_options_when_its_defaults_fail(report):
+    built = model(report, "options_none_default/models/networks.py::OptionsOnlyNet")
+    assert built["call"] == "OptionsOnlyNet(opt)"
+    assert built["arguments_from"] == f"{FAMILY}/options_none_default/options/base_options.py's argparse defaults"
 
 
 @pytest.mark.parametrize(("target", "weights"), [

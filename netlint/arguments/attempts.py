@@ -85,7 +85,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
     required = [p.name for p in constructor_parameters(factory) if p.default is p.empty]
     required += [n for n in called_none_defaults(factory) if n not in required]
-    required += [n for n in read_none_options(factory) if n not in required]
+    none_options = [n for n in read_none_options(factory) if n not in required]
     sources = _sources(target)
     plain = next((c for c in sources if not c.arguments and not c.callee and c.inputs), None)  # Net()(x)
     defaults = Attempt((), {}, "", plain.where if plain else "", plain.inputs if plain else ())
@@ -105,7 +105,9 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     if not required:  # its defaults first; the project's ways if they do not build, the other files' last
         return itertools.chain(_unique([defaults, *found]), _from_named_sections(factory, target),
                                _other_files(factory, target, namespace),
+                               _none_options(factory, target, namespace, none_options, sources),
                                _constructors_guessed(factory, target, namespace))
+    required += none_options
     found += _from_named_sections(factory, target)
     options = options_parameters(factory, required)
     configured, unconfigured = _from_configuration_files(factory, target, required)
@@ -158,6 +160,15 @@ def called_none_defaults(factory: Any) -> list[str]:
         elif isinstance(node, ast.Assign):
             tested |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     return [n for n in inspect.signature(init).parameters if n in defaults & called - tested]
+
+
+def _none_options(factory: Any, target: Target, namespace: dict[str, Any], names: list[str],
+                  sources: tuple[CodeArguments, ...]) -> Iterator[Attempt]:
+    """For a class that needs no arguments but reads an options parameter defaulting to None:
+    the project's options, after its defaults (its blocks may cope with None)."""
+    if names:
+        yield from _with_options(factory, target, namespace, names, options_parameters(factory, names), False,
+                                 sources)[0]
 
 
 def read_none_options(factory: Any) -> list[str]:
