@@ -118,7 +118,7 @@ def test_an_experiment_s_yaml_merged_over_the_yacs_defaults(report):
     built = model(report, "yacs_experiments/lib/models/tiny_pose.py::TinyPoseNet")
     where = f"{FAMILY}/yacs_experiments"
     assert built["call"] == "get_pose_net(cfg, is_train=False)"
-    assert built["arguments_from"] == (f"{where}/lib/models/tiny_pose.py:36, {where}/experiments/coco/tiny_d8.yaml "
+    assert built["arguments_from"] == (f"{where}/lib/models/tiny_pose.py:35, {where}/experiments/coco/tiny_d8.yaml "
                                        f"over {where}/lib/config/default.py's _C, the others guessed from parameter names")
     assert built["params"] == (3 * 8 * 9) + 16 + 2 * (8 * 8 * 9 + 8) + (8 * 8 * 16 + 8) + (8 * 5 + 5)
 

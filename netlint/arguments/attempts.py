@@ -117,7 +117,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
                             if a is not None]
     if options:  # (alone: no other source, configurations the project's code makes included)
         made_by_code = any(made_configs(factory, name, namespace) for name in options)
-        alone = not found and not configured and not made_by_code and not factories_configured
+        alone = not found and not configured and not made_by_code and not factories_configured and not elsewhere \
+            and not set(options) & set(none_options)  # (one defaulting to None: the code may cope)
         with_options, uncovered = _with_options(factory, target, namespace, required, options, alone, sources)
         found += with_options
     made, missing = guesses(factory, required, namespace)
