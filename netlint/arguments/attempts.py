@@ -4,8 +4,9 @@
 2. a class that needs no arguments: its defaults;
 3. the zero-argument factories that return it (``class_scan.factories``: any decorator, an
    options object made inside, through helpers given the class or a chain of helpers,
-   ``partial``): its file's, then those of the project's files that import it; and its
-   zero-argument classmethod constructors;
+   ``partial``; not one that only passes its ``**kwargs`` on to a class that needs arguments):
+   its file's, then those of the project's files that import it; and its zero-argument
+   classmethod constructors;
 4. the calls of the project's code with constant arguments (of the class, of those factories,
    of its classmethod constructors): its file's, the instance its top level built, the
    tests', the other files'; the sections of the project's configuration files that name
@@ -17,15 +18,19 @@
    scripts name as a default first, then the one its files call most (``from_code.preferred``);
 5. a class that takes its base's arguments (no ``__init__`` of its own, or one that passes
    ``*args, **kwargs`` on): the same sources of the base;
-6. for options objects (``args``, ``opt``, ``cfg``...): the defaults of the project's argparse
-   parsers (``netlint.arguments.options``), the other parameters guessed; for a configuration
+6. for options objects (``args``, ``opt``, ``cfg``...; also one defaulting to None that the
+   constructor's blocks read, after the defaults when nothing else is required): the defaults
+   of the project's argparse parsers (``netlint.arguments.options``), the other parameters
+   from options of their name, else guessed; for a configuration
    read by key (``config['ngf']``, ``cfg.MODEL.X``): the project's YAML/JSON/TOML files
    (``netlint.arguments.config_files``);
 7. a guess: what the code says about a parameter (``netlint.arguments.code_hints``: a key of a
    table of its file, a module of the same name, layers a function of the file makes, a
    configuration file of the project, a configuration object the project's code makes:
-   ``netlint.arguments.made_configs``), else its meaning (``netlint.arguments.guessed``); a
-   key or a count that does not build is tried at its other values; then the classmethod
+   ``netlint.arguments.made_configs``; the default of a scripts' option of its name:
+   ``netlint.arguments.script_options``), else its meaning (``netlint.arguments.guessed``); a
+   key or a count that does not build is tried at its other values, never at one the
+   constructor rejects (``netlint.arguments.constraints``); then the classmethod
    constructors that need arguments, with guessed ones (``from_name(model_name)``).
 
 One rule decides between an error and a skip when nothing builds: what the user or the
