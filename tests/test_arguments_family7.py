@@ -5,12 +5,13 @@ tests/arguments_family7, linted in one run:
   Net(**kwargs)``) is no call by itself; the class's parameters then take the defaults of the
   options of the same name of the project's scripts (``--cardinality``, ``--base-width`` for
   ``baseWidth``: names compared as snake_case words), the script that imports the model's
-  package first; a depth the constructor asserts on (``assert (depth - 4) % 6 == 0``) or
+  package first (only scripts that import it count); a depth the constructor asserts on (``assert (depth - 4) % 6 == 0``) or
   divides into a count of blocks is tried only at values that pass (16, not the option's 11 or 4).
 - options_none_default: an options parameter whose default is None that the constructor, or
   the blocks it builds, reads (``opt=None``, then ``opt.use_norm`` in a block) is given the
   project's options from its argparse defaults; one it tests first (``if opt is not None``)
-  keeps its default, and a class that needs nothing else is tried with its defaults first; a parameter beside the options no convention covers (``skip``) takes the
+  keeps its default, and a class that needs nothing else is tried with its defaults first; a
+  parameter beside the options no convention covers (``skip``) takes the
   default of the option of its name (``--skip``).
 - weights_on_disk: a project that checks its checkpoint is on disk (``os.path.exists``, else
   ``raise ValueError``) or makes its download folder first (``os.makedirs('./pretrained')``)
@@ -111,7 +112,8 @@ def test_a_checkpoint_the_project_checks_or_caches_is_a_weights_request(report, 
     assert built["weights_requested"] == [{"module": "backbone", "weights": weights}]
     assert built["task"] == "segmentation"
     repository = Path(__file__).resolve().parent.parent
-    assert not (repository / "pretrained").exists() and not (repository / FAMILY / "weights_on_disk/pretrained").exists()
+    assert not (repository / "pretrained").exists()
+    assert not (repository / FAMILY / "weights_on_disk" / "pretrained").exists()
 
 
 def test_an_experiment_s_yaml_merged_over_the_yacs_defaults(report):
@@ -119,7 +121,8 @@ def test_an_experiment_s_yaml_merged_over_the_yacs_defaults(report):
     where = f"{FAMILY}/yacs_experiments"
     assert built["call"] == "get_pose_net(cfg, is_train=False)"
     assert built["arguments_from"] == (f"{where}/lib/models/tiny_pose.py:35, {where}/experiments/coco/tiny_d8.yaml "
-                                       f"over {where}/lib/config/default.py's _C, the others guessed from parameter names")
+                                       f"over {where}/lib/config/default.py's _C, "
+                                       "the others guessed from parameter names")
     assert built["params"] == (3 * 8 * 9) + 16 + 2 * (8 * 8 * 9 + 8) + (8 * 8 * 16 + 8) + (8 * 5 + 5)
 
 
