@@ -4,8 +4,8 @@ tests/arguments_family7, linted in one run:
 - script_options: a factory that only passes its keywords on (``def grouped(**kwargs): return
   Net(**kwargs)``) is no call by itself; the class's parameters then take the defaults of the
   options of the same name of the project's scripts (``--cardinality``, ``--base-width`` for
-  ``baseWidth``: names compared as snake_case words), the script that imports the model's
-  package first (only scripts that import it count); a depth the constructor asserts on (``assert (depth - 4) % 6 == 0``) or
+  ``baseWidth``: names compared as snake_case words), of the scripts that import the model's
+  module or package; a depth the constructor asserts on (``assert (depth - 4) % 6 == 0``) or
   divides into a count of blocks is tried only at values that pass (16, not the option's 11 or 4).
 - options_none_default: an options parameter whose default is None that the constructor, or
   the blocks it builds, reads (``opt=None``, then ``opt.use_norm`` in a block) is given the
