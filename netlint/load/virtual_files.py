@@ -71,12 +71,13 @@ def _made(path: Any, made: set[str]) -> bool:
 
 def _asked_by_project() -> bool:
     """Whether the first caller outside the standard library (``pathlib``, ``os``) is the project's code."""
-    from netlint.user_code import is_library_file
+    from netlint.user_code import NETLINT_DIR, is_library_file
 
     frame = sys._getframe(2)
     while frame is not None and (_in_stdlib(frame.f_code.co_filename) or frame.f_code.co_filename == __file__):
         frame = frame.f_back
-    return frame is not None and not is_library_file(frame.f_code.co_filename)
+    return frame is not None and not frame.f_code.co_filename.startswith(NETLINT_DIR) \
+        and not is_library_file(frame.f_code.co_filename)
 
 
 @functools.lru_cache(maxsize=1024)
