@@ -331,6 +331,7 @@ class Factory:
     line: int
     returns: frozenset[str]  # the classes it returns
     required: tuple[str, ...]  # its parameters without defaults
+    forwards_only: bool = False  # ``def resnext(**kwargs): return Net(**kwargs)``: the class's arguments are its
 
 
 MODEL_WRAPPERS = {"to", "cuda", "cpu", "eval", "train", "float", "half", "double"}  # Net(...).to(device) is a Net
@@ -369,8 +370,9 @@ def factories(body: list[ast.stmt], classes: set[str], methods: bool = False) ->
             own = positional[1:] if is_classmethod else positional
             required = [a.arg for a in own[:len(own) - len(args.defaults)]]
             required += [a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
+            forwards_only = not own and not args.kwonlyargs and _passes_all_on(function, builders[function.name])
             found[function.name] = Factory(function.name, function.lineno, frozenset(builders[function.name]),
-                                           tuple(required))
+                                           tuple(required), forwards_only)
     if not methods:
         for statement in body:
             if isinstance(statement, ast.Assign) and _partial_of(statement.value, classes):
@@ -379,6 +381,23 @@ def factories(body: list[ast.stmt], classes: set[str], methods: bool = False) ->
                         found[target.id] = Factory(target.id, statement.lineno,
                                                    frozenset({_partial_of(statement.value, classes)}), ())
     return found
+
+
+def _passes_all_on(function: ast.FunctionDef | ast.AsyncFunctionDef, classes: set[str]) -> bool:
+    """``def resnext(**kwargs): return CifarResNeXt(**kwargs)``: its class called with nothing
+    but the function's own ``*args, **kwargs``."""
+    args = function.args
+    if args.kwarg is None:
+        return False
+    own = {args.kwarg.arg, args.vararg.arg if args.vararg else None}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes:
+            given = [a.value if isinstance(a, ast.Starred) else a for a in node.args]
+            given += [k.value for k in node.keywords]
+            if all(k.arg is None for k in node.keywords) and given and \
+                    all(isinstance(a, ast.Name) and a.id in own for a in given):
+                return True
+    return False
 
 
 _WORK = {"parse_args", "parse_known_args", "backward", "save", "fit", "input", "exit"}

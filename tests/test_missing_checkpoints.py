@@ -27,7 +27,7 @@ def test_each_form_of_reading_a_missing_checkpoint_is_a_weights_request(tmp_path
         "NumpyWeights": [{"module": "net", "weights": "vgg_weights.npy"}],  # np.load(...).item()
         "ZooWeights": [{"module": "net", "weights": "https://example.org/resnet18-zoo.pth"}],
         "HubWeights": [{"module": "net", "weights": "https://example.org/resnet18-hub.pth"}],
-        "Guarded": [],  # os.path.exists: the code's own fallback
+        "Guarded": [{"module": "net", "weights": "weights/optional.pth"}],  # os.path.exists: there, in its view
     }
     line = next(n for n, text in enumerate((CASES / "checkpoints.py").read_text().splitlines(), 1)
                 if "with open(labels)" in text)

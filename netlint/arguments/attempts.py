@@ -4,8 +4,9 @@
 2. a class that needs no arguments: its defaults;
 3. the zero-argument factories that return it (``class_scan.factories``: any decorator, an
    options object made inside, through helpers given the class or a chain of helpers,
-   ``partial``): its file's, then those of the project's files that import it; and its
-   zero-argument classmethod constructors;
+   ``partial``; not one that only passes its ``**kwargs`` on to a class that needs arguments):
+   its file's, then those of the project's files that import it; and its zero-argument
+   classmethod constructors;
 4. the calls of the project's code with constant arguments (of the class, of those factories,
    of its classmethod constructors): its file's, the instance its top level built, the
    tests', the other files'; the sections of the project's configuration files that name
@@ -17,15 +18,19 @@
    scripts name as a default first, then the one its files call most (``from_code.preferred``);
 5. a class that takes its base's arguments (no ``__init__`` of its own, or one that passes
    ``*args, **kwargs`` on): the same sources of the base;
-6. for options objects (``args``, ``opt``, ``cfg``...): the defaults of the project's argparse
-   parsers (``netlint.arguments.options``), the other parameters guessed; for a configuration
+6. for options objects (``args``, ``opt``, ``cfg``...; also one defaulting to None that the
+   constructor's blocks read, after the defaults when nothing else is required): the defaults
+   of the project's argparse parsers (``netlint.arguments.options``), the other parameters
+   from options of their name, else guessed; for a configuration
    read by key (``config['ngf']``, ``cfg.MODEL.X``): the project's YAML/JSON/TOML files
    (``netlint.arguments.config_files``);
 7. a guess: what the code says about a parameter (``netlint.arguments.code_hints``: a key of a
    table of its file, a module of the same name, layers a function of the file makes, a
    configuration file of the project, a configuration object the project's code makes:
-   ``netlint.arguments.made_configs``), else its meaning (``netlint.arguments.guessed``); a
-   key or a count that does not build is tried at its other values; then the classmethod
+   ``netlint.arguments.made_configs``; the default of a scripts' option of its name:
+   ``netlint.arguments.script_options``), else its meaning (``netlint.arguments.guessed``); a
+   key or a count that does not build is tried at its other values, never at one the
+   constructor rejects (``netlint.arguments.constraints``); then the classmethod
    constructors that need arguments, with guessed ones (``from_name(model_name)``).
 
 One rule decides between an error and a skip when nothing builds: what the user or the
@@ -54,6 +59,7 @@ from netlint.arguments.instances import Instance
 from netlint.arguments.made_configs import made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
+from netlint.arguments.script_options import option_default, snake
 from netlint.paths import display_path
 from netlint.project import project_root
 from netlint.target import Target
@@ -84,6 +90,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         return [Attempt(args, kwargs, f"{target.name}({target.arguments})", target.arguments_from)]
     required = [p.name for p in constructor_parameters(factory) if p.default is p.empty]
     required += [n for n in called_none_defaults(factory) if n not in required]
+    none_options = [n for n in read_none_options(factory) if n not in required]
     sources = _sources(target)
     plain = next((c for c in sources if not c.arguments and not c.callee and c.inputs), None)  # Net()(x)
     defaults = Attempt((), {}, "", plain.where if plain else "", plain.inputs if plain else ())
@@ -103,15 +110,21 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     if not required:  # its defaults first; the project's ways if they do not build, the other files' last
         return itertools.chain(_unique([defaults, *found]), _from_named_sections(factory, target),
                                _other_files(factory, target, namespace),
+                               _none_options(factory, target, namespace, none_options, sources),
                                _constructors_guessed(factory, target, namespace))
+    required += none_options
     found += _from_named_sections(factory, target)
     options = options_parameters(factory, required)
     configured, unconfigured = _from_configuration_files(factory, target, required)
     uncovered = None  # with options objects: the first other parameter neither the code nor a convention gives
+    # the factories given the project's configuration (get_pose_net(cfg, is_train)), tried after the guesses
+    factories_configured = [a for a in (_factory_configured(c, namespace) for c in sources if c.guess)
+                            if a is not None]
     if options:  # (alone: no other source, configurations the project's code makes included)
         made_by_code = any(made_configs(factory, name, namespace) for name in options)
-        with_options, uncovered = _with_options(factory, target, namespace, required, options,
-                                                not found and not configured and not made_by_code, sources)
+        alone = not found and not configured and not made_by_code and not factories_configured and not elsewhere \
+            and not set(options) & set(none_options)  # (one defaulting to None: the code may cope)
+        with_options, uncovered = _with_options(factory, target, namespace, required, options, alone, sources)
         found += with_options
     made, missing = guesses(factory, required, namespace)
     missing = uncovered or missing
@@ -122,8 +135,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     chosen_by_scripts = any(table_configs(factory, name, namespace) for name in required)
     found += guessed + configured if chosen_by_scripts else configured + guessed
     found += [a for a in (_from_code(c, target.name, factory, namespace) for c in elsewhere) if a is not None]
-    # then the factories given the project's configuration (get_pose_net(cfg, is_train))
-    found += [a for a in (_factory_configured(c, namespace) for c in sources if c.guess) if a is not None]
+    found += factories_configured
     found += _constructors_guessed(factory, target, namespace)
     if not found:
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
@@ -154,6 +166,39 @@ def called_none_defaults(factory: Any) -> list[str]:
         elif isinstance(node, ast.Assign):
             tested |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     return [n for n in inspect.signature(init).parameters if n in defaults & called - tested]
+
+
+def _none_options(factory: Any, target: Target, namespace: dict[str, Any], names: list[str],
+                  sources: tuple[CodeArguments, ...]) -> Iterator[Attempt]:
+    """For a class that needs no arguments but reads an options parameter defaulting to None:
+    the project's options, after its defaults (its blocks may cope with None)."""
+    if names:
+        yield from _with_options(factory, target, namespace, names, options_parameters(factory, names), False,
+                                 sources)[0]
+
+
+def read_none_options(factory: Any) -> list[str]:
+    """The options parameters whose default is None that the constructor, or the project code
+    it passes them to, reads attributes of whatever their value (``opt=None``, then
+    ``opt.use_norm`` in a block it builds): they need the project's options. One the
+    constructor tests first (``if opt is not None``, ``opt or defaults``) keeps its default."""
+    init = own_init(factory) if inspect.isclass(factory) else factory
+    try:
+        names = [n for n, p in inspect.signature(init).parameters.items() if p.default is None]
+        tree = ast.parse(textwrap.dedent(inspect.getsource(init))) if names else None
+    except (TypeError, ValueError, OSError, SyntaxError):
+        return []
+    if tree is None:
+        return []
+    tested: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            tested |= {n.id for n in [node.left, *node.comparators] if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
+            tested |= {n.id for n in [node.test, getattr(node.test, "operand", None)] if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.BoolOp):
+            tested |= {n.id for n in node.values if isinstance(n, ast.Name)}
+    return list(options_parameters(factory, [n for n in names if n not in tested]))
 
 
 def _constructors_guessed(factory: Any, target: Target, namespace: dict[str, Any]) -> list[Attempt]:
@@ -190,20 +235,44 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
             return [], None
         candidates[name] = found
     passed, where = _passed_by_code(factory, calls, namespace, [n for n in required if n not in options])
-    guessed, missing = guess(factory, [n for n in required if n not in options and n not in passed])
+    others = [n for n in required if n not in options and n not in passed]
+    optioned = _named_options(others, next(iter(candidates.values()))[0].namespace) if candidates else {}
+    guessed, missing = guess(factory, [n for n in others if n not in optioned])
     if missing is not None:
         return [], missing
-    values = {**passed, **guessed}
+    told = f"{' and '.join(optioned)} as the options give {'it' if len(optioned) == 1 else 'them'}" \
+        if optioned else ""
+    values = {**passed, **optioned, **guessed}
     shown = f"{target.name}({', '.join([*options, *(f'{k}={_value(v)}' for k, v in values.items())])})"
     made: list[Attempt] = []
     for k in range(max(len(found) for found in candidates.values())):
         chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
         sources = list(dict.fromkeys(o.described for o in chosen.values()))
         source = " and ".join(sources) + (f", {' and '.join(passed)} as {where} passes them" if passed else "") + \
-            (f", the others {GUESSED}" if guessed else "")
+            (f", {told}" if told else "") + (f", the others {GUESSED}" if guessed else "")
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
     return made, None
+
+
+def _script_options(factory: Any, names: list[str]) -> dict[str, tuple[Any, str]]:
+    """The parameters an option of the same name of the project's scripts gives: (its default, which script)."""
+    try:
+        file = Path(inspect.getsourcefile(getattr(factory, "__init__", factory) if inspect.isclass(factory)
+                                          else factory) or "")
+    except TypeError:
+        return {}
+    if not file.is_file():
+        return {}
+    found = {n: option_default(n, file, project_root(file.resolve())) for n in names}
+    return {n: option for n, option in found.items() if option is not None}
+
+
+def _named_options(names: list[str], options: Any) -> dict[str, Any]:
+    """The parameters beside the options object that an option of the same name gives
+    (``skip`` beside ``opt``: ``--skip``), names compared as snake_case words."""
+    given = {snake(k): v for k, v in vars(options).items()}
+    return {n: given[snake(n)] for n in names if snake(n) in given and given[snake(n)] is not None}
 
 
 def _passed_by_code(factory: Any, calls: tuple[CodeArguments, ...], namespace: dict[str, Any],
@@ -430,7 +499,7 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
         if not project_call.can_run():  # names the model's module lacks: those left at their defaults
             project_call = ProjectCall(callee or factory, call.arguments, namespace,
                                        call.left_out + project_call.unknown())
-            if not project_call.can_run():
+            if not project_call.can_run() or _leaves_out_required(callee or factory, project_call.left_out):
                 return None
         texts = _texts(call.arguments, project_call.left_out)
         left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" \
@@ -448,18 +517,32 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
     if known is None:  # a parameter without a default is not a constant
         return None
     args, kwargs, needed = known
-    values, missing = guess(callee or factory, needed) if needed else ({}, None)
+    optioned = _script_options(callee or factory, needed) if needed else {}
+    values, missing = guess(callee or factory, [n for n in needed if n not in optioned])
     if missing is not None:  # one without a default that no convention covers
         return None
+    values.update({n: value for n, (value, _script) in optioned.items()})
     kwargs = {**kwargs, **values}
     positional = [p.name for p in constructor_parameters(callee or factory)
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     texts = _texts(call.arguments, tuple(k for k in call.left_out if k not in needed and not (
         isinstance(k, int) and k < len(positional) and positional[k] in needed)))
     left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" if texts else ""
-    guessed = f", {' and '.join(needed)} {GUESSED}" if needed else ""
+    guessed = [n for n in needed if n not in optioned]
+    guessed = "".join([f", the default of {script}'s option {snake(n)} for {n}" for n, (_, script) in
+                       optioned.items()] + [f", {' and '.join(guessed)} {GUESSED}" if guessed else ""])
     return Attempt(args, kwargs, _shown(shown, args, kwargs), f"{call.where}{left}{guessed}",
                    call.inputs, guessed=True, callee=callee)
+
+
+def _leaves_out_required(factory: Any, left_out: tuple[int | str, ...]) -> bool:
+    """Whether arguments left out are of parameters without a default: that call cannot build
+    (``FPNSSD(num_classes, base_net, ...)`` in a factory whose names are not the module's)."""
+    parameters = constructor_parameters(factory)
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    by_name = {p.name: p for p in parameters}
+    chosen = [positional[k] if isinstance(k, int) and k < len(positional) else by_name.get(k) for k in left_out]
+    return any(p is not None and p.default is p.empty for p in chosen)
 
 
 def _factory_configured(call: CodeArguments, namespace: dict[str, Any]) -> Attempt | None:

@@ -4,6 +4,8 @@
 - a key of a module-level table of its file that the class indexes with it or checks it
   against (``cfg[vgg_name]``, ``cfgs[mode]``, ``arch_settings[depth]``, ``assert model_name
   in VALID_MODELS``): the table's keys, first first;
+- an option of the same name of the project's scripts (``--base-width`` for ``baseWidth``,
+  ``netlint.arguments.script_options``): its default;
 - a module of the same name at the top level of its file (``decoder = nn.Sequential(...)``
   for a ``decoder`` parameter);
 - a path to a configuration file (``config_path``, ``cfg_file``, ``model_def``): the project's
@@ -21,6 +23,7 @@ from typing import Any
 
 from netlint.arguments.parser_defaults import script_defaults
 from netlint.arguments.project_text import file_text, file_tree, project_python_files
+from netlint.arguments.script_options import option_default, snake
 from netlint.project import CONFIG_EXTENSIONS, config_files as project_config_files, project_root
 
 MAX_KEYS = 4  # the keys of a table tried, first first
@@ -48,6 +51,9 @@ def hints(factory: Any, required: list[str], namespace: dict[str, Any]) -> dict[
             found[name] = tables[name]
         elif (accepted := accepted_names(factory, name)) is not None:
             found[name] = accepted
+        elif path is not None and (option := option_default(name, path, project_root(path.resolve()))) is not None:
+            value, script = option
+            found[name] = Hint((value,), f"the default of {script}'s option {snake(name)}")
         elif _is_module(namespace.get(name)):
             found[name] = Hint((namespace[name],), f"the module {name} of {_shown(path) or 'its file'}", (name,))
         elif path is not None and (built := _layers_of_file(name, path, namespace)) is not None:

@@ -247,9 +247,28 @@ def loaded_files(root: Path) -> Iterator[tuple[str, Any]]:
     Python modules define (``netlint.arguments.config_modules``), each as the report shows
     where it is ("configs/train.yaml", "lib/config/default.py's _C") with its data, in a
     stable order (not those of a project of its own in a folder below)."""
-    yield from loaded_data_files(root)
-    for file, name, value in configuration_objects(root):
+    data_files = list(loaded_data_files(root))
+    objects = configuration_objects(root)
+    yield from data_files
+    for file, name, value in objects:
         yield f"{display_path(file)}'s {name}", value
+    for file, name, value in objects:  # a yacs defaults module merged with an experiment's YAML
+        if len(value) >= MIN_DEFAULTS_KEYS:
+            for shown, data in data_files:
+                if data and set(data) <= set(value):
+                    yield f"{shown} over {display_path(file)}'s {name}", merged(value, data)
+
+
+MIN_DEFAULTS_KEYS = 3  # an object of defaults that files override: a few sections at least
+
+
+def merged(defaults: dict, overrides: dict) -> dict:
+    """``cfg.merge_from_file(path)``: the file's values over the defaults, section by section."""
+    result = dict(defaults)
+    for key, value in overrides.items():
+        result[key] = merged(result[key], value) if isinstance(value, dict) and isinstance(result.get(key), dict) \
+            else value
+    return result
 
 
 # Parameters that say where a model runs: netlint builds on the meta device, so the CPU.

@@ -118,8 +118,10 @@ def arguments_from_code(path: Path, class_name: str, root: Path | None) -> list[
         constant = {int(c.where.rpartition(":")[2]) for c in calls if not c.callee and not c.left_out}
         ends = {f.name: range(f.lineno, (f.end_lineno or f.lineno) + 1) for f in tree.body
                 if isinstance(f, ast.FunctionDef)}
+        needed = _class_required(file_tree(path).body, class_name) if file_tree(path) else False
         theirs = {f.name: (list(f.required), f.line) for f in factories(tree.body, names).values()
-                  if f.returns and not f.name.startswith("_") and not constant & set(ends.get(f.name, ()))}
+                  if f.returns and not f.name.startswith("_") and not constant & set(ends.get(f.name, ()))
+                  and not (f.forwards_only and needed)}
         found += [CodeArguments("", f"{display_path(file)}:{line}", callee=name, callee_file=str(file),
                                 guess=tuple(required))  # (those that need arguments: guessed, after the calls)
                   for name, (required, line) in preferred(theirs, class_name, file, root)]
@@ -163,8 +165,22 @@ def _returning_the_class(body: list[ast.stmt], class_name: str, methods: bool
                          ) -> dict[str, tuple[list[str], int]]:
     """The functions of ``body`` (with ``methods``: its classmethods and staticmethods) that
     return an instance of the class (``class_scan.factories``): name -> (required parameters, line)."""
+    needed = _class_required(body, class_name)
     return {f.name: (list(f.required), f.line) for f in factories(body, {class_name}, methods).values()
-            if class_name in f.returns}
+            if class_name in f.returns and not (f.forwards_only and needed)}
+
+
+def _class_required(body: list[ast.stmt], class_name: str) -> bool:
+    """Whether the class of ``body`` needs arguments: a factory that only passes its keywords on
+    (``def resnext(**kwargs): return CifarResNeXt(**kwargs)``) is then no call by itself; the
+    class's own sources give them."""
+    cls = next((n for n in body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None) \
+        if cls is not None else None
+    if init is None:
+        return False
+    positional = init.args.posonlyargs + init.args.args
+    return len(positional) - 1 > len(init.args.defaults) or None in init.args.kw_defaults
 
 
 def built_inside(path: Path, class_name: str, root: Path) -> str | None:

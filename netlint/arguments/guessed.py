@@ -5,8 +5,10 @@ is a skip, never an error."""
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from netlint.arguments.script_options import snake
 
 # Each convention: the words of a parameter name ("n_classes" → n, classes) that give it
 # its meaning, and the value of a common configuration (RGB images, widths of 64, a few
@@ -42,6 +44,7 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
                  "embed", "d_model", "mid", "base", "inner", "feat"}, 64),
     ("a channel count", _CHANNEL_WORDS, 3),
     ("a group count", {"groups"}, 1),
+    ("a cardinality", {"cardinality"}, 32),
     ("a growth rate", {"growth"}, 32),
     ("an expansion ratio", {"ratio", "expansion", "expand"}, 4),
     ("a reduction ratio", {"reduction", "reduce"}, 16),
@@ -55,7 +58,7 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
 
 
 def _words(name: str) -> set[str]:
-    parts = name.lower().strip("_").split("_")
+    parts = snake(name).strip("_").split("_")
     return {*parts, name.lower().strip("_")}
 
 
@@ -120,22 +123,33 @@ GUESSED = "guessed from parameter names"
 def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tuple[list[Guess], str | None]:
     """The calls to try for the ``required`` parameters, best first: what the code says about
     a parameter (``code_hints``), else its meaning; a count, or a key of a table, that does not
-    build is tried at its other values. And the first parameter nothing covers."""
+    build is tried at its other values; a value the constructor's code rejects
+    (``constraints``: ``assert (depth - 4) % 6 == 0``) is not tried. And the first parameter
+    nothing covers."""
     from netlint.arguments.code_hints import hints
+    from netlint.arguments.constraints import admits
     from netlint.arguments.made_configs import made_configs
 
     told = hints(factory, required, namespace)
     for name in required:
         if name not in told and meaning(name) is None and (configs := made_configs(factory, name, namespace)):
             told[name] = configs
+    for name in list(told):  # what the code says, as far as the constructor admits it
+        admitted = tuple(v for v in told[name].values if admits(factory, name, v))
+        if not admitted:
+            del told[name]
+        elif admitted != told[name].values:
+            texts = tuple(t for v, t in zip(told[name].values, told[name].texts) if admits(factory, name, v))
+            told[name] = replace(told[name], values=admitted, texts=texts)
     values, missing = guess(factory, [n for n in required if n not in told])
     if missing is not None:
         return [], missing
+    tries = {n: _tries(factory, n, values[n]) for n in required if n not in told}
+    values.update({n: found[0] for n, found in tries.items() if found})
     first = {name: told[name].values[0] if name in told else values[name] for name in required}
     first.update({k: v for k, v in values.items() if k not in first})
     others: list[tuple[str, tuple[Any, ...]]] = [(n, told[n].values[1:]) for n in required if n in told]
-    others += [(n, tuple(v for v in COUNT_TRIES if v != values[n])) for n in required
-               if n not in told and (meaning(n) or ("", None))[0] in COUNTS]
+    others += [(n, found[1:]) for n, found in tries.items()]
     made = [Guess(first, _source(told, first, values), _texts(told, first))]
     for name, alternatives in others:
         for value in alternatives:
@@ -143,6 +157,23 @@ def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tup
                 changed = {**first, name: value}
                 made.append(Guess(changed, _source(told, changed, values), _texts(told, changed)))
     return made, None
+
+
+USUAL_DEPTHS = (16, 28, 40, 22, 50, 101, 110, 164)  # the depths of published ResNets and WideResNets
+
+
+def _tries(factory: Any, name: str, value: Any) -> tuple[Any, ...]:
+    """The values to try for a guessed parameter, best first, those its constructor rejects
+    left out: a count at its other usual values, a depth also at the usual depths."""
+    from netlint.arguments.constraints import admits
+
+    if (meaning(name) or ("", None))[0] not in COUNTS:
+        return (value,)
+    found = [value, *(v for v in COUNT_TRIES if v != value)]
+    if "depth" in _words(name):
+        found += [v for v in USUAL_DEPTHS if v not in found]
+    admitted = tuple(v for v in found if admits(factory, name, v))
+    return admitted or (value,)
 
 
 def _texts(told: dict, chosen: dict[str, Any]) -> dict[str, str]:

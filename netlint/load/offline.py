@@ -26,7 +26,8 @@ import torch
 from torch import nn
 
 from netlint.load.pinned_device import pinned_to, user_modules
-from netlint.load.sandbox import OfflineError
+from netlint.load.sandbox import OfflineError, may_write
+from netlint.load.virtual_files import virtual_weights_files
 from netlint.user_code import NETLINT_DIR
 from netlint.meta_shapes import MetaShapes
 from netlint.source import read_source, version
@@ -487,7 +488,8 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     answer_missing_checkpoints(patch, patch_everywhere, stand_ins)
     try:
         # MetaShapes: weight initialization has nothing to fill on meta
-        with torch.device(device), pinned_to(device), MetaShapes(), warnings.catch_warnings():
+        with torch.device(device), pinned_to(device), MetaShapes(), warnings.catch_warnings(), \
+                virtual_weights_files(is_missing_checkpoint, may_write):
             warnings.simplefilter("ignore")  # deprecation chatter of model libraries is not a finding
             yield
         for weights in stand_ins.unreceived():  # asked for, then copied by hand or not used

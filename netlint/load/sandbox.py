@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import re
 import sys
@@ -58,6 +59,11 @@ def _allowed_path(path) -> bool:
     if name == os.devnull:
         return True
     return _State.scratch is not None and (name + os.sep).startswith(_State.scratch + os.sep)
+
+
+def may_write(path) -> bool:
+    """Whether linted code may write at ``path`` now: always outside the sandbox, else in its scratch folder."""
+    return not _State.active or _allowed_path(path)
 
 
 def _audit(event: str, args: tuple) -> None:
@@ -117,6 +123,19 @@ def _guard_native_writers() -> None:
         torch.save = torch.serialization.save = _refused_save(torch.save)
 
 
+def _discarding_open(original):
+    """A logging file the sandbox would refuse (``logging.FileHandler('logs.txt', mode='w')``
+    in a logger set up at import): its records are discarded, so the setup completes and the
+    logger it returns is defined (``log = get_logger()``)."""
+
+    def open_or_discard(handler):
+        if _State.active and not _allowed_path(handler.baseFilename):
+            return open(os.devnull, "a", encoding=handler.encoding)
+        return original(handler)
+
+    return open_or_discard
+
+
 def printed() -> str:
     """What user code printed in the sandbox so far."""
     return _State.printed.getvalue() if _State.printed is not None else ""
@@ -158,10 +177,13 @@ def sandbox(file: Path | None, scratch: str | None = None) -> Iterator[io.String
     sys.dont_write_bytecode = True
     tempfile.tempdir = _State.scratch = os.path.realpath(scratch)
     _State.active = True
+    logging_open = logging.FileHandler._open
+    logging.FileHandler._open = _discarding_open(logging_open)
     try:
         yield output
     finally:
         _State.active = False
+        logging.FileHandler._open = logging_open
         (sys.argv, sys.stdin, sys.stdout, sys.stderr, sys.dont_write_bytecode, tempfile.tempdir,
          _State.scratch, _State.printed, _State.active) = saved
         for name, value in saved_environment.items():
