@@ -19,8 +19,7 @@ from torch import nn
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
-                                    first_module_reading,
-                                    guess_by_name, guess_from_tree, input_hints, is_mask, is_size_error, joined_sizes,
+                                    guess_by_name, guess_of_later_input, input_reading, guess_from_tree, input_hints, is_mask, is_size_error, joined_sizes,
                                     needed_optional_inputs, required_inputs, sequence_inputs, sequence_lengths,
                                     stated_sides, with_channels, with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
@@ -469,14 +468,21 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     if fx_graph is not None:
         guesses = fx.input_guesses(fx_graph, side, hints)
         guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, guesses)]
+        if guesses and guesses[0] is not None and None in guesses[1:]:  # no layer reads it in the graph
+            first_reading = input_reading(model, required[0])
+            guesses = [guess or guess_of_later_input(name, input_reading(model, name), required[0], first_reading,
+                                                     guesses[0], side, hints)
+                       for name, guess in zip(required, guesses)]
     elif not required:
         guesses = []
     else:  # no graph: the first input from the first layer, the others by their names beside it
-        reading = first_module_reading(model, required[0])
+        readings = [input_reading(model, name) for name in required]
+        reading = readings[0].module
         tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
         first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
         first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
-        guesses = [first] + [guess_by_name(name, first, hints) for name in required[1:]]
+        guesses = [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints)
+                             for name, reading in zip(required[1:], readings[1:])]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:
         shape, seen_at = extras[name]

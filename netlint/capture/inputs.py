@@ -377,42 +377,140 @@ def _module_called(model: nn.Module, func: ast.AST) -> tuple[str, nn.Module] | N
 
 _PLAIN_CALLS = {"len", "zip", "enumerate", "list", "tuple", "range", "reversed", "isinstance", "type", "int", "float",
                 "getattr", "hasattr", "max", "min", "sum", "map", "sorted", "print", "dict", "set", "super"}
+_JOINS = {"cat", "concat", "concatenate", "stack"}
+MAX_DEPTH = 4  # helper methods and submodules' forwards followed from the forward
 
 
-def first_module_reading(model: nn.Module, name: str) -> tuple[str, nn.Module] | None:
-    """The submodule the forward first calls on input ``name`` or a value made from it (through
-    assignments and loops over it), in the order of the forward's code: a generator's mapping
-    network before the synthesis network registered ahead of it."""
-    tree = _forward_tree(model)
-    if tree is None:
+@dataclass(frozen=True)
+class Reading:
+    """How the forward reads one input: the first call of its own code that takes it (the callee
+    as written, the argument's position or keyword), and the submodule that first reads it,
+    followed through helper methods and submodules' forwards (None: unknown); ``direct`` when no
+    concatenation lies on the way (the module then reads the input alone)."""
+
+    call: tuple[str, int | str] | None = None  # (a call of self's, position): only when given the input alone
+    module: tuple[str, nn.Module] | None = None
+    direct: bool = True
+
+
+def _function_tree(function: Any) -> ast.AST | None:
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError, ValueError):
         return None
-    derived = {name}
+
+
+def _argument_at(node: ast.Call, derived: set[str]) -> int | str | None:
+    """The position (or keyword) of the first argument of ``node`` made from ``derived``."""
+    for position, argument in enumerate(node.args):
+        if _names_in(argument) & derived:
+            return position
+    return next((k.arg for k in node.keywords if k.arg and _names_in(k.value) & derived), None)
+
+
+def _parameter(function: Any, at: int | str, bound: bool = True) -> str | None:
+    """The name of the parameter an argument at ``at`` binds (``bound``: self is not passed)."""
+    try:
+        parameters = [p for p in inspect.signature(function).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return None
+    parameters = parameters[1:] if not bound and parameters else parameters
+    if isinstance(at, str):
+        return at if any(p.name == at for p in parameters) else None
+    return parameters[at].name if at < len(parameters) else None
+
+
+def _joins(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and (getattr(n.func, "attr", None) or getattr(n.func, "id", None)) in _JOINS
+               for n in ast.walk(node))
+
+
+def _reading(owner: nn.Module, function: Any, name: str, prefix: str, depth: int) -> tuple[Reading, bool]:
+    """The reading of parameter ``name`` of ``function`` (a method of ``owner``), and whether
+    anything read it (False: the function never passes it to a call)."""
+    tree = _function_tree(function)
+    if tree is None:
+        return Reading(), True
+    derived = {name: True}  # name -> whether no concatenation made it
+
+    def made_from(node: ast.AST) -> set[str]:
+        return _names_in(node) & derived.keys()
 
     class Reader(ast.NodeVisitor):
-        found: tuple[str, nn.Module] | None = None
+        call: tuple[str, int | str] | None = None
+        found: tuple[tuple[str, nn.Module], bool] | None = None  # (module, direct)
+        unknown = False
+
+        def done(self) -> bool:
+            return self.found is not None or self.unknown
 
         def visit_Call(self, node: ast.Call) -> None:
             self.generic_visit(node)  # the arguments' calls run first
-            if self.found is None and any(_names_in(a) & derived for a in [*node.args, *node.keywords]):
-                root = node.func
-                while isinstance(root, (ast.Attribute, ast.Subscript)):
-                    root = root.value
-                if isinstance(root, ast.Name) and root.id == "self":
-                    # a helper method or a module of no name (``getattr(self, f"dec{i}")``): unknown
-                    self.found = _module_called(model, node.func) or ()
-                elif isinstance(node.func, ast.Name) and node.func.id not in _PLAIN_CALLS:
-                    self.found = ()  # a module held in a local name (``head(x)``): unknown
+            at = None if self.done() else _argument_at(node, derived.keys())
+            if at is None:
+                return
+            argument = node.args[at] if isinstance(at, int) else next(k.value for k in node.keywords if k.arg == at)
+            direct = all(derived[n] for n in made_from(argument)) and not _joins(argument)
+            root = node.func
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                root = root.value
+            plain = isinstance(node.func, ast.Name) and node.func.id in _PLAIN_CALLS
+            if isinstance(root, ast.Name) and root.id == "self":
+                if self.call is None:  # (given with something else: no callee to compare)
+                    self.call = (ast.unparse(node.func) if direct else "", at)
+                self.read_by_self(node, at, direct)
+            elif isinstance(node.func, ast.Name) and not plain:
+                self.unknown = True  # a module held in a local name (``head(x)``): unknown
+
+        def read_by_self(self, node: ast.Call, at: int | str, direct: bool) -> None:
+            called = _module_called(owner, node.func)
+            method = getattr(type(owner), node.func.attr, None) if isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) else None
+            if called is None and inspect.isfunction(method) and depth < MAX_DEPTH:
+                parameter = _parameter(method, at, bound=False)
+                inner, read = _reading(owner, method, parameter, prefix, depth + 1) if parameter else (Reading(), True)
+                if inner.module is not None:
+                    self.found = inner.module, direct and inner.direct
+                elif read:
+                    self.unknown = True
+                return
+            if called is None:
+                self.unknown = True  # a module of no name (``getattr(self, f"dec{i}")``): unknown
+                return
+            path, module = prefix + called[0], called[1]
+            if not list(module.children()):
+                if guess_from_module(module, path, SEQUENCE_LENGTH) is not None:
+                    self.found = (path, module), direct
+                return  # a padding or an activation says nothing: what it gives is read next
+            own = type(module).forward
+            if depth < MAX_DEPTH and not type(module).__module__.startswith("torch.") and inspect.isfunction(own):
+                parameter = _parameter(own, at, bound=False)
+                inner, _ = _reading(module, own, parameter, path + ".", depth + 1) if parameter else (Reading(), True)
+                if inner.module is not None:
+                    self.found = inner.module, direct and inner.direct
+                    return
+            if at == 0:
+                self.found = (path, module), direct
+            else:
+                self.unknown = True
 
         def visit_Assign(self, node: ast.Assign) -> None:
             self.visit(node.value)
-            if _names_in(node.value) & derived:
-                derived.update(*(_names_in(t) for t in node.targets))
+            if made_from(node.value):
+                fresh = all(derived[n] for n in made_from(node.value)) and not _joins(node.value)
+                for target in node.targets:
+                    derived.update(dict.fromkeys(_names_in(target), fresh))
+
+        def derive(self, source: ast.AST, target: ast.AST) -> None:
+            if made_from(source):
+                fresh = all(derived[n] for n in made_from(source))
+                derived.update(dict.fromkeys(_names_in(target), fresh))
 
         def visit_ListComp(self, node) -> None:  # the loops first, then what they make
             for generator in node.generators:
                 self.visit(generator.iter)
-                if _names_in(generator.iter) & derived:
-                    derived.update(_names_in(generator.target))
+                self.derive(generator.iter, generator.target)
                 for condition in generator.ifs:
                     self.visit(condition)
             for part in ("elt", "key", "value"):
@@ -423,14 +521,44 @@ def first_module_reading(model: nn.Module, name: str) -> tuple[str, nn.Module] |
 
         def visit_For(self, node: ast.For) -> None:
             self.visit(node.iter)
-            if _names_in(node.iter) & derived:
-                derived.update(_names_in(node.target))
+            self.derive(node.iter, node.target)
             for statement in [*node.body, *node.orelse]:
                 self.visit(statement)
 
     reader = Reader()
     reader.visit(tree)
-    return reader.found or None
+    if reader.found is not None:
+        return Reading(reader.call, *reader.found), True
+    return Reading(reader.call), reader.unknown
+
+
+def input_reading(model: nn.Module, name: str) -> Reading:
+    """How the forward reads input ``name`` (see Reading), in the order of its code: a
+    generator's mapping network before the synthesis network registered ahead of it, a style
+    vector through a helper method into an MLP."""
+    return _reading(model, type(model).forward, name, "", 0)[0]
+
+
+def first_module_reading(model: nn.Module, name: str) -> tuple[str, nn.Module] | None:
+    """The submodule the forward first calls on input ``name`` or a value made from it."""
+    return input_reading(model, name).module
+
+
+def guess_of_later_input(name: str, reading: Reading, first_name: str, first_reading: Reading,
+                         first: Guess | None, side: int, hints: InputHints) -> Guess | None:
+    """An input after the first, without a graph: a vector when a Linear reads it alone (a style
+    or condition vector, whatever its name says); the first input's shape when the forward
+    gives it to the same callee as the first (a style image to the content's encoder); else
+    what its name says; else what the layer that reads it takes."""
+    read = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None
+    if read is not None and reading.direct and len(read[0]) == 2 and read[1].is_floating_point:
+        return read[0], read[1], f"{name}: a vector read by {read[2]}"
+    if first is not None and reading.call and reading.call[0] and reading.call == first_reading.call:
+        return first[0], first[1], f"{name}: like {first_name}, given to {reading.call[0]} as it is"
+    guess = guess_by_name(name, first, hints)
+    if guess is None and read is not None and reading.direct:
+        return read[0], read[1], f"{name}: read by {read[2]}"
+    return guess
 
 
 def declared_input(model: nn.Module) -> Guess | None:
