@@ -18,8 +18,9 @@ from torch import nn
 
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
-from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
-                                    guess_by_name, guess_of_later_input, input_reading, guess_from_tree, input_hints, is_mask, is_size_error, joined_sizes,
+from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, Elements, InputError, InputHints, declared_input,
+                                    example_inputs, guess_by_name, guess_from_tree, guess_of_later_input, input_hints,
+                                    input_reading, is_mask, is_size_error, joined_sizes, list_elements,
                                     needed_optional_inputs, required_inputs, sequence_inputs, sequence_lengths,
                                     stated_sides, with_channels, with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
@@ -86,7 +87,8 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     hints = input_hints(built.model, type(built.model) if attempt is None or attempt.callee is None else None,
                         attempt.args if attempt else (), attempt.kwargs if attempt else {})
     listed = {names.index(name): how for name, how in sequence_inputs(built.model, names).items()}
-    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints)
+    elements = {p: list_elements(built.model, names[p], IMAGE_SIDES[0]) for p in listed}
+    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints, elements=elements)
     meta.sides = list(IMAGE_SIDES)
     trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, meta.sides, hints))
     if trace is not None:
@@ -102,7 +104,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
             torch.manual_seed(0)
             cpu = rebuild_on_cpu(built)
-            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints)
+            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints, elements=elements)
             on_cpu.sides = sides
             trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                 None if meta.passed_side else declared, sides, hints))
@@ -134,7 +136,7 @@ def _with_needed_inputs(built: BuiltModel, fx_graph, names: list[str], declared,
     added = order[len(names):max(order.index(name) for name in needed) + 1]
     seen_at = failed.first_side or IMAGE_SIDES[0]
     extras = {name: (needed.get(name), seen_at) for name in added}
-    search = _Search(names + added, (), IMAGE_SIDES[0], listed=listed, hints=hints)
+    search = _Search(names + added, (), IMAGE_SIDES[0], listed=listed, hints=hints, elements=failed.elements)
     search.sides = list(IMAGE_SIDES)
     trace = search.run(built, _candidates(built.model, fx_graph, names + added, (), declared, search.sides, hints,
                                           extras))
@@ -156,10 +158,13 @@ class _Search:
     (see ``_solve_channels``), and the forward is run again."""
 
     def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta",
-                 listed: dict[int, tuple[int, bool]] | None = None, hints: InputHints = InputHints()):
+                 listed: dict[int, tuple[int, bool, int | None]] | None = None, hints: InputHints = InputHints(),
+                 elements: dict[int, Elements] | None = None):
         self.names, self.given, self.default_side, self.device = names, given, default_side, device
-        # inputs the forward uses as lists: position -> (the length it needs, whether it iterates them)
+        # inputs the forward uses as lists: position -> (the length it needs, whether it iterates them,
+        # the length it checks)
         self.listed = listed or {}
+        self.elements = elements or {}  # list inputs: the channels of their elements, as read
         self.hints = hints
         self.inputs: list[torch.Tensor] = []
         self.reason = ""
@@ -296,10 +301,11 @@ class _Search:
                 if solved is None:
                     exc.inputs = inputs
                     raise
-                position, channels, why = solved
-                self.solved[position] = channels, why
+                positions, channels, why = solved
                 inputs = list(inputs)
-                inputs[position] = self._tensor(inputs[position], channels)
+                for position in positions:
+                    self.solved[position] = channels, why if position == positions[0] else ""
+                    inputs[position] = self._tensor(inputs[position], channels)
         exc = ForwardError("", RuntimeError("the inputs' channels could not be solved for"))
         exc.inputs = inputs
         raise exc
@@ -343,13 +349,17 @@ class _Search:
         (frames, views); the first that runs."""
         positions = self._listable(inputs)
         least = max(self.listed[p][0] for p in positions)
+        exact = next((self.listed[p][2] for p in positions if self.listed[p][2] is not None), None)
         failure: BaseException = InputError("no list of images runs")
-        for length in sequence_lengths(self.hints, least)[:3]:
+        elements = [self.elements[p] for p in positions if p in self.elements and self.elements[p] != Elements()]
+        read = () if exact is not None else tuple(n for e in elements for n in e.lengths() if n >= least)
+        for length in list(dict.fromkeys([*read, *sequence_lengths(self.hints, least, exact)]))[:3]:
             for pyramid in (True, False):
                 tried = list(inputs)
                 for p in positions:
                     first = inputs[p]
-                    tried[p] = [self._tensor(first, first.shape[1],
+                    channels = self.elements.get(p, Elements()).channels(length, first.shape[1])
+                    tried[p] = [self._tensor(first, channels[i],
                                              [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
                                 for i in range(length)]
                 try:
@@ -359,11 +369,12 @@ class _Search:
                     continue
                 names = ", ".join(self.names[p] for p in positions)
                 kind = "halving sizes, the finest first" if pyramid else "of one size"
-                return tried, trace, f"; {names}: a list of {length} images ({kind}), as the forward uses it"
+                read_by = ", their channels those of the layers that read them" if elements else ""
+                return tried, trace, f"; {names}: a list of {length} images ({kind}{read_by}), as the forward uses it"
         raise failure
 
     def _solve_channels(self, built: BuiltModel, exc: BaseException,
-                        inputs: list[torch.Tensor]) -> tuple[int, int, str] | None:
+                        inputs: list[torch.Tensor]) -> tuple[tuple[int, ...], int, str] | None:
         """A layer that takes ``takes`` channels and is given another number from a model input
         (a mask with the image's channels, an image and a mask concatenated, a pixel-unshuffled
         input, a chunk of a stereo pair, an input concatenated with itself or a noise map):
@@ -376,13 +387,17 @@ class _Search:
             return None
         given, takes = channels
         nearest = [failed.from_input] if failed.from_input is not None else []
-        for position in dict.fromkeys([*nearest, *failed.behind]):
-            current = inputs[position][0] if isinstance(inputs[position], list) else inputs[position]
-            if position in self.solved or current.dim() < 3 or not current.is_floating_point():
-                continue
+        positions = [p for p in dict.fromkeys([*nearest, *failed.behind]) if p not in self.solved
+                     and (current := self._first_tensor(inputs[p])).dim() >= 3 and current.is_floating_point()]
+        alike = [p for p in positions if self._first_tensor(inputs[p]).shape[1] == self._first_tensor(
+            inputs[positions[0]]).shape[1]] if positions else []
+        # each input alone, then the inputs of one channel count together (images concatenated: a
+        # frame and a list of reference frames, a pair of images into one convolution)
+        for group in [*([p] for p in positions), *([alike] if len(alike) > 1 else [])]:
+            current = self._first_tensor(inputs[group[0]])
             points = {current.shape[1]: given}
             for probe in PROBES:
-                reached = self._reached(built, inputs, position, probe, failed)
+                reached = self._reached(built, inputs, group, probe, failed)
                 if reached is not None:
                     points[probe] = reached
             if len(points) < 2:
@@ -395,19 +410,24 @@ class _Search:
             solution = (takes - m) / k
             if solution.denominator != 1 or solution <= 0 or solution == current.shape[1]:
                 continue
-            name = self.names[position] if position < len(self.names) else f"input {position}"
+            name = ", ".join(self.names[p] if p < len(self.names) else f"input {p}" for p in group)
             plural = "" if solution == 1 else "s"
-            why = (f"; {solution} channel{plural} for {name}: {failed.name} {failed.kind}({takes}→…) "
-                   f"{_reads(k, m)}, found by trying")
-            return position, int(solution), why
+            why = (f"; {solution} channel{plural} for {name}{' each' if len(group) > 1 else ''}: {failed.name} "
+                   f"{failed.kind}({takes}→…) {_reads(k, m, len(group) > 1)}, found by trying")
+            return tuple(group), int(solution), why
         return None
 
-    def _reached(self, built: BuiltModel, inputs: list[torch.Tensor], position: int, channels: int,
+    @staticmethod
+    def _first_tensor(value):
+        return value[0] if isinstance(value, list) else value
+
+    def _reached(self, built: BuiltModel, inputs: list[torch.Tensor], positions: Sequence[int], channels: int,
                  failed) -> int | None:
-        """The channels the failed layer is given when input ``position`` has ``channels``,
+        """The channels the failed layer is given when the inputs at ``positions`` have ``channels``,
         when the forward fails at the same layer again."""
         tried = list(inputs)
-        tried[position] = self._tensor(inputs[position], channels)
+        for position in positions:
+            tried[position] = self._tensor(inputs[position], channels)
         try:
             eager.run(built.model, tried, built)
         except Exception as exc:
@@ -418,11 +438,14 @@ class _Search:
         return None
 
 
-def _reads(k: Fraction, m: Fraction) -> str:
-    """How a layer reads an input of c channels, in words: "reads a part of it (c/2 channels…)"."""
+def _reads(k: Fraction, m: Fraction, together: bool = False) -> str:
+    """How a layer reads an input of c channels, in words: "reads a part of it (c/2 channels…)";
+    ``together``: inputs of c channels each."""
     term = "c" if k == 1 else f"{k.numerator}·c" if k.denominator == 1 else \
         f"c/{k.denominator}" if k.numerator == 1 else f"{k.numerator}·c/{k.denominator}"
     formula = term if m == 0 else f"{term} {'+' if m > 0 else '−'} {abs(m)}"
+    if together:
+        return f"is given {formula} channels for their c each (the inputs concatenated)"
     if k == 1 and m == 0:
         return "reads it whole"
     if k < 1 or m < 0:

@@ -426,13 +426,33 @@ def _joins(node: ast.AST) -> bool:
                for n in ast.walk(node))
 
 
-def _reading(owner: nn.Module, function: Any, name: str, prefix: str, depth: int) -> tuple[Reading, bool]:
-    """The reading of parameter ``name`` of ``function`` (a method of ``owner``), and whether
-    anything read it (False: the function never passes it to a call)."""
-    tree = _function_tree(function)
+def _loop_modules(owner: nn.Module, loop: ast.For, prefix: str) -> dict[str, tuple[str, nn.Module]]:
+    """The names a loop over module lists binds (``for block in self.blocks``, ``for a, b in
+    zip(self.pools, self.convs)``, ``enumerate(self.heads)``), each to its list's first entry."""
+    iterables, targets = [loop.iter], [loop.target]
+    if isinstance(loop.iter, ast.Call) and getattr(loop.iter.func, "id", None) in ("zip", "enumerate"):
+        iterables = list(loop.iter.args)
+        targets = list(loop.target.elts) if isinstance(loop.target, ast.Tuple) else []
+        if loop.iter.func.id == "enumerate":
+            targets = targets[1:]
+    found = {}
+    for iterable, target in zip(iterables, targets):
+        called = _module_called(owner, iterable) if isinstance(iterable, ast.Attribute) else None
+        if isinstance(target, ast.Name) and called is not None and called[0].endswith(".0"):
+            found[target.id] = prefix + called[0], called[1]
+    return found
+
+
+def _reading(owner: nn.Module, function: Any, name: str, prefix: str, depth: int,
+             tree: ast.AST | None = None) -> tuple[Reading, bool]:
+    """The reading of parameter ``name`` of ``function`` (a method of ``owner``; ``tree``: its
+    code, when rewritten), and whether anything read it (False: the function never passes it to
+    a call)."""
+    tree = tree or _function_tree(function)
     if tree is None:
         return Reading(), True
     derived = {name: True}  # name -> whether no concatenation made it
+    local: dict[str, tuple[str, nn.Module]] = {}  # loop names over module lists: their first entry
 
     def made_from(node: ast.AST) -> set[str]:
         return _names_in(node) & derived.keys()
@@ -460,6 +480,8 @@ def _reading(owner: nn.Module, function: Any, name: str, prefix: str, depth: int
                 if self.call is None:  # (given with something else: no callee to compare)
                     self.call = (ast.unparse(node.func) if direct else "", at)
                 self.read_by_self(node, at, direct)
+            elif isinstance(node.func, ast.Name) and node.func.id in local:
+                self.read_module(*local[node.func.id], at, direct)
             elif isinstance(node.func, ast.Name) and not plain:
                 self.unknown = True  # a module held in a local name (``head(x)``): unknown
 
@@ -478,11 +500,14 @@ def _reading(owner: nn.Module, function: Any, name: str, prefix: str, depth: int
             if called is None:
                 self.unknown = True  # a module of no name (``getattr(self, f"dec{i}")``): unknown
                 return
-            path, module = prefix + called[0], called[1]
+            self.read_module(prefix + called[0], called[1], at, direct)
+
+        def read_module(self, path: str, module: nn.Module, at: int | str, direct: bool) -> None:
+            if guess_from_tree(module, SEQUENCE_LENGTH) is None:
+                return  # a padding, an activation or a pooling says nothing: what it gives is read next
             if not list(module.children()):
-                if guess_from_module(module, path, SEQUENCE_LENGTH) is not None:
-                    self.found = (path, module), direct
-                return  # a padding or an activation says nothing: what it gives is read next
+                self.found = (path, module), direct
+                return
             own = type(module).forward
             if depth < MAX_DEPTH and not type(module).__module__.startswith("torch.") and inspect.isfunction(own):
                 parameter = _parameter(own, at, bound=False)
@@ -522,6 +547,7 @@ def _reading(owner: nn.Module, function: Any, name: str, prefix: str, depth: int
         def visit_For(self, node: ast.For) -> None:
             self.visit(node.iter)
             self.derive(node.iter, node.target)
+            local.update(_loop_modules(owner, node, prefix))
             for statement in [*node.body, *node.orelse]:
                 self.visit(statement)
 
@@ -539,9 +565,85 @@ def input_reading(model: nn.Module, name: str) -> Reading:
     return _reading(model, type(model).forward, name, "", 0)[0]
 
 
-def first_module_reading(model: nn.Module, name: str) -> tuple[str, nn.Module] | None:
-    """The submodule the forward first calls on input ``name`` or a value made from it."""
-    return input_reading(model, name).module
+class _Elements(ast.NodeTransformer):
+    """The forward's code with each element of list input ``name`` it indexes (``xs[-1]``,
+    ``xs[i]``) made a name of its own (``xs__at_m1``, ``xs__at_i``)."""
+
+    def __init__(self, name: str):
+        self.name, self.indexes = name, set()
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        self.generic_visit(node)
+        if not (isinstance(node.value, ast.Name) and node.value.id == self.name):
+            return node
+        index = node.slice
+        if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant):
+            key: int | str = -index.operand.value
+        elif isinstance(index, ast.Constant) and type(index.value) is int:
+            key = index.value
+        elif isinstance(index, ast.Name):
+            key = index.id
+        else:
+            return node
+        if isinstance(key, int) and not isinstance(key, bool) or isinstance(key, str):
+            self.indexes.add(key)
+            return ast.copy_location(ast.Name(id=element_name(self.name, key), ctx=ast.Load()), node)
+        return node
+
+
+def element_name(name: str, key: int | str) -> str:
+    return f"{name}__at_{'m' + str(-key) if isinstance(key, int) and key < 0 else key}"
+
+
+@dataclass(frozen=True)
+class Elements:
+    """The channels of a list input's elements, as the layers that read them say: by constant
+    index (``xs[-1]``, ``xs[0]``), and one a module list's entries read in a loop (``self.lateral[i](xs[i])``,
+    from the first element)."""
+
+    fixed: tuple[tuple[int, int], ...] = ()  # (index, channels)
+    looped: tuple[int, ...] = ()  # the channels of the loop's elements, from the first
+
+    def lengths(self) -> tuple[int, ...]:
+        """The list lengths these elements fit: a loop's entries, with one more for an element
+        read from the end (a top feature map read by another branch), at least the indexes' reach."""
+        reach = max([k + 1 if k >= 0 else -k for k, _ in self.fixed], default=0)
+        ends = any(k < 0 for k, _ in self.fixed)
+        loop = len(self.looped)
+        return tuple(n for n in dict.fromkeys([loop + 1, loop] if ends and loop else [loop]) if n and n >= reach)
+
+    def channels(self, length: int, default: int) -> list[int]:
+        found = [*self.looped[:length], *[default] * (length - len(self.looped))]
+        for index, channels in self.fixed:
+            if -length <= index < length:
+                found[index] = channels
+        return found
+
+
+def list_elements(model: nn.Module, name: str, side: int) -> Elements:
+    """What reads the elements of list input ``name`` the forward indexes (see Elements)."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return Elements()
+    rewriter = _Elements(name)
+    tree = ast.fix_missing_locations(rewriter.visit(tree))
+    fixed, looped = [], ()
+    for key in sorted(rewriter.indexes, key=str):
+        reading, _ = _reading(model, type(model).forward, element_name(name, key), "", 0, tree)
+        if reading.module is None or not reading.direct:
+            continue
+        path, module = reading.module
+        if isinstance(key, str):  # a loop's index: the module list it picks from, when it does
+            parent = model.get_submodule(path.rpartition(".")[0]) if "." in path else None
+            if isinstance(parent, (nn.ModuleList, nn.Sequential)) and path.endswith(".0"):
+                entries = [guess_from_tree(entry, side) for entry in parent]
+                if all(e is not None and len(e[0]) >= 3 for e in entries):
+                    looped = tuple(e[0][1] for e in entries)
+            continue
+        guess = guess_from_tree(module, side, path)
+        if guess is not None and len(guess[0]) >= 3:
+            fixed.append((key, guess[0][1]))
+    return Elements(tuple(fixed), looped)
 
 
 def guess_of_later_input(name: str, reading: Reading, first_name: str, first_reading: Reading,
@@ -608,9 +710,10 @@ _SEQUENCE_CALLS = {"zip", "enumerate", "reversed", "len", "list", "tuple"}
 _LENGTH_WORDS = {"scales", "scale", "levels", "level", "frames", "frame", "views", "stages", "pyramid"}
 
 
-def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[int, bool]]:
+def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[int, bool, int | None]]:
     """The forward's inputs its code uses as a list or tuple of tensors (a pyramid of scales,
-    frames): name -> (the length the code needs at least, whether it iterates it). Iterated
+    frames): name -> (the length the code needs at least, whether it iterates it, the length it
+    checks with ``len(xs) == n`` or None). Iterated
     (``for x in xs``, ``zip``, ``enumerate``) or unpacked, which code does not do to a batch,
     or indexed by an integer or a name (``xs[2]``, ``xs[-1]``, ``xs[s]``, as ``x[0]`` may pick
     a sample) or measured (``len``), which it does to a batch too."""
@@ -619,12 +722,18 @@ def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[i
         return {}
     wanted, found = set(names), {}
 
-    def note(node: ast.AST, length: int = 1, iterated: bool = False) -> None:
+    def note(node: ast.AST, length: int = 1, iterated: bool = False, exact: int | None = None) -> None:
         if isinstance(node, ast.Name) and node.id in wanted:
-            least, before = found.get(node.id, (1, False))
-            found[node.id] = max(least, length), before or iterated
+            least, before, known = found.get(node.id, (1, False, None))
+            found[node.id] = max(least, length), before or iterated, known or exact
 
     for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq):
+            for measured, other in ((node.left, node.comparators[0]), (node.comparators[0], node.left)):
+                if isinstance(measured, ast.Call) and getattr(measured.func, "id", None) == "len" and measured.args:
+                    length = _integer(model, other)
+                    if length is not None and 0 < length <= 16:
+                        note(measured.args[0], length, exact=length)
         if isinstance(node, (ast.For, ast.comprehension)):
             note(node.iter, iterated=True)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SEQUENCE_CALLS:
@@ -642,9 +751,23 @@ def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[i
     return found
 
 
-def sequence_lengths(hints: InputHints, least: int) -> tuple[int, ...]:
-    """Lengths to try for a list input: the constructor's count of scales, levels or frames
-    (``n_scales=3``), then 3 and 2, at least ``least``."""
+def _integer(model: nn.Module, node: ast.AST) -> int | None:
+    """The integer ``node`` is: a constant or an attribute of the model (``self.nb_ref_imgs``)."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        value = getattr(model, node.attr, None)
+    else:
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def sequence_lengths(hints: InputHints, least: int, exact: int | None = None) -> tuple[int, ...]:
+    """Lengths to try for a list input: the one the forward checks (``len(refs) == self.n``)
+    alone; else the constructor's count of scales, levels or frames (``n_scales=3``), then 3
+    and 2, at least ``least``."""
+    if exact is not None:
+        return (exact,)
     counted = [value for parameter, value in hints.values
                if _name_words(parameter) & _LENGTH_WORDS and 1 < value <= 8]
     return tuple(n for n in dict.fromkeys([*counted, 3, 2, least]) if n >= least)
