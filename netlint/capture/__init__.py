@@ -148,6 +148,7 @@ def _with_needed_inputs(built: BuiltModel, fx_graph, names: list[str], declared,
 # Channel counts an input is given to learn how many reach the layer that refused it: divisible
 # by 2, 3, 4 and 6, so that a chunk or split of them is exact.
 PROBES = (12, 24)
+USUAL_CHANNELS = (1, 3, 2, 4, 6, 9)  # an image's channels, when no linear relation solves them
 MAX_SOLVED = 4  # channel counts solved for in one forward's inputs (an image, then its mask…)
 
 
@@ -415,6 +416,29 @@ class _Search:
             why = (f"; {solution} channel{plural} for {name}{' each' if len(group) > 1 else ''}: {failed.name} "
                    f"{failed.kind}({takes}→…) {_reads(k, m, len(group) > 1)}, found by trying")
             return tuple(group), int(solution), why
+        return self._usual_channels(built, inputs, [p for p in positions if p in nearest], failed)
+
+    def _usual_channels(self, built: BuiltModel, inputs: list, positions: list[int], failed) -> tuple | None:
+        """No channel count solves the layer's: the usual counts (USUAL_CHANNELS) in turn for the
+        nearest input, the first the layer then takes (it fails elsewhere, or the forward runs)."""
+        if not positions:
+            return None
+        position = positions[0]
+        current = self._first_tensor(inputs[position]).shape[1]
+        for channels in USUAL_CHANNELS:
+            if channels == current:
+                continue
+            tried = list(inputs)
+            tried[position] = self._tensor(inputs[position], channels)
+            try:
+                eager.run(built.model, tried, built)
+            except Exception as exc:
+                again = getattr(exc, "failed", None)
+                if again is None or (again.name, again.kind) == (failed.name, failed.kind):
+                    continue
+            name = self.names[position] if position < len(self.names) else f"input {position}"
+            return (position,), channels, (f"; {channels} channel{'s' if channels > 1 else ''} for {name}: the first of "
+                                           f"the usual counts {failed.name} {failed.kind} takes, found by trying")
         return None
 
     @staticmethod

@@ -36,11 +36,20 @@ def spatial(dims: int, side: int) -> tuple[int, ...]:
     return {1: (side * 4,), 2: (side, side), 3: (16, side // 2, side // 2)}[dims]
 
 
+def conv_reads(module: nn.modules.conv._ConvNd) -> int:
+    """The channels a convolution reads, as its weight says: code that adapts a network to
+    grayscale replaces the first weight (summed over the RGB channels) and leaves in_channels."""
+    weight = getattr(module, "weight", None)
+    if isinstance(weight, torch.Tensor) and weight.dim() == len(module.kernel_size) + 2:
+        return weight.shape[0] if module.transposed else weight.shape[1] * module.groups
+    return module.in_channels
+
+
 def guess_from_module(module: nn.Module, name: str, side: int) -> Guess | None:
     """The input a module expects, when it is the first layer to read a model input."""
     where = f"{name} {type(module).__name__}"
     if isinstance(module, nn.modules.conv._ConvNd):
-        channels = module.in_channels
+        channels = conv_reads(module)
         return (1, channels, *spatial(len(module.kernel_size), side)), torch.float32, f"{where}({channels}→…)"
     if isinstance(module, nn.Linear):
         return (1, module.in_features), torch.float32, f"{where}({module.in_features}→…)"
