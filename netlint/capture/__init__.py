@@ -181,7 +181,8 @@ class _Search:
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
             inputs, reason = example_inputs(self.names, guesses, self.given, self.device)
-            inputs = [self._tensor(t, self.solved[i][0]) if i in self.solved and t.dim() >= 3 else t
+            inputs = [self._tensor(t, self.solved[i][0]) if i in self.solved and t.dim() >= 2 and t.is_floating_point()
+                      else t
                       for i, t in enumerate(inputs)]
             if self.device != "meta":
                 inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
@@ -384,12 +385,22 @@ class _Search:
         The inputs the failing tensor comes from are tried in turn, the nearest first."""
         failed = getattr(exc, "failed", None)
         channels = failed.channels() if failed is not None else None
-        if self.given or channels is None:
+        # a Linear given a chunk or split of a vector input's features (a latent split between blocks)
+        features = failed.features() if failed is not None and channels is None else None
+        if self.given or (channels or features) is None:
             return None
-        given, takes = channels
+        given, takes = channels or features
         nearest = [failed.from_input] if failed.from_input is not None else []
         positions = [p for p in dict.fromkeys([*nearest, *failed.behind]) if p not in self.solved
-                     and (current := self._first_tensor(inputs[p])).dim() >= 3 and current.is_floating_point()]
+                     and (current := self._first_tensor(inputs[p])).is_floating_point()
+                     and (current.dim() >= 3 if channels else current.dim() == 2)]
+        chunked = dict(self.hints.chunks)
+        for position in positions[:1]:
+            name = self.names[position] if position < len(self.names) else ""
+            if name in chunked and takes * chunked[name] != self._first_tensor(inputs[position]).shape[1]:
+                return (position,), takes * chunked[name], (f"; {takes * chunked[name]} for {name}: chunked into "
+                                                            f"{chunked[name]} by the forward, {failed.name} "
+                                                            f"{failed.kind}({takes}→…) reads one")
         alike = [p for p in positions if self._first_tensor(inputs[p]).shape[1] == self._first_tensor(
             inputs[positions[0]]).shape[1]] if positions else []
         # each input alone, then the inputs of one channel count together (images concatenated: a
@@ -403,7 +414,9 @@ class _Search:
                     points[probe] = reached
             if len(points) < 2:
                 continue
-            (c0, got0), (c1, got1) = sorted(points.items())[-2:]
+            # the probes alone when both reached it: divisible by the usual chunk counts, unlike the current count
+            (c0, got0), (c1, got1) = ([(p, points[p]) for p in PROBES] if all(p in points for p in PROBES)
+                                      else sorted(points.items())[-2:])
             k = Fraction(got1 - got0, c1 - c0)
             if k <= 0:
                 continue
@@ -458,7 +471,7 @@ class _Search:
             again = getattr(exc, "failed", None)
             if (again is not None and (again.name, again.kind, again.takes) == (failed.name, failed.kind, failed.takes)
                     and again.shapes and len(again.shapes[0]) >= 2):
-                return again.shapes[0][1]
+                return again.shapes[0][1 if failed.axis == 1 else -1]
         return None
 
 
@@ -512,24 +525,11 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     extras = extras or {}
     required = [name for name in names if name not in extras]
     ranks = dict(hints.ranks)
-    if fx_graph is not None:
-        guesses = fx.input_guesses(fx_graph, side, hints)
-        guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, guesses)]
-        if guesses and guesses[0] is not None and None in guesses[1:]:  # no layer reads it in the graph
-            first_reading = input_reading(model, required[0])
-            guesses = [guess or guess_of_later_input(name, input_reading(model, name), required[0], first_reading,
-                                                     guesses[0], side, hints)
-                       for name, guess in zip(required, guesses)]
-    elif not required:
-        guesses = []
-    else:  # no graph: the first input from the first layer, the others by their names beside it
-        readings = [input_reading(model, name) for name in required]
-        reading = readings[0].module
-        tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
-        first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
-        first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
-        guesses = [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints)
-                             for name, reading in zip(required[1:], readings[1:])]
+    graph_guesses = fx.input_guesses(fx_graph, side, hints) if fx_graph is not None else [None] * len(required)
+    guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, graph_guesses)]
+    if required and None in guesses:  # no graph, or no layer of it reads the input: the forward's code
+        guesses = [guess or code_guess
+                   for guess, code_guess in zip(guesses, _code_guesses(model, required, side, hints, guesses[0]))]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:
         shape, seen_at = extras[name]
@@ -546,6 +546,21 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
         guesses.append((shape, torch.float32, f"{name}: {why}, {'a 1-channel map' if mask else 'shaped'} "
                                               "like the tensor it meets"))
     return guesses
+
+
+def _code_guesses(model: nn.Module, required: list[str], side: int, hints: InputHints, first=None) -> list:
+    """Without a graph: the first input from the first layer the forward's code gives it to (or
+    ``first``, the graph's guess), the others from theirs or by their names beside it (see
+    ``guess_of_later_input``)."""
+    ranks = dict(hints.ranks)
+    readings = [input_reading(model, name) for name in required]
+    if first is None:
+        reading = readings[0].module
+        tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
+        first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
+        first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
+    return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints)
+                      for name, reading in zip(required[1:], readings[1:])]
 
 
 def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], reference: Trace,

@@ -168,6 +168,7 @@ class InputHints:
     values: tuple[tuple[str, int], ...] = ()  # the constructor's integer values: ("c_dim", 5)
     embeds: bool = False  # the model has an Embedding (a class index may be an input)
     ranks: tuple[tuple[str, int], ...] = ()  # inputs whose size the forward unpacks: ("x", 4)
+    chunks: tuple[tuple[str, int], ...] = ()  # inputs the forward chunks along dim 1: ("z", 7)
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -206,7 +207,7 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     integers = tuple((k, v) for k, v in values.items()
                      if isinstance(v, int) and not isinstance(v, bool) and v > 0 and not k.startswith("_"))
     embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
-    return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()))
+    return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()), tuple(chunk_counts(model).items()))
 
 
 def _forward_tree(model: nn.Module) -> ast.AST | None:
@@ -243,6 +244,28 @@ def unpacked_ranks(model: nn.Module) -> dict[str, int]:
             name = _size_of(node.value)
             if name is not None and 2 <= len(names) <= 5 and not any(isinstance(e, ast.Starred) for e in names):
                 found.setdefault(name, len(names))
+    return found
+
+
+def chunk_counts(model: nn.Module) -> dict[str, int]:
+    """The forward's parameters it chunks along dim 1 into a count the code or the model gives
+    (``torch.chunk(z, self.num_split, 1)``, ``z.chunk(4, dim=1)``): name -> the count."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return {}
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "chunk"):
+            continue
+        method = not (isinstance(node.func.value, ast.Name) and node.func.value.id in ("torch", "th"))
+        arguments = [node.func.value, *node.args] if method else list(node.args)
+        keywords = {k.arg: k.value for k in node.keywords}
+        tensor = arguments[0] if arguments else keywords.get("input")
+        count = arguments[1] if len(arguments) > 1 else keywords.get("chunks")
+        dim = arguments[2] if len(arguments) > 2 else keywords.get("dim", ast.Constant(0))
+        n = _integer(model, count) if count is not None else None
+        if isinstance(tensor, ast.Name) and n and n > 1 and _integer(model, dim) in (1, -1):
+            found.setdefault(tensor.id, n)
     return found
 
 
