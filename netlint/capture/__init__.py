@@ -19,10 +19,10 @@ from torch import nn
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, Elements, InputError, InputHints, declared_input,
-                                    example_inputs, guess_by_name, guess_from_tree, guess_of_later_input, input_hints,
-                                    input_reading, is_mask, is_size_error, joined_sizes, list_elements,
-                                    needed_optional_inputs, required_inputs, sequence_inputs, sequence_lengths,
-                                    stated_sides, with_channels, with_rank)
+                                    example_inputs, failed_assertion, guess_by_name, guess_from_tree,
+                                    guess_of_later_input, input_hints, input_reading, is_mask, is_size_error,
+                                    joined_sizes, list_elements, needed_optional_inputs, required_inputs,
+                                    sequence_inputs, sequence_lengths, stated_sides, with_channels, with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
@@ -450,8 +450,9 @@ class _Search:
                 if again is None or (again.name, again.kind) == (failed.name, failed.kind):
                     continue
             name = self.names[position] if position < len(self.names) else f"input {position}"
-            return (position,), channels, (f"; {channels} channel{'s' if channels > 1 else ''} for {name}: the first of "
-                                           f"the usual counts {failed.name} {failed.kind} takes, found by trying")
+            plural = "s" if channels > 1 else ""
+            return (position,), channels, (f"; {channels} channel{plural} for {name}: the first of the usual counts "
+                                           f"{failed.name} {failed.kind} takes, found by trying")
         return None
 
     @staticmethod
@@ -716,6 +717,9 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
         return CaptureError(failure)  # no input shape would help
     if also_failed and all_same:  # what failed does not depend on the size: no size to suggest
         return CaptureError(f"{failure}; the same at every image side tried, so not because of the input's size")
+    if not is_size_error(cause):
+        return CaptureError(f"{failure}; not a failure about the input's size, so no other side was tried; if the "
+                            "inputs are not what the forward takes, give them with --input-shape")
     tried = f"; the sides {', '.join(map(str, also_failed))} fail too" if also_failed else ""
     return CaptureError(f"{failure}{tried}; give the input shape with --input-shape")
 
@@ -732,7 +736,7 @@ def _same_failure(exc: BaseException, first: BaseException) -> bool:
 def _describe(exc: BaseException, limit: int = 200) -> str:
     """The exception's type and first line, cut at ``limit`` characters (torch's symbolic
     shape errors print whole expressions, with symbols in an order that varies by run)."""
-    text = str(exc).strip()
+    text = str(exc).strip() or failed_assertion(exc) or ""  # a bare assert: its line says what it checks
     first = text.splitlines()[0].rstrip(".") if text else ""
     first = first if len(first) <= limit else first[:limit].rstrip() + "…"
     return f"{type(exc).__name__}: {first}".rstrip(": ")

@@ -7,13 +7,16 @@ import inspect
 import linecache
 import re
 import textwrap
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import nn
 
+from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
 from netlint.graph import Shape
 
@@ -320,11 +323,29 @@ _SIZE_ERROR = re.compile(
     r"Sizes of tensors must match|sizes should be greater than 0|expected input with shape", re.IGNORECASE)
 
 
+def failed_assertion(exc: BaseException) -> str | None:
+    """The source line of the ``assert`` that raised ``exc``, with its place: "assert len(refs) ==
+    self.n (models/pose.py:40)"; None for another exception or code not at hand."""
+    if not isinstance(exc, AssertionError) or exc.__traceback__ is None:
+        return None
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    line = (frame.line or "").strip()
+    return f"{line} ({paths.display_path(Path(frame.filename))}:{frame.lineno})" if line.startswith("assert") else None
+
+
+_SIZE_WORDS = re.compile(r"\.shape|\.size\(|\bsize\b|resolution|height|width|img_size|image_size|\b[HW]\b|%",
+                         re.IGNORECASE)
+
+
 def is_size_error(exc: BaseException) -> bool:
     """Whether a forward failed because of the input's spatial size (a flattened map that does
     not fit a Linear, a kernel larger than the map, a reshape, an assert on the resolution, a
-    message that states the size it wants), so that another image side may run."""
-    return isinstance(exc, AssertionError) or bool(_SIZE_ERROR.search(str(exc))) or bool(stated_sides(exc))
+    message that states the size it wants), so that another image side may run. An assertion
+    is one when its message states a size or its line reads one (not ``len(frames) == 2``)."""
+    if isinstance(exc, AssertionError):
+        line = failed_assertion(exc)
+        return bool(stated_sides(exc)) or line is None or bool(_SIZE_WORDS.search(line.rpartition(" (")[0]))
+    return bool(_SIZE_ERROR.search(str(exc))) or bool(stated_sides(exc))
 
 
 # A size a message states: "(299, 299)", "299x299", "img_size 224", "input resolution of 384",
@@ -609,7 +630,8 @@ class _Elements(ast.NodeTransformer):
         if not (isinstance(node.value, ast.Name) and node.value.id == self.name):
             return node
         index = node.slice
-        if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant):
+        negative = isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub)
+        if negative and isinstance(index.operand, ast.Constant):
             key: int | str = -index.operand.value
         elif isinstance(index, ast.Constant) and type(index.value) is int:
             key = index.value
