@@ -322,9 +322,11 @@ class _Search:
 
     def _run_tensors_or_lists(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
         """The forward at ``inputs``; with lists for the inputs its code uses as lists: first, when
-        it iterates them (a tensor would be iterated over its batch), else when it fails with
-        tensors. Raises the failure with tensors."""
-        iterated = any(self.listed[p][1] for p in self._listable(inputs))
+        it iterates them (a tensor would be iterated over its batch) or gives an element to a
+        layer, else when it fails with tensors. Raises the failure with tensors."""
+        # (an element a convolution reads, ``xs[-1]``, is an image of a list: of a batch, it would lack one)
+        iterated = any(self.listed[p][1] or self.elements.get(p, Elements()) != Elements()
+                       for p in self._listable(inputs))
         if iterated:
             try:
                 return self._as_lists(built, inputs)

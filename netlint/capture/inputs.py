@@ -687,13 +687,16 @@ def list_elements(model: nn.Module, name: str, side: int) -> Elements:
         if reading.module is None or not reading.direct:
             continue
         path, module = reading.module
+        parent = model.get_submodule(path.rpartition(".")[0]) if "." in path and path.endswith(".0") else None
+        entries = ([e[0][1] if e is not None and len(e[0]) >= 3 else None
+                    for e in (guess_from_tree(entry, side) for entry in parent)]
+                   if isinstance(parent, (nn.ModuleList, nn.Sequential)) else [])
         if isinstance(key, str):  # a loop's index: the module list it picks from, when it does
-            parent = model.get_submodule(path.rpartition(".")[0]) if "." in path else None
-            if isinstance(parent, (nn.ModuleList, nn.Sequential)) and path.endswith(".0"):
-                entries = [guess_from_tree(entry, side) for entry in parent]
-                if all(e is not None and len(e[0]) >= 3 for e in entries):
-                    looped = tuple(e[0][1] for e in entries)
+            if entries and None not in entries:
+                looped = tuple(entries)
             continue
+        if len(set(entries)) > 1:
+            continue  # an entry of a module list picked by a name: which one is not known
         guess = guess_from_tree(module, side, path)
         if guess is not None and len(guess[0]) >= 3:
             fixed.append((key, guess[0][1]))
