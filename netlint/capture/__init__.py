@@ -720,8 +720,7 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
     if also_failed and all_same:  # what failed does not depend on the size: no size to suggest
         return CaptureError(f"{failure}; the same at every image side tried, so not because of the input's size")
     if not is_size_error(cause):
-        return CaptureError(f"{failure}; not a failure about the input's size, so no other side was tried; if the "
-                            "inputs are not what the forward takes, give them with --input-shape")
+        return CaptureError(f"{failure}; not a failure about the input's size, so no other side was tried")
     tried = f"; the sides {', '.join(map(str, also_failed))} fail too" if also_failed else ""
     return CaptureError(f"{failure}{tried}; give the input shape with --input-shape")
 
