@@ -88,7 +88,10 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
                         attempt.args if attempt else (), attempt.kwargs if attempt else {})
     listed = {names.index(name): how for name, how in sequence_inputs(built.model, names).items()}
     elements = {p: list_elements(built.model, names[p], IMAGE_SIDES[0]) for p in listed}
-    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints, elements=elements)
+    first_call = input_reading(built.model, names[0]).call if names else None
+    alike = {p for p in listed if p and first_call and first_call[0]
+             and input_reading(built.model, names[p]).call == first_call}  # images given where the first is
+    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints, elements=elements, alike=alike)
     meta.sides = list(IMAGE_SIDES)
     trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, meta.sides, hints))
     if trace is not None:
@@ -104,7 +107,8 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
             torch.manual_seed(0)
             cpu = rebuild_on_cpu(built)
-            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints, elements=elements)
+            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints, elements=elements,
+                             alike=alike)
             on_cpu.sides = sides
             trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                 None if meta.passed_side else declared, sides, hints))
@@ -136,7 +140,8 @@ def _with_needed_inputs(built: BuiltModel, fx_graph, names: list[str], declared,
     added = order[len(names):max(order.index(name) for name in needed) + 1]
     seen_at = failed.first_side or IMAGE_SIDES[0]
     extras = {name: (needed.get(name), seen_at) for name in added}
-    search = _Search(names + added, (), IMAGE_SIDES[0], listed=listed, hints=hints, elements=failed.elements)
+    search = _Search(names + added, (), IMAGE_SIDES[0], listed=listed, hints=hints, elements=failed.elements,
+                     alike=failed.alike)
     search.sides = list(IMAGE_SIDES)
     trace = search.run(built, _candidates(built.model, fx_graph, names + added, (), declared, search.sides, hints,
                                           extras))
@@ -160,12 +165,13 @@ class _Search:
 
     def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta",
                  listed: dict[int, tuple[int, bool, int | None]] | None = None, hints: InputHints = InputHints(),
-                 elements: dict[int, Elements] | None = None):
+                 elements: dict[int, Elements] | None = None, alike: set[int] | None = None):
         self.names, self.given, self.default_side, self.device = names, given, default_side, device
         # inputs the forward uses as lists: position -> (the length it needs, whether it iterates them,
         # the length it checks)
         self.listed = listed or {}
         self.elements = elements or {}  # list inputs: the channels of their elements, as read
+        self.alike = alike or set()  # list inputs whose images go where the first input goes: one like it first
         self.hints = hints
         self.inputs: list[torch.Tensor] = []
         self.reason = ""
@@ -357,8 +363,10 @@ class _Search:
         failure: BaseException = InputError("no list of images runs")
         elements = [self.elements[p] for p in positions if p in self.elements and self.elements[p] != Elements()]
         read = () if exact is not None else tuple(n for e in elements for n in e.lengths() if n >= least)
-        for length in list(dict.fromkeys([*read, *sequence_lengths(self.hints, least, exact)]))[:3]:
-            for pyramid in (True, False):
+        alike = exact is None and all(p in self.alike for p in positions)
+        lengths = [*([least] if alike else []), *read, *sequence_lengths(self.hints, least, exact)]
+        for length in list(dict.fromkeys(lengths))[:3]:
+            for pyramid in ((False, True) if alike else (True, False)):
                 tried = list(inputs)
                 for p in positions:
                     first = inputs[p]
@@ -374,7 +382,8 @@ class _Search:
                 names = ", ".join(self.names[p] for p in positions)
                 kind = "halving sizes, the finest first" if pyramid else "of one size"
                 read_by = ", their channels those of the layers that read them" if elements else ""
-                return tried, trace, f"; {names}: a list of {length} images ({kind}{read_by}), as the forward uses it"
+                images = "1 image" if length == 1 else f"{length} images ({kind}{read_by})"
+                return tried, trace, f"; {names}: a list of {images}, as the forward uses it"
         raise failure
 
     def _solve_channels(self, built: BuiltModel, exc: BaseException,

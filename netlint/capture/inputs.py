@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import linecache
 import re
@@ -446,6 +447,7 @@ class Reading:
     direct: bool = True
 
 
+@functools.lru_cache(maxsize=256)  # read again at each side tried: parsed once (the Reader only reads it)
 def _function_tree(function: Any) -> ast.AST | None:
     try:
         return ast.parse(textwrap.dedent(inspect.getsource(function)))
