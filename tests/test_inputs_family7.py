@@ -110,14 +110,40 @@ class LabelMapNet(nn.Module):
     def forward(self, x):
         assert x.dtype == torch.long
         return self.conv(x.float())
+
+
+class OldStyleTransfer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Conv2d(3, 8, 3)
+
+    def encode(self, image):
+        return self.encoder(image.unsqueeze(0) if image.dim() == 3 else image)
+
+    def forward(self, content, style):
+        return removed_whitening(self.encode(content), self.encode(style))
 """
 
 
-def test_an_assertion_that_reads_no_size_is_shown_and_no_side_is_tried(tmp_path):
-    (tmp_path / "label_map.py").write_text(CHECKED)
-    report, proc = netlint_json("label_map.py", cwd=tmp_path)
+@pytest.fixture(scope="module")
+def failing(tmp_path_factory) -> tuple[dict, object]:
+    folder = tmp_path_factory.mktemp("family7")
+    (folder / "label_map.py").write_text(CHECKED)
+    return netlint_json("label_map.py", cwd=folder)
+
+
+def test_an_assertion_that_reads_no_size_is_shown_and_no_side_is_tried(failing):
+    report, proc = failing
     assert proc.returncode == 2, proc.stderr
     [error] = report["errors"]
     assert "AssertionError: assert x.dtype == torch.long (label_map.py:12)" in error["message"]
     assert "not a failure about the input's size, so no other side was tried" in error["message"]
     assert "fail too" not in error["message"]
+
+
+def test_a_forward_failing_at_inputs_read_from_its_code_leaves_the_module_tree(failing):
+    report, _ = failing  # (the style is guessed from the calls the forward makes: not an error of the model's)
+    [found] = report["models"]
+    assert found["class"] == "OldStyleTransfer" and found["capture"] == "modules"
+    assert found["input_reason"].startswith("the forward failed at inputs read from its code")
+    assert "NameError: name 'removed_whitening' is not defined" in found["input_reason"]

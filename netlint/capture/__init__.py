@@ -18,8 +18,8 @@ from torch import nn
 
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
-from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, Elements, InputError, InputHints, declared_input,
-                                    example_inputs, failed_assertion, guess_by_name, guess_from_tree,
+from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, Elements, InputError, InputHints, declared_input,
+                                    by_code, example_inputs, failed_assertion, guess_by_name, guess_from_tree,
                                     guess_of_later_input, input_hints, input_reading, is_mask, is_size_error,
                                     joined_sizes, list_elements, needed_optional_inputs, required_inputs,
                                     sequence_inputs, sequence_lengths, stated_sides, with_channels, with_rank)
@@ -100,6 +100,9 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         optional = _with_needed_inputs(built, fx_graph, names, declared, hints, listed, meta)
         if optional is not None:
             return optional
+        if BY_CODE in meta.first[2]:  # inputs guessed from the calls the forward makes: no CPU run for them
+            cause = meta.first[0].__cause__ or meta.first[0]
+            raise InputError(f"the forward failed at inputs read from its code ({meta.first[2]}): {_describe(cause)}")
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
     sides = [meta.passed_side] if meta.passed_side else [SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE)]
@@ -540,8 +543,9 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     graph_guesses = fx.input_guesses(fx_graph, side, hints) if fx_graph is not None else [None] * len(required)
     guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, graph_guesses)]
     if required and None in guesses:  # no graph, or no layer of it reads the input: the forward's code
-        guesses = [guess or code_guess
-                   for guess, code_guess in zip(guesses, _code_guesses(model, required, side, hints, guesses[0]))]
+        code_guesses = _code_guesses(model, required, side, hints, guesses[0])
+        guesses = [guess or (by_code(code_guess) if fx_graph is not None else code_guess)
+                   for guess, code_guess in zip(guesses, code_guesses)]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:
         shape, seen_at = extras[name]

@@ -713,13 +713,22 @@ def guess_of_later_input(name: str, reading: Reading, first_name: str, first_rea
     what its name says; else what the layer that reads it takes."""
     read = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None
     if read is not None and reading.direct and len(read[0]) == 2 and read[1].is_floating_point:
-        return read[0], read[1], f"{name}: a vector read by {read[2]}"
+        return read[0], read[1], f"{name}: a vector read by {read[2]} {BY_CODE}"
     if first is not None and reading.call and reading.call[0] and reading.call == first_reading.call:
-        return first[0], first[1], f"{name}: like {first_name}, given to {reading.call[0]} as it is"
+        return first[0], first[1], f"{name}: like {first_name}, given to {reading.call[0]} as it is {BY_CODE}"
     guess = guess_by_name(name, first, hints)
     if guess is None and read is not None and reading.direct:
-        return read[0], read[1], f"{name}: read by {read[2]}"
+        return read[0], read[1], f"{name}: read by {read[2]} {BY_CODE}"
     return guess
+
+
+# The mark of a guess read from the forward's code (the calls it makes), not from a layer of the
+# graph: a forward that fails at such inputs leaves the module tree analyzed, not an error.
+BY_CODE = "(by the forward's code)"
+
+
+def by_code(guess: Guess | None) -> Guess | None:
+    return guess if guess is None or BY_CODE in guess[2] else (guess[0], guess[1], f"{guess[2]} {BY_CODE}")
 
 
 def declared_input(model: nn.Module) -> Guess | None:
