@@ -18,11 +18,11 @@ from torch import nn
 
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
-from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, example_inputs,
-                                    first_module_reading,
-                                    guess_by_name, guess_from_tree, input_hints, is_mask, is_size_error, joined_sizes,
-                                    needed_optional_inputs, required_inputs, sequence_inputs, sequence_lengths,
-                                    stated_sides, with_channels, with_rank)
+from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, Elements, InputError, InputHints, declared_input,
+                                    by_code, example_inputs, failed_assertion, guess_by_name, guess_from_tree,
+                                    guess_of_later_input, input_hints, input_reading, is_mask, is_size_error,
+                                    joined_sizes, list_elements, needed_optional_inputs, required_inputs,
+                                    sequence_inputs, sequence_lengths, stated_sides, with_channels, with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
@@ -87,7 +87,11 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     hints = input_hints(built.model, type(built.model) if attempt is None or attempt.callee is None else None,
                         attempt.args if attempt else (), attempt.kwargs if attempt else {})
     listed = {names.index(name): how for name, how in sequence_inputs(built.model, names).items()}
-    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints)
+    elements = {p: list_elements(built.model, names[p], IMAGE_SIDES[0]) for p in listed}
+    first_call = input_reading(built.model, names[0]).call if names else None
+    alike = {p for p in listed if p and first_call and first_call[0]
+             and input_reading(built.model, names[p]).call == first_call}  # images given where the first is
+    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints, elements=elements, alike=alike)
     meta.sides = list(IMAGE_SIDES)
     trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, meta.sides, hints))
     if trace is not None:
@@ -96,6 +100,9 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         optional = _with_needed_inputs(built, fx_graph, names, declared, hints, listed, meta)
         if optional is not None:
             return optional
+        if BY_CODE in meta.first[2]:  # inputs guessed from the calls the forward makes: no CPU run for them
+            cause = meta.first[0].__cause__ or meta.first[0]
+            raise InputError(f"the forward failed at inputs read from its code ({meta.first[2]}): {_describe(cause)}")
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
     sides = [meta.passed_side] if meta.passed_side else [SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE)]
@@ -103,7 +110,8 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
             torch.manual_seed(0)
             cpu = rebuild_on_cpu(built)
-            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints)
+            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints, elements=elements,
+                             alike=alike)
             on_cpu.sides = sides
             trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                 None if meta.passed_side else declared, sides, hints))
@@ -135,7 +143,8 @@ def _with_needed_inputs(built: BuiltModel, fx_graph, names: list[str], declared,
     added = order[len(names):max(order.index(name) for name in needed) + 1]
     seen_at = failed.first_side or IMAGE_SIDES[0]
     extras = {name: (needed.get(name), seen_at) for name in added}
-    search = _Search(names + added, (), IMAGE_SIDES[0], listed=listed, hints=hints)
+    search = _Search(names + added, (), IMAGE_SIDES[0], listed=listed, hints=hints, elements=failed.elements,
+                     alike=failed.alike)
     search.sides = list(IMAGE_SIDES)
     trace = search.run(built, _candidates(built.model, fx_graph, names + added, (), declared, search.sides, hints,
                                           extras))
@@ -147,6 +156,7 @@ def _with_needed_inputs(built: BuiltModel, fx_graph, names: list[str], declared,
 # Channel counts an input is given to learn how many reach the layer that refused it: divisible
 # by 2, 3, 4 and 6, so that a chunk or split of them is exact.
 PROBES = (12, 24)
+USUAL_CHANNELS = (1, 3, 2, 4, 6, 9)  # an image's channels, when no linear relation solves them
 MAX_SOLVED = 4  # channel counts solved for in one forward's inputs (an image, then its mask…)
 
 
@@ -157,10 +167,14 @@ class _Search:
     (see ``_solve_channels``), and the forward is run again."""
 
     def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta",
-                 listed: dict[int, tuple[int, bool]] | None = None, hints: InputHints = InputHints()):
+                 listed: dict[int, tuple[int, bool, int | None]] | None = None, hints: InputHints = InputHints(),
+                 elements: dict[int, Elements] | None = None, alike: set[int] | None = None):
         self.names, self.given, self.default_side, self.device = names, given, default_side, device
-        # inputs the forward uses as lists: position -> (the length it needs, whether it iterates them)
+        # inputs the forward uses as lists: position -> (the length it needs, whether it iterates them,
+        # the length it checks)
         self.listed = listed or {}
+        self.elements = elements or {}  # list inputs: the channels of their elements, as read
+        self.alike = alike or set()  # list inputs whose images go where the first input goes: one like it first
         self.hints = hints
         self.inputs: list[torch.Tensor] = []
         self.reason = ""
@@ -176,7 +190,8 @@ class _Search:
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
             inputs, reason = example_inputs(self.names, guesses, self.given, self.device)
-            inputs = [self._tensor(t, self.solved[i][0]) if i in self.solved and t.dim() >= 3 else t
+            inputs = [self._tensor(t, self.solved[i][0]) if i in self.solved and t.dim() >= 2 and t.is_floating_point()
+                      else t
                       for i, t in enumerate(inputs)]
             if self.device != "meta":
                 inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
@@ -297,10 +312,11 @@ class _Search:
                 if solved is None:
                     exc.inputs = inputs
                     raise
-                position, channels, why = solved
-                self.solved[position] = channels, why
+                positions, channels, why = solved
                 inputs = list(inputs)
-                inputs[position] = self._tensor(inputs[position], channels)
+                for position in positions:
+                    self.solved[position] = channels, why if position == positions[0] else ""
+                    inputs[position] = self._tensor(inputs[position], channels)
         exc = ForwardError("", RuntimeError("the inputs' channels could not be solved for"))
         exc.inputs = inputs
         raise exc
@@ -315,9 +331,11 @@ class _Search:
 
     def _run_tensors_or_lists(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
         """The forward at ``inputs``; with lists for the inputs its code uses as lists: first, when
-        it iterates them (a tensor would be iterated over its batch), else when it fails with
-        tensors. Raises the failure with tensors."""
-        iterated = any(self.listed[p][1] for p in self._listable(inputs))
+        it iterates them (a tensor would be iterated over its batch) or gives an element to a
+        layer, else when it fails with tensors. Raises the failure with tensors."""
+        # (an element a convolution reads, ``xs[-1]``, is an image of a list: of a batch, it would lack one)
+        iterated = any(self.listed[p][1] or self.elements.get(p, Elements()) != Elements()
+                       for p in self._listable(inputs))
         if iterated:
             try:
                 return self._as_lists(built, inputs)
@@ -344,13 +362,19 @@ class _Search:
         (frames, views); the first that runs."""
         positions = self._listable(inputs)
         least = max(self.listed[p][0] for p in positions)
+        exact = next((self.listed[p][2] for p in positions if self.listed[p][2] is not None), None)
         failure: BaseException = InputError("no list of images runs")
-        for length in sequence_lengths(self.hints, least)[:3]:
-            for pyramid in (True, False):
+        elements = [self.elements[p] for p in positions if p in self.elements and self.elements[p] != Elements()]
+        read = () if exact is not None else tuple(n for e in elements for n in e.lengths() if n >= least)
+        alike = exact is None and all(p in self.alike for p in positions)
+        lengths = [*([least] if alike else []), *read, *sequence_lengths(self.hints, least, exact)]
+        for length in list(dict.fromkeys(lengths))[:3]:
+            for pyramid in ((False, True) if alike else (True, False)):
                 tried = list(inputs)
                 for p in positions:
                     first = inputs[p]
-                    tried[p] = [self._tensor(first, first.shape[1],
+                    channels = self.elements.get(p, Elements()).channels(length, first.shape[1])
+                    tried[p] = [self._tensor(first, channels[i],
                                              [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
                                 for i in range(length)]
                 try:
@@ -360,11 +384,13 @@ class _Search:
                     continue
                 names = ", ".join(self.names[p] for p in positions)
                 kind = "halving sizes, the finest first" if pyramid else "of one size"
-                return tried, trace, f"; {names}: a list of {length} images ({kind}), as the forward uses it"
+                read_by = ", their channels those of the layers that read them" if elements else ""
+                images = "1 image" if length == 1 else f"{length} images ({kind}{read_by})"
+                return tried, trace, f"; {names}: a list of {images}, as the forward uses it"
         raise failure
 
     def _solve_channels(self, built: BuiltModel, exc: BaseException,
-                        inputs: list[torch.Tensor]) -> tuple[int, int, str] | None:
+                        inputs: list[torch.Tensor]) -> tuple[tuple[int, ...], int, str] | None:
         """A layer that takes ``takes`` channels and is given another number from a model input
         (a mask with the image's channels, an image and a mask concatenated, a pixel-unshuffled
         input, a chunk of a stereo pair, an input concatenated with itself or a noise map):
@@ -373,22 +399,38 @@ class _Search:
         The inputs the failing tensor comes from are tried in turn, the nearest first."""
         failed = getattr(exc, "failed", None)
         channels = failed.channels() if failed is not None else None
-        if self.given or channels is None:
+        # a Linear given a chunk or split of a vector input's features (a latent split between blocks)
+        features = failed.features() if failed is not None and channels is None else None
+        if self.given or (channels or features) is None:
             return None
-        given, takes = channels
+        given, takes = channels or features
         nearest = [failed.from_input] if failed.from_input is not None else []
-        for position in dict.fromkeys([*nearest, *failed.behind]):
-            current = inputs[position][0] if isinstance(inputs[position], list) else inputs[position]
-            if position in self.solved or current.dim() < 3 or not current.is_floating_point():
-                continue
+        positions = [p for p in dict.fromkeys([*nearest, *failed.behind]) if p not in self.solved
+                     and (current := self._first_tensor(inputs[p])).is_floating_point()
+                     and (current.dim() >= 3 if channels else current.dim() == 2)]
+        chunked = dict(self.hints.chunks)
+        for position in positions[:1]:
+            name = self.names[position] if position < len(self.names) else ""
+            if name in chunked and takes * chunked[name] != self._first_tensor(inputs[position]).shape[1]:
+                return (position,), takes * chunked[name], (f"; {takes * chunked[name]} for {name}: chunked into "
+                                                            f"{chunked[name]} by the forward, {failed.name} "
+                                                            f"{failed.kind}({takes}→…) reads one")
+        alike = [p for p in positions if self._first_tensor(inputs[p]).shape[1] == self._first_tensor(
+            inputs[positions[0]]).shape[1]] if positions else []
+        # each input alone, then the inputs of one channel count together (images concatenated: a
+        # frame and a list of reference frames, a pair of images into one convolution)
+        for group in [*([p] for p in positions), *([alike] if len(alike) > 1 else [])]:
+            current = self._first_tensor(inputs[group[0]])
             points = {current.shape[1]: given}
             for probe in PROBES:
-                reached = self._reached(built, inputs, position, probe, failed)
+                reached = self._reached(built, inputs, group, probe, failed)
                 if reached is not None:
                     points[probe] = reached
             if len(points) < 2:
                 continue
-            (c0, got0), (c1, got1) = sorted(points.items())[-2:]
+            # the probes alone when both reached it: divisible by the usual chunk counts, unlike the current count
+            (c0, got0), (c1, got1) = ([(p, points[p]) for p in PROBES] if all(p in points for p in PROBES)
+                                      else sorted(points.items())[-2:])
             k = Fraction(got1 - got0, c1 - c0)
             if k <= 0:
                 continue
@@ -396,34 +438,66 @@ class _Search:
             solution = (takes - m) / k
             if solution.denominator != 1 or solution <= 0 or solution == current.shape[1]:
                 continue
-            name = self.names[position] if position < len(self.names) else f"input {position}"
+            name = ", ".join(self.names[p] if p < len(self.names) else f"input {p}" for p in group)
             plural = "" if solution == 1 else "s"
-            why = (f"; {solution} channel{plural} for {name}: {failed.name} {failed.kind}({takes}→…) "
-                   f"{_reads(k, m)}, found by trying")
-            return position, int(solution), why
+            why = (f"; {solution} channel{plural} for {name}{' each' if len(group) > 1 else ''}: {failed.name} "
+                   f"{failed.kind}({takes}→…) {_reads(k, m, len(group) > 1)}, found by trying")
+            return tuple(group), int(solution), why
+        return self._usual_channels(built, inputs, [p for p in positions if p in nearest], failed)
+
+    def _usual_channels(self, built: BuiltModel, inputs: list, positions: list[int], failed) -> tuple | None:
+        """No channel count solves the layer's: the usual counts (USUAL_CHANNELS) in turn for the
+        nearest input, the first the layer then takes (it fails elsewhere, or the forward runs)."""
+        if not positions:
+            return None
+        position = positions[0]
+        current = self._first_tensor(inputs[position]).shape[1]
+        for channels in USUAL_CHANNELS:
+            if channels == current:
+                continue
+            tried = list(inputs)
+            tried[position] = self._tensor(inputs[position], channels)
+            try:
+                eager.run(built.model, tried, built)
+            except Exception as exc:
+                again = getattr(exc, "failed", None)
+                if again is None or (again.name, again.kind) == (failed.name, failed.kind):
+                    continue
+            name = self.names[position] if position < len(self.names) else f"input {position}"
+            plural = "s" if channels > 1 else ""
+            return (position,), channels, (f"; {channels} channel{plural} for {name}: the first of the usual counts "
+                                           f"{failed.name} {failed.kind} takes, found by trying")
         return None
 
-    def _reached(self, built: BuiltModel, inputs: list[torch.Tensor], position: int, channels: int,
+    @staticmethod
+    def _first_tensor(value):
+        return value[0] if isinstance(value, list) else value
+
+    def _reached(self, built: BuiltModel, inputs: list[torch.Tensor], positions: Sequence[int], channels: int,
                  failed) -> int | None:
-        """The channels the failed layer is given when input ``position`` has ``channels``,
+        """The channels the failed layer is given when the inputs at ``positions`` have ``channels``,
         when the forward fails at the same layer again."""
         tried = list(inputs)
-        tried[position] = self._tensor(inputs[position], channels)
+        for position in positions:
+            tried[position] = self._tensor(inputs[position], channels)
         try:
             eager.run(built.model, tried, built)
         except Exception as exc:
             again = getattr(exc, "failed", None)
             if (again is not None and (again.name, again.kind, again.takes) == (failed.name, failed.kind, failed.takes)
                     and again.shapes and len(again.shapes[0]) >= 2):
-                return again.shapes[0][1]
+                return again.shapes[0][1 if failed.axis == 1 else -1]
         return None
 
 
-def _reads(k: Fraction, m: Fraction) -> str:
-    """How a layer reads an input of c channels, in words: "reads a part of it (c/2 channels…)"."""
+def _reads(k: Fraction, m: Fraction, together: bool = False) -> str:
+    """How a layer reads an input of c channels, in words: "reads a part of it (c/2 channels…)";
+    ``together``: inputs of c channels each."""
     term = "c" if k == 1 else f"{k.numerator}·c" if k.denominator == 1 else \
         f"c/{k.denominator}" if k.numerator == 1 else f"{k.numerator}·c/{k.denominator}"
     formula = term if m == 0 else f"{term} {'+' if m > 0 else '−'} {abs(m)}"
+    if together:
+        return f"is given {formula} channels for their c each (the inputs concatenated)"
     if k == 1 and m == 0:
         return "reads it whole"
     if k < 1 or m < 0:
@@ -466,17 +540,12 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     extras = extras or {}
     required = [name for name in names if name not in extras]
     ranks = dict(hints.ranks)
-    if fx_graph is not None:
-        guesses = fx.input_guesses(fx_graph, side, hints)
-        guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, guesses)]
-    elif not required:
-        guesses = []
-    else:  # no graph: the first input from the first layer, the others by their names beside it
-        reading = first_module_reading(model, required[0])
-        tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
-        first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
-        first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
-        guesses = [first] + [guess_by_name(name, first, hints) for name in required[1:]]
+    graph_guesses = fx.input_guesses(fx_graph, side, hints) if fx_graph is not None else [None] * len(required)
+    guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, graph_guesses)]
+    if required and None in guesses:  # no graph, or no layer of it reads the input: the forward's code
+        code_guesses = _code_guesses(model, required, side, hints, guesses[0])
+        guesses = [guess or (by_code(code_guess) if fx_graph is not None else code_guess)
+                   for guess, code_guess in zip(guesses, code_guesses)]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:
         shape, seen_at = extras[name]
@@ -493,6 +562,21 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
         guesses.append((shape, torch.float32, f"{name}: {why}, {'a 1-channel map' if mask else 'shaped'} "
                                               "like the tensor it meets"))
     return guesses
+
+
+def _code_guesses(model: nn.Module, required: list[str], side: int, hints: InputHints, first=None) -> list:
+    """Without a graph: the first input from the first layer the forward's code gives it to (or
+    ``first``, the graph's guess), the others from theirs or by their names beside it (see
+    ``guess_of_later_input``)."""
+    ranks = dict(hints.ranks)
+    readings = [input_reading(model, name) for name in required]
+    if first is None:
+        reading = readings[0].module
+        tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
+        first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
+        first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
+    return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints)
+                      for name, reading in zip(required[1:], readings[1:])]
 
 
 def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], reference: Trace,
@@ -648,6 +732,8 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
         return CaptureError(failure)  # no input shape would help
     if also_failed and all_same:  # what failed does not depend on the size: no size to suggest
         return CaptureError(f"{failure}; the same at every image side tried, so not because of the input's size")
+    if not is_size_error(cause):
+        return CaptureError(f"{failure}; not a failure about the input's size, so no other side was tried")
     tried = f"; the sides {', '.join(map(str, also_failed))} fail too" if also_failed else ""
     return CaptureError(f"{failure}{tried}; give the input shape with --input-shape")
 
@@ -664,7 +750,7 @@ def _same_failure(exc: BaseException, first: BaseException) -> bool:
 def _describe(exc: BaseException, limit: int = 200) -> str:
     """The exception's type and first line, cut at ``limit`` characters (torch's symbolic
     shape errors print whole expressions, with symbols in an order that varies by run)."""
-    text = str(exc).strip()
+    text = str(exc).strip() or failed_assertion(exc) or ""  # a bare assert: its line says what it checks
     first = text.splitlines()[0].rstrip(".") if text else ""
     first = first if len(first) <= limit else first[:limit].rstrip() + "…"
     return f"{type(exc).__name__}: {first}".rstrip(": ")

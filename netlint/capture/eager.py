@@ -18,6 +18,7 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from netlint.capture import ops
+from netlint.capture.inputs import conv_reads
 from netlint.capture.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, returned_leaves,
                                     tensor_signature)
 from netlint.graph import Shape
@@ -69,6 +70,8 @@ def _module_takes(module: nn.Module) -> tuple[int | None, int]:
     """What the module reads, and along which axis (see FailedCall)."""
     if isinstance(module, nn.Linear):
         return module.in_features, -1
+    if isinstance(module, nn.modules.conv._ConvNd):
+        return conv_reads(module), 1
     takes = getattr(module, "in_channels", None) or getattr(module, "num_features", None)
     return (takes if isinstance(takes, int) else None), 1
 
