@@ -242,6 +242,7 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
             yield "analyzing", i, target.display
             part = LintResult()
             lint_target(target, rules, target_options, part, import_notes, instances, imported)
+            imported = 0.0  # the file's first model carries its import
             errors += part.errors
             yield "part", i, _with_printed(part, target.display, printed)
         if listed is not None and first.path is not None and all(t.discovered for t, _ in work):
