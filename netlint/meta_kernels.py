@@ -29,12 +29,28 @@ Two mechanisms, both below the autograd layer so that gradients are recorded as 
   ``torch._dynamo`` installs that evaluation hook, so without it loaded there is nothing to
   keep out. A stand-in ``torch._dynamo`` module would not be: export (capture's second tier)
   needs the real one in the same worker.
+- ``symbolic_stand_ins()``: the Python kernels left (pools, pads, upsampling: a kernel a layer,
+  too many for shape rules one by one) call ``torch._check(cond)``, which imports
+  ``torch.fx.experimental.symbolic_shapes`` (and sympy) for ``expect_true``, and type promotion
+  does ``import sympy`` for ``isinstance(x, sympy.Basic)``. Both only matter for symbolic sizes,
+  and there are none before sympy is loaded. While ``MetaShapes`` is active, and only while
+  neither is loaded, ``sys.modules`` holds a stand-in for each: ``expect_true`` of a Python bool
+  is the bool, and no value is a ``sympy.Basic`` (no sympy object can exist yet). Any other
+  use of a stand-in (an attribute read or set, a submodule) imports the real module, which
+  replaces it in ``sys.modules``, and is forwarded to it, so code that bound the stand-in
+  still works; on leaving, stand-ins still in place are removed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import importlib
+import operator
 import sys
+import types
 import warnings
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -310,3 +326,97 @@ def _defuse(inner) -> None:
         return disabled(*args, **kwargs)
 
     setattr(kernel, "__dynamo_disable", undisabled)
+
+
+class _StandIn(types.ModuleType):
+    """A module in ``sys.modules`` until anything but its cheap answers is asked for."""
+
+    def __init__(self, name: str, cheap: dict[str, Any], package: bool) -> None:
+        super().__init__(name)
+        vars(self)["_cheap"] = cheap
+        vars(self)["_package"] = package  # a package has a __path__ (its submodules are the real ones)
+
+    def _real(self) -> types.ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            if name in vars(self)["_cheap"]:
+                return vars(self)["_cheap"][name]
+            if name.startswith("__") and name != "__all__" and not (name == "__path__" and vars(self)["_package"]):
+                raise AttributeError(name)  # a scan of sys.modules reading __file__ is no use of the module
+        return getattr(self._real(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._real(), name, value)
+
+
+class _NoSympyValue:
+    """``sympy.Basic`` before sympy is loaded: nothing is one."""
+
+
+def _plain(value: Any) -> bool:
+    """A Python value that no symbolic size can hide in."""
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    return value is None or type(value) in (bool, int, float, str)
+
+
+def _on_plain_values(name: str, cheap: Callable[..., Any]) -> Callable[..., Any]:
+    """``symbolic_shapes.<name>``: ``cheap`` on plain Python values, else the real function."""
+
+    def function(*args, **kwargs):
+        if _plain(args) and _plain(tuple(kwargs.values())):
+            return cheap(*args, **kwargs)
+        return getattr(importlib.import_module(_SYMBOLIC), name)(*args, **kwargs)
+
+    return function
+
+
+def _sym_eq(x, y):
+    if isinstance(x, (tuple, list)) and isinstance(y, (list, tuple)):
+        return len(x) == len(y) and all(_sym_eq(a, b) for a, b in zip(x, y))
+    return x == y
+
+
+# What the Python kernels ask symbolic_shapes about plain sizes: on a bool or an int each of
+# these is the value itself (torch's own definitions, without the symbolic branches).
+_SYMBOLIC_ON_PLAIN = {
+    "expect_true": lambda cond, *args, **kwargs: cond,
+    "guard_or_false": lambda a: a,
+    "guard_or_true": lambda a: a,
+    "guard_size_oblivious": lambda expr: expr,
+    "statically_known_true": lambda x: x,
+    "guard_bool": lambda a: a,
+    "guard_int": lambda a: a,
+    "guarding_hint_or_throw": lambda a: a,
+    "has_guarding_hint": lambda a: True,
+    "is_nested_int": lambda s: False,
+    "is_concrete_int": lambda a: True,
+    "sym_and": lambda x, *others: functools.reduce(operator.and_, others, x),
+    "sym_or": lambda x, *others: functools.reduce(operator.or_, others, x),
+    "sym_eq": _sym_eq,
+}
+
+
+_SYMBOLIC = "torch.fx.experimental.symbolic_shapes"
+
+
+@contextlib.contextmanager
+def symbolic_stand_ins() -> Iterator[None]:
+    """Stand-ins for sympy and torch's symbolic shapes while neither is loaded (see above)."""
+    placed = []
+    if _SYMBOLIC not in sys.modules and "sympy" not in sys.modules:
+        placed = [_StandIn("sympy", {"Basic": _NoSympyValue}, package=True),
+                  _StandIn(_SYMBOLIC, {name: _on_plain_values(name, cheap) for name, cheap in _SYMBOLIC_ON_PLAIN.items()},
+                           package=False)]
+        for stand_in in placed:
+            sys.modules[stand_in.__name__] = stand_in
+    try:
+        yield
+    finally:
+        for stand_in in placed:
+            if sys.modules.get(stand_in.__name__) is stand_in:
+                del sys.modules[stand_in.__name__]

@@ -15,6 +15,7 @@ computes it or raises the real error.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
-from netlint.meta_kernels import MetaKernels, broadcast_shape, defuse_dynamo_disable
+from netlint.meta_kernels import MetaKernels, broadcast_shape, defuse_dynamo_disable, symbolic_stand_ins
 
 _Shortcut = Callable[..., "torch.Tensor | None"]  # None: let the real kernel run
 
@@ -352,19 +353,19 @@ class MetaShapes(TorchFunctionMode):
 
     def __enter__(self):
         defuse_dynamo_disable()
-        self._kernels = MetaKernels()
-        self._kernels.__enter__()
-        try:
-            return super().__enter__()
-        except BaseException:
-            self._kernels.__exit__(None, None, None)
-            raise
+        self._below = contextlib.ExitStack()
+        with self._below as below:
+            below.enter_context(symbolic_stand_ins())
+            below.enter_context(MetaKernels())
+            result = super().__enter__()
+            self._below = below.pop_all()
+        return result
 
     def __exit__(self, *exc_info):
         try:
             return super().__exit__(*exc_info)
         finally:
-            self._kernels.__exit__(*exc_info)
+            self._below.__exit__(*exc_info)
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
