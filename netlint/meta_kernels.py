@@ -235,6 +235,10 @@ def _reduction(func, args: tuple, kwargs: dict) -> Any:
 class MetaKernels(TorchDispatchMode):
     """While active, pointwise ops and reductions on meta tensors take the shape rules above."""
 
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        return False  # no torch.compile runs under it: its handler needs no _disable_dynamo wrapper
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         result = None
@@ -301,7 +305,6 @@ def defuse_dynamo_disable() -> None:
                                                              "torch._meta_registrations"))
                   for value in list(vars(module).values())]
     candidates += [kernel for table in global_decomposition_table.values() for kernel in table.values()]
-    candidates.append(vars(MetaKernels)["__torch_dispatch__"])  # TorchDispatchMode wraps it as well
     for candidate in candidates:
         while callable(candidate) and id(candidate) not in seen:
             seen.add(id(candidate))
