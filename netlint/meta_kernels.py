@@ -217,6 +217,8 @@ def _reduction(func, args: tuple, kwargs: dict) -> Any:
         return None
     dim, keepdim = named.get("dim", None), named.get("keepdim", False)
     rank = source.dim()
+    if isinstance(dim, (list, tuple)) and not dim:
+        return None  # an empty list: all dimensions for sum, none for any and all; the kernel knows
     dims = [] if dim in (None, _UNSET) else [dim] if isinstance(dim, int) else list(dim)
     if not all(type(d) is int and -max(rank, 1) <= d < max(rank, 1) for d in dims) or type(keepdim) is not bool:
         return None
