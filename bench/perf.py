@@ -67,7 +67,8 @@ def run(command: list[str], cwd: Path = REPO, memory_cap: int | None = None, env
     return Measure(seconds, usage.ru_maxrss / 1024, outcome, usage.ru_utime + usage.ru_stime)
 
 
-def compare(name: str, commands: dict[str, list[str] | tuple[list[str], Path]], runs: int, caps: dict[str, int] | None = None,
+def compare(name: str, commands: dict[str, list[str] | tuple[list[str], Path]], runs: int,
+            caps: dict[str, int] | None = None,
             medians: dict[str, float] | None = None, cwd: Path = REPO, env: dict | None = None) -> list[str]:
     """The case's table; ``medians`` (if given) receives each command's median seconds."""
     caps = caps or {}

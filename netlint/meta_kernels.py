@@ -281,8 +281,9 @@ def _python_meta_kernel(func) -> Any:
     if func not in _kernels:
         kernel = func.py_kernels.get(torch._C.DispatchKey.Meta) if isinstance(func, torch._ops.OpOverload) else None
         name = func.name() if kernel is not None else ""
-        if kernel is not None and (func.is_view or name in _NOT_ACTIVATED or "::" in name and not name.startswith("aten::")
-                                   or torch._C._dispatch_has_kernel_for_dispatch_key(name, "CompositeImplicitAutograd")):
+        composite = torch._C._dispatch_has_kernel_for_dispatch_key(name, "CompositeImplicitAutograd") if name else False
+        if kernel is not None and (func.is_view or name in _NOT_ACTIVATED or composite
+                                   or "::" in name and not name.startswith("aten::")):
             kernel = None
         _kernels[func] = kernel
     return _kernels[func]
@@ -415,7 +416,7 @@ def symbolic_stand_ins() -> Iterator[None]:
     placed = []
     if _SYMBOLIC not in sys.modules and "sympy" not in sys.modules:
         placed = [_StandIn("sympy", {"Basic": _NoSympyValue}, package=True),
-                  _StandIn(_SYMBOLIC, {name: _on_plain_values(name, cheap) for name, cheap in _SYMBOLIC_ON_PLAIN.items()},
+                  _StandIn(_SYMBOLIC, {n: _on_plain_values(n, cheap) for n, cheap in _SYMBOLIC_ON_PLAIN.items()},
                            package=False)]
         for stand_in in placed:
             sys.modules[stand_in.__name__] = stand_in

@@ -155,3 +155,65 @@ def test_compiler_modules_stay_out_of_a_plain_torch_import():
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# Ops of each class the rules cover (pointwise, in place, reductions, shape-keeping Python
+# kernels) and some that go to the kernel (views, pools, pads, norms), on meta tensors under
+# MetaShapes against torch's CPU kernel: same shapes, dtypes and strides.
+OPS = {
+    "prelu": lambda x: torch.nn.functional.prelu(x, torch.ones(3, device=x.device)),
+    "where": lambda x: torch.where(x > 0, x, x * 2),
+    "add scalar": lambda x: x + 1,
+    "div": lambda x: x / 2,
+    "compare": lambda x: x > 0,
+    "integer floor division": lambda x: x.long() // 2,
+    "integer true division": lambda x: x.long() / 2,
+    "half sigmoid": lambda x: torch.sigmoid(x.half()),
+    "clamp": lambda x: x.clamp(0, 1),
+    "lerp": lambda x: torch.lerp(x, x, 0.5),
+    "chain": lambda x: x.sqrt().exp().log1p(),
+    "add_": lambda x: x.add_(1),
+    "mul_ broadcast": lambda x: x.mul_(x[0].clone()),
+    "channels last": lambda x: x.to(memory_format=torch.channels_last) * 2,
+    "sum": lambda x: x.sum(),
+    "sum dims": lambda x: x.sum((1, 2)),
+    "mean keepdim": lambda x: x.mean(-1, keepdim=True),
+    "max dim": lambda x: x.max(1),
+    "argmax keepdim": lambda x: x.argmax(keepdim=True),
+    "var": lambda x: x.var(1, correction=0),
+    "var_mean": lambda x: torch.var_mean(x),
+    "logsumexp": lambda x: torch.logsumexp(x, 2),
+    "norm": lambda x: x.norm(dim=1),
+    "integer sum": lambda x: x.long().sum(),
+    "mean dtype": lambda x: x.int().mean(dtype=torch.float),
+    "all": lambda x: x.bool().all(1),
+    "any of no dims": lambda x: x.bool().any(()),
+    "count_nonzero": lambda x: x.count_nonzero((0, 1)),
+    "aminmax": lambda x: torch.aminmax(x),
+    "hardswish": lambda x: torch.nn.functional.hardswish(x),
+    "logsigmoid": lambda x: torch.nn.functional.logsigmoid(x),
+    "glu": lambda x: torch.nn.functional.glu(x, 2),
+    "softplus": lambda x: torch.nn.functional.softplus(x),
+    "softmax": lambda x: torch.softmax(x, 1),
+    "pixel_shuffle": lambda x: torch.nn.functional.pixel_shuffle(x.reshape(2, 12, 5, 1), 2),
+    "adaptive max pool": lambda x: torch.nn.functional.adaptive_max_pool2d(x, 2)[0],
+    "bilinear": lambda x: torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear"),
+    "reflect pad": lambda x: torch.nn.functional.pad(x, (1, 1, 1, 1), mode="reflect"),
+    "layer_norm": lambda x: torch.nn.functional.layer_norm(x, (5,)),
+    "group_norm": lambda x: torch.nn.functional.group_norm(x, 3),
+    "batch_norm training": lambda x: torch.nn.functional.batch_norm(x, None, None, training=True),
+    "view": lambda x: x.view(6, 20).t().reshape(-1),
+}
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_meta_shapes_give_torchs_shapes_and_dtypes(name):
+    from netlint.meta_shapes import MetaShapes
+
+    x = torch.randn(2, 3, 4, 5)
+    real = OPS[name](x.clone())
+    with torch.no_grad(), MetaShapes():
+        got = OPS[name](x.to("meta"))
+    real, got = (r if isinstance(r, tuple) else (r,) for r in (real, got))
+    assert [(r.shape, r.dtype, r.stride()) for r in real] == [(g.shape, g.dtype, g.stride()) for g in got]
+    assert all(g.is_meta for g in got)
