@@ -5,10 +5,12 @@ that alternate the commands of a case, so that both see the same machine. Prints
 wall time and peak RSS of each, and netlint's ratio to the baseline; ``--write`` keeps the
 output in bench/RESULTS.md (section "Speed and memory") with the core count and the date.
 
-    python bench/perf.py [--quick] [--runs N] [--write]
+    python bench/perf.py [--quick] [--runs N] [--write] [--cases 4,7] [--baseline DIR]
 
 ``--quick`` runs each case once with small models (the test suite runs it to keep the
-script working); its numbers are not the benchmark.
+script working); its numbers are not the benchmark. ``--cases`` runs only the cases named;
+``--baseline DIR`` adds to cases 4 and 7 a row for the netlint of another checkout (``git
+worktree add DIR <commit>``), measured in the same rounds: before and after, side by side.
 """
 
 from __future__ import annotations
@@ -65,16 +67,18 @@ def run(command: list[str], cwd: Path = REPO, memory_cap: int | None = None, env
     return Measure(seconds, usage.ru_maxrss / 1024, outcome, usage.ru_utime + usage.ru_stime)
 
 
-def compare(name: str, commands: dict[str, list[str]], runs: int, caps: dict[str, int] | None = None,
+def compare(name: str, commands: dict[str, list[str] | tuple[list[str], Path]], runs: int,
+            caps: dict[str, int] | None = None,
             medians: dict[str, float] | None = None, cwd: Path = REPO, env: dict | None = None) -> list[str]:
     """The case's table; ``medians`` (if given) receives each command's median seconds."""
     caps = caps or {}
-    for label, command in commands.items():  # warm-up: file caches, .pyc
-        run(command, cwd, caps.get(label), env)
+    where = {label: command if isinstance(command, tuple) else (command, cwd) for label, command in commands.items()}
+    for label, (command, folder) in where.items():  # warm-up: file caches, .pyc
+        run(command, folder, caps.get(label), env)
     measures: dict[str, list[Measure]] = {label: [] for label in commands}
     for _ in range(runs):
-        for label, command in commands.items():
-            measures[label].append(run(command, cwd, caps.get(label), env))
+        for label, (command, folder) in where.items():
+            measures[label].append(run(command, folder, caps.get(label), env))
     lines = [f"### {name}", "", "| command | median s | peak RSS MB | ratio to netlint (time, RSS) | outcome |",
              "| --- | --- | --- | --- | --- |"]
     base = measures["netlint"]
@@ -117,7 +121,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one run of each case, small models")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--write", action="store_true", help="write the output into bench/RESULTS.md")
+    parser.add_argument("--cases", help="only these cases, e.g. 4,7 (all by default)")
+    parser.add_argument("--baseline", type=Path, help="another checkout's netlint, for cases 4 and 7")
     args = parser.parse_args()
+    if args.cases:
+        cases = {int(c) for c in args.cases.split(",")}
+        main_cases(args, cases)
+        return
     runs = 1 if args.quick else args.runs
     classifier, transformer = ("resnet18", "vit_b_16") if args.quick else ("resnet50", "vit_l_16")
 
@@ -155,14 +165,7 @@ def main() -> None:
                 "import sys; sys.path.insert(0, 'bench'); import llama; "
                 "from fvcore.nn import parameter_count_table; parameter_count_table(llama.Llama7B())"),
         }, runs, caps={"torchinfo.summary": MEMORY_CAP, "fvcore parameter_count_table": MEMORY_CAP})
-    with tempfile.TemporaryDirectory() as folder:
-        plain = model_files(Path(folder), 50, with_model=False)
-        check = ("import sys; from netlint.cli import main; sys.argv = ['netlint', *sys.argv[1:]]\n"
-                 "try:\n    main()\nexcept SystemExit:\n    pass\nassert 'torch' not in sys.modules, 'torch imported'")
-        lines += compare("4. pre-commit: 50 files without a model (torch must not be imported; goal < 0.1 s)", {
-            "netlint": [PYTHON, "-c", check, *plain],
-            "python -c pass": python("pass"),
-        }, runs)
+    lines += precommit(runs, args.baseline)
     with tempfile.TemporaryDirectory() as folder:
         models = model_files(Path(folder), 10 if args.quick else 100, with_model=True)
         lines += compare(f"5. {len(models)} model files: -j 2 vs -j 1", {
@@ -178,11 +181,8 @@ def main() -> None:
             "in-process (no isolation)": [PYTHON, "-c", in_process, folder],
         }, runs)
     with tempfile.TemporaryDirectory() as folder:
+        lines += realistic_file(Path(folder), runs, args.baseline)
         model, = model_files(Path(folder), 1, with_model=True)
-        lines += compare("7. a torch-only model file, cold: netlint vs import torch (goal ≤ 1.3×)", {
-            "netlint": NETLINT + [model, "--no-daemon"],
-            "import torch": python("import torch"),
-        }, runs)
         lines += warm(Path(folder), model, runs)
     lines += ["### 10. Where the time goes (in one process)", ""] + profile(classifier) + profile(transformer)
     with tempfile.TemporaryDirectory() as folder:
@@ -206,6 +206,104 @@ def main() -> None:
     if args.write:
         from zoo import _write_section
         _write_section(Path(__file__).with_name("RESULTS.md"), "Speed and memory", text)
+
+
+def main_cases(args, cases: set[int]) -> None:
+    """Only the cases asked for (4 and 7: with ``--baseline``, before and after)."""
+    runs = 1 if args.quick else args.runs
+    lines = [f"netlint speed, cases {', '.join(map(str, sorted(cases)))}, {time.strftime('%Y-%m-%d')}, "
+             f"{os.cpu_count()} cores, {runs} runs per command (median)", ""]
+    if 4 in cases:
+        lines += precommit(runs, args.baseline)
+    if 7 in cases:
+        with tempfile.TemporaryDirectory() as folder:
+            lines += realistic_file(Path(folder), runs, args.baseline)
+    print("\n".join(lines))
+
+
+def baseline_row(label: str, command: list[str], baseline: Path | None) -> dict[str, tuple[list[str], Path]]:
+    return {} if baseline is None else {f"{label} at {baseline.name} (before)": (command, baseline.resolve())}
+
+
+def precommit(runs: int, baseline: Path | None = None) -> list[str]:
+    """Case 4: a pre-commit run over 50 files without a model: torch must not be imported."""
+    with tempfile.TemporaryDirectory() as folder:
+        plain = model_files(Path(folder), 50, with_model=False)
+        check = ("import sys; from netlint.cli import main; sys.argv = ['netlint', *sys.argv[1:]]\n"
+                 "try:\n    main()\nexcept SystemExit:\n    pass\nassert 'torch' not in sys.modules, 'torch imported'")
+        command = [PYTHON, "-c", check, *plain]
+        return compare("4. pre-commit: 50 files without a model (torch must not be imported; goal < 0.1 s)", {
+            "netlint": command,
+            **baseline_row("netlint", command, baseline),
+            "python -c pass": python("pass"),
+        }, runs)
+
+
+REALISTIC = """\
+import torch
+from torch import nn
+
+
+class Residual(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.conv1 = nn.Conv2d(width, width, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.act = nn.PReLU()
+        self.conv2 = nn.Conv2d(width, width, 3, padding=1)
+        self.bn2 = nn.BatchNorm2d(width)
+
+    def forward(self, x):
+        return x + self.bn2(self.conv2(self.act(self.bn1(self.conv1(x)))))
+
+
+class Upsample(nn.Module):
+    def __init__(self, width, scale=2):
+        super().__init__()
+        self.conv = nn.Conv2d(width, width * scale ** 2, 3, padding=1)
+        self.shuffle = nn.PixelShuffle(scale)
+        self.act = nn.PReLU()
+
+    def forward(self, x):
+        return self.act(self.shuffle(self.conv(x)))
+
+
+class Generator(nn.Module):
+    def __init__(self, width=64, blocks=8):
+        super().__init__()
+        self.head = nn.Sequential(nn.Conv2d(3, width, 9, padding=4), nn.PReLU())
+        self.body = nn.Sequential(*[Residual(width) for _ in range(blocks)])
+        self.tail = nn.Sequential(nn.Conv2d(width, width, 3, padding=1), nn.BatchNorm2d(width))
+        self.up = nn.Sequential(Upsample(width), Upsample(width))
+        self.out = nn.Conv2d(width, 3, 9, padding=4)
+
+    def forward(self, x):
+        head = self.head(x)
+        x = head + self.tail(self.body(head))
+        return torch.tanh(self.out(self.up(x)))
+"""
+
+
+def realistic_file(folder: Path, runs: int, baseline: Path | None = None) -> list[str]:
+    """Case 7: an SRGAN-style generator file (PReLU, BatchNorm, PixelShuffle, torch.tanh; with
+    findings), cold, against ``import torch``; then where netlint's time went (its -v time line)."""
+    model = folder / "srgan.py"
+    model.write_text(REALISTIC)
+    command = NETLINT + [str(model), "--no-daemon"]
+    medians: dict[str, float] = {}
+    lines = compare("7. a realistic model file (SRGAN-style: PReLU, BatchNorm, PixelShuffle, tanh), cold: "
+                    "netlint vs import torch (goal ≤ 1.3×)", {
+                        "netlint": command,
+                        **baseline_row("netlint", command, baseline),
+                        "import torch": python("import torch"),
+                    }, runs, medians=medians)
+    lines.insert(-1, f"netlint / import torch: {medians['netlint'] / medians['import torch']:.2f}× (goal ≤ 1.3×)")
+    for label, seconds in medians.items():
+        if label.endswith("(before)"):
+            lines.insert(-1, f"before: {seconds / medians['import torch']:.2f}×")
+    verbose = subprocess.run(command + ["-v"], capture_output=True, text=True, env=ENV, cwd=REPO)
+    lines += [line for line in verbose.stderr.splitlines() if line.startswith("time: ")] + [""]
+    return lines
 
 
 def cached_runs(folder: Path, count: int, blocks: int, runs: int) -> list[str]:

@@ -68,17 +68,32 @@ def _a_few(targets: list) -> list:
     return [t for found in kinds.values() for t in found[:2] if "detection" not in t[0]]
 
 
-def lint(targets: list[str]) -> tuple[dict, float]:
+STEPS = ("import", "build", "capture", "rules")
+_COST = re.compile(r"^time: (\S+): (.*?); loaded (.*)$", re.M)
+_REPORT = re.compile(r"^time: the report: ([\d.]+) s for (\d+) model", re.M)
+
+
+def lint(targets: list[str]) -> tuple[dict, float, dict[str, dict[str, float]]]:
+    """The JSON report, the run's wall seconds, and each model's seconds per step (from the
+    ``-v`` time lines: import, build, capture, rules, its share of the report; and ``loaded``,
+    the compiler modules its worker had loaded)."""
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "netlint", *targets, "--output-format", "json", "--no-cache",
-                           "--timeout", "300"], capture_output=True, text=True,
+                           "--timeout", "300", "-v"], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parent.parent)
     seconds = time.perf_counter() - started
+    steps: dict[str, dict] = {}
+    for target, cost, loaded in _COST.findall(proc.stderr):
+        steps[target] = {step: float(value) for step, value in re.findall(r"(\w+) ([\d.]+) s", cost)}
+        steps[target]["loaded"] = loaded
+    report = _REPORT.search(proc.stderr)
+    for found in steps.values():
+        found["report"] = float(report[1]) / int(report[2]) if report else 0.0
     try:
-        return json.loads(proc.stdout), seconds
+        return json.loads(proc.stdout), seconds, steps
     except json.JSONDecodeError:
         return {"models": [], "findings": [], "skipped": [],
-                "errors": [{"target": t, "message": proc.stderr.strip()[-300:]} for t in targets]}, seconds
+                "errors": [{"target": t, "message": proc.stderr.strip()[-300:]} for t in targets]}, seconds, steps
 
 
 def cpu_params(build) -> int | str:
@@ -105,7 +120,7 @@ def main() -> None:
     rows = []
     for start in range(0, len(targets), BATCH):
         batch = targets[start:start + BATCH]
-        report, seconds = lint([target for _, target, _ in batch])
+        report, seconds, steps = lint([target for _, target, _ in batch])
         models = {m["target"]: m for m in report["models"]}
         errors = {e["target"]: e["message"] for e in report["errors"]}
         for zoo, target, build in batch:
@@ -113,7 +128,8 @@ def main() -> None:
             expected = cpu_params(build)
             rows.append((zoo, target, model["capture"] if model else "error",
                          model is not None and model["params"] == expected,
-                         seconds / len(batch), errors.get(target), expected, model and model["params"]))
+                         seconds / len(batch), errors.get(target), expected, model and model["params"],
+                         steps.get(target, {})))
         print(f"{start + len(batch)}/{len(targets)} models", file=sys.stderr)
 
     by_zoo: dict[str, Counter] = {}
@@ -131,11 +147,12 @@ def main() -> None:
         lines.append(f"| {zoo} | {total} | {counts['fx']} | {counts['export']} | {counts['eager']} | "
                      f"{counts['modules']} | {counts['error']} | {counts['exact']}/{total} | "
                      f"{sum(seconds) / len(seconds):.2f}, {max(seconds):.2f} |")
+    lines += [""] + split(rows)
     dataflow = sum(c["fx"] + c["export"] for c in by_zoo.values())
     lines.append("")
     lines.append(f"At a dataflow tier (fx or export): {dataflow}/{len(rows)} "
                  f"({100 * dataflow / max(len(rows), 1):.1f}%); the eager tier also records dataflow.")
-    for zoo, target, tier, exact, _, error, expected, got in rows:
+    for zoo, target, tier, exact, _, error, expected, got, _ in rows:
         if error:
             lines.append(f"- error {target}: {error}")
         elif not exact:
@@ -144,6 +161,25 @@ def main() -> None:
     print(text)
     if args.write:
         _write_section(Path(__file__).with_name("RESULTS.md"), "Model zoos", text)
+
+
+def split(rows: list) -> list[str]:
+    """Where a model's time goes, per zoo: the mean seconds of each step in the worker (from
+    netlint's -v time lines), the rest of the run's wall time per model (starting Python,
+    importing torch and netlint, forking), and how many workers loaded torch's compiler."""
+    lines = ["| zoo | import | build | capture | rules | report | rest (python, torch, fork) | "
+             "compiler loaded |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for zoo in dict.fromkeys(r[0] for r in rows):
+        found = [r for r in rows if r[0] == zoo]
+        timed = [r[8] for r in found if r[8]]
+        if not timed:
+            continue
+        means = {step: sum(t.get(step, 0.0) for t in timed) / len(timed) for step in (*STEPS, "report")}
+        rest = sum(r[4] for r in found) / len(found) - sum(means.values())
+        loaded = sum(t["loaded"] != "no compiler module" for t in timed)
+        lines.append(f"| {zoo} | " + " | ".join(f"{means[s]:.2f}" for s in (*STEPS, "report"))
+                     + f" | {rest:.2f} | {loaded}/{len(timed)} |")
+    return lines
 
 
 def _write_section(path: Path, title: str, body: str) -> None:

@@ -131,7 +131,8 @@ class ResultCache:
         that died decided part of it (then the lint that covered them all sent no inputs)."""
         if [(i.cacheable, i.targets) for i in result.inputs] != [(True, targets)]:
             return
-        if self._write(self._entry(key), (key.full, self._read_by(result), dataclasses.replace(result, inputs=[]))):
+        if self._write(self._entry(key), (key.full, self._read_by(result), dataclasses.replace(
+                result, inputs=[], models=[dataclasses.replace(m, cost=(), loaded=()) for m in result.models]))):
             self.written += 1
 
     def _write(self, path: Path, entry: tuple) -> bool:

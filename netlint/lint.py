@@ -9,6 +9,7 @@ import io
 import signal
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -215,6 +216,7 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
     with sandbox(first.path, scratch) as printed:
         yield "importing", 0, shown
         noted = len(definitions.notes)
+        started = time.perf_counter()
         try:
             with (time_limit(first_options.timeout), warnings.catch_warnings(),
                   recording_instances(str(first.path.resolve()) if first.path else "") as instances):
@@ -235,13 +237,15 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
             yield "part", 0, _with_printed(part, shown, printed)
             return
         import_notes = tuple(f"{path}:{line}: {text}" for path, line, text in definitions.notes[noted:])
+        imported = time.perf_counter() - started  # the file's import: counted for each of its models
         errors: list[Problem] = []
         for i, (target, target_options) in enumerate(work):
             if not target.name:
                 continue  # the file itself (_probes)
             yield "analyzing", i, target.display
             part = LintResult()
-            lint_target(target, rules, target_options, part, import_notes, instances)
+            lint_target(target, rules, target_options, part, import_notes, instances, imported)
+            imported = 0.0  # the file's first model carries its import
             errors += part.errors
             yield "part", i, _with_printed(part, target.display, printed)
         if listed is not None and first.path is not None and all(t.discovered for t, _ in work):
@@ -280,11 +284,18 @@ def _with_printed(part: LintResult, where: str, printed: io.StringIO) -> LintRes
     return part
 
 
+# What a model made of torch.nn layers never needs (netlint.meta_kernels): the -v cost line says
+# which of them a lint loaded.
+COMPILER_MODULES = ("torch._dynamo", "sympy", "torch.export._trace")
+
+
 def lint_target(target: Target, rules: Sequence[Rule], options: Options, result: LintResult,
-                import_notes: tuple[str, ...] = (), instances: dict | None = None) -> None:
+                import_notes: tuple[str, ...] = (), instances: dict | None = None,
+                imported: float = 0.0) -> None:
     """``import_notes``: what importing the target's file noted (statements that failed or
     did not run), added to the model's notes, and to the message of a build that failed on
-    an undefined name. ``instances``: the models its top level built (see ``build``)."""
+    an undefined name. ``instances``: the models its top level built (see ``build``).
+    ``imported``: the seconds its file took to import (the model's cost, with -v)."""
     # torch is imported here, only once a file is known to define a model
     from netlint.capture import TIER_PROVIDES, CaptureError, capture
     from netlint.rule_registry import run_rules
@@ -297,19 +308,23 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
         # torch's warnings are not findings
         with time_limit(options.timeout), warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            steps = [time.perf_counter()]
             built = build(target, instances)
             if target.discovered and next(built.model.children(), None) is None \
                     and next(built.model.parameters(), None) is None:
                 raise SkipTarget("a layer: it holds no submodules and no parameters", model=False)
             if target.path is not None:
                 built = with_applied_inits(built, target.path)
+            steps.append(time.perf_counter())
             from_code = not options.input_shapes and built.attempt.inputs
             graph = capture(built, target.display, options.input_shapes or built.attempt.inputs, options.task)
             if from_code:
                 graph = replace(graph, input_reason=f"the input {built.attempt.source} passes to it")
             if target.path is not None:
                 graph = with_training_code(graph, target.path, options.task)
+            steps.append(time.perf_counter())
             findings, skipped_rules = run_rules(graph, rules, TIER_PROVIDES[graph.capture])
+            steps.append(time.perf_counter())
     except SkipTarget as exc:
         result.skipped.append(Skipped(target.display, str(exc), exc.model))
         return
@@ -341,7 +356,10 @@ def lint_target(target: Target, rules: Sequence[Rule], options: Options, result:
             summary = replace(summary, dataflow=dataflow_of(graph, findings))
         except Exception as exc:  # a bug in the drawing: the lint stands
             summary = replace(summary, notes=(*summary.notes, f"not drawn: internal error: {type(exc).__name__}: {exc}"))
-    result.models.append(replace(summary, notes=import_notes + summary.notes, stand_ins=stood_in_for()))
+    cost = (("import", imported), *((step, end - start) for step, start, end
+                                    in zip(("build", "capture", "rules"), steps, steps[1:])))
+    result.models.append(replace(summary, notes=import_notes + summary.notes, stand_ins=stood_in_for(),
+                                 cost=cost, loaded=tuple(m for m in COMPILER_MODULES if m in sys.modules)))
     result.findings.extend(findings)
 
 

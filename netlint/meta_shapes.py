@@ -6,6 +6,8 @@ tensor takes ~0.03 ms; the ``normal_`` of weight initialization takes ~2 ms. A l
 model's build and forward on meta spend most of their time in them. These ops keep their
 input's shape (linear changes only the last dimension), so when the arguments are ones the
 op accepts, the result is an empty meta tensor of that shape (an in-place fill: the tensor).
+Whole classes of ATen ops (pointwise, reductions, shape-keeping Python kernels) are handled
+one level down, in ``netlint.meta_kernels``, which ``MetaShapes`` activates as well.
 Anything else (CPU tensors, mixed dtypes, shapes that do not fit, training-mode batch
 norm, masked attention, tensors that track gradients) goes to the real kernel, which
 computes it or raises the real error.
@@ -13,12 +15,15 @@ computes it or raises the real error.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
+
+from netlint.meta_kernels import MetaKernels, broadcast_shape, defuse_dynamo_disable, symbolic_stand_ins
 
 _Shortcut = Callable[..., "torch.Tensor | None"]  # None: let the real kernel run
 
@@ -95,9 +100,8 @@ def _binary(input, other):
         return None
     if not _floating_meta(input):
         return None
-    try:
-        shape = torch.broadcast_shapes(input.shape, other_shape)
-    except RuntimeError:
+    shape = broadcast_shape(input.shape, other_shape)
+    if shape is None:
         return None
     return _empty_like(input) if shape == input.shape else input.new_empty(shape)
 
@@ -243,6 +247,25 @@ def _convolution(rank: int, transposed: bool) -> _Shortcut:
     return shape if transposed else convolution
 
 
+def _pixel_shuffle(input, upscale_factor):
+    """``F.pixel_shuffle``, whose meta kernel is a Python function whose checks import sympy."""
+    r = upscale_factor
+    if not (_floating_meta(input) and type(r) is int and r > 0 and input.dim() >= 3
+            and input.shape[-3] % (r * r) == 0):
+        return None
+    *batch, channels, height, width = input.shape
+    return input.new_empty((*batch, channels // (r * r), height * r, width * r))
+
+
+def _pixel_unshuffle(input, downscale_factor):
+    r = downscale_factor
+    if not (_floating_meta(input) and type(r) is int and r > 0 and input.dim() >= 3
+            and input.shape[-2] % r == 0 and input.shape[-1] % r == 0):
+        return None
+    *batch, channels, height, width = input.shape
+    return input.new_empty((*batch, channels * r * r, height // r, width // r))
+
+
 def _filled(input, valid: bool = True):
     """An in-place fill (weight initialization): on meta there is nothing to fill."""
     return input if valid and _floating_meta(input) else None
@@ -285,6 +308,10 @@ _SHORTCUTS: dict[Any, _Shortcut] = {
     **{f: _convolution(rank, transposed=True)
        for rank, f in enumerate((F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d), 1)},
     F.instance_norm: _instance_norm,
+    F.pixel_shuffle: _pixel_shuffle,
+    torch.pixel_shuffle: _pixel_shuffle,
+    F.pixel_unshuffle: _pixel_unshuffle,
+    torch.pixel_unshuffle: _pixel_unshuffle,
     torch.mean: _mean,
     torch.Tensor.mean: _mean,
     F.adaptive_avg_pool2d: _adaptive_avg_pool2d,
@@ -321,7 +348,24 @@ def _tracks_gradients(args: tuple, kwargs: dict) -> bool:
 
 
 class MetaShapes(TorchFunctionMode):
-    """While active, the ops above take their shape shortcut on meta tensors."""
+    """While active, the ops above take their shape shortcut on meta tensors, and the ATen ops
+    below them the rules of ``netlint.meta_kernels`` (whole classes of ops)."""
+
+    def __enter__(self):
+        defuse_dynamo_disable()
+        self._below = contextlib.ExitStack()
+        with self._below as below:
+            below.enter_context(symbolic_stand_ins())
+            below.enter_context(MetaKernels())
+            result = super().__enter__()
+            self._below = below.pop_all()
+        return result
+
+    def __exit__(self, *exc_info):
+        try:
+            return super().__exit__(*exc_info)
+        finally:
+            self._below.__exit__(*exc_info)
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}

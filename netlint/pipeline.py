@@ -9,6 +9,8 @@ end goes through the same phases. Each phase takes what the one before it return
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -119,7 +121,11 @@ def report(result: LintResult, fmt: str, stream: TextIO, errors: TextIO, verbose
     """The report in ``fmt`` (netlint.report.FORMATS, or "statistics")."""
     from netlint.report import write
 
+    started = time.perf_counter()
     write(result if show_suppressed else replace(result, suppressed=[]), fmt, stream, errors, verbose)
+    if verbose and result.models:
+        errors.write(f"time: the report: {time.perf_counter() - started:.2f} s for {len(result.models)} "
+                     f"model{'s' * (len(result.models) != 1)}\n")
 
 
 def exit_code(result: LintResult, config: Config, changed: bool = False, exit_zero: bool = False,

@@ -40,6 +40,10 @@ class ModelSummary:
     files: tuple[str, ...] = ()  # the files whose lines created its layers (what a fix there affects)
     stand_ins: tuple[str, ...] = ()  # modules not installed that its file imported: netlint stood in for them
     dataflow: Dataflow | None = field(default=None, compare=False, repr=False)  # for the HTML report's drawing
+    # seconds of each step of its lint ("import", "build", "capture", "rules"), then the compiler
+    # modules loaded by then; shown with -v, never in a format's output, not kept in the cache
+    cost: tuple[tuple[str, float], ...] = field(default=(), compare=False, repr=False)
+    loaded: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def of(cls, graph: ModelGraph, findings: Sequence[Finding], skipped_rules: Sequence[str],

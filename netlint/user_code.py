@@ -64,8 +64,22 @@ def is_library_file(filename: str) -> bool:
     verdict = _Project.verdicts.get(filename)
     if verdict is None:
         verdict = _Project.verdicts[filename] = filename.startswith("<") or _is_library(
-            str(Path(filename).resolve()), _Project.folders or (os.getcwd(),))
+            _resolved_file(filename), _Project.folders or (os.getcwd(),))
     return verdict
+
+
+def _resolved_file(filename: str) -> str:
+    """``Path(filename).resolve()``, its folder resolved once for all its files: a worker asks
+    about every module loaded (torch's two thousand), and a resolve reads each path component."""
+    if os.path.islink(filename):
+        return str(Path(filename).resolve())
+    folder, name = os.path.split(os.path.abspath(filename))
+    return os.path.join(_resolved_folder(folder), name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved_folder(folder: str) -> str:
+    return str(Path(folder).resolve())
 
 
 def _is_library(name: str, project: tuple[str, ...]) -> bool:

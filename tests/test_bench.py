@@ -15,7 +15,7 @@ def test_perf_quick():
     for case in ("1. resnet18: lint vs build", "2. vit_b_16: lint vs model summaries",
                  "4. pre-commit: 50 files without a model", "5. 10 model files: -j 2 vs -j 1",
                  "6. 10 model files: isolated in a forked worker (-j 1) vs in netlint's process",
-                 "7. a torch-only model file, cold", "8. a model file with `netlint daemon` running",
+                 "7. a realistic model file (SRGAN-style", "8. a model file with `netlint daemon` running",
                  "9. re-lint after save through `netlint server`", "10. Where the time goes",
                  "11. the HTML report of vit_b_16", "12. 10 model files, -j 2, with the cache"):
         assert f"### {case}" in out

@@ -10,6 +10,7 @@ from typing import Any
 import torch
 import torch.fx as fx
 from torch import nn
+from torch.fx.proxy import ParameterProxy
 
 from netlint.capture import ops
 from netlint.capture.inputs import (Entry, Guess, InputHints, guess_from_module, guess_from_weight, is_label, is_mask, spatial,
@@ -34,6 +35,31 @@ class _SiteTracer(fx.Tracer):
         if kind in ("call_function", "call_method"):
             node.meta[SITE] = site_of_caller()
         return node
+
+    def getattr(self, attr, attr_val, parameter_proxy_cache):
+        """fx's own, with the parameter's (or buffer's) name looked up in a table made once per
+        trace: fx searches ``named_parameters()`` at every access, quadratic in a large model."""
+        name = self._qualified_name(attr_val) if isinstance(attr_val, torch.Tensor) else None
+        if name is None:
+            return attr_val
+        if name not in parameter_proxy_cache:
+            factory = (lambda node: ParameterProxy(self, node, name, attr_val)) if self.param_shapes_constant else None
+            parameter_proxy_cache[name] = self.create_proxy("get_attr", name, (), {}, proxy_factory_fn=factory)
+        return parameter_proxy_cache[name]
+
+    def _qualified_name(self, tensor: torch.Tensor) -> str | None:
+        names = getattr(self, "_names", None)
+        if names is None or names[0] is not self.root:
+            parameters, buffers = {}, {}
+            for n, p in self.root.named_parameters():
+                parameters.setdefault(id(p), n)
+            for n, b in self.root.named_buffers():
+                buffers.setdefault(id(b), n)
+            names = self._names = (self.root, parameters, buffers)
+        found = names[1].get(id(tensor)) if isinstance(tensor, nn.Parameter) else None
+        if found is None and self.proxy_buffer_attributes:
+            found = names[2].get(id(tensor))
+        return found
 
 
 def trace(model: nn.Module) -> fx.GraphModule:
