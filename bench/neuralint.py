@@ -18,7 +18,7 @@ import json
 import subprocess
 import sys
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -91,8 +91,9 @@ def main() -> int:
     print(f"| all | | {total} | {sum(c[1] for c in per_rule.values())} | {found} ({found / max(1, total):.0%}) |")
     print(f"\nlast layer against the loss: {loss_found} of {loss_labeled} found at the model's line and the loss's")
     print(f"false positives (warnings on clean programs): {len(false_positives)}")
-    print(f"not expressible in PyTorch: {len(labels['not_expressible'])} "
-          f"({', '.join(sorted({e['neuralint'] for e in labels['not_expressible']}))})")
+    inexpressible = Counter(name.strip() for e in labels["not_expressible"] for name in e["neuralint"].split(","))
+    print(f"not expressible in PyTorch ({len(labels['not_expressible'])} programs): "
+          + ", ".join(f"{name} {n}" for name, n in sorted(inexpressible.items())))
     for file, fault in missed:
         note = f" [{fault['note']}]" if fault.get("note") else ""
         print(f"missed: {file}:{fault['model_lines'][0]} {fault['neuralint']} ({fault['netlint'] or 'no rule'}){note}")

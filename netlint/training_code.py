@@ -86,7 +86,7 @@ class OptimizerUse:
     path: str
     line: int
     column: int
-    weight_decay: float | None  # the literal given (None: not given or not a literal)
+    weight_decay: float | None  # the value given: a literal, a name or an argparse default (None: unknown)
     groups: bool  # parameter groups (a list of dicts) rather than one iterable of parameters
     model: ModelRef | None = None  # whose ``.parameters()`` it is given, when it says
     parameters_of: str = ""  # ``model`` when it is given exactly ``model.parameters()`` (source text)
@@ -578,6 +578,7 @@ class _FileReader:
 
     def optimizers(self) -> list[OptimizerUse]:
         found = []
+        values = Values(self.tree)
         for call in optimizer_calls(self.tree):
             decay = argument(call, "weight_decay", {"SGD": 4, "Adam": 4, "AdamW": 4}.get(callee(call), 99))
             params = argument(call, "params", 0)
@@ -588,7 +589,7 @@ class _FileReader:
             plain = isinstance(params, ast.Call) and callee(params) == "parameters" and not params.args \
                 and not params.keywords and isinstance(params.func, ast.Attribute)
             found.append(OptimizerUse(callee(call), self.path, call.lineno, call.col_offset + 1,
-                                      Values.literal(decay) if decay is not None else None, groups, trained,
+                                      values.number(decay) if decay is not None else None, groups, trained,
                                       ast.unparse(params.func.value) if plain else "", call.end_lineno or call.lineno))
         return found
 
