@@ -1,9 +1,10 @@
 """Issue 28, round 7: the forms NeuraLint's benchmark (bench/neuralint.py) showed the catalog
 missing (NL106 through pooling, NL204 through a ReLU, NL302 across the training code, NL309 on
-CrossEntropyLoss over one logit, NL314 in the training loop) and the fixes the loss/optimizer
-rules gained: NL305 drops the softmax, NL308 builds BCEWithLogitsLoss, NL502 calls AdamW,
-NL503 gives the optimizer parameter groups (all unsafe). fixtures/catalog7/ is linted in the
-shared run of the fixture folders; the fixes by one ``--fix --unsafe-fixes`` run on a copy."""
+CrossEntropyLoss over one logit, NL314 in the training loop, NL315 a layer output nothing
+reads) and the fixes the loss/optimizer rules gained: NL305 drops the softmax, NL308 builds
+BCEWithLogitsLoss, NL502 calls AdamW, NL503 gives the optimizer parameter groups (all unsafe).
+fixtures/catalog7/ is linted in the shared run of the fixture folders; the fixes by one
+``--fix --unsafe-fixes`` run on a copy."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from conftest import FIXTURES, netlint_json, part_of
 from test_fixtures import expected_marks
 
 FOLDER = FIXTURES / "catalog7"
-CODES = {"NL106", "NL204", "NL302", "NL305", "NL308", "NL309", "NL314", "NL502", "NL503"}
+CODES = {"NL106", "NL204", "NL302", "NL305", "NL308", "NL309", "NL314", "NL315", "NL502", "NL503"}
 FIXED = {"NL305", "NL308", "NL502", "NL503"}
 
 

@@ -1,6 +1,6 @@
 """PyTorch translation of NeuraLint's synthetic program TF_lenet_disconnected_pooling_layers (sample_buggy_scripts/Synthetic Samples/TF_lenet_disconnected_pooling_layers.py,
 neuralint/neuralint): both pooling layers are computed but their outputs are never used (conv2 and the flatten read the convolutions).
-Labeled faults (NeuraLint rule -> netlint rule): DisconnectedPooling -> (no netlint rule)
+Labeled faults (NeuraLint rule -> netlint rule): DisconnectedPooling -> NL315
 """
 import torch
 import torch.nn as nn
@@ -12,9 +12,9 @@ class LeNet(nn.Module):
     def __init__(self):
         super().__init__()
         self.conv1 = nn.Conv2d(1, 32, kernel_size=5, padding=2)
-        self.pool1 = nn.MaxPool2d(2, stride=2)
+        self.pool1 = nn.MaxPool2d(2, stride=2)  # fault: DisconnectedPooling
         self.conv2 = nn.Conv2d(32, 64, kernel_size=5, padding=2)
-        self.pool2 = nn.MaxPool2d(2, stride=2)
+        self.pool2 = nn.MaxPool2d(2, stride=2)  # fault: DisconnectedPooling
         self.dense = nn.Linear(28 * 28 * 64, 512)
         self.dropout = nn.Dropout(0.25)
         self.logits = nn.Linear(512, 10)
@@ -23,7 +23,7 @@ class LeNet(nn.Module):
         conv1 = F.relu(self.conv1(x))
         pool1 = self.pool1(conv1)  # fault: DisconnectedPooling
         conv2 = F.relu(self.conv2(conv1))
-        pool2 = self.pool2(conv2)
+        pool2 = self.pool2(conv2)  # fault: DisconnectedPooling
         x = torch.flatten(conv2, 1)
         x = self.dropout(F.relu(self.dense(x)))
         return self.logits(x)
