@@ -111,13 +111,13 @@ class SourceRule(Rule):
         raise NotImplementedError
 
     def source_finding(self, path: str, node: ast.AST, message: str, fix: str, *,
-                       severity: str | None = None, subject: str = "") -> Finding:
+                       severity: str | None = None, subject: str = "", autofix: Autofix | None = None) -> Finding:
         """A finding at ``node`` (the engine turns ast's byte column into characters);
         ``subject`` names what it is about, as ``layer`` does for a model (the baseline knows
         a finding by code, file and subject)."""
         return Finding(code=self.code, name=self.name, severity=severity or self.severity, target=path,
                        layer=subject, path=path, line=node.lineno, column=node.col_offset + 1,
-                       message=message, fix=fix)
+                       message=message, fix=fix, autofix=autofix)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ class LossUse:
     model_line: int  # the call of the model whose output the loss reads
     applied: tuple[str, ...] = ()  # activations the training code applies in between, model first
     output: int | None = None  # which element of a returned tuple (None: the output itself)
+    made_at: int = 0  # the line that builds the loss object (``nn.BCELoss()``), when it is one
 
     @property
     def where(self) -> str:
@@ -85,9 +86,11 @@ class OptimizerUse:
     path: str
     line: int
     column: int
-    weight_decay: float | None  # the literal given (None: not given or not a literal)
+    weight_decay: float | None  # the value given: a literal, a name or an argparse default (None: unknown)
     groups: bool  # parameter groups (a list of dicts) rather than one iterable of parameters
     model: ModelRef | None = None  # whose ``.parameters()`` it is given, when it says
+    parameters_of: str = ""  # ``model`` when it is given exactly ``model.parameters()`` (source text)
+    end_line: int = 0  # the call's last line
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class ApplyCall:
     path: str
     line: int
     model: ModelRef
+    in_training_loop: bool = False  # inside a loop that also steps the optimizer or back-propagates
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,8 @@ class TrainingCode:
             groups = ", parameter groups" if optimizer.groups else ""
             lines.append(f"training code: optimizer {optimizer.kind} at {optimizer.path}:{optimizer.line}{decay}{groups}")
         for call in self.applies:
-            lines.append(f"training code: model.apply({call.function}) at {call.path}:{call.line}")
+            inside = " inside the training loop" if call.in_training_loop else ""
+            lines.append(f"training code: model.apply({call.function}) at {call.path}:{call.line}{inside}")
         return tuple(lines)
 
 
@@ -552,7 +557,9 @@ class _FileReader:
             if found is None:
                 continue
             model, model_line, applied, output = found
-            uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, output))
+            made = self.loss_of(node.func)
+            uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, output,
+                                made[1] if made else 0))
         return uses
 
     def _loss_called(self, call: ast.Call) -> str | None:
@@ -571,6 +578,7 @@ class _FileReader:
 
     def optimizers(self) -> list[OptimizerUse]:
         found = []
+        values = Values(self.tree)
         for call in optimizer_calls(self.tree):
             decay = argument(call, "weight_decay", {"SGD": 4, "Adam": 4, "AdamW": 4}.get(callee(call), 99))
             params = argument(call, "params", 0)
@@ -578,19 +586,30 @@ class _FileReader:
             trained = next((self.model_of(n.func.value) for n in ast.walk(params) if isinstance(n, ast.Call)
                             and callee(n) in ("parameters", "named_parameters") and isinstance(n.func, ast.Attribute)),
                            None) if params is not None else None
+            plain = isinstance(params, ast.Call) and callee(params) == "parameters" and not params.args \
+                and not params.keywords and isinstance(params.func, ast.Attribute)
             found.append(OptimizerUse(callee(call), self.path, call.lineno, call.col_offset + 1,
-                                      Values.literal(decay) if decay is not None else None, groups, trained))
+                                      values.number(decay) if decay is not None else None, groups, trained,
+                                      ast.unparse(params.func.value) if plain else "", call.end_lineno or call.lineno))
         return found
 
     def applies(self) -> list[ApplyCall]:
         found = []
+        loops = [node for node in ast.walk(self.tree) if isinstance(node, (ast.For, ast.While)) and _trains(node)]
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Call) and callee(node) == "apply" and isinstance(node.func, ast.Attribute) \
                     and len(node.args) == 1:
                 model = self.model_of(node.func.value)
                 if model is not None:
-                    found.append(ApplyCall(ast.unparse(node.args[0]), self.path, node.lineno, model))
+                    in_loop = any(node in set(ast.walk(loop)) for loop in loops)
+                    found.append(ApplyCall(ast.unparse(node.args[0]), self.path, node.lineno, model, in_loop))
         return found
+
+
+def _trains(loop: ast.For | ast.While) -> bool:
+    """The loop steps an optimizer or back-propagates: ``loss.backward()``, ``optimizer.step()``."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("backward", "step")
+               and not n.args for n in ast.walk(loop))
 
 
 def read_file(path: str, tree: ast.Module) -> TrainingCode:

@@ -4,6 +4,8 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
+from netlint.fix.changes import Applicability, Autofix, Call, RenameCallee
+from netlint.graph import Site
 from netlint.rule import Finding, SourceRule
 from netlint.training_code import Values, argument, callee, optimizer_calls, parameter_default
 
@@ -36,6 +38,10 @@ class AdamWeightDecay(SourceRule):
     ```
     (decoupled decay is not scaled by the gradient: its usual values are larger, 1e-2 to 5e-2.)
 
+    ## Fix
+    Calls ``AdamW`` instead of ``Adam``, with the same arguments. Unsafe: it changes what the
+    training does (and the decay's value, tuned for L2, may want raising).
+
     ## References
     - Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019.
     - PyTorch documentation, ``torch.optim.AdamW``; torch-audit TA402.
@@ -57,9 +63,11 @@ class AdamWeightDecay(SourceRule):
                 decay = parameter_default(tree, node)
             if not decay:
                 continue
+            site = Site(path, call.lineno, call.col_offset + 1, call.end_lineno or call.lineno)
             yield self.source_finding(
                 path, node,
                 f"Adam with weight_decay={decay:g} is L2 regularization scaled by Adam's per-weight step size, "
                 "not weight decay: weights with large gradients are barely decayed (Loshchilov & Hutter 2019)",
                 "use torch.optim.AdamW, whose decay is decoupled (its usual weight_decay is 1e-2 to 5e-2), or "
-                "leave weight_decay at 0 if L2 regularization was meant", subject="Adam weight_decay")
+                "leave weight_decay at 0 if L2 regularization was meant", subject="Adam weight_decay",
+                autofix=Autofix.of(Applicability.UNSAFE, RenameCallee(Call(site, "Adam"), "AdamW")))

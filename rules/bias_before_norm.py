@@ -22,7 +22,9 @@ class BiasBeforeNorm(Rule):
     ## What it does
     Finds a convolution, transposed convolution or linear layer with a bias (module or
     functional form) whose output goes only into BatchNorm, InstanceNorm, or GroupNorm with
-    one channel per group, following dataflow. Layers created by the same line are
+    one channel per group, following dataflow (through identities and dropout: at inference a
+    dropout is the identity, and in training it only masks the constant it carries). Layers
+    created by the same line are
     reported once. It stays quiet before LayerNorm and before GroupNorm with several channels
     per group: those subtract a mean over several channels, which does not cancel a
     per-channel bias.
@@ -82,7 +84,7 @@ class BiasBeforeNorm(Rule):
         for layer in graph.of_op(*_WEIGHTED):
             if not layer.attrs.get("bias") or layer.index in graph.outputs:
                 continue
-            readers = graph.feeds(layer, through=lambda x: x.op == "identity")
+            readers = graph.feeds(layer, through=lambda x: x.op in ("identity", "dropout"))
             if readers and all(_cancels_bias(layer, norm) for norm in readers):
                 by_site[creation_key(layer)].setdefault(layer.name, (layer, readers[0]))
         for pairs in by_site.values():

@@ -24,14 +24,18 @@ class ConvPairWithoutNonlinearity(Rule):
     that factorizes a large square one (``k×1`` then ``1×k``, Global Convolutional Network
     style) is a note, as the factorization is usually on purpose. Depthwise/pointwise pairs
     (NL101), a convolution that feeds a norm or an activation, and attention projections are
-    not reported.
+    not reported. The same pair with only pooling layers between them (``conv → max-pool →
+    conv``, a plain CNN whose activations were forgotten) is reported too, without the merged
+    kernel.
 
     ## Why is this bad?
     A convolution of a convolution is one convolution: without an activation (or a norm,
     which is nonlinear while training, or a residual sum) between them, two 3×3 layers compute
     a rank-limited 5×5 convolution. Stacking small kernels pays off (VGG) because each adds a
     nonlinearity; without it, the second layer adds parameters, compute and depth to train
-    through, and no expressive power. It is almost always a forgotten ``nn.ReLU``.
+    through, and no expressive power. It is almost always a forgotten ``nn.ReLU``. An average
+    pooling between them is linear too; a max pooling is the only nonlinearity left, a weak one
+    that the network's design did not mean.
 
     ## Example
     ```python
@@ -71,13 +75,28 @@ class ConvPairWithoutNonlinearity(Rule):
             if not _dense(first):
                 continue
             second = only_reader(graph, first)
+            pools = []
+            while second is not None and second.op == "pool":
+                pools.append(second)
+                second = only_reader(graph, second)
             if second is None or second.op != "conv" or not _dense(second) or second.attrs["dims"] != first.attrs["dims"]:
                 continue
             if not (_spatial(first) and _spatial(second)) or _parent(first) != _parent(second):
                 continue  # a 1×1 projection (NL103 judges two); a stem, or a block's last layer and the next block
+            if pools:
+                yield self._through_pooling(graph, first, pools, second)
+                continue
             groups[creation_key(first)].setdefault(first.name, (first, second))
         for pairs in groups.values():
             yield self._finding(graph, list(pairs.values()))
+
+    def _through_pooling(self, graph: ModelGraph, first: Layer, pools: list[Layer], second: Layer) -> Finding:
+        between = ", ".join(pool.name if pool.name == pool.type else f"{pool.type} {pool.name}" for pool in pools)
+        return self.finding(
+            graph, first,
+            f"{first.type} {first.name} feeds {second.type} {second.name} through {between} only: no activation "
+            "between them, so pooling is the only nonlinearity of the pair (none at all for an average)",
+            "add the activation that was meant (nn.ReLU) after the first convolution", covers=[first, *pools, second])
 
     def _finding(self, graph: ModelGraph, pairs: list[tuple[Layer, Layer]]) -> Finding:
         first, second = pairs[0]

@@ -44,8 +44,10 @@ class DoubleSoftmax(Rule):
     ```
 
     ## Fix
-    Safe when the softmax is the model's own module or call (the loss is then right and
-    ``argmax`` unchanged): it is removed (``nn.Softmax(dim=1)`` becomes ``nn.Identity()``).
+    When the softmax is the model's own module or call, it is removed (``nn.Softmax(dim=1)``
+    becomes ``nn.Identity()``, ``F.softmax(x, 1)`` becomes ``x``): the loss is then right and
+    ``argmax`` unchanged. Unsafe: inference code that reads the model's output as
+    probabilities (a threshold, a confidence) must apply the softmax itself afterwards.
 
     ## References
     - Nikanjam et al., "Automatic Fault Detection for Deep Learning Programs Using Graph
@@ -63,7 +65,7 @@ class DoubleSoftmax(Rule):
             if pairing.loss != "CrossEntropyLoss" or pairing.last != "softmax":
                 continue
             layer, site = finding_site(pairing)
-            fix = removal(graph, [pairing.activation], safe=True) if pairing.in_model else None
+            fix = removal(graph, [pairing.activation], safe=False) if pairing.in_model else None
             yield self.finding(
                 graph, layer,
                 f"{pairing.activation_where()} feeds {pairing.where()}, which applies log_softmax itself: "

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
-from netlint.rules._dataflow import creation_key
+from netlint.rules._dataflow import activation_kind, creation_key
 
 
 class DropoutBeforePooling(Rule):
@@ -14,7 +14,8 @@ class DropoutBeforePooling(Rule):
 
     ## What it does
     Finds a dropout layer (``nn.Dropout``, ``nn.Dropout2d``, ``F.dropout``) whose every reader,
-    following dataflow, is a pooling layer (max or average, fixed or adaptive), and whose
+    following dataflow, is a pooling layer (max or average, fixed or adaptive), directly or
+    through one activation that keeps a zero a zero (``Dropout → ReLU → MaxPool``), and whose
     output is not a model output. Layers created by the same line are reported once. The
     finding gives the elements the dropout masks against those it would mask after the pooling.
 
@@ -62,7 +63,7 @@ class DropoutBeforePooling(Rule):
         for dropout in graph.of_op("dropout"):
             if dropout.attrs.get("p") == 0 or dropout.index in graph.outputs:
                 continue
-            readers = graph.consumers(dropout)
+            readers = _through_zero_keeping(graph, graph.consumers(dropout))
             if readers and all(r.op in ("pool", "adaptive_pool") for r in readers):
                 by_site[creation_key(dropout)].setdefault(dropout.name, (dropout, readers[0]))
         for pairs in by_site.values():
@@ -87,3 +88,16 @@ class DropoutBeforePooling(Rule):
             "move the dropout after the pooling layer",
             covers=[d for d, _ in pairs],
         )
+
+
+# Activations that keep a zero a zero (f(0) = 0): a dropped unit stays dropped through them.
+ZERO_KEEPING = {"relu", "leakyrelu", "relu6", "elu", "gelu", "silu", "tanh", "hardtanh", "mish", "prelu", "selu",
+                "hardswish"}
+
+
+def _through_zero_keeping(graph: ModelGraph, readers: list[Layer]) -> list[Layer]:
+    """The readers, with a lone zero-keeping activation (``Dropout → ReLU → MaxPool``) replaced
+    by its own readers."""
+    if len(readers) == 1 and activation_kind(readers[0]) in ZERO_KEEPING and readers[0].index not in graph.outputs:
+        return graph.consumers(readers[0])
+    return readers

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.graph import ModelGraph
+from netlint.fix.changes import Applicability, Autofix, Call, RenameCallee
+from netlint.graph import ModelGraph, Site
 from netlint.rule import Finding, Rule
 from netlint.rules._losses import finding_site, pairings
 
@@ -40,6 +41,11 @@ class LogitsIntoProbabilityLoss(Rule):
     loss = F.cross_entropy(model(x), y)
     ```
 
+    ## Fix
+    Raw logits into an ``nn.BCELoss()`` the training code builds: it builds
+    ``nn.BCEWithLogitsLoss()`` instead, which applies the sigmoid itself. Unsafe: code that
+    reads the model's output as a probability must apply ``torch.sigmoid`` to it.
+
     ## References
     - PyTorch documentation, ``torch.nn.BCELoss`` ("the targets y should be numbers between 0
       and 1"), ``torch.nn.NLLLoss`` ("The input given through a forward call is expected to
@@ -73,4 +79,16 @@ class LogitsIntoProbabilityLoss(Rule):
             else:
                 continue
             layer, site = finding_site(pairing)
-            yield self.finding(graph, layer, message, fix, site=site)
+            yield self.finding(graph, layer, message, fix, site=site, autofix=_with_logits(pairing))
+
+
+def _with_logits(pairing) -> Autofix | None:
+    """BCELoss built by a call the training code shows, on raw logits: build BCEWithLogitsLoss."""
+    use = pairing.uses[0]
+    if pairing.loss != "BCELoss" or pairing.last is not None:
+        return None
+    if not use.made_at or any(u.made_at != use.made_at or u.path != use.path for u in pairing.uses):
+        return Autofix.none("the BCELoss is not built by one call of the training code (F.binary_cross_entropy, "
+                            "or several losses)")
+    return Autofix.of(Applicability.UNSAFE, RenameCallee(Call(Site(use.path, use.made_at, 0, use.made_at), "BCELoss"),
+                                                         "BCEWithLogitsLoss"))

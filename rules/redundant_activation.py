@@ -9,6 +9,7 @@ from netlint.rule import Finding, Rule
 from netlint.rules._dataflow import activation_kind, creation_key, tensor_producers
 from netlint.rules._fixes import removal
 from netlint.rules._guessed import guessed_note
+from netlint.rules._losses import SHOWN, pairings
 
 # Activations whose output is never negative, and those whose output stays within [0, 1].
 _NON_NEGATIVE = {"relu", "relu6", "sigmoid", "softmax", "hardsigmoid", "softplus"}
@@ -47,7 +48,9 @@ class RedundantActivation(Rule):
     - nearly so: ReLU after GELU, SiLU or Mish only clips their small negative dip — the ReLU
       is reported.
 
-    Layers created by the same line are reported once.
+    Layers created by the same line are reported once. Also reports a model whose output is a
+    softmax (or a sigmoid) when its training code applies the same function again before the
+    loss (NeuraLint's RedundantActivation).
 
     ## Why is this bad?
     The redundant activation costs a kernel launch and a full read and write of the feature
@@ -102,6 +105,17 @@ class RedundantActivation(Rule):
                 found[creation_key(reported)].setdefault(reported.name, (reported, first, second, case))
         for items in found.values():
             yield self._finding(graph, list(items.values()))
+        for pairing in pairings(graph):
+            kind = activation_kind(pairing.activation) if pairing.activation is not None else None
+            if kind in ("softmax", "sigmoid") and pairing.applied[:1] == (kind,):
+                use = pairing.uses[0]
+                yield self.finding(
+                    graph, pairing.activation,
+                    f"{_NAMES[kind]} {pairing.activation.name} makes the model's output, and the training code "
+                    f"applies {SHOWN[kind]} to it again at {use.where} before {use.loss}: the second squashes "
+                    "values already in (0, 1) into a narrow band, so the loss sees nearly the same number for "
+                    "every class",
+                    f"apply {SHOWN[kind]} once: in the model or in the training code")
 
     def _finding(self, graph: ModelGraph, items: list[tuple[Layer, Layer, Layer, str]]) -> Finding:
         reported, first, second, case = items[0]

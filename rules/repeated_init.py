@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from netlint.graph import ModelGraph, ParameterInit
+from netlint.graph import ModelGraph, ParameterInit, Site
 from netlint.rule import Finding, Rule
 
 
@@ -19,13 +19,16 @@ class RepeatedInit(Rule):
     call that wins. A later *constant* initialization is left alone: zeroing a chosen layer
     after a general scheme (``zero_init_residual``, a zero-initialized head) is the usual,
     deliberate override. Layers' own default initializations and a library's are not counted.
+    A ``model.apply(fn)`` inside the training loop (a loop that back-propagates or steps the
+    optimizer) is a warning: it initializes the model again on every pass.
 
     ## Why is this bad?
     Only the last initialization counts. The earlier one is dead code that reads as the
     model's scheme: a reader (or the author, tuning it) believes the network starts with Kaiming
     weights when a ``model.apply(weights_init)`` in the training script has replaced them with
     ``N(0, 0.02)``. Results then depend on which call runs last, and changing the visible one
-    changes nothing.
+    changes nothing. An initialization inside the training loop is worse: each epoch starts
+    again from random weights (NeuraLint's MultipleInits: the initializer run in the loop).
 
     ## Example
     ```python
@@ -70,6 +73,14 @@ class RepeatedInit(Rule):
                 overridden[(earlier.site, final.site)].append((earlier, final))
         for pairs in overridden.values():
             yield self._finding(graph, pairs)
+        for call in graph.training.applies if graph.training else ():
+            if call.in_training_loop:
+                yield self.finding(
+                    graph, call.function,
+                    f"model.apply({call.function}) runs inside the training loop: every pass initializes the "
+                    "weights again and throws away what the steps before it learned",
+                    "initialize once, after building the model and before the loop", severity="warning",
+                    site=Site(call.path, call.line, 1, call.line))
 
     def _finding(self, graph: ModelGraph, pairs: list[tuple[ParameterInit, ParameterInit]]) -> Finding:
         earlier, final = pairs[0]

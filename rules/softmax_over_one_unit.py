@@ -15,8 +15,9 @@ class SoftmaxOverOneUnit(Rule):
     Reports a softmax that makes the model's output (module or function, possibly followed by
     reshapes, or applied to the output by the training code) over a dimension of size 1:
     ``nn.Linear(64, 1)`` followed by ``nn.Softmax(dim=1)`` or ``F.softmax(out, dim=-1)``.
-    A softmax inside the network (attention over one key at the example input's size) is not
-    judged: its size depends on the input.
+    Also reports ``nn.CrossEntropyLoss`` on one logit per sample, which applies that softmax
+    itself. A softmax inside the network (attention over one key at the example input's size)
+    is not judged: its size depends on the input.
 
     ## Why is this bad?
     The softmax of one number is ``exp(z) / exp(z) = 1``. The output is constant whatever the
@@ -49,18 +50,28 @@ class SoftmaxOverOneUnit(Rule):
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         ends = {model_end(graph, graph.layers[index]) for index in graph.outputs}
+        losses = {p.activation.name: p for p in pairings(graph) if p.in_model}
         for layer in sorted((x for x in ends if x is not None), key=lambda x: x.index):
             if activation_kind(layer) not in ("softmax", "logsoftmax") or layer.output_shape is None:
                 continue
             size = _softmax_size(layer)
             if size == 1:
+                trained = f" ({losses[layer.name].where()} trains on that constant)" if layer.name in losses else ""
                 yield self.finding(
                     graph, layer,
                     f"{layer.label} normalizes over a dimension of size 1 ({'×'.join(map(str, layer.output_shape))}): "
-                    "its output is always 1.0 (0.0 for log_softmax), whatever the input, and nothing is learned",
+                    f"its output is always 1.0 (0.0 for log_softmax), whatever the input: nothing is learned{trained}",
                     "for one unit use a sigmoid (or logits with BCEWithLogitsLoss); for classes, give the layer "
                     "one output per class")
         for pairing in pairings(graph):
+            if pairing.loss == "CrossEntropyLoss" and pairing.last is None and pairing.shape is not None \
+                    and len(pairing.shape) == 2 and pairing.units == 1:
+                yield self.finding(
+                    graph, pairing.output,
+                    f"{pairing.output.label} gives one logit per sample to {pairing.where()}, whose log_softmax over "
+                    "a single class is always 0: the loss is 0 from the first step and nothing is learned",
+                    "for a binary label train the one logit with BCEWithLogitsLoss; for classes, give the layer one "
+                    "output per class")
             if "softmax" in pairing.applied and pairing.shape is not None and len(pairing.shape) == 2 \
                     and pairing.shape[1] == 1:
                 yield self.finding(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netlint.fix.changes import Applicability, Autofix, Call, SetArgument
 from netlint.graph import ModelGraph, Site
 from netlint.rule import Finding, Rule
 
@@ -42,6 +43,12 @@ class WeightDecayOnNormAndBias(Rule):
                                  {"params": no_decay, "weight_decay": 0.0}], lr=0.1, momentum=0.9)
     ```
 
+    ## Fix
+    Gives an optimizer built on ``model.parameters()`` two groups instead: the parameters of
+    more than one dimension (weights of convolutions and linear layers) with the optimizer's
+    decay, those of one (norm weights and shifts, biases) with ``weight_decay=0.0``. Unsafe:
+    it changes what the training does.
+
     ## References
     - Goyal et al., "Accurate, Large Minibatch SGD: Training ImageNet in 1 Hour", 2017, §5.1
       (no weight decay on BatchNorm's γ and β).
@@ -80,6 +87,18 @@ class WeightDecayOnNormAndBias(Rule):
                 "build the optimizer with two parameter groups: the weights of convolutions and linear layers "
                 "with weight_decay, the rest (parameters with p.ndim <= 1: norms and biases) with weight_decay=0",
                 site=Site(optimizer.path, optimizer.line, optimizer.column, optimizer.line),
-                covers=norms,
+                covers=norms, autofix=_grouped(optimizer),
             )
+
+
+def _grouped(optimizer) -> Autofix:
+    """Give the optimizer two parameter groups: no decay for parameters of one dimension."""
+    if not optimizer.parameters_of:
+        return Autofix.none("the optimizer is not given `model.parameters()` itself")
+    model = optimizer.parameters_of
+    groups = (f'[{{"params": [p for p in {model}.parameters() if p.ndim > 1]}}, '
+              f'{{"params": [p for p in {model}.parameters() if p.ndim <= 1], "weight_decay": 0.0}}]')
+    site = Site(optimizer.path, optimizer.line, optimizer.column, optimizer.end_line or optimizer.line)
+    call = Call(site, optimizer.kind, ("params",))
+    return Autofix.of(Applicability.UNSAFE, SetArgument(call, "params", groups, ""))
 

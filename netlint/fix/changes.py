@@ -48,7 +48,8 @@ def _positional_parameters(cls: type) -> tuple[str, ...]:
 class SetArgument:
     """Give the call ``name=value`` (``value`` is source text), where it passes that
     argument, by keyword or by position, or as a new keyword argument. ``what`` says what the
-    argument is ("the bias flag"), for the reason when the value comes from a variable."""
+    argument is ("the bias flag"), for the reason when the value comes from a variable; with
+    ``what=""`` the value written replaces whatever expression is there (it is built from it)."""
 
     call: Call
     name: str

@@ -133,7 +133,7 @@ class _Source:
     def apply(self, change: Change, original: cst.Call, node: cst.Call) -> cst.BaseExpression:
         if isinstance(change, SetArgument):
             return _set_argument(self.module, node, change.call, change.name,
-                                 cst.parse_expression(change.value), change.what)
+                                 cst.parse_expression(change.value), change.what or None)
         if isinstance(change, DropArgument):
             return _drop_argument(node, change.call, change.name)
         if isinstance(change, RenameCallee):

@@ -1,0 +1,60 @@
+"""PyTorch translation of NeuraLint's synthetic program TF_lenet_decreasing_window_size (sample_buggy_scripts/Synthetic Samples/TF_lenet_decreasing_window_size.py,
+neuralint/neuralint): three convolutions whose kernels shrink 9, 6, 3.
+Labeled faults (NeuraLint rule -> netlint rule): DecreasingWindowSize -> (no netlint rule)
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torchvision import datasets, transforms
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, kernel_size=9, padding=4)  # fault: DecreasingWindowSize
+        self.pool1 = nn.MaxPool2d(2, stride=2)
+        self.conv2 = nn.Conv2d(32, 64, kernel_size=6, padding="same")
+        self.pool2 = nn.MaxPool2d(2, stride=2)
+        self.conv3 = nn.Conv2d(64, 128, kernel_size=3, padding=1)
+        self.pool3 = nn.MaxPool2d(2, stride=2)
+        self.dense = nn.Linear(3 * 3 * 128, 512)
+        self.dropout = nn.Dropout(0.25)
+        self.logits = nn.Linear(512, 10)
+
+    def forward(self, x):
+        x = self.pool1(F.relu(self.conv1(x)))
+        x = self.pool2(F.relu(self.conv2(x)))
+        x = self.pool3(F.relu(self.conv3(x)))
+        x = torch.flatten(x, 1)
+        x = self.dropout(F.relu(self.dense(x)))
+        return self.logits(x)
+
+
+def mnist_loader(batch_size, train=True, binary=False):
+    dataset = datasets.MNIST("data", train=train, download=True, transform=transforms.ToTensor())
+    if binary:
+        dataset.targets = dataset.targets % 2
+    return torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=train)
+
+
+def train(n_epochs=5, learning_rate=3e-4, batch_size=32):
+    train_loader = mnist_loader(batch_size, binary=False)
+    test_loader = mnist_loader(batch_size, train=False, binary=False)
+    model = LeNet()
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    for epoch in range(n_epochs):
+        model.train()
+        for images, labels in train_loader:
+            optimizer.zero_grad()
+            loss = criterion(model(images), labels)
+            loss.backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            correct = sum((model(images).argmax(1) == labels).sum().item() for images, labels in test_loader)
+        print(f"Epoch {epoch}: train loss {loss.item():.4f}, test accuracy {correct / 10000:.4f}")
+
+
+if __name__ == "__main__":
+    train()
