@@ -11,6 +11,7 @@ from torch import nn
 
 from netlint.graph import Layer, ModelGraph, Origin, Site, WeightsRequest
 from netlint.rule import Finding, Rule
+from netlint.rules._task import shapeless_task
 
 _BACKBONE_LIBRARIES = ("torchvision.models.", "timm.")
 _NOT_CLASSIFIERS = ("torchvision.models.detection", "torchvision.models.segmentation",
@@ -93,6 +94,7 @@ class PretrainedBackboneInTranslation(Rule):
     code = "NL202"
     name = "pretrained-backbone-in-translation"
     severity = "warning"
+    needs = frozenset({"modules"})  # the module tree is enough: the task is then decided without shapes
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         if graph.task != "image-to-image":
@@ -116,8 +118,8 @@ class PretrainedBackboneInTranslation(Rule):
         return self.finding(
             graph, name,
             f"classification backbone {backbone.kind}{built_by}{evidence} reused as {name} in an "
-            f"image-to-image model ({len(layers)} layers, {params:,} parameters): classification "
-            "features discard the per-pixel detail translation must keep",
+            f"image-to-image model{shapeless_task(graph)} ({len(layers)} layers, {params:,} parameters): "
+            "classification features discard the per-pixel detail translation must keep",
             "use an encoder made for the task (e.g. a U-Net encoder with InstanceNorm) trained "
             "from scratch",
             site=backbone.site, severity="warning" if backbone.imagenet else "note",
