@@ -137,7 +137,7 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
 
 
 # The forward's input names that say what the model restores or translates, each with the task.
-_INPUT_TASKS = (({"content"}, {"style", "styles", "s"}, "style transfer"),
+_INPUT_TASKS = (({"content"}, {"style", "styles"}, "style transfer"),
                 ({"lr", "lq", "lowres"}, set(), "super-resolution"),
                 ({"noisy", "noised"}, set(), "denoising"),
                 ({"hazy", "haze"}, set(), "dehazing"),
