@@ -148,13 +148,16 @@ _INPUT_TASKS = (({"content"}, {"style", "styles"}, "style transfer"),
 _NOT_IMAGE_MAKERS = re.compile(r"(?i:discriminat|critic|classif|encoder$)")
 _DECODER_WORDS = {"decoder", "dec", "decode", "decoders", "dec1", "upsampler"}
 _COLOUR = 3
+# the most channels a convolution reading an image reads: a colour image with a mask and hints
+# concatenated (a colorizer's L + ab hints + mask); a noise-to-image generator's read 64 or more
+_IMAGE_AND_HINTS = 8
 
 
 def task_without_shapes(evidence: Evidence, classes: ClassCount | None = None) -> str | None:
     """Why the model makes images, from what is there when the forward did not run: the names of
     its inputs (``content`` and ``style``, ``lr``, ``noisy``, ``hazy``, ``masked``…), a class named
-    as an image maker whose first convolution reads an image (1 to 4 channels: not a noise-to-image
-    generator, whose first layers read a latent code), or a decoder whose last convolution mirrors
+    as an image maker with a convolution that reads an image (at most 8 channels: a noise-to-image
+    generator's convolutions read features of a latent code), or a decoder whose last convolution mirrors
     the first back to 3 channels; None when the names say a map predictor, a discriminator or a
     classifier, or nothing says images."""
     if map_predictor_name(evidence.names) is not None or any(_NOT_IMAGE_MAKERS.search(n) for n in evidence.names[:1]):
@@ -167,9 +170,11 @@ def task_without_shapes(evidence: Evidence, classes: ClassCount | None = None) -
     if not evidence.convolutions:
         return None
     (_, reads, _), (last, _, makes) = evidence.convolutions[0], evidence.convolutions[-1]
+    reader, fewest, _ = min(evidence.convolutions, key=lambda c: c[1])
     maker = image_maker_name(evidence.names)
-    if maker is not None and 1 <= reads <= 4:
-        return f"{maker} is named as an image generator and its first convolution reads {reads} channels (an image)"
+    if maker is not None and fewest <= _IMAGE_AND_HINTS:
+        return (f"{maker} is named as an image generator and its convolution {reader} reads {fewest} channels "
+                "(an image, with its masks or hints): not a latent code")
     decoder = any({w.lower() for w in _WORDS.findall(part)} & _DECODER_WORDS or part.lower() in _DECODER_WORDS
                   for part in last.split("."))
     if decoder and reads == makes == _COLOUR and (classes is None or classes.value != makes):

@@ -24,6 +24,7 @@ from netlint.capture.inputs import (IMAGE_SIDES, SMALL_SIDE, InputError, InputHi
                                     needed_optional_inputs, required_inputs, sequence_inputs, sequence_lengths,
                                     stated_sides, with_channels, with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
+from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
 from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
@@ -556,7 +557,7 @@ def _module_tree(built: BuiltModel, notes: list[str]) -> Trace:
     reached = reached_attributes(built.model)
     left_out: list[str] = []
     for name, module in built.model.named_modules():
-        if not (eager.is_leaf(module) and name):
+        if not name or not (eager.is_leaf(module) or _torch_layer_subclass(module)):
             continue
         if reached is not None and name.split(".")[0] not in reached:
             left_out.append(name.split(".")[0])
@@ -566,6 +567,12 @@ def _module_tree(built: BuiltModel, notes: list[str]) -> Trace:
         notes.append(f"the forward's code does not reach {', '.join(dict.fromkeys(left_out))}: "
                      "left out of the module tree")
     return trace
+
+
+def _torch_layer_subclass(module: nn.Module) -> bool:
+    """A project's subclass of a torch layer, with no children (sync_batchnorm's
+    ``SynchronizedBatchNorm2d``): a layer of the tree, though fx does not take it for a leaf."""
+    return not any(True for _ in module.children()) and module_op(module) != "module"
 
 
 def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation: Trace,
