@@ -174,7 +174,10 @@ def _library_backbones(graph: ModelGraph, called: list[Layer]) -> Iterator[Backb
             by_origin[origin].append(layer)
     for origin, layers in by_origin.items():
         requests = [r for r in graph.weights_requests if r.origin == origin]
-        yield Backbone(type(origin.root).__name__, origin.function, origin.site, layers, requests)
+        # (the first module a builder made is a layer when the classifier's own __init__ had not
+        # returned yet: torchvision's VGG makes its features first; then the builder names it)
+        kind = type(origin.root).__name__ if _is_classifier(origin.root) else origin.function.rsplit(".", 1)[-1]
+        yield Backbone(kind, origin.function, origin.site, layers, requests)
 
 
 def _classifier_part(origin: Origin) -> Callable[[Layer], bool] | None:
