@@ -74,7 +74,8 @@ def _named_strings(tree: ast.Module) -> dict[str, str]:
             for name in [dest, *(f.lstrip("-").replace("-", "_") for f in flags)]:
                 if name:
                     named[name] = default.value
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
+                and isinstance(node.value.value, str):
             for target in node.targets:
                 if isinstance(target, (ast.Name, ast.Attribute)):
                     named[target.id if isinstance(target, ast.Name) else target.attr] = node.value.value

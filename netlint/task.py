@@ -83,6 +83,18 @@ _MAP_WORDS = {"est", "depth", "count", "counter", "counting", "mask", "edge", "e
               "flow", "optical"}
 
 
+# Words of a class name that say its per-pixel map is a value to regress (an alpha matte's
+# opacity, a depth), not a probability: a final Sigmoid gives those values their range.
+_VALUE_MAP_PARTS = ("matting", "matte", "depth", "disparit")
+
+
+def regresses_values(name: str) -> bool:
+    """Whether the class name says its dense map is values in a range (``MattingNet``,
+    ``DepthNet``) rather than probabilities of a class (a mask, saliency, edges)."""
+    return any(part in name.lower() for part in _VALUE_MAP_PARTS)
+
+
+_MATTE = re.compile(r"(?i:matting|matte)")
 _ESTIMATOR = re.compile(r"(?i:estimat)|(?:^|_|[a-z])Est(?![a-z])|(?:^|_)est(?![a-z])")
 
 
@@ -205,12 +217,14 @@ def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: Cl
                 return "segmentation", (f"output {_fmt(out)} keeps the input size and is per-pixel "
                                         f"probabilities (a final {evidence.finals[0]} over {out[1]} classes)")
             if scale == 1 and (mapper := map_predictor_name(evidence.names)) is not None \
-                    and (_ESTIMATOR.search(mapper) or all(s[1] != out[1] for s in _refinable(inputs, evidence))):
+                    and (_ESTIMATOR.search(mapper) or _MATTE.search(mapper)
+                         or all(s[1] != out[1] for s in _refinable(inputs, evidence))):
                 # (a depth map from a depth map is the input refined: depth super-resolution; an
-                # estimator's map has the input's channels when it estimates one per channel)
+                # estimator's map has the input's channels when it estimates one per channel, a
+                # matting network's its alpha, foreground and error maps whatever their count)
                 return "segmentation", (f"output {_fmt(out)} keeps the input size with {out[1]} channels, and "
                                         f"{mapper} is named as an estimator of a per-pixel map (noise levels, depth, "
-                                        "saliency, density), not an image maker")
+                                        "saliency, density, an alpha matte), not an image maker")
             if scale == 1 and out[1] <= 2 < image[1] and all(s[1] != out[1] for s in _refinable(inputs, evidence)):
                 maker = image_maker_name(evidence.names)
                 if maker is None:
