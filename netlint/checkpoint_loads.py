@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from netlint.arguments.project_text import file_text, file_tree, project_python_files
+from netlint.arguments.project_text import file_text, file_tree
 from netlint.paths import display_path
 
 _CHECKPOINT_ENDINGS = (".pth", ".pt", ".pkl", ".ckpt", ".bin", ".tar", ".t7", ".safetensors", ".npz", ".h5")
@@ -32,15 +32,21 @@ class CheckpointLoad:
 
 
 @functools.lru_cache(maxsize=8)
-def checkpoint_loads(root: Path) -> tuple[CheckpointLoad, ...]:
-    """Every load of a named checkpoint file into a named module in the project's files."""
+def checkpoint_loads(root: Path, folder: Path) -> tuple[CheckpointLoad, ...]:
+    """Every load of a named checkpoint file into a named module in the scripts beside the
+    model's file and in each folder above it up to the project's root (where a project keeps
+    ``train.py`` and ``test.py``), not in the whole tree: a project of thousands of files costs
+    seconds to read, and its other folders' scripts load other models."""
     found: list[CheckpointLoad] = []
-    for file in project_python_files(root):
-        if "load_state_dict" not in file_text(file):
-            continue
-        tree = file_tree(file)
-        if tree is not None:
-            found.extend(_loads_in(tree, display_path(file)))
+    folders = [folder, *folder.parents]
+    folders = folders[:folders.index(root) + 1] if root in folders else [folder]
+    for where in folders:
+        for file in sorted(where.glob("*.py")):
+            if "load_state_dict" not in file_text(file):
+                continue
+            tree = file_tree(file)
+            if tree is not None:
+                found.extend(_loads_in(tree, display_path(file)))
     return tuple(found)
 
 

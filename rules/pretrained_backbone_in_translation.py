@@ -230,10 +230,10 @@ def _backbones_loaded_by_scripts(graph: ModelGraph, called: list[Layer]) -> Iter
     if graph.model is None or not called or any(r.receiver is not None for r in graph.weights_requests):
         return
     try:
-        root = project_root(Path(inspect.getfile(type(graph.model))))
+        file = Path(inspect.getfile(type(graph.model))).resolve()
     except (TypeError, OSError):
         return
-    for load in checkpoint_loads(root):
+    for load in checkpoint_loads(project_root(file), file.parent):
         if not imagenet_checkpoint(load.file):
             continue
         for receiver, holder, site in _receivers(graph, load.receiver):
