@@ -169,15 +169,15 @@ def task_without_shapes(evidence: Evidence, classes: ClassCount | None = None) -
     """Why the model makes images, from what is there when the forward did not run: the names of
     its inputs (``content`` and ``style``, ``lr``, ``noisy``, ``hazy``, ``masked``…), a class named
     as an image maker with a convolution that reads an image (at most 8 channels: a noise-to-image
-    generator's convolutions read features of a latent code), or a decoder whose last convolution mirrors
-    the first back to 3 channels; None when the names say a map predictor, a discriminator or a
-    classifier, or nothing says images."""
+    generator's convolutions read features of a latent code), or a decoder whose last convolution
+    mirrors the first back to 3 channels; None when the names say a map predictor, a
+    discriminator or a classifier, or nothing says images."""
     if map_predictor_name(evidence.names) is not None or any(_NOT_IMAGE_MAKERS.search(n) for n in evidence.names[:1]):
         return None
-    words = {w.lower() for name in evidence.inputs for part in name.split("_") for w in (part, *_WORDS.findall(part))}
+    words = set().union(*map(_input_words, evidence.inputs))
     for first, second, task in _INPUT_TASKS:
         if words & first and (not second or words & second):
-            named = [n for n in evidence.inputs if {w.lower() for w in re.split(r"_", n)} & (first | second)]
+            named = [name for name in evidence.inputs if _input_words(name) & (first | second)]
             return f"its inputs {', '.join(named)} name the images of {task}"
     if not evidence.convolutions:
         return None
@@ -193,6 +193,11 @@ def task_without_shapes(evidence: Evidence, classes: ClassCount | None = None) -
         return (f"the last convolution of its decoder ({last}) makes {makes} channels, as many as the first "
                 "reads: a decoder mirroring the encoder back to an image")
     return None
+
+
+def _input_words(name: str) -> set[str]:
+    """The words of an input's name, lower-cased: ``style_img`` and ``styleImg`` give style, img."""
+    return {w.lower() for part in name.split("_") for w in (part, *_WORDS.findall(part))}
 
 
 def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: ClassCount | None,
@@ -252,8 +257,7 @@ def _refinable(inputs: Sequence[Shape], evidence: Evidence) -> list[Shape]:
     """The image inputs an output of the same channels could be a refinement of: all but those
     named as guide maps (``forward(image, back, seg, multi)``: ``seg`` is no image to refine)."""
     named = evidence.inputs if len(evidence.inputs) == len(inputs) else ("",) * len(inputs)
-    return [s for s, name in zip(inputs, named) if len(s) == 4
-            and not {w.lower() for w in _WORDS.findall(name)} & _GUIDE_MAP_WORDS]
+    return [s for s, name in zip(inputs, named) if len(s) == 4 and not _input_words(name) & _GUIDE_MAP_WORDS]
 
 
 def _image_from_features(inputs: Sequence[Shape], called) -> str | None:

@@ -57,19 +57,25 @@ def test_module_tree_models_get_their_task_from_the_code(linted):
     found = models(linted)
     fusion = found["modules_tier/colorize.py::InstanceFusionGenerator"]
     assert fusion["capture"] == "modules" and fusion["task"] == "image-to-image"
-    assert fusion["task_reason"] == ("the forward did not run, so no output shape: its inputs gray name the images "
-                                     "of colorization")
+    assert fusion["task_reason"] == ("the forward did not run, so no output shape: InstanceFusionGenerator is named "
+                                     "as an image generator and its convolution down.0 reads 4 channels (an image, "
+                                     "with its masks or hints): not a latent code")
+    composer = found["modules_tier/colorize.py::BoxComposer"]
+    assert composer["task"] == "image-to-image" and composer["task_reason"].endswith(
+        "the last convolution of its decoder (decoder.2) makes 3 channels, as many as the first reads: a decoder "
+        "mirroring the encoder back to an image")
     stylizer = found["modules_tier/stylize.py::PatchSwapStylizer"]
     assert stylizer["capture"] == "modules" and "its inputs content, styles name the images of style transfer" \
         in stylizer["task_reason"]
-    for quiet in ("BoxDiscriminator", "LatentGenerator", "PortraitMatting"):
+    for quiet in ("BoxDiscriminator", "LatentGenerator", "PortraitMatting", "BoxSegmenter"):
         model = found[f"modules_tier/colorize.py::{quiet}"]
         assert model["capture"] == "modules" and model["task"] == "unknown", quiet
 
 
 def test_a_finding_on_the_module_tree_says_how_the_task_was_decided(linted):
     (norm,) = findings(linted, "modules_tier/colorize.py::InstanceFusionGenerator", "NL201")
-    assert "in an image-to-image model (the forward did not run, so no output shape: its inputs gray" in norm["message"]
+    assert "in an image-to-image model (the forward did not run, so no output shape: InstanceFusionGenerator is named" \
+        in norm["message"]
     (backbone,) = findings(linted, "modules_tier/stylize.py::PatchSwapStylizer", "NL202")
     assert backbone["message"].startswith("classification backbone vgg16 built by torchvision.models.vgg.vgg16() "
                                           "with pretrained weights VGG16_Weights.IMAGENET1K_V1 reused as encoder")

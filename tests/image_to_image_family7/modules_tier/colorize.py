@@ -22,8 +22,8 @@ class InstanceFusionGenerator(nn.Module):
         )
         self.up = nn.Conv2d(32, hints, 1)
 
-    def forward(self, gray, hints, boxes):
-        x = self.down(torch.cat([gray, hints, torch.ones_like(gray)], 1))
+    def forward(self, luminance, hints, boxes):
+        x = self.down(torch.cat([luminance, hints, torch.ones_like(luminance)], 1))
         for index in range(len(boxes)):
             top, left, bottom, right = [int(v) for v in boxes[index]]
             x[:, :, top:bottom, left:right] = x[:, :, top:bottom, left:right] * 2
@@ -71,3 +71,38 @@ class PortraitMatting(nn.Module):
         for index in range(len(boxes)):
             x = x + float(boxes[index][0])
         return x
+
+
+class BoxComposer(nn.Module):
+    """Neither its name nor its inputs say images; its decoder mirrors the encoder back to the
+    3 channels it reads: image-to-image."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(3, 16, 3, padding=1),
+            nn.BatchNorm2d(16),  # expect: NL201
+            nn.ReLU(True),
+        )
+        self.decoder = nn.Sequential(nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(True), nn.Conv2d(16, 3, 3, padding=1))
+
+    def forward(self, image, boxes):
+        x = self.encoder(image)
+        for index in range(len(boxes)):
+            x = x + float(boxes[index][0])
+        return self.decoder(x)
+
+
+class BoxSegmenter(nn.Module):
+    """Precision: the same shape of network ending in 5 class maps: quiet."""
+
+    def __init__(self, n_classes=5):
+        super().__init__()
+        self.encoder = nn.Sequential(block(3, 16))
+        self.decoder = nn.Sequential(nn.Conv2d(16, n_classes, 1))
+
+    def forward(self, image, boxes):
+        x = self.encoder(image)
+        for index in range(len(boxes)):
+            x = x + float(boxes[index][0])
+        return self.decoder(x)
