@@ -243,7 +243,7 @@ def _backbones_loaded_by_scripts(graph: ModelGraph, called: list[Layer]) -> Iter
                 request = WeightsRequest(load.file, holder, None, receiver, site)
                 kind = f"{type(receiver).__name__} (the project's own {checkpoint_architecture(load.file)})"
                 yield Backbone(kind, None, site or layers[0].site, layers, [request], holder or None, load.where)
-                return
+                break
 
 
 def _receivers(graph: ModelGraph, names: tuple[str, ...]) -> Iterator[tuple[nn.Module, str, Site | None]]:
