@@ -30,7 +30,8 @@ class BatchNormInImageToImage(Rule):
     ``F.batch_norm`` given ``training`` as the constant True never normalizes with running
     statistics: an AdaIN layer folding the batch into the channels (``F.batch_norm(x.view(1,
     b * c, h, w), ..., True, ...)``) is instance normalization and is not reported; one whose
-    ``training`` follows ``self.training`` is BatchNorm.
+    ``training`` follows ``self.training`` is BatchNorm. When the forward could not run, the
+    module tree is read, the task decided from the code (the message says how).
 
     ## Why is this bad?
     BatchNorm normalizes every image with statistics of the batch during training and with

@@ -73,7 +73,11 @@ class PretrainedBackboneInTranslation(Rule):
     ``mobilenetv2.pth.tar``, or any weights loaded into a 1000-class head; named in the
     message), a note otherwise. A network that only ends in ``Linear`` after convolutions,
     its pooling in ``forward``, counts as a classifier when ImageNet weights were loaded
-    into it. Networks the forward does not call (a perceptual loss's VGG) are not reported.
+    into it. A zoo checkpoint that the project's scripts load into a module the model holds
+    after building it (``vgg.load_state_dict(torch.load(args.vgg))``, ``--vgg`` defaulting to
+    ``vgg_normalised.pth``) is read from their code and named in the message. Networks the
+    forward does not call (a perceptual loss's VGG) are not reported. When the forward could
+    not run, the rule reads the module tree, the task decided from the code (the message says how).
 
     ## Why is this bad?
     A classification backbone is trained to throw away what image translation needs: it
