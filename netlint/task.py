@@ -46,14 +46,17 @@ class Evidence:
     finals: tuple[str, ...] = ()  # the layers that produce the outputs ("Tanh", "softmax")
     # the submodules the forward called: (name, input shape, output shape), in call order
     called: tuple[tuple[str, Shape | None, Shape | None], ...] = ()
+    inputs: tuple[str, ...] = ()  # the names of the forward's inputs ("content", "style")
+    # the module tree's convolutions in registration order: (qualified name, in channels, out
+    # channels); what is left to judge by when the forward did not run
+    convolutions: tuple[tuple[str, int, int], ...] = ()
 
 
 # Words of a class name that say the model makes images (a generator, a restoration network);
 # short ones are whole words of the name (CamelCase or snake_case), long ones any part of it.
 _IMAGE_MAKER_PARTS = ("generat", "restor", "denois", "deblur", "derain", "dehaz", "desnow", "inpaint",
                       "enhanc", "coloriz", "colouriz", "superres", "resolution", "styliz", "transfer",
-                      "translat", "decoder", "synthes", "reconstruct", "render", "autoencoder",
-                      "matting", "matte")  # an alpha matte is an image layer, composited
+                      "translat", "decoder", "synthes", "reconstruct", "render", "autoencoder")
 _IMAGE_MAKER_WORDS = {"g", "gen", "netg", "sr", "vae", "ae"}
 _PROBABILITIES = {"softmax", "log_softmax", "logsoftmax", "softmax2d"}
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
@@ -73,11 +76,25 @@ def image_maker_name(names: Sequence[str]) -> str | None:
 
 # Words of a class name that say the model predicts a per-pixel map that is no image: an
 # estimator (of noise levels, illumination, a kernel), depth, saliency, density, heatmaps.
+# An alpha matte is a dense prediction too: its opacity per pixel, as a mask is.
 _MAP_PARTS = ("estimat", "salien", "density", "heatmap", "keypoint", "landmark", "transmission",
-              "uncertaint", "confidence", "segment", "parsing", "disparit")
-_MAP_WORDS = {"est", "depth", "count", "counter", "counting", "mask", "edge", "edges", "contour", "pose"}
+              "uncertaint", "confidence", "segment", "parsing", "disparit", "matting", "matte")
+_MAP_WORDS = {"est", "depth", "count", "counter", "counting", "mask", "edge", "edges", "contour", "pose",
+              "flow", "optical"}
 
 
+# Words of a class name that say its per-pixel map is a value to regress (an alpha matte's
+# opacity, a depth), not a probability: a final Sigmoid gives those values their range.
+_VALUE_MAP_PARTS = ("matting", "matte", "depth", "disparit")
+
+
+def regresses_values(name: str) -> bool:
+    """Whether the class name says its dense map is values in a range (``MattingNet``,
+    ``DepthNet``) rather than probabilities of a class (a mask, saliency, edges)."""
+    return any(part in name.lower() for part in _VALUE_MAP_PARTS)
+
+
+_MATTE = re.compile(r"(?i:matting|matte)")
 _ESTIMATOR = re.compile(r"(?i:estimat)|(?:^|_|[a-z])Est(?![a-z])|(?:^|_)est(?![a-z])")
 
 
@@ -124,7 +141,63 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
     if made is not None:
         return "image-to-image", (f"the forward returns {shown}, not an image (losses or features); "
                                   f"{made}")
+    if not inputs and not outputs:
+        told = task_without_shapes(evidence, classes)
+        if told is not None:
+            return "image-to-image", f"the forward did not run, so no output shape: {told}"
     return "unknown", f"output {shown} fits no known task"
+
+
+# The forward's input names that say what the model restores or translates, each with the task.
+_INPUT_TASKS = (({"content"}, {"style", "styles"}, "style transfer"),
+                ({"lr", "lq", "lowres"}, set(), "super-resolution"),
+                ({"noisy", "noised"}, set(), "denoising"),
+                ({"hazy", "haze"}, set(), "dehazing"),
+                ({"rainy", "rain"}, set(), "deraining"),
+                ({"blur", "blurry", "blurred"}, set(), "deblurring"),
+                ({"masked"}, set(), "inpainting"),
+                ({"gray", "grey", "grayscale", "greyscale"}, set(), "colorization"))
+_NOT_IMAGE_MAKERS = re.compile(r"(?i:discriminat|critic|classif|encoder$)")
+_DECODER_WORDS = {"decoder", "dec", "decode", "decoders", "dec1", "upsampler"}
+_COLOUR = 3
+# the most channels a convolution reading an image reads: a colour image with a mask and hints
+# concatenated (a colorizer's L + ab hints + mask); a noise-to-image generator's read 64 or more
+_IMAGE_AND_HINTS = 8
+
+
+def task_without_shapes(evidence: Evidence, classes: ClassCount | None = None) -> str | None:
+    """Why the model makes images, from what is there when the forward did not run: the names of
+    its inputs (``content`` and ``style``, ``lr``, ``noisy``, ``hazy``, ``masked``…), a class named
+    as an image maker with a convolution that reads an image (at most 8 channels: a noise-to-image
+    generator's convolutions read features of a latent code), or a decoder whose last convolution
+    mirrors the first back to 3 channels; None when the names say a map predictor, a
+    discriminator or a classifier, or nothing says images."""
+    if map_predictor_name(evidence.names) is not None or any(_NOT_IMAGE_MAKERS.search(n) for n in evidence.names[:1]):
+        return None
+    words = set().union(*map(_input_words, evidence.inputs))
+    for first, second, task in _INPUT_TASKS:
+        if words & first and (not second or words & second):
+            named = [name for name in evidence.inputs if _input_words(name) & (first | second)]
+            return f"its inputs {', '.join(named)} name the images of {task}"
+    if not evidence.convolutions:
+        return None
+    (_, reads, _), (last, _, makes) = evidence.convolutions[0], evidence.convolutions[-1]
+    reader, fewest, _ = min(evidence.convolutions, key=lambda c: c[1])
+    maker = image_maker_name(evidence.names)
+    if maker is not None and fewest <= _IMAGE_AND_HINTS:
+        return (f"{maker} is named as an image generator and its convolution {reader} reads {fewest} channels "
+                "(an image, with its masks or hints): not a latent code")
+    decoder = any({w.lower() for w in _WORDS.findall(part)} & _DECODER_WORDS or part.lower() in _DECODER_WORDS
+                  for part in last.split("."))
+    if decoder and reads == makes == _COLOUR and (classes is None or classes.value != makes):
+        return (f"the last convolution of its decoder ({last}) makes {makes} channels, as many as the first "
+                "reads: a decoder mirroring the encoder back to an image")
+    return None
+
+
+def _input_words(name: str) -> set[str]:
+    """The words of an input's name, lower-cased: ``style_img`` and ``styleImg`` give style, img."""
+    return {w.lower() for part in name.split("_") for w in (part, *_WORDS.findall(part))}
 
 
 def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: ClassCount | None,
@@ -149,13 +222,15 @@ def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: Cl
                 return "segmentation", (f"output {_fmt(out)} keeps the input size and is per-pixel "
                                         f"probabilities (a final {evidence.finals[0]} over {out[1]} classes)")
             if scale == 1 and (mapper := map_predictor_name(evidence.names)) is not None \
-                    and (_ESTIMATOR.search(mapper) or all(s[1] != out[1] for s in inputs if len(s) == 4)):
+                    and (_ESTIMATOR.search(mapper) or _MATTE.search(mapper)
+                         or all(s[1] != out[1] for s in _refinable(inputs, evidence))):
                 # (a depth map from a depth map is the input refined: depth super-resolution; an
-                # estimator's map has the input's channels when it estimates one per channel)
+                # estimator's map has the input's channels when it estimates one per channel, a
+                # matting network's its alpha, foreground and error maps whatever their count)
                 return "segmentation", (f"output {_fmt(out)} keeps the input size with {out[1]} channels, and "
                                         f"{mapper} is named as an estimator of a per-pixel map (noise levels, depth, "
-                                        "saliency, density), not an image maker")
-            if scale == 1 and out[1] <= 2 < image[1] and all(s[1] != out[1] for s in inputs if len(s) == 4):
+                                        "saliency, density, an alpha matte), not an image maker")
+            if scale == 1 and out[1] <= 2 < image[1] and all(s[1] != out[1] for s in _refinable(inputs, evidence)):
                 maker = image_maker_name(evidence.names)
                 if maker is None:
                     return "segmentation", (f"output {_fmt(out)} keeps the input size with {out[1]} "
@@ -171,6 +246,18 @@ def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: Cl
         if len(out) == 2 and out[0] == batch:
             return "classification", f"output {_fmt(out)} is one vector of {out[1]} per sample"
     return None
+
+
+# Words of an input's name that say it is a map given alongside the image (a mask, a segmentation,
+# a trimap), not an image the model refines: its channel count says nothing about the output's.
+_GUIDE_MAP_WORDS = {"mask", "masks", "seg", "segmentation", "trimap", "alpha", "parsing", "edge", "edges"}
+
+
+def _refinable(inputs: Sequence[Shape], evidence: Evidence) -> list[Shape]:
+    """The image inputs an output of the same channels could be a refinement of: all but those
+    named as guide maps (``forward(image, back, seg, multi)``: ``seg`` is no image to refine)."""
+    named = evidence.inputs if len(evidence.inputs) == len(inputs) else ("",) * len(inputs)
+    return [s for s, name in zip(inputs, named) if len(s) == 4 and not _input_words(name) & _GUIDE_MAP_WORDS]
 
 
 def _image_from_features(inputs: Sequence[Shape], called) -> str | None:

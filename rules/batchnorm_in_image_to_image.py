@@ -10,6 +10,7 @@ from torch import nn
 from netlint.fix.changes import Applicability, Autofix, Call, DropArgument, RenameCallee, SetArgument
 from netlint.graph import Layer, ModelGraph, Site
 from netlint.rule import Finding, Rule
+from netlint.rules._task import shapeless_task
 from netlint.rules._counting import count, count_buffers, on_meta
 from netlint.rules._fixes import unfixable
 from netlint.rules._guessed import guessed_note
@@ -29,7 +30,8 @@ class BatchNormInImageToImage(Rule):
     ``F.batch_norm`` given ``training`` as the constant True never normalizes with running
     statistics: an AdaIN layer folding the batch into the channels (``F.batch_norm(x.view(1,
     b * c, h, w), ..., True, ...)``) is instance normalization and is not reported; one whose
-    ``training`` follows ``self.training`` is BatchNorm.
+    ``training`` follows ``self.training`` is BatchNorm. When the forward could not run, the
+    module tree is read, the task decided from the code (the message says how).
 
     ## Why is this bad?
     BatchNorm normalizes every image with statistics of the batch during training and with
@@ -74,6 +76,7 @@ class BatchNormInImageToImage(Rule):
     code = "NL201"
     name = "batchnorm-in-image-to-image"
     severity = "warning"
+    needs = frozenset({"modules"})  # the module tree is enough: the task is then decided without shapes
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         if graph.task != "image-to-image":
@@ -99,8 +102,8 @@ class BatchNormInImageToImage(Rule):
         guessed = guessed_note(layers)
         return self.finding(
             graph, first,
-            f"{what}{guessed} in an image-to-image model: one running mean and variance for the whole "
-            "dataset blurs outputs that must be unique per image",
+            f"{what}{guessed} in an image-to-image model{shapeless_task(graph)}: one running mean and variance "
+            "for the whole dataset blurs outputs that must be unique per image",
             f"use {instance_norm.__name__}(C, affine=True) or no normalization (as EDSR "
             f"does){buffers}",
             params_before=before, params_after=after, autofix=_autofix(graph, layers, instance_norm.__name__),

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+import ast
+import inspect
 import os
 import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from torch import nn
 
+from netlint.arguments.project_text import file_tree, is_project_file_module
+from netlint.checkpoint_loads import checkpoint_loads
 from netlint.graph import Layer, ModelGraph, Origin, Site, WeightsRequest
+from netlint.paths import display_path
+from netlint.project import project_root
 from netlint.rule import Finding, Rule
+from netlint.rules._task import shapeless_task
 
 _BACKBONE_LIBRARIES = ("torchvision.models.", "timm.")
 _NOT_CLASSIFIERS = ("torchvision.models.detection", "torchvision.models.segmentation",
@@ -35,12 +43,18 @@ _HUB_HASH = re.compile(r"-[0-9a-f]{6,}$")
 
 def imagenet_checkpoint(path: str) -> bool:
     """Whether a file's name is a model zoo's ImageNet classification checkpoint."""
+    return checkpoint_architecture(path) is not None
+
+
+def checkpoint_architecture(path: str) -> str | None:
+    """The ImageNet architecture a model zoo's checkpoint file is named after ("vgg" for
+    ``vgg_normalised.pth``), None for any other file."""
     stem = _HUB_HASH.sub("", _CHECKPOINT_SUFFIXES.sub("", path.replace("\\", "/").rsplit("/", 1)[-1].lower()))
     found = _ARCHITECTURES.match(_ZOO_PREFIX.sub("", stem))
     if found is None:
-        return False
+        return None
     rest = [w for w in re.split(r"[_\-.]+", _ZOO_PREFIX.sub("", stem)[found.end():]) if w]
-    return all(any(c.isdigit() for c in w) or w in _VARIANT_WORDS for w in rest)
+    return found.group(1) if all(any(c.isdigit() for c in w) or w in _VARIANT_WORDS for w in rest) else None
 
 
 class PretrainedBackboneInTranslation(Rule):
@@ -59,7 +73,11 @@ class PretrainedBackboneInTranslation(Rule):
     ``mobilenetv2.pth.tar``, or any weights loaded into a 1000-class head; named in the
     message), a note otherwise. A network that only ends in ``Linear`` after convolutions,
     its pooling in ``forward``, counts as a classifier when ImageNet weights were loaded
-    into it. Networks the forward does not call (a perceptual loss's VGG) are not reported.
+    into it. A zoo checkpoint that the project's scripts load into a module the model holds
+    after building it (``vgg.load_state_dict(torch.load(args.vgg))``, ``--vgg`` defaulting to
+    ``vgg_normalised.pth``) is read from their code and named in the message. Networks the
+    forward does not call (a perceptual loss's VGG) are not reported. When the forward could
+    not run, the rule reads the module tree, the task decided from the code (the message says how).
 
     ## Why is this bad?
     A classification backbone is trained to throw away what image translation needs: it
@@ -93,6 +111,7 @@ class PretrainedBackboneInTranslation(Rule):
     code = "NL202"
     name = "pretrained-backbone-in-translation"
     severity = "warning"
+    needs = frozenset({"modules"})  # the module tree is enough: the task is then decided without shapes
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         if graph.task != "image-to-image":
@@ -100,7 +119,7 @@ class PretrainedBackboneInTranslation(Rule):
         called = [layer for layer in graph.layers if layer.module is not None]
         reported: set[str] = set()
         for backbone in (*_library_backbones(graph, called), *_backbones_given_weights(graph, called),
-                         *_project_backbones(graph, called)):
+                         *_project_backbones(graph, called), *_backbones_loaded_by_scripts(graph, called)):
             layers = [layer for layer in backbone.layers if layer.name not in reported]
             if layers:
                 reported.update(layer.name for layer in layers)
@@ -113,11 +132,14 @@ class PretrainedBackboneInTranslation(Rule):
         built_by = f" built by {backbone.function}()" if backbone.function else ""
         weights = ", ".join(sorted({r.weights for r in backbone.requests}))
         evidence = f" with pretrained weights {weights}" if weights else ""
+        if backbone.loaded_at:
+            evidence += (f" (loaded at {backbone.loaded_at}, read from the code, not run; the file's name is the "
+                         "evidence that they are ImageNet weights)")
         return self.finding(
             graph, name,
             f"classification backbone {backbone.kind}{built_by}{evidence} reused as {name} in an "
-            f"image-to-image model ({len(layers)} layers, {params:,} parameters): classification "
-            "features discard the per-pixel detail translation must keep",
+            f"image-to-image model{shapeless_task(graph)} ({len(layers)} layers, {params:,} parameters): "
+            "classification features discard the per-pixel detail translation must keep",
             "use an encoder made for the task (e.g. a U-Net encoder with InstanceNorm) trained "
             "from scratch",
             site=backbone.site, severity="warning" if backbone.imagenet else "note",
@@ -135,6 +157,7 @@ class Backbone:
     layers: list[Layer]
     requests: list[WeightsRequest]
     name: str | None = None  # the submodule holding it, when it is kept whole
+    loaded_at: str | None = None  # the script's line that loads its weights, read from the code
 
     @property
     def imagenet(self) -> bool:
@@ -155,7 +178,10 @@ def _library_backbones(graph: ModelGraph, called: list[Layer]) -> Iterator[Backb
             by_origin[origin].append(layer)
     for origin, layers in by_origin.items():
         requests = [r for r in graph.weights_requests if r.origin == origin]
-        yield Backbone(type(origin.root).__name__, origin.function, origin.site, layers, requests)
+        # (the first module a builder made is a layer when the classifier's own __init__ had not
+        # returned yet: torchvision's VGG makes its features first; then the builder names it)
+        kind = type(origin.root).__name__ if _is_classifier(origin.root) else origin.function.rsplit(".", 1)[-1]
+        yield Backbone(kind, origin.function, origin.site, layers, requests)
 
 
 def _classifier_part(origin: Origin) -> Callable[[Layer], bool] | None:
@@ -197,6 +223,56 @@ def _imagenet_file_into_encoder(request: WeightsRequest) -> bool:
     ``fc`` given the entries of ``res2net101_v1b_26w_4s-0812c246.pth`` that fit)."""
     return imagenet_checkpoint(request.weights) and any(
         isinstance(m, nn.modules.conv._ConvNd) for m in request.receiver.modules())
+
+
+def _backbones_loaded_by_scripts(graph: ModelGraph, called: list[Layer]) -> Iterator[Backbone]:
+    """Layers of a module into which the project's code loads a model zoo's ImageNet checkpoint
+    after building it (``vgg.load_state_dict(torch.load(args.vgg))``, ``--vgg`` defaulting to
+    ``vgg_normalised.pth``): a module the project's modules hold under that name (AdaIN's
+    ``vgg = nn.Sequential(...)``, given to the model and sliced into ``enc_1``…``enc_4``), or
+    the model's submodule of that name (``net.encoder.load_state_dict(...)``)."""
+    if graph.model is None or not called or any(r.receiver is not None for r in graph.weights_requests):
+        return
+    try:
+        file = Path(inspect.getfile(type(graph.model))).resolve()
+    except (TypeError, OSError):
+        return
+    for load in checkpoint_loads(project_root(file), file.parent):
+        if not imagenet_checkpoint(load.file):
+            continue
+        for receiver, holder, site in _receivers(graph, load.receiver):
+            modules = {id(m) for m in receiver.modules()}
+            layers = [layer for layer in called if id(layer.module) in modules]
+            if any(layer.op == "conv" for layer in layers):
+                request = WeightsRequest(load.file, holder, None, receiver, site)
+                kind = f"{type(receiver).__name__} (the project's own {checkpoint_architecture(load.file)})"
+                yield Backbone(kind, None, site or layers[0].site, layers, [request], holder or None, load.where)
+                break
+
+
+def _receivers(graph: ModelGraph, names: tuple[str, ...]) -> Iterator[tuple[nn.Module, str, Site | None]]:
+    """What ``names`` (``vgg``; ``net.encoder``) may be, with the line that made it: a module a
+    project module holds under the first name (no submodule name: ""), the model's submodules
+    named by the last."""
+    if len(names) == 1:
+        for module in list(sys.modules.values()):
+            held = getattr(module, names[0], None) if is_project_file_module(module) else None
+            if isinstance(held, nn.Module) and held is not graph.model:
+                yield held, "", _assignment_site(module, names[0])
+    else:
+        for name, module in graph.model.named_modules():
+            if name and name.rsplit(".", 1)[-1] == names[-1]:
+                yield module, name, graph.site_of(name)
+
+
+def _assignment_site(module, name: str) -> Site | None:
+    """The line of the module's top-level ``name = ...`` (AdaIN's ``vgg = nn.Sequential(``)."""
+    file = getattr(module, "__file__", None)
+    tree = file_tree(Path(file)) if file else None
+    for node in tree.body if tree is not None else ():
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return Site(display_path(Path(file)), node.lineno, node.col_offset + 1, node.end_lineno or node.lineno)
+    return None
 
 
 def _project_backbones(graph: ModelGraph, called: list[Layer]) -> Iterator[Backbone]:

@@ -7,6 +7,7 @@ from netlint.rule import Finding, Rule
 from netlint.rules._dataflow import activation_kind, source_of
 from netlint.rules._fixes import removal
 from netlint.rules._losses import pairings
+from netlint.task import regresses_values
 
 _PROBABILITIES = {"softmax": "Softmax", "logsoftmax": "LogSoftmax", "sigmoid": "Sigmoid"}
 _AFTER = ("reshape", "identity")  # what may come after the activation in the returned value
@@ -18,7 +19,8 @@ class ProbabilitiesAsOutput(Rule):
     ## What it does
     Finds a model output produced by Softmax, LogSoftmax or Sigmoid (module, functional or
     tensor-method form, possibly followed by reshapes). It stays quiet in image-to-image
-    models that end in Sigmoid (or Tanh, never reported) to produce pixel values, when the
+    models that end in Sigmoid (or Tanh, never reported) to produce pixel values, in models
+    named for a map of values in a range (matting's alpha, depth) that end in Sigmoid, when the
     model also returns the logits the activation was applied to, and when the training code
     shows the loss applied to that output (then NL305–NL311 judge the pairing: sigmoid +
     ``BCELoss`` and ``log_softmax`` + ``NLLLoss`` are right).
@@ -79,8 +81,10 @@ class ProbabilitiesAsOutput(Rule):
             if activation is None or activation.index in seen:
                 continue
             kind = activation_kind(activation)
-            if kind not in _PROBABILITIES or (kind == "sigmoid" and graph.task == "image-to-image"):
-                continue
+            values = graph.task == "image-to-image" or (graph.task == "segmentation"
+                                                        and regresses_values(graph.class_name))
+            if kind not in _PROBABILITIES or (kind == "sigmoid" and values):
+                continue  # pixel values, an alpha matte or a depth in a range: the sigmoid is the range
             logits, _ = source_of(graph, activation, lambda x: False)
             if logits is not None and logits.index in returned:
                 continue  # the logits are returned too

@@ -32,8 +32,8 @@ FAMILY = "tests/arguments_family5"
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict:
     document, proc = shared_run(tmp_path_factory, "arguments-family5", FAMILY, "-j", "2", "--timeout", "300")
-    assert proc.returncode == 1, proc.stderr  # the matting models' BatchNorm (NL201), nothing else
-    assert [f["target"] for f in document["findings"] if f["code"] != "NL201"] == []
+    assert proc.returncode == 0, proc.stderr  # matting is a dense prediction: its BatchNorm is no NL201
+    assert document["findings"] == []
     assert document["errors"] == [], document["errors"]
     return document
 
@@ -89,7 +89,7 @@ def test_a_name_the_constructor_accepts_the_scripts_default_first(report):
     assert matting["call"] == "CoarseMatting(backbone='resnet101')"
     assert matting["arguments_from"].startswith(
         f"the names the constructor accepts ({FAMILY}/accepted_names/model/matting.py:10) for backbone")
-    assert codes(report, "accepted_names/model/matting.py::CoarseMatting") == ["NL201"]
+    assert codes(report, "accepted_names/model/matting.py::CoarseMatting") == []
     core = model(report, "accepted_names/model/matting.py::MattingCore")
     assert core["call"].startswith("MattingCore(backbone='resnet101', ")
 

@@ -93,7 +93,7 @@ def test_model_tree_tier_when_no_input_can_be_inferred(write_model, tmp_path):
     model = report["models"][0]
     assert model["capture"] == "modules" and model["params"] == 32
     assert any(note.startswith("cannot infer the shape of input 'x'") for note in model["notes"])
-    assert "NL201 skipped: it needs dataflow, shapes, which the modules capture does not give" in model["notes"]
+    assert "NL102 skipped: it needs dataflow, shapes, which the modules capture does not give" in model["notes"]
     report, proc = netlint_json("model.py", "--input-shape", "2,8", cwd=tmp_path)
     assert report["models"][0]["capture"] == "fx" and report["models"][0]["output_shape"] == [[2, 4]]
 

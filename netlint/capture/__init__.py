@@ -24,6 +24,8 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, Elements, 
                                     joined_sizes, list_elements, needed_optional_inputs, required_inputs,
                                     sequence_inputs, sequence_lengths, stated_sides, with_channels, with_rank)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
+from netlint.capture.ops import module_op
+from netlint.capture.reached import reached_attributes
 from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.meta_shapes import MetaShapes
 from netlint.task import Evidence, infer_task
@@ -65,13 +67,15 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         if input_shapes:  # the given shapes do not fit the forward: the user's to fix
             raise CaptureError(str(exc)) from exc
         notes.append(f"{exc}: only the module tree is analyzed")
-        return _graph(built, target, _module_tree(built), "modules", (), str(exc), task, notes, None)
+        return _graph(built, target, _module_tree(built, notes), "modules", (), str(exc), task, notes, None,
+                      input_names=tuple(names))
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
     if tier == "export" and sorted(trace.output_shapes) == sorted(reference.output_shapes):
         trace.output_shapes = list(reference.output_shapes)  # export's are flat: a dict's result first
     shapes = tuple(tuple(t.shape) for t in leaves(inputs))  # a list input: each of its tensors
     unused = _unused_parameters(built, inputs, reference, notes)
-    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls, reduced)
+    return _graph(built, target, trace, tier, shapes, reason, task, notes, unused, reference.module_calls, reduced,
+                  input_names=tuple(names))
 
 
 def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequence[Shape],
@@ -630,13 +634,29 @@ def _difference(trace: Trace, expected) -> str:
     return "; ".join(parts)
 
 
-def _module_tree(built: BuiltModel) -> Trace:
-    """No forward: the leaf modules in registration order, without shapes or dataflow."""
+def _module_tree(built: BuiltModel, notes: list[str]) -> Trace:
+    """No forward: the leaf modules in registration order, without shapes or dataflow; those of
+    the attributes the forward's code reaches when it says (see ``reached_attributes``)."""
     trace = Trace()
+    reached = reached_attributes(built.model)
+    left_out: list[str] = []
     for name, module in built.model.named_modules():
-        if eager.is_leaf(module) and name:
-            trace.layers.append(module_layer(len(trace.layers), name, module, (), None, built))
+        if not name or not (eager.is_leaf(module) or _torch_layer_subclass(module)):
+            continue
+        if reached is not None and name.split(".")[0] not in reached:
+            left_out.append(name.split(".")[0])
+            continue
+        trace.layers.append(module_layer(len(trace.layers), name, module, (), None, built))
+    if left_out:
+        notes.append(f"the forward's code does not reach {', '.join(dict.fromkeys(left_out))}: "
+                     "left out of the module tree")
     return trace
+
+
+def _torch_layer_subclass(module: nn.Module) -> bool:
+    """A project's subclass of a torch layer, with no children (sync_batchnorm's
+    ``SynchronizedBatchNorm2d``): a layer of the tree, though fx does not take it for a leaf."""
+    return not any(True for _ in module.children()) and module_op(module) != "module"
 
 
 def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation: Trace,
@@ -668,12 +688,16 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
 
 def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes: tuple,
            input_reason: str, task: str, notes: list[str],
-           unused_parameters: tuple[str, ...] | None, module_calls=(), reduced_input: bool = False) -> ModelGraph:
+           unused_parameters: tuple[str, ...] | None, module_calls=(), reduced_input: bool = False,
+           input_names: tuple[str, ...] = ()) -> ModelGraph:
     model = built.model
     evidence = Evidence(names=tuple(c.__name__ for c in type(model).__mro__
                                     if not c.__module__.startswith(("torch.", "builtins"))),
                         finals=tuple(trace.layers[i].type for i in trace.outputs),
-                        called=tuple(module_calls))
+                        called=tuple(module_calls), inputs=input_names,
+                        convolutions=tuple((layer.name, layer.module.in_channels, layer.module.out_channels)
+                                           for layer in trace.layers
+                                           if isinstance(layer.module, nn.modules.conv._ConvNd)))
     decided_task, task_reason = infer_task(input_shapes, trace.output_shapes, task, built.class_count, evidence)
     if tier != "fx":
         notes.append(f"captured with the {tier} tier")
