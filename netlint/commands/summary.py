@@ -172,6 +172,7 @@ def format_text(summary: Summary) -> str:
         f"Mult-adds:             {macs} at input {inputs} ({summary.input_reason})",
         f"Weights:               {_size(summary.weight_bytes)}" + (
             " if allocated (built on the meta device: none were)" if summary.built_on == "meta"
+            else " if allocated (its weights were built on meta: none were)" if summary.built_on == "meta-with-cpu-values"
             else f" (built on the {summary.built_on}: it does not build on meta)"),
     ]
     return "\n".join(lines)
