@@ -115,8 +115,8 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
             break
     if trace is None:
         raise first_error from None
-    notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): built on the CPU "
-                 "and run at a small input instead")
+    made = "built on the CPU" if cpu.device == "cpu" else "run on the CPU, its layers given weights as they ran,"
+    notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): {made} at a small input instead")
     reduced = not given and not meta.passed_side and on_cpu.side == SMALL_SIDE
     if reduced:
         notes.append(f"the example input's side {SMALL_SIDE} is netlint's choice, smaller than the default "
