@@ -168,7 +168,7 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     if given:  # the arguments given or the project's own do not build: an error
         attempt, failure = given[0]
         if not attempt.call and target.arguments is None and _takes_parameters(factory) \
-                and not isinstance(failure.__cause__, (ImportError, OSError, MemoryError)):  # (no arguments would help those)
+                and not isinstance(failure.__cause__, (ImportError, OSError, MemoryError)):  # (no arguments help)
             # (its defaults, as ShuffleNet's architecture=None that an assert refuses)
             raise LoadError(f"{failure} — with its defaults; give the arguments as '{target.display}(...)'{hint}",
                             failure.path, failure.line) from failure
