@@ -58,7 +58,7 @@ def _built_on(built_on: str) -> str:
     if built_on == "meta":
         return ""
     if built_on == "meta-with-cpu-values":  # load/deferred
-        return f" (built on {built_on}: its constructor reads tensor values, made on the CPU; its weights on meta)"
+        return f" (built on {built_on}: it reads tensor values, made on the CPU; weights only for the layers run there)"
     return f" (built on {built_on}: it does not build on meta)"
 
 
