@@ -113,7 +113,8 @@ def main() -> None:
             expected = cpu_params(build)
             rows.append((zoo, target, model["capture"] if model else "error",
                          model is not None and model["params"] == expected,
-                         seconds / len(batch), errors.get(target), expected, model and model["params"]))
+                         seconds / len(batch), errors.get(target), expected, model and model["params"],
+                         model and model["built_on"]))
         print(f"{start + len(batch)}/{len(targets)} models", file=sys.stderr)
 
     by_zoo: dict[str, Counter] = {}
@@ -131,11 +132,16 @@ def main() -> None:
         lines.append(f"| {zoo} | {total} | {counts['fx']} | {counts['export']} | {counts['eager']} | "
                      f"{counts['modules']} | {counts['error']} | {counts['exact']}/{total} | "
                      f"{sum(seconds) / len(seconds):.2f}, {max(seconds):.2f} |")
+    built_on = Counter(on for on in (r[8] for r in rows) if on)
+    lines.append("")
+    lines.append("Built on: " + ", ".join(f"{where} {count}" for where, count in sorted(built_on.items()))
+                 + " (cpu: a full CPU build, the last resort)")
+    lines += [f"- built on the CPU: {r[1]}" for r in rows if r[8] == "cpu"]
     dataflow = sum(c["fx"] + c["export"] for c in by_zoo.values())
     lines.append("")
     lines.append(f"At a dataflow tier (fx or export): {dataflow}/{len(rows)} "
                  f"({100 * dataflow / max(len(rows), 1):.1f}%); the eager tier also records dataflow.")
-    for zoo, target, tier, exact, _, error, expected, got in rows:
+    for zoo, target, tier, exact, _, error, expected, got, _ in rows:
         if error:
             lines.append(f"- error {target}: {error}")
         elif not exact:
