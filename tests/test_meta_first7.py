@@ -84,3 +84,10 @@ def test_a_model_that_builds_only_on_the_cpu_and_is_too_big_is_one_clear_error(l
     assert code == 2 and error["path"].endswith("reads_a_weight.py")
     assert error["message"].startswith("building ReadsItsTable on the CPU needs more memory than is available")
     assert "Traceback" not in stderr and "Killed" not in stderr
+
+
+def test_a_dummy_forward_in_the_constructor_learns_its_shapes_on_meta(linted):
+    report, _, _, _ = linted
+    probed = model(report, "dummy_forward.py::ProbedHead")
+    assert probed["built_on"] == "meta-with-cpu-values" and probed["output_shape"] == [[1, 10]]
+    assert probed["params"] == 3 * 16 * 9 + 2 * 16 + 16 * 32 * 9 + 2 * 32 + 32 * 15 * 15 * 10 + 10

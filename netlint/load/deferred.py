@@ -25,6 +25,7 @@ import torch
 from torch import nn
 from torch.nn.parameter import UninitializedBuffer, UninitializedParameter
 from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_leaves, tree_map
 
 META = torch.device("meta")
 LARGEST_VALUE = 1 << 24  # elements (64 MB of float32): a larger tensor is a weight, not a value the code reads
@@ -37,7 +38,9 @@ _SIZED_NEW = frozenset({torch.Tensor.new_zeros, torch.Tensor.new_ones, torch.Ten
 
 
 class _LargeOnMeta(TorchFunctionMode):
-    """A factory call whose tensor would be larger than LARGEST_VALUE makes it on meta."""
+    """A factory call whose tensor would be larger than LARGEST_VALUE makes it on meta; an op
+    that meets a meta tensor (a parameter) and CPU ones runs on meta: a constructor's dummy
+    forward (``self.stem(torch.zeros(1, 3, 224, 224)).shape``) learns its shapes."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -48,7 +51,17 @@ class _LargeOnMeta(TorchFunctionMode):
                 return func(*args, **kwargs)
             if isinstance(shaped, torch.Tensor) and shaped.numel() > LARGEST_VALUE:
                 return shaped
+        tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
+        if any(t.is_meta for t in tensors) and not all(t.is_meta for t in tensors):
+            args, kwargs = tree_map(_to_meta_unless_parameter, (args, kwargs))
         return func(*args, **kwargs)
+
+
+def _to_meta_unless_parameter(value: Any) -> Any:
+    if not isinstance(value, torch.Tensor) or value.is_meta or isinstance(value, nn.Parameter):
+        return value  # (a parameter on the CPU is one the code made after the model: left as it is)
+    with torch._C.DisableTorchFunction():
+        return value.to(META)
 
 
 def _on_meta(value: torch.Tensor) -> torch.Tensor:
