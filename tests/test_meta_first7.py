@@ -91,3 +91,10 @@ def test_a_dummy_forward_in_the_constructor_learns_its_shapes_on_meta(linted):
     probed = model(report, "dummy_forward.py::ProbedHead")
     assert probed["built_on"] == "meta-with-cpu-values" and probed["output_shape"] == [[1, 10]]
     assert probed["params"] == 3 * 16 * 9 + 2 * 16 + 16 * 32 * 9 + 2 * 32 + 32 * 15 * 15 * 10 + 10
+
+
+def test_tied_parameters_stay_tied_on_meta(linted):
+    report, _, _, _ = linted
+    tied = model(report, "tied_decoder.py::TiedDecoder")
+    layer = 4 * 64 * 64 + 4 * 64 + 2 * 64 * 256 + 256 + 64 + 4 * 64  # attention, MLP, two norms
+    assert tied["built_on"] == "meta-with-cpu-values" and tied["params"] == 1000 * 64 + 3 * layer

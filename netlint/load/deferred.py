@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import resource
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -81,10 +82,15 @@ def _moved_to_meta(value: torch.Tensor) -> torch.Tensor:
 def values_on_cpu() -> Iterator[None]:
     """Enter outside the CPU build's device modes (see the module's docstring)."""
     original_parameter, original_buffer = nn.Module.register_parameter, nn.Module.register_buffer
+    # by the CPU parameter (not kept alive: its memory is freed): one registered twice stays tied
+    moved: dict[int, tuple[weakref.ref, nn.Parameter]] = {}
 
     def register_parameter(self, name, param):
         if param is not None and param.device.type != "meta" and not isinstance(param, UninitializedParameter):
-            param = _on_meta(param)
+            known = moved.get(id(param))
+            if known is None or known[0]() is not param:
+                known = moved[id(param)] = (weakref.ref(param), _on_meta(param))
+            param = known[1]
         return original_parameter(self, name, param)
 
     def register_buffer(self, name, tensor, persistent=True):
