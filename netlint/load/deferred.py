@@ -4,7 +4,8 @@ A constructor that calls ``.item()``, ``.tolist()`` or numpy on a tensor (timm's
 rates from a ``torch.linspace``, Swin's relative position index) cannot run on meta. While
 ``values_on_cpu()`` is active, the small tensors such code makes stay on the CPU, where their
 values can be read, and every parameter moves to meta as it is registered (the pattern of
-accelerate's ``init_empty_weights``), as does any tensor too large to be a value the code reads:
+accelerate's ``init_empty_weights``), as does any tensor too large to be a value the code reads
+(a buffer small enough stays on the CPU: the code may read it, as a relative position index):
 no weight memory is allocated, and layer initializations (``reset_parameters``, ``nn.init``) run
 on meta, where they fill nothing (the calls are still recorded as evidence).
 
