@@ -156,15 +156,7 @@ def main() -> None:
               f"{vit['torchinfo.summary'] - floor:.2f} s: "
               f"{(vit['netlint'] - floor) / max(vit['torchinfo.summary'] - floor, 1e-9):.2f}× (goal ≤ 0.25×)", ""]
     if not args.quick:
-        lines += compare("3. LLaMA-7B shapes (bench/llama.py): lint vs peers, peers capped at 8 GB", {
-            "netlint": NETLINT + ["bench/llama.py::Llama7B", "--output-format", "json"],
-            "torchinfo.summary": python(
-                "import sys, torch, torchinfo; sys.path.insert(0, 'bench'); import llama; "
-                "torchinfo.summary(llama.Llama7B(), input_data=torch.zeros(1, 16, dtype=torch.long), verbose=0)"),
-            "fvcore parameter_count_table": python(
-                "import sys; sys.path.insert(0, 'bench'); import llama; "
-                "from fvcore.nn import parameter_count_table; parameter_count_table(llama.Llama7B())"),
-        }, runs, caps={"torchinfo.summary": MEMORY_CAP, "fvcore parameter_count_table": MEMORY_CAP})
+        lines += large_models(runs)
     lines += precommit(runs, args.baseline)
     with tempfile.TemporaryDirectory() as folder:
         models = model_files(Path(folder), 10 if args.quick else 100, with_model=True)
@@ -304,6 +296,26 @@ def realistic_file(folder: Path, runs: int, baseline: Path | None = None) -> lis
     verbose = subprocess.run(command + ["-v"], capture_output=True, text=True, env=ENV, cwd=REPO)
     lines += [line for line in verbose.stderr.splitlines() if line.startswith("time: ")] + [""]
     return lines
+
+
+LARGE_VIT = "vit_5b_patch16_sapiens2"  # 5.07 B parameters; its constructor calls .item() on a torch.linspace
+
+
+def large_models(runs: int) -> list[str]:
+    """Case 3: a 7B decoder that builds on meta, and timm's 5B ViT whose constructor reads tensor
+    values (built with those values on the CPU, its weights on meta: load/deferred), side by side."""
+    return compare(f"3. LLaMA-7B shapes (bench/llama.py) and timm's {LARGE_VIT} (reads values while it is "
+                   "built): lint vs peers, peers capped at 8 GB", {
+                       "netlint": NETLINT + ["bench/llama.py::Llama7B", "--output-format", "json"],
+                       f"netlint {LARGE_VIT}": NETLINT + [f"bench.zoo_timm:{LARGE_VIT}", "--output-format", "json"],
+                       "torchinfo.summary": python(
+                           "import sys, torch, torchinfo; sys.path.insert(0, 'bench'); import llama; "
+                           "torchinfo.summary(llama.Llama7B(), input_data=torch.zeros(1, 16, dtype=torch.long), "
+                           "verbose=0)"),
+                       "fvcore parameter_count_table": python(
+                           "import sys; sys.path.insert(0, 'bench'); import llama; "
+                           "from fvcore.nn import parameter_count_table; parameter_count_table(llama.Llama7B())"),
+                   }, runs, caps={"torchinfo.summary": MEMORY_CAP, "fvcore parameter_count_table": MEMORY_CAP})
 
 
 def cached_runs(folder: Path, count: int, blocks: int, runs: int) -> list[str]:

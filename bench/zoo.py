@@ -129,7 +129,7 @@ def main() -> None:
             rows.append((zoo, target, model["capture"] if model else "error",
                          model is not None and model["params"] == expected,
                          seconds / len(batch), errors.get(target), expected, model and model["params"],
-                         steps.get(target, {})))
+                         model and model["built_on"], steps.get(target, {})))
         print(f"{start + len(batch)}/{len(targets)} models", file=sys.stderr)
 
     by_zoo: dict[str, Counter] = {}
@@ -148,11 +148,16 @@ def main() -> None:
                      f"{counts['modules']} | {counts['error']} | {counts['exact']}/{total} | "
                      f"{sum(seconds) / len(seconds):.2f}, {max(seconds):.2f} |")
     lines += [""] + split(rows)
+    built_on = Counter(on for on in (r[8] for r in rows) if on)
+    lines.append("")
+    lines.append("Built on: " + ", ".join(f"{where} {count}" for where, count in sorted(built_on.items()))
+                 + " (cpu: a full CPU build, the last resort)")
+    lines += [f"- built on the CPU: {r[1]}" for r in rows if r[8] == "cpu"]
     dataflow = sum(c["fx"] + c["export"] for c in by_zoo.values())
     lines.append("")
     lines.append(f"At a dataflow tier (fx or export): {dataflow}/{len(rows)} "
                  f"({100 * dataflow / max(len(rows), 1):.1f}%); the eager tier also records dataflow.")
-    for zoo, target, tier, exact, _, error, expected, got, _ in rows:
+    for zoo, target, tier, exact, _, error, expected, got, _, _ in rows:
         if error:
             lines.append(f"- error {target}: {error}")
         elif not exact:
@@ -171,7 +176,7 @@ def split(rows: list) -> list[str]:
              "compiler loaded |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for zoo in dict.fromkeys(r[0] for r in rows):
         found = [r for r in rows if r[0] == zoo]
-        timed = [r[8] for r in found if r[8]]
+        timed = [r[9] for r in found if r[9]]
         if not timed:
             continue
         means = {step: sum(t.get(step, 0.0) for t in timed) / len(timed) for step in (*STEPS, "report")}

@@ -110,7 +110,7 @@ class ModelGraph:
     task_reason: str
     capture: str  # the capture tier that produced the graph ("fx")
     weights_requests: tuple[WeightsRequest, ...] = ()
-    built_on: str = "meta"  # "cpu" when the model could not be built on the meta device
+    built_on: str = "meta"  # "meta-with-cpu-values" (load/deferred), or "cpu" (a full CPU build) when meta fails
     module_sites: dict[str, Site] = field(default_factory=dict, compare=False, repr=False)
     notes: tuple[str, ...] = ()  # how the graph was captured: fallbacks and why (shown with -v)
     # parameters (qualified names, shared ones once) that neither an eval-mode nor a

@@ -42,21 +42,21 @@ def test_the_cross_check_reason_is_shown_with_verbose():
 
 def test_item_in_forward_runs_on_the_cpu():
     model = models("capture/capture_item_in_forward.py")["AdaptiveDepthNet"]
-    assert (model["capture"], model["built_on"]) == ("eager", "cpu")
+    assert (model["capture"], model["built_on"]) == ("eager", "meta-with-cpu-values")  # weights as layers run
     assert model["input_shape"] == [[1, 3, 64, 64]] and model["task"] == "classification"
     assert any("Tensor.item() cannot be called on meta tensors" in note for note in model["notes"])
 
 
-def test_item_in_init_is_built_on_the_cpu_and_traced_with_fx():
+def test_item_in_init_is_built_with_its_values_on_the_cpu_and_traced_with_fx():
     model = models("capture/capture_item_in_init.py")["ComputedWidthNet"]
-    assert (model["capture"], model["built_on"]) == ("fx", "cpu")
+    assert (model["capture"], model["built_on"]) == ("fx", "meta-with-cpu-values")
     assert model["params"] == (3 * 32 * 9 + 32) + (32 * 10 + 10)
 
 
 def test_full_report_says_where_the_model_was_built():
     proc = full_report()
     assert "fixtures/capture/capture_item_in_init.py::ComputedWidthNet" in proc.stdout
-    assert "capture fx (built on cpu: it does not build on meta)" in proc.stdout
+    assert "capture fx (built on meta-with-cpu-values: it reads tensor values" in proc.stdout
 
 
 def test_structured_outputs():

@@ -100,7 +100,7 @@ def test_a_forward_that_needs_the_cpu_keeps_the_size_found(write_model, tmp_path
     report, proc = netlint_json("model.py", cwd=tmp_path)
     assert report["errors"] == [], proc.stderr
     model = report["models"][0]
-    assert model["built_on"] == "cpu" and model["input_shape"] == [[1, 1, 28, 28]]
+    assert model["built_on"] == "meta-with-cpu-values" and model["input_shape"] == [[1, 1, 28, 28]]
     assert model["input_reason"].endswith(", side 28 found by trying sizes")
 
 

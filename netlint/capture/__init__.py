@@ -110,21 +110,25 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
     sides = [meta.passed_side] if meta.passed_side else [SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE)]
-    try:
-        with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
-            torch.manual_seed(0)
-            cpu = rebuild_on_cpu(built)
-            on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints, elements=elements,
-                             alike=alike)
-            on_cpu.sides = sides
-            trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
-                                                None if meta.passed_side else declared, sides, hints))
-    except Exception:
-        trace = None
+    trace = None
+    for whole in (False, True):  # its parameters made on the CPU as its layers run, else all of them
+        try:
+            with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
+                torch.manual_seed(0)
+                cpu = rebuild_on_cpu(built, whole=whole)
+                on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints,
+                                 elements=elements, alike=alike)
+                on_cpu.sides = list(sides)
+                trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
+                                                    None if meta.passed_side else declared, on_cpu.sides, hints))
+        except Exception:
+            trace = None
+        if trace is not None:
+            break
     if trace is None:
         raise first_error from None
-    notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): built on the CPU "
-                 "and run at a small input instead")
+    made = "built on the CPU" if cpu.device == "cpu" else "run on the CPU, its layers given weights as they ran,"
+    notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): {made} at a small input instead")
     reduced = not given and not meta.passed_side and on_cpu.side == SMALL_SIDE
     if reduced:
         notes.append(f"the example input's side {SMALL_SIDE} is netlint's choice, smaller than the default "
@@ -668,7 +672,7 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
     model = built.model
     if all(id(p) in used for p in model.parameters()):
         return ()  # nothing left for a training-mode forward to use
-    if next(model.parameters()).device.type != "meta":
+    if any(p.device.type != "meta" for p in model.parameters()):  # (a CPU forward made them)
         notes.append("the forward reads tensor values (it ran on the CPU): a branch it did not take "
                      "at the example input may still run, so unused parameters are not judged")
         return None

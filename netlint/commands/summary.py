@@ -47,7 +47,7 @@ class Summary:
     trainable_params: int
     buffers: int
     weight_bytes: int  # what the parameters and buffers would take, were they allocated
-    built_on: str  # "meta", or "cpu" for a model that does not build on meta
+    built_on: str  # "meta", "meta-with-cpu-values" or "cpu" (graph.ModelGraph.built_on)
     macs: int  # of the layers that can be counted
     uncounted: tuple[str, ...]  # layers whose multiply-adds could not be counted
     depth: int
@@ -172,6 +172,7 @@ def format_text(summary: Summary) -> str:
         f"Mult-adds:             {macs} at input {inputs} ({summary.input_reason})",
         f"Weights:               {_size(summary.weight_bytes)}" + (
             " if allocated (built on the meta device: none were)" if summary.built_on == "meta"
+            else " if allocated (its weights were built on meta: none were)" if summary.built_on.startswith("meta-")
             else f" (built on the {summary.built_on}: it does not build on meta)"),
     ]
     return "\n".join(lines)

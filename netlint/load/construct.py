@@ -25,6 +25,7 @@ from netlint.arguments.call import ArgumentsError
 from netlint.arguments.from_code import constructors_with_arguments
 from netlint.arguments.instances import Instance
 from netlint.graph import Origin, ParameterInit, Site, WeightsRequest
+from netlint.load.deferred import materialized_on_use, memory_bounded, out_of_memory, values_on_cpu
 from netlint.load.importer import import_target_module
 from netlint.load.init_evidence import recording_inits
 from netlint.load.offline import META, offline_build, user_code_names_weights, weights_arguments
@@ -53,7 +54,7 @@ class BuiltModel:
     origins: dict[str, Origin]  # qualified module name -> library call that built it
     weights_requests: list[WeightsRequest]
     source_path: str | None  # the file the target came from
-    device: str  # "cpu" when building on meta failed (the model is moved to meta after)
+    device: str  # "meta"; CPU_VALUES or "cpu" when building on meta failed (the model is moved to meta after)
     factory: Any  # to build it again, on the CPU, when its forward cannot run on meta
     target: Target
     notes: tuple[str, ...] = ()  # why it was not built on meta
@@ -167,7 +168,7 @@ def build(target: Target, instances: dict[type, Instance] | None = None) -> Buil
     if given:  # the arguments given or the project's own do not build: an error
         attempt, failure = given[0]
         if not attempt.call and target.arguments is None and _takes_parameters(factory) \
-                and not isinstance(failure.__cause__, (ImportError, OSError)):  # (no arguments would help those)
+                and not isinstance(failure.__cause__, (ImportError, OSError, MemoryError)):  # (no arguments help)
             # (its defaults, as ShuffleNet's architecture=None that an assert refuses)
             raise LoadError(f"{failure} — with its defaults; give the arguments as '{target.display}(...)'{hint}",
                             failure.path, failure.line) from failure
@@ -245,21 +246,42 @@ def _skip_or_fail(target: Target, reason: str, source_path: str | None) -> NoRet
     raise LoadError(reason, source_path, target.line)
 
 
+CPU_VALUES = "meta-with-cpu-values"  # built on the CPU with every parameter on meta (load/deferred)
+
+
 def _build_on_meta_or_cpu(factory: Any, target: Target, attempt: Attempt) -> BuiltModel:
+    """On meta; else with the values the constructor reads on the CPU and its parameters on
+    meta; else, the last resort, on the CPU within the memory available."""
     try:
         return build_with(factory, META, target)
-    except Exception as exc:  # e.g. .item() or .tolist() on a tensor while building: try the CPU
+    except Exception as exc:  # e.g. .item() or .tolist() on a tensor while building
         meta_failure = first_line(exc)
-    what = attempt.call or target.name
     try:
-        built = build_with(factory, torch.device("cpu"), target)
-        return dataclasses.replace(built, notes=(f"it does not build on meta ({meta_failure}): built "
-                                                 "on the CPU, then moved to meta",))
+        built = build_with(factory, torch.device("cpu"), target, cpu_values=True)
+        return dataclasses.replace(built, notes=(f"it does not build on meta ({meta_failure}): built with the "
+                                                 "values its constructor reads on the CPU, its parameters on meta",))
+    except LoadError:
+        raise
+    except Exception as exc:  # its code reads a parameter's value, or mixes a meta tensor with a CPU one
+        deferred_failure = first_line(exc)
+    what = attempt.call or target.name
+    source = f" ({_from(attempt.source)})" if attempt.source else ""
+    path, prefix = str(target.path.resolve()) if target.path else None, f"building {what}{source} failed: "
+    try:
+        with memory_bounded() as allowed:
+            built = build_with(factory, torch.device("cpu"), target)
+        return dataclasses.replace(built, notes=(f"it does not build on meta ({meta_failure}) nor with its "
+                                                 f"parameters on meta ({deferred_failure}): built on the CPU, "
+                                                 "then moved to meta",))
     except LoadError:
         raise
     except Exception as exc:
-        source = f" ({_from(attempt.source)})" if attempt.source else ""
-        path, prefix = str(target.path.resolve()) if target.path else None, f"building {what}{source} failed: "
+        if out_of_memory(exc):
+            limit = f" ({allowed / 1024 ** 3:.1f} GB)" if allowed and allowed > 1024 ** 3 / 10 else ""
+            raise LoadError(f"building {what}{source} on the CPU needs more memory than is available{limit}: "
+                            f"it does not build on meta ({meta_failure}) nor with its parameters on meta "
+                            f"({deferred_failure})", display_path(target.path) if target.path else None,
+                            target.line) from MemoryError()  # (no arguments would help)
         asked = asked_stand_in(path, prefix)
         if asked:
             raise asked  # (its cause: the missing module)
@@ -271,12 +293,14 @@ def _from(source: str) -> str:
         else f"arguments from {source}"
 
 
-def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool = True) -> BuiltModel:
+def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool = True,
+               cpu_values: bool = False) -> BuiltModel:
     """Build on ``device``, recording creation sites; the model is then moved to meta
-    (``to()`` keeps tied parameters tied) unless ``to_meta`` is false."""
+    (``to()`` keeps tied parameters tied) unless ``to_meta`` is false. ``cpu_values``: on
+    the CPU with every parameter on meta (load/deferred)."""
     source_path = display_path(target.path) if target.path else None
     with recording_inits() as init_recorder:
-        model, recorder, weight_events = _construct(factory, device)
+        model, recorder, weight_events = _construct(factory, device, cpu_values)
     if not isinstance(model, nn.Module):
         raise LoadError(f"{target.name}() returned {type(model).__name__}, not an nn.Module", source_path)
     inits = init_recorder.resolved(model)
@@ -290,7 +314,8 @@ def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool
     requests = [WeightsRequest(weights, name, recorder.origins.get(id(receiver)), receiver,
                                site or recorder.sites.get(id(receiver)))
                 for weights, receiver, site in weight_events for name in _kept_names(receiver, names)]
-    return BuiltModel(model, sites, origins, requests, source_path, device.type, factory, target, inits=inits)
+    return BuiltModel(model, sites, origins, requests, source_path, CPU_VALUES if cpu_values else device.type,
+                      factory, target, inits=inits)
 
 
 def _kept_names(receiver: nn.Module | None, names: dict[int, str]) -> list[str]:
@@ -318,13 +343,20 @@ def _names_of_children(holder: str, names: dict[int, str]) -> list[str]:
     return [n for n in names.values() if n.rpartition(".")[0] == holder and n != holder]
 
 
-def rebuild_on_cpu(built: BuiltModel) -> BuiltModel:
-    """The same model on the CPU with real (random) weights, for a forward that cannot run
-    on meta (``.item()``, numpy, Python arithmetic on tensor values)."""
-    return build_with(built.factory, torch.device("cpu"), built.target, to_meta=False)
+def rebuild_on_cpu(built: BuiltModel, whole: bool = False) -> BuiltModel:
+    """The same model on the CPU, for a forward that cannot run on meta (``.item()``, numpy,
+    Python arithmetic on tensor values): its parameters get CPU storage (random) only when
+    their module's forward runs; ``whole``: all of them built on the CPU, within the memory
+    available."""
+    if whole:
+        with memory_bounded():
+            return build_with(built.factory, torch.device("cpu"), built.target, to_meta=False)
+    cpu = build_with(built.factory, torch.device("cpu"), built.target, to_meta=False, cpu_values=True)
+    materialized_on_use(cpu.model)
+    return cpu
 
 
-def _construct(factory: Any, device: torch.device):
+def _construct(factory: Any, device: torch.device, deferred: bool = False):
     """Call the factory on ``device``, offline, recording where every module is created."""
     recorder = _CreationRecorder()
     weight_events: list[tuple[str, nn.Module | None, Site | None]] = []
@@ -343,7 +375,8 @@ def _construct(factory: Any, device: torch.device):
     nn.Module.__init__ = init_and_record
     try:
         watched = weights_arguments(on_argument) if user_code_names_weights() else contextlib.nullcontext()
-        with offline_build(device, lambda weights, module: weight_events.append((weights, module, None))), watched:
+        with values_on_cpu() if deferred else contextlib.nullcontext(), \
+                offline_build(device, lambda weights, module: weight_events.append((weights, module, None))), watched:
             model = factory()
     finally:
         nn.Module.__init__ = original_init

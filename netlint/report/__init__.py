@@ -73,11 +73,19 @@ def model_lines(model: ModelSummary) -> list[str]:
         f"task {model.task} ({model.task_reason}); "
         f"input {' + '.join(shape(s) for s in model.input_shapes)} ({model.input_reason}); "
         f"{count(model.params)} parameters; capture {model.capture}"
-        f"{'' if model.built_on == 'meta' else f' (built on {model.built_on}: it does not build on meta)'}; "
+        f"{_built_on(model.built_on)}; "
         f"fixes save {count(model.params_saved)} parameters")
     if model.stand_ins:
         lines.append(f"stand-ins for modules that are not installed: {', '.join(model.stand_ins)}")
     return [with_cells(line) for line in lines]
+
+
+def _built_on(built_on: str) -> str:
+    if built_on == "meta":
+        return ""
+    if built_on == "meta-with-cpu-values":  # load/deferred
+        return f" (built on {built_on}: it reads tensor values, made on the CPU; weights only for the layers run there)"
+    return f" (built on {built_on}: it does not build on meta)"
 
 
 def by_target(result: LintResult) -> tuple[dict[str, list[Finding]], dict[str, list[Finding]]]:

@@ -12,7 +12,7 @@ from netlint import __version__
 from netlint.config import TASKS
 from netlint.commands.overfit.outcome import Outcome, Settings
 from netlint.commands.overfit.output import format_text, to_json, write_plot
-from netlint.commands.overfit.training import overfit_target
+from netlint.commands.overfit.training import DeviceError, overfit_target, training_device
 
 
 def _check_plot(ctx, param, value):
@@ -42,9 +42,11 @@ def _check_plot(ctx, param, value):
               default="auto", show_default=True, help="What the model is for: decides the synthetic targets.")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True), callback=_check_plot, metavar="FILE.png",
               help="Also plot the loss curve to this file (needs matplotlib).")
+@click.option("--device", type=click.Choice(("auto", "cpu", "cuda", "mps")), default="auto", show_default=True,
+              help="Where to train: auto is the accelerator torch sees (CUDA, MPS), else the CPU.")
 @click.option("--output-format", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("-v", "--verbose", is_flag=True, help="Show skipped targets and tracebacks of errors.")
-def overfit_command(paths, lr, steps, batch_size, target_ratio, timeout, input_shapes, task, plot,
+def overfit_command(paths, lr, steps, batch_size, target_ratio, timeout, input_shapes, task, plot, device,
                     output_format, verbose) -> None:
     """Train the models PATHS define on one fixed batch: PASS (exit 0) when the loss falls
     to 1% of its start, FAIL (exit 1) with the causes netlint sees when it does not.
@@ -53,7 +55,11 @@ def overfit_command(paths, lr, steps, batch_size, target_ratio, timeout, input_s
     (inputs, targets), else it is synthetic with targets that fit the task."""
     from netlint.command_line import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, shape_option as parse_shape
 
-    settings = Settings(lr, steps, batch_size, target_ratio, timeout)
+    try:
+        settings = Settings(lr, steps, batch_size, target_ratio, timeout, training_device(device))
+    except DeviceError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
     shapes = tuple(parse_shape(s) for s in input_shapes)
     outcomes, errors = [], []
     for target, result in _outcomes(paths, settings, shapes, task, verbose):

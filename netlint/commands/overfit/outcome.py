@@ -13,6 +13,7 @@ class Settings:
     batch_size: int = 4
     target_ratio: float = 0.01
     timeout: float | None = 300.0
+    device: str = "cpu"  # where the model trains (see training.training_device)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Outcome:
     seconds: float
     stopped: str  # target reached | step limit | timeout | non-finite loss | non-finite gradient | no gradient
     chance: float | None
+    device: str = "cpu"  # where it trained
     causes: list[Cause] = field(default_factory=list)  # why it failed (empty on PASS)
     notes: list[Cause] = field(default_factory=list)  # what was seen on a PASS
 

@@ -33,7 +33,8 @@ def format_text(outcome: Outcome) -> str:
     lines = [
         outcome.target + (f"  {outcome.task} ({outcome.task_reason})" if outcome.task else ""),
         f"  batch  {outcome.batch}; {outcome.loss_name}",
-        f"  train  Adam lr {outcome.lr:g}, {updates} of {outcome.max_steps} steps, {outcome.seconds:.1f} s"
+        f"  train  Adam lr {outcome.lr:g}, {updates} of {outcome.max_steps} steps, {outcome.seconds:.1f} s "
+        f"on {outcome.device}"
         + ("" if outcome.stopped in ("target reached", "step limit") else f" — stopped: {outcome.stopped}"),
         f"  loss   start {losses[0]:.4g}  min {losses[low]:.4g} (step {low})  end {losses[-1]:.4g}"
         f" = {_percent(outcome.ratio)} of start",

@@ -1,5 +1,6 @@
-"""``netlint overfit``'s training loop: the model built on the CPU with real weights, trained
-with Adam on the same batch every step until the loss reaches the target ratio or the steps run out."""
+"""``netlint overfit``'s training loop: the model built on the CPU with real weights, moved to
+the device with its batch, trained with Adam on the same batch every step until the loss
+reaches the target ratio or the steps run out."""
 
 from __future__ import annotations
 
@@ -12,6 +13,24 @@ from netlint.commands.overfit.diagnosis import diagnose
 from netlint.commands.overfit.outcome import Cause, Gradients, Outcome, Settings
 
 SMALL_MODEL = 5_000_000  # parameters: trained on one thread
+
+
+class DeviceError(Exception):
+    """The device asked for (``--device``) is one torch does not see."""
+
+
+def training_device(asked: str) -> str:
+    """``auto``: the accelerator torch sees (CUDA, then Apple's MPS), else the CPU."""
+    import torch
+
+    mps = getattr(torch.backends, "mps", None)
+    seen = {"cuda": torch.cuda.is_available(), "mps": mps is not None and mps.is_available()}
+    if asked == "auto":
+        return next((device for device, available in seen.items() if available), "cpu")
+    if asked != "cpu" and not seen.get(asked):
+        raise DeviceError(f"--device {asked}: torch {torch.__version__} sees no {asked.upper()} device here "
+                          "(use --device cpu, or auto)")
+    return asked
 
 
 def overfit_target(target, settings: Settings, input_shapes=(), task: str = "auto") -> Outcome:
@@ -34,7 +53,7 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
         torch.set_num_threads(1 if small else min(2, os.cpu_count() or 1))
         torch.manual_seed(0)
         model = build_with(built.factory, torch.device("cpu"), target, to_meta=False).model
-        model.train()
+        model.to(settings.device).train()  # (the batch is made on the device: pinned_to)
         make_batch = getattr(import_target_module(target), "netlint_batch", None)
 
         def captured_shapes():
@@ -43,7 +62,7 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
             graph = capture(built, target.display, input_shapes, task)
             return graph.input_shapes, graph.input_reason
 
-        with pinned_to("cpu"):  # code written for a GPU (``.cuda()`` in the forward) trains on the CPU
+        with pinned_to(settings.device):  # code written for a GPU (``.cuda()`` in the forward) trains here
             if callable(make_batch):
                 batch = user_batch(make_batch)
             else:
@@ -52,8 +71,8 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
             losses, stopped, gradients = _train(model, batch, settings)  # stops itself at the time limit
     outcome = Outcome(target.display, batch.task, batch.task_reason, batch.description, batch.loss_name,
                       settings.lr, settings.steps, settings.target_ratio, losses,
-                      time.perf_counter() - start, stopped, batch.chance)
-    with pinned_to("cpu"):
+                      time.perf_counter() - start, stopped, batch.chance, settings.device)
+    with pinned_to(settings.device):
         seen = diagnose(model, batch, outcome, gradients)
     if outcome.passed:
         outcome.notes = [c for c in seen if c.kind in ("frozen", "no-gradient", "zero-gradient")]
