@@ -245,7 +245,9 @@ class MetaKernels(TorchDispatchMode):
         kwargs = kwargs or {}
         result = None
         tags = func.tags
-        if torch.Tag.out in tags or "out" in kwargs or torch.Tag.nondeterministic_seeded in tags:
+        device = kwargs.get("device")
+        elsewhere = device is not None and torch.device(device).type != "meta"  # empty_like(t, device="cpu")
+        if torch.Tag.out in tags or "out" in kwargs or torch.Tag.nondeterministic_seeded in tags or elsewhere:
             pass
         elif torch.Tag.pointwise in tags:
             result = _pointwise(func, args, kwargs)
@@ -253,7 +255,7 @@ class MetaKernels(TorchDispatchMode):
             result = _reduction(func, args, kwargs)
         if result is not None:
             return result
-        kernel = _python_meta_kernel(func) if _all_plain_meta(args, kwargs) else None
+        kernel = _python_meta_kernel(func) if _all_plain_meta(args, kwargs) and not elsewhere else None
         if kernel is None:
             return func(*args, **kwargs)
         result = _shape_keeping(func, args, kwargs)

@@ -73,14 +73,15 @@ class RepeatedInit(Rule):
                 overridden[(earlier.site, final.site)].append((earlier, final))
         for pairs in overridden.values():
             yield self._finding(graph, pairs)
+        weighted = [layer for layer in graph.layers if layer.params and layer.module is not None]
         for call in graph.training.applies if graph.training else ():
-            if call.in_training_loop:
-                yield self.finding(
-                    graph, call.function,
+            if call.in_training_loop and weighted:
+                yield self.finding(  # about the layers it initializes again, reported at the apply call
+                    graph, weighted[0],
                     f"model.apply({call.function}) runs inside the training loop: every pass initializes the "
                     "weights again and throws away what the steps before it learned",
                     "initialize once, after building the model and before the loop", severity="warning",
-                    site=Site(call.path, call.line, 1, call.line))
+                    site=Site(call.path, call.line, 1, call.line), covers=weighted)
 
     def _finding(self, graph: ModelGraph, pairs: list[tuple[ParameterInit, ParameterInit]]) -> Finding:
         earlier, final = pairs[0]

@@ -185,7 +185,7 @@ def test_with_no_graphviz_at_all_the_page_says_how_to_install_it(tmp_path):
 
 
 def test_the_system_dot_draws_first(fixtures_report):
-    assert "(the system's dot)</figcaption>" in fixtures_report[0].read_text()
+    assert "(the system's dot)</figcaption>" in html.unescape(fixtures_report[0].read_text())
 
 
 def test_chromium_renders_the_page(tmp_path):

@@ -21,18 +21,23 @@ _STDLIB = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
 @contextlib.contextmanager
 def virtual_weights_files(is_missing_checkpoint, may_write) -> Iterator[None]:
     """While the block runs: ``os.path.exists``/``isfile`` answer True for a checkpoint file
-    (by its name) that is not on disk, and ``os.mkdir``/``makedirs`` of a folder the sandbox
+    (by its name) that is not on disk, outside the scratch folder, and ``os.mkdir``/``makedirs`` of a folder the sandbox
     would refuse is answered as done (``isdir``/``exists`` then see it); for the project's calls only.
     ``may_write(path)``: whether the sandbox lets the code write there (its scratch folder)."""
     made: set[str] = set()
     originals = {name: getattr(os.path, name) for name in ("exists", "isfile", "isdir")}
     original_mkdir, original_makedirs = os.mkdir, os.makedirs
 
+    def checkpoint(path: Any) -> bool:
+        """A missing checkpoint outside the scratch folder (a download cache under $HOME or
+        $TORCH_HOME is there: its download, answered offline, names the URL)."""
+        return is_missing_checkpoint(path) and not may_write(path)
+
     def exists(path: Any) -> bool:
-        return originals["exists"](path) or (_asked_by_project() and (_made(path, made) or is_missing_checkpoint(path)))
+        return originals["exists"](path) or (_asked_by_project() and (_made(path, made) or checkpoint(path)))
 
     def isfile(path: Any) -> bool:
-        return originals["isfile"](path) or (_asked_by_project() and is_missing_checkpoint(path))
+        return originals["isfile"](path) or (_asked_by_project() and checkpoint(path))
 
     def isdir(path: Any) -> bool:
         return originals["isdir"](path) or (_asked_by_project() and _made(path, made))
