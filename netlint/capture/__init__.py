@@ -18,11 +18,11 @@ from torch import nn
 
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
-from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, Elements, InputError, InputHints, declared_input,
-                                    by_code, example_inputs, failed_assertion, guess_by_name, guess_from_tree,
-                                    guess_of_later_input, input_hints, input_reading, is_mask, is_size_error,
-                                    joined_sizes, list_elements, needed_optional_inputs, required_inputs,
-                                    sequence_inputs, sequence_lengths, stated_sides, with_channels, with_rank)
+from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, by_code,
+                                    example_inputs, failed_assertion, guess_by_name, guess_of_later_input, input_hints,
+                                    is_mask, is_size_error, joined_sizes, needed_optional_inputs, required_inputs,
+                                    sequence_lengths, stated_sides, with_channels, with_rank)
+from netlint.capture.readers import Elements, guess_from_tree, input_reading, list_elements, sequence_inputs
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
