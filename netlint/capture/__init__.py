@@ -20,8 +20,9 @@ from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
 from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, by_code,
                                     example_inputs, failed_assertion, guess_by_name, guess_of_later_input, input_hints,
-                                    is_mask, is_size_error, joined_sizes, needed_optional_inputs, required_inputs,
+                                    is_size_error, joined_sizes, needed_optional_inputs, required_inputs,
                                     sequence_lengths, stated_sides, with_channels, with_rank)
+from netlint.capture.input_names import is_mask
 from netlint.capture.readers import Elements, guess_from_tree, input_reading, list_elements, sequence_inputs
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.capture.ops import module_op
@@ -376,25 +377,32 @@ class _Search:
         read = () if exact is not None else tuple(n for e in elements for n in e.lengths() if n >= least)
         alike = exact is None and all(p in self.alike for p in positions)
         lengths = [*([least] if alike else []), *read, *sequence_lengths(self.hints, least, exact)]
+        unpacked = next((self.elements[p].names for p in positions if self.elements.get(p, Elements()).names), ())
         for length in list(dict.fromkeys(lengths))[:3]:
-            for pyramid in ((False, True) if alike else (True, False)):
-                tried = list(inputs)
-                for p in positions:
-                    first = inputs[p]
-                    channels = self.elements.get(p, Elements()).channels(length, first.shape[1])
-                    tried[p] = [self._tensor(first, channels[i],
-                                             [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
-                                for i in range(length)]
-                try:
-                    tried, trace = self._run_solving(built, tried)
-                except Exception as exc:
-                    failure = exc
-                    continue
-                names = ", ".join(self.names[p] for p in positions)
-                kind = "halving sizes, the finest first" if pyramid else "of one size"
-                read_by = ", their channels those of the layers that read them" if elements else ""
-                images = "1 image" if length == 1 else f"{length} images ({kind}{read_by})"
-                return tried, trace, f"; {names}: a list of {images}, as the forward uses it"
+            for pyramid in ((False, True) if alike or unpacked else (True, False)):
+                for read in ((True, False) if elements else (True,)):  # as the layers read them, else all alike
+                    tried = list(inputs)
+                    for p in positions:
+                        first = inputs[p]
+                        channels = self.elements.get(p, Elements()).channels(length, first.shape[1]) if read \
+                            else [first.shape[1]] * length
+                        tried[p] = [self._tensor(first, channels[i],
+                                                 [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
+                                    for i in range(length)]
+                    solved = dict(self.solved)
+                    try:
+                        tried, trace = self._run_solving(built, tried)
+                    except Exception as exc:
+                        failure, self.solved = exc, solved  # (channels solved for a list that failed: not kept)
+                        continue
+                    names = ", ".join(self.names[p] for p in positions)
+                    if unpacked and len(unpacked) == length:
+                        parts = ", ".join(f"{n} {_fmt(t.shape)}" for n, t in zip(unpacked, tried[positions[0]]))
+                        return tried, trace, f"; {names}: a tuple ({parts}), as the forward unpacks it"
+                    kind = "halving sizes, the finest first" if pyramid else "of one size"
+                    read_by = ", their channels those of the layers that read them" if elements and read else ""
+                    images = "1 image" if length == 1 else f"{length} images ({kind}{read_by})"
+                    return tried, trace, f"; {names}: a list of {images}, as the forward uses it"
         raise failure
 
     def _solve_channels(self, built: BuiltModel, exc: BaseException,

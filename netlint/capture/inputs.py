@@ -17,6 +17,7 @@ from torch import nn
 
 from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
+from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
 from netlint.capture.readers import Guess, Reading, chunk_counts, guess_from_tree, unpacked_ranks
 from netlint.graph import Shape
 
@@ -88,29 +89,16 @@ def split_channels(guess: Guess | None, cats: Sequence[tuple[int, Sequence[Entry
     return (shape[0], channels, *shape[2:]), dtype, reason
 
 
-# Input names that say what an input is, whatever layer reads it
-MASK_WORDS = {"mask", "masks", "m", "inst", "instance", "instances", "edge", "edges", "hole", "holes", "valid",
-              "occlusion", "trimap", "alpha",
-              "sigma", "sigmas", "level", "levels"}  # a noise-level map: one channel, like a mask
-LABEL_WORDS = {"label", "labels", "y", "c", "cls", "class", "classes", "cond", "condition", "onehot",
-               "attr", "attrs", "domain", "target_label", "class_id", "class_ids"}
-IMAGE_WORDS = {"x", "img", "image", "images", "input", "src", "source", "ref", "reference", "target",
-               "real", "fake", "photo", "content", "lr", "hr", "a", "b", "blur", "noisy", "masked"}
 _ALIASES = {"s": "style", "z": "latent", "noise": "latent", "y": "label", "cls": "class", "cond": "condition"}
 _COUNT_WORDS = {"dim", "nc", "channels", "channel", "ch", "chans", "features", "feats", "num", "n", "len", "nf",
                 "in", "input"}
 _SIDE_WORDS = {"size", "shape", "resolution", "res", "side", "height", "width", "h", "w", "img", "image"}
 
 
-def _name_words(name: str) -> set[str]:
-    parts = [p for p in name.lower().strip("_").split("_") if p]
-    return {*parts, name.lower().strip("_")}
-
-
 def _names_input(parameter: str, name: str) -> bool:
     """Whether a constructor parameter gives the size of input ``name`` (``c_dim`` of ``c``,
     ``label_nc`` of ``label``, ``style_dim`` of ``s``): its words less those of a count."""
-    words = _name_words(parameter)
+    words = name_words(parameter)
     if words & _SIDE_WORDS:
         return False
     core = {w for w in words if w != parameter.lower()} - _COUNT_WORDS
@@ -134,19 +122,9 @@ class InputHints:
                 return value, parameter
         if is_label(name):  # a one-hot label: as many as the classes
             for parameter, value in self.values:
-                if _name_words(parameter) & CLASS_WORDS:
+                if name_words(parameter) & CLASS_WORDS:
                     return value, parameter
         return None
-
-
-def is_mask(name: str, spelled_out: bool = False) -> bool:
-    """Whether the name says a mask or map; ``spelled_out``: by a word longer than a letter
-    (``f_m`` is a feature map of valid regions as well)."""
-    return any(len(word) > 1 or not spelled_out for word in _name_words(name) & MASK_WORDS)
-
-
-def is_label(name: str) -> bool:
-    return bool(_name_words(name) & LABEL_WORDS) and not is_mask(name)
 
 
 def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]) -> InputHints:
@@ -198,7 +176,7 @@ def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | 
         return (1,), torch.long, f"{name}: a class index (by its name)"
     if size is not None:
         return (1, size[0]), torch.float32, f"{name}: a vector of {size[0]} (the constructor's {size[1]})"
-    if _name_words(name) & IMAGE_WORDS and first is not None:
+    if name_words(name) & IMAGE_WORDS and first is not None:
         return first[0], first[1], f"{name}: an image like the first input (by its name)"
     return None
 
@@ -367,7 +345,7 @@ def sequence_lengths(hints: InputHints, least: int, exact: int | None = None) ->
     if exact is not None:
         return (exact,)
     counted = [value for parameter, value in hints.values
-               if _name_words(parameter) & _LENGTH_WORDS and 1 < value <= 8]
+               if name_words(parameter) & _LENGTH_WORDS and 1 < value <= 8]
     return tuple(n for n in dict.fromkeys([*counted, 3, 2, least]) if n >= least)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from netlint.capture.input_names import is_mask
 from netlint.graph import Shape
 
 SEQUENCE_LENGTH = 128
@@ -66,9 +68,18 @@ def guess_from_weight(weight: Shape, op: str, groups: int, name: str, side: int)
     return None
 
 
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+
+
+def parse_function(function: Any) -> ast.AST:
+    """A function's code parsed, dedented; comment lines dropped first (one at column 0 inside a
+    method, commented-out code, would leave no common indentation)."""
+    return ast.parse(textwrap.dedent(_COMMENT_LINE.sub("", inspect.getsource(function))))
+
+
 def _forward_tree(model: nn.Module) -> ast.AST | None:
     try:
-        return ast.parse(textwrap.dedent(inspect.getsource(type(model).forward)))
+        return parse_function(type(model).forward)
     except (OSError, TypeError, SyntaxError, ValueError):
         return None
 
@@ -181,7 +192,7 @@ class Reading:
 @functools.lru_cache(maxsize=256)  # read again at each side tried: parsed once (the Reader only reads it)
 def _function_tree(function: Any) -> ast.AST | None:
     try:
-        return ast.parse(textwrap.dedent(inspect.getsource(function)))
+        return parse_function(function)
     except (OSError, TypeError, SyntaxError, ValueError):
         return None
 
@@ -390,6 +401,7 @@ class Elements:
 
     fixed: tuple[tuple[int, int], ...] = ()  # (index, channels)
     looped: tuple[int, ...] = ()  # the channels of the loop's elements, from the first
+    names: tuple[str, ...] = ()  # the names the forward unpacks the list into (``img, mask = inp``)
 
     def lengths(self) -> tuple[int, ...]:
         """The list lengths these elements fit: a loop's entries, with one more for an element
@@ -407,11 +419,41 @@ class Elements:
         return found
 
 
+def unpacked_names(model: nn.Module, name: str) -> tuple[str, ...]:
+    """The names the forward unpacks input ``name`` into (``img, mask = inp``), when it does."""
+    tree = _forward_tree(model)
+    for node in ast.walk(tree) if tree is not None else ():
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name
+                and isinstance(node.targets[0], (ast.Tuple, ast.List))
+                and all(isinstance(e, ast.Name) for e in node.targets[0].elts)):
+            return tuple(e.id for e in node.targets[0].elts)
+    return ()
+
+
+def _unpacked_elements(model: nn.Module, names: Sequence[str], side: int) -> Elements:
+    """The channels of a tuple input's elements, unpacked into ``names``: a mask's 1 by its name
+    (a partial convolution's update mask), else those of the layer that reads the name alone."""
+    fixed = []
+    for index, element in enumerate(names):
+        if is_mask(element, spelled_out=True):
+            fixed.append((index, 1))
+            continue
+        reading, _ = _reading(model, type(model).forward, element, "", 0)
+        guess = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None
+        if reading.direct and guess is not None and len(guess[0]) >= 3:
+            fixed.append((index, guess[0][1]))
+    return Elements(tuple(fixed), names=tuple(names))
+
+
 def list_elements(model: nn.Module, name: str, side: int) -> Elements:
-    """What reads the elements of list input ``name`` the forward indexes (see Elements)."""
+    """What reads the elements of list input ``name`` the forward indexes (see Elements), or
+    unpacks into names."""
     tree = _forward_tree(model)
     if tree is None:
         return Elements()
+    unpacked = unpacked_names(model, name)
+    if unpacked:
+        return _unpacked_elements(model, unpacked, side)
     rewriter = _Elements(name)
     tree = ast.fix_missing_locations(rewriter.visit(tree))
     fixed, looped = [], ()
@@ -469,7 +511,9 @@ def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[i
             for argument in node.args:
                 note(argument, iterated=node.func.id != "len")
         elif isinstance(node, ast.Assign) and isinstance(node.targets[0], (ast.Tuple, ast.List)):
-            note(node.value, len(node.targets[0].elts), iterated=True)
+            names_ = node.targets[0].elts  # ``img, mask = inp``: exactly as many, unless one is starred
+            starred = any(isinstance(e, ast.Starred) for e in names_)
+            note(node.value, len(names_), iterated=True, exact=None if starred else len(names_))
         elif isinstance(node, ast.Subscript):
             index = node.slice
             if isinstance(index, ast.Constant) and type(index.value) is int:
