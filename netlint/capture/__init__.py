@@ -18,10 +18,11 @@ from torch import nn
 
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
-from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, declared_input, by_code,
-                                    example_inputs, failed_assertion, guess_by_name, guess_of_later_input, input_hints,
-                                    is_size_error, joined_sizes, needed_optional_inputs, required_inputs,
-                                    sequence_lengths, stated_sides, with_channels, with_rank)
+from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, asserted_sides, by_code,
+                                    declared_input, example_inputs, failed_assertion, guess_by_name,
+                                    guess_of_later_input, input_hints, is_size_error, joined_sizes,
+                                    needed_optional_inputs, required_inputs, sequence_lengths, stated_sides,
+                                    with_channels, with_rank)
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import Elements, guess_from_tree, input_reading, list_elements, sequence_inputs
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
@@ -231,7 +232,7 @@ class _Search:
                 if not is_size_error(exc.__cause__ or exc):
                     self.passed_side = side if self.also_failed else None
                     return None
-                self.sides[:0] = stated_sides(exc.__cause__ or exc)
+                self.sides[:0] = stated_sides(exc.__cause__ or exc) or asserted_sides(exc.__cause__ or exc)
                 continue
             self.inputs, self.reason = inputs, reason + "".join(why for _, why in self.solved.values())
             self.side = side
@@ -766,6 +767,10 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
     failed = getattr(exc, "failed", None)
     if failed is not None and failed.channels() is not None and failed.from_input is None:
         return CaptureError(failure)  # no input shape would help
+    asserted = failed_assertion(cause) if is_size_error(cause) else None
+    if also_failed and all_same and asserted:  # an assertion on the sides that none of them passed
+        return CaptureError(f"{failure}; the assertion on the input's sides held at none of the other sides tried "
+                            f"({', '.join(map(str, also_failed[:12]))}): give the input shape with --input-shape")
     if also_failed and all_same:  # what failed does not depend on the size: no size to suggest
         return CaptureError(f"{failure}; the same at every image side tried, so not because of the input's size")
     if not is_size_error(cause):

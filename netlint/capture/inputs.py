@@ -243,6 +243,27 @@ def stated_sides(exc: BaseException) -> list[int]:
     return [side for side in dict.fromkeys(found) if side in _WANTED_SIDES]
 
 
+# The crops of segmentation and detection code (PSPNet's 473 and 713: sides of the form 8k+1)
+USUAL_CROPS = (257, 225, 513, 473, 713, 321, 129, 65)
+_MODULO = re.compile(r"(-\s*1\s*\)?\s*)?%\s*(\d{1,3})\b")
+
+
+def asserted_sides(exc: BaseException) -> list[int]:
+    """Sides to try for an assertion on the input's sides with a modulo (``assert (h - 1) % 8 == 0``):
+    multiples of m, plus one when the code subtracts one, near the usual sides; then the usual crops."""
+    line = failed_assertion(exc)
+    found = _MODULO.findall(line.rpartition(" (")[0]) if line else []
+    if not found:
+        return []
+    sides = []
+    for minus_one, modulus in found:
+        m = int(modulus)
+        if m < 2:
+            continue
+        sides += [s // m * m + (1 if minus_one else 0) for s in (256, 224, 512, 128, 64)]
+    return [s for s in dict.fromkeys([*sides, *USUAL_CROPS]) if s in _WANTED_SIDES]
+
+
 # Two tensors joined (torch.cat, an addition) at different spatial sizes: "Expected 64 in dimension 2
 # but got 256 for tensor number 1", "The size of tensor a (64) must match the size of tensor b (256) at
 # non-singleton dimension 3"
