@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 import inspect
+import itertools
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -22,7 +24,7 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError
                                     declared_input, example_inputs, failed_assertion, guess_by_name,
                                     guess_of_later_input, input_hints, is_size_error, joined_sizes,
                                     needed_optional_inputs, required_inputs, sequence_lengths, stated_sides,
-                                    with_channels, with_rank)
+                                    with_channels, with_frames, with_rank)
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import Elements, guess_from_tree, input_reading, list_elements, sequence_inputs
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
@@ -196,11 +198,13 @@ class _Search:
         self.side: int | None = None  # the side the forward ran at (None: given or declared shapes)
         self.sides: list[int] = []  # the sides left to try, in order (the candidates read them)
         self.first_side: int | None = None  # the side of the first failure
+        self.clips: set[int] = set()  # inputs that are clips, B×T×C×H×W: their channels are the third axis
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         for side, guesses in candidates:
             inputs, reason = example_inputs(self.names, guesses, self.given, self.device)
-            inputs = [self._tensor(t, self.solved[i][0]) if i in self.solved and t.dim() >= 2 and t.is_floating_point()
+            self.clips = {i for i, g in enumerate(guesses) if not self.given and g and len(g[0]) == 5 and "a clip" in g[2]}
+            inputs = [self._tensor(t, self.solved[i][0], position=i) if i in self.solved and t.dim() >= 2 and t.is_floating_point()
                       else t
                       for i, t in enumerate(inputs)]
             if self.device != "meta":
@@ -214,6 +218,12 @@ class _Search:
                 at_side = self._at_side_a_linear_takes(built, exc, inputs, side)
                 if at_side is not None:
                     self.inputs, trace, self.side, how = at_side
+                    self.reason = reason + how + "".join(why for _, why in self.solved.values())
+                    return trace
+                unbatched = self._unbatched(built, exc, inputs)
+                if unbatched is not None:
+                    self.inputs, trace, how = unbatched
+                    self.side = side
                     self.reason = reason + how + "".join(why for _, why in self.solved.values())
                     return trace
                 # (at the first side only: the sizes' ratio does not depend on it)
@@ -264,6 +274,35 @@ class _Search:
             return None
         return tried, trace, solved, (f", side {solved} solved from {failed.name} {failed.kind}({takes}→…), "
                                       f"given {given} features at side {side}")
+
+    def _unbatched(self, built: BuiltModel, exc: BaseException, inputs: list) -> tuple[list, Trace, str] | None:
+        """A layer given one axis more than its batched input (a forward that adds the batch axis
+        itself, ``xs.transpose(0, 1).unsqueeze(0)`` before a Conv3d): the input of that rank without
+        its batch axis, as it is, then with its first two axes swapped (a clip given as T×C×H×W)."""
+        match = _TOO_MANY_AXES.search(str(exc.__cause__ or exc))
+        if self.given or match is None:
+            return None
+        batched, got = int(match.group(1)), match.group(2).count(",") + 1
+        if got != batched + 1:
+            return None
+        for position, tensor in enumerate(inputs):
+            if isinstance(tensor, list) or tensor.dim() != batched:
+                continue
+            shape = tuple(tensor.shape[1:])
+            orders = ((shape, ""), ((shape[1], shape[0], *shape[2:]), ", its first two axes swapped"))
+            # each order as it is first (the channels solved for would hide the order that fits)
+            for solving, (order, how) in itertools.product((False, True), orders):
+                tried = list(inputs)
+                tried[position] = tensor.new_zeros(order) if self.device == "meta" else torch.randn(order)
+                try:
+                    tried, trace = self._run_solving(built, tried) if solving else \
+                        (tried, eager.run(built.model, tried, built))
+                except Exception:
+                    continue
+                name = self.names[position] if position < len(self.names) else f"input {position}"
+                return tried, trace, (f"; {name} {_fmt(order)}: without a batch axis{how} (the forward adds one "
+                                      f"before a layer that takes {batched}-D input)")
+        return None
 
     def _at_sides_joins_take(self, built: BuiltModel, exc: BaseException,
                              inputs: list) -> tuple[list, Trace, str] | None:
@@ -326,16 +365,18 @@ class _Search:
                 inputs = list(inputs)
                 for position in positions:
                     self.solved[position] = channels, why if position == positions[0] else ""
-                    inputs[position] = self._tensor(inputs[position], channels)
+                    inputs[position] = self._tensor(inputs[position], channels, position=position)
         exc = ForwardError("", RuntimeError("the inputs' channels could not be solved for"))
         exc.inputs = inputs
         raise exc
 
-    def _tensor(self, like, channels: int, sides: Sequence[int] | None = None):
-        """A tensor like ``like`` with ``channels`` (and ``sides``), or a list of them for a list."""
+    def _tensor(self, like, channels: int, sides: Sequence[int] | None = None, position: int | None = None):
+        """A tensor like ``like`` with ``channels`` (and ``sides``), or a list of them for a list;
+        a clip's (input ``position`` in ``clips``) channels are its third axis."""
         if isinstance(like, list):
             return [self._tensor(t, channels) for t in like]
-        shape = (like.shape[0], channels, *(like.shape[2:] if sides is None else sides))
+        axis = 2 if position in self.clips and like.dim() == 5 else 1
+        shape = (*like.shape[:axis], channels, *(like.shape[axis + 1:] if sides is None else sides))
         tensor = torch.zeros(shape, dtype=like.dtype, device=like.device)
         return torch.randn_like(tensor) if self.device != "meta" else tensor
 
@@ -428,17 +469,17 @@ class _Search:
         chunked = dict(self.hints.chunks)
         for position in positions[:1]:
             name = self.names[position] if position < len(self.names) else ""
-            if name in chunked and takes * chunked[name] != self._first_tensor(inputs[position]).shape[1]:
+            if name in chunked and takes * chunked[name] != self._channels(inputs, position):
                 return (position,), takes * chunked[name], (f"; {takes * chunked[name]} for {name}: chunked into "
                                                             f"{chunked[name]} by the forward, {failed.name} "
                                                             f"{failed.kind}({takes}→…) reads one")
-        alike = [p for p in positions if self._first_tensor(inputs[p]).shape[1] == self._first_tensor(
-            inputs[positions[0]]).shape[1]] if positions else []
+        alike = [p for p in positions if self._channels(inputs, p) == self._channels(inputs, positions[0])] \
+            if positions else []
         # each input alone, then the inputs of one channel count together (images concatenated: a
         # frame and a list of reference frames, a pair of images into one convolution)
         for group in [*([p] for p in positions), *([alike] if len(alike) > 1 else [])]:
-            current = self._first_tensor(inputs[group[0]])
-            points = {current.shape[1]: given}
+            current = self._channels(inputs, group[0])
+            points = {current: given}
             for probe in PROBES:
                 reached = self._reached(built, inputs, group, probe, failed)
                 if reached is not None:
@@ -453,12 +494,12 @@ class _Search:
                 continue
             m = got0 - k * c0
             solution = (takes - m) / k
-            if solution.denominator != 1 or solution <= 0 or solution == current.shape[1]:
+            if solution.denominator != 1 or solution <= 0 or solution == current:
                 continue
             name = ", ".join(self.names[p] if p < len(self.names) else f"input {p}" for p in group)
             plural = "" if solution == 1 else "s"
             why = (f"; {solution} channel{plural} for {name}{' each' if len(group) > 1 else ''}: {failed.name} "
-                   f"{failed.kind}({takes}→…) {_reads(k, m, len(group) > 1)}, found by trying")
+                   f"{failed.kind}({takes}→…) {_reads(k, m, len(group) > 1, group[0] in self.clips)}, found by trying")
             return tuple(group), int(solution), why
         return self._usual_channels(built, inputs, [p for p in positions if p in nearest], failed)
 
@@ -468,12 +509,12 @@ class _Search:
         if not positions:
             return None
         position = positions[0]
-        current = self._first_tensor(inputs[position]).shape[1]
+        current = self._channels(inputs, position)
         for channels in USUAL_CHANNELS:
             if channels == current:
                 continue
             tried = list(inputs)
-            tried[position] = self._tensor(inputs[position], channels)
+            tried[position] = self._tensor(inputs[position], channels, position=position)
             try:
                 eager.run(built.model, tried, built)
             except Exception as exc:
@@ -486,6 +527,10 @@ class _Search:
                                            f"{failed.name} {failed.kind} takes, found by trying")
         return None
 
+    def _channels(self, inputs: list, position: int) -> int:
+        tensor = self._first_tensor(inputs[position])
+        return tensor.shape[2 if position in self.clips and tensor.dim() == 5 else 1]
+
     @staticmethod
     def _first_tensor(value):
         return value[0] if isinstance(value, list) else value
@@ -496,7 +541,7 @@ class _Search:
         when the forward fails at the same layer again."""
         tried = list(inputs)
         for position in positions:
-            tried[position] = self._tensor(inputs[position], channels)
+            tried[position] = self._tensor(inputs[position], channels, position=position)
         try:
             eager.run(built.model, tried, built)
         except Exception as exc:
@@ -507,14 +552,22 @@ class _Search:
         return None
 
 
-def _reads(k: Fraction, m: Fraction, together: bool = False) -> str:
+# torch's message for a layer given one axis more than it takes ("Expected 4D (unbatched) or 5D
+# (batched) input to conv3d, but got input of size: [1, 3, 1, 16, 128, 128]")
+_TOO_MANY_AXES = re.compile(r"Expected \d+D \(unbatched\) or (\d+)D \(batched\) input to \w+, "
+                            r"but got input of size: \[([\d, ]+)\]")
+
+
+def _reads(k: Fraction, m: Fraction, together: bool = False, clip: bool = False) -> str:
     """How a layer reads an input of c channels, in words: "reads a part of it (c/2 channels…)";
-    ``together``: inputs of c channels each."""
+    ``together``: inputs of c channels each; ``clip``: the input is a clip (its frames stacked)."""
     term = "c" if k == 1 else f"{k.numerator}·c" if k.denominator == 1 else \
         f"c/{k.denominator}" if k.numerator == 1 else f"{k.numerator}·c/{k.denominator}"
     formula = term if m == 0 else f"{term} {'+' if m > 0 else '−'} {abs(m)}"
     if together:
         return f"is given {formula} channels for their c each (the inputs concatenated)"
+    if clip and k > 1 and m == 0:
+        return f"is given {formula} channels for its c (the clip's frames stacked along the channels)"
     if k == 1 and m == 0:
         return "reads it whole"
     if k < 1 or m < 0:
@@ -558,11 +611,12 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     required = [name for name in names if name not in extras]
     ranks = dict(hints.ranks)
     graph_guesses = fx.input_guesses(fx_graph, side, hints) if fx_graph is not None else [None] * len(required)
-    guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, graph_guesses)]
+    guesses = [with_rank(g, ranks[n], hints) if n in ranks else g for n, g in zip(required, graph_guesses)]
     if required and None in guesses:  # no graph, or no layer of it reads the input: the forward's code
         code_guesses = _code_guesses(model, required, side, hints, guesses[0])
         guesses = [guess or (by_code(code_guess) if fx_graph is not None else code_guess)
                    for guess, code_guess in zip(guesses, code_guesses)]
+    guesses[1:] = [g if ranks.get(n) == 4 else with_frames(g, guesses[0]) for n, g in zip(required[1:], guesses[1:])]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:
         shape, seen_at = extras[name]
@@ -591,7 +645,7 @@ def _code_guesses(model: nn.Module, required: list[str], side: int, hints: Input
         reading = readings[0].module
         tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
         first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
-        first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
+        first = with_rank(first, ranks[required[0]], hints) if required[0] in ranks else first
     return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints)
                       for name, reading in zip(required[1:], readings[1:])]
 

@@ -145,10 +145,29 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()), tuple(chunk_counts(model).items()))
 
 
-def with_rank(guess: Guess | None, rank: int) -> Guess | None:
+FRAMES = 5  # a clip's frames when the constructor does not say
+_FRAME_WORDS = {"frames", "frame", "nframes", "nframe", "clip", "clips", "t"}
+
+
+def frame_count(hints: InputHints) -> tuple[int, str]:
+    """The frames of a clip: the constructor's (``n_frames=7``, ``num_frames``), else FRAMES."""
+    for parameter, value in hints.values:
+        if name_words(parameter) & _FRAME_WORDS and 1 < value <= 32:
+            return value, f"the constructor's {parameter}"
+    return FRAMES, "netlint's choice"
+
+
+def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None) -> Guess | None:
     """A guess of another rank as the forward's unpacking of its size says: features F of a
     Linear the input reaches flattened become (1, C, H, W) with C·H·W = F (1 or 3 channels and
-    a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names."""
+    a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names; an image
+    a 2-D layer reads, unpacked into five names (``b, t, c, h, w = x.size()``), is a clip B×T×C×H×W
+    (the forward folds its frames into the batch)."""
+    if guess is not None and len(guess[0]) == 4 and rank == 5:
+        frames, why = frame_count(hints or InputHints())
+        (batch, *image), dtype, reason = guess
+        return ((batch, frames, *image), dtype,
+                f"{reason}, a clip B×T×C×H×W as the forward unpacks its size (T {frames}: {why})")
     if guess is None or len(guess[0]) == rank or len(guess[0]) != 2:
         return guess
     (batch, features), dtype, reason = guess
@@ -163,10 +182,23 @@ def with_rank(guess: Guess | None, rank: int) -> Guess | None:
     return guess
 
 
+def with_frames(guess: Guess | None, first: Guess | None) -> Guess | None:
+    """An image input beside a clip (a mask of each frame): a clip of its frames too, when it has
+    the clip's sides."""
+    if guess is None or first is None or len(guess[0]) != 4 or len(first[0]) != 5 or "a clip" not in first[2]:
+        return guess
+    shape, dtype, reason = guess
+    if shape[2:] != first[0][3:]:
+        return guess
+    return (shape[0], first[0][1], *shape[1:]), dtype, f"{reason}, a clip of {first[0][1]} frames like the first"
+
+
 def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | None:
     """Without a graph, an input after the first: what its name says, beside the first input's
     image (a mask or instance map, a class index, a vector the constructor sizes, another image)."""
     image = first if first is not None and len(first[0]) == 4 else None
+    if first is not None and len(first[0]) == 5 and "a clip" in first[2]:  # a frame of it (see with_frames)
+        image = (first[0][0], *first[0][2:]), first[1], first[2]
     size = hints.size(name)
     if is_mask(name) and image is not None:
         channels = size[0] if size else 1
