@@ -26,7 +26,8 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError
                                     needed_optional_inputs, required_inputs, sequence_lengths, stated_sides,
                                     with_channels, with_frames, with_rank)
 from netlint.capture.input_names import is_mask
-from netlint.capture.readers import Elements, guess_from_tree, input_reading, list_elements, sequence_inputs
+from netlint.capture.readers import (Elements, guess_from_tree, input_reading, list_elements, sequence_inputs,
+                                     tiled_inputs)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
@@ -646,7 +647,9 @@ def _code_guesses(model: nn.Module, required: list[str], side: int, hints: Input
         tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
         first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
         first = with_rank(first, ranks[required[0]], hints) if required[0] in ranks else first
-    return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints)
+    tiled = tiled_inputs(model)
+    return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints,
+                                           name in tiled)
                       for name, reading in zip(required[1:], readings[1:])]
 
 

@@ -320,16 +320,22 @@ def joined_sizes(exc: BaseException) -> tuple[int, int] | None:
 
 
 def guess_of_later_input(name: str, reading: Reading, first_name: str, first_reading: Reading,
-                         first: Guess | None, side: int, hints: InputHints) -> Guess | None:
+                         first: Guess | None, side: int, hints: InputHints, tiled: bool = False) -> Guess | None:
     """An input after the first, without a graph: a vector when a Linear reads it alone (a style
     or condition vector, whatever its name says); the first input's shape when the forward
-    gives it to the same callee as the first (a style image to the content's encoder); else
+    gives it to the same callee as the first (a style image to the content's encoder), or
+    concatenates it, as it is (not ``tiled``: reshaped or one-hot encoded), into the convolution
+    the first reaches (a pix2pix discriminator's "label", the image paired with the input); else
     what its name says; else what the layer that reads it takes."""
     read = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None
     if read is not None and reading.direct and len(read[0]) == 2 and read[1].is_floating_point:
         return read[0], read[1], f"{name}: a vector read by {read[2]} {BY_CODE}"
     if first is not None and reading.call and reading.call[0] and reading.call == first_reading.call:
         return first[0], first[1], f"{name}: like {first_name}, given to {reading.call[0]} as it is {BY_CODE}"
+    if (first is not None and read is not None and not reading.direct and not tiled and not is_mask(name)
+            and len(read[0]) == len(first[0]) >= 4 and reading.module == first_reading.module):
+        return (first[0], first[1], f"{name}: an image like {first_name}, concatenated with it into "
+                                    f"{reading.module[0]} {BY_CODE}")
     guess = guess_by_name(name, first, hints)
     if guess is None and read is not None and reading.direct:
         return read[0], read[1], f"{name}: read by {read[2]} {BY_CODE}"

@@ -114,6 +114,28 @@ def unpacked_ranks(model: nn.Module) -> dict[str, int]:
     return found
 
 
+_TILES = {"view", "reshape", "unsqueeze", "expand", "repeat", "one_hot", "expand_as", "tile"}
+
+
+def tiled_inputs(model: nn.Module) -> set[str]:
+    """The forward's parameters it reshapes or one-hot encodes before use (``c.view(N, C, 1, 1)``,
+    ``label.unsqueeze(2)``, ``F.one_hot(y)``, ``y[:, :, None, None]``): vectors or indices made maps."""
+    tree = _forward_tree(model)
+    found: set[str] = set()
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in _TILES:
+            method = isinstance(node.func, ast.Attribute) and node.func.attr != "one_hot"
+            target = node.func.value if method else (node.args[0] if node.args else None)
+            batch_axis = node.func.attr == "unsqueeze" and [ast.unparse(a) for a in node.args] == ["0"] if method \
+                else False  # (an unbatched input given its batch axis)
+            if isinstance(target, ast.Name) and not batch_axis:
+                found.add(target.id)
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and any(
+                isinstance(n, ast.Constant) and n.value is None for n in ast.walk(node.slice)):
+            found.add(node.value.id)
+    return found
+
+
 def chunk_counts(model: nn.Module) -> dict[str, int]:
     """The forward's parameters it chunks along dim 1 into a count the code or the model gives
     (``torch.chunk(z, self.num_split, 1)``, ``z.chunk(4, dim=1)``): name -> the count."""
