@@ -26,7 +26,7 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError
                                     needed_optional_inputs, required_inputs, sequence_lengths, stated_sides,
                                     with_channels, with_frames, with_rank)
 from netlint.capture.input_names import is_mask
-from netlint.capture.readers import (Elements, guess_from_tree, input_reading, list_elements, sequence_inputs,
+from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements, sequence_inputs,
                                      tiled_inputs)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.capture.ops import module_op
@@ -200,8 +200,12 @@ class _Search:
         self.sides: list[int] = []  # the sides left to try, in order (the candidates read them)
         self.first_side: int | None = None  # the side of the first failure
         self.clips: set[int] = set()  # inputs that are clips, B×T×C×H×W: their channels are the third axis
+        self.keyed: dict[int, tuple[str, ...]] | None = None  # dict inputs: position -> the keys the forward reads
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
+        if self.keyed is None:
+            self.keyed = {} if self.given else {i: keys for i, name in enumerate(self.names)
+                                                if (keys := dict_keys(built.model, name))}
         for side, guesses in candidates:
             inputs, reason = example_inputs(self.names, guesses, self.given, self.device)
             self.clips = {i for i, g in enumerate(guesses) if not self.given and g and len(g[0]) == 5 and "a clip" in g[2]}
@@ -385,6 +389,8 @@ class _Search:
         """The forward at ``inputs``; with lists for the inputs its code uses as lists: first, when
         it iterates them (a tensor would be iterated over its batch) or gives an element to a
         layer, else when it fails with tensors. Raises the failure with tensors."""
+        if any(p < len(inputs) and isinstance(inputs[p], torch.Tensor) and inputs[p].dim() >= 3 for p in self.keyed):
+            return self._as_dicts(built, inputs)
         # (an element a convolution reads, ``xs[-1]``, is an image of a list: of a batch, it would lack one)
         iterated = any(self.listed[p][1] or self.elements.get(p, Elements()) != Elements()
                        for p in self._listable(inputs))
@@ -402,6 +408,51 @@ class _Search:
                 return self._as_lists(built, inputs)
             except Exception:
                 raise failure from None
+
+    def _as_dicts(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
+        """The forward with a dict of tensors for each input it reads by string keys (``maps['relu3_1']``,
+        feature maps of a reference), each first like the input's guess, then reshaped by what
+        refused the last one read: the sides of the tensor a join (``torch.cat``) met, the channels
+        the layer after it takes (the rest of its in_channels)."""
+        maps = {p: _ReadMaps({key: inputs[p] for key in keys}) for p, keys in self.keyed.items()
+                if p < len(inputs) and isinstance(inputs[p], torch.Tensor) and inputs[p].dim() >= 3}
+        read: list[tuple[int, str]] = []
+        for position, value in maps.items():
+            value.read, value.position = read, position
+        tried = [maps.get(p, value) for p, value in enumerate(inputs)]
+        for _ in range(3 * sum(len(m) for m in maps.values()) + 1):
+            del read[:]
+            try:
+                trace = eager.run(built.model, tried, built)
+            except Exception as exc:
+                if not read or not self._reshape_last_read(exc, maps, read[-1]):
+                    exc.inputs = tried
+                    raise
+                continue
+            parts = "; ".join(f"{self.names[p]}: a dict of " + ", ".join(f"{k} {_fmt(t.shape)}" for k, t in m.items())
+                              for p, m in maps.items())
+            return ([dict(v) if isinstance(v, _ReadMaps) else v for v in tried], trace,
+                    f"; {parts} (the keys the forward reads, each shaped by what reads it, found by trying)")
+        raise InputError("no dict of tensors runs")
+
+    def _reshape_last_read(self, exc: BaseException, maps: dict, last: tuple) -> bool:
+        """The last dict entry read, reshaped as the failure says (see ``_as_dicts``): whether it was."""
+        position, key = last
+        tensor = dict.__getitem__(maps[position], key)
+        cause = exc.__cause__ or exc
+        sizes, failed = joined_sizes(cause), getattr(exc, "failed", None)
+        channels = failed.channels() if failed is not None else None
+        shape = list(tensor.shape)
+        if sizes is not None and (sizes[1] in shape[2:] or sizes[0] in shape[2:]):
+            expected, got = sizes if sizes[1] in shape[2:] else sizes[::-1]
+            shape[2:] = [expected if n == got else n for n in shape[2:]]
+        elif channels is not None and shape[1] + channels[1] - channels[0] > 0:
+            shape[1] += channels[1] - channels[0]
+        else:
+            return False
+        dict.__setitem__(maps[position], key, torch.zeros(shape, dtype=tensor.dtype, device=tensor.device)
+                         if self.device == "meta" else torch.randn(shape))
+        return True
 
     def _listable(self, inputs: list) -> list[int]:
         return [p for p in self.listed if not self.given and p < len(inputs) and not isinstance(inputs[p], list)
@@ -557,6 +608,18 @@ class _Search:
 # (batched) input to conv3d, but got input of size: [1, 3, 1, 16, 128, 128]")
 _TOO_MANY_AXES = re.compile(r"Expected \d+D \(unbatched\) or (\d+)D \(batched\) input to \w+, "
                             r"but got input of size: \[([\d, ]+)\]")
+
+
+class _ReadMaps(dict):
+    """A dict input that notes the keys the forward reads, in order, into ``read`` (its position's)."""
+
+    read: list | None = None
+    position = 0
+
+    def __getitem__(self, key):
+        if self.read is not None:
+            self.read.append((self.position, key))
+        return super().__getitem__(key)
 
 
 def _reads(k: Fraction, m: Fraction, together: bool = False, clip: bool = False) -> str:

@@ -441,6 +441,32 @@ class Elements:
         return found
 
 
+def dict_keys(model: nn.Module, name: str) -> tuple[str, ...]:
+    """The string keys the forward reads input ``name`` by (``maps['relu3_1']``): a dict of tensors;
+    in its own code or in the forward of a submodule or method it passes the input to."""
+    return tuple(dict.fromkeys(_keys_read(model, type(model).forward, name, 0)))
+
+
+def _keys_read(owner: nn.Module, function: Any, name: str, depth: int) -> list[str]:
+    tree = _function_tree(function)
+    keys: list[str] = []
+    for node in ast.walk(tree) if tree is not None else ():
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+            keys.append(node.slice.value)
+        elif isinstance(node, ast.Call) and depth < MAX_DEPTH and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+            at = next((i for i, a in enumerate(node.args) if isinstance(a, ast.Name) and a.id == name), None)
+            called = getattr(owner, node.func.attr, None)
+            callee, inner_owner = ((type(called).forward, called) if isinstance(called, nn.Module)
+                                   else (getattr(type(owner), node.func.attr, None), owner))
+            parameter = _parameter(callee, at, bound=False) if at is not None and inspect.isfunction(callee) \
+                else None
+            if parameter:
+                keys += _keys_read(inner_owner, callee, parameter, depth + 1)
+    return keys
+
+
 def unpacked_names(model: nn.Module, name: str) -> tuple[str, ...]:
     """The names the forward unpacks input ``name`` into (``img, mask = inp``), when it does."""
     tree = _forward_tree(model)
