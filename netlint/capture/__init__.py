@@ -26,8 +26,8 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError
                                     needed_optional_inputs, required_inputs, sequence_lengths, stated_sides,
                                     with_channels, with_frames, with_rank)
 from netlint.capture.input_names import is_mask
-from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements, sequence_inputs,
-                                     tiled_inputs)
+from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
+                                     sequence_inputs, tiled_inputs)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
@@ -208,8 +208,10 @@ class _Search:
                                                 if (keys := dict_keys(built.model, name))}
         for side, guesses in candidates:
             inputs, reason = example_inputs(self.names, guesses, self.given, self.device)
-            self.clips = {i for i, g in enumerate(guesses) if not self.given and g and len(g[0]) == 5 and "a clip" in g[2]}
-            inputs = [self._tensor(t, self.solved[i][0], position=i) if i in self.solved and t.dim() >= 2 and t.is_floating_point()
+            self.clips = {i for i, g in enumerate(guesses)
+                          if not self.given and g and len(g[0]) == 5 and "a clip" in g[2]}
+            inputs = [self._tensor(t, self.solved[i][0], position=i)
+                      if i in self.solved and t.dim() >= 2 and t.is_floating_point()
                       else t
                       for i, t in enumerate(inputs)]
             if self.device != "meta":
@@ -551,7 +553,8 @@ class _Search:
             name = ", ".join(self.names[p] if p < len(self.names) else f"input {p}" for p in group)
             plural = "" if solution == 1 else "s"
             why = (f"; {solution} channel{plural} for {name}{' each' if len(group) > 1 else ''}: {failed.name} "
-                   f"{failed.kind}({takes}→…) {_reads(k, m, len(group) > 1, group[0] in self.clips)}, found by trying")
+                   f"{failed.kind}({takes}→…) {_reads(k, m, len(group) > 1, group[0] in self.clips)}, "
+                   "found by trying")
             return tuple(group), int(solution), why
         return self._usual_channels(built, inputs, [p for p in positions if p in nearest], failed)
 
