@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 import inspect
+import itertools
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -18,11 +20,14 @@ from torch import nn
 
 from netlint.capture import eager, export, fx
 from netlint.graph import ModelGraph, Shape
-from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, Elements, InputError, InputHints, declared_input,
-                                    by_code, example_inputs, failed_assertion, guess_by_name, guess_from_tree,
-                                    guess_of_later_input, input_hints, input_reading, is_mask, is_size_error,
-                                    joined_sizes, list_elements, needed_optional_inputs, required_inputs,
-                                    sequence_inputs, sequence_lengths, stated_sides, with_channels, with_rank)
+from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, asserted_sides, by_code,
+                                    declared_input, example_inputs, failed_assertion, guess_by_name,
+                                    guess_of_later_input, input_hints, is_size_error, joined_sizes,
+                                    needed_optional_inputs, required_inputs, sequence_lengths, stated_sides,
+                                    with_channels, with_frames, with_rank)
+from netlint.capture.input_names import is_mask
+from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
+                                     sequence_inputs, tiled_inputs)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
@@ -194,11 +199,19 @@ class _Search:
         self.side: int | None = None  # the side the forward ran at (None: given or declared shapes)
         self.sides: list[int] = []  # the sides left to try, in order (the candidates read them)
         self.first_side: int | None = None  # the side of the first failure
+        self.clips: set[int] = set()  # inputs that are clips, B×T×C×H×W: their channels are the third axis
+        self.keyed: dict[int, tuple[str, ...]] | None = None  # dict inputs: position -> the keys the forward reads
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
+        if self.keyed is None:
+            self.keyed = {} if self.given else {i: keys for i, name in enumerate(self.names)
+                                                if (keys := dict_keys(built.model, name))}
         for side, guesses in candidates:
             inputs, reason = example_inputs(self.names, guesses, self.given, self.device)
-            inputs = [self._tensor(t, self.solved[i][0]) if i in self.solved and t.dim() >= 2 and t.is_floating_point()
+            self.clips = {i for i, g in enumerate(guesses)
+                          if not self.given and g and len(g[0]) == 5 and "a clip" in g[2]}
+            inputs = [self._tensor(t, self.solved[i][0], position=i)
+                      if i in self.solved and t.dim() >= 2 and t.is_floating_point()
                       else t
                       for i, t in enumerate(inputs)]
             if self.device != "meta":
@@ -212,6 +225,12 @@ class _Search:
                 at_side = self._at_side_a_linear_takes(built, exc, inputs, side)
                 if at_side is not None:
                     self.inputs, trace, self.side, how = at_side
+                    self.reason = reason + how + "".join(why for _, why in self.solved.values())
+                    return trace
+                unbatched = self._unbatched(built, exc, inputs)
+                if unbatched is not None:
+                    self.inputs, trace, how = unbatched
+                    self.side = side
                     self.reason = reason + how + "".join(why for _, why in self.solved.values())
                     return trace
                 # (at the first side only: the sizes' ratio does not depend on it)
@@ -230,7 +249,7 @@ class _Search:
                 if not is_size_error(exc.__cause__ or exc):
                     self.passed_side = side if self.also_failed else None
                     return None
-                self.sides[:0] = stated_sides(exc.__cause__ or exc)
+                self.sides[:0] = stated_sides(exc.__cause__ or exc) or asserted_sides(exc.__cause__ or exc)
                 continue
             self.inputs, self.reason = inputs, reason + "".join(why for _, why in self.solved.values())
             self.side = side
@@ -262,6 +281,35 @@ class _Search:
             return None
         return tried, trace, solved, (f", side {solved} solved from {failed.name} {failed.kind}({takes}→…), "
                                       f"given {given} features at side {side}")
+
+    def _unbatched(self, built: BuiltModel, exc: BaseException, inputs: list) -> tuple[list, Trace, str] | None:
+        """A layer given one axis more than its batched input (a forward that adds the batch axis
+        itself, ``xs.transpose(0, 1).unsqueeze(0)`` before a Conv3d): the input of that rank without
+        its batch axis, as it is, then with its first two axes swapped (a clip given as T×C×H×W)."""
+        match = _TOO_MANY_AXES.search(str(exc.__cause__ or exc))
+        if self.given or match is None:
+            return None
+        batched, got = int(match.group(1)), match.group(2).count(",") + 1
+        if got != batched + 1:
+            return None
+        for position, tensor in enumerate(inputs):
+            if isinstance(tensor, list) or tensor.dim() != batched:
+                continue
+            shape = tuple(tensor.shape[1:])
+            orders = ((shape, ""), ((shape[1], shape[0], *shape[2:]), ", its first two axes swapped"))
+            # each order as it is first (the channels solved for would hide the order that fits)
+            for solving, (order, how) in itertools.product((False, True), orders):
+                tried = list(inputs)
+                tried[position] = tensor.new_zeros(order) if self.device == "meta" else torch.randn(order)
+                try:
+                    tried, trace = self._run_solving(built, tried) if solving else \
+                        (tried, eager.run(built.model, tried, built))
+                except Exception:
+                    continue
+                name = self.names[position] if position < len(self.names) else f"input {position}"
+                return tried, trace, (f"; {name} {_fmt(order)}: without a batch axis{how} (the forward adds one "
+                                      f"before a layer that takes {batched}-D input)")
+        return None
 
     def _at_sides_joins_take(self, built: BuiltModel, exc: BaseException,
                              inputs: list) -> tuple[list, Trace, str] | None:
@@ -324,16 +372,18 @@ class _Search:
                 inputs = list(inputs)
                 for position in positions:
                     self.solved[position] = channels, why if position == positions[0] else ""
-                    inputs[position] = self._tensor(inputs[position], channels)
+                    inputs[position] = self._tensor(inputs[position], channels, position=position)
         exc = ForwardError("", RuntimeError("the inputs' channels could not be solved for"))
         exc.inputs = inputs
         raise exc
 
-    def _tensor(self, like, channels: int, sides: Sequence[int] | None = None):
-        """A tensor like ``like`` with ``channels`` (and ``sides``), or a list of them for a list."""
+    def _tensor(self, like, channels: int, sides: Sequence[int] | None = None, position: int | None = None):
+        """A tensor like ``like`` with ``channels`` (and ``sides``), or a list of them for a list;
+        a clip's (input ``position`` in ``clips``) channels are its third axis."""
         if isinstance(like, list):
             return [self._tensor(t, channels) for t in like]
-        shape = (like.shape[0], channels, *(like.shape[2:] if sides is None else sides))
+        axis = 2 if position in self.clips and like.dim() == 5 else 1
+        shape = (*like.shape[:axis], channels, *(like.shape[axis + 1:] if sides is None else sides))
         tensor = torch.zeros(shape, dtype=like.dtype, device=like.device)
         return torch.randn_like(tensor) if self.device != "meta" else tensor
 
@@ -341,6 +391,8 @@ class _Search:
         """The forward at ``inputs``; with lists for the inputs its code uses as lists: first, when
         it iterates them (a tensor would be iterated over its batch) or gives an element to a
         layer, else when it fails with tensors. Raises the failure with tensors."""
+        if any(p < len(inputs) and isinstance(inputs[p], torch.Tensor) and inputs[p].dim() >= 3 for p in self.keyed):
+            return self._as_dicts(built, inputs)
         # (an element a convolution reads, ``xs[-1]``, is an image of a list: of a batch, it would lack one)
         iterated = any(self.listed[p][1] or self.elements.get(p, Elements()) != Elements()
                        for p in self._listable(inputs))
@@ -359,6 +411,51 @@ class _Search:
             except Exception:
                 raise failure from None
 
+    def _as_dicts(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
+        """The forward with a dict of tensors for each input it reads by string keys (``maps['relu3_1']``,
+        feature maps of a reference), each first like the input's guess, then reshaped by what
+        refused the last one read: the sides of the tensor a join (``torch.cat``) met, the channels
+        the layer after it takes (the rest of its in_channels)."""
+        maps = {p: _ReadMaps({key: inputs[p] for key in keys}) for p, keys in self.keyed.items()
+                if p < len(inputs) and isinstance(inputs[p], torch.Tensor) and inputs[p].dim() >= 3}
+        read: list[tuple[int, str]] = []
+        for position, value in maps.items():
+            value.read, value.position = read, position
+        tried = [maps.get(p, value) for p, value in enumerate(inputs)]
+        for _ in range(3 * sum(len(m) for m in maps.values()) + 1):
+            del read[:]
+            try:
+                trace = eager.run(built.model, tried, built)
+            except Exception as exc:
+                if not read or not self._reshape_last_read(exc, maps, read[-1]):
+                    exc.inputs = tried
+                    raise
+                continue
+            parts = "; ".join(f"{self.names[p]}: a dict of " + ", ".join(f"{k} {_fmt(t.shape)}" for k, t in m.items())
+                              for p, m in maps.items())
+            return ([dict(v) if isinstance(v, _ReadMaps) else v for v in tried], trace,
+                    f"; {parts} (the keys the forward reads, each shaped by what reads it, found by trying)")
+        raise InputError("no dict of tensors runs")
+
+    def _reshape_last_read(self, exc: BaseException, maps: dict, last: tuple) -> bool:
+        """The last dict entry read, reshaped as the failure says (see ``_as_dicts``): whether it was."""
+        position, key = last
+        tensor = dict.__getitem__(maps[position], key)
+        cause = exc.__cause__ or exc
+        sizes, failed = joined_sizes(cause), getattr(exc, "failed", None)
+        channels = failed.channels() if failed is not None else None
+        shape = list(tensor.shape)
+        if sizes is not None and (sizes[1] in shape[2:] or sizes[0] in shape[2:]):
+            expected, got = sizes if sizes[1] in shape[2:] else sizes[::-1]
+            shape[2:] = [expected if n == got else n for n in shape[2:]]
+        elif channels is not None and shape[1] + channels[1] - channels[0] > 0:
+            shape[1] += channels[1] - channels[0]
+        else:
+            return False
+        dict.__setitem__(maps[position], key, torch.zeros(shape, dtype=tensor.dtype, device=tensor.device)
+                         if self.device == "meta" else torch.randn(shape))
+        return True
+
     def _listable(self, inputs: list) -> list[int]:
         return [p for p in self.listed if not self.given and p < len(inputs) and not isinstance(inputs[p], list)
                 and inputs[p].dim() >= 3]
@@ -376,25 +473,32 @@ class _Search:
         read = () if exact is not None else tuple(n for e in elements for n in e.lengths() if n >= least)
         alike = exact is None and all(p in self.alike for p in positions)
         lengths = [*([least] if alike else []), *read, *sequence_lengths(self.hints, least, exact)]
+        unpacked = next((self.elements[p].names for p in positions if self.elements.get(p, Elements()).names), ())
         for length in list(dict.fromkeys(lengths))[:3]:
-            for pyramid in ((False, True) if alike else (True, False)):
-                tried = list(inputs)
-                for p in positions:
-                    first = inputs[p]
-                    channels = self.elements.get(p, Elements()).channels(length, first.shape[1])
-                    tried[p] = [self._tensor(first, channels[i],
-                                             [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
-                                for i in range(length)]
-                try:
-                    tried, trace = self._run_solving(built, tried)
-                except Exception as exc:
-                    failure = exc
-                    continue
-                names = ", ".join(self.names[p] for p in positions)
-                kind = "halving sizes, the finest first" if pyramid else "of one size"
-                read_by = ", their channels those of the layers that read them" if elements else ""
-                images = "1 image" if length == 1 else f"{length} images ({kind}{read_by})"
-                return tried, trace, f"; {names}: a list of {images}, as the forward uses it"
+            for pyramid in ((False, True) if alike or unpacked else (True, False)):
+                for read in ((True, False) if elements else (True,)):  # as the layers read them, else all alike
+                    tried = list(inputs)
+                    for p in positions:
+                        first = inputs[p]
+                        channels = self.elements.get(p, Elements()).channels(length, first.shape[1]) if read \
+                            else [first.shape[1]] * length
+                        tried[p] = [self._tensor(first, channels[i],
+                                                 [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
+                                    for i in range(length)]
+                    solved = dict(self.solved)
+                    try:
+                        tried, trace = self._run_solving(built, tried)
+                    except Exception as exc:
+                        failure, self.solved = exc, solved  # (channels solved for a list that failed: not kept)
+                        continue
+                    names = ", ".join(self.names[p] for p in positions)
+                    if unpacked and len(unpacked) == length:
+                        parts = ", ".join(f"{n} {_fmt(t.shape)}" for n, t in zip(unpacked, tried[positions[0]]))
+                        return tried, trace, f"; {names}: a tuple ({parts}), as the forward unpacks it"
+                    kind = "halving sizes, the finest first" if pyramid else "of one size"
+                    read_by = ", their channels those of the layers that read them" if elements and read else ""
+                    images = "1 image" if length == 1 else f"{length} images ({kind}{read_by})"
+                    return tried, trace, f"; {names}: a list of {images}, as the forward uses it"
         raise failure
 
     def _solve_channels(self, built: BuiltModel, exc: BaseException,
@@ -419,17 +523,17 @@ class _Search:
         chunked = dict(self.hints.chunks)
         for position in positions[:1]:
             name = self.names[position] if position < len(self.names) else ""
-            if name in chunked and takes * chunked[name] != self._first_tensor(inputs[position]).shape[1]:
+            if name in chunked and takes * chunked[name] != self._channels(inputs, position):
                 return (position,), takes * chunked[name], (f"; {takes * chunked[name]} for {name}: chunked into "
                                                             f"{chunked[name]} by the forward, {failed.name} "
                                                             f"{failed.kind}({takes}→…) reads one")
-        alike = [p for p in positions if self._first_tensor(inputs[p]).shape[1] == self._first_tensor(
-            inputs[positions[0]]).shape[1]] if positions else []
+        alike = [p for p in positions if self._channels(inputs, p) == self._channels(inputs, positions[0])] \
+            if positions else []
         # each input alone, then the inputs of one channel count together (images concatenated: a
         # frame and a list of reference frames, a pair of images into one convolution)
         for group in [*([p] for p in positions), *([alike] if len(alike) > 1 else [])]:
-            current = self._first_tensor(inputs[group[0]])
-            points = {current.shape[1]: given}
+            current = self._channels(inputs, group[0])
+            points = {current: given}
             for probe in PROBES:
                 reached = self._reached(built, inputs, group, probe, failed)
                 if reached is not None:
@@ -444,12 +548,13 @@ class _Search:
                 continue
             m = got0 - k * c0
             solution = (takes - m) / k
-            if solution.denominator != 1 or solution <= 0 or solution == current.shape[1]:
+            if solution.denominator != 1 or solution <= 0 or solution == current:
                 continue
             name = ", ".join(self.names[p] if p < len(self.names) else f"input {p}" for p in group)
             plural = "" if solution == 1 else "s"
             why = (f"; {solution} channel{plural} for {name}{' each' if len(group) > 1 else ''}: {failed.name} "
-                   f"{failed.kind}({takes}→…) {_reads(k, m, len(group) > 1)}, found by trying")
+                   f"{failed.kind}({takes}→…) {_reads(k, m, len(group) > 1, group[0] in self.clips)}, "
+                   "found by trying")
             return tuple(group), int(solution), why
         return self._usual_channels(built, inputs, [p for p in positions if p in nearest], failed)
 
@@ -459,12 +564,12 @@ class _Search:
         if not positions:
             return None
         position = positions[0]
-        current = self._first_tensor(inputs[position]).shape[1]
+        current = self._channels(inputs, position)
         for channels in USUAL_CHANNELS:
             if channels == current:
                 continue
             tried = list(inputs)
-            tried[position] = self._tensor(inputs[position], channels)
+            tried[position] = self._tensor(inputs[position], channels, position=position)
             try:
                 eager.run(built.model, tried, built)
             except Exception as exc:
@@ -477,6 +582,10 @@ class _Search:
                                            f"{failed.name} {failed.kind} takes, found by trying")
         return None
 
+    def _channels(self, inputs: list, position: int) -> int:
+        tensor = self._first_tensor(inputs[position])
+        return tensor.shape[2 if position in self.clips and tensor.dim() == 5 else 1]
+
     @staticmethod
     def _first_tensor(value):
         return value[0] if isinstance(value, list) else value
@@ -487,7 +596,7 @@ class _Search:
         when the forward fails at the same layer again."""
         tried = list(inputs)
         for position in positions:
-            tried[position] = self._tensor(inputs[position], channels)
+            tried[position] = self._tensor(inputs[position], channels, position=position)
         try:
             eager.run(built.model, tried, built)
         except Exception as exc:
@@ -498,14 +607,34 @@ class _Search:
         return None
 
 
-def _reads(k: Fraction, m: Fraction, together: bool = False) -> str:
+# torch's message for a layer given one axis more than it takes ("Expected 4D (unbatched) or 5D
+# (batched) input to conv3d, but got input of size: [1, 3, 1, 16, 128, 128]")
+_TOO_MANY_AXES = re.compile(r"Expected \d+D \(unbatched\) or (\d+)D \(batched\) input to \w+, "
+                            r"but got input of size: \[([\d, ]+)\]")
+
+
+class _ReadMaps(dict):
+    """A dict input that notes the keys the forward reads, in order, into ``read`` (its position's)."""
+
+    read: list | None = None
+    position = 0
+
+    def __getitem__(self, key):
+        if self.read is not None:
+            self.read.append((self.position, key))
+        return super().__getitem__(key)
+
+
+def _reads(k: Fraction, m: Fraction, together: bool = False, clip: bool = False) -> str:
     """How a layer reads an input of c channels, in words: "reads a part of it (c/2 channels…)";
-    ``together``: inputs of c channels each."""
+    ``together``: inputs of c channels each; ``clip``: the input is a clip (its frames stacked)."""
     term = "c" if k == 1 else f"{k.numerator}·c" if k.denominator == 1 else \
         f"c/{k.denominator}" if k.numerator == 1 else f"{k.numerator}·c/{k.denominator}"
     formula = term if m == 0 else f"{term} {'+' if m > 0 else '−'} {abs(m)}"
     if together:
         return f"is given {formula} channels for their c each (the inputs concatenated)"
+    if clip and k > 1 and m == 0:
+        return f"is given {formula} channels for its c (the clip's frames stacked along the channels)"
     if k == 1 and m == 0:
         return "reads it whole"
     if k < 1 or m < 0:
@@ -549,11 +678,12 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     required = [name for name in names if name not in extras]
     ranks = dict(hints.ranks)
     graph_guesses = fx.input_guesses(fx_graph, side, hints) if fx_graph is not None else [None] * len(required)
-    guesses = [with_rank(g, ranks[n]) if n in ranks else g for n, g in zip(required, graph_guesses)]
+    guesses = [with_rank(g, ranks[n], hints) if n in ranks else g for n, g in zip(required, graph_guesses)]
     if required and None in guesses:  # no graph, or no layer of it reads the input: the forward's code
         code_guesses = _code_guesses(model, required, side, hints, guesses[0])
         guesses = [guess or (by_code(code_guess) if fx_graph is not None else code_guess)
                    for guess, code_guess in zip(guesses, code_guesses)]
+    guesses[1:] = [g if ranks.get(n) == 4 else with_frames(g, guesses[0]) for n, g in zip(required[1:], guesses[1:])]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:
         shape, seen_at = extras[name]
@@ -582,8 +712,10 @@ def _code_guesses(model: nn.Module, required: list[str], side: int, hints: Input
         reading = readings[0].module
         tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
         first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
-        first = with_rank(first, ranks[required[0]]) if required[0] in ranks else first
-    return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints)
+        first = with_rank(first, ranks[required[0]], hints) if required[0] in ranks else first
+    tiled = tiled_inputs(model)
+    return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints,
+                                           name in tiled)
                       for name, reading in zip(required[1:], readings[1:])]
 
 
@@ -758,6 +890,10 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
     failed = getattr(exc, "failed", None)
     if failed is not None and failed.channels() is not None and failed.from_input is None:
         return CaptureError(failure)  # no input shape would help
+    asserted = failed_assertion(cause) if is_size_error(cause) else None
+    if also_failed and all_same and asserted:  # an assertion on the sides that none of them passed
+        return CaptureError(f"{failure}; the assertion on the input's sides held at none of the other sides tried "
+                            f"({', '.join(map(str, also_failed[:12]))}): give the input shape with --input-shape")
     if also_failed and all_same:  # what failed does not depend on the size: no size to suggest
         return CaptureError(f"{failure}; the same at every image side tried, so not because of the input's size")
     if not is_size_error(cause):

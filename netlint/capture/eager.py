@@ -18,7 +18,7 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from netlint.capture import ops
-from netlint.capture.inputs import conv_reads
+from netlint.capture.readers import conv_reads
 from netlint.capture.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, returned_leaves,
                                     tensor_signature)
 from netlint.graph import Shape

@@ -13,8 +13,9 @@ from torch import nn
 from torch.fx.proxy import ParameterProxy
 
 from netlint.capture import ops
-from netlint.capture.inputs import (Entry, Guess, InputHints, guess_from_module, guess_from_weight, is_label, is_mask, spatial,
-                            split_channels)
+from netlint.capture.input_names import is_label, is_mask
+from netlint.capture.inputs import Entry, InputHints, split_channels
+from netlint.capture.readers import Guess, guess_from_module, guess_from_weight, spatial
 from netlint.capture.layers import (ForwardError, Trace, bind, function_layer, leaves, module_layer, returned_leaves,
                                     tensor_signature)
 from netlint.load.construct import BuiltModel

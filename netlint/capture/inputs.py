@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import linecache
 import re
-import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +17,8 @@ from torch import nn
 
 from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
+from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
+from netlint.capture.readers import Guess, Reading, chunk_counts, guess_from_tree, unpacked_ranks
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -27,57 +27,11 @@ from netlint.graph import Shape
 # (Inception's 299, the fine-tuning sizes 384 and 448). A side the failure states comes first.
 IMAGE_SIDES = (256, 224, 128, 64, 32, 28, 512, 96, 299, 384, 448)
 SMALL_SIDE = 64  # for the CPU fallback, where every value is computed
-SEQUENCE_LENGTH = 128
 
-Guess = tuple[Shape, torch.dtype, str]  # shape, dtype, the reason shown to the user
 
 
 class InputError(Exception):
     pass
-
-
-def spatial(dims: int, side: int) -> tuple[int, ...]:
-    return {1: (side * 4,), 2: (side, side), 3: (16, side // 2, side // 2)}[dims]
-
-
-def conv_reads(module: nn.modules.conv._ConvNd) -> int:
-    """The channels a convolution reads, as its weight says: code that adapts a network to
-    grayscale replaces the first weight (summed over the RGB channels) and leaves in_channels."""
-    weight = getattr(module, "weight", None)
-    if isinstance(weight, torch.Tensor) and weight.dim() == len(module.kernel_size) + 2:
-        return weight.shape[0] if module.transposed else weight.shape[1] * module.groups
-    return module.in_channels
-
-
-def guess_from_module(module: nn.Module, name: str, side: int) -> Guess | None:
-    """The input a module expects, when it is the first layer to read a model input."""
-    where = f"{name} {type(module).__name__}"
-    if isinstance(module, nn.modules.conv._ConvNd):
-        channels = conv_reads(module)
-        return (1, channels, *spatial(len(module.kernel_size), side)), torch.float32, f"{where}({channels}→…)"
-    if isinstance(module, nn.Linear):
-        return (1, module.in_features), torch.float32, f"{where}({module.in_features}→…)"
-    if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
-        return (1, SEQUENCE_LENGTH), torch.long, f"{where} (index tensor)"
-    if isinstance(module, nn.modules.batchnorm._NormBase):  # BatchNorm1d reads (N, C) too: see capture.fx
-        name = type(module).__name__
-        sides = () if name == "BatchNorm1d" else spatial({"1d": 1, "3d": 3}.get(name[-2:], 2), side)
-        return (1, module.num_features, *sides), torch.float32, f"{where}({module.num_features})"
-    if isinstance(module, nn.GroupNorm):
-        return (1, module.num_channels, side, side), torch.float32, f"{where}({module.num_channels})"
-    if isinstance(module, nn.LayerNorm):
-        return (1, SEQUENCE_LENGTH, *module.normalized_shape), torch.float32, where
-    return None
-
-
-def guess_from_weight(weight: Shape, op: str, groups: int, name: str, side: int) -> Guess | None:
-    """The same for a functional ``F.conv2d`` / ``F.linear`` given a parameter."""
-    if op == "linear":
-        return (1, weight[1]), torch.float32, f"{name}({weight[1]}→…)"
-    if op == "conv":
-        channels = weight[1] * groups
-        return (1, channels, *spatial(len(weight) - 2, side)), torch.float32, f"{name}({channels}→…)"
-    return None
 
 
 @dataclass(frozen=True)
@@ -135,29 +89,16 @@ def split_channels(guess: Guess | None, cats: Sequence[tuple[int, Sequence[Entry
     return (shape[0], channels, *shape[2:]), dtype, reason
 
 
-# Input names that say what an input is, whatever layer reads it
-MASK_WORDS = {"mask", "masks", "m", "inst", "instance", "instances", "edge", "edges", "hole", "holes", "valid",
-              "occlusion", "trimap", "alpha",
-              "sigma", "sigmas", "level", "levels"}  # a noise-level map: one channel, like a mask
-LABEL_WORDS = {"label", "labels", "y", "c", "cls", "class", "classes", "cond", "condition", "onehot",
-               "attr", "attrs", "domain", "target_label", "class_id", "class_ids"}
-IMAGE_WORDS = {"x", "img", "image", "images", "input", "src", "source", "ref", "reference", "target",
-               "real", "fake", "photo", "content", "lr", "hr", "a", "b", "blur", "noisy", "masked"}
 _ALIASES = {"s": "style", "z": "latent", "noise": "latent", "y": "label", "cls": "class", "cond": "condition"}
 _COUNT_WORDS = {"dim", "nc", "channels", "channel", "ch", "chans", "features", "feats", "num", "n", "len", "nf",
                 "in", "input"}
 _SIDE_WORDS = {"size", "shape", "resolution", "res", "side", "height", "width", "h", "w", "img", "image"}
 
 
-def _name_words(name: str) -> set[str]:
-    parts = [p for p in name.lower().strip("_").split("_") if p]
-    return {*parts, name.lower().strip("_")}
-
-
 def _names_input(parameter: str, name: str) -> bool:
     """Whether a constructor parameter gives the size of input ``name`` (``c_dim`` of ``c``,
     ``label_nc`` of ``label``, ``style_dim`` of ``s``): its words less those of a count."""
-    words = _name_words(parameter)
+    words = name_words(parameter)
     if words & _SIDE_WORDS:
         return False
     core = {w for w in words if w != parameter.lower()} - _COUNT_WORDS
@@ -181,19 +122,9 @@ class InputHints:
                 return value, parameter
         if is_label(name):  # a one-hot label: as many as the classes
             for parameter, value in self.values:
-                if _name_words(parameter) & CLASS_WORDS:
+                if name_words(parameter) & CLASS_WORDS:
                     return value, parameter
         return None
-
-
-def is_mask(name: str, spelled_out: bool = False) -> bool:
-    """Whether the name says a mask or map; ``spelled_out``: by a word longer than a letter
-    (``f_m`` is a feature map of valid regions as well)."""
-    return any(len(word) > 1 or not spelled_out for word in _name_words(name) & MASK_WORDS)
-
-
-def is_label(name: str) -> bool:
-    return bool(_name_words(name) & LABEL_WORDS) and not is_mask(name)
 
 
 def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]) -> InputHints:
@@ -214,69 +145,29 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()), tuple(chunk_counts(model).items()))
 
 
-def _forward_tree(model: nn.Module) -> ast.AST | None:
-    try:
-        return ast.parse(textwrap.dedent(inspect.getsource(type(model).forward)))
-    except (OSError, TypeError, SyntaxError, ValueError):
-        return None
+FRAMES = 5  # a clip's frames when the constructor does not say
+_FRAME_WORDS = {"frames", "frame", "nframes", "nframe", "clip", "clips", "t"}
 
 
-def _size_of(node: ast.AST) -> str | None:
-    """The name whose size ``node`` reads: ``x.size()``, ``x.shape``, ``x.data.size()``."""
-    if isinstance(node, ast.Call) and not node.args and not node.keywords:
-        node = node.func
-        if not (isinstance(node, ast.Attribute) and node.attr == "size"):
-            return None
-    elif not (isinstance(node, ast.Attribute) and node.attr == "shape"):
-        return None
-    value = node.value
-    while isinstance(value, ast.Attribute) and value.attr in ("data", "detach"):
-        value = value.value
-    return value.id if isinstance(value, ast.Name) else None
+def frame_count(hints: InputHints) -> tuple[int, str]:
+    """The frames of a clip: the constructor's (``n_frames=7``, ``num_frames``), else FRAMES."""
+    for parameter, value in hints.values:
+        if name_words(parameter) & _FRAME_WORDS and 1 < value <= 32:
+            return value, f"the constructor's {parameter}"
+    return FRAMES, "netlint's choice"
 
 
-def unpacked_ranks(model: nn.Module) -> dict[str, int]:
-    """The forward's parameters whose size it unpacks into names (``b, c, h, w = x.size()``,
-    ``n, c, h, w = x.shape``): name -> the number of names, which is the input's rank."""
-    tree = _forward_tree(model)
-    if tree is None:
-        return {}
-    found: dict[str, int] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple):
-            names = node.targets[0].elts
-            name = _size_of(node.value)
-            if name is not None and 2 <= len(names) <= 5 and not any(isinstance(e, ast.Starred) for e in names):
-                found.setdefault(name, len(names))
-    return found
-
-
-def chunk_counts(model: nn.Module) -> dict[str, int]:
-    """The forward's parameters it chunks along dim 1 into a count the code or the model gives
-    (``torch.chunk(z, self.num_split, 1)``, ``z.chunk(4, dim=1)``): name -> the count."""
-    tree = _forward_tree(model)
-    if tree is None:
-        return {}
-    found: dict[str, int] = {}
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "chunk"):
-            continue
-        method = not (isinstance(node.func.value, ast.Name) and node.func.value.id in ("torch", "th"))
-        arguments = [node.func.value, *node.args] if method else list(node.args)
-        keywords = {k.arg: k.value for k in node.keywords}
-        tensor = arguments[0] if arguments else keywords.get("input")
-        count = arguments[1] if len(arguments) > 1 else keywords.get("chunks")
-        dim = arguments[2] if len(arguments) > 2 else keywords.get("dim", ast.Constant(0))
-        n = _integer(model, count) if count is not None else None
-        if isinstance(tensor, ast.Name) and n and n > 1 and _integer(model, dim) in (1, -1):
-            found.setdefault(tensor.id, n)
-    return found
-
-
-def with_rank(guess: Guess | None, rank: int) -> Guess | None:
+def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None) -> Guess | None:
     """A guess of another rank as the forward's unpacking of its size says: features F of a
     Linear the input reaches flattened become (1, C, H, W) with C·H·W = F (1 or 3 channels and
-    a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names."""
+    a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names; an image
+    a 2-D layer reads, unpacked into five names (``b, t, c, h, w = x.size()``), is a clip B×T×C×H×W
+    (the forward folds its frames into the batch)."""
+    if guess is not None and len(guess[0]) == 4 and rank == 5:
+        frames, why = frame_count(hints or InputHints())
+        (batch, *image), dtype, reason = guess
+        return ((batch, frames, *image), dtype,
+                f"{reason}, a clip B×T×C×H×W as the forward unpacks its size (T {frames}: {why})")
     if guess is None or len(guess[0]) == rank or len(guess[0]) != 2:
         return guess
     (batch, features), dtype, reason = guess
@@ -291,10 +182,23 @@ def with_rank(guess: Guess | None, rank: int) -> Guess | None:
     return guess
 
 
+def with_frames(guess: Guess | None, first: Guess | None) -> Guess | None:
+    """An image input beside a clip (a mask of each frame): a clip of its frames too, when it has
+    the clip's sides."""
+    if guess is None or first is None or len(guess[0]) != 4 or len(first[0]) != 5 or "a clip" not in first[2]:
+        return guess
+    shape, dtype, reason = guess
+    if shape[2:] != first[0][3:]:
+        return guess
+    return (shape[0], first[0][1], *shape[1:]), dtype, f"{reason}, a clip of {first[0][1]} frames like the first"
+
+
 def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | None:
     """Without a graph, an input after the first: what its name says, beside the first input's
     image (a mask or instance map, a class index, a vector the constructor sizes, another image)."""
     image = first if first is not None and len(first[0]) == 4 else None
+    if first is not None and len(first[0]) == 5 and "a clip" in first[2]:  # a frame of it (see with_frames)
+        image = (first[0][0], *first[0][2:]), first[1], first[2]
     size = hints.size(name)
     if is_mask(name) and image is not None:
         channels = size[0] if size else 1
@@ -304,7 +208,7 @@ def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | 
         return (1,), torch.long, f"{name}: a class index (by its name)"
     if size is not None:
         return (1, size[0]), torch.float32, f"{name}: a vector of {size[0]} (the constructor's {size[1]})"
-    if _name_words(name) & IMAGE_WORDS and first is not None:
+    if name_words(name) & IMAGE_WORDS and first is not None:
         return first[0], first[1], f"{name}: an image like the first input (by its name)"
     return None
 
@@ -371,6 +275,27 @@ def stated_sides(exc: BaseException) -> list[int]:
     return [side for side in dict.fromkeys(found) if side in _WANTED_SIDES]
 
 
+# The crops of segmentation and detection code (PSPNet's 473 and 713: sides of the form 8k+1)
+USUAL_CROPS = (257, 225, 513, 473, 713, 321, 129, 65)
+_MODULO = re.compile(r"(-\s*1\s*\)?\s*)?%\s*(\d{1,3})\b")
+
+
+def asserted_sides(exc: BaseException) -> list[int]:
+    """Sides to try for an assertion on the input's sides with a modulo (``assert (h - 1) % 8 == 0``):
+    multiples of m, plus one when the code subtracts one, near the usual sides; then the usual crops."""
+    line = failed_assertion(exc)
+    found = _MODULO.findall(line.rpartition(" (")[0]) if line else []
+    if not found:
+        return []
+    sides = []
+    for minus_one, modulus in found:
+        m = int(modulus)
+        if m < 2:
+            continue
+        sides += [s // m * m + (1 if minus_one else 0) for s in (256, 224, 512, 128, 64)]
+    return [s for s in dict.fromkeys([*sides, *USUAL_CROPS]) if s in _WANTED_SIDES]
+
+
 # Two tensors joined (torch.cat, an addition) at different spatial sizes: "Expected 64 in dimension 2
 # but got 256 for tensor number 1", "The size of tensor a (64) must match the size of tensor b (256) at
 # non-singleton dimension 3"
@@ -394,328 +319,23 @@ def joined_sizes(exc: BaseException) -> tuple[int, int] | None:
     return None
 
 
-def guess_from_tree(model: nn.Module, side: int, prefix: str = "") -> Guess | None:
-    """Without a graph: the first layer, in registration order, that says what it reads."""
-    for name, module in model.named_modules(prefix=prefix):
-        if not list(module.children()):
-            guess = guess_from_module(module, name, side)
-            if guess is not None:
-                return guess
-    return None
-
-
-def _names_in(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-
-
-def _module_called(model: nn.Module, func: ast.AST) -> tuple[str, nn.Module] | None:
-    """The submodule a call in the forward calls: ``self.style(…)``, ``self.from_rgb[i](…)``,
-    ``self.body.head(…)`` (a module list's first entry stands for the one indexed)."""
-    path = []
-    while isinstance(func, (ast.Attribute, ast.Subscript)):
-        if isinstance(func, ast.Attribute):
-            path.append(func.attr)
-        elif path:
-            path = []  # ``self.blocks[i].conv``: the entry's part is not one name
-        func = func.value
-    if not (isinstance(func, ast.Name) and func.id == "self" and path):
-        return None
-    module: object = model
-    for attr in reversed(path):
-        module = getattr(module, attr, None)
-    if isinstance(module, (nn.ModuleList, nn.ModuleDict)) and len(module):
-        first = next(iter(module.named_children()))
-        return ".".join(reversed(path)) + f".{first[0]}", first[1]
-    return (".".join(reversed(path)), module) if isinstance(module, nn.Module) else None
-
-
-_PLAIN_CALLS = {"len", "zip", "enumerate", "list", "tuple", "range", "reversed", "isinstance", "type", "int", "float",
-                "getattr", "hasattr", "max", "min", "sum", "map", "sorted", "print", "dict", "set", "super"}
-_JOINS = {"cat", "concat", "concatenate", "stack"}
-MAX_DEPTH = 4  # helper methods and submodules' forwards followed from the forward
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How the forward reads one input: the first call of its own code that takes it (the callee
-    as written, the argument's position or keyword), and the submodule that first reads it,
-    followed through helper methods and submodules' forwards (None: unknown); ``direct`` when no
-    concatenation lies on the way (the module then reads the input alone)."""
-
-    call: tuple[str, int | str] | None = None  # (a call of self's, position): only when given the input alone
-    module: tuple[str, nn.Module] | None = None
-    direct: bool = True
-
-
-@functools.lru_cache(maxsize=256)  # read again at each side tried: parsed once (the Reader only reads it)
-def _function_tree(function: Any) -> ast.AST | None:
-    try:
-        return ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError, ValueError):
-        return None
-
-
-def _argument_at(node: ast.Call, derived: set[str]) -> int | str | None:
-    """The position (or keyword) of the first argument of ``node`` made from ``derived``."""
-    for position, argument in enumerate(node.args):
-        if _names_in(argument) & derived:
-            return position
-    return next((k.arg for k in node.keywords if k.arg and _names_in(k.value) & derived), None)
-
-
-def _parameter(function: Any, at: int | str, bound: bool = True) -> str | None:
-    """The name of the parameter an argument at ``at`` binds (``bound``: self is not passed)."""
-    try:
-        parameters = [p for p in inspect.signature(function).parameters.values()
-                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    except (TypeError, ValueError):
-        return None
-    parameters = parameters[1:] if not bound and parameters else parameters
-    if isinstance(at, str):
-        return at if any(p.name == at for p in parameters) else None
-    return parameters[at].name if at < len(parameters) else None
-
-
-def _joins(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Call) and (getattr(n.func, "attr", None) or getattr(n.func, "id", None)) in _JOINS
-               for n in ast.walk(node))
-
-
-def _loop_modules(owner: nn.Module, loop: ast.For, prefix: str) -> dict[str, tuple[str, nn.Module]]:
-    """The names a loop over module lists binds (``for block in self.blocks``, ``for a, b in
-    zip(self.pools, self.convs)``, ``enumerate(self.heads)``), each to its list's first entry."""
-    iterables, targets = [loop.iter], [loop.target]
-    if isinstance(loop.iter, ast.Call) and getattr(loop.iter.func, "id", None) in ("zip", "enumerate"):
-        iterables = list(loop.iter.args)
-        targets = list(loop.target.elts) if isinstance(loop.target, ast.Tuple) else []
-        if loop.iter.func.id == "enumerate":
-            targets = targets[1:]
-    found = {}
-    for iterable, target in zip(iterables, targets):
-        called = _module_called(owner, iterable) if isinstance(iterable, ast.Attribute) else None
-        if isinstance(target, ast.Name) and called is not None and called[0].endswith(".0"):
-            found[target.id] = prefix + called[0], called[1]
-    return found
-
-
-def _reading(owner: nn.Module, function: Any, name: str, prefix: str, depth: int,
-             tree: ast.AST | None = None) -> tuple[Reading, bool]:
-    """The reading of parameter ``name`` of ``function`` (a method of ``owner``; ``tree``: its
-    code, when rewritten), and whether anything read it (False: the function never passes it to
-    a call)."""
-    tree = tree or _function_tree(function)
-    if tree is None:
-        return Reading(), True
-    derived = {name: True}  # name -> whether no concatenation made it
-    local: dict[str, tuple[str, nn.Module]] = {}  # loop names over module lists: their first entry
-
-    def made_from(node: ast.AST) -> set[str]:
-        return _names_in(node) & derived.keys()
-
-    class Reader(ast.NodeVisitor):
-        call: tuple[str, int | str] | None = None
-        found: tuple[tuple[str, nn.Module], bool] | None = None  # (module, direct)
-        unknown = False
-
-        def done(self) -> bool:
-            return self.found is not None or self.unknown
-
-        def visit_Call(self, node: ast.Call) -> None:
-            self.generic_visit(node)  # the arguments' calls run first
-            at = None if self.done() else _argument_at(node, derived.keys())
-            if at is None:
-                return
-            argument = node.args[at] if isinstance(at, int) else next(k.value for k in node.keywords if k.arg == at)
-            direct = all(derived[n] for n in made_from(argument)) and not _joins(argument)
-            root = node.func
-            while isinstance(root, (ast.Attribute, ast.Subscript)):
-                root = root.value
-            plain = isinstance(node.func, ast.Name) and node.func.id in _PLAIN_CALLS
-            if isinstance(root, ast.Name) and root.id == "self":
-                if self.call is None:  # (given with something else: no callee to compare)
-                    self.call = (ast.unparse(node.func) if direct else "", at)
-                self.read_by_self(node, at, direct)
-            elif isinstance(node.func, ast.Name) and node.func.id in local:
-                self.read_module(*local[node.func.id], at, direct)
-            elif isinstance(node.func, ast.Name) and not plain:
-                self.unknown = True  # a module held in a local name (``head(x)``): unknown
-
-        def read_by_self(self, node: ast.Call, at: int | str, direct: bool) -> None:
-            called = _module_called(owner, node.func)
-            method = getattr(type(owner), node.func.attr, None) if isinstance(node.func, ast.Attribute) \
-                and isinstance(node.func.value, ast.Name) else None
-            if called is None and inspect.isfunction(method) and depth < MAX_DEPTH:
-                parameter = _parameter(method, at, bound=False)
-                inner, read = _reading(owner, method, parameter, prefix, depth + 1) if parameter else (Reading(), True)
-                if inner.module is not None:
-                    self.found = inner.module, direct and inner.direct
-                elif read:
-                    self.unknown = True
-                return
-            if called is None:
-                self.unknown = True  # a module of no name (``getattr(self, f"dec{i}")``): unknown
-                return
-            self.read_module(prefix + called[0], called[1], at, direct)
-
-        def read_module(self, path: str, module: nn.Module, at: int | str, direct: bool) -> None:
-            if guess_from_tree(module, SEQUENCE_LENGTH) is None:
-                return  # a padding, an activation or a pooling says nothing: what it gives is read next
-            if not list(module.children()):
-                self.found = (path, module), direct
-                return
-            own = type(module).forward
-            if depth < MAX_DEPTH and not type(module).__module__.startswith("torch.") and inspect.isfunction(own):
-                parameter = _parameter(own, at, bound=False)
-                inner, _ = _reading(module, own, parameter, path + ".", depth + 1) if parameter else (Reading(), True)
-                if inner.module is not None:
-                    self.found = inner.module, direct and inner.direct
-                    return
-            if at == 0:
-                self.found = (path, module), direct
-            else:
-                self.unknown = True
-
-        def visit_Assign(self, node: ast.Assign) -> None:
-            self.visit(node.value)
-            if made_from(node.value):
-                fresh = all(derived[n] for n in made_from(node.value)) and not _joins(node.value)
-                for target in node.targets:
-                    derived.update(dict.fromkeys(_names_in(target), fresh))
-
-        def derive(self, source: ast.AST, target: ast.AST) -> None:
-            if made_from(source):
-                fresh = all(derived[n] for n in made_from(source))
-                derived.update(dict.fromkeys(_names_in(target), fresh))
-
-        def visit_ListComp(self, node) -> None:  # the loops first, then what they make
-            for generator in node.generators:
-                self.visit(generator.iter)
-                self.derive(generator.iter, generator.target)
-                for condition in generator.ifs:
-                    self.visit(condition)
-            for part in ("elt", "key", "value"):
-                if hasattr(node, part):
-                    self.visit(getattr(node, part))
-
-        visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
-
-        def visit_For(self, node: ast.For) -> None:
-            self.visit(node.iter)
-            self.derive(node.iter, node.target)
-            local.update(_loop_modules(owner, node, prefix))
-            for statement in [*node.body, *node.orelse]:
-                self.visit(statement)
-
-    reader = Reader()
-    reader.visit(tree)
-    if reader.found is not None:
-        return Reading(reader.call, *reader.found), True
-    return Reading(reader.call), reader.unknown
-
-
-def input_reading(model: nn.Module, name: str) -> Reading:
-    """How the forward reads input ``name`` (see Reading), in the order of its code: a
-    generator's mapping network before the synthesis network registered ahead of it, a style
-    vector through a helper method into an MLP."""
-    return _reading(model, type(model).forward, name, "", 0)[0]
-
-
-class _Elements(ast.NodeTransformer):
-    """The forward's code with each element of list input ``name`` it indexes (``xs[-1]``,
-    ``xs[i]``) made a name of its own (``xs__at_m1``, ``xs__at_i``)."""
-
-    def __init__(self, name: str):
-        self.name, self.indexes = name, set()
-
-    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
-        self.generic_visit(node)
-        if not (isinstance(node.value, ast.Name) and node.value.id == self.name):
-            return node
-        index = node.slice
-        negative = isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub)
-        if negative and isinstance(index.operand, ast.Constant):
-            key: int | str = -index.operand.value
-        elif isinstance(index, ast.Constant) and type(index.value) is int:
-            key = index.value
-        elif isinstance(index, ast.Name):
-            key = index.id
-        else:
-            return node
-        if isinstance(key, int) and not isinstance(key, bool) or isinstance(key, str):
-            self.indexes.add(key)
-            return ast.copy_location(ast.Name(id=element_name(self.name, key), ctx=ast.Load()), node)
-        return node
-
-
-def element_name(name: str, key: int | str) -> str:
-    return f"{name}__at_{'m' + str(-key) if isinstance(key, int) and key < 0 else key}"
-
-
-@dataclass(frozen=True)
-class Elements:
-    """The channels of a list input's elements, as the layers that read them say: by constant
-    index (``xs[-1]``, ``xs[0]``), and one a module list's entries read in a loop (``self.lateral[i](xs[i])``,
-    from the first element)."""
-
-    fixed: tuple[tuple[int, int], ...] = ()  # (index, channels)
-    looped: tuple[int, ...] = ()  # the channels of the loop's elements, from the first
-
-    def lengths(self) -> tuple[int, ...]:
-        """The list lengths these elements fit: a loop's entries, with one more for an element
-        read from the end (a top feature map read by another branch), at least the indexes' reach."""
-        reach = max([k + 1 if k >= 0 else -k for k, _ in self.fixed], default=0)
-        ends = any(k < 0 for k, _ in self.fixed)
-        loop = len(self.looped)
-        return tuple(n for n in dict.fromkeys([loop + 1, loop] if ends and loop else [loop]) if n and n >= reach)
-
-    def channels(self, length: int, default: int) -> list[int]:
-        found = [*self.looped[:length], *[default] * (length - len(self.looped))]
-        for index, channels in self.fixed:
-            if -length <= index < length:
-                found[index] = channels
-        return found
-
-
-def list_elements(model: nn.Module, name: str, side: int) -> Elements:
-    """What reads the elements of list input ``name`` the forward indexes (see Elements)."""
-    tree = _forward_tree(model)
-    if tree is None:
-        return Elements()
-    rewriter = _Elements(name)
-    tree = ast.fix_missing_locations(rewriter.visit(tree))
-    fixed, looped = [], ()
-    for key in sorted(rewriter.indexes, key=str):
-        reading, _ = _reading(model, type(model).forward, element_name(name, key), "", 0, tree)
-        if reading.module is None or not reading.direct:
-            continue
-        path, module = reading.module
-        parent = model.get_submodule(path.rpartition(".")[0]) if "." in path and path.endswith(".0") else None
-        entries = ([e[0][1] if e is not None and len(e[0]) >= 3 else None
-                    for e in (guess_from_tree(entry, side) for entry in parent)]
-                   if isinstance(parent, (nn.ModuleList, nn.Sequential)) else [])
-        if isinstance(key, str):  # a loop's index: the module list it picks from, when it does
-            if entries and None not in entries:
-                looped = tuple(entries)
-            continue
-        if len(set(entries)) > 1:
-            continue  # an entry of a module list picked by a name: which one is not known
-        guess = guess_from_tree(module, side, path)
-        if guess is not None and len(guess[0]) >= 3:
-            fixed.append((key, guess[0][1]))
-    return Elements(tuple(fixed), looped)
-
-
 def guess_of_later_input(name: str, reading: Reading, first_name: str, first_reading: Reading,
-                         first: Guess | None, side: int, hints: InputHints) -> Guess | None:
+                         first: Guess | None, side: int, hints: InputHints, tiled: bool = False) -> Guess | None:
     """An input after the first, without a graph: a vector when a Linear reads it alone (a style
     or condition vector, whatever its name says); the first input's shape when the forward
-    gives it to the same callee as the first (a style image to the content's encoder); else
+    gives it to the same callee as the first (a style image to the content's encoder), or
+    concatenates it, as it is (not ``tiled``: reshaped or one-hot encoded), into the convolution
+    the first reaches (a pix2pix discriminator's "label", the image paired with the input); else
     what its name says; else what the layer that reads it takes."""
     read = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None
     if read is not None and reading.direct and len(read[0]) == 2 and read[1].is_floating_point:
         return read[0], read[1], f"{name}: a vector read by {read[2]} {BY_CODE}"
     if first is not None and reading.call and reading.call[0] and reading.call == first_reading.call:
         return first[0], first[1], f"{name}: like {first_name}, given to {reading.call[0]} as it is {BY_CODE}"
+    if (first is not None and read is not None and not reading.direct and not tiled and not is_mask(name)
+            and len(read[0]) == len(first[0]) >= 4 and reading.module == first_reading.module):
+        return (first[0], first[1], f"{name}: an image like {first_name}, concatenated with it into "
+                                    f"{reading.module[0]} {BY_CODE}")
     guess = guess_by_name(name, first, hints)
     if guess is None and read is not None and reading.direct:
         return read[0], read[1], f"{name}: read by {read[2]} {BY_CODE}"
@@ -774,60 +394,7 @@ def example_inputs(names: Sequence[str], guesses: Sequence[Guess | None], given:
             "inferred from " + "; ".join(dict.fromkeys(reason for _, _, reason in guesses)))
 
 
-_SEQUENCE_CALLS = {"zip", "enumerate", "reversed", "len", "list", "tuple"}
 _LENGTH_WORDS = {"scales", "scale", "levels", "level", "frames", "frame", "views", "stages", "pyramid"}
-
-
-def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[int, bool, int | None]]:
-    """The forward's inputs its code uses as a list or tuple of tensors (a pyramid of scales,
-    frames): name -> (the length the code needs at least, whether it iterates it, the length it
-    checks with ``len(xs) == n`` or None). Iterated
-    (``for x in xs``, ``zip``, ``enumerate``) or unpacked, which code does not do to a batch,
-    or indexed by an integer or a name (``xs[2]``, ``xs[-1]``, ``xs[s]``, as ``x[0]`` may pick
-    a sample) or measured (``len``), which it does to a batch too."""
-    tree = _forward_tree(model)
-    if tree is None:
-        return {}
-    wanted, found = set(names), {}
-
-    def note(node: ast.AST, length: int = 1, iterated: bool = False, exact: int | None = None) -> None:
-        if isinstance(node, ast.Name) and node.id in wanted:
-            least, before, known = found.get(node.id, (1, False, None))
-            found[node.id] = max(least, length), before or iterated, known or exact
-
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq):
-            for measured, other in ((node.left, node.comparators[0]), (node.comparators[0], node.left)):
-                if isinstance(measured, ast.Call) and getattr(measured.func, "id", None) == "len" and measured.args:
-                    length = _integer(model, other)
-                    if length is not None and 0 < length <= 16:
-                        note(measured.args[0], length, exact=length)
-        if isinstance(node, (ast.For, ast.comprehension)):
-            note(node.iter, iterated=True)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SEQUENCE_CALLS:
-            for argument in node.args:
-                note(argument, iterated=node.func.id != "len")
-        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], (ast.Tuple, ast.List)):
-            note(node.value, len(node.targets[0].elts), iterated=True)
-        elif isinstance(node, ast.Subscript):
-            index = node.slice
-            if isinstance(index, ast.Constant) and type(index.value) is int:
-                note(node.value, index.value + 1 if index.value >= 0 else -index.value)
-            elif isinstance(index, (ast.Name, ast.BinOp)) or (
-                    isinstance(index, ast.UnaryOp) and isinstance(index.operand, ast.Constant)):
-                note(node.value)
-    return found
-
-
-def _integer(model: nn.Module, node: ast.AST) -> int | None:
-    """The integer ``node`` is: a constant or an attribute of the model (``self.nb_ref_imgs``)."""
-    if isinstance(node, ast.Constant):
-        value = node.value
-    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
-        value = getattr(model, node.attr, None)
-    else:
-        return None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def sequence_lengths(hints: InputHints, least: int, exact: int | None = None) -> tuple[int, ...]:
@@ -837,7 +404,7 @@ def sequence_lengths(hints: InputHints, least: int, exact: int | None = None) ->
     if exact is not None:
         return (exact,)
     counted = [value for parameter, value in hints.values
-               if _name_words(parameter) & _LENGTH_WORDS and 1 < value <= 8]
+               if name_words(parameter) & _LENGTH_WORDS and 1 < value <= 8]
     return tuple(n for n in dict.fromkeys([*counted, 3, 2, least]) if n >= least)
 
 

@@ -1,0 +1,583 @@
+"""What reads each input of a model's forward: the layer that takes it (a convolution's weight, a
+Linear's features, an Embedding) and the forward's code around it (the names it passes it through,
+indexing, ``len()``, unpacking of its size, ``torch.cat``/``chunk``, helper methods and submodules)."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from netlint.capture.input_names import is_mask
+from netlint.graph import Shape
+
+SEQUENCE_LENGTH = 128
+
+Guess = tuple[Shape, torch.dtype, str]  # shape, dtype, the reason shown to the user
+
+
+def spatial(dims: int, side: int) -> tuple[int, ...]:
+    return {1: (side * 4,), 2: (side, side), 3: (16, side // 2, side // 2)}[dims]
+
+
+def conv_reads(module: nn.modules.conv._ConvNd) -> int:
+    """The channels a convolution reads, as its weight says: code that adapts a network to
+    grayscale replaces the first weight (summed over the RGB channels) and leaves in_channels."""
+    weight = getattr(module, "weight", None)
+    if isinstance(weight, torch.Tensor) and weight.dim() == len(module.kernel_size) + 2:
+        return weight.shape[0] if module.transposed else weight.shape[1] * module.groups
+    return module.in_channels
+
+
+def guess_from_module(module: nn.Module, name: str, side: int) -> Guess | None:
+    """The input a module expects, when it is the first layer to read a model input."""
+    where = f"{name} {type(module).__name__}"
+    if isinstance(module, nn.modules.conv._ConvNd):
+        channels = conv_reads(module)
+        return (1, channels, *spatial(len(module.kernel_size), side)), torch.float32, f"{where}({channels}→…)"
+    if isinstance(module, nn.Linear):
+        return (1, module.in_features), torch.float32, f"{where}({module.in_features}→…)"
+    if isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
+        return (1, SEQUENCE_LENGTH), torch.long, f"{where} (index tensor)"
+    if isinstance(module, nn.modules.batchnorm._NormBase):  # BatchNorm1d reads (N, C) too: see capture.fx
+        name = type(module).__name__
+        sides = () if name == "BatchNorm1d" else spatial({"1d": 1, "3d": 3}.get(name[-2:], 2), side)
+        return (1, module.num_features, *sides), torch.float32, f"{where}({module.num_features})"
+    if isinstance(module, nn.GroupNorm):
+        return (1, module.num_channels, side, side), torch.float32, f"{where}({module.num_channels})"
+    if isinstance(module, nn.LayerNorm):
+        return (1, SEQUENCE_LENGTH, *module.normalized_shape), torch.float32, where
+    return None
+
+
+def guess_from_weight(weight: Shape, op: str, groups: int, name: str, side: int) -> Guess | None:
+    """The same for a functional ``F.conv2d`` / ``F.linear`` given a parameter."""
+    if op == "linear":
+        return (1, weight[1]), torch.float32, f"{name}({weight[1]}→…)"
+    if op == "conv":
+        channels = weight[1] * groups
+        return (1, channels, *spatial(len(weight) - 2, side)), torch.float32, f"{name}({channels}→…)"
+    return None
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+
+
+def parse_function(function: Any) -> ast.AST:
+    """A function's code parsed, dedented; comment lines dropped first (one at column 0 inside a
+    method, commented-out code, would leave no common indentation)."""
+    return ast.parse(textwrap.dedent(_COMMENT_LINE.sub("", inspect.getsource(function))))
+
+
+def _forward_tree(model: nn.Module) -> ast.AST | None:
+    try:
+        return parse_function(type(model).forward)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return None
+
+
+def _size_of(node: ast.AST) -> str | None:
+    """The name whose size ``node`` reads: ``x.size()``, ``x.shape``, ``x.data.size()``."""
+    if isinstance(node, ast.Call) and not node.args and not node.keywords:
+        node = node.func
+        if not (isinstance(node, ast.Attribute) and node.attr == "size"):
+            return None
+    elif not (isinstance(node, ast.Attribute) and node.attr == "shape"):
+        return None
+    value = node.value
+    while isinstance(value, ast.Attribute) and value.attr in ("data", "detach"):
+        value = value.value
+    return value.id if isinstance(value, ast.Name) else None
+
+
+def unpacked_ranks(model: nn.Module) -> dict[str, int]:
+    """The forward's parameters whose size it unpacks into names (``b, c, h, w = x.size()``,
+    ``n, c, h, w = x.shape``): name -> the number of names, which is the input's rank."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return {}
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple):
+            names = node.targets[0].elts
+            name = _size_of(node.value)
+            if name is not None and 2 <= len(names) <= 5 and not any(isinstance(e, ast.Starred) for e in names):
+                found.setdefault(name, len(names))
+    return found
+
+
+_TILES = {"view", "reshape", "unsqueeze", "expand", "repeat", "one_hot", "expand_as", "tile"}
+
+
+def tiled_inputs(model: nn.Module) -> set[str]:
+    """The forward's parameters it reshapes or one-hot encodes before use (``c.view(N, C, 1, 1)``,
+    ``label.unsqueeze(2)``, ``F.one_hot(y)``, ``y[:, :, None, None]``): vectors or indices made maps."""
+    tree = _forward_tree(model)
+    found: set[str] = set()
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in _TILES:
+            method = isinstance(node.func, ast.Attribute) and node.func.attr != "one_hot"
+            target = node.func.value if method else (node.args[0] if node.args else None)
+            batch_axis = node.func.attr == "unsqueeze" and [ast.unparse(a) for a in node.args] == ["0"] if method \
+                else False  # (an unbatched input given its batch axis)
+            if isinstance(target, ast.Name) and not batch_axis:
+                found.add(target.id)
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and any(
+                isinstance(n, ast.Constant) and n.value is None for n in ast.walk(node.slice)):
+            found.add(node.value.id)
+    return found
+
+
+def chunk_counts(model: nn.Module) -> dict[str, int]:
+    """The forward's parameters it chunks along dim 1 into a count the code or the model gives
+    (``torch.chunk(z, self.num_split, 1)``, ``z.chunk(4, dim=1)``): name -> the count."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return {}
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "chunk"):
+            continue
+        method = not (isinstance(node.func.value, ast.Name) and node.func.value.id in ("torch", "th"))
+        arguments = [node.func.value, *node.args] if method else list(node.args)
+        keywords = {k.arg: k.value for k in node.keywords}
+        tensor = arguments[0] if arguments else keywords.get("input")
+        count = arguments[1] if len(arguments) > 1 else keywords.get("chunks")
+        dim = arguments[2] if len(arguments) > 2 else keywords.get("dim", ast.Constant(0))
+        n = _integer(model, count) if count is not None else None
+        if isinstance(tensor, ast.Name) and n and n > 1 and _integer(model, dim) in (1, -1):
+            found.setdefault(tensor.id, n)
+    return found
+
+
+def guess_from_tree(model: nn.Module, side: int, prefix: str = "") -> Guess | None:
+    """Without a graph: the first layer, in registration order, that says what it reads."""
+    for name, module in model.named_modules(prefix=prefix):
+        if not list(module.children()):
+            guess = guess_from_module(module, name, side)
+            if guess is not None:
+                return guess
+    return None
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _module_called(model: nn.Module, func: ast.AST) -> tuple[str, nn.Module] | None:
+    """The submodule a call in the forward calls: ``self.style(…)``, ``self.from_rgb[i](…)``,
+    ``self.body.head(…)`` (a module list's first entry stands for the one indexed)."""
+    path = []
+    while isinstance(func, (ast.Attribute, ast.Subscript)):
+        if isinstance(func, ast.Attribute):
+            path.append(func.attr)
+        elif path:
+            path = []  # ``self.blocks[i].conv``: the entry's part is not one name
+        func = func.value
+    if not (isinstance(func, ast.Name) and func.id == "self" and path):
+        return None
+    module: object = model
+    for attr in reversed(path):
+        module = getattr(module, attr, None)
+    if isinstance(module, (nn.ModuleList, nn.ModuleDict)) and len(module):
+        first = next(iter(module.named_children()))
+        return ".".join(reversed(path)) + f".{first[0]}", first[1]
+    return (".".join(reversed(path)), module) if isinstance(module, nn.Module) else None
+
+
+_PLAIN_CALLS = {"len", "zip", "enumerate", "list", "tuple", "range", "reversed", "isinstance", "type", "int", "float",
+                "getattr", "hasattr", "max", "min", "sum", "map", "sorted", "print", "dict", "set", "super"}
+_JOINS = {"cat", "concat", "concatenate", "stack"}
+MAX_DEPTH = 4  # helper methods and submodules' forwards followed from the forward
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the forward reads one input: the first call of its own code that takes it (the callee
+    as written, the argument's position or keyword), and the submodule that first reads it,
+    followed through helper methods and submodules' forwards (None: unknown); ``direct`` when no
+    concatenation lies on the way (the module then reads the input alone)."""
+
+    call: tuple[str, int | str] | None = None  # (a call of self's, position): only when given the input alone
+    module: tuple[str, nn.Module] | None = None
+    direct: bool = True
+
+
+@functools.lru_cache(maxsize=256)  # read again at each side tried: parsed once (the Reader only reads it)
+def _function_tree(function: Any) -> ast.AST | None:
+    try:
+        return parse_function(function)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return None
+
+
+def _argument_at(node: ast.Call, derived: set[str]) -> int | str | None:
+    """The position (or keyword) of the first argument of ``node`` made from ``derived``."""
+    for position, argument in enumerate(node.args):
+        if _names_in(argument) & derived:
+            return position
+    return next((k.arg for k in node.keywords if k.arg and _names_in(k.value) & derived), None)
+
+
+def _parameter(function: Any, at: int | str, bound: bool = True) -> str | None:
+    """The name of the parameter an argument at ``at`` binds (``bound``: self is not passed)."""
+    try:
+        parameters = [p for p in inspect.signature(function).parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return None
+    parameters = parameters[1:] if not bound and parameters else parameters
+    if isinstance(at, str):
+        return at if any(p.name == at for p in parameters) else None
+    return parameters[at].name if at < len(parameters) else None
+
+
+def _joins(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and (getattr(n.func, "attr", None) or getattr(n.func, "id", None)) in _JOINS
+               for n in ast.walk(node))
+
+
+def _loop_modules(owner: nn.Module, loop: ast.For, prefix: str) -> dict[str, tuple[str, nn.Module]]:
+    """The names a loop over module lists binds (``for block in self.blocks``, ``for a, b in
+    zip(self.pools, self.convs)``, ``enumerate(self.heads)``), each to its list's first entry."""
+    iterables, targets = [loop.iter], [loop.target]
+    if isinstance(loop.iter, ast.Call) and getattr(loop.iter.func, "id", None) in ("zip", "enumerate"):
+        iterables = list(loop.iter.args)
+        targets = list(loop.target.elts) if isinstance(loop.target, ast.Tuple) else []
+        if loop.iter.func.id == "enumerate":
+            targets = targets[1:]
+    found = {}
+    for iterable, target in zip(iterables, targets):
+        called = _module_called(owner, iterable) if isinstance(iterable, ast.Attribute) else None
+        if isinstance(target, ast.Name) and called is not None and called[0].endswith(".0"):
+            found[target.id] = prefix + called[0], called[1]
+    return found
+
+
+def _reading(owner: nn.Module, function: Any, name: str, prefix: str, depth: int,
+             tree: ast.AST | None = None) -> tuple[Reading, bool]:
+    """The reading of parameter ``name`` of ``function`` (a method of ``owner``; ``tree``: its
+    code, when rewritten), and whether anything read it (False: the function never passes it to
+    a call)."""
+    tree = tree or _function_tree(function)
+    if tree is None:
+        return Reading(), True
+    derived = {name: True}  # name -> whether no concatenation made it
+    local: dict[str, tuple[str, nn.Module]] = {}  # loop names over module lists: their first entry
+
+    def made_from(node: ast.AST) -> set[str]:
+        return _names_in(node) & derived.keys()
+
+    class Reader(ast.NodeVisitor):
+        call: tuple[str, int | str] | None = None
+        found: tuple[tuple[str, nn.Module], bool] | None = None  # (module, direct)
+        unknown = False
+
+        def done(self) -> bool:
+            return self.found is not None or self.unknown
+
+        def visit_Call(self, node: ast.Call) -> None:
+            self.generic_visit(node)  # the arguments' calls run first
+            at = None if self.done() else _argument_at(node, derived.keys())
+            if at is None:
+                return
+            argument = node.args[at] if isinstance(at, int) else next(k.value for k in node.keywords if k.arg == at)
+            direct = all(derived[n] for n in made_from(argument)) and not _joins(argument)
+            root = node.func
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                root = root.value
+            plain = isinstance(node.func, ast.Name) and node.func.id in _PLAIN_CALLS
+            if isinstance(root, ast.Name) and root.id == "self":
+                if self.call is None:  # (given with something else: no callee to compare)
+                    self.call = (ast.unparse(node.func) if direct else "", at)
+                self.read_by_self(node, at, direct)
+            elif isinstance(node.func, ast.Name) and node.func.id in local:
+                self.read_module(*local[node.func.id], at, direct)
+            elif isinstance(node.func, ast.Name) and not plain:
+                self.unknown = True  # a module held in a local name (``head(x)``): unknown
+
+        def read_by_self(self, node: ast.Call, at: int | str, direct: bool) -> None:
+            called = _module_called(owner, node.func)
+            method = getattr(type(owner), node.func.attr, None) if isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) else None
+            if called is None and inspect.isfunction(method) and depth < MAX_DEPTH:
+                parameter = _parameter(method, at, bound=False)
+                inner, read = _reading(owner, method, parameter, prefix, depth + 1) if parameter else (Reading(), True)
+                if inner.module is not None:
+                    self.found = inner.module, direct and inner.direct
+                elif read:
+                    self.unknown = True
+                return
+            if called is None:
+                self.unknown = True  # a module of no name (``getattr(self, f"dec{i}")``): unknown
+                return
+            self.read_module(prefix + called[0], called[1], at, direct)
+
+        def read_module(self, path: str, module: nn.Module, at: int | str, direct: bool) -> None:
+            if guess_from_tree(module, SEQUENCE_LENGTH) is None:
+                return  # a padding, an activation or a pooling says nothing: what it gives is read next
+            if not list(module.children()):
+                self.found = (path, module), direct
+                return
+            own = type(module).forward
+            if depth < MAX_DEPTH and not type(module).__module__.startswith("torch.") and inspect.isfunction(own):
+                parameter = _parameter(own, at, bound=False)
+                inner, _ = _reading(module, own, parameter, path + ".", depth + 1) if parameter else (Reading(), True)
+                if inner.module is not None:
+                    self.found = inner.module, direct and inner.direct
+                    return
+            if at == 0:
+                self.found = (path, module), direct
+            else:
+                self.unknown = True
+
+        def visit_Assign(self, node: ast.Assign) -> None:
+            self.visit(node.value)
+            if made_from(node.value):
+                fresh = all(derived[n] for n in made_from(node.value)) and not _joins(node.value)
+                for target in node.targets:
+                    derived.update(dict.fromkeys(_names_in(target), fresh))
+
+        def derive(self, source: ast.AST, target: ast.AST) -> None:
+            if made_from(source):
+                fresh = all(derived[n] for n in made_from(source))
+                derived.update(dict.fromkeys(_names_in(target), fresh))
+
+        def visit_ListComp(self, node) -> None:  # the loops first, then what they make
+            for generator in node.generators:
+                self.visit(generator.iter)
+                self.derive(generator.iter, generator.target)
+                for condition in generator.ifs:
+                    self.visit(condition)
+            for part in ("elt", "key", "value"):
+                if hasattr(node, part):
+                    self.visit(getattr(node, part))
+
+        visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
+
+        def visit_For(self, node: ast.For) -> None:
+            self.visit(node.iter)
+            self.derive(node.iter, node.target)
+            local.update(_loop_modules(owner, node, prefix))
+            for statement in [*node.body, *node.orelse]:
+                self.visit(statement)
+
+    reader = Reader()
+    reader.visit(tree)
+    if reader.found is not None:
+        return Reading(reader.call, *reader.found), True
+    return Reading(reader.call), reader.unknown
+
+
+def input_reading(model: nn.Module, name: str) -> Reading:
+    """How the forward reads input ``name`` (see Reading), in the order of its code: a
+    generator's mapping network before the synthesis network registered ahead of it, a style
+    vector through a helper method into an MLP."""
+    return _reading(model, type(model).forward, name, "", 0)[0]
+
+
+class _Elements(ast.NodeTransformer):
+    """The forward's code with each element of list input ``name`` it indexes (``xs[-1]``,
+    ``xs[i]``) made a name of its own (``xs__at_m1``, ``xs__at_i``)."""
+
+    def __init__(self, name: str):
+        self.name, self.indexes = name, set()
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        self.generic_visit(node)
+        if not (isinstance(node.value, ast.Name) and node.value.id == self.name):
+            return node
+        index = node.slice
+        negative = isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub)
+        if negative and isinstance(index.operand, ast.Constant):
+            key: int | str = -index.operand.value
+        elif isinstance(index, ast.Constant) and type(index.value) is int:
+            key = index.value
+        elif isinstance(index, ast.Name):
+            key = index.id
+        else:
+            return node
+        if isinstance(key, int) and not isinstance(key, bool) or isinstance(key, str):
+            self.indexes.add(key)
+            return ast.copy_location(ast.Name(id=element_name(self.name, key), ctx=ast.Load()), node)
+        return node
+
+
+def element_name(name: str, key: int | str) -> str:
+    return f"{name}__at_{'m' + str(-key) if isinstance(key, int) and key < 0 else key}"
+
+
+@dataclass(frozen=True)
+class Elements:
+    """The channels of a list input's elements, as the layers that read them say: by constant
+    index (``xs[-1]``, ``xs[0]``), and one a module list's entries read in a loop (``self.lateral[i](xs[i])``,
+    from the first element)."""
+
+    fixed: tuple[tuple[int, int], ...] = ()  # (index, channels)
+    looped: tuple[int, ...] = ()  # the channels of the loop's elements, from the first
+    names: tuple[str, ...] = ()  # the names the forward unpacks the list into (``img, mask = inp``)
+
+    def lengths(self) -> tuple[int, ...]:
+        """The list lengths these elements fit: a loop's entries, with one more for an element
+        read from the end (a top feature map read by another branch), at least the indexes' reach."""
+        reach = max([k + 1 if k >= 0 else -k for k, _ in self.fixed], default=0)
+        ends = any(k < 0 for k, _ in self.fixed)
+        loop = len(self.looped)
+        return tuple(n for n in dict.fromkeys([loop + 1, loop] if ends and loop else [loop]) if n and n >= reach)
+
+    def channels(self, length: int, default: int) -> list[int]:
+        found = [*self.looped[:length], *[default] * (length - len(self.looped))]
+        for index, channels in self.fixed:
+            if -length <= index < length:
+                found[index] = channels
+        return found
+
+
+def dict_keys(model: nn.Module, name: str) -> tuple[str, ...]:
+    """The string keys the forward reads input ``name`` by (``maps['relu3_1']``): a dict of tensors;
+    in its own code or in the forward of a submodule or method it passes the input to."""
+    return tuple(dict.fromkeys(_keys_read(model, type(model).forward, name, 0)))
+
+
+def _keys_read(owner: nn.Module, function: Any, name: str, depth: int) -> list[str]:
+    tree = _function_tree(function)
+    keys: list[str] = []
+    for node in ast.walk(tree) if tree is not None else ():
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+            keys.append(node.slice.value)
+        elif isinstance(node, ast.Call) and depth < MAX_DEPTH and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+            at = next((i for i, a in enumerate(node.args) if isinstance(a, ast.Name) and a.id == name), None)
+            called = getattr(owner, node.func.attr, None)
+            callee, inner_owner = ((type(called).forward, called) if isinstance(called, nn.Module)
+                                   else (getattr(type(owner), node.func.attr, None), owner))
+            parameter = _parameter(callee, at, bound=False) if at is not None and inspect.isfunction(callee) \
+                else None
+            if parameter:
+                keys += _keys_read(inner_owner, callee, parameter, depth + 1)
+    return keys
+
+
+def unpacked_names(model: nn.Module, name: str) -> tuple[str, ...]:
+    """The names the forward unpacks input ``name`` into (``img, mask = inp``), when it does."""
+    tree = _forward_tree(model)
+    for node in ast.walk(tree) if tree is not None else ():
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name
+                and isinstance(node.targets[0], (ast.Tuple, ast.List))
+                and all(isinstance(e, ast.Name) for e in node.targets[0].elts)):
+            return tuple(e.id for e in node.targets[0].elts)
+    return ()
+
+
+def _unpacked_elements(model: nn.Module, names: Sequence[str], side: int) -> Elements:
+    """The channels of a tuple input's elements, unpacked into ``names``: a mask's 1 by its name
+    (a partial convolution's update mask), else those of the layer that reads the name alone."""
+    fixed = []
+    for index, element in enumerate(names):
+        if is_mask(element, spelled_out=True):
+            fixed.append((index, 1))
+            continue
+        reading, _ = _reading(model, type(model).forward, element, "", 0)
+        guess = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None
+        if reading.direct and guess is not None and len(guess[0]) >= 3:
+            fixed.append((index, guess[0][1]))
+    return Elements(tuple(fixed), names=tuple(names))
+
+
+def list_elements(model: nn.Module, name: str, side: int) -> Elements:
+    """What reads the elements of list input ``name`` the forward indexes (see Elements), or
+    unpacks into names."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return Elements()
+    unpacked = unpacked_names(model, name)
+    if unpacked:
+        return _unpacked_elements(model, unpacked, side)
+    rewriter = _Elements(name)
+    tree = ast.fix_missing_locations(rewriter.visit(tree))
+    fixed, looped = [], ()
+    for key in sorted(rewriter.indexes, key=str):
+        reading, _ = _reading(model, type(model).forward, element_name(name, key), "", 0, tree)
+        if reading.module is None or not reading.direct:
+            continue
+        path, module = reading.module
+        parent = model.get_submodule(path.rpartition(".")[0]) if "." in path and path.endswith(".0") else None
+        entries = ([e[0][1] if e is not None and len(e[0]) >= 3 else None
+                    for e in (guess_from_tree(entry, side) for entry in parent)]
+                   if isinstance(parent, (nn.ModuleList, nn.Sequential)) else [])
+        if isinstance(key, str):  # a loop's index: the module list it picks from, when it does
+            if entries and None not in entries:
+                looped = tuple(entries)
+            continue
+        if len(set(entries)) > 1:
+            continue  # an entry of a module list picked by a name: which one is not known
+        guess = guess_from_tree(module, side, path)
+        if guess is not None and len(guess[0]) >= 3:
+            fixed.append((key, guess[0][1]))
+    return Elements(tuple(fixed), looped)
+
+
+_SEQUENCE_CALLS = {"zip", "enumerate", "reversed", "len", "list", "tuple"}
+
+
+def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[int, bool, int | None]]:
+    """The forward's inputs its code uses as a list or tuple of tensors (a pyramid of scales,
+    frames): name -> (the length the code needs at least, whether it iterates it, the length it
+    checks with ``len(xs) == n`` or None). Iterated
+    (``for x in xs``, ``zip``, ``enumerate``) or unpacked, which code does not do to a batch,
+    or indexed by an integer or a name (``xs[2]``, ``xs[-1]``, ``xs[s]``, as ``x[0]`` may pick
+    a sample) or measured (``len``), which it does to a batch too."""
+    tree = _forward_tree(model)
+    if tree is None:
+        return {}
+    wanted, found = set(names), {}
+
+    def note(node: ast.AST, length: int = 1, iterated: bool = False, exact: int | None = None) -> None:
+        if isinstance(node, ast.Name) and node.id in wanted:
+            least, before, known = found.get(node.id, (1, False, None))
+            found[node.id] = max(least, length), before or iterated, known or exact
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq):
+            for measured, other in ((node.left, node.comparators[0]), (node.comparators[0], node.left)):
+                if isinstance(measured, ast.Call) and getattr(measured.func, "id", None) == "len" and measured.args:
+                    length = _integer(model, other)
+                    if length is not None and 0 < length <= 16:
+                        note(measured.args[0], length, exact=length)
+        if isinstance(node, (ast.For, ast.comprehension)):
+            note(node.iter, iterated=True)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SEQUENCE_CALLS:
+            for argument in node.args:
+                note(argument, iterated=node.func.id != "len")
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], (ast.Tuple, ast.List)):
+            names_ = node.targets[0].elts  # ``img, mask = inp``: exactly as many, unless one is starred
+            starred = any(isinstance(e, ast.Starred) for e in names_)
+            note(node.value, len(names_), iterated=True, exact=None if starred else len(names_))
+        elif isinstance(node, ast.Subscript):
+            index = node.slice
+            if isinstance(index, ast.Constant) and type(index.value) is int:
+                note(node.value, index.value + 1 if index.value >= 0 else -index.value)
+            elif isinstance(index, (ast.Name, ast.BinOp)) or (
+                    isinstance(index, ast.UnaryOp) and isinstance(index.operand, ast.Constant)):
+                note(node.value)
+    return found
+
+
+def _integer(model: nn.Module, node: ast.AST) -> int | None:
+    """The integer ``node`` is: a constant or an attribute of the model (``self.nb_ref_imgs``)."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+    elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        value = getattr(model, node.attr, None)
+    else:
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
