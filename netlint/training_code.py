@@ -727,3 +727,101 @@ def model_calls_of_forward(path: str, tree: ast.Module) -> list[tuple[ast.Call, 
         if any(word in named for word in MODEL_WORDS) or set(model.classes) & modules:
             found.append((node, ast.unparse(receiver)))
     return found
+
+
+# ---- training loops ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SingleStep:
+    """An ``optimizer.step()`` that runs once: in no loop, and in a function every call of which
+    is in no loop either, reached from the file's top level or its ``__main__`` block."""
+
+    call: ast.Call
+    optimizer: str  # the receiver, as written
+    chain: tuple[tuple[str, int], ...]  # the functions that hold it, innermost first, with the line calling each
+
+
+class _Loops:
+    """For each node, whether a loop (``for``, ``while``, a comprehension) of its own function
+    surrounds it."""
+
+    LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.inside: set[int] = set()
+        self._visit(tree, False)
+
+    def _visit(self, node: ast.AST, looped: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                self._visit(child, False)
+                continue
+            if looped:
+                self.inside.add(id(child))
+            self._visit(child, looped or isinstance(node, self.LOOPS) and child is not getattr(node, "iter", None))
+
+
+def _is_optimizer(reader: _FileReader, node: ast.expr) -> bool:
+    """``optimizer``, ``self.opt_g``, or a name bound to ``torch.optim.X(...)``."""
+    binding = reader.lookup(node)
+    if binding is not None and isinstance(binding.value, ast.Call):
+        return callee(binding.value) in OPTIMIZERS
+    name = ast.unparse(node).rpartition(".")[2].lower()
+    return ("optim" in name or name.startswith("opt")) and "sched" not in name
+
+
+def _local(reader: _FileReader, name: ast.Name) -> bool:
+    """``name`` is a parameter or a local variable of the function it is used in."""
+    function = reader.scopes.function.get(id(name))
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return False
+    arguments = function.args
+    if name.id in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}:
+        return True
+    return any(b.scope == id(function) for b in reader.bindings.get(name.id, []))
+
+
+def single_steps(path: str, tree: ast.Module, max_depth: int = 4) -> list[SingleStep]:
+    """The optimizer steps of a file that run once (see ``SingleStep``). A function never
+    called in the file (a ``train_step`` another file's loop calls, a method), a function
+    passed as a value (a callback, a closure), a test function and a step given a closure
+    (LBFGS iterates inside the step) are not judged."""
+    reader = _FileReader(path, tree)
+    loops = _Loops(tree)
+    called_names = {id(call.func) for call in ast.walk(tree) if isinstance(call, ast.Call)}
+    passed = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+              and id(node) not in called_names and not _local(reader, node)}
+
+    def once(node: ast.AST, depth: int) -> tuple[tuple[str, int], ...] | None:
+        """The chain of calls by which ``node`` runs once from the top level, or None."""
+        if id(node) in loops.inside:
+            return None
+        function = reader.scopes.function.get(id(node))
+        if function is reader.tree:
+            return ()
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or depth >= max_depth \
+                or reader.scopes.klass.get(id(function)) is not None or function.name.startswith("test") \
+                or function.name in passed:
+            return None
+        calls = [call for call in reader._calls_of(function.name) if isinstance(call.func, ast.Name)]
+        if not calls:
+            return None
+        chains = [once(call, depth + 1) for call in calls]
+        if any(chain is None for chain in chains):
+            return None
+        return ((function.name, calls[0].lineno), *chains[0])
+
+    steps = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and node.func.attr == "step" and not node.args and not node.keywords
+             and _is_optimizer(reader, node.func.value)]
+    # a step before the loop that steps the same optimizer again (a warm-up's zero step) is not the training
+    def key(step: ast.Call) -> tuple[int, str]:
+        return id(reader.scopes.function.get(id(step))), ast.unparse(step.func.value)
+
+    looped = {key(step) for step in steps if once(step, 0) is None}
+    found = []
+    for step in steps:
+        chain = once(step, 0)
+        if chain is not None and key(step) not in looped:
+            found.append(SingleStep(step, ast.unparse(step.func.value), chain))
+    return found
