@@ -74,6 +74,7 @@ class LossUse:
     applied: tuple[str, ...] = ()  # activations the training code applies in between, model first
     output: int | None = None  # which element of a returned tuple (None: the output itself)
     made_at: int = 0  # the line that builds the loss object (``nn.BCELoss()``), when it is one
+    made_in: str = ""  # the file that builds it, when another file passes it in (``train(model, criterion)``)
 
     @property
     def where(self) -> str:
@@ -329,9 +330,11 @@ class _Binding:
 class _FileReader:
     """The loss uses, optimizers and ``apply`` calls of one file."""
 
-    def __init__(self, path: str, tree: ast.Module) -> None:
+    def __init__(self, path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = ()) -> None:
         self.path = path
         self.tree = tree
+        # losses another file passes to this file's functions: (function, parameter) -> (loss, line, file)
+        self.given = {(function, parameter): (loss, line, made_in) for function, parameter, loss, line, made_in in given}
         self.scopes = _Scopes(tree)
         self.bindings: dict[str, list[_Binding]] = {}
         self.functional_names = self._functional_imports()
@@ -446,16 +449,19 @@ class _FileReader:
         return self._calls.get(name, [])
 
     # what an expression is
-    def loss_of(self, node: ast.expr, depth: int = 0) -> tuple[str, int] | None:
-        """(loss class, line that made it) when ``node`` is a loss object."""
+    def loss_of(self, node: ast.expr, depth: int = 0) -> tuple[str, int, str] | None:
+        """(loss class, line that made it, file that made it) when ``node`` is a loss object."""
         if depth > 10:
             return None
         if isinstance(node, ast.Call) and is_loss_class(callee(node)):
-            return callee(node), node.lineno
+            return callee(node), node.lineno, self.path
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
             binding = self.lookup(node)
             if binding is not None and binding.index is None:
                 return self.loss_of(binding.value, depth + 1)
+            function = self.scopes.function.get(id(node))
+            if binding is None and isinstance(node, ast.Name) and isinstance(function, ast.FunctionDef):
+                return self.given.get((function.name, node.id))
         return None
 
     def model_of(self, node: ast.expr, depth: int = 0) -> ModelRef | None:
@@ -559,7 +565,7 @@ class _FileReader:
             model, model_line, applied, output = found
             made = self.loss_of(node.func)
             uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, output,
-                                made[1] if made else 0))
+                                made[1] if made else 0, made[2] if made and made[2] != self.path else ""))
         return uses
 
     def _loss_called(self, call: ast.Call) -> str | None:
@@ -612,19 +618,20 @@ def _trains(loop: ast.For | ast.While) -> bool:
                and not n.args for n in ast.walk(loop))
 
 
-def read_file(path: str, tree: ast.Module) -> TrainingCode:
-    """Everything one file's code does in training, models not yet told apart."""
-    reader = _FileReader(path, tree)
+def read_file(path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = ()) -> TrainingCode:
+    """Everything one file's code does in training, models not yet told apart (``given``: the
+    losses callers in other files pass to its functions' parameters)."""
+    reader = _FileReader(path, tree, given)
     return TrainingCode(tuple(reader.loss_uses()), tuple(reader.optimizers()), tuple(reader.applies()), (path,))
 
 
 @functools.lru_cache(maxsize=256)
-def _read_path(path: str, shown: str, key: tuple) -> TrainingCode:
+def _read_path(path: str, shown: str, key: tuple, given: tuple = ()) -> TrainingCode:
     try:
         tree = ast.parse(read_source(path), filename=path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return TrainingCode()
-    return read_file(shown, tree)
+    return read_file(shown, tree, given)
 
 
 @functools.lru_cache(maxsize=256)
@@ -653,9 +660,11 @@ def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str]
     ``class_name`` to."""
     files = [model_file, *_importers(model_file, class_name)]
     losses, optimizers, applies, read = [], [], [], []
+    handed: list[_Handoff] = []
     for file in files:
         key = version(file)
         code = _read_path(str(file), shown(file), key)
+        handed += _handoffs(file, key, class_name, shown)
         if not code:
             continue
         names = _bound_names(str(file), key, class_name)
@@ -663,7 +672,108 @@ def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str]
         applies += [call for call in code.applies if call.model.means(class_name, names)]
         optimizers += [o for o in code.optimizers if o.model is not None and o.model.means(class_name, names)]
         read.append(shown(file))
+    seen = {(use.path, use.line) for use in losses}
+    for handoff in handed:
+        code = _read_path(str(handoff.file), shown(handoff.file), version(handoff.file), handoff.losses)
+        found = [use for use in code.losses if use.model.means(class_name, handoff.models)
+                 and (use.path, use.line) not in seen]
+        seen |= {(use.path, use.line) for use in found}
+        losses += found
+        if found and shown(handoff.file) not in read:
+            read.append(shown(handoff.file))
     return TrainingCode(tuple(losses), tuple(optimizers), tuple(applies), tuple(read))
+
+
+@dataclass(frozen=True)
+class _Handoff:
+    """A function of another project file that a caller gives the model (and maybe its loss):
+    ``from train import train`` ... ``train(model, loader, criterion)``."""
+
+    file: Path
+    models: frozenset[str]  # the callee's parameters that receive the model
+    losses: tuple[tuple[str, str, str, int, str], ...]  # (function, parameter, loss, line, file) it receives
+
+
+def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], str]) -> list[_Handoff]:
+    """The functions imported from the project's other files that ``file`` calls with a
+    ``class_name`` model: directly, or as a process's ``target`` with its ``args``."""
+    try:
+        tree = ast.parse(read_source(file), filename=str(file))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return []
+    reader = _FileReader(shown(file), tree)
+    names = _bound_names(str(file), key, class_name)
+    imported = _imported_functions(tree)
+    found = []
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call):
+            continue
+        target, args, keywords = _called_with(call)
+        if target not in imported:
+            continue
+        callee_file = _module_file(file, imported[target][0])
+        function = _function(callee_file, imported[target][1]) if callee_file is not None else None
+        if function is None:
+            continue
+        parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        passed = [*zip(parameters, args), *keywords]
+        models = frozenset(p for p, value in passed if _is_model(reader, value, class_name, names))
+        if not models:
+            continue
+        losses = []
+        for parameter, value in passed:
+            made = reader.loss_of(value)
+            if made is not None:
+                losses.append((function.name, parameter, made[0], made[1], made[2]))
+        found.append(_Handoff(callee_file, models, tuple(losses)))
+    return found
+
+
+def _is_model(reader: _FileReader, value: ast.expr, class_name: str, names: frozenset[str]) -> bool:
+    model = reader.model_of(value)
+    return model is not None and model.means(class_name, names)
+
+
+def _called_with(call: ast.Call) -> tuple[str, list[ast.expr], list[tuple[str, ast.expr]]]:
+    """The function a call runs and what it is given: ``train(model, crit)``, or
+    ``mp.Process(target=train, args=(model, crit))``."""
+    target = next((k.value for k in call.keywords if k.arg == "target"), None)
+    if isinstance(target, ast.Name):
+        given = next((k.value for k in call.keywords if k.arg == "args"), None)
+        args = list(given.elts) if isinstance(given, (ast.Tuple, ast.List)) else []
+        return target.id, args, []
+    if isinstance(call.func, ast.Name):
+        return (call.func.id, [a for a in call.args if not isinstance(a, ast.Starred)],
+                [(k.arg, k.value) for k in call.keywords if k.arg])
+    return "", [], []
+
+
+def _imported_functions(tree: ast.Module) -> dict[str, tuple[str, str]]:
+    """``from run import train as fit`` -> {"fit": ("run", "train")}: names imported from modules."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level <= 1:
+            for alias in node.names:
+                found[alias.asname or alias.name] = (node.module, alias.name)
+    return found
+
+
+def _module_file(file: Path, module: str) -> Path | None:
+    """The project file a module name means, next to ``file`` or under the project's root."""
+    relative = Path(*module.split(".")).with_suffix(".py")
+    try:
+        bases = [file.parent, project_root(file)]
+    except OSError:
+        return None
+    return next((base / relative for base in bases if (base / relative).is_file()), None)
+
+
+def _function(file: Path, name: str) -> ast.FunctionDef | None:
+    try:
+        tree = ast.parse(read_source(file), filename=str(file))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+    return next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name), None)
 
 
 def _importers(model_file: Path, class_name: str) -> list[Path]:

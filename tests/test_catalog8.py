@@ -10,7 +10,7 @@ from conftest import FIXTURES, part_of
 from test_fixtures import expected_marks
 
 FOLDER = FIXTURES / "catalog8"
-CODES = {"NL107", "NL108", "NL305", "NL306", "NL307", "NL308", "NL504"}
+CODES = {"NL107", "NL108", "NL303", "NL305", "NL306", "NL307", "NL308", "NL504"}
 
 
 @pytest.mark.parametrize("path", sorted(FOLDER.glob("*.py")), ids=lambda p: p.name)
@@ -29,3 +29,12 @@ def test_single_step_names_the_calls_that_run_it_once(fixture_folders_report):
     direct, chained = steps
     assert direct["severity"] == "warning" and "in train() called once at line 82" in direct["message"]
     assert "in fit_once() called once at line 39, in main() called once at line 83" in chained["message"]
+
+
+def test_a_loss_handed_to_another_files_function_is_paired(fixture_folders_report):
+    report, _ = fixture_folders_report
+    finding, = [f for f in part_of(report, "fixtures/catalog8/handoff_model.py")["findings"] if f["code"] == "NL306"]
+    assert "CrossEntropyLoss at fixtures/catalog8/handoff_train.py:9" in finding["message"]
+    assert "built at fixtures/catalog8/handoff_model.py:23" in finding["message"]
+    quiet = part_of(report, "fixtures/catalog8/handoff_quiet.py")
+    assert quiet["models"] and [f for f in quiet["findings"] if f["code"] in {"NL303", "NL306", "NL308"}] == []
