@@ -330,11 +330,14 @@ class _Binding:
 class _FileReader:
     """The loss uses, optimizers and ``apply`` calls of one file."""
 
-    def __init__(self, path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = ()) -> None:
+    def __init__(self, path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = (),
+                 classes: tuple[str, ...] = ()) -> None:
         self.path = path
         self.tree = tree
+        self.classes = set(classes)  # model classes named in lower case (``_netD``): constructors all the same
         # losses another file passes to this file's functions: (function, parameter) -> (loss, line, file)
-        self.given = {(function, parameter): (loss, line, made_in) for function, parameter, loss, line, made_in in given}
+        self.given = {(function, parameter): (loss, line, made_in)
+                      for function, parameter, loss, line, made_in in given}
         self.scopes = _Scopes(tree)
         self.bindings: dict[str, list[_Binding]] = {}
         self.functional_names = self._functional_imports()
@@ -480,7 +483,8 @@ class _FileReader:
                     "to", "cuda", "cpu", "train", "eval", "float", "double", "half", "to_empty") else (
                     node.args[0] if node.args else None)
                 return self.model_of(inner, depth + 1) if inner is not None else None
-            if name[:1].isupper() and not is_loss_class(name) and name not in OPTIMIZERS and name not in NOT_MODELS \
+            if (name[:1].isupper() or name in self.classes) and not is_loss_class(name) \
+                    and name not in OPTIMIZERS and name not in NOT_MODELS \
                     and not dotted(node.func).startswith(("nn.", "torch.", "optim.")):
                 return ModelRef((name,), "")
             return None
@@ -490,7 +494,8 @@ class _FileReader:
             if binding is not None and binding.index is None:
                 found = self.model_of(binding.value, depth + 1)
                 if found is not None:
-                    return ModelRef(found.classes, found.receiver or receiver)
+                    return ModelRef(self._branch_classes(node, binding, found.classes, depth),
+                                    found.receiver or receiver)
             if binding is None:
                 branches = [self.model_of(b.value, depth + 1) for b in self.bindings.get(ast.unparse(node), [])
                             if b.index is None and (b.scope == id(self.scopes.klass.get(id(node)))
@@ -500,6 +505,19 @@ class _FileReader:
             if binding is None and receiver and any(word in receiver.lower() for word in MODEL_WORDS):
                 return ModelRef((), receiver)  # a model the code does not name: a function's parameter
         return None
+
+    def _branch_classes(self, node: ast.expr, binding: _Binding, classes: tuple[str, ...],
+                        depth: int) -> tuple[str, ...]:
+        """The classes of every model the same scope binds the name to (``if v2: net = UNet2Plus()
+        else: net = UNet()``), when they are all models: the nearest binding is one branch."""
+        siblings = [b for b in self.bindings.get(ast.unparse(node), []) if b.scope == binding.scope
+                    and b.index is None and b is not binding]
+        if not classes or not siblings:
+            return classes
+        models = [self.model_of(b.value, depth + 1) for b in siblings]
+        if not all(m is not None and m.classes for m in models):
+            return classes
+        return tuple(dict.fromkeys([*classes, *(c for m in models for c in m.classes)]))
 
     def output_of(self, node: ast.expr, applied: tuple[str, ...] = (), output: int | None = None,
                   depth: int = 0) -> tuple[ModelRef, int, tuple[str, ...], int | None] | None:
@@ -618,31 +636,32 @@ def _trains(loop: ast.For | ast.While) -> bool:
                and not n.args for n in ast.walk(loop))
 
 
-def read_file(path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = ()) -> TrainingCode:
+def read_file(path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = (),
+              classes: tuple[str, ...] = ()) -> TrainingCode:
     """Everything one file's code does in training, models not yet told apart (``given``: the
     losses callers in other files pass to its functions' parameters)."""
-    reader = _FileReader(path, tree, given)
+    reader = _FileReader(path, tree, given, classes)
     return TrainingCode(tuple(reader.loss_uses()), tuple(reader.optimizers()), tuple(reader.applies()), (path,))
 
 
 @functools.lru_cache(maxsize=256)
-def _read_path(path: str, shown: str, key: tuple, given: tuple = ()) -> TrainingCode:
+def _read_path(path: str, shown: str, key: tuple, given: tuple = (), classes: tuple[str, ...] = ()) -> TrainingCode:
     try:
         tree = ast.parse(read_source(path), filename=path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return TrainingCode()
-    return read_file(shown, tree, given)
+    return read_file(shown, tree, given, classes)
 
 
 @functools.lru_cache(maxsize=256)
-def _bound_names(path: str, key: tuple, class_name: str) -> frozenset[str]:
+def _bound_names(path: str, key: tuple, class_name: str, classes: tuple[str, ...] = ()) -> frozenset[str]:
     """The names one file binds a ``class_name`` model to (``model = Net().to(device)``,
     ``self.net = Net()``): what its code that does not name the class may mean."""
     try:
         tree = ast.parse(read_source(path), filename=path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return frozenset()
-    reader = _FileReader(path, tree)
+    reader = _FileReader(path, tree, classes=classes)
     names = set()
     for key_text, bindings in reader.bindings.items():
         for binding in bindings:
@@ -659,22 +678,24 @@ def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str]
     called in the file) counts when it calls the model by a name the file binds a
     ``class_name`` to."""
     files = [model_file, *_importers(model_file, class_name)]
+    lowered = _lower_case(class_name, model_file)
     losses, optimizers, applies, read = [], [], [], []
     handed: list[_Handoff] = []
     for file in files:
         key = version(file)
-        code = _read_path(str(file), shown(file), key)
-        handed += _handoffs(file, key, class_name, shown)
+        code = _read_path(str(file), shown(file), key, classes=lowered)
+        handed += _handoffs(file, key, class_name, shown, lowered)
         if not code:
             continue
-        names = _bound_names(str(file), key, class_name)
+        names = _bound_names(str(file), key, class_name, lowered)
         losses += [use for use in code.losses if use.model.means(class_name, names)]
         applies += [call for call in code.applies if call.model.means(class_name, names)]
         optimizers += [o for o in code.optimizers if o.model is not None and o.model.means(class_name, names)]
         read.append(shown(file))
     seen = {(use.path, use.line) for use in losses}
     for handoff in handed:
-        code = _read_path(str(handoff.file), shown(handoff.file), version(handoff.file), handoff.losses)
+        code = _read_path(str(handoff.file), shown(handoff.file), version(handoff.file), handoff.losses,
+                          lowered)
         found = [use for use in code.losses if use.model.means(class_name, handoff.models)
                  and (use.path, use.line) not in seen]
         seen |= {(use.path, use.line) for use in found}
@@ -682,6 +703,19 @@ def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str]
         if found and shown(handoff.file) not in read:
             read.append(shown(handoff.file))
     return TrainingCode(tuple(losses), tuple(optimizers), tuple(applies), tuple(read))
+
+
+@functools.lru_cache(maxsize=64)
+def _lower_case(class_name: str, model_file: Path) -> tuple[str, ...]:
+    """Model classes whose names do not say they are classes (``_netD``, and the model file's
+    other such classes, which branches may build instead): calls of them build a model."""
+    if class_name[:1].isupper():
+        return ()
+    try:
+        defined = module_classes(ast.parse(read_source(model_file), filename=str(model_file)))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        defined = set()
+    return tuple(sorted({class_name, *(name for name in defined if not name[:1].isupper())}))
 
 
 @dataclass(frozen=True)
@@ -694,15 +728,16 @@ class _Handoff:
     losses: tuple[tuple[str, str, str, int, str], ...]  # (function, parameter, loss, line, file) it receives
 
 
-def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], str]) -> list[_Handoff]:
+def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], str],
+              classes: tuple[str, ...] = ()) -> list[_Handoff]:
     """The functions imported from the project's other files that ``file`` calls with a
     ``class_name`` model: directly, or as a process's ``target`` with its ``args``."""
     try:
         tree = ast.parse(read_source(file), filename=str(file))
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return []
-    reader = _FileReader(shown(file), tree)
-    names = _bound_names(str(file), key, class_name)
+    reader = _FileReader(shown(file), tree, classes=classes)
+    names = _bound_names(str(file), key, class_name, classes)
     imported = _imported_functions(tree)
     found = []
     for call in ast.walk(tree):
