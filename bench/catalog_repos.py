@@ -71,7 +71,7 @@ def places(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def at(finding: dict, root: Path, where: list[tuple[str, int]]) -> bool:
+def at(finding: dict, where: list[tuple[str, int]]) -> bool:
     path = finding.get("path") or finding["target"].partition("::")[0]
     message = finding["message"]
     return any((path == file and finding["line"] == line) or f"{file}:{line}" in message
@@ -104,8 +104,8 @@ def main() -> int:
         expected, cells = set(), []
         for mistake in entry.get("expect", []):
             mine = [f for f in findings if f["code"] == mistake["code"]]
-            on_model = [f for f in mine if mistake["model"] and at(f, root, places(mistake["model"]))]
-            on_loss = [f for f in (on_model or mine) if at(f, root, places(mistake["loss"]))]
+            on_model = [f for f in mine if mistake["model"] and at(f, places(mistake["model"]))]
+            on_loss = [f for f in (on_model or mine) if at(f, places(mistake["loss"]))]
             expected |= {id(f) for f in on_model + on_loss}
             totals["mistakes"] += 1
             totals["model"] += bool(on_model) or not mistake["model"] and bool(on_loss)

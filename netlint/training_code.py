@@ -732,9 +732,8 @@ def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], s
               classes: tuple[str, ...] = ()) -> list[_Handoff]:
     """The functions imported from the project's other files that ``file`` calls with a
     ``class_name`` model: directly, or as a process's ``target`` with its ``args``."""
-    try:
-        tree = ast.parse(read_source(file), filename=str(file))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+    tree = _tree(str(file), key)
+    if tree is None:
         return []
     reader = _FileReader(shown(file), tree, classes=classes)
     names = _bound_names(str(file), key, class_name, classes)
@@ -803,10 +802,18 @@ def _module_file(file: Path, module: str) -> Path | None:
     return next((base / relative for base in bases if (base / relative).is_file()), None)
 
 
-def _function(file: Path, name: str) -> ast.FunctionDef | None:
+@functools.lru_cache(maxsize=256)
+def _tree(path: str, key: tuple) -> ast.Module | None:
+    """A project file parsed once per version (``key``)."""
     try:
-        tree = ast.parse(read_source(file), filename=str(file))
+        return ast.parse(read_source(path), filename=path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+
+
+def _function(file: Path, name: str) -> ast.FunctionDef | None:
+    tree = _tree(str(file), version(file))
+    if tree is None:
         return None
     return next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name), None)
 
