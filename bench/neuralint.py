@@ -52,6 +52,7 @@ def main() -> int:
 
     per_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # labeled, at the model, found
     loss_labeled = loss_found = 0
+    disputed = [0, 0]  # labels we hold are no fault in PyTorch: labeled, found
     missed, false_positives, clean_notes, unexpected = [], [], [], []
     for program in labels["program"]:
         file, faults = program["file"], program["faults"]
@@ -70,6 +71,9 @@ def main() -> int:
             on_loss = not fault["loss_lines"] or any(at(f, file, fault["loss_lines"]) for f in mine)
             counts[1] += on_model
             counts[2] += on_model and on_loss
+            if fault.get("disputed"):
+                disputed[0] += 1
+                disputed[1] += on_model and on_loss
             if fault["loss_lines"]:
                 loss_labeled += 1
                 loss_found += on_model and on_loss
@@ -89,6 +93,9 @@ def main() -> int:
     total = sum(c[0] for c in per_rule.values())
     found = sum(c[2] for c in per_rule.values())
     print(f"| all | | {total} | {sum(c[1] for c in per_rule.values())} | {found} ({found / max(1, total):.0%}) |")
+    undisputed = total - disputed[0]
+    print(f"without the {disputed[0]} disputed labels: {found - disputed[1]} of {undisputed} "
+          f"({(found - disputed[1]) / max(1, undisputed):.0%})")
     print(f"\nlast layer against the loss: {loss_found} of {loss_labeled} found at the model's line and the loss's")
     print(f"false positives (warnings on clean programs): {len(false_positives)}")
     inexpressible = Counter(name.strip() for e in labels["not_expressible"] for name in e["neuralint"].split(","))

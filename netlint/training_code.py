@@ -74,6 +74,7 @@ class LossUse:
     applied: tuple[str, ...] = ()  # activations the training code applies in between, model first
     output: int | None = None  # which element of a returned tuple (None: the output itself)
     made_at: int = 0  # the line that builds the loss object (``nn.BCELoss()``), when it is one
+    made_in: str = ""  # the file that builds it, when another file passes it in (``train(model, criterion)``)
 
     @property
     def where(self) -> str:
@@ -329,9 +330,14 @@ class _Binding:
 class _FileReader:
     """The loss uses, optimizers and ``apply`` calls of one file."""
 
-    def __init__(self, path: str, tree: ast.Module) -> None:
+    def __init__(self, path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = (),
+                 classes: tuple[str, ...] = ()) -> None:
         self.path = path
         self.tree = tree
+        self.classes = set(classes)  # model classes named in lower case (``_netD``): constructors all the same
+        # losses another file passes to this file's functions: (function, parameter) -> (loss, line, file)
+        self.given = {(function, parameter): (loss, line, made_in)
+                      for function, parameter, loss, line, made_in in given}
         self.scopes = _Scopes(tree)
         self.bindings: dict[str, list[_Binding]] = {}
         self.functional_names = self._functional_imports()
@@ -446,16 +452,19 @@ class _FileReader:
         return self._calls.get(name, [])
 
     # what an expression is
-    def loss_of(self, node: ast.expr, depth: int = 0) -> tuple[str, int] | None:
-        """(loss class, line that made it) when ``node`` is a loss object."""
+    def loss_of(self, node: ast.expr, depth: int = 0) -> tuple[str, int, str] | None:
+        """(loss class, line that made it, file that made it) when ``node`` is a loss object."""
         if depth > 10:
             return None
         if isinstance(node, ast.Call) and is_loss_class(callee(node)):
-            return callee(node), node.lineno
+            return callee(node), node.lineno, self.path
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
             binding = self.lookup(node)
             if binding is not None and binding.index is None:
                 return self.loss_of(binding.value, depth + 1)
+            function = self.scopes.function.get(id(node))
+            if binding is None and isinstance(node, ast.Name) and isinstance(function, ast.FunctionDef):
+                return self.given.get((function.name, node.id))
         return None
 
     def model_of(self, node: ast.expr, depth: int = 0) -> ModelRef | None:
@@ -474,7 +483,8 @@ class _FileReader:
                     "to", "cuda", "cpu", "train", "eval", "float", "double", "half", "to_empty") else (
                     node.args[0] if node.args else None)
                 return self.model_of(inner, depth + 1) if inner is not None else None
-            if name[:1].isupper() and not is_loss_class(name) and name not in OPTIMIZERS and name not in NOT_MODELS \
+            if (name[:1].isupper() or name in self.classes) and not is_loss_class(name) \
+                    and name not in OPTIMIZERS and name not in NOT_MODELS \
                     and not dotted(node.func).startswith(("nn.", "torch.", "optim.")):
                 return ModelRef((name,), "")
             return None
@@ -484,7 +494,8 @@ class _FileReader:
             if binding is not None and binding.index is None:
                 found = self.model_of(binding.value, depth + 1)
                 if found is not None:
-                    return ModelRef(found.classes, found.receiver or receiver)
+                    return ModelRef(self._branch_classes(node, binding, found.classes, depth),
+                                    found.receiver or receiver)
             if binding is None:
                 branches = [self.model_of(b.value, depth + 1) for b in self.bindings.get(ast.unparse(node), [])
                             if b.index is None and (b.scope == id(self.scopes.klass.get(id(node)))
@@ -494,6 +505,19 @@ class _FileReader:
             if binding is None and receiver and any(word in receiver.lower() for word in MODEL_WORDS):
                 return ModelRef((), receiver)  # a model the code does not name: a function's parameter
         return None
+
+    def _branch_classes(self, node: ast.expr, binding: _Binding, classes: tuple[str, ...],
+                        depth: int) -> tuple[str, ...]:
+        """The classes of every model the same scope binds the name to (``if v2: net = UNet2Plus()
+        else: net = UNet()``), when they are all models: the nearest binding is one branch."""
+        siblings = [b for b in self.bindings.get(ast.unparse(node), []) if b.scope == binding.scope
+                    and b.index is None and b is not binding]
+        if not classes or not siblings:
+            return classes
+        models = [self.model_of(b.value, depth + 1) for b in siblings]
+        if not all(m is not None and m.classes for m in models):
+            return classes
+        return tuple(dict.fromkeys([*classes, *(c for m in models for c in m.classes)]))
 
     def output_of(self, node: ast.expr, applied: tuple[str, ...] = (), output: int | None = None,
                   depth: int = 0) -> tuple[ModelRef, int, tuple[str, ...], int | None] | None:
@@ -559,7 +583,7 @@ class _FileReader:
             model, model_line, applied, output = found
             made = self.loss_of(node.func)
             uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, output,
-                                made[1] if made else 0))
+                                made[1] if made else 0, made[2] if made and made[2] != self.path else ""))
         return uses
 
     def _loss_called(self, call: ast.Call) -> str | None:
@@ -612,30 +636,32 @@ def _trains(loop: ast.For | ast.While) -> bool:
                and not n.args for n in ast.walk(loop))
 
 
-def read_file(path: str, tree: ast.Module) -> TrainingCode:
-    """Everything one file's code does in training, models not yet told apart."""
-    reader = _FileReader(path, tree)
+def read_file(path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = (),
+              classes: tuple[str, ...] = ()) -> TrainingCode:
+    """Everything one file's code does in training, models not yet told apart (``given``: the
+    losses callers in other files pass to its functions' parameters)."""
+    reader = _FileReader(path, tree, given, classes)
     return TrainingCode(tuple(reader.loss_uses()), tuple(reader.optimizers()), tuple(reader.applies()), (path,))
 
 
 @functools.lru_cache(maxsize=256)
-def _read_path(path: str, shown: str, key: tuple) -> TrainingCode:
+def _read_path(path: str, shown: str, key: tuple, given: tuple = (), classes: tuple[str, ...] = ()) -> TrainingCode:
     try:
         tree = ast.parse(read_source(path), filename=path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return TrainingCode()
-    return read_file(shown, tree)
+    return read_file(shown, tree, given, classes)
 
 
 @functools.lru_cache(maxsize=256)
-def _bound_names(path: str, key: tuple, class_name: str) -> frozenset[str]:
+def _bound_names(path: str, key: tuple, class_name: str, classes: tuple[str, ...] = ()) -> frozenset[str]:
     """The names one file binds a ``class_name`` model to (``model = Net().to(device)``,
     ``self.net = Net()``): what its code that does not name the class may mean."""
     try:
         tree = ast.parse(read_source(path), filename=path)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return frozenset()
-    reader = _FileReader(path, tree)
+    reader = _FileReader(path, tree, classes=classes)
     names = set()
     for key_text, bindings in reader.bindings.items():
         for binding in bindings:
@@ -652,18 +678,144 @@ def training_for(model_file: Path, class_name: str, shown: Callable[[Path], str]
     called in the file) counts when it calls the model by a name the file binds a
     ``class_name`` to."""
     files = [model_file, *_importers(model_file, class_name)]
+    lowered = _lower_case(class_name, model_file)
     losses, optimizers, applies, read = [], [], [], []
+    handed: list[_Handoff] = []
     for file in files:
         key = version(file)
-        code = _read_path(str(file), shown(file), key)
+        code = _read_path(str(file), shown(file), key, classes=lowered)
+        handed += _handoffs(file, key, class_name, shown, lowered)
         if not code:
             continue
-        names = _bound_names(str(file), key, class_name)
+        names = _bound_names(str(file), key, class_name, lowered)
         losses += [use for use in code.losses if use.model.means(class_name, names)]
         applies += [call for call in code.applies if call.model.means(class_name, names)]
         optimizers += [o for o in code.optimizers if o.model is not None and o.model.means(class_name, names)]
         read.append(shown(file))
+    seen = {(use.path, use.line) for use in losses}
+    for handoff in handed:
+        code = _read_path(str(handoff.file), shown(handoff.file), version(handoff.file), handoff.losses,
+                          lowered)
+        found = [use for use in code.losses if use.model.means(class_name, handoff.models)
+                 and (use.path, use.line) not in seen]
+        seen |= {(use.path, use.line) for use in found}
+        losses += found
+        if found and shown(handoff.file) not in read:
+            read.append(shown(handoff.file))
     return TrainingCode(tuple(losses), tuple(optimizers), tuple(applies), tuple(read))
+
+
+@functools.lru_cache(maxsize=64)
+def _lower_case(class_name: str, model_file: Path) -> tuple[str, ...]:
+    """Model classes whose names do not say they are classes (``_netD``, and the model file's
+    other such classes, which branches may build instead): calls of them build a model."""
+    if class_name[:1].isupper():
+        return ()
+    try:
+        defined = module_classes(ast.parse(read_source(model_file), filename=str(model_file)))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        defined = set()
+    return tuple(sorted({class_name, *(name for name in defined if not name[:1].isupper())}))
+
+
+@dataclass(frozen=True)
+class _Handoff:
+    """A function of another project file that a caller gives the model (and maybe its loss):
+    ``from train import train`` ... ``train(model, loader, criterion)``."""
+
+    file: Path
+    models: frozenset[str]  # the callee's parameters that receive the model
+    losses: tuple[tuple[str, str, str, int, str], ...]  # (function, parameter, loss, line, file) it receives
+
+
+def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], str],
+              classes: tuple[str, ...] = ()) -> list[_Handoff]:
+    """The functions imported from the project's other files that ``file`` calls with a
+    ``class_name`` model: directly, or as a process's ``target`` with its ``args``."""
+    tree = _tree(str(file), key)
+    if tree is None:
+        return []
+    reader = _FileReader(shown(file), tree, classes=classes)
+    names = _bound_names(str(file), key, class_name, classes)
+    imported = _imported_functions(tree)
+    found = []
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call):
+            continue
+        target, args, keywords = _called_with(call)
+        if target not in imported:
+            continue
+        callee_file = _module_file(file, imported[target][0])
+        function = _function(callee_file, imported[target][1]) if callee_file is not None else None
+        if function is None:
+            continue
+        parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        passed = [*zip(parameters, args), *keywords]
+        models = frozenset(p for p, value in passed if _is_model(reader, value, class_name, names))
+        if not models:
+            continue
+        losses = []
+        for parameter, value in passed:
+            made = reader.loss_of(value)
+            if made is not None:
+                losses.append((function.name, parameter, made[0], made[1], made[2]))
+        found.append(_Handoff(callee_file, models, tuple(losses)))
+    return found
+
+
+def _is_model(reader: _FileReader, value: ast.expr, class_name: str, names: frozenset[str]) -> bool:
+    model = reader.model_of(value)
+    return model is not None and model.means(class_name, names)
+
+
+def _called_with(call: ast.Call) -> tuple[str, list[ast.expr], list[tuple[str, ast.expr]]]:
+    """The function a call runs and what it is given: ``train(model, crit)``, or
+    ``mp.Process(target=train, args=(model, crit))``."""
+    target = next((k.value for k in call.keywords if k.arg == "target"), None)
+    if isinstance(target, ast.Name):
+        given = next((k.value for k in call.keywords if k.arg == "args"), None)
+        args = list(given.elts) if isinstance(given, (ast.Tuple, ast.List)) else []
+        return target.id, args, []
+    if isinstance(call.func, ast.Name):
+        return (call.func.id, [a for a in call.args if not isinstance(a, ast.Starred)],
+                [(k.arg, k.value) for k in call.keywords if k.arg])
+    return "", [], []
+
+
+def _imported_functions(tree: ast.Module) -> dict[str, tuple[str, str]]:
+    """``from run import train as fit`` -> {"fit": ("run", "train")}: names imported from modules."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level <= 1:
+            for alias in node.names:
+                found[alias.asname or alias.name] = (node.module, alias.name)
+    return found
+
+
+def _module_file(file: Path, module: str) -> Path | None:
+    """The project file a module name means, next to ``file`` or under the project's root."""
+    relative = Path(*module.split(".")).with_suffix(".py")
+    try:
+        bases = [file.parent, project_root(file)]
+    except OSError:
+        return None
+    return next((base / relative for base in bases if (base / relative).is_file()), None)
+
+
+@functools.lru_cache(maxsize=256)
+def _tree(path: str, key: tuple) -> ast.Module | None:
+    """A project file parsed once per version (``key``)."""
+    try:
+        return ast.parse(read_source(path), filename=path)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+
+
+def _function(file: Path, name: str) -> ast.FunctionDef | None:
+    tree = _tree(str(file), version(file))
+    if tree is None:
+        return None
+    return next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name), None)
 
 
 def _importers(model_file: Path, class_name: str) -> list[Path]:
@@ -726,4 +878,102 @@ def model_calls_of_forward(path: str, tree: ast.Module) -> list[tuple[ast.Call, 
         # (an old-style autograd Function has a .forward too: a model by its name or its class)
         if any(word in named for word in MODEL_WORDS) or set(model.classes) & modules:
             found.append((node, ast.unparse(receiver)))
+    return found
+
+
+# ---- training loops ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SingleStep:
+    """An ``optimizer.step()`` that runs once: in no loop, and in a function every call of which
+    is in no loop either, reached from the file's top level or its ``__main__`` block."""
+
+    call: ast.Call
+    optimizer: str  # the receiver, as written
+    chain: tuple[tuple[str, int], ...]  # the functions that hold it, innermost first, with the line calling each
+
+
+class _Loops:
+    """For each node, whether a loop (``for``, ``while``, a comprehension) of its own function
+    surrounds it."""
+
+    LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.inside: set[int] = set()
+        self._visit(tree, False)
+
+    def _visit(self, node: ast.AST, looped: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                self._visit(child, False)
+                continue
+            if looped:
+                self.inside.add(id(child))
+            self._visit(child, looped or isinstance(node, self.LOOPS) and child is not getattr(node, "iter", None))
+
+
+def _is_optimizer(reader: _FileReader, node: ast.expr) -> bool:
+    """``optimizer``, ``self.opt_g``, or a name bound to ``torch.optim.X(...)``."""
+    binding = reader.lookup(node)
+    if binding is not None and isinstance(binding.value, ast.Call):
+        return callee(binding.value) in OPTIMIZERS
+    name = ast.unparse(node).rpartition(".")[2].lower()
+    return ("optim" in name or name.startswith("opt")) and "sched" not in name
+
+
+def _local(reader: _FileReader, name: ast.Name) -> bool:
+    """``name`` is a parameter or a local variable of the function it is used in."""
+    function = reader.scopes.function.get(id(name))
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return False
+    arguments = function.args
+    if name.id in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}:
+        return True
+    return any(b.scope == id(function) for b in reader.bindings.get(name.id, []))
+
+
+def single_steps(path: str, tree: ast.Module, max_depth: int = 4) -> list[SingleStep]:
+    """The optimizer steps of a file that run once (see ``SingleStep``). A function never
+    called in the file (a ``train_step`` another file's loop calls, a method), a function
+    passed as a value (a callback, a closure), a test function and a step given a closure
+    (LBFGS iterates inside the step) are not judged."""
+    reader = _FileReader(path, tree)
+    loops = _Loops(tree)
+    called_names = {id(call.func) for call in ast.walk(tree) if isinstance(call, ast.Call)}
+    passed = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+              and id(node) not in called_names and not _local(reader, node)}
+
+    def once(node: ast.AST, depth: int) -> tuple[tuple[str, int], ...] | None:
+        """The chain of calls by which ``node`` runs once from the top level, or None."""
+        if id(node) in loops.inside:
+            return None
+        function = reader.scopes.function.get(id(node))
+        if function is reader.tree:
+            return ()
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or depth >= max_depth \
+                or reader.scopes.klass.get(id(function)) is not None or function.name.startswith("test") \
+                or function.name in passed:
+            return None
+        calls = [call for call in reader._calls_of(function.name) if isinstance(call.func, ast.Name)]
+        if not calls:
+            return None
+        chains = [once(call, depth + 1) for call in calls]
+        if any(chain is None for chain in chains):
+            return None
+        return ((function.name, calls[0].lineno), *chains[0])
+
+    steps = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and node.func.attr == "step" and not node.args and not node.keywords
+             and _is_optimizer(reader, node.func.value)]
+    # a step before the loop that steps the same optimizer again (a warm-up's zero step) is not the training
+    def key(step: ast.Call) -> tuple[int, str]:
+        return id(reader.scopes.function.get(id(step))), ast.unparse(step.func.value)
+
+    looped = {key(step) for step in steps if once(step, 0) is None}
+    found = []
+    for step in steps:
+        chain = once(step, 0)
+        if chain is not None and key(step) not in looped:
+            found.append(SingleStep(step, ast.unparse(step.func.value), chain))
     return found

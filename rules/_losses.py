@@ -63,7 +63,8 @@ class Pairing:
         use = self.uses[0]
         more = len({u.where for u in self.uses}) - 1
         also = f" (and {more} more call{'s' * (more != 1)})" if more else ""
-        built = f", built at line {use.made_at}" if use.made_at and use.made_at != use.line else ""
+        built = f", built at {use.made_in}:{use.made_at}" if use.made_in and use.made_at else \
+            f", built at line {use.made_at}" if use.made_at and use.made_at != use.line else ""
         return f"{use.loss} at {use.where}{built}{also}"
 
     def activation_where(self) -> str:

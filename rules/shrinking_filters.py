@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netlint.graph import ModelGraph
+from netlint.graph import Layer, ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._widths import plain_classifier, width_sequence
 
@@ -15,7 +15,9 @@ class ShrinkingFilters(Rule):
     or up-sampling, so never an encoder–decoder — takes its dense convolutions in the order
     they run and notes the first when there are at least three, their filter counts never
     grow, and the last has fewer than the first (``Conv2d(3, 128)`` → ``Conv2d(128, 64)`` →
-    ``Conv2d(64, 32)``). A heuristic: a note, not a warning.
+    ``Conv2d(64, 32)``); with only two, when both have spatial kernels and the second has at
+    most half the first's filters (``Conv2d(1, 32, 5)`` → ``Conv2d(32, 16, 3)``; a 1×1
+    convolution to the class scores is a head). A heuristic: a note, not a warning.
 
     ## Why is this bad?
     A classifier's feature extractor turns many pixels into few, abstract features: as pooling
@@ -56,8 +58,10 @@ class ShrinkingFilters(Rule):
             return
         convs = [c for c in graph.of_op("conv") if c.attrs.get("groups") == 1 and "out_channels" in c.attrs]
         widths = [c.attrs["out_channels"] for c in convs]
-        if len(convs) < 3 or any(b > a for a, b in zip(widths, widths[1:])) or widths[-1] >= widths[0]:
+        if len(convs) < 2 or any(b > a for a, b in zip(widths, widths[1:])) or widths[-1] >= widths[0]:
             return
+        if len(convs) == 2 and not (2 * widths[1] <= widths[0] and all(_spatial(c) for c in convs)):
+            return  # two: a 1×1 projection (to the classes, say) is a head, not a feature extractor
         yield self.finding(
             graph, convs[0],
             f"the classifier's {len(convs)} convolutions have {width_sequence(widths)} filters: they "
@@ -66,3 +70,7 @@ class ShrinkingFilters(Rule):
             "the widths may be written in reverse order",
             covers=convs,
         )
+
+
+def _spatial(conv: Layer) -> bool:
+    return any(k > 1 for k in conv.attrs.get("kernel_size", (1,)))

@@ -9,7 +9,12 @@ from torchvision import datasets, transforms
 
 
 def init_weights(module):
-    if isinstance(module, (nn.Conv2d, nn.Linear)):
+    # TF's global_variables_initializer() runs every variable's own initializer again: the
+    # convolutions' zeros (kernel_initializer=zeros), the dense layers' Glorot uniform
+    if isinstance(module, nn.Conv2d):
+        nn.init.zeros_(module.weight)  # fault: ZerosInit
+        nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.Linear):
         nn.init.xavier_uniform_(module.weight)
         nn.init.zeros_(module.bias)
 

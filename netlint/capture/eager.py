@@ -283,6 +283,6 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
             handle.remove()
     trace = recorder.trace
     returned = [t for t in returned_leaves(output) if isinstance(t, torch.Tensor)]
-    trace.outputs = sorted({recorder.producer[id(t)] for t in returned if id(t) in recorder.producer})
+    trace.outputs = list(dict.fromkeys(recorder.producer[id(t)] for t in returned if id(t) in recorder.producer))
     trace.output_shapes = [tuple(t.shape) for t in returned]
     return trace

@@ -66,7 +66,7 @@ def run(model: nn.Module, inputs: list[torch.Tensor], built: BuiltModel) -> Trac
     for node in graph.nodes:
         if node.op == "output":
             returned = [n for n in tree_leaves(node.args[0]) if isinstance(n, fx.Node)][:len(program.graph_signature.user_outputs)]
-            trace.outputs = sorted({layer_of[n] for n in returned if n in layer_of})
+            trace.outputs = list(dict.fromkeys(layer_of[n] for n in returned if n in layer_of))  # return order
             trace.output_shapes = [_shape(n) for n in returned if _shape(n) is not None]
             continue
         if node.op != "call_function":

@@ -142,7 +142,7 @@ def run(graph: fx.GraphModule, inputs: list[torch.Tensor], built: BuiltModel, re
     for node in graph.graph.nodes:
         if node.op == "output":
             returned = [n for n in returned_leaves(node.args[0]) if isinstance(n, fx.Node)]
-            trace.outputs = sorted({index_of[n] for n in returned if n in index_of})
+            trace.outputs = list(dict.fromkeys(index_of[n] for n in returned if n in index_of))  # return order
             trace.output_shapes = [s for n in returned for s in n.meta.get(SHAPES, [])]
         elif node.op in ("call_module", "call_function", "call_method"):
             layer = _layer(graph, built, node, len(trace.layers))
