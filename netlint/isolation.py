@@ -12,10 +12,11 @@ the file; if it dies while importing, the file fails once. Results keep the orde
 work whatever the number of jobs. (A fork costs tens of milliseconds once torch is
 imported: one per worker, not one per file.)
 
-With more workers than files (a model zoo: one module naming dozens of models), a file's
-targets are cut into consecutive chunks, one a worker, each worker importing the file itself:
-otherwise the other workers would sit idle. A file is cut no more than the idle workers need,
-so the libraries it imports are imported once per worker, not once per model.
+A file that holds more than a worker's share of all the targets (a model zoo: one module
+naming dozens of models) is cut into consecutive chunks, each imported by the worker that
+analyzes it: otherwise the other workers would sit idle while one worker goes through the
+zoo. A worker keeps the installed libraries it imported, so a library is imported once per
+worker, not once per chunk or model.
 
 A worker never outlives its work or netlint: it ends with ``os._exit`` (no wait for the
 threads or exit handlers the user's code left), it retires after a file that left a
@@ -159,12 +160,13 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
 
 def chunks(groups: list[Work], jobs: int) -> list[tuple[int, int, int]]:
     """(group, first, end) of each piece of work, in order: each group whole, the largest cut
-    in halves while there are fewer pieces than ``jobs`` (a piece keeps at least one target)."""
+    in halves while it holds more than a worker's share of all the targets (with one job: never)."""
     pieces = [(g, 0, len(work)) for g, work in enumerate(groups)]
-    while len(pieces) < jobs:
+    share = -(-sum(len(work) for work in groups) // jobs)
+    while pieces:
         largest = max(range(len(pieces)), key=lambda i: pieces[i][2] - pieces[i][1])
         group, first, end = pieces[largest]
-        if end - first < 2:
+        if end - first <= max(share, 1):
             break
         middle = (first + end + 1) // 2
         pieces[largest:largest + 1] = [(group, first, middle), (group, middle, end)]
