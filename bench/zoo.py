@@ -218,7 +218,8 @@ def side_by_side(targets: list, baseline: Path, jobs: int) -> list[str]:
             outcomes[side].update({m["target"]: (m["capture"], m["params"]) for m in report["models"]})
             outcomes[side].update({e["target"]: ("error", e["message"][:80]) for e in report["errors"]})
         loads.append(os.getloadavg()[0])
-        print(f"{start + len(batch)}/{len(targets)} models", file=sys.stderr)
+        print(f"{start + len(batch)}/{len(targets)} models; s/model so far: "
+              + ", ".join(f"{side} {_mean(wall[side]):.2f}" for side in sides), file=sys.stderr)
     lines = [f"netlint side by side, {time.strftime('%Y-%m-%d %H:%M')}, torch {torch.__version__}, "
              f"{len(targets)} models, {BATCH} a run, -j {jobs}, load average {min(loads):.1f} to {max(loads):.1f} "
              f"on {os.cpu_count()} cores", "",
