@@ -6,16 +6,24 @@ timm model). Prints, per capture tier, how many models were analyzed; every erro
 reason; whether ``params`` equals ``sum(p.numel())`` of a normal CPU build; and the seconds
 per model. ``--write`` appends the output to bench/RESULTS.md's "Model zoos" section.
 
-    python bench/zoo.py [--all | --quick] [--only torchvision|timm] [--write]
+    python bench/zoo.py [--all | --quick | --sample] [--only torchvision|timm] [-j N] [--write]
+    python bench/zoo.py --sample --baseline /work/main [-j N]
 
 ``--quick`` lints a handful of models (the test suite runs it to keep the script working).
+``--baseline DIR`` times another checkout's netlint against this one on the same models, batch
+by batch, the two alternating (which one goes first alternates too), so that both see the same
+machine: the mean and max seconds per model of each, wall and CPU (netlint and its workers).
+``--sample``: a fixed sample, every 5th timm family and every 5th torchvision classification
+model (64 models).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -73,15 +81,26 @@ _COST = re.compile(r"^time: (\S+): (.*?); loaded (.*)$", re.M)
 _REPORT = re.compile(r"^time: the report: ([\d.]+) s for (\d+) model", re.M)
 
 
-def lint(targets: list[str]) -> tuple[dict, float, dict[str, dict[str, float]]]:
+# runs the netlint of the checkout given first on the command line, from this checkout's folder
+# (python -m would put this folder's netlint first)
+_LAUNCHER = ("import runpy, sys; sys.path.insert(0, sys.argv.pop(1)); "
+             "runpy.run_module('netlint', run_name='__main__', alter_sys=True)")
+HERE = Path(__file__).resolve().parent.parent
+
+
+def lint(targets: list[str], checkout: Path = HERE, jobs: int = 1,
+         cpu: list | None = None) -> tuple[dict, float, dict[str, dict[str, float]]]:
     """The JSON report, the run's wall seconds, and each model's seconds per step (from the
     ``-v`` time lines: import, build, capture, rules, its share of the report; and ``loaded``,
-    the compiler modules its worker had loaded)."""
-    started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "netlint", *targets, "--output-format", "json", "--no-cache",
-                           "--timeout", "300", "-v"], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parent.parent)
+    the compiler modules its worker had loaded), with the netlint of ``checkout``. ``cpu``
+    gets the CPU seconds of netlint and its workers appended."""
+    started, used = time.perf_counter(), _children_cpu()
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, str(checkout), *targets, "--output-format", "json",
+                           "--no-cache", "--timeout", "300", "-v", "-j", str(jobs)], capture_output=True, text=True,
+                          cwd=HERE)
     seconds = time.perf_counter() - started
+    if cpu is not None:
+        cpu.append(_children_cpu() - used)
     steps: dict[str, dict] = {}
     for target, cost, loaded in _COST.findall(proc.stderr):
         steps[target] = {step: float(value) for step, value in re.findall(r"(\w+) ([\d.]+) s", cost)}
@@ -94,6 +113,11 @@ def lint(targets: list[str]) -> tuple[dict, float, dict[str, dict[str, float]]]:
     except json.JSONDecodeError:
         return {"models": [], "findings": [], "skipped": [],
                 "errors": [{"target": t, "message": proc.stderr.strip()[-300:]} for t in targets]}, seconds, steps
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # (the workers netlint waited for included)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cpu_params(build) -> int | str:
@@ -109,18 +133,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--all", action="store_true", help="every timm model, not one per family")
     parser.add_argument("--quick", action="store_true", help="a few models of each zoo")
+    parser.add_argument("--sample", action="store_true",
+                        help="every 5th timm family and every 5th torchvision classification model")
     parser.add_argument("--only", choices=("torchvision", "timm"))
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="netlint's -j")
+    parser.add_argument("--baseline", type=Path, help="another checkout's netlint, timed against this one")
     parser.add_argument("--write", action="store_true", help="write the output into bench/RESULTS.md")
     args = parser.parse_args()
 
     zoos = [] if args.only == "timm" else [torchvision_targets()]
     zoos += [] if args.only == "torchvision" else [timm_targets(args.all)]
+    if args.sample:
+        zoos = [[t for t in zoo if t[0] in ("torchvision/classification", "timm")][::5] for zoo in zoos]
     targets = [t for zoo in zoos for t in (_a_few(zoo) if args.quick else zoo)]
+    if args.baseline:
+        print("\n".join(side_by_side(targets, args.baseline.resolve(), args.jobs)))
+        return
     lines: list[str] = []
     rows = []
     for start in range(0, len(targets), BATCH):
         batch = targets[start:start + BATCH]
-        report, seconds, steps = lint([target for _, target, _ in batch])
+        report, seconds, steps = lint([target for _, target, _ in batch], jobs=args.jobs)
         models = {m["target"]: m for m in report["models"]}
         errors = {e["target"]: e["message"] for e in report["errors"]}
         for zoo, target, build in batch:
@@ -166,6 +199,46 @@ def main() -> None:
     print(text)
     if args.write:
         _write_section(Path(__file__).with_name("RESULTS.md"), "Model zoos", text)
+
+
+def side_by_side(targets: list, baseline: Path, jobs: int) -> list[str]:
+    """Each batch linted by both checkouts, one after the other (the first alternating)."""
+    sides = {"baseline": baseline, "this": HERE}
+    wall: dict[str, list[float]] = {side: [] for side in sides}
+    cpu: dict[str, list[float]] = {side: [] for side in sides}
+    outcomes: dict[str, dict] = {side: {} for side in sides}
+    loads = [os.getloadavg()[0]]
+    for number, start in enumerate(range(0, len(targets), BATCH)):
+        batch = [target for _, target, _ in targets[start:start + BATCH]]
+        for side in (list(sides) if number % 2 == 0 else list(sides)[::-1]):
+            used: list[float] = []
+            report, seconds, _ = lint(batch, sides[side], jobs, used)
+            wall[side] += [seconds / len(batch)] * len(batch)
+            cpu[side] += [used[0] / len(batch)] * len(batch)
+            outcomes[side].update({m["target"]: (m["capture"], m["params"]) for m in report["models"]})
+            outcomes[side].update({e["target"]: ("error", e["message"][:80]) for e in report["errors"]})
+        loads.append(os.getloadavg()[0])
+        print(f"{start + len(batch)}/{len(targets)} models; s/model so far: "
+              + ", ".join(f"{side} {_mean(wall[side]):.2f}" for side in sides), file=sys.stderr)
+    lines = [f"netlint side by side, {time.strftime('%Y-%m-%d %H:%M')}, torch {torch.__version__}, "
+             f"{len(targets)} models, {BATCH} a run, -j {jobs}, load average {min(loads):.1f} to {max(loads):.1f} "
+             f"on {os.cpu_count()} cores", "",
+             "| netlint | s/model wall (mean, max) | s/model CPU (mean, max) | errors |", "| --- | --- | --- | --- |"]
+    for side, where in sides.items():
+        errors = sum(outcome[0] == "error" for outcome in outcomes[side].values())
+        lines.append(f"| {side} ({where}) | {_mean(wall[side]):.2f}, {max(wall[side]):.2f} | "
+                     f"{_mean(cpu[side]):.2f}, {max(cpu[side]):.2f} | {errors} |")
+    lines.append("")
+    lines.append(f"this / baseline: wall {_mean(wall['this']) / _mean(wall['baseline']):.2f}, "
+                 f"CPU {_mean(cpu['this']) / _mean(cpu['baseline']):.2f}")
+    differ = [t for t in outcomes["this"] if outcomes["this"][t] != outcomes["baseline"].get(t)]
+    lines.append(f"models whose capture tier, params or error differ: {len(differ)}")
+    lines += [f"- {t}: baseline {outcomes['baseline'].get(t)}, this {outcomes['this'][t]}" for t in differ]
+    return lines
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / max(len(values), 1)
 
 
 def split(rows: list) -> list[str]:

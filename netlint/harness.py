@@ -48,7 +48,8 @@ def lint_code(code: str, *rules: type[Rule], input_shapes: tuple[tuple[int, ...]
             warm_up()  # imports capture and load in the order a lint does
             options = Options(input_shapes=input_shapes, task=task, timeout=None)
             with scratch_folder() as scratch:
-                for kind, _, part in lint_file([(t, options) for t in found.targets], graph_rules, scratch):
+                work = [(t, options) for t in found.targets]
+                for kind, _, part in lint_file(work, rules=graph_rules, scratch=scratch):
                     if kind == "part":
                         result.models += part.models
                         result.findings += part.findings

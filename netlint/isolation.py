@@ -12,6 +12,12 @@ the file; if it dies while importing, the file fails once. Results keep the orde
 work whatever the number of jobs. (A fork costs tens of milliseconds once torch is
 imported: one per worker, not one per file.)
 
+A file that holds more than a worker's share of all the targets (a model zoo: one module
+naming dozens of models) is cut into consecutive chunks, each imported by the worker that
+analyzes it: otherwise the other workers would sit idle while one worker goes through the
+zoo. A worker keeps the installed libraries it imported, so a library is imported once per
+worker, not once per chunk or model.
+
 A worker never outlives its work or netlint: it ends with ``os._exit`` (no wait for the
 threads or exit handlers the user's code left), it retires after a file that left a
 non-daemon thread running (a prefetcher, a watcher), the parent kills it when a step runs
@@ -59,6 +65,7 @@ class _Worker:
     output_read: int = 0  # how much of it the parent has read
     group: int | None = None  # the file it is analyzing, if any
     start: int = 0  # index in the group's work of the first target it was given
+    end: int = 0  # index past the last target of its chunk of the file
     step: str = "importing"
     index: int = 0  # the target it is at, in the group's work
     text: str = ""
@@ -69,43 +76,46 @@ class _Worker:
 def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterator[Event]], jobs: int,
                        timeout: float | None, merge: Callable[[Any, Any], None], new_result: Callable[[], Any],
                        meanwhile: Callable[[], None] | None = None) -> list[Any]:
-    """One result per group, built with ``new_result()`` and ``merge(result, part)``.
+    """One result per group, built with ``new_result()`` and ``merge(result, part)``, the
+    parts in the order of the group's work (whichever worker sent them, whenever).
     ``meanwhile()`` runs here once the first workers have their files (on another core)."""
     import multiprocessing
     from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
     gc.freeze()  # a worker's collector would touch, and so copy, every page of the parent's objects
-    results = [new_result() for _ in groups]
-    pending = deque((g, 0) for g in range(len(groups)))
+    parts = _Parts(len(groups), new_result)
+    pending = deque(chunks(groups, jobs))
     workers: list[_Worker] = []
     limit = None if timeout is None else timeout + GRACE
 
-    def assign(worker: _Worker, group: int, first: int) -> None:
-        worker.group, worker.start, worker.index = group, first, first
+    def assign(worker: _Worker, group: int, first: int, end: int) -> None:
+        worker.group, worker.start, worker.index, worker.end = group, first, first, end
         worker.step, worker.text = "importing", file_name(groups[group][first][0])
         worker.deadline = _deadline(limit)
-        worker.connection.send((group, first))
+        worker.connection.send((group, first, end))
 
     def collect_output(worker: _Worker, group: int) -> None:
         """What native code wrote during the file, kept for -v as what the file printed."""
         text = os.pread(worker.output.fileno(), 1 << 20, worker.output_read)
         worker.output_read = os.fstat(worker.output.fileno()).st_size
         if text.strip():
-            results[group].printed.append((file_name(groups[group][0][0]), text.decode(errors="replace")))
+            parts.new(group, worker.index).printed.append(
+                (file_name(groups[group][0][0]), text.decode(errors="replace")))
 
     def fail(worker: _Worker, how: str) -> None:
         work = groups[worker.group]
         target = work[worker.index][0]
-        if worker.step == "importing":  # the whole file fails, once
+        if worker.step == "importing":  # the whole file fails, once (however many chunks it was cut into)
             name = file_name(target)
-            results[worker.group].errors.append(
+            parts.new(worker.group, worker.index).errors.append(
                 Problem(name, name if target.path else None, None, f"{how} while importing {worker.text}"))
         else:
             path = display_path(target.path) if target.path else None
-            results[worker.group].errors.append(Problem(target.display, path, target.line, f"{how} while analyzing it"))
-            if worker.index + 1 < len(work):
-                pending.appendleft((worker.group, worker.index + 1))
+            parts.new(worker.group, worker.index).errors.append(
+                Problem(target.display, path, target.line, f"{how} while analyzing it"))
+            if worker.index + 1 < worker.end:
+                pending.appendleft((worker.group, worker.index + 1, worker.end))
 
     with stop_requests() as stop, _stopped_at_the_end(workers):
         while pending or any(w.group is not None for w in workers):
@@ -126,7 +136,7 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
                  timeout=None if soonest == float("inf") else max(0.0, soonest - time.monotonic()))
             for worker in busy:
                 group = worker.group
-                if _receive(worker, results[group], merge, limit):
+                if _receive(worker, parts, limit):
                     if worker.group is None:  # it finished the file
                         collect_output(worker, group)
                     if worker.retired:
@@ -145,7 +155,61 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
                 fail(worker, how)
                 workers.remove(worker)
                 worker.output.close()
-    return results
+    return parts.merged(merge)
+
+
+def chunks(groups: list[Work], jobs: int) -> list[tuple[int, int, int]]:
+    """(group, first, end) of each piece of work, in order: each group whole, the largest cut
+    in halves while it holds more than a worker's share of all the targets (with one job: never)."""
+    pieces = [(g, 0, len(work)) for g, work in enumerate(groups)]
+    share = -(-sum(len(work) for work in groups) // jobs)
+    while pieces:
+        largest = max(range(len(pieces)), key=lambda i: pieces[i][2] - pieces[i][1])
+        group, first, end = pieces[largest]
+        if end - first <= max(share, 1):
+            break
+        middle = (first + end + 1) // 2
+        pieces[largest:largest + 1] = [(group, first, middle), (group, middle, end)]
+    return pieces
+
+
+class _Parts:
+    """What the workers sent, per group, keyed by the target it is about (then by arrival), so
+    the merged result is the same whichever worker analyzed which chunk, and in which order."""
+
+    def __init__(self, groups: int, new_result: Callable[[], Any]) -> None:
+        self.received: list[list[tuple[int, int, Any]]] = [[] for _ in range(groups)]
+        self.make = new_result
+        self.count = 0
+
+    def add(self, group: int, index: int, part: Any) -> None:
+        self.count += 1
+        self.received[group].append((index, self.count, part))
+
+    def new(self, group: int, index: int) -> Any:
+        part = self.make()
+        self.add(group, index, part)
+        return part
+
+    def merged(self, merge: Callable[[Any, Any], None]) -> list[Any]:
+        results = []
+        for received in self.received:
+            result = self.make()
+            for _, _, part in sorted(received, key=lambda item: item[:2]):
+                merge(result, part)
+            # a file cut into chunks reports its import's failure (and what it printed) once per chunk
+            result.errors[:] = _unique(result.errors)
+            result.printed[:] = _unique(result.printed)
+            results.append(result)
+        return results
+
+
+def _unique(items: list) -> list:
+    kept: list = []
+    for item in items:
+        if item not in kept:
+            kept.append(item)
+    return kept
 
 
 def _stop(worker: _Worker) -> None:
@@ -188,7 +252,7 @@ def _start(context, groups: list[Work], analyze_file) -> _Worker:
     return _Worker(process, mine, output)
 
 
-def _receive(worker: _Worker, result: Any, merge, limit: float | None) -> bool:
+def _receive(worker: _Worker, parts: _Parts, limit: float | None) -> bool:
     """Take what the worker sent; false when it died or ran past its deadline."""
     try:
         while worker.connection.poll():
@@ -197,7 +261,7 @@ def _receive(worker: _Worker, result: Any, merge, limit: float | None) -> bool:
                 worker.group, worker.retired = None, payload == "retire"
                 return True
             if kind == "part":
-                merge(result, payload)
+                parts.add(worker.group, worker.start + index, payload)
             else:
                 worker.step, worker.index, worker.text = kind, worker.start + index, payload
                 worker.deadline = _deadline(limit)
@@ -242,9 +306,9 @@ def _serve(connection, groups: list[Work], analyze_file) -> None:
         message = connection.recv()
         if message is None:
             return
-        group, first = message
+        group, first, end = message
         modules, path = set(sys.modules), list(sys.path)
-        for event in analyze_file(groups[group][first:]):
+        for event in analyze_file(groups[group][first:end], end == len(groups[group])):
             connection.send(event)
         _forget_user_modules(modules)
         sys.path[:] = path

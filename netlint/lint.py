@@ -125,8 +125,17 @@ def _analyze(work: list[tuple[Target, Options]], selection: RuleSelection, jobs:
                     if kind == "part":
                         _merge(results[-1], payload)
             return results
-        return analyze_in_workers(list(groups.values()), analyze_file, jobs, work[0][1].timeout, _merge, LintResult,
-                                  meanwhile=meanwhile)
+        results = analyze_in_workers(list(groups.values()), analyze_file, jobs, work[0][1].timeout, _merge,
+                                     LintResult, meanwhile=meanwhile)
+        for result in results:  # a file cut into chunks (netlint.isolation): what its chunks read, together
+            result.inputs = [_joined(result.inputs)] if len(result.inputs) > 1 else result.inputs
+        return results
+
+
+def _joined(inputs: list[Inputs]) -> Inputs:
+    return Inputs(tuple(sorted({f for i in inputs for f in i.files})),
+                  tuple(sorted({name for i in inputs for name in i.libraries})),
+                  all(i.cacheable for i in inputs), sum(i.targets for i in inputs))
 
 
 def _analyze_cached(groups: list[list[tuple[Target, Options]]], analyze: Callable[..., list[LintResult]],
@@ -195,14 +204,16 @@ def lint_sources(files: Sequence[Path], selection: RuleSelection, config: Config
                                          format_exc()))
 
 
-def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch: str,
+def lint_file(work: list[tuple[Target, Options]], ends_file: bool = True, *, rules: Sequence[Rule], scratch: str,
               listed: dict[str, frozenset[str]] | None = None) -> Iterator[tuple]:
     """Lint the targets of one file (or module), in the sandbox: the file is imported once,
     then each target is built, captured and checked. Yields ``(step, i, text)`` as target
     ``i`` starts importing or being analyzed, and ``("part", i, LintResult)`` when it is done
     (netlint.isolation sends these from a child process to the parent). ``listed``: the
     classes the scan listed in each scanned file; the others that are ``nn.Module``
-    subclasses once the file is imported are analyzed after them (netlint.load.runtime_classes)."""
+    subclasses once the file is imported are analyzed after them (netlint.load.runtime_classes),
+    by the worker given the file's last targets (``ends_file``: netlint.isolation cuts a file
+    into chunks when workers would otherwise sit idle)."""
     from netlint.isolation import file_name
     from netlint.arguments.instances import recording_instances
     from netlint.load import definitions
@@ -248,7 +259,7 @@ def lint_file(work: list[tuple[Target, Options]], rules: Sequence[Rule], scratch
             imported = 0.0  # the file's first model carries its import
             errors += part.errors
             yield "part", i, _with_printed(part, target.display, printed)
-        if listed is not None and first.path is not None and all(t.discovered for t, _ in work):
+        if ends_file and listed is not None and first.path is not None and all(t.discovered for t, _ in work):
             for event in _lint_unlisted(module, first.path, listed.get(shown, frozenset()), work, rules,
                                         import_notes, instances, printed):
                 errors += event[2].errors if event[0] == "part" else []

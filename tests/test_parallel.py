@@ -70,3 +70,84 @@ def test_a_worker_that_dies_fails_only_its_own_model(write_model, tmp_path, jobs
     assert sorted(m["target"] for m in report["models"]) == [f"gen_{i}.py::Generator{i}" for i in range(3)]
     assert [e["target"] for e in report["errors"]] == ["gen_1b.py::Crash"]
     assert report["errors"][0]["message"] == "the process ended with exit code 3 while analyzing it"
+
+
+# One module naming several models (a zoo): with -j 2 its targets are cut into two chunks,
+# each analyzed by its own worker; a model that ends its worker or runs out of time fails alone.
+ZOO = '''
+import os
+import signal
+import time
+
+from torch import nn
+
+
+def block(width):
+    return nn.Sequential(nn.Conv2d(3, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU())
+
+
+class Small(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = block(4)
+
+    def forward(self, x):
+        return self.body(x)
+
+
+class Exits(Small):
+    def __init__(self):
+        super().__init__()
+        os._exit(3)
+
+
+class Medium(Small):
+    def __init__(self):
+        super().__init__()
+        self.body = block(6)
+
+
+class Crashes(Small):
+    def __init__(self):
+        super().__init__()
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+
+class Slow(Small):
+    def __init__(self):
+        super().__init__()
+        time.sleep(60)
+
+
+class Large(Small):
+    def __init__(self):
+        super().__init__()
+        self.body = block(8)
+'''
+
+ZOO_MODELS = ("Small", "Exits", "Medium", "Crashes", "Slow", "Large")
+
+
+@pytest.fixture(scope="module")
+def zoo_runs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("zoo")
+    (folder / "zoo.py").write_text(ZOO)
+    targets = [f"zoo.py::{name}" for name in ZOO_MODELS]
+    return {jobs: run_netlint(*targets, "-j", jobs, "--timeout", "3", "--no-cache", "--output-format", "json",
+                              cwd=folder) for jobs in ("1", "2")}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_model_of_a_zoo_that_ends_its_worker_or_hangs_fails_alone(zoo_runs, jobs):
+    result = zoo_runs[jobs]
+    assert result.returncode == 2, result.stderr
+    report = json.loads(result.stdout)
+    assert [m["target"] for m in report["models"]] == ["zoo.py::Small", "zoo.py::Medium", "zoo.py::Large"]
+    assert [(e["target"], e["message"]) for e in report["errors"]] == [
+        ("zoo.py::Exits", "the process ended with exit code 3 while analyzing it"),
+        ("zoo.py::Crashes", "the process was killed by SIGSEGV while analyzing it"),
+        ("zoo.py::Slow", "took longer than 3 s (--timeout)")]
+
+
+def test_a_zoo_cut_into_chunks_reports_as_one_worker_does(zoo_runs):
+    assert zoo_runs["2"].stdout == zoo_runs["1"].stdout

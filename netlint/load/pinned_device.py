@@ -16,6 +16,7 @@ False: code that checks it takes its CPU branch. fx tracing is left alone (its p
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import types
 from collections.abc import Iterator
@@ -184,10 +185,13 @@ def _gpu_calls_answered(device: torch.device) -> Iterator[None]:
 
 
 def user_modules() -> Iterator[types.ModuleType]:
-    """The modules of the user's files loaded so far (not libraries)."""
+    """The modules of the user's files loaded so far (not libraries). A module whose
+    ``__file__`` is not a path (torch.ops' is ``'_ops.py'``) is no file of the user's: taken
+    for one, it switched on the weights watch of every build (a profile hook on every call)."""
     for module in list(sys.modules.values()):
         file = getattr(module, "__file__", None)
-        if isinstance(module, types.ModuleType) and isinstance(file, str) and not is_library_file(file):
+        if isinstance(module, types.ModuleType) and isinstance(file, str) and os.path.isabs(file) \
+                and not is_library_file(file):
             yield module
 
 
