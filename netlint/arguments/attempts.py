@@ -60,6 +60,7 @@ from netlint.arguments.made_configs import made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
 from netlint.arguments.script_options import option_default, snake
+from netlint.arguments.usage import WithStandIns, has_stand_ins
 from netlint.paths import display_path
 from netlint.project import project_root
 from netlint.target import Target
@@ -128,8 +129,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         found += with_options
     made, missing = guesses(factory, required, namespace)
     missing = uncovered or missing
-    guessed = [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True)
-               for g in made]
+    guessed = [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True,
+                       callee=WithStandIns(factory) if has_stand_ins(g.values) else None) for g in made]
     # the entry of a table of configurations the project's scripts choose (CONFIGS[default], with
     # what they set on it) before the configuration objects read from its files
     chosen_by_scripts = any(table_configs(factory, name, namespace) for name in required)

@@ -129,11 +129,14 @@ def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tup
     from netlint.arguments.code_hints import hints
     from netlint.arguments.constraints import admits
     from netlint.arguments.made_configs import made_configs
+    from netlint.arguments.usage import usage_hint
 
     told = hints(factory, required, namespace)
     for name in required:
         if name not in told and meaning(name) is None and (configs := made_configs(factory, name, namespace)):
             told[name] = configs
+        elif name not in told and meaning(name) is None and (used := usage_hint(factory, name, namespace)):
+            told[name] = used
     for name in list(told):  # what the code says, as far as the constructor admits it
         admitted = tuple(v for v in told[name].values if admits(factory, name, v))
         if not admitted:
