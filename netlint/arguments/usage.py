@@ -220,6 +220,14 @@ def _binds(callable_: Any, call: ast.Call) -> bool:
     return True
 
 
+def _names_keywords(callable_: Any, call: ast.Call) -> bool:
+    try:
+        parameters = inspect.signature(callable_).parameters
+    except (TypeError, ValueError):
+        return False
+    return all(k.arg in parameters for k in call.keywords if k.arg)
+
+
 def _classes(call: ast.Call, name: str, function: ast.AST, factory: Any, namespace: dict[str, Any],
              where: str) -> Hint | None:
     """The project's module classes the call fits, those sharing a word with the name first."""
@@ -262,6 +270,8 @@ def _named_callables(call: ast.Call, function: ast.AST, namespace: dict[str, Any
              and getattr(v, "__module__", None) == module.__name__ and _binds(v, call)]
     if not names:
         return None
+    # those that name the call's keywords (not one that takes anything: ``*args, **kwargs``) first
+    names.sort(key=lambda n: not _names_keywords(vars(module)[n], call))
     names = names[:MAX_CLASSES]
     return Hint(tuple(names), f"the names of {module.__name__}'s functions that take the call {where} makes")
 
