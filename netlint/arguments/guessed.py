@@ -129,7 +129,7 @@ def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tup
     from netlint.arguments.code_hints import hints
     from netlint.arguments.constraints import admits
     from netlint.arguments.made_configs import made_configs
-    from netlint.arguments.usage import usage_hint
+    from netlint.arguments.usage import sequence_length, usage_hint
 
     told = hints(factory, required, namespace)
     for name in required:
@@ -159,6 +159,10 @@ def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tup
             if len(made) < MAX_GUESSES:
                 changed = {**first, name: value}
                 made.append(Guess(changed, _source(told, changed, values), _texts(told, changed)))
+    lengths = {n: length for n in required if n not in told and (length := sequence_length(factory, n))}
+    if lengths:  # a count the constructor indexes or iterates (``layers[0]``): one per stage
+        made = [replace(g, values={n: [v] * lengths[n] if n in lengths and type(v) is int else v
+                                   for n, v in g.values.items()}) for g in made]
     return made, None
 
 

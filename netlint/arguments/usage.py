@@ -94,16 +94,47 @@ def usage_hint(factory: Any, name: str, namespace: dict[str, Any]) -> Hint | Non
                     ("<a state dict>",))
     if loaded == "file":
         return Hint((f"{name}.pth",), f"a checkpoint not on disk, as {where} loads it")
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call) and _is_name(node.func, {name}):
-            return _classes(node, name, function, factory, namespace, where)
-        if isinstance(node, ast.Call) and _is_getattr_of(node.func, name):
-            return _named_callables(node, function, namespace, init, where)
+    called = _called(function, name, init, owner, _DEPTH)
+    if called is not None:
+        call, body, body_init, inner = called
+        if _is_name(call.func, {inner}):
+            return _classes(call, inner, body, factory, namespace, where)
+        return _named_callables(call, body, namespace, body_init, where)
+    if sequence_length(factory, name):
+        length = sequence_length(factory, name)
+        return Hint(tuple([v] * length for v in (2, 1)), f"counts, one per stage, as {where} reads them")
     if _counts(function, names):
         return Hint(_count_values(name, init), f"a count, as {where} uses it")
     if _widths(function, name, init, owner):
         return Hint((WIDTH,), f"a width, as {where} gives it to a layer")
     return None
+
+
+ITERATED_LENGTH = 4  # the stages of a list the constructor iterates (ResNet's four)
+
+
+def sequence_length(factory: Any, name: str) -> int | None:
+    """How many values a parameter the constructor indexes with constants (``layers[3]``: 4)
+    or iterates (``for n in stage_sizes``, ``enumerate(stage_sizes)``) holds; None otherwise."""
+    init, _owner = _init(factory)
+    function = _function_node(init)
+    if function is None:
+        return None
+    length = None
+    for node in ast.walk(function):
+        if isinstance(node, ast.Subscript) and _is_name(node.value, {name}) and isinstance(node.slice, ast.Constant) \
+                and type(node.slice.value) is int and node.slice.value >= 0:
+            length = max(length or 0, node.slice.value + 1)
+        elif isinstance(node, (ast.For, ast.comprehension)) and _iterates(node.iter, name):
+            length = max(length or 0, ITERATED_LENGTH)
+    return length
+
+
+def _iterates(node: ast.expr, name: str) -> bool:
+    if _is_name(node, {name}):
+        return True
+    return isinstance(node, ast.Call) and _is_name(node.func, {"enumerate", "zip", "reversed"}) \
+        and any(_is_name(a, {name}) for a in node.args)
 
 
 def _init(factory: Any) -> tuple[Any, type | None]:
@@ -202,6 +233,32 @@ def _passed_on(call: ast.Call, name: str, init: Any, owner: type | None, depth: 
         found = _loaded_as(node, target, inner, inner_owner, depth - 1)
         if found:
             return found
+    return None
+
+
+def _called(function: ast.AST, name: str, init: Any, owner: type | None,
+            depth: int) -> tuple[ast.Call, ast.AST, Any, str] | None:
+    """The call of the parameter (``name(...)``, ``getattr(module, name)(...)``) in the
+    constructor or in a method of the class it is passed to (``self._make_layer(block, 64)``),
+    with the body and the function that make it, and the parameter's name there."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and (_is_name(node.func, {name}) or _is_getattr_of(node.func, name)):
+            return node, function, init, name
+    if not depth or owner is None:
+        return None
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and _is_name(node.func.value, {"self"})):
+            continue
+        callee = resolve_callee(node.func, init, owner)
+        positional = positional_parameters(node, callee, owner) if callee is not None else []
+        targets = [positional[i] for i, a in enumerate(node.args) if _is_name(a, {name}) and i < len(positional)]
+        targets += [k.arg for k in node.keywords if k.arg and _is_name(k.value, {name})]
+        body = _function_node(callee) if targets else None
+        for target in targets if body is not None else ():
+            found = _called(body, target, callee, owner, depth - 1)
+            if found is not None:
+                return found
     return None
 
 

@@ -21,9 +21,10 @@ class ResidualBlock(nn.Module):
         self.conv1 = nn.Conv2d(width, out_width, 3, stride, 1)
         self.act = nn.ReLU(inplace=True)
         self.conv2 = nn.Conv2d(out_width, out_width, 3, 1, 1)
+        self.skip = nn.Identity() if width == out_width and stride == 1 else nn.Conv2d(width, out_width, 1, stride)
 
     def forward(self, x):
-        return x + self.conv2(self.act(self.conv1(x)))
+        return self.skip(x) + self.conv2(self.act(self.conv1(x)))
 
 
 class FrameFusion(nn.Module):
@@ -37,3 +38,24 @@ class FrameFusion(nn.Module):
 
     def forward(self, frames):
         return self.tail(self.body(self.head(frames)))
+
+
+class LayeredNet(nn.Module):
+    """Its block class reaches the call through a method (``self._stage(block, ...)``)."""
+
+    def __init__(self, block, stage_sizes):
+        super().__init__()
+        self.width = 16
+        self.stem = nn.Conv2d(3, 16, 3, padding=1)
+        self.stages = nn.Sequential(*[self._stage(block, 16 * 2 ** i, n) for i, n in enumerate(stage_sizes)])
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(self.width, 10)
+
+    def _stage(self, unit, width, count):
+        layers = [unit(self.width, width * unit.expansion)]
+        self.width = width * unit.expansion
+        layers += [unit(self.width, self.width) for _ in range(1, count)]
+        return nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.fc(self.pool(self.stages(self.stem(x))).flatten(1))
