@@ -14,6 +14,9 @@ in one run (and once from a subfolder):
   has a sibling's name (``import imgutils`` beside ``imgutils.py``) imports; namespace: a
   loose file whose relative import names its folder as a package, from the repository's root
   and from the folder itself.
+- options_yaml: a class with defaults that the project builds from its YAML options
+  (``network_G: {which_model_G: night_enhancer, HR_in: true}`` through ``define_G``) is built
+  with the options' values first: its forward is written for them, not for its defaults.
 
 The only finding: NL201 on the denoiser's BatchNorm (an image-to-image model)."""
 
@@ -118,3 +121,11 @@ def test_relative_imports_resolve_when_run_from_the_file_s_own_folder():
     assert sorted(m["target"] for m in document["models"]) == [
         "../../../packages/posekit/nets/stacked.py::StackedKeypointNet", "detector.py::BoxDetector"]
     assert not list(Path(folder).glob("__pycache__"))
+
+
+def test_the_options_section_that_names_the_class_comes_before_its_defaults(report):
+    # its defaults build (HR_in=False) but its forward is written for the options' HR_in=True
+    built = model(report, "options_yaml/models/archs/night_arch.py::night_enhancer")
+    assert built["call"] == "night_enhancer(nf=16, front_blocks=1, HR_in=True)"
+    assert built["arguments_from"] == f"{FAMILY}/options_yaml/options/train/night.yml, section network_G"
+    assert built["task"] == "image-to-image"
