@@ -67,7 +67,8 @@ def test_a_block_class_the_constructor_calls_is_a_project_class_that_takes_the_c
     # ResidualBlock, not PlainBlock: the constructor reads block.expansion
     assert built["call"] == "FrameFusion(block=ResidualBlock, n_inputs=4, n_outputs=4)"
     where = constructor("frame_fusion.py", 31)
-    assert built["arguments_from"].startswith(f"the classes of the project that take the call {where} makes for block, ")
+    assert built["arguments_from"].startswith(
+        f"the project's block classes and functions that take the call {where} makes for block, ")
     assert f"a count, as {where} uses it for n_inputs" in built["arguments_from"]
 
 

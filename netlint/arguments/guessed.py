@@ -135,7 +135,8 @@ def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tup
     for name in required:
         if name not in told and meaning(name) is None and (configs := made_configs(factory, name, namespace)):
             told[name] = configs
-        elif name not in told and meaning(name) is None and _layer_class(name, _parameters(factory).get(name)) is None \
+        elif name not in told and meaning(name) is None \
+                and _layer_class(name, _parameters(factory).get(name)) is None \
                 and (used := usage_hint(factory, name, namespace)):
             told[name] = used
     for name in list(told):  # what the code says, as far as the constructor admits it

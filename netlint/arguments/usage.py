@@ -6,10 +6,11 @@ body with ``ast`` (netlint's guesses: a skip, naming the guess, when they do not
   project class it is passed to: ``Encoder(p)``): netlint's stand-in for weights, a weights
   request the module that loads it receives; read as a checkpoint file (``torch.load(p)``):
   a checkpoint not on disk, which gives the same stand-in;
-- called (``block(64, 64)``): the classes of its file and those it imports from the project
-  that take the call's arguments (``block.expansion`` read: that have it), the name's closest
-  first; looked up on a module (``getattr(backbones, p)(pretrained=False)``): the names of
-  that module's functions and classes that take the call's arguments;
+- called (``block(64, 64)``): the module classes and functions of its file and those it
+  imports from the project named like it (``ResidualBlock``, ``default_conv`` for ``conv``)
+  that take the call's arguments (``block.expansion`` read: that have it), classes first;
+  looked up on a module (``getattr(backbones, p)(pretrained=False)``): the names of that
+  module's functions and classes that take the call's arguments;
 - a count (``range(p)``, ``[conv] * p``, compared with a number, a factor of a layer's width):
   the default of a parameter of that name elsewhere in its file, else a few small numbers;
 - a layer's width given alone (``nn.Conv2d(p, p, 3)``): a width of 64."""
@@ -287,16 +288,21 @@ def _names_keywords(callable_: Any, call: ast.Call) -> bool:
 
 def _classes(call: ast.Call, name: str, function: ast.AST, factory: Any, namespace: dict[str, Any],
              where: str) -> Hint | None:
-    """The project's module classes the call fits, those sharing a word with the name first."""
+    """The project's module classes and functions named like the parameter (``block``:
+    ``ResidualBlock``; ``conv``: ``default_conv``) that take the call and have the attributes
+    the code reads on it (``block.expansion``), classes first."""
     from torch import nn
 
     from netlint.user_code import is_library_file
 
     read = {n.attr for n in ast.walk(function) if isinstance(n, ast.Attribute) and _is_name(n.value, {name})}
+    words = {w for w in name.lower().split("_") if len(w) >= 3}
     found = []
     for value in list(namespace.values()):
-        if not (inspect.isclass(value) and issubclass(value, nn.Module)) or value is factory \
-                or (inspect.isclass(factory) and issubclass(value, factory)) or value in found:
+        is_module_class = inspect.isclass(value) and issubclass(value, nn.Module)
+        if not (is_module_class or inspect.isfunction(value)) or value is factory or value in found \
+                or (inspect.isclass(factory) and inspect.isclass(value) and issubclass(value, factory)) \
+                or not any(w in value.__name__.lower() for w in words):
             continue
         try:
             file = inspect.getsourcefile(value)
@@ -307,10 +313,9 @@ def _classes(call: ast.Call, name: str, function: ast.AST, factory: Any, namespa
         found.append(value)
     if not found:
         return None
-    words = {w for w in name.lower().split("_") if w}
-    found.sort(key=lambda c: not any(w in c.__name__.lower() for w in words))
+    found.sort(key=lambda c: not inspect.isclass(c))
     found = found[:MAX_CLASSES]
-    return Hint(tuple(found), f"the classes of the project that take the call {where} makes",
+    return Hint(tuple(found), f"the project's {name} classes and functions that take the call {where} makes",
                 tuple(c.__name__ for c in found))
 
 

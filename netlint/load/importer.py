@@ -2,12 +2,15 @@
 
 The working directory is importable (as with ``python -m``), and so are the file's own
 package root and folder (as with ``python file.py``) and, after them, the folders between it
-and the project's root (as when a script of the project runs from one of them); a file in a folder without ``__init__.py`` below
-the working directory is imported under its dotted name there (``models.net``), so that
-namespace packages and its relative imports resolve. A top-level module that none of these
-has but the project does (``from models.blocks import ...`` in ``scripts/train.py``, or in
-a ``src`` layout) is imported from the project's folder that holds it, nearest to the
-importing file first. The user's own modules run for their definitions only
+and the project's root (as when a script of the project runs from one of them); a file in a
+folder without ``__init__.py`` below the working directory is imported under its dotted name
+there (``models.net``), so that namespace packages and its relative imports resolve;
+elsewhere, a file whose relative imports name its folders as packages is imported under that
+dotted name. A top-level module that none of these has but the project does (``from
+models.blocks import ...`` in ``scripts/train.py``, or in a ``src`` layout) is imported from
+the project's folder that holds it, nearest to the importing file first; one inside a regular
+package under its dotted name (``import imutils`` finding ``pose/utils/imutils.py`` gives
+``pose.utils.imutils``). The user's own modules run for their definitions only
 (``netlint.load.definitions``); a third-party module that is not installed gets a stand-in
 (``netlint.load.stand_ins``).
 """
