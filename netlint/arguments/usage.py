@@ -13,7 +13,7 @@ body with ``ast`` (netlint's guesses: a skip, naming the guess, when they do not
   module's functions and classes that take the call's arguments;
 - a count (``range(p)``, ``[conv] * p``, compared with a number, a factor of a layer's width):
   the default of a parameter of that name elsewhere in its file, else a few small numbers;
-- a layer's width given alone (``nn.Conv2d(p, p, 3)``): a width of 64."""
+- a width given alone to one of torch's layers (``nn.Conv2d(p, p, 3)``): 64."""
 
 from __future__ import annotations
 
@@ -398,12 +398,13 @@ def _count_values(name: str, init: Any) -> tuple[int, ...]:
 
 
 def _widths(function: ast.AST, name: str, init: Any, owner: type | None) -> bool:
-    """Given alone to a layer (torch's or the project's module class)."""
+    """Given alone to one of torch's layers as its channels or features (``nn.Conv2d(p, p, 3)``)."""
     from torch import nn
 
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and any(_is_name(a, {name}) for a in node.args[:2]):
             callee = resolve_callee(node.func, init, owner)
-            if inspect.isclass(callee) and issubclass(callee, nn.Module):
+            if inspect.isclass(callee) and issubclass(callee, nn.Module) \
+                    and callee.__module__.startswith("torch.nn."):
                 return True
     return False
