@@ -99,7 +99,7 @@ def usage_hint(factory: Any, name: str, namespace: dict[str, Any]) -> Hint | Non
     if called is not None:
         call, body, body_init, inner = called
         if _is_name(call.func, {inner}):
-            return _classes(call, inner, body, factory, namespace, where)
+            return _classes(call, inner, body, factory, namespace, where, name)
         return _named_callables(call, body, namespace, body_init, where)
     if sequence_length(factory, name):
         length = sequence_length(factory, name)
@@ -287,7 +287,7 @@ def _names_keywords(callable_: Any, call: ast.Call) -> bool:
 
 
 def _classes(call: ast.Call, name: str, function: ast.AST, factory: Any, namespace: dict[str, Any],
-             where: str) -> Hint | None:
+             where: str, given_as: str) -> Hint | None:
     """The project's module classes and functions named like the parameter (``block``:
     ``ResidualBlock``; ``conv``: ``default_conv``) that take the call and have the attributes
     the code reads on it (``block.expansion``), classes first."""
@@ -296,7 +296,7 @@ def _classes(call: ast.Call, name: str, function: ast.AST, factory: Any, namespa
     from netlint.user_code import is_library_file
 
     read = {n.attr for n in ast.walk(function) if isinstance(n, ast.Attribute) and _is_name(n.value, {name})}
-    words = {w for w in name.lower().split("_") if len(w) >= 3}
+    words = {w for w in f"{name}_{given_as}".lower().split("_") if len(w) >= 3}  # (its name in the call's method too)
     found = []
     for value in list(namespace.values()):
         is_module_class = inspect.isclass(value) and issubclass(value, nn.Module)
@@ -315,7 +315,7 @@ def _classes(call: ast.Call, name: str, function: ast.AST, factory: Any, namespa
         return None
     found.sort(key=lambda c: not inspect.isclass(c))
     found = found[:MAX_CLASSES]
-    return Hint(tuple(found), f"the project's {name} classes and functions that take the call {where} makes",
+    return Hint(tuple(found), f"the project's {given_as} classes and functions that take the call {where} makes",
                 tuple(c.__name__ for c in found))
 
 
