@@ -101,8 +101,7 @@ def usage_hint(factory: Any, name: str, namespace: dict[str, Any]) -> Hint | Non
         if _is_name(call.func, {inner}):
             return _classes(call, inner, body, factory, namespace, where, name)
         return _named_callables(call, body, namespace, body_init, where)
-    if sequence_length(factory, name):
-        length = sequence_length(factory, name)
+    if length := sequence_length(factory, name):
         return Hint(tuple([v] * length for v in (2, 1)), f"counts, one per stage, as {where} reads them")
     if _counts(function, names):
         return Hint(_count_values(name, init), f"a count, as {where} uses it")
@@ -358,22 +357,19 @@ def _imported_locally(function: ast.AST, name: str, init: Any) -> Any:
 
 
 def _counts(function: ast.AST, names: set[str]) -> bool:
+    """Counted with (``range(p)``), multiplied by (``[conv] * p``, a factor: ``nf * n_inputs``)
+    or compared with a whole number (``if n_outputs > 1``)."""
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and _is_name(node.func, {"range"}) \
                 and any(_mentions(a, names) for a in node.args):
             return True
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-            sides = (node.left, node.right)
-            if any(_is_name(s, names) for s in sides) \
-                    and any(isinstance(s, (ast.List, ast.Tuple, ast.ListComp)) for s in sides):
-                return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) \
+                and any(_is_name(s, names) for s in (node.left, node.right)):
+            return True
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.left, ast.Name) \
                 and node.left.id in names and isinstance(node.ops[0], (ast.Gt, ast.GtE, ast.Lt, ast.LtE)) \
                 and isinstance(node.comparators[0], ast.Constant) and type(node.comparators[0].value) is int:
             return True
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) \
-                and any(_is_name(s, names) for s in (node.left, node.right)):
-            return True  # a factor (``nf * n_inputs``)
     return False
 
 
