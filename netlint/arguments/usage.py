@@ -12,8 +12,10 @@ body with ``ast`` (netlint's guesses: a skip, naming the guess, when they do not
   looked up on a module (``getattr(backbones, p)(pretrained=False)``): the names of that
   module's functions and classes that take the call's arguments;
 - a count (``range(p)``, ``[conv] * p``, compared with a number, a factor of a layer's width):
-  the default of a parameter of that name elsewhere in its file, else a few small numbers;
-- a width given alone to one of torch's layers (``nn.Conv2d(p, p, 3)``): 64."""
+  the default of a parameter of that name elsewhere in its file, else a few small numbers.
+
+A parameter given alone to a layer as its channels (``nn.Conv2d(C_in, C_out, 1)``) is not
+guessed: that is how building blocks take their widths, and a block built alone is no model."""
 
 from __future__ import annotations
 
@@ -31,7 +33,6 @@ from netlint.paths import display_path
 
 GPU_COUNTS = {"ngpu", "ngpus", "n_gpu", "n_gpus", "num_gpu", "num_gpus", "gpu_count", "nb_gpu", "n_gpus_per_node"}
 COUNT_VALUES = (4, 2, 3, 6, 8)
-WIDTH = 64
 MAX_CLASSES = 4
 _STATE_DICT_LOADERS = {"load_state_dict"}
 _FILE_LOADERS = {"load"}  # torch.load(p), np.load(p)
@@ -105,8 +106,6 @@ def usage_hint(factory: Any, name: str, namespace: dict[str, Any]) -> Hint | Non
         return Hint(tuple([v] * length for v in (2, 1)), f"counts, one per stage, as {where} reads them")
     if _counts(function, names):
         return Hint(_count_values(name, init), f"a count, as {where} uses it")
-    if _widths(function, name, init, owner):
-        return Hint((WIDTH,), f"a width, as {where} gives it to a layer")
     return None
 
 
@@ -391,16 +390,3 @@ def _count_values(name: str, init: Any) -> tuple[int, ...]:
                     found.append(default.value)
     values = [*found, *(v for v in COUNT_VALUES if v not in found)]
     return tuple(v for v in values if admits(init, name, v)) or tuple(values)
-
-
-def _widths(function: ast.AST, name: str, init: Any, owner: type | None) -> bool:
-    """Given alone to one of torch's layers as its channels or features (``nn.Conv2d(p, p, 3)``)."""
-    from torch import nn
-
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call) and any(_is_name(a, {name}) for a in node.args[:2]):
-            callee = resolve_callee(node.func, init, owner)
-            if inspect.isclass(callee) and issubclass(callee, nn.Module) \
-                    and callee.__module__.startswith("torch.nn."):
-                return True
-    return False
