@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.code_hints import Hint
-from netlint.arguments.options import NOT_A_DEVICE, device_value, own_init, positional_parameters, resolve_callee
+from netlint.arguments.options import (NOT_A_DEVICE, OPTION_NAMES, device_value, own_init, positional_parameters,
+                                      resolve_callee)
 from netlint.arguments.project_text import file_tree
 from netlint.paths import display_path
 
@@ -84,6 +85,8 @@ def usage_hint(factory: Any, name: str, namespace: dict[str, Any]) -> Hint | Non
         return Hint((on_cpu,), "where netlint runs the model (the CPU)")
     if name.lower() in GPU_COUNTS:
         return Hint((0, 1), "where netlint runs the model (the CPU: no GPUs)")
+    if set(name.lower().split("_")) & OPTION_NAMES:  # options and configurations have sources of their own
+        return None
     init, owner = _init(factory)
     function = _function_node(init)
     if function is None:
@@ -117,7 +120,7 @@ def sequence_length(factory: Any, name: str) -> int | None:
     or iterates (``for n in stage_sizes``, ``enumerate(stage_sizes)``) holds; None otherwise."""
     init, _owner = _init(factory)
     function = _function_node(init)
-    if function is None:
+    if function is None or set(name.lower().split("_")) & OPTION_NAMES:
         return None
     length = None
     for node in ast.walk(function):
