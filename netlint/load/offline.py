@@ -343,7 +343,10 @@ def on_device(args: tuple, kwargs: dict[str, Any], device: torch.device) -> tupl
     """``torch.load``'s arguments with its storages mapped to the device the model is built on
     (meta, or the CPU), whatever device the file names (a checkpoint saved on a GPU) or the
     code asks for (``map_location='cuda:0'``, a function moving each storage to the GPU)."""
-    return args[1:], {**kwargs, "map_location": "meta" if device.type == "meta" else "cpu"}
+    location = "meta" if device.type == "meta" else "cpu"
+    if args:  # torch.load(f, map_location, pickle_module, ...)
+        return (location, *args[1:]), kwargs
+    return args, {**kwargs, "map_location": location}
 
 
 WEIGHTS_PARAMETERS = ("pretrained", "weights", "encoder_weights")
