@@ -1,7 +1,9 @@
 """The calls to try, in order, to build a target (README, "Constructor arguments"):
 
 1. the arguments given (command line, config);
-2. a class that needs no arguments: its defaults;
+2. a class that needs no arguments: the sections of the project's configuration files that
+   name it (``network_G: {which_model_G: Net, nf: 64, ...}``: the configuration the project
+   builds, over the class's defaults), then its defaults;
 3. the zero-argument factories that return it (``class_scan.factories``: any decorator, an
    options object made inside, through helpers given the class or a chain of helpers,
    ``partial``; not one that only passes its ``**kwargs`` on to a class that needs arguments):
@@ -60,6 +62,7 @@ from netlint.arguments.made_configs import made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
 from netlint.arguments.script_options import option_default, snake
+from netlint.arguments.usage import WithStandIns, has_stand_ins
 from netlint.paths import display_path
 from netlint.project import project_root
 from netlint.target import Target
@@ -107,8 +110,10 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
                                        f"the top level of {instance.where}"))
     found += _from_bases(factory, target, namespace, instances)
     found = [a for a in found if a is not None]
-    if not required:  # its defaults first; the project's ways if they do not build, the other files' last
-        return itertools.chain(_unique([defaults, *found]), _from_named_sections(factory, target),
+    if not required:  # the configuration sections that name it (what the project builds: its options over the
+        # class's defaults), then its defaults; the project's ways if they do not build, the other files' last
+        named = list(_from_named_sections(factory, target))
+        return itertools.chain(_unique([*named, defaults, *found]),
                                _other_files(factory, target, namespace),
                                _none_options(factory, target, namespace, none_options, sources),
                                _constructors_guessed(factory, target, namespace))
@@ -128,8 +133,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         found += with_options
     made, missing = guesses(factory, required, namespace)
     missing = uncovered or missing
-    guessed = [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True)
-               for g in made]
+    guessed = [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True,
+                       callee=WithStandIns(factory) if has_stand_ins(g.values) else None) for g in made]
     # the entry of a table of configurations the project's scripts choose (CONFIGS[default], with
     # what they set on it) before the configuration objects read from its files
     chosen_by_scripts = any(table_configs(factory, name, namespace) for name in required)

@@ -129,11 +129,16 @@ def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tup
     from netlint.arguments.code_hints import hints
     from netlint.arguments.constraints import admits
     from netlint.arguments.made_configs import made_configs
+    from netlint.arguments.usage import sequence_length, usage_hint
 
     told = hints(factory, required, namespace)
     for name in required:
         if name not in told and meaning(name) is None and (configs := made_configs(factory, name, namespace)):
             told[name] = configs
+        elif name not in told and meaning(name) is None \
+                and _layer_class(name, _parameters(factory).get(name)) is None \
+                and (used := usage_hint(factory, name, namespace)):
+            told[name] = used
     for name in list(told):  # what the code says, as far as the constructor admits it
         admitted = tuple(v for v in told[name].values if admits(factory, name, v))
         if not admitted:
@@ -156,6 +161,10 @@ def guesses(factory: Any, required: list[str], namespace: dict[str, Any]) -> tup
             if len(made) < MAX_GUESSES:
                 changed = {**first, name: value}
                 made.append(Guess(changed, _source(told, changed, values), _texts(told, changed)))
+    lengths = {n: length for n in required if n not in told and (length := sequence_length(factory, n))}
+    if lengths:  # a count the constructor indexes or iterates (``layers[0]``): one per stage
+        made = [replace(g, values={n: [v] * lengths[n] if n in lengths and type(v) is int else v
+                                   for n, v in g.values.items()}) for g in made]
     return made, None
 
 

@@ -318,7 +318,7 @@ def project_options(reads: set[str], target: Any, own_namespace: dict[str, Any],
             missing = tuple(sorted(reads - set(vars(namespace))))
             as_parsed = tuple(f"{name} as parsed ({left[name]} is not run)" for name in sorted(reads & set(left)))
             set_by_scripts = _set_by_scripts(root, missing)
-            on_cpu = tuple(name for name, _ in set_by_scripts if device_value(name) is not _NOT_A_DEVICE)
+            on_cpu = tuple(name for name, _ in set_by_scripts if device_value(name) is not NOT_A_DEVICE)
             for name in on_cpu:
                 setattr(namespace, name, device_value(name))
             missing = tuple(name for name in missing if name not in on_cpu)
@@ -349,14 +349,14 @@ def _distance(file: Path, own: Path | None) -> tuple:
 
 # ---------------------------------------------------------------- what the scripts set that netlint does not run
 
-_NOT_A_DEVICE = object()
+NOT_A_DEVICE = object()
 _DEVICE_FLAGS = {"cuda", "use_cuda", "use_gpu", "gpu", "on_gpu", "is_cuda", "cuda_available", "multi_gpu", "use_cudnn"}
 _DEVICE_LISTS = {"gpu_ids", "device_ids", "gpus", "devices", "gpu_list"}
 
 
 def device_value(name: str) -> Any:
     """What an option that says where the model runs is on the CPU: a flag False, a list of
-    ids empty, a device ``"cpu"``; else ``_NOT_A_DEVICE``."""
+    ids empty, a device ``"cpu"``; else ``NOT_A_DEVICE``."""
     lowered = name.lower()
     if lowered in _DEVICE_FLAGS:
         return False
@@ -364,7 +364,7 @@ def device_value(name: str) -> Any:
         return []
     if lowered == "device" or lowered.endswith("_device") or lowered.startswith("device_"):
         return "cpu"
-    return _NOT_A_DEVICE
+    return NOT_A_DEVICE
 
 
 def _set_by_scripts(root: Path, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

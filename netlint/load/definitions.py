@@ -154,22 +154,14 @@ def _stand_in_and_rerun(statement: ast.stmt, module: ModuleType, exc: ImportErro
     (an import error the block meets later is raised)."""
     if isinstance(statement, ast.ImportFrom):
         return _stand_in_missing_names(statement, module, exc)
-    stood_in: list[str] = []
-    for _ in range(len([n for n in ast.walk(statement) if isinstance(n, ast.ImportFrom)])):
-        inner = _import_at(statement, exc, path)
-        names = _stand_in_missing_names(inner, module, exc) if inner is not None else []
-        if not names:
-            break
-        stood_in += names
-        statement = _ImportDone(inner).visit(statement)
-        try:
-            _run_statement(statement, module, path, flags)
-            return stood_in
-        except ImportError as again:
-            exc = again
-    if stood_in:
-        raise exc
-    return []
+
+    def import_done(current: ast.stmt, failure: ImportError) -> tuple[ast.stmt, list[str]] | None:
+        inner = _import_at(current, failure, path)
+        names = _stand_in_missing_names(inner, module, failure) if inner is not None else []
+        return (_ImportDone(inner).visit(current), names) if names else None
+
+    tries = len([n for n in ast.walk(statement) if isinstance(n, ast.ImportFrom)])
+    return _rerun_with_stand_ins(statement, module, exc, path, flags, import_done, tries)
 
 
 def _stand_in_failing_libraries(statement: ast.stmt, module: ModuleType, exc: ImportError, path: Path,
@@ -179,15 +171,32 @@ def _stand_in_failing_libraries(statement: ast.stmt, module: ModuleType, exc: Im
     pytorch_lightning without its backend): a missing requirement, so the module gets a
     stand-in that says what it needs, and the statement runs again. An installed module that
     fails for its own reasons keeps its error. The modules stood in for."""
-    stood_in: list[str] = []
-    for _ in range(3):
-        broken = _library_missing_a_requirement(statement, module, exc)
+
+    def library_stood_in(current: ast.stmt, failure: ImportError) -> tuple[ast.stmt, list[str]] | None:
+        broken = _library_missing_a_requirement(current, module, failure)
         if broken is None:
-            break
+            return None
         name, needed = broken
         stand_in_for_module(name, f"is installed but needs {needed}, which is not installed: "
                                   "install the project's requirements")
-        stood_in.append(f"{name} (needs {needed})")
+        return current, [f"{name} (needs {needed})"]
+
+    return _rerun_with_stand_ins(statement, module, exc, path, flags, library_stood_in, 3)
+
+
+def _rerun_with_stand_ins(statement: ast.stmt, module: ModuleType, exc: ImportError, path: Path, flags: int,
+                          stand_in, tries: int) -> list[str]:
+    """Run the statement again after each ``stand_in(statement, failure)`` (the statement to
+    run and the names stood in for, or None when it can do nothing), at most ``tries`` times,
+    until it runs through. The names stood in for; none when nothing was stood in for; the
+    last import error when the stand-ins did not help."""
+    stood_in: list[str] = []
+    for _ in range(tries):
+        done = stand_in(statement, exc)
+        if done is None:
+            break
+        statement, names = done
+        stood_in += names
         try:
             _run_statement(statement, module, path, flags)
             return stood_in

@@ -2,18 +2,22 @@
 
 The working directory is importable (as with ``python -m``), and so are the file's own
 package root and folder (as with ``python file.py``) and, after them, the folders between it
-and the project's root (as when a script of the project runs from one of them); a file in a folder without ``__init__.py`` below
-the working directory is imported under its dotted name there (``models.net``), so that
-namespace packages and its relative imports resolve. A top-level module that none of these
-has but the project does (``from models.blocks import ...`` in ``scripts/train.py``, or in
-a ``src`` layout) is imported from the project's folder that holds it, nearest to the
-importing file first. The user's own modules run for their definitions only
+and the project's root (as when a script of the project runs from one of them); a file in a
+folder without ``__init__.py`` below the working directory is imported under its dotted name
+there (``models.net``), so that namespace packages and its relative imports resolve;
+elsewhere, a file whose relative imports name its folders as packages is imported under that
+dotted name. A top-level module that none of these has but the project does (``from
+models.blocks import ...`` in ``scripts/train.py``, or in a ``src`` layout) is imported from
+the project's folder that holds it, nearest to the importing file first; one inside a regular
+package under its dotted name (``import imutils`` finding ``pose/utils/imutils.py`` gives
+``pose.utils.imutils``). The user's own modules run for their definitions only
 (``netlint.load.definitions``); a third-party module that is not installed gets a stand-in
 (``netlint.load.stand_ins``).
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import importlib
@@ -27,6 +31,7 @@ from pathlib import Path
 from types import ModuleType
 
 from netlint.project import marked_folder, python_files
+from netlint.source import read_source
 from netlint.load.definitions import DefinitionsLoader, ProjectFinder, spec_for_file
 from netlint.load.stand_ins import importing_file, standing_in
 from netlint.user_code import LoadError, error_from, is_library_file, set_project
@@ -57,7 +62,7 @@ def import_target_module(target: Target) -> ModuleType:
                 name = _dotted_below(path, cwd) or name
             if "." in name:  # inside a package: import it as such, relative imports work
                 return importlib.import_module(name)
-            return _import_standalone(path, name)
+            return _import_with_folder_as_package(path) or _import_standalone(path, name)
     except LoadError:
         raise
     except Exception as exc:
@@ -92,6 +97,9 @@ class ProjectFolderFinder:
         for parent in _holders(str(root), name, str(folder)):
             spec = importlib.machinery.PathFinder.find_spec(name, [parent])
             if spec is not None:
+                aliased = _in_package(name, spec)
+                if aliased is not None:
+                    return aliased
                 if isinstance(spec.loader, importlib.machinery.SourceFileLoader):
                     spec.loader = DefinitionsLoader(name, spec.origin)
                 return spec
@@ -100,6 +108,43 @@ class ProjectFolderFinder:
     @classmethod
     def invalidate_caches(cls) -> None:
         _project_modules.cache_clear()
+
+
+class _AliasLoader:
+    """Gives, under a top-level name, the module a package already holds under its dotted name."""
+
+    def __init__(self, dotted: str) -> None:
+        self.dotted = dotted
+
+    def create_module(self, spec) -> ModuleType:
+        return importlib.import_module(self.dotted)
+
+    def exec_module(self, module: ModuleType) -> None:
+        pass
+
+
+def _in_package(name: str, spec) -> importlib.machinery.ModuleSpec | None:
+    """A module of a regular package found under a bare name (``import imutils`` finding
+    ``pose/utils/imutils.py``, whose own relative imports need its package): a spec that
+    imports it under its dotted name (``pose.utils.imutils``) with the package's root on the
+    path, when that name gives this very file; else None."""
+    if not spec.origin or not spec.has_location:
+        return None
+    origin = Path(spec.origin).resolve()
+    file = origin.parent if origin.name == "__init__.py" else origin
+    if not (file.parent / "__init__.py").is_file():
+        return None
+    root, dotted = _package_root(file if file.suffix else file / "__init__.py")
+    dotted = dotted.removesuffix(".__init__")
+    if str(root) not in sys.path:
+        sys.path.append(str(root))
+    try:
+        found = importlib.util.find_spec(dotted)
+    except Exception:  # (its package's own import fails: found as a plain module, as before)
+        return None
+    if found is None or not found.origin or Path(found.origin).resolve() != origin:
+        return None
+    return importlib.util.spec_from_loader(name, _AliasLoader(dotted))
 
 
 def _holders(root: str, name: str, near: str) -> list[str]:
@@ -157,6 +202,31 @@ def _dotted_below(path: Path, cwd: Path) -> str | None:
     except (ImportError, ValueError):
         return None
     return name if spec is not None and spec.origin and Path(spec.origin).resolve() == path else None
+
+
+def _import_with_folder_as_package(path: Path) -> ModuleType | None:
+    """A file outside any package whose relative imports (``from .blocks import ...``, ``from
+    ..utils import ...``) name its folders as packages: imported under that dotted name
+    (``heads.detector``), the folder above them on the path; None when it has no relative
+    import or its folders do not make a name that gives this very file."""
+    try:
+        tree = ast.parse(read_source(path))
+    except (SyntaxError, ValueError, OSError):
+        return None
+    level = max((n.level for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)), default=0)
+    folders = path.parents[:level]
+    if not level or len(path.parents) <= level \
+            or not all(f.name.isidentifier() and not keyword.iskeyword(f.name) for f in folders):
+        return None
+    name = ".".join([*(f.name for f in reversed(folders)), path.stem])
+    _importable(path.parents[level])
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or Path(spec.origin).resolve() != path:
+        return None
+    return importlib.import_module(name)
 
 
 def _import_standalone(path: Path, name: str) -> ModuleType:

@@ -319,10 +319,12 @@ def checkpoint_opener(original):
     return opener
 
 
-def checkpoint_loader(original, stand_ins: WeightsStandIns):
+def checkpoint_loader(original, stand_ins: WeightsStandIns, device: torch.device = META):
     """``original`` (a function that loads a file: ``torch.load``, ``np.load``, ``pickle.load``,
     safetensors), answering a file that is not there (a checkpoint the project expects on
-    disk, a hub download, a checkpoint opened with ``open``) with stand-in weights."""
+    disk, a hub download, a checkpoint opened with ``open``) with stand-in weights; ``torch.load``
+    of a file on disk maps its storages to ``device``."""
+    loads_tensors = original is torch.load  # (while building, torch.load is this function)
 
     def load(path, *args, **kwargs):
         if isinstance(path, (RequestedFile, MissingCheckpoint)):
@@ -330,9 +332,21 @@ def checkpoint_loader(original, stand_ins: WeightsStandIns):
         if _is_missing_file(path):
             shown = os.fspath(path)
             return stand_ins.request(stand_ins.downloads.get(os.path.abspath(shown), shown), _requesting_frame())
+        if loads_tensors:
+            args, kwargs = on_device(args, kwargs, device)
         return original(path, *args, **kwargs)
 
     return load
+
+
+def on_device(args: tuple, kwargs: dict[str, Any], device: torch.device) -> tuple[tuple, dict[str, Any]]:
+    """``torch.load``'s arguments with its storages mapped to the device the model is built on
+    (meta, or the CPU), whatever device the file names (a checkpoint saved on a GPU) or the
+    code asks for (``map_location='cuda:0'``, a function moving each storage to the GPU)."""
+    location = "meta" if device.type == "meta" else "cpu"
+    if args:  # torch.load(f, map_location, pickle_module, ...)
+        return (location, *args[1:]), kwargs
+    return args, {**kwargs, "map_location": location}
 
 
 WEIGHTS_PARAMETERS = ("pretrained", "weights", "encoder_weights")
@@ -484,7 +498,7 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     safetensors_torch = sys.modules.get("safetensors.torch")
     if safetensors_torch is not None:
         patch_everywhere(safetensors_torch.load_file, checkpoint_loader(safetensors_torch.load_file, stand_ins))
-    patch_everywhere(torch.load, checkpoint_loader(torch.load, stand_ins))
+    patch_everywhere(torch.load, checkpoint_loader(torch.load, stand_ins, device))
     answer_missing_checkpoints(patch, patch_everywhere, stand_ins)
     try:
         # MetaShapes: weight initialization has nothing to fill on meta

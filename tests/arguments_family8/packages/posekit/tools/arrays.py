@@ -1,0 +1,2 @@
+def as_numpy(tensor):
+    return tensor.detach().cpu().numpy()
