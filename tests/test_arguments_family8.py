@@ -8,6 +8,7 @@ in one run (and once from a subfolder):
   (``getattr(backbones, arch)(pretrained=False)``); a state dict it, or a project class it
   passes it to, loads (netlint's stand-in: a weights request); a count it indexes or
   iterates (``stage_sizes``: a list); where it runs (``device``: the CPU, ``ngpu``: none).
+  The style network also hides ``nn.Module.train`` with a flag (``self.train = True``).
 - gpu_checkpoint: a checkpoint on disk whose storages say cuda:0 (saved on a GPU), loaded
   without a map_location or with one that moves each storage to the GPU, builds.
 - packages: a module of a regular package whose package imports a third-party module that
@@ -92,6 +93,11 @@ def test_a_state_dict_a_building_block_loads_is_a_weights_request(report):
                                        f"stands in for, as {constructor('style.py', 19)} loads it for enc_state_dict")
     assert built["weights_requested"] == [{"module": "encoder.layers",
                                            "weights": "enc_state_dict (a state dict netlint stands in for)"}]
+
+
+def test_a_model_whose_own_attribute_hides_train_is_analyzed(report):
+    built = model(report, "uses/style.py::StyleNetwork")  # self.train = True: model.eval() would call a bool
+    assert built["params"] == 1792 + 73856 + 73792 + 1731
 
 
 def test_a_gpu_count_is_none(report):

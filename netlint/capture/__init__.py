@@ -32,6 +32,7 @@ from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
 from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
+from netlint.load.training_mode import set_training
 from netlint.meta_shapes import MetaShapes
 from netlint.task import Evidence, infer_task
 
@@ -809,7 +810,7 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
                      "at the example input may still run, so unused parameters are not judged")
         return None
     try:
-        model.train()
+        set_training(model, True)
         batch = [[torch.cat([t, t]) for t in value] if isinstance(value, list) else
                  torch.cat([value, value]) if value.dim() else value for value in inputs]
         used |= eager.run(model, batch, built).used_parameters
@@ -818,7 +819,7 @@ def _unused_parameters(built: BuiltModel, inputs: list[torch.Tensor], evaluation
                      "unused is not judged")
         return None
     finally:
-        model.eval()
+        set_training(model, False)
     return tuple(name for name, p in model.named_parameters() if id(p) not in used)
 
 

@@ -31,6 +31,7 @@ from netlint.load.init_evidence import recording_inits
 from netlint.load.offline import META, offline_build, user_code_names_weights, weights_arguments
 from netlint.load.sandbox import exit_reason
 from netlint.load.stand_ins import asked_stand_in, forward_above, missing, stand_in_base
+from netlint.load.training_mode import set_training
 from netlint.user_code import NETLINT_DIR, LoadError, error_from, first_line, is_library_file
 from netlint.paths import display_path
 from netlint.sites import frame_site, user_site
@@ -306,7 +307,7 @@ def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool
     inits = init_recorder.resolved(model)
     if to_meta:
         model.to(META)
-    model.eval()
+    set_training(model, False)
 
     names = {id(m): name for name, m in model.named_modules()}
     sites = {names[key]: site for key, site in recorder.sites.items() if key in names}

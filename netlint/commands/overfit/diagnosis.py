@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from netlint.commands.overfit.outcome import Cause, Gradients, Outcome
+from netlint.load.training_mode import set_training
 
 SHOWN_NAMES = 4  # parameter names listed in a cause before "…"
 
@@ -78,7 +79,7 @@ def _ignores_input(model, batch) -> bool:
         return torch.where(t > 0, t - 1, t + 1)  # every index moved, still in range
 
     was_training = model.training
-    model.eval()
+    set_training(model, False)
     try:
         with torch.no_grad():
             before = first_tensor(model(*batch.inputs))
@@ -87,4 +88,4 @@ def _ignores_input(model, batch) -> bool:
     except Exception:
         return False
     finally:
-        model.train(was_training)
+        set_training(model, was_training)

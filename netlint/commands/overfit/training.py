@@ -42,6 +42,7 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
     from netlint.load.construct import build, build_with
     from netlint.load.importer import import_target_module
     from netlint.load.pinned_device import pinned_to
+    from netlint.load.training_mode import set_training
     from netlint.commands.overfit.batch import synthetic_batch, user_batch
 
     _warm_up()
@@ -53,7 +54,7 @@ def overfit_target(target, settings: Settings, input_shapes=(), task: str = "aut
         torch.set_num_threads(1 if small else min(2, os.cpu_count() or 1))
         torch.manual_seed(0)
         model = build_with(built.factory, torch.device("cpu"), target, to_meta=False).model
-        model.to(settings.device).train()  # (the batch is made on the device: pinned_to)
+        set_training(model.to(settings.device), True)  # (the batch is made on the device: pinned_to)
         make_batch = getattr(import_target_module(target), "netlint_batch", None)
 
         def captured_shapes():

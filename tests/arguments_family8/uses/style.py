@@ -21,6 +21,7 @@ class StyleNetwork(nn.Module):
         self.encoder = FeatureEncoder(enc_state_dict, device)
         self.decoder = nn.Sequential(nn.Conv2d(128, 64, 3, padding=1), nn.ReLU(inplace=True),
                                      nn.Conv2d(64, 3, 3, padding=1)).to(device)
+        self.train = True  # a flag of its own, which hides nn.Module.train: model.eval() fails
 
     def forward(self, x):
         return self.decoder(self.encoder(x))
