@@ -24,7 +24,7 @@ def linted(fixture_files_report) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward(linted):
     part = linted[""]
-    assert part["errors"] == [] and len(part["models"]) == 12
+    assert part["errors"] == [] and len(part["models"]) == 13
     assert all(m["capture"] != "modules" for m in part["models"])
 
 
@@ -47,6 +47,12 @@ def test_a_forward_that_adds_the_batch_axis_before_a_conv3d_gets_an_unbatched_cl
     found = linted["ClipDiscriminator"]  # transpose(xs, 0, 1).unsqueeze(0): T×C×H×W
     assert found["input_shape"] == [[16, 3, 128, 128]]
     assert "without a batch axis, its first two axes swapped" in found["input_reason"]
+
+
+def test_a_list_of_frames_the_forward_stacks_for_a_conv3d_has_the_constructor_s_count(linted):
+    found = linted["FrameListInterpolator"]  # torch.stack(images, dim=2), then Conv2d(width * n_inputs)
+    assert found["input_shape"] == [[1, 3, 128, 128]] * 4  # the side of a clip for a Conv3d
+    assert "images: a list of 4 images" in found["input_reason"]
 
 
 def test_a_conv3d_that_reads_the_clip_as_given_keeps_its_5d_input(linted):

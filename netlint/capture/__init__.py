@@ -27,7 +27,7 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError
                                     with_channels, with_frames, with_rank)
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
-                                     sequence_inputs, tiled_inputs)
+                                     sequence_inputs, stacked_axes, tiled_inputs)
 from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
 from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
@@ -101,7 +101,9 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
     first_call = input_reading(built.model, names[0]).call if names else None
     alike = {p for p in listed if p and first_call and first_call[0]
              and input_reading(built.model, names[p]).call == first_call}  # images given where the first is
-    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints, elements=elements, alike=alike)
+    stacked = {names.index(name): axis for name, axis in stacked_axes(built.model, names).items()}
+    meta = _Search(names, given, IMAGE_SIDES[0], listed=listed, hints=hints, elements=elements, alike=alike,
+                   stacked=stacked)
     meta.sides = list(IMAGE_SIDES)
     trace = meta.run(built, _candidates(built.model, fx_graph, names, given, declared, meta.sides, hints))
     if trace is not None:
@@ -182,13 +184,15 @@ class _Search:
 
     def __init__(self, names: list[str], given: Sequence[Shape], default_side: int, device: str = "meta",
                  listed: dict[int, tuple[int, bool, int | None]] | None = None, hints: InputHints = InputHints(),
-                 elements: dict[int, Elements] | None = None, alike: set[int] | None = None):
+                 elements: dict[int, Elements] | None = None, alike: set[int] | None = None,
+                 stacked: dict[int, int] | None = None):
         self.names, self.given, self.default_side, self.device = names, given, default_side, device
         # inputs the forward uses as lists: position -> (the length it needs, whether it iterates them,
         # the length it checks)
         self.listed = listed or {}
         self.elements = elements or {}  # list inputs: the channels of their elements, as read
         self.alike = alike or set()  # list inputs whose images go where the first input goes: one like it first
+        self.stacked = stacked or {}  # list inputs the forward stacks: position -> the axis their elements lack
         self.hints = hints
         self.inputs: list[torch.Tensor] = []
         self.reason = ""
@@ -481,6 +485,8 @@ class _Search:
                     tried = list(inputs)
                     for p in positions:
                         first = inputs[p]
+                        if p in self.stacked and first.dim() == 5:  # a clip the layer reads: frames stacked
+                            first = first.select(self.stacked[p], 0)
                         channels = self.elements.get(p, Elements()).channels(length, first.shape[1]) if read \
                             else [first.shape[1]] * length
                         tried[p] = [self._tensor(first, channels[i],

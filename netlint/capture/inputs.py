@@ -394,7 +394,7 @@ def example_inputs(names: Sequence[str], guesses: Sequence[Guess | None], given:
             "inferred from " + "; ".join(dict.fromkeys(reason for _, _, reason in guesses)))
 
 
-_LENGTH_WORDS = {"scales", "scale", "levels", "level", "frames", "frame", "views", "stages", "pyramid"}
+_LENGTH_WORDS = {"scales", "scale", "levels", "level", "frames", "frame", "views", "stages", "pyramid", "inputs"}
 
 
 def sequence_lengths(hints: InputHints, least: int, exact: int | None = None) -> tuple[int, ...]:

@@ -555,6 +555,8 @@ def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[i
                         note(measured.args[0], length, exact=length)
         if isinstance(node, (ast.For, ast.comprehension)):
             note(node.iter, iterated=True)
+        elif _joined(node) is not None:  # ``torch.stack(frames, dim=2)``: joins a list's tensors
+            note(node.args[0], iterated=True)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SEQUENCE_CALLS:
             for argument in node.args:
                 note(argument, iterated=node.func.id != "len")
@@ -569,6 +571,30 @@ def sequence_inputs(model: nn.Module, names: Sequence[str]) -> dict[str, tuple[i
             elif isinstance(index, (ast.Name, ast.BinOp)) or (
                     isinstance(index, ast.UnaryOp) and isinstance(index.operand, ast.Constant)):
                 note(node.value)
+    return found
+
+
+def _joined(node: ast.AST) -> ast.Call | None:
+    """``node`` when it is a join (``torch.cat``/``torch.stack``) of a name: a list of tensors."""
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in _JOINS and node.args \
+            and isinstance(node.args[0], ast.Name):
+        return node
+    return None
+
+
+def stacked_axes(model: nn.Module, names: Sequence[str]) -> dict[str, int]:
+    """The inputs the forward stacks (``torch.stack(frames, dim=2)``): name -> the new axis,
+    which each element lacks (a clip for a Conv3d is frames B×C×H×W stacked on axis 2)."""
+    tree = _forward_tree(model)
+    found: dict[str, int] = {}
+    for node in ast.walk(tree) if tree is not None else ():
+        call = _joined(node)
+        if call is None or call.func.attr != "stack" or call.args[0].id not in names:
+            continue
+        dim = next((k.value for k in call.keywords if k.arg == "dim"), call.args[1] if len(call.args) > 1 else None)
+        axis = _integer(model, dim) if dim is not None else 0
+        if axis is not None:
+            found[call.args[0].id] = axis
     return found
 
 
