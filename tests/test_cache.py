@@ -119,6 +119,45 @@ class Slow(nn.Module):
 """
 
 
+# a class whose base is an alias: ``Plain`` and ``Torch`` have the same length, so an edit from
+# one to the other in place keeps the file's size (and the test restores its mtime)
+HEADS = """
+from torch import nn
+
+Torch = nn.Module
+Plain = object
+
+
+class Head(Plain):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+"""
+
+
+def rebased_in_place(file, old: str, new: str) -> None:
+    """The file's text edited in place (same inode, same size), its access and modification
+    times set back: only the ctime and the content tell the edit."""
+    before = file.stat()
+    text = file.read_bytes()
+    assert len(old) == len(new) and old.encode() in text
+    with open(file, "r+b") as stream:
+        stream.write(text.replace(old.encode(), new.encode()))
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = file.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+
+
+def discovery(proc) -> str:
+    """"cached" or "scanned", from the -v note."""
+    found = re.search(r"; discovery (\w+)", proc.stderr)
+    assert found, proc.stderr
+    return found[1]
+
+
 def counts(proc) -> tuple[int, int]:
     """(cached, linted) files, from the -v note."""
     found = re.search(r"cache: (\d+) files? cached, (\d+) linted", proc.stderr)
@@ -132,6 +171,7 @@ def runs(tmp_path_factory) -> dict:
     project = base / "project"
     project.mkdir()
     for name, text in (("blocks.py", BLOCKS), ("net.py", NET), ("gen.py", GEN), ("broken.py", BROKEN),
+                       ("heads.py", HEADS),
                        ("notes.py", "NOTES = 'no model here'\n"),
                        ("pyproject.toml", '[tool.netlint]\nfail-level = "note"\n')):
         (project / name).write_text(textwrap.dedent(text))
@@ -146,6 +186,12 @@ def runs(tmp_path_factory) -> dict:
     done["warm"] = lint(".", "-v", "--output-format", "json")
     done["fresh html"] = lint(".", "--output-format", "html")  # (the drawing's data: entries of their own)
     done["cached html"] = lint(".", "--output-format", "html")
+    for file in project.iterdir():  # (a checkout, a restored CI cache: new stats, the same contents)
+        os.utime(file, ns=(file.stat().st_atime_ns, file.stat().st_mtime_ns + 10 ** 9))
+    done["touched"] = lint(".", "-v")
+    rebased_in_place(project / "heads.py", "class Head(Plain)", "class Head(Torch)")
+    done["rebased"] = lint(".", "-v")
+    rebased_in_place(project / "heads.py", "class Head(Torch)", "class Head(Plain)")
     with open(project / "blocks.py", "a") as stream:
         stream.write("\n# a comment: the block file changed\n")
     done["block edited"] = lint(".", "-v")
@@ -201,6 +247,23 @@ def test_the_cache_survives_parallel_workers(runs):
 
 def test_an_edited_block_file_relints_exactly_the_models_that_import_it(runs):
     assert counts(runs["block edited"]) == (2, 1)  # net.py imports blocks.py; gen.py and broken.py do not
+
+
+def test_discovery_is_kept_while_the_files_it_may_read_keep_their_contents(runs):
+    assert discovery(runs["cold"]) == "scanned" and discovery(runs["warm"]) == "cached"
+    assert discovery(runs["touched"]) == "cached" and counts(runs["touched"]) == (3, 0)  # new stats, same texts
+
+
+def test_a_class_that_changes_base_in_place_is_found_again(runs):
+    """Same size, same inode, mtime set back: the ctime tells the edit, and the scan runs again."""
+    assert "heads.py" not in runs["warm"].stdout
+    assert discovery(runs["rebased"]) == "scanned" and counts(runs["rebased"]) == (3, 1)
+    assert "heads.py::Head" in runs["rebased"].stdout
+    assert discovery(runs["block edited"]) == "scanned" and "heads.py" not in runs["block edited"].stdout
+
+
+def test_a_damaged_discovery_entry_is_ignored(runs):
+    assert discovery(runs["truncated"]) == "scanned" and discovery(runs["after truncated"]) == "cached"
 
 
 def test_an_option_that_changes_results_misses(runs):
