@@ -20,14 +20,17 @@ holds what the reports say about the rules, by a fingerprint read without import
 a run whose files are all in the cache never imports torch.
 
 Discovery's scan (``netlint.discover``: the ``ast`` of every file, the project searched for
-each class's calls and builders) is kept too, one entry a command line: it is used while
+each class's calls and builders) of a command line that names a folder is kept too, one entry
+a command line (files named one by one, as pre-commit names them, are scanned): it is used while
 every file it could have read is unchanged. Those are the files of the folders an import or
 an argument search can reach (the working directory and each path's import roots:
 ``discovery_roots``), listed again each run: the same names, and for each file the same
 ``stat`` (size, mtime and ctime in ns, inode) or, where the stat changed, the same content
-hash (a checkout, a restored CI cache, ``touch``). The ctime, which no program can set back,
-catches an edit whose size and mtime were restored; the hash, a stat changed by a copy.
-Files that changed while the scan ran are not kept.
+hash (a checkout, a restored CI cache, ``touch``). The ctime, which a program cannot set
+(only the clock), catches an edit whose size and mtime were put back; the hash, a stat changed
+by a copy. A scan during which a file changed is not kept, and the stat of a file changed in
+the last 2 s is not trusted (its content is compared): an edit in the same clock tick as the
+scan would keep it.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import os
 import pickle
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -59,6 +63,7 @@ CACHE_VARIABLES = ("NETLINT_CACHE_DIR", "NETLINT_NO_CACHE")  # where the cache i
 MAX_DISCOVERY_FILES = 20000  # a bigger tree is scanned each run, not kept
 # what discovery may read: Python, notebooks, configurations, scripts without an extension
 READ_SUFFIXES = (".py", ".ipynb", ".cfg", ".yaml", ".yml", ".json", ".toml", ".ini", ".conf", ".prototxt")
+RECENT_NS = 2 * 10 ** 9  # a file's stat is trusted from 2 s after its last change
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", ".git")  # (netlint.project.MARKERS: where a project's root is)
 
 
@@ -192,34 +197,42 @@ class ResultCache:
         from netlint.discover import Discovery
 
         specs = list(specs)
-        if not self.reading:  # (a run that edits files: discovery reads the edited texts)
+        # (a run that edits files: discovery reads the edited texts.) Files named one by one, as
+        # pre-commit names a commit's, are scanned: each list would be an entry of its own, and
+        # the scan of a few files costs less than listing the project's.
+        if not self.reading or not any(_is_folder(spec) for spec in specs):
             return scan(specs)
         roots = discovery_roots(specs)
         slot = _hashed(repr((FORMAT, __version__, _netlint_digest(), sys.version, os.getcwd(), specs,
                              [(spec, _exists(spec)) for spec in specs], roots)))
         path = self.folder / "discovery" / slot[:2] / slot
+        started = time.time_ns()
+        now = _tree_state(roots)
+        if now is None:
+            return scan(specs)
         with contextlib.suppress(OSError):
             entry = _decoded(path.read_bytes(), Discovery)
-            if entry is not None and entry[0] == slot:
-                now = _tree_state(roots)
-                if now is not None and self._same_tree(entry[1], now):
-                    self.discovered = "cached"
-                    if now != tuple((f, stat) for f, stat, _ in entry[1][1]):  # stats changed, contents not
-                        self._write(path, (slot, self._with_digests(now), entry[2]))
-                    return entry[2]
-        before = _tree_state(roots)
+            if entry is not None and entry[0] == slot and self._same_tree(entry[1], now):
+                self.discovered = "cached"
+                kept = self._with_digests(now, started)
+                if kept != entry[1]:  # new stats, the same contents (a checkout, a restored cache, touch)
+                    self._write(path, (slot, kept, entry[2]))
+                return entry[2]
+        kept = self._with_digests(now, started)  # (hashed before the scan reads the files)
         found = scan(specs)
         self.discovered = "scanned"
-        if before is None or not _within(_roots_read(found), roots):
-            return found
-        kept = self._with_digests(before)
-        if _tree_state(roots) == before:  # nothing changed while it was scanned (and hashed)
+        if _within(_roots_read(found), roots) and _tree_state(roots) == now:  # nothing changed meanwhile
             self._write(path, (slot, kept, found))
         return found
 
-    def _with_digests(self, state: tuple) -> tuple:
+    def _with_digests(self, state: tuple, started: int) -> tuple:
+        """The state with each file's content hash; the stat of a file changed less than
+        ``RECENT_NS`` before ``started`` is not kept (an edit in the same clock tick as the
+        scan keeps it), so that the next run compares its content."""
         markers, files = state
-        return markers, tuple((f, stat, self.digest(f)) for f, stat in files)
+        settled = started - RECENT_NS
+        return markers, tuple((f, stat if max(stat[1], stat[2]) < settled else (), self.digest(f))
+                              for f, stat in files)
 
     def _same_tree(self, kept, now: tuple) -> bool:
         """The same folders' files, each with the same stat or else the same content."""
@@ -451,6 +464,13 @@ def _roots_read(found) -> set[Path]:
 def _within(folders: set[Path], roots: tuple[str, ...]) -> bool:
     kept = [Path(r) for r in roots]
     return all(any(folder == root or root in folder.parents for root in kept) for folder in folders)
+
+
+def _is_folder(spec: str) -> bool:
+    try:
+        return "::" not in spec and Path(spec).is_dir()
+    except OSError:
+        return False
 
 
 def _exists(spec: str) -> bool:
