@@ -108,6 +108,7 @@ class ResultCache:
         self._versions: dict[str, str] = {}
         self._identifiers: dict[str, frozenset[str]] = {}
         self._project_files: dict[Path, tuple[str, ...]] = {}
+        self._roots: dict[str, Path] = {}  # a folder -> its project's root
 
     def key(self, work: Sequence[tuple], listed: Iterable[str]) -> Key | None:
         """The key of one file's work (``(target, options)`` pairs); None when it has no file.
@@ -285,7 +286,10 @@ class ResultCache:
     def _project(self, path: Path) -> tuple[str, ...]:
         from netlint.project import CONFIG_EXTENSIONS, project_root, skipped_dir
 
-        root = project_root(path)
+        folder = str(path.parent)
+        if folder not in self._roots:  # (every entry of a folder asks: its root is found once)
+            self._roots[folder] = project_root(path)
+        root = self._roots[folder]
         if root not in self._project_files:
             found = []
             for folder, dirs, names in os.walk(root):
