@@ -64,6 +64,9 @@ MAX_DISCOVERY_FILES = 20000  # a bigger tree is scanned each run, not kept
 # what discovery may read: Python, notebooks, configurations, scripts without an extension
 READ_SUFFIXES = (".py", ".ipynb", ".cfg", ".yaml", ".yml", ".json", ".toml", ".ini", ".conf", ".prototxt")
 RECENT_NS = 2 * 10 ** 9  # a file's stat is trusted from 2 s after its last change
+# a bigger file is told by its stat alone (a data file in JSON); a bigger file without an extension
+# is no script (netlint.arguments.project_text.MAX_SCRIPT_BYTES): discovery never reads it
+MAX_HASHED_BYTES = 1_000_000
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", ".git")  # (netlint.project.MARKERS: where a project's root is)
 
 
@@ -208,7 +211,7 @@ class ResultCache:
                              [(spec, _exists(spec)) for spec in specs], roots)))
         path = self.folder / "discovery" / slot[:2] / slot
         started = time.time_ns()
-        now = _tree_state(roots)
+        now = _tree_state(roots, self.folder)
         if now is None:
             return scan(specs)
         with contextlib.suppress(OSError):
@@ -222,7 +225,7 @@ class ResultCache:
         kept = self._with_digests(now, started)  # (hashed before the scan reads the files)
         found = scan(specs)
         self.discovered = "scanned"
-        if _within(_roots_read(found), roots) and _tree_state(roots) == now:  # nothing changed meanwhile
+        if _within(_roots_read(found), roots) and _tree_state(roots, self.folder) == now:  # nothing changed meanwhile
             self._write(path, (slot, kept, found))
         return found
 
@@ -232,8 +235,8 @@ class ResultCache:
         scan keeps it), so that the next run compares its content."""
         markers, files = state
         settled = started - RECENT_NS
-        return markers, tuple((f, stat if max(stat[1], stat[2]) < settled else (), self.digest(f))
-                              for f, stat in files)
+        return markers, tuple((f, stat if max(stat[1], stat[2]) < settled else (),
+                               self.digest(f) if stat[0] <= MAX_HASHED_BYTES else "") for f, stat in files)
 
     def _same_tree(self, kept, now: tuple) -> bool:
         """The same folders' files, each with the same stat or else the same content."""
@@ -241,7 +244,7 @@ class ResultCache:
             markers, files = kept
             if markers != now[0] or [f for f, _, _ in files] != [f for f, _ in now[1]]:
                 return False
-            return all(stat == current or self.digest(f) == digest
+            return all(stat == current or (digest and self.digest(f) == digest)
                        for (f, stat, digest), (_, current) in zip(files, now[1]))
         except (TypeError, ValueError):  # an entry of another shape
             return False
@@ -484,9 +487,11 @@ def _exists(spec: str) -> bool:
         return False
 
 
-def _tree_state(roots: tuple[str, ...]) -> tuple | None:
+def _tree_state(roots: tuple[str, ...], cache: Path) -> tuple | None:
     """The project markers that exist at and above the roots and in their folders, and each
-    file discovery may read below them with its stat; None past ``MAX_DISCOVERY_FILES``."""
+    file discovery may read below them with its stat (not the ``cache``'s own folder, when
+    it is there); None past ``MAX_DISCOVERY_FILES``."""
+    own = {str(cache.resolve()), str(cache.resolve().parent)}
     markers, files = set(), []
     for root in map(Path, roots):
         markers.update(str(folder / m) for folder in root.parents for m in PROJECT_MARKERS if (folder / m).exists())
@@ -495,7 +500,8 @@ def _tree_state(roots: tuple[str, ...]) -> tuple | None:
             continue
         for folder, dirs, names in os.walk(root):
             markers.update(os.path.join(folder, m) for m in PROJECT_MARKERS if m in dirs or m in names)
-            dirs[:] = sorted(d for d in dirs if not _unreachable(os.path.join(folder, d)))
+            dirs[:] = sorted(d for d in dirs if not _unreachable(os.path.join(folder, d))
+                             and os.path.join(folder, d) not in own)
             files += [os.path.join(folder, n) for n in sorted(names) if n.endswith(READ_SUFFIXES) or "." not in n]
             if len(files) > MAX_DISCOVERY_FILES:
                 return None
@@ -505,6 +511,8 @@ def _tree_state(roots: tuple[str, ...]) -> tuple | None:
             stat = os.stat(file)
         except OSError:
             continue  # a dangling link
+        if stat.st_size > MAX_HASHED_BYTES and "." not in os.path.basename(file):
+            continue
         stats.append((file, (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)))
     return tuple(sorted(markers)), tuple(stats)
 
