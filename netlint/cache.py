@@ -67,6 +67,7 @@ RECENT_NS = 2 * 10 ** 9  # a file's stat is trusted from 2 s after its last chan
 # a bigger file is told by its stat alone (a data file in JSON); a bigger file without an extension
 # is no script (netlint.arguments.project_text.MAX_SCRIPT_BYTES): discovery never reads it
 MAX_HASHED_BYTES = 1_000_000
+TEXT = "text:"  # a digest of the text a scan parsed (netlint.class_scan.text_digest), not of the bytes
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", ".git")  # (netlint.project.MARKERS: where a project's root is)
 
 
@@ -198,6 +199,7 @@ class ResultCache:
     def discovery(self, specs: Sequence[str], scan: Callable[[list[str]], object]):
         """``scan(specs)`` (``netlint.discover.discover``), from the cache while every file
         it could have read is unchanged; else scanned, and kept unless a file changed meanwhile."""
+        from netlint.class_scan import files_parsed
         from netlint.discover import Discovery
 
         specs = list(specs)
@@ -211,23 +213,34 @@ class ResultCache:
                              [(spec, _exists(spec)) for spec in specs], roots)))
         path = self.folder / "discovery" / slot[:2] / slot
         started = time.time_ns()
+        with contextlib.suppress(OSError, TypeError, ValueError):  # (an entry of another shape)
+            entry = _decoded(path.read_bytes(), Discovery)
+            if entry is not None and entry[0] == slot:
+                extra, markers, files = entry[1]
+                now = _tree_state(roots, self.folder, extra)
+                if now is not None and self._same_tree((markers, files), now):
+                    self.discovered = "cached"
+                    kept = (extra, *self._with_digests(now, started))
+                    if kept != entry[1]:  # new stats, the same contents (a checkout, a restored cache, touch)
+                        self._write(path, (slot, kept, entry[2]))
+                    return entry[2]
         now = _tree_state(roots, self.folder)
         if now is None:
             return scan(specs)
-        with contextlib.suppress(OSError):
-            entry = _decoded(path.read_bytes(), Discovery)
-            if entry is not None and entry[0] == slot and self._same_tree(entry[1], now):
-                self.discovered = "cached"
-                kept = self._with_digests(now, started)
-                if kept != entry[1]:  # new stats, the same contents (a checkout, a restored cache, touch)
-                    self._write(path, (slot, kept, entry[2]))
-                return entry[2]
-        kept = self._with_digests(now, started)  # (hashed before the scan reads the files)
+        markers, files = self._with_digests(now, started)  # (hashed before the scan reads them)
         found = scan(specs)
         self.discovered = "scanned"
-        if _within(_roots_read(found), roots) and _tree_state(roots, self.folder) == now:  # nothing changed meanwhile
-            self._write(path, (slot, kept, found))
-        return found
+        walked = {f for f, _ in now[1]}
+        parsed = {str(f): digest for f, digest in files_parsed().items() if str(f) not in walked}
+        extra = tuple(sorted(parsed))
+        after = _tree_state(roots, self.folder, extra)
+        if after is not None and (after[0], after[1][:len(now[1])]) == now and _within(_roots_read(found), roots):
+            # the files read outside the folders (a symlinked folder's), with the text the scan parsed
+            settled = started - RECENT_NS
+            outside = tuple((f, stat if stat is None or max(stat[1], stat[2]) < settled else (),
+                             parsed[f] and TEXT + parsed[f]) for f, stat in after[1][len(now[1]):])
+            self._write(path, (slot, (extra, markers, files + outside), found))
+        return found  # (not kept when a file changed while it was scanned)
 
     def _with_digests(self, state: tuple, started: int) -> tuple:
         """The state with each file's content hash; the stat of a file changed less than
@@ -235,19 +248,30 @@ class ResultCache:
         scan keeps it), so that the next run compares its content."""
         markers, files = state
         settled = started - RECENT_NS
-        return markers, tuple((f, stat if max(stat[1], stat[2]) < settled else (),
-                               self.digest(f) if stat[0] <= MAX_HASHED_BYTES else "") for f, stat in files)
+        return markers, tuple(
+            (f, stat, "") if stat is None  # (a file the scan looked for and did not find)
+            else (f, stat if max(stat[1], stat[2]) < settled else (),
+                  self.digest(f) if stat[0] <= MAX_HASHED_BYTES else "") for f, stat in files)
 
-    def _same_tree(self, kept, now: tuple) -> bool:
+    def _same_tree(self, kept: tuple, now: tuple) -> bool:
         """The same folders' files, each with the same stat or else the same content."""
-        try:
-            markers, files = kept
-            if markers != now[0] or [f for f, _, _ in files] != [f for f, _ in now[1]]:
-                return False
-            return all(stat == current or (digest and self.digest(f) == digest)
-                       for (f, stat, digest), (_, current) in zip(files, now[1]))
-        except (TypeError, ValueError):  # an entry of another shape
+        markers, files = kept
+        if markers != now[0] or [f for f, _, _ in files] != [f for f, _ in now[1]]:
             return False
+        return all(stat == current or (digest and self._digest_like(f, digest) == digest)
+                   for (f, stat, digest), (_, current) in zip(files, now[1]))
+
+    def _digest_like(self, file: str, digest: str) -> str:
+        """The file's content hash, or the hash of its text for a file recorded by its text."""
+        if not digest.startswith(TEXT):
+            return self.digest(file)
+        from netlint.class_scan import text_digest
+        from netlint.source import read_source
+
+        try:
+            return TEXT + text_digest(read_source(file))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            return ""
 
     def summary(self) -> str:
         text = f"cache: {self.hits} file{'s' * (self.hits != 1)} cached, {self.misses} linted ({self.folder})"
@@ -487,10 +511,11 @@ def _exists(spec: str) -> bool:
         return False
 
 
-def _tree_state(roots: tuple[str, ...], cache: Path) -> tuple | None:
+def _tree_state(roots: tuple[str, ...], cache: Path, extra: Sequence[str] = ()) -> tuple | None:
     """The project markers that exist at and above the roots and in their folders, and each
     file discovery may read below them with its stat (not the ``cache``'s own folder, when
-    it is there); None past ``MAX_DISCOVERY_FILES``."""
+    it is there), then the ``extra`` files' (None for one that is missing); None past
+    ``MAX_DISCOVERY_FILES``."""
     own = {str(cache.resolve()), str(cache.resolve().parent)}
     markers, files = set(), []
     for root in map(Path, roots):
@@ -513,8 +538,17 @@ def _tree_state(roots: tuple[str, ...], cache: Path) -> tuple | None:
             continue  # a dangling link
         if stat.st_size > MAX_HASHED_BYTES and "." not in os.path.basename(file):
             continue
-        stats.append((file, (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)))
+        stats.append((file, _stat_of(stat)))
+    for file in extra:
+        try:
+            stats.append((file, _stat_of(os.stat(file))))
+        except OSError:
+            stats.append((file, None))
     return tuple(sorted(markers)), tuple(stats)
+
+
+def _stat_of(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def _unreachable(folder: str) -> bool:

@@ -139,6 +139,25 @@ class Head(Plain):
 """
 
 
+# a model whose base comes from a folder linked into the project (a shared checkout): discovery
+# reads it through the import, not by listing the project's folders
+LINKED = """
+from torch import nn
+
+from shared.kinds import Kind
+
+
+class Tail(Kind):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+"""
+KINDS = "from torch import nn\n\nTorch = nn.Module\nPlain = object\nKind = Plain\n"
+
+
 def rebased_in_place(file, old: str, new: str) -> None:
     """The file's text edited in place (same inode, same size), its access and modification
     times set back: only the ctime and the content tell the edit."""
@@ -172,10 +191,13 @@ def runs(tmp_path_factory) -> dict:
     project = base / "project"
     project.mkdir()
     for name, text in (("blocks.py", BLOCKS), ("net.py", NET), ("gen.py", GEN), ("broken.py", BROKEN),
-                       ("heads.py", HEADS),
+                       ("heads.py", HEADS), ("linked.py", LINKED),
                        ("notes.py", "NOTES = 'no model here'\n"),
                        ("pyproject.toml", '[tool.netlint]\nfail-level = "note"\n')):
         (project / name).write_text(textwrap.dedent(text))
+    (base / "shared").mkdir()
+    (base / "shared" / "kinds.py").write_text(KINDS)
+    (project / "shared").symlink_to(base / "shared", target_is_directory=True)
     env = {**os.environ, "HOME": str(base / "home"), "XDG_CACHE_HOME": str(base / "xdg")}
     env.pop("NETLINT_NO_CACHE")
 
@@ -197,6 +219,9 @@ def runs(tmp_path_factory) -> dict:
     rebased_in_place(project / "heads.py", "class Head(Plain)", "class Head(Torch)")
     done["rebased"] = lint(".", "-v")
     rebased_in_place(project / "heads.py", "class Head(Torch)", "class Head(Plain)")
+    rebased_in_place(base / "shared" / "kinds.py", "Kind = Plain", "Kind = Torch")
+    done["linked rebased"] = lint(".", "-v")
+    rebased_in_place(base / "shared" / "kinds.py", "Kind = Torch", "Kind = Plain")
     with open(project / "blocks.py", "a") as stream:
         stream.write("\n# a comment: the block file changed\n")
     done["block edited"] = lint(".", "-v")
@@ -267,6 +292,15 @@ def test_a_class_that_changes_base_in_place_is_found_again(runs):
     assert discovery(runs["rebased"]) == "scanned" and counts(runs["rebased"]) == (3, 1)
     assert "heads.py::Head" in runs["rebased"].stdout
     assert discovery(runs["block edited"]) == "scanned" and "heads.py" not in runs["block edited"].stdout
+
+
+def test_a_base_changed_in_a_linked_folder_is_found_again(runs):
+    """The folder is not listed (a symlink): the file the scan parsed through the import is
+    recorded with the text it parsed."""
+    assert "linked.py" not in runs["warm"].stdout and "linked.py" not in runs["rebased"].stdout
+    assert discovery(runs["linked rebased"]) == "scanned" and counts(runs["linked rebased"]) == (3, 1)
+    assert "linked.py::Tail" in runs["linked rebased"].stdout
+    assert "linked.py" not in runs["block edited"].stdout
 
 
 def test_a_damaged_discovery_entry_is_ignored(runs):
