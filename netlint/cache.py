@@ -220,7 +220,8 @@ class ResultCache:
                 now = _tree_state(roots, self.folder, extra)
                 if now is not None and self._same_tree((markers, files), now):
                     self.discovered = "cached"
-                    kept = (extra, *self._with_digests(now, started))
+                    kept = (extra, markers, tuple((f, _settled(current, started), digest)
+                                                  for (f, _, digest), (_, current) in zip(files, now[1])))
                     if kept != entry[1]:  # new stats, the same contents (a checkout, a restored cache, touch)
                         self._write(path, (slot, kept, entry[2]))
                     return entry[2]
@@ -236,22 +237,16 @@ class ResultCache:
         after = _tree_state(roots, self.folder, extra)
         if after is not None and (after[0], after[1][:len(now[1])]) == now and _within(_roots_read(found), roots):
             # the files read outside the folders (a symlinked folder's), with the text the scan parsed
-            settled = started - RECENT_NS
-            outside = tuple((f, stat if stat is None or max(stat[1], stat[2]) < settled else (),
-                             parsed[f] and TEXT + parsed[f]) for f, stat in after[1][len(now[1]):])
+            outside = tuple((f, _settled(stat, started), parsed[f] and TEXT + parsed[f])
+                            for f, stat in after[1][len(now[1]):])
             self._write(path, (slot, (extra, markers, files + outside), found))
         return found  # (not kept when a file changed while it was scanned)
 
     def _with_digests(self, state: tuple, started: int) -> tuple:
-        """The state with each file's content hash; the stat of a file changed less than
-        ``RECENT_NS`` before ``started`` is not kept (an edit in the same clock tick as the
-        scan keeps it), so that the next run compares its content."""
+        """The state with each file's content hash (``_settled`` stats)."""
         markers, files = state
-        settled = started - RECENT_NS
-        return markers, tuple(
-            (f, stat, "") if stat is None  # (a file the scan looked for and did not find)
-            else (f, stat if max(stat[1], stat[2]) < settled else (),
-                  self.digest(f) if stat[0] <= MAX_HASHED_BYTES else "") for f, stat in files)
+        return markers, tuple((f, _settled(stat, started), self.digest(f) if stat[0] <= MAX_HASHED_BYTES else "")
+                              for f, stat in files)
 
     def _same_tree(self, kept: tuple, now: tuple) -> bool:
         """The same folders' files, each with the same stat or else the same content."""
@@ -545,6 +540,12 @@ def _tree_state(roots: tuple[str, ...], cache: Path, extra: Sequence[str] = ()) 
         except OSError:
             stats.append((file, None))
     return tuple(sorted(markers)), tuple(stats)
+
+
+def _settled(stat: tuple | None, started: int) -> tuple | None:
+    """The stat, or () for a file changed less than ``RECENT_NS`` before ``started``: an edit
+    in the same clock tick as the scan keeps it, so the next run compares that file's content."""
+    return stat if stat is None or max(stat[1], stat[2]) < started - RECENT_NS else ()
 
 
 def _stat_of(stat: os.stat_result) -> tuple[int, int, int, int]:
