@@ -358,7 +358,7 @@ def cached_runs(folder: Path, count: int, blocks: int, runs: int, baseline: Path
     lines = [f"### 12. {count} model files, -j 2, with the cache: a second run and a run after a block file "
              f"changed ({count // blocks} models import it) vs the first (goal: the second < 10% of the first, "
              "in CPU)", "",
-             "| netlint | run | median s | share of the first run | CPU s (with the workers) | share of the first "
+             "| code | run | median s | share of the first run | CPU s (with the workers) | share of the first "
              "run's CPU | peak RSS MB | outcome |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name in netlints:
