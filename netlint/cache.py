@@ -18,6 +18,19 @@ read back whole, with its checksum and its key, is ignored. Results decided by a
 a worker that died or a bug in netlint are never written. Beside the files' entries, one
 holds what the reports say about the rules, by a fingerprint read without importing them:
 a run whose files are all in the cache never imports torch.
+
+Discovery's scan (``netlint.discover``: the ``ast`` of every file, the project searched for
+each class's calls and builders) of a command line that names a folder is kept too, one entry
+a command line (files named one by one, as pre-commit names them, are scanned): it is used while
+every file it could have read is unchanged. Those are the files of the folders an import or
+an argument search can reach (the working directory and each path's import roots:
+``discovery_roots``), listed again each run: the same names, and for each file the same
+``stat`` (size, mtime and ctime in ns, inode) or, where the stat changed, the same content
+hash (a checkout, a restored CI cache, ``touch``). The ctime, which a program cannot set
+(only the clock), catches an edit whose size and mtime were put back; the hash, a stat changed
+by a copy. A scan during which a file changed is not kept, and the stat of a file changed in
+the last 2 s is not trusted (its content is compared): an edit in the same clock tick as the
+scan would keep it.
 """
 
 from __future__ import annotations
@@ -33,7 +46,8 @@ import os
 import pickle
 import re
 import sys
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from netlint import __version__
@@ -46,6 +60,15 @@ NETLINT_DIR = Path(__file__).resolve().parent
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_NAMING_FILES = 2000  # project files searched for the names of a file's models
 CACHE_VARIABLES = ("NETLINT_CACHE_DIR", "NETLINT_NO_CACHE")  # where the cache is, not what a lint finds
+MAX_DISCOVERY_FILES = 20000  # a bigger tree is scanned each run, not kept
+# what discovery may read: Python, notebooks, configurations, scripts without an extension
+READ_SUFFIXES = (".py", ".ipynb", ".cfg", ".yaml", ".yml", ".json", ".toml", ".ini", ".conf", ".prototxt")
+RECENT_NS = 2 * 10 ** 9  # a file's stat is trusted from 2 s after its last change
+# a bigger file is told by its stat alone (a data file in JSON); a bigger file without an extension
+# is no script (netlint.arguments.project_text.MAX_SCRIPT_BYTES): discovery never reads it
+MAX_HASHED_BYTES = 1_000_000
+TEXT = "text:"  # a digest of the text a scan parsed (netlint.class_scan.text_digest), not of the bytes
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", ".git")  # (netlint.project.MARKERS: where a project's root is)
 
 
 def cache_root(config_folder: str | None = None) -> Path:
@@ -84,10 +107,12 @@ class ResultCache:
         self.stamp = ""  # set by the run (netlint.lint), once it knows its rules
         self.hits = self.misses = self.written = 0
         self.problem = ""  # why entries could not be written, once
+        self.discovered = ""  # "cached" or "scanned" once discovery ran through the cache
         self._digests: dict[str, str] = {}
         self._versions: dict[str, str] = {}
         self._identifiers: dict[str, frozenset[str]] = {}
         self._project_files: dict[Path, tuple[str, ...]] = {}
+        self._roots: dict[str, Path] = {}  # a folder -> its project's root
 
     def key(self, work: Sequence[tuple], listed: Iterable[str]) -> Key | None:
         """The key of one file's work (``(target, options)`` pairs); None when it has no file.
@@ -171,8 +196,82 @@ class ResultCache:
     def keep_rules(self, fingerprint: str, rules: list) -> None:
         self._write(self.folder / "rules" / fingerprint, (fingerprint, (), LintResult(rules=list(rules))))
 
+    def discovery(self, specs: Sequence[str], scan: Callable[[list[str]], object]):
+        """``scan(specs)`` (``netlint.discover.discover``), from the cache while every file
+        it could have read is unchanged; else scanned, and kept unless a file changed meanwhile."""
+        from netlint.class_scan import files_parsed
+        from netlint.discover import Discovery
+
+        specs = list(specs)
+        # (a run that edits files: discovery reads the edited texts.) Files named one by one, as
+        # pre-commit names a commit's, are scanned: each list would be an entry of its own, and
+        # the scan of a few files costs less than listing the project's.
+        if not self.reading or not any(_is_folder(spec) for spec in specs):
+            return scan(specs)
+        roots = discovery_roots(specs)
+        slot = _hashed(repr((FORMAT, __version__, _netlint_digest(), sys.version, os.getcwd(), specs,
+                             [(spec, _exists(spec)) for spec in specs], roots)))
+        path = self.folder / "discovery" / slot[:2] / slot
+        started = time.time_ns()
+        with contextlib.suppress(OSError, TypeError, ValueError):  # (an entry of another shape)
+            entry = _decoded(path.read_bytes(), Discovery)
+            if entry is not None and entry[0] == slot:
+                extra, markers, files = entry[1]
+                now = _tree_state(roots, self.folder, extra)
+                if now is not None and self._same_tree((markers, files), now):
+                    self.discovered = "cached"
+                    kept = (extra, markers, tuple((f, _settled(current, started), digest)
+                                                  for (f, _, digest), (_, current) in zip(files, now[1])))
+                    if kept != entry[1]:  # new stats, the same contents (a checkout, a restored cache, touch)
+                        self._write(path, (slot, kept, entry[2]))
+                    return entry[2]
+        now = _tree_state(roots, self.folder)
+        if now is None:
+            return scan(specs)
+        markers, files = self._with_digests(now, started)  # (hashed before the scan reads them)
+        found = scan(specs)
+        self.discovered = "scanned"
+        walked = {f for f, _ in now[1]}
+        parsed = {str(f): digest for f, digest in files_parsed().items() if str(f) not in walked}
+        extra = tuple(sorted(parsed))
+        after = _tree_state(roots, self.folder, extra)
+        if after is not None and (after[0], after[1][:len(now[1])]) == now and _within(_roots_read(found), roots):
+            # the files read outside the folders (a symlinked folder's), with the text the scan parsed
+            outside = tuple((f, _settled(stat, started), parsed[f] and TEXT + parsed[f])
+                            for f, stat in after[1][len(now[1]):])
+            self._write(path, (slot, (extra, markers, files + outside), found))
+        return found  # (not kept when a file changed while it was scanned)
+
+    def _with_digests(self, state: tuple, started: int) -> tuple:
+        """The state with each file's content hash (``_settled`` stats)."""
+        markers, files = state
+        return markers, tuple((f, _settled(stat, started), self.digest(f) if stat[0] <= MAX_HASHED_BYTES else "")
+                              for f, stat in files)
+
+    def _same_tree(self, kept: tuple, now: tuple) -> bool:
+        """The same folders' files, each with the same stat or else the same content."""
+        markers, files = kept
+        if markers != now[0] or [f for f, _, _ in files] != [f for f, _ in now[1]]:
+            return False
+        return all(stat == current or (digest and self._digest_like(f, digest) == digest)
+                   for (f, stat, digest), (_, current) in zip(files, now[1]))
+
+    def _digest_like(self, file: str, digest: str) -> str:
+        """The file's content hash, or the hash of its text for a file recorded by its text."""
+        if not digest.startswith(TEXT):
+            return self.digest(file)
+        from netlint.class_scan import text_digest
+        from netlint.source import read_source
+
+        try:
+            return TEXT + text_digest(read_source(file))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            return ""
+
     def summary(self) -> str:
         text = f"cache: {self.hits} file{'s' * (self.hits != 1)} cached, {self.misses} linted ({self.folder})"
+        if self.discovered:
+            text += f"; discovery {self.discovered}"
         return f"{text}; {self.problem}" if self.problem else text
 
     # what an entry read, and whether it is unchanged
@@ -209,7 +308,10 @@ class ResultCache:
     def _project(self, path: Path) -> tuple[str, ...]:
         from netlint.project import CONFIG_EXTENSIONS, project_root, skipped_dir
 
-        root = project_root(path)
+        folder = str(path.parent)
+        if folder not in self._roots:  # (every entry of a folder asks: its root is found once)
+            self._roots[folder] = project_root(path)
+        root = self._roots[folder]
         if root not in self._project_files:
             found = []
             for folder, dirs, names in os.walk(root):
@@ -307,7 +409,9 @@ def rules_fingerprint(config) -> str:
 
     entries, folders = [], set(config.rules_dirs)
     for entry in sorted(importlib.metadata.entry_points(group="netlint.rules"), key=lambda e: (e.name, e.value)):
-        entries.append((entry.name, entry.value, getattr(entry.dist, "name", ""), getattr(entry.dist, "version", "")))
+        # the plug-in's name and version: its metadata's text (parsing it costs ms an entry point)
+        metadata = entry.dist.read_text("METADATA") if entry.dist is not None else None
+        entries.append((entry.name, entry.value, _hashed(metadata or "")))
         try:
             spec = importlib.util.find_spec(entry.module)
         except (ImportError, ValueError):
@@ -359,8 +463,105 @@ def _folder_digest(folder: str) -> str:
     return digest.hexdigest()
 
 
-def _decoded(data: bytes):
-    """``(key, read, result)`` of a whole entry of this format; None for anything else."""
+def discovery_roots(specs: Sequence[str]) -> tuple[str, ...]:
+    """The folders (or files) whose files discovery of ``specs`` may read: the working
+    directory, each path named and the folders an import in it is searched from (its package's
+    root, its project's root: ``netlint.project.import_roots``), none inside another."""
+    from netlint.project import import_roots
+
+    found = {Path.cwd().resolve()}
+    for spec in specs:
+        file = spec.partition("::")[0] if "::" in spec else spec
+        if not _exists(file):
+            continue
+        path = Path(file).resolve()
+        found.add(path)
+        found.update(import_roots(path if path.is_file() else path / "__init__.py"))
+    return tuple(str(r) for r in sorted(found) if not any(other in r.parents for other in found))
+
+
+def _roots_read(found) -> set[Path]:
+    """The folders whose files the scan of these files may have read (their import roots)."""
+    from netlint.project import import_roots
+
+    return {root for file in found.files for root in import_roots(Path(file))}
+
+
+def _within(folders: set[Path], roots: tuple[str, ...]) -> bool:
+    kept = [Path(r) for r in roots]
+    return all(any(folder == root or root in folder.parents for root in kept) for folder in folders)
+
+
+def _is_folder(spec: str) -> bool:
+    try:
+        return "::" not in spec and Path(spec).is_dir()
+    except OSError:
+        return False
+
+
+def _exists(spec: str) -> bool:
+    try:
+        return Path(spec).exists()
+    except OSError:
+        return False
+
+
+def _tree_state(roots: tuple[str, ...], cache: Path, extra: Sequence[str] = ()) -> tuple | None:
+    """The project markers that exist at and above the roots and in their folders, and each
+    file discovery may read below them with its stat (not the ``cache``'s own folder, when
+    it is there), then the ``extra`` files' (None for one that is missing); None past
+    ``MAX_DISCOVERY_FILES``."""
+    own = {str(cache.resolve()), str(cache.resolve().parent)}
+    markers, files = set(), []
+    for root in map(Path, roots):
+        markers.update(str(folder / m) for folder in root.parents for m in PROJECT_MARKERS if (folder / m).exists())
+        if not root.is_dir():
+            files.append(str(root))
+            continue
+        for folder, dirs, names in os.walk(root):
+            markers.update(os.path.join(folder, m) for m in PROJECT_MARKERS if m in dirs or m in names)
+            dirs[:] = sorted(d for d in dirs if not _unreachable(os.path.join(folder, d))
+                             and os.path.join(folder, d) not in own)
+            files += [os.path.join(folder, n) for n in sorted(names) if n.endswith(READ_SUFFIXES) or "." not in n]
+            if len(files) > MAX_DISCOVERY_FILES:
+                return None
+    stats = []
+    for file in files:
+        try:
+            stat = os.stat(file)
+        except OSError:
+            continue  # a dangling link
+        if stat.st_size > MAX_HASHED_BYTES and "." not in os.path.basename(file):
+            continue
+        stats.append((file, _stat_of(stat)))
+    for file in extra:
+        try:
+            stats.append((file, _stat_of(os.stat(file))))
+        except OSError:
+            stats.append((file, None))
+    return tuple(sorted(markers)), tuple(stats)
+
+
+def _settled(stat: tuple | None, started: int) -> tuple | None:
+    """The stat, or () for a file changed less than ``RECENT_NS`` before ``started``: an edit
+    in the same clock tick as the scan keeps it, so the next run compares that file's content."""
+    return stat if stat is None or max(stat[1], stat[2]) < started - RECENT_NS else ()
+
+
+def _stat_of(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def _unreachable(folder: str) -> bool:
+    """A folder no import or argument search of the project reaches: hidden, bytecode, a
+    virtual environment or installed packages, JavaScript's."""
+    name = os.path.basename(folder)
+    return (name.startswith(".") or name in ("__pycache__", "node_modules", "site-packages")
+            or os.path.exists(os.path.join(folder, "pyvenv.cfg")))
+
+
+def _decoded(data: bytes, kind: type = LintResult):
+    """``(key, read, result)`` of a whole entry of this format (``result`` a ``kind``); None for anything else."""
     if not data.startswith(MAGIC):
         return None
     checksum, _, payload = data[len(MAGIC):].partition(b"\n")
@@ -370,7 +571,7 @@ def _decoded(data: bytes):
         entry = _Unpickler(io.BytesIO(payload)).load()
     except Exception:  # anything but a result of ours
         return None
-    if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[2], LintResult)):
+    if not (isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[2], kind)):
         return None
     return entry
 

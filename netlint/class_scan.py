@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,11 +106,31 @@ def is_main_block(statement: ast.stmt) -> bool:
     return len(sides) == 2 and {ast.unparse(s) for s in sides} == {"__name__", "'__main__'"}
 
 
+_parsed: dict[Path, str] = {}  # every file parsed here (resolved) -> text_digest() of the text parsed
+
+
+def files_parsed() -> dict[Path, str]:
+    """The files this process parsed to judge classes (bases followed through imports, into a
+    symlinked folder too), each with the digest of the text parsed ("" if it could not be read):
+    netlint.cache records them with discovery's scan."""
+    return dict(_parsed)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @functools.lru_cache(maxsize=4096)
 def _tree(path: Path, _version: tuple) -> ast.Module | None:
     try:
-        return ast.parse(read_source(path), filename=str(path))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        text = read_source(path)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):  # (a bad coding cookie)
+        _parsed[path] = ""
+        return None
+    _parsed[path] = text_digest(text)
+    try:
+        return ast.parse(text, filename=str(path))
+    except (SyntaxError, ValueError):
         return None
 
 

@@ -44,7 +44,8 @@ def lint_paths(specs: Sequence[str], options: Options = Options(), config: Confi
     ``isolate=False`` analyzes in this process (what bench/perf.py measures isolation against).
     ``meanwhile()`` runs while the first workers lint (the caller's own imports, e.g. libcst for fixes).
     ``cache``: the files whose entry is unchanged are not linted again (netlint.cache; in workers only)."""
-    found = discover(paths_to_discover(specs, config))
+    to_discover = paths_to_discover(specs, config)
+    found = discover(to_discover) if cache is None or not isolate else cache.discovery(to_discover, discover)
     targets = list({t.display: t for t in found.targets if not excluded_target(t, config)}.values())
     errors = [p for p in found.problems if "::" in p.target or not p.path or not config.is_excluded(p.path)]
     skipped = list(dict.fromkeys(s for s in found.skipped if not config.is_excluded(s.target.partition("::")[0])))

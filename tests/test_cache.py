@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+import time
 
 import pytest
 
@@ -119,6 +120,64 @@ class Slow(nn.Module):
 """
 
 
+# a class whose base is an alias: ``Plain`` and ``Torch`` have the same length, so an edit from
+# one to the other in place keeps the file's size (and the test restores its mtime)
+HEADS = """
+from torch import nn
+
+Torch = nn.Module
+Plain = object
+
+
+class Head(Plain):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+"""
+
+
+# a model whose base comes from a folder linked into the project (a shared checkout): discovery
+# reads it through the import, not by listing the project's folders
+LINKED = """
+from torch import nn
+
+from shared.kinds import Kind
+
+
+class Tail(Kind):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+"""
+KINDS = "from torch import nn\n\nTorch = nn.Module\nPlain = object\nKind = Plain\n"
+
+
+def rebased_in_place(file, old: str, new: str) -> None:
+    """The file's text edited in place (same inode, same size), its access and modification
+    times set back: only the ctime and the content tell the edit."""
+    before = file.stat()
+    text = file.read_bytes()
+    assert len(old) == len(new) and old.encode() in text
+    with open(file, "r+b") as stream:
+        stream.write(text.replace(old.encode(), new.encode()))
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = file.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+
+
+def discovery(proc) -> str:
+    """"cached" or "scanned", from the -v note."""
+    found = re.search(r"; discovery (\w+)", proc.stderr)
+    assert found, proc.stderr
+    return found[1]
+
+
 def counts(proc) -> tuple[int, int]:
     """(cached, linted) files, from the -v note."""
     found = re.search(r"cache: (\d+) files? cached, (\d+) linted", proc.stderr)
@@ -132,9 +191,13 @@ def runs(tmp_path_factory) -> dict:
     project = base / "project"
     project.mkdir()
     for name, text in (("blocks.py", BLOCKS), ("net.py", NET), ("gen.py", GEN), ("broken.py", BROKEN),
+                       ("heads.py", HEADS), ("linked.py", LINKED),
                        ("notes.py", "NOTES = 'no model here'\n"),
                        ("pyproject.toml", '[tool.netlint]\nfail-level = "note"\n')):
         (project / name).write_text(textwrap.dedent(text))
+    (base / "shared").mkdir()
+    (base / "shared" / "kinds.py").write_text(KINDS)
+    (project / "shared").symlink_to(base / "shared", target_is_directory=True)
     env = {**os.environ, "HOME": str(base / "home"), "XDG_CACHE_HOME": str(base / "xdg")}
     env.pop("NETLINT_NO_CACHE")
 
@@ -144,8 +207,21 @@ def runs(tmp_path_factory) -> dict:
     done: dict = {"project": project, "base": base, "before": tree(project)}
     done["cold"] = lint(".", "-v", "--output-format", "json")
     done["warm"] = lint(".", "-v", "--output-format", "json")
+    for file in project.iterdir():  # (a checkout, a restored CI cache: new stats, the same contents)
+        os.utime(file, ns=(file.stat().st_atime_ns, file.stat().st_mtime_ns + 10 ** 9))
+    touched = time.time()
+    done["touched"] = lint(".", "-v")
     done["fresh html"] = lint(".", "--output-format", "html")  # (the drawing's data: entries of their own)
     done["cached html"] = lint(".", "--output-format", "html")
+    # (netlint keeps a file's stat from 2 s after its last change; before, it compares contents)
+    time.sleep(max(0.0, touched + 2.5 - time.time()))
+    done["settled"] = lint(".", "-v")  # the stats of the touched files kept
+    rebased_in_place(project / "heads.py", "class Head(Plain)", "class Head(Torch)")
+    done["rebased"] = lint(".", "-v")
+    rebased_in_place(project / "heads.py", "class Head(Torch)", "class Head(Plain)")
+    rebased_in_place(base / "shared" / "kinds.py", "Kind = Plain", "Kind = Torch")
+    done["linked rebased"] = lint(".", "-v")
+    rebased_in_place(base / "shared" / "kinds.py", "Kind = Torch", "Kind = Plain")
     with open(project / "blocks.py", "a") as stream:
         stream.write("\n# a comment: the block file changed\n")
     done["block edited"] = lint(".", "-v")
@@ -201,6 +277,34 @@ def test_the_cache_survives_parallel_workers(runs):
 
 def test_an_edited_block_file_relints_exactly_the_models_that_import_it(runs):
     assert counts(runs["block edited"]) == (2, 1)  # net.py imports blocks.py; gen.py and broken.py do not
+
+
+def test_discovery_is_kept_while_the_files_it_may_read_keep_their_contents(runs):
+    assert discovery(runs["cold"]) == "scanned" and discovery(runs["warm"]) == "cached"
+    assert discovery(runs["touched"]) == "cached" and counts(runs["touched"]) == (3, 0)  # new stats, same texts
+    assert discovery(runs["settled"]) == "cached"
+
+
+def test_a_class_that_changes_base_in_place_is_found_again(runs):
+    """Same size, same inode, mtime set back (after a run that kept the files' stats): the
+    ctime tells the edit, and the scan runs again."""
+    assert "heads.py" not in runs["warm"].stdout
+    assert discovery(runs["rebased"]) == "scanned" and counts(runs["rebased"]) == (3, 1)
+    assert "heads.py::Head" in runs["rebased"].stdout
+    assert discovery(runs["block edited"]) == "scanned" and "heads.py" not in runs["block edited"].stdout
+
+
+def test_a_base_changed_in_a_linked_folder_is_found_again(runs):
+    """The folder is not listed (a symlink): the file the scan parsed through the import is
+    recorded with the text it parsed."""
+    assert "linked.py" not in runs["warm"].stdout and "linked.py" not in runs["rebased"].stdout
+    assert discovery(runs["linked rebased"]) == "scanned" and counts(runs["linked rebased"]) == (3, 1)
+    assert "linked.py::Tail" in runs["linked rebased"].stdout
+    assert "linked.py" not in runs["block edited"].stdout
+
+
+def test_a_damaged_discovery_entry_is_ignored(runs):
+    assert discovery(runs["truncated"]) == "scanned" and discovery(runs["after truncated"]) == "cached"
 
 
 def test_an_option_that_changes_results_misses(runs):
