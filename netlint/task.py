@@ -277,16 +277,19 @@ def _dense_regression(inputs: Sequence[Shape], image: Shape, outputs: Sequence[S
                       evidence: Evidence) -> tuple[Shape, str] | None:
     """The output that is a dense regression, with why, when the class is not named as an image
     maker: a map the forward's module named as a disparity, depth or flow makes (unless it has
-    the channels of an image input: then it may be that map refined), or a pyramid of maps of
+    the channels of an image input: then it may be that map refined; a head that is a single
+    convolution is named by the convolutions making its channels), or a pyramid of maps of
     1 or 2 channels at the input's size and each half of the one before (MonoDepth's four
     disparities)."""
     if image_maker_name(evidence.names) is not None:
         return None
     maps = [s for s in outputs if len(s) == 4 and _integer_scale(image[2:], s[2:]) == 1]
     for out in maps:
-        maker = next((name for name, _, made in reversed(evidence.called) if made == out), None)
-        words = {w.lower() for part in (maker or "").replace(".", "_").split("_") for w in _WORDS.findall(part)}
-        if words & _DENSE_WORDS and all(s[1] != out[1] for s in _refinable(inputs, evidence)):
+        # the submodule that made it, else a convolution making its channels (a head is a leaf)
+        makers = [next((name for name, _, made in reversed(evidence.called) if made == out), ""),
+                  *(name for name, _, made in evidence.convolutions if made == out[1])]
+        maker = next((m for m in makers if _name_words(m) & _DENSE_WORDS), None)
+        if maker is not None and all(s[1] != out[1] for s in _refinable(inputs, evidence)):
             return out, (f"output {_fmt(out)} keeps the input size with {out[1]} channels, made by {maker}, named as a "
                          "disparity, depth or flow map: a dense prediction, not an image")
         pyramid = [out]
@@ -300,6 +303,11 @@ def _dense_regression(inputs: Sequence[Shape], image: Shape, outputs: Sequence[S
                          f"channel{'s' if out[1] > 1 else ''} predicted at {len(pyramid)} scales (a disparity, depth "
                          "or flow supervised at each), not an image")
     return None
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a qualified module name, lower-cased: ``disp1_layer.conv1`` gives disp, layer, conv."""
+    return {w.lower() for part in name.replace(".", "_").split("_") for w in _WORDS.findall(part)}
 
 
 # Words of an input's name that say it is a map given alongside the image (a mask, a segmentation,
