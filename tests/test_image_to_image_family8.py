@@ -42,7 +42,7 @@ def judged(report: dict, code: str) -> set[str]:
 
 def test_nl201_and_nl202_only_on_the_image_models(linted):
     assert judged(linted, "NL201") == {"dense/gray_depth.py::MultiScaleDeblurNet", "dense/gray_flow.py::GrayDenoiser"}
-    assert judged(linted, "NL202") == {"style/net.py::StyleNet"}
+    assert judged(linted, "NL202") == {"style/adain_features.py::StyleNet"}
 
 
 def test_disparity_depth_and_flow_maps_are_dense_predictions(linted):
@@ -61,14 +61,14 @@ def test_disparity_depth_and_flow_maps_are_dense_predictions(linted):
 
 def test_a_style_network_returning_features_first_is_image_to_image(linted):
     found = models(linted)
-    style = found["style/net.py::StyleNet"]
+    style = found["style/adain_features.py::StyleNet"]
     assert style["task"] == "image-to-image" and style["task_reason"].endswith(
         "a feature map rather than class scores (no class count, no softmax), and its inputs content, style name "
         "the images of style transfer")
     (backbone,) = [f for f in linted["findings"] if f["code"] == "NL202"]
-    assert backbone["severity"] == "warning" and "models/vgg_normalised.pth (loaded at style/train.py:14" \
+    assert backbone["severity"] == "warning" and "models/vgg_normalised.pth (loaded at style/train_style.py:15" \
         in backbone["message"]
-    assert found["style/net.py::PixelEmbeddingNet"]["task"] == "segmentation"  # 64 channels from an image
+    assert found["style/adain_features.py::PixelEmbeddingNet"]["task"] == "segmentation"  # 64 channels from an image
 
 
 def test_blocks_are_not_image_models(linted):
@@ -78,10 +78,10 @@ def test_blocks_are_not_image_models(linted):
         "output 1×64×256×256 keeps the input size with the input's 64 channels: features made from features "
         "(a block of a network), not an image")
     skipped = {s["target"]: s["reason"] for s in linted["skipped"]}
-    assert skipped["sr/train/model/common.py::BasicBlock"] == (
-        "a building block: sr/train/loss/discriminator.py:10 builds it in a model of its own")
+    assert skipped["sr/srtrain/model/common.py::BasicBlock"] == (
+        "a building block: sr/srtrain/loss/discriminator.py:10 builds it in a model of its own")
     for unused in ("conv3x3", "ResidualConvBlock"):
         assert skipped[f"blocks/feature_refiner.py::{unused}"].startswith(
             "a building block by its name: no class of the project builds it and no code gives it its arguments")
-    assert found["sr/train/model/plainsr.py::PlainSR"]["task"] == "image-to-image"
-    assert found["sr/train/loss/discriminator.py::Discriminator"]["task"] == "classification"
+    assert found["sr/srtrain/model/plainsr.py::PlainSR"]["task"] == "image-to-image"
+    assert found["sr/srtrain/loss/discriminator.py::Discriminator"]["task"] == "classification"
