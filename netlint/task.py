@@ -251,7 +251,8 @@ def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: Cl
                                             "and the class is not named as an image generator")
                 return "image-to-image", (f"output {_fmt(out)} {size} with {out[1]} channels from the input's "
                                           f"{image[1]}, and {maker} is named as an image generator")
-            if out[1] == image[1] > _IMAGE_AND_HINTS:
+            if out[1] == image[1] > _IMAGE_AND_HINTS and image_maker_name(evidence.names) is None:
+                # (a Generator's 64 → 64 is more likely channel counts guessed from ``input_dim``)
                 return "unknown", (f"output {_fmt(out)} {size} with the input's {out[1]} channels: features made "
                                    "from features (a block of a network), not an image")
             if 1 <= out[1] <= 4 or out[1] == image[1]:
