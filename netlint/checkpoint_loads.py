@@ -11,10 +11,11 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from netlint.arguments.call import dotted_name
+from netlint.arguments.parser_defaults import argparse_defaults
 from netlint.arguments.project_text import file_text, file_tree
+from netlint.checkpoint_files import CHECKPOINT_SUFFIXES
 from netlint.paths import display_path
-
-_CHECKPOINT_ENDINGS = (".pth", ".pt", ".pkl", ".ckpt", ".bin", ".tar", ".t7", ".safetensors", ".npz", ".h5")
 
 
 @dataclass(frozen=True)
@@ -57,31 +58,20 @@ def _loads_in(tree: ast.Module, shown: str) -> list[CheckpointLoad]:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "load_state_dict" and node.args):
             continue
-        receiver = _dotted(node.func.value)
+        receiver = dotted_name(node.func.value)
         if not receiver:
             continue
         for file in _checkpoints_in(node.args[0], strings):
-            loads.append(CheckpointLoad(receiver, file, shown, node.lineno))
+            loads.append(CheckpointLoad(tuple(receiver.split(".")), file, shown, node.lineno))
     return loads
 
 
 def _named_strings(tree: ast.Module) -> dict[str, str]:
-    """Names given a string in the file: argparse options' defaults (``--vgg`` → ``vgg``, by
-    their ``dest`` too) and plain assignments (``VGG_PATH = '...'``)."""
-    named: dict[str, str] = {}
+    """Names given a string in the file: argparse options' defaults (``--vgg`` → ``vgg``) and
+    plain assignments (``VGG_PATH = '...'``)."""
+    named = {name: value for name, value in argparse_defaults(tree).items() if isinstance(value, str)}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
-            default = next((k.value for k in node.keywords if k.arg == "default"), None)
-            if not (isinstance(default, ast.Constant) and isinstance(default.value, str)):
-                continue
-            dest = next((k.value.value for k in node.keywords if k.arg == "dest" and isinstance(k.value, ast.Constant)),
-                        None)
-            flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-            for name in [dest, *(f.lstrip("-").replace("-", "_") for f in flags)]:
-                if name:
-                    named[name] = default.value
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
-                and isinstance(node.value.value, str):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             for target in node.targets:
                 if isinstance(target, (ast.Name, ast.Attribute)):
                     named[target.id if isinstance(target, ast.Name) else target.attr] = node.value.value
@@ -100,16 +90,7 @@ def _checkpoints_in(argument: ast.expr, strings: dict[str, str]) -> list[str]:
             value = strings.get(node.attr)
         elif isinstance(node, ast.Name):
             value = strings.get(node.id)
-        if value and value.lower().endswith(_CHECKPOINT_ENDINGS):
+        if value and value.lower().endswith(CHECKPOINT_SUFFIXES):
             found.append(value)
     return found
 
-
-def _dotted(node: ast.expr) -> tuple[str, ...]:
-    names: list[str] = []
-    while isinstance(node, ast.Attribute):
-        names.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ()
-    return (node.id, *reversed(names))

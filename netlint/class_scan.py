@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,18 @@ class ModuleClass:
     def trains(self) -> bool:
         """It builds an optimizer: a training wrapper, whose submodules are models of their own."""
         return any(isinstance(n, ast.Call) and _is_optimizer(_dotted(n.func) or "") for n in ast.walk(self.node))
+
+
+_BLOCK_ENDINGS = ("block", "blk")
+_CONV_LAYER = re.compile(r"(up|de|down)?conv(\d+(x\d+)?)?(s\d+)?")
+
+
+def named_as_block(name: str) -> bool:
+    """Whether the class's name says it is a part of a network: a block (``BasicBlock``,
+    ``convblock``) or a convolution layer (``conv3x3``, ``upconv3x3``, ``conv3x3s1``); not
+    ``PConvUNet`` or ``MulLayer``."""
+    lowered = name.lower().strip("_")
+    return lowered.endswith(_BLOCK_ENDINGS) or _CONV_LAYER.fullmatch(lowered) is not None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netlint.arguments.call import ArgumentsError, split_call
-from netlint.class_scan import ModuleClass, factories, helpers_of, module_classes
+from netlint.class_scan import ModuleClass, factories, helpers_of, module_classes, named_as_block
 from netlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from netlint.paths import display_path
 from netlint.project import project_root, python_files
@@ -106,8 +106,15 @@ def _scan_file(path: Path, found: Discovery) -> None:
             found.skipped.append(Skipped(f"{shown}::{name}", reason, model=False))
         else:
             calls = _calls(path, name, own_file_only=not cls.required)
+            if cls.required and not calls and named_as_block(name):
+                found.skipped.append(Skipped(f"{shown}::{name}", _UNUSED_BLOCK, model=False))
+                continue
             found.targets.append(Target(f"{shown}::{name}", name, path=path, line=cls.node.lineno,
                                         discovered=True, calls=calls))
+
+
+_UNUSED_BLOCK = ("a building block by its name: no class of the project builds it and no code gives it its "
+                 "arguments (they would be guessed); name it as a target to analyze it")
 
 
 def _holds_state(cls: ModuleClass) -> bool:

@@ -54,12 +54,17 @@ def marked_folder(start: Path) -> Path | None:
 def import_roots(path: Path) -> list[Path]:
     """The folders an absolute import in ``path`` is searched from, as when the project runs
     it: the file's own folder (``python file.py``), the folder above its package (the package
-    root), the working directory (``python -m``) and the project's root."""
+    root), the working directory (``python -m``) and the project's root; last, the packages
+    between the file and its package root, where a script beside them runs (``Train/main.py``
+    importing ``model`` while ``Train`` has an ``__init__.py`` too: ``loss/discriminator.py``'s
+    ``from model import common`` is ``Train/model/common.py``)."""
     path = path.resolve()
     package = path.parent
+    between: list[Path] = []
     while (package / "__init__.py").is_file():
         package = package.parent
-    roots = [path.parent, package, Path.cwd().resolve(), project_root(path)]
+        between.append(package)
+    roots = [path.parent, package, Path.cwd().resolve(), project_root(path), *between]
     return list(dict.fromkeys(roots))
 
 

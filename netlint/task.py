@@ -174,11 +174,9 @@ def task_without_shapes(evidence: Evidence, classes: ClassCount | None = None) -
     discriminator or a classifier, or nothing says images."""
     if map_predictor_name(evidence.names) is not None or any(_NOT_IMAGE_MAKERS.search(n) for n in evidence.names[:1]):
         return None
-    words = set().union(*map(_input_words, evidence.inputs))
-    for first, second, task in _INPUT_TASKS:
-        if words & first and (not second or words & second):
-            named = [name for name in evidence.inputs if _input_words(name) & (first | second)]
-            return f"its inputs {', '.join(named)} name the images of {task}"
+    named = _task_of_inputs(evidence.inputs)
+    if named is not None:
+        return named
     if not evidence.convolutions:
         return None
     (_, reads, _), (last, _, makes) = evidence.convolutions[0], evidence.convolutions[-1]
@@ -195,6 +193,17 @@ def task_without_shapes(evidence: Evidence, classes: ClassCount | None = None) -
     return None
 
 
+def _task_of_inputs(inputs: Sequence[str]) -> str | None:
+    """What the forward's input names say the model restores or translates (``content`` and
+    ``style``, ``lr``, ``noisy``, ``hazy``, ``masked``…), None when they say nothing."""
+    words = set().union(*map(_input_words, inputs))
+    for first, second, task in _INPUT_TASKS:
+        if words & first and (not second or words & second):
+            named = [name for name in inputs if _input_words(name) & (first | second)]
+            return f"its inputs {', '.join(named)} name the images of {task}"
+    return None
+
+
 def _input_words(name: str) -> set[str]:
     """The words of an input's name, lower-cased: ``style_img`` and ``styleImg`` give style, img."""
     return {w.lower() for part in name.split("_") for w in (part, *_WORDS.findall(part))}
@@ -204,8 +213,11 @@ def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: Cl
                   evidence: Evidence) -> tuple[str, str] | None:
     image = next((s for s in inputs if len(s) == 4), None)
     batch = inputs[0][0] if inputs and inputs[0] else None
+    dense = _dense_regression(inputs, image, outputs, evidence) if image is not None else None
     for out in outputs:
         if image is not None and len(out) == 4:
+            if dense is not None and out == dense[0]:
+                return "segmentation", dense[1]
             scale = _integer_scale(image[2:], out[2:])
             if scale is None:
                 if out[1] == image[1] and _integer_scale(out[2:], image[2:]) in (2, 4):
@@ -239,13 +251,64 @@ def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: Cl
                                             "and the class is not named as an image generator")
                 return "image-to-image", (f"output {_fmt(out)} {size} with {out[1]} channels from the input's "
                                           f"{image[1]}, and {maker} is named as an image generator")
+            if out[1] == image[1] > _IMAGE_AND_HINTS and image_maker_name(evidence.names) is None:
+                # (a Generator's 64 → 64 is more likely channel counts guessed from ``input_dim``)
+                return "unknown", (f"output {_fmt(out)} {size} with the input's {out[1]} channels: features made "
+                                   "from features (a block of a network), not an image")
             if 1 <= out[1] <= 4 or out[1] == image[1]:
                 return "image-to-image", f"output {_fmt(out)} {size} with {out[1]} channels"
+            if scale == 1 and (told := _task_of_inputs(evidence.inputs)) is not None:
+                return "image-to-image", (f"output {_fmt(out)} keeps the input size with {out[1]} channels, a "
+                                          f"feature map rather than class scores (no class count, no softmax), "
+                                          f"and {told}")
             if scale == 1:
                 return "segmentation", f"output {_fmt(out)} keeps the input size with {out[1]} channels"
         if len(out) == 2 and out[0] == batch:
             return "classification", f"output {_fmt(out)} is one vector of {out[1]} per sample"
     return None
+
+
+# Words of a module's name that say the map it makes is a value per pixel to regress (a
+# disparity, a depth, an optical flow), not an image: MonoDepth's ``disp1_layer``, ``get_disp``.
+_DENSE_WORDS = {"disp", "disps", "disparity", "disparities", "depth", "depths", "flow", "flows", "optical"}
+_PYRAMID = 3  # outputs at the input's size, a half, a quarter…: a prediction supervised at several scales
+
+
+def _dense_regression(inputs: Sequence[Shape], image: Shape, outputs: Sequence[Shape],
+                      evidence: Evidence) -> tuple[Shape, str] | None:
+    """The output that is a dense regression, with why, when the class is not named as an image
+    maker: a map the forward's module named as a disparity, depth or flow makes (unless it has
+    the channels of an image input: then it may be that map refined; a head that is a single
+    convolution is named by the convolutions making its channels), or a pyramid of maps of
+    1 or 2 channels at the input's size and each half of the one before (MonoDepth's four
+    disparities)."""
+    if image_maker_name(evidence.names) is not None:
+        return None
+    maps = [s for s in outputs if len(s) == 4 and _integer_scale(image[2:], s[2:]) == 1]
+    for out in maps:
+        # the submodule that made it, else a convolution making its channels (a head is a leaf)
+        makers = [next((name for name, _, made in reversed(evidence.called) if made == out), ""),
+                  *(name for name, _, made in evidence.convolutions if made == out[1])]
+        maker = next((m for m in makers if _name_words(m) & _DENSE_WORDS), None)
+        if maker is not None and all(s[1] != out[1] for s in _refinable(inputs, evidence)):
+            return out, (f"output {_fmt(out)} keeps the input size with {out[1]} channels, made by {maker}, named as a "
+                         "disparity, depth or flow map: a dense prediction, not an image")
+        pyramid = [out]
+        for shape in outputs:
+            last = pyramid[-1]
+            if len(shape) == 4 and shape[1] == out[1] and shape[2:] == (last[2] // 2, last[3] // 2):
+                pyramid.append(shape)
+        if out[1] <= 2 and len(pyramid) >= _PYRAMID:
+            sizes = ", ".join(f"{s[2]}×{s[3]}" for s in pyramid)
+            return out, (f"outputs {_fmt(out)} and {len(pyramid) - 1} more at {sizes}: a map of {out[1]} "
+                         f"channel{'s' if out[1] > 1 else ''} predicted at {len(pyramid)} scales (a disparity, depth "
+                         "or flow supervised at each), not an image")
+    return None
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a qualified module name, lower-cased: ``disp1_layer.conv1`` gives disp, layer, conv."""
+    return {w.lower() for part in name.replace(".", "_").split("_") for w in _WORDS.findall(part)}
 
 
 # Words of an input's name that say it is a map given alongside the image (a mask, a segmentation,

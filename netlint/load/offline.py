@@ -25,6 +25,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from netlint.checkpoint_files import CHECKPOINT_SUFFIXES
 from netlint.load.pinned_device import pinned_to, user_modules
 from netlint.load.sandbox import OfflineError, may_write
 from netlint.load.virtual_files import virtual_weights_files
@@ -286,11 +287,6 @@ def _hf_hub_download(repo_id, filename, *args, subfolder=None, **kwargs) -> Requ
 
 def _is_missing_file(path: Any) -> bool:
     return isinstance(path, (str, os.PathLike)) and not os.path.exists(path)
-
-
-# the files that hold weights: a missing one read while building is a weights request
-CHECKPOINT_SUFFIXES = (".pth", ".pt", ".tar", ".ckpt", ".bin", ".pkl", ".pickle", ".npy", ".npz", ".h5",
-                       ".hdf5", ".safetensors", ".t7", ".params", ".weights", ".model", ".pb", ".mat")
 
 
 def is_missing_checkpoint(path: Any) -> bool:
