@@ -15,9 +15,10 @@ class ShrinkingFilters(Rule):
     or up-sampling, so never an encoder–decoder — takes its dense convolutions in the order
     they run and notes the first when there are at least three, their filter counts never
     grow, and the last has fewer than the first (``Conv2d(3, 128)`` → ``Conv2d(128, 64)`` →
-    ``Conv2d(64, 32)``); with only two, when both have spatial kernels and the second has at
-    most half the first's filters (``Conv2d(1, 32, 5)`` → ``Conv2d(32, 16, 3)``; a 1×1
-    convolution to the class scores is a head). A heuristic: a note, not a warning.
+    ``Conv2d(64, 32)``); with only two, when both have spatial kernels, the second has at most
+    half the first's filters and a dense layer reads the features after them
+    (``Conv2d(1, 32, 5)`` → ``Conv2d(32, 16, 3)`` → ``Linear``; a convolution to the class
+    scores is a head). A heuristic: a note, not a warning.
 
     ## Why is this bad?
     A classifier's feature extractor turns many pixels into few, abstract features: as pooling
@@ -60,8 +61,9 @@ class ShrinkingFilters(Rule):
         widths = [c.attrs["out_channels"] for c in convs]
         if len(convs) < 2 or any(b > a for a, b in zip(widths, widths[1:])) or widths[-1] >= widths[0]:
             return
-        if len(convs) == 2 and not (2 * widths[1] <= widths[0] and all(_spatial(c) for c in convs)):
-            return  # two: a 1×1 projection (to the classes, say) is a head, not a feature extractor
+        if len(convs) == 2 and not (2 * widths[1] <= widths[0] and all(_spatial(c) for c in convs)
+                                    and any(d.index > convs[1].index for d in graph.of_op("linear"))):
+            return  # two: a 1×1 projection or a last convolution to the class scores is a head
         yield self.finding(
             graph, convs[0],
             f"the classifier's {len(convs)} convolutions have {width_sequence(widths)} filters: they "

@@ -3,7 +3,7 @@ round 8: a disparity, depth or flow map is a dense prediction (named so by the m
 or predicted at several scales), a feature map output of a network whose inputs name style
 transfer is an image model's (its VGG then seen by NL202), a block mapping 64 channels to 64 is
 no image model, and blocks are not roots: built through ``from model import common`` in a
-package beside the scripts, or unused and named as blocks. fixtures/task/family8 is one project,
+package beside the scripts, or unused and named as blocks. tests/image_to_image_family8 is one project,
 linted by one CLI run."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from conftest import run_netlint, tree
 
-PROJECT = Path(__file__).resolve().parents[1] / "fixtures" / "task" / "family8"
+PROJECT = Path(__file__).resolve().parent / "image_to_image_family8"
 
 
 @pytest.fixture(scope="module")
