@@ -646,20 +646,16 @@ def read_file(path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int
 
 @functools.lru_cache(maxsize=256)
 def _read_path(path: str, shown: str, key: tuple, given: tuple = (), classes: tuple[str, ...] = ()) -> TrainingCode:
-    try:
-        tree = ast.parse(read_source(path), filename=path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return TrainingCode()
-    return read_file(shown, tree, given, classes)
+    tree = _tree(path, key)
+    return TrainingCode() if tree is None else read_file(shown, tree, given, classes)
 
 
 @functools.lru_cache(maxsize=256)
 def _bound_names(path: str, key: tuple, class_name: str, classes: tuple[str, ...] = ()) -> frozenset[str]:
     """The names one file binds a ``class_name`` model to (``model = Net().to(device)``,
     ``self.net = Net()``): what its code that does not name the class may mean."""
-    try:
-        tree = ast.parse(read_source(path), filename=path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+    tree = _tree(path, key)
+    if tree is None:
         return frozenset()
     reader = _FileReader(path, tree, classes=classes)
     names = set()
@@ -711,10 +707,8 @@ def _lower_case(class_name: str, model_file: Path) -> tuple[str, ...]:
     other such classes, which branches may build instead): calls of them build a model."""
     if class_name[:1].isupper():
         return ()
-    try:
-        defined = module_classes(ast.parse(read_source(model_file), filename=str(model_file)))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        defined = set()
+    tree = _tree(str(model_file), version(model_file))
+    defined = module_classes(tree) if tree is not None else set()
     return tuple(sorted({class_name, *(name for name in defined if not name[:1].isupper())}))
 
 
