@@ -7,14 +7,12 @@ holds the cases (each offending line marked ``# expect: NLxxx``), linted by one 
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import run_netlint, tree
+from conftest import copy_of, linted_unchanged
 
 CASES = Path(__file__).resolve().parent / "image_to_image_family7"
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>NL\d+(?:\s*,\s*NL\d+)*)")
@@ -23,13 +21,8 @@ JUDGED = {"NL201", "NL202"}
 
 @pytest.fixture(scope="module")
 def linted(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("image_to_image7") / "project"
-    shutil.copytree(CASES, root)
-    before = tree(root)
-    proc = run_netlint(".", "--output-format", "json", "-v", "-j", "2", "--timeout", "300", cwd=root)
-    assert proc.returncode == 1 and proc.stdout, proc.stderr
-    assert tree(root) == before
-    report = json.loads(proc.stdout)
+    report, proc = linted_unchanged(copy_of(tmp_path_factory, CASES), "-v", "-j", "2", "--timeout", "300")
+    assert proc.returncode == 1, proc.stderr
     assert report["errors"] == [], proc.stderr
     return report
 

@@ -8,26 +8,19 @@ linted by one CLI run."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import run_netlint, tree
+from conftest import copy_of, linted_unchanged
 
 PROJECT = Path(__file__).resolve().parent / "image_to_image_family8"
 
 
 @pytest.fixture(scope="module")
 def linted(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("image_to_image8") / "project"
-    shutil.copytree(PROJECT, root)
-    before = tree(root)
-    proc = run_netlint(".", "--output-format", "json", "-j", "2", "--timeout", "300", cwd=root)
-    assert proc.returncode == 1 and proc.stdout, proc.stderr
-    assert tree(root) == before
-    report = json.loads(proc.stdout)
+    report, proc = linted_unchanged(copy_of(tmp_path_factory, PROJECT), "-j", "2", "--timeout", "300")
+    assert proc.returncode == 1, proc.stderr
     assert report["errors"] == [], proc.stderr
     return report
 
