@@ -9,7 +9,10 @@ one of its loss lines. In a repository with mistakes, a last-layer/loss warning 
 is a false positive (notes are listed, not counted); in a correct pairing, any finding of a
 last-layer/loss code or of a code it lists as ``quiet``.
 
-    python bench/catalog_repos.py [--mirror DIR] [--scratch DIR] [--only NAME] [netlint flags...]
+Each entry's ``set`` ("dev", or "held9" for round 9's held-out set) chooses its default scratch folder
+(/work/catalog-repos, /work/catalog-repos9); ``--set`` runs one set only.
+
+    python bench/catalog_repos.py [--mirror DIR] [--scratch DIR] [--set NAME] [--only NAME] [netlint flags...]
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "bench" / "catalog_repos.toml"
+SCRATCH = {"dev": Path("/work/catalog-repos"), "held9": Path("/work/catalog-repos9")}
 PAIRING = {"NL303", "NL305", "NL306", "NL307", "NL308", "NL309", "NL310", "NL311"}
 
 
@@ -81,7 +85,8 @@ def at(finding: dict, where: list[tuple[str, int]]) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
-    parser.add_argument("--scratch", type=Path, default=Path("/work/catalog-repos"))
+    parser.add_argument("--scratch", type=Path, help="the folder to unpack into (default: by the entry's set)")
+    parser.add_argument("--set", choices=sorted(SCRATCH), help="one set of entries (default: all)")
     parser.add_argument("--only", help="a repository name (owner/name)")
     args, flags = parser.parse_known_args()
     labels = tomllib.loads(LABELS.read_text(encoding="utf-8"))
@@ -89,9 +94,10 @@ def main() -> int:
     print("| repository (commit, root) | labeled | model's line | loss's line | false positives | analyzed |")
     print("| --- | --- | --- | --- | --- | --- |")
     for entry in labels["repo"]:
-        if args.only and entry["name"] != args.only:
+        if args.only and entry["name"] != args.only or args.set and entry["set"] != args.set:
             continue
-        root = unpack(args.mirror, args.scratch, entry["name"], entry["commit"]) / entry["root"]
+        scratch = args.scratch or SCRATCH[entry["set"]]
+        root = unpack(args.mirror, scratch, entry["name"], entry["commit"]) / entry["root"]
         proc = subprocess.run([sys.executable, "-m", "netlint", ".", "--output-format", "json", "--no-daemon",
                                "--no-cache", "-j", "2", "--timeout", "300", *flags],
                               capture_output=True, text=True, cwd=root)
