@@ -24,7 +24,7 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError
                                     declared_input, example_inputs, failed_assertion, guess_by_name,
                                     guess_of_later_input, input_hints, is_size_error, joined_sizes,
                                     needed_optional_inputs, reordered, required_inputs, sequence_lengths, stated_sides,
-                                    with_channels, with_frames, with_rank)
+                                    with_channels, with_frames, with_indexed_channels, with_rank)
 from netlint.capture.frame_sizes import frame_sizes
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
@@ -207,6 +207,7 @@ class _Search:
         self.first_side: int | None = None  # the side of the first failure
         self.clips: set[int] = set()  # inputs that are clips, B×T×C×H×W: their channels are the third axis
         self.keyed: dict[int, tuple[str, ...]] | None = None  # dict inputs: position -> the keys the forward reads
+        self.joins_passed = False  # inputs scaled as a join's message says got past it, to fail on the size after
         self.framed = False  # the non-square frames the model states were put among the sides to try
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
@@ -241,8 +242,10 @@ class _Search:
                     self.side = side
                     self.reason = reason + how + "".join(why for _, why in self.solved.values())
                     return trace
-                # (at the first side only: the sizes' ratio does not depend on it)
-                at_sides = self._at_sides_joins_take(built, exc, inputs) if self.first is None else None
+                # (at the first side only, the sizes' ratio does not depend on it; at the others too when
+                # the joins took the scaled inputs there and a size check after them refused the side)
+                at_sides = self._at_sides_joins_take(built, exc, inputs) \
+                    if self.first is None or self.joins_passed else None
                 if at_sides is not None:
                     self.inputs, trace, how = at_sides
                     self.side = side
@@ -353,6 +356,8 @@ class _Search:
                     except Exception as again:
                         if progress is None and joined_sizes(again.__cause__ or again) not in (None, sizes):
                             progress = position, tried, again
+                        elif joined_sizes(again.__cause__ or again) is None and is_size_error(again.__cause__ or again):
+                            self.joins_passed = True
                         continue
                     changed[position] = tuple(tried[position].shape[2:])
                     return tried, trace, self._joined_why(changed)
@@ -720,6 +725,8 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
                    for guess, code_guess in zip(guesses, code_guesses)]
     orders = dict(hints.orders)
     guesses = [reordered(g, orders[n]) if n in orders else g for n, g in zip(required, guesses)]
+    indexed = dict(hints.indexed)
+    guesses = [with_indexed_channels(g, indexed[n]) if n in indexed else g for n, g in zip(required, guesses)]
     guesses[1:] = [g if ranks.get(n) == 4 else with_frames(g, guesses[0]) for n, g in zip(required[1:], guesses[1:])]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:

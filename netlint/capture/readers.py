@@ -665,3 +665,26 @@ def _reordering(model: nn.Module, use: ast.Name, parent: ast.AST | None, above: 
     if kind == "permute":
         return tuple(numbers) if sorted(numbers) == list(range(len(numbers))) and numbers != sorted(numbers) else None
     return ("swap", *numbers) if len(numbers) == 2 and numbers[0] != numbers[1] else None
+
+
+def indexed_channels(model: nn.Module) -> dict[str, int]:
+    """The forward's parameters whose channels it picks by constant index (``x[:, 2, :, :]``,
+    ``x[:, 0:3]``: frames or colour planes stacked on the channels): name -> the channels that
+    takes at least."""
+    tree = _forward_tree(model)
+    found: dict[str, int] = {}
+    for node in ast.walk(tree) if tree is not None else ():
+        if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+                and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) >= 2):
+            continue
+        batch, channel = node.slice.elts[:2]
+        if not (isinstance(batch, ast.Slice) and batch.lower is None and batch.upper is None):
+            continue
+        if isinstance(channel, ast.Slice):
+            least = _integer(model, channel.upper) if channel.upper is not None else None
+        else:
+            index = _integer(model, channel)
+            least = index + 1 if index is not None and index >= 0 else None
+        if least is not None and 0 < least <= 64:
+            found[node.value.id] = max(found.get(node.value.id, 0), least)
+    return found
