@@ -937,7 +937,8 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
     asserted = failed_assertion(cause) if is_size_error(cause) else None
     if also_failed and all_same and asserted:  # an assertion on the sides that none of them passed
         return CaptureError(f"{failure}; the assertion on the input's sides held at none of the other sides tried "
-                            f"({', '.join(map(_short_side, also_failed[:12]))}): give the input shape with --input-shape")
+                            f"({', '.join(map(_short_side, also_failed[:12]))}): "
+                            "give the input shape with --input-shape")
     if also_failed and all_same:  # what failed does not depend on the size: no size to suggest
         return CaptureError(f"{failure}; the same at every image side tried, so not because of the input's size")
     if not is_size_error(cause):

@@ -650,7 +650,8 @@ def _reordering(model: nn.Module, use: ast.Name, parent: ast.AST | None, above: 
     ``use.transpose(1, 2)`` (``parent`` the attribute, ``above`` the call) or ``torch.transpose(use, 1, 2)``."""
     if isinstance(parent, ast.Attribute) and isinstance(above, ast.Call) and above.func is parent:
         kind, axes = parent.attr, above.args
-    elif (isinstance(parent, ast.Call) and parent.args and parent.args[0] is use and isinstance(parent.func, ast.Attribute)
+    elif (isinstance(parent, ast.Call) and parent.args and parent.args[0] is use
+          and isinstance(parent.func, ast.Attribute)
           and isinstance(parent.func.value, ast.Name) and parent.func.value.id in ("torch", "th")):
         kind, axes = parent.func.attr, parent.args[1:]
     else:
