@@ -22,10 +22,16 @@ def _pair(value: object) -> tuple[int, int] | None:
     return None
 
 
+def _own_modules(model: nn.Module) -> list[nn.Module]:
+    """The model's modules of the project's classes: a torch layer's sizes (a kernel's, a pool's
+    output, an upsampling's) are no frame."""
+    return [m for m in model.modules() if not type(m).__module__.startswith("torch.")]
+
+
 def _patch_lists(model: nn.Module) -> list[list[tuple[int, int]]]:
     """The lists of two or more (a, b) pairs the model's modules keep under a patch or window name."""
     found = []
-    for module in model.modules():
+    for module in _own_modules(model):
         for name, value in vars(module).items():
             if not any(word in name.lower() for word in _PATCH_WORDS) or not isinstance(value, (list, tuple)):
                 continue
@@ -38,10 +44,7 @@ def _patch_lists(model: nn.Module) -> list[list[tuple[int, int]]]:
 def _size_pairs(model: nn.Module) -> list[tuple[int, int]]:
     """The (h, w) pairs the model's modules keep under a size or resolution name (not a kernel's)."""
     found = []
-    for module in model.modules():
-        if isinstance(module, (nn.modules.conv._ConvNd, nn.modules.pooling._MaxPoolNd,
-                               nn.modules.pooling._AvgPoolNd, nn.Upsample)):
-            continue  # their kernel_size and size are no frame
+    for module in _own_modules(model):
         for name, value in vars(module).items():
             words = name.lower()
             pair = _pair(value)
