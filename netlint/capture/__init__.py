@@ -128,6 +128,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
                 on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints,
                                  elements=elements, alike=alike)
                 on_cpu.sides = list(sides)
+                on_cpu.framed = meta.framed  # (frames that failed on meta on the size are not computed again)
                 trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                     None if meta.passed_side else declared, on_cpu.sides, hints))
         except Exception:
