@@ -23,8 +23,9 @@ from netlint.graph import ModelGraph, Shape
 from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, asserted_sides, by_code,
                                     declared_input, example_inputs, failed_assertion, guess_by_name,
                                     guess_of_later_input, input_hints, is_size_error, joined_sizes,
-                                    needed_optional_inputs, required_inputs, sequence_lengths, stated_sides,
-                                    with_channels, with_frames, with_rank)
+                                    needed_optional_inputs, reordered, required_inputs, sequence_lengths, stated_sides,
+                                    with_channels, with_frames, with_indexed_channels, with_rank)
+from netlint.capture.frame_sizes import frame_sizes
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
                                      sequence_inputs, stacked_axes, tiled_inputs)
@@ -127,6 +128,7 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
                 on_cpu = _Search(names, given, SMALL_SIDE, device="cpu", listed=listed, hints=hints,
                                  elements=elements, alike=alike)
                 on_cpu.sides = list(sides)
+                on_cpu.framed = meta.framed  # (frames that failed on meta on the size are not computed again)
                 trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                     None if meta.passed_side else declared, on_cpu.sides, hints))
         except Exception:
@@ -206,6 +208,8 @@ class _Search:
         self.first_side: int | None = None  # the side of the first failure
         self.clips: set[int] = set()  # inputs that are clips, B×T×C×H×W: their channels are the third axis
         self.keyed: dict[int, tuple[str, ...]] | None = None  # dict inputs: position -> the keys the forward reads
+        self.joins_passed = False  # inputs scaled as a join's message says got past it, to fail on the size after
+        self.framed = False  # the non-square frames the model states were put among the sides to try
 
     def run(self, built: BuiltModel, candidates) -> Trace | None:
         if self.keyed is None:
@@ -221,7 +225,8 @@ class _Search:
                       for i, t in enumerate(inputs)]
             if self.device != "meta":
                 inputs = [torch.randn_like(t) if t.is_floating_point() else t for t in inputs]
-            reason += f", side {side} found by trying sizes" if side not in (None, self.default_side) else ""
+            tried_side = side not in (None, self.default_side)
+            reason += f", side {_side_text(side)} found by trying sizes" if tried_side else ""
             try:
                 inputs, trace, how = self._run_tensors_or_lists(built, inputs)
                 reason += how
@@ -238,8 +243,10 @@ class _Search:
                     self.side = side
                     self.reason = reason + how + "".join(why for _, why in self.solved.values())
                     return trace
-                # (at the first side only: the sizes' ratio does not depend on it)
-                at_sides = self._at_sides_joins_take(built, exc, inputs) if self.first is None else None
+                # (at the first side only, the sizes' ratio does not depend on it; at the others too when
+                # the joins took the scaled inputs there and a size check after them refused the side)
+                at_sides = self._at_sides_joins_take(built, exc, inputs) \
+                    if self.first is None or self.joins_passed else None
                 if at_sides is not None:
                     self.inputs, trace, how = at_sides
                     self.side = side
@@ -252,9 +259,12 @@ class _Search:
                     self.also_failed.append(side)
                     self.all_same = self.all_same and _same_failure(exc, self.first[0])
                 if not is_size_error(exc.__cause__ or exc):
-                    self.passed_side = side if self.also_failed else None
+                    self.passed_side = side if self.also_failed and isinstance(side, int) else None
                     return None
                 self.sides[:0] = stated_sides(exc.__cause__ or exc) or asserted_sides(exc.__cause__ or exc)
+                if not self.framed and not self.given:  # (once: the frames the model's code states)
+                    self.framed = True
+                    self.sides[:0] = frame_sizes(built.model)
                 continue
             self.inputs, self.reason = inputs, reason + "".join(why for _, why in self.solved.values())
             self.side = side
@@ -347,6 +357,8 @@ class _Search:
                     except Exception as again:
                         if progress is None and joined_sizes(again.__cause__ or again) not in (None, sizes):
                             progress = position, tried, again
+                        elif joined_sizes(again.__cause__ or again) is None and is_size_error(again.__cause__ or again):
+                            self.joins_passed = True
                         continue
                     changed[position] = tuple(tried[position].shape[2:])
                     return tried, trace, self._joined_why(changed)
@@ -672,10 +684,32 @@ def _candidates(model: nn.Module, fx_graph, names: list[str], given: Sequence[Sh
         if side in done:
             continue
         done.add(side)
-        guesses = _guesses(model, fx_graph, names, side, hints, extras)
+        guesses = _guesses(model, fx_graph, names, side, hints, extras) if isinstance(side, int) else \
+            _at_frame(_guesses(model, fx_graph, names, side[0], hints, extras), *side)
         if guesses not in tried:
             tried.append(guesses)
             yield side, guesses
+
+
+def _at_frame(guesses: list, height: int, width: int) -> list:
+    """Guesses made at side ``height`` given a frame ``width`` wide: each image's (or clip's) last
+    axis scaled by width / height, when that is a whole number (a map at a fraction of the side)."""
+    framed = []
+    for guess in guesses:
+        if guess is not None and len(guess[0]) >= 4 and guess[0][-1] == guess[0][-2] \
+                and (guess[0][-1] * width) % height == 0:
+            shape, dtype, reason = guess
+            guess = ((*shape[:-1], shape[-1] * width // height), dtype, reason)
+        framed.append(guess)
+    return framed
+
+
+def _short_side(side) -> str:
+    return _fmt(side) if isinstance(side, tuple) else str(side)
+
+
+def _side_text(side) -> str:
+    return f"{side[0]}×{side[1]} (a frame the model's code states)" if isinstance(side, tuple) else str(side)
 
 
 def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: InputHints, extras: dict | None = None):
@@ -690,6 +724,10 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
         code_guesses = _code_guesses(model, required, side, hints, guesses[0])
         guesses = [guess or (by_code(code_guess) if fx_graph is not None else code_guess)
                    for guess, code_guess in zip(guesses, code_guesses)]
+    orders = dict(hints.orders)
+    guesses = [reordered(g, orders[n]) if n in orders else g for n, g in zip(required, guesses)]
+    indexed = dict(hints.indexed)
+    guesses = [with_indexed_channels(g, indexed[n]) if n in indexed else g for n, g in zip(required, guesses)]
     guesses[1:] = [g if ranks.get(n) == 4 else with_frames(g, guesses[0]) for n, g in zip(required[1:], guesses[1:])]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:
@@ -900,12 +938,13 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
     asserted = failed_assertion(cause) if is_size_error(cause) else None
     if also_failed and all_same and asserted:  # an assertion on the sides that none of them passed
         return CaptureError(f"{failure}; the assertion on the input's sides held at none of the other sides tried "
-                            f"({', '.join(map(str, also_failed[:12]))}): give the input shape with --input-shape")
+                            f"({', '.join(map(_short_side, also_failed[:12]))}): "
+                            "give the input shape with --input-shape")
     if also_failed and all_same:  # what failed does not depend on the size: no size to suggest
         return CaptureError(f"{failure}; the same at every image side tried, so not because of the input's size")
     if not is_size_error(cause):
         return CaptureError(f"{failure}; not a failure about the input's size, so no other side was tried")
-    tried = f"; the sides {', '.join(map(str, also_failed))} fail too" if also_failed else ""
+    tried = f"; the sides {', '.join(map(_short_side, also_failed))} fail too" if also_failed else ""
     return CaptureError(f"{failure}{tried}; give the input shape with --input-shape")
 
 

@@ -18,7 +18,8 @@ from torch import nn
 from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
 from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
-from netlint.capture.readers import Guess, Reading, chunk_counts, guess_from_tree, unpacked_ranks
+from netlint.capture.readers import (Guess, Reading, chunk_counts, guess_from_tree, indexed_channels, transposed_inputs,
+                                     unpacked_ranks)
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -92,6 +93,7 @@ def split_channels(guess: Guess | None, cats: Sequence[tuple[int, Sequence[Entry
 _ALIASES = {"s": "style", "z": "latent", "noise": "latent", "y": "label", "cls": "class", "cond": "condition"}
 _COUNT_WORDS = {"dim", "nc", "channels", "channel", "ch", "chans", "features", "feats", "num", "n", "len", "nf",
                 "in", "input"}
+_CHANNEL_WORDS = {"channels", "channel", "nc", "ch", "chans"}
 _SIDE_WORDS = {"size", "shape", "resolution", "res", "side", "height", "width", "h", "w", "img", "image"}
 
 
@@ -103,6 +105,8 @@ def _names_input(parameter: str, name: str) -> bool:
         return False
     core = {w for w in words if w != parameter.lower()} - _COUNT_WORDS
     own = {name.lower(), name.lower().rstrip("s"), _ALIASES.get(name.lower(), name.lower())}
+    if words & _CHANNEL_WORDS:  # ``edge_in_channels`` of ``input_edge``: a word of the name, and channels
+        own |= name_words(name)
     return bool(core) and core <= own | {_ALIASES.get(w, w) for w in own}
 
 
@@ -114,6 +118,8 @@ class InputHints:
     embeds: bool = False  # the model has an Embedding (a class index may be an input)
     ranks: tuple[tuple[str, int], ...] = ()  # inputs whose size the forward unpacks: ("x", 4)
     chunks: tuple[tuple[str, int], ...] = ()  # inputs the forward chunks along dim 1: ("z", 7)
+    orders: tuple[tuple[str, tuple], ...] = ()  # inputs whose axes the forward reorders first: ("xs", ("swap", 1, 2))
+    indexed: tuple[tuple[str, int], ...] = ()  # inputs whose channels the forward picks by index: ("x", 3)
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -142,7 +148,52 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     integers = tuple((k, v) for k, v in values.items()
                      if isinstance(v, int) and not isinstance(v, bool) and v > 0 and not k.startswith("_"))
     embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
-    return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()), tuple(chunk_counts(model).items()))
+    return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()), tuple(chunk_counts(model).items()),
+                      tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()))
+
+
+def with_indexed_channels(guess: Guess | None, least: int) -> Guess | None:
+    """An image input whose channels the forward picks by index beyond what its first layer reads
+    (``x[:, 2]`` of three frames stacked on the channels, while a Conv2d(2) reads two of them)."""
+    if guess is None or len(guess[0]) < 3 or "a clip" in guess[2] or guess[0][1] >= least \
+            or not guess[1].is_floating_point:
+        return guess
+    shape, dtype, reason = guess
+    return ((shape[0], least, *shape[2:]), dtype,
+            f"{reason}, {least} channels as the forward picks channel {least - 1} of it")
+
+
+def reordered(guess: Guess | None, order: tuple) -> Guess | None:
+    """The input whose axes the forward reorders (``order``: a permutation, or ("swap", a, b)) into
+    what the layer reading it takes (``guess``): a clip B×T×C×H×W transposed into B×C×T×H×W for
+    a Conv3d, a sequence B×L×C permuted into B×C×L for a Conv1d."""
+    if guess is None:
+        return None
+    shape, dtype, reason = guess
+    rank = len(shape)
+    if order[0] == "swap":
+        a, b = (axis % rank if -rank <= axis < rank else None for axis in order[1:])
+        if a is None or b is None:
+            return guess
+        permutation = list(range(rank))
+        permutation[a], permutation[b] = b, a
+    elif len(order) == rank:
+        permutation = list(order)
+    else:
+        return guess
+    if 0 in permutation[1:] and permutation[0] != 0:
+        return guess  # the batch axis moved: not an order of the kind read here
+    unordered = [0] * rank
+    for axis, size in zip(permutation, shape):
+        unordered[axis] = size
+    what = ("a clip B×T×C×H×W" if rank == 5 and unordered[2] == shape[1] and unordered[1] == shape[2]
+            else f"{'×'.join(map(str, unordered))}")
+    return (tuple(unordered), dtype,
+            f"{reason}, {what} as the forward reorders its axes ({_order_text(order)}) for that layer")
+
+
+def _order_text(order: tuple) -> str:
+    return f"transpose({order[1]}, {order[2]})" if order[0] == "swap" else f"permute{order}"
 
 
 FRAMES = 5  # a clip's frames when the constructor does not say
@@ -202,7 +253,8 @@ def guess_by_name(name: str, first: Guess | None, hints: InputHints) -> Guess | 
     size = hints.size(name)
     if is_mask(name) and image is not None:
         channels = size[0] if size else 1
-        return (1, channels, *image[0][2:]), torch.float32, f"{name}: a {channels}-channel map (by its name)"
+        why = f"; {channels} from the constructor's {size[1]}" if size else ""
+        return (1, channels, *image[0][2:]), torch.float32, f"{name}: a {channels}-channel map (by its name{why})"
     # read by an Embedding, or used as an index (``c`` alone may as well be a content image)
     if is_label(name) and (hints.embeds or (size is None and name.lower() != "c")):
         return (1,), torch.long, f"{name}: a class index (by its name)"
@@ -330,7 +382,8 @@ def guess_of_later_input(name: str, reading: Reading, first_name: str, first_rea
     read = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None
     if read is not None and reading.direct and len(read[0]) == 2 and read[1].is_floating_point:
         return read[0], read[1], f"{name}: a vector read by {read[2]} {BY_CODE}"
-    if first is not None and reading.call and reading.call[0] and reading.call == first_reading.call:
+    if (first is not None and reading.call and reading.call[0] and reading.call == first_reading.call
+            and not is_mask(name, spelled_out=True)):  # (a mask multiplied with the image on the way: one channel)
         return first[0], first[1], f"{name}: like {first_name}, given to {reading.call[0]} as it is {BY_CODE}"
     if (first is not None and read is not None and not reading.direct and not tiled and not is_mask(name)
             and len(read[0]) == len(first[0]) >= 4 and reading.module == first_reading.module):

@@ -5,6 +5,7 @@ indexing, ``len()``, unpacking of its size, ``torch.cat``/``chunk``, helper meth
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 import inspect
 import re
@@ -73,15 +74,18 @@ _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 
 def parse_function(function: Any) -> ast.AST:
     """A function's code parsed, dedented; comment lines dropped first (one at column 0 inside a
-    method, commented-out code, would leave no common indentation)."""
-    return ast.parse(textwrap.dedent(_COMMENT_LINE.sub("", inspect.getsource(function))))
+    method, commented-out code, would leave no common indentation). The tree is shared by every
+    reader of the same source text: a reader that rewrites it works on a copy."""
+    return _parsed(inspect.getsource(function))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(source: str) -> ast.AST:
+    return ast.parse(textwrap.dedent(_COMMENT_LINE.sub("", source)))
 
 
 def _forward_tree(model: nn.Module) -> ast.AST | None:
-    try:
-        return parse_function(type(model).forward)
-    except (OSError, TypeError, SyntaxError, ValueError):
-        return None
+    return _function_tree(type(model).forward)
 
 
 def _size_of(node: ast.AST) -> str | None:
@@ -211,7 +215,6 @@ class Reading:
     direct: bool = True
 
 
-@functools.lru_cache(maxsize=256)  # read again at each side tried: parsed once (the Reader only reads it)
 def _function_tree(function: Any) -> ast.AST | None:
     try:
         return parse_function(function)
@@ -503,7 +506,7 @@ def list_elements(model: nn.Module, name: str, side: int) -> Elements:
     if unpacked:
         return _unpacked_elements(model, unpacked, side)
     rewriter = _Elements(name)
-    tree = ast.fix_missing_locations(rewriter.visit(tree))
+    tree = ast.fix_missing_locations(rewriter.visit(copy.deepcopy(tree)))  # (the shared tree stays as parsed)
     fixed, looped = [], ()
     for key in sorted(rewriter.indexes, key=str):
         reading, _ = _reading(model, type(model).forward, element_name(name, key), "", 0, tree)
@@ -607,3 +610,82 @@ def _integer(model: nn.Module, node: ast.AST) -> int | None:
     else:
         return None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+_MEASURES = {"size", "shape", "dim", "ndim", "ndimension", "numel", "dtype", "device"}
+
+
+def transposed_inputs(model: nn.Module) -> dict[str, tuple[int, ...] | tuple[str, int, int]]:
+    """The forward's parameters whose axes it reorders before anything else reads them
+    (``torch.transpose(xs, 1, 2)``, ``x.permute(0, 2, 1, 3, 4)``: a clip B×T×C×H×W made B×C×T×H×W
+    for a Conv3d, a sequence B×L×C made B×C×L for a Conv1d): name -> the permutation, or
+    ("swap", a, b) for a transpose (its rank is the layer's that reads the result)."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    function = tree.body[0]
+    parameters = [a.arg for a in function.args.args[1:]]
+    parents = {child: node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
+    uses: dict[str, list[ast.Name]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id in parameters:
+            uses.setdefault(node.id, []).append(node)
+    found: dict[str, tuple] = {}
+    for name, names in uses.items():
+        for use in sorted(names, key=lambda n: (n.lineno, n.col_offset)):
+            parent = parents.get(use)
+            if isinstance(parent, ast.Attribute) and parent.attr in _MEASURES:
+                continue  # ``xs.shape``: a read of its size, not of its values
+            if isinstance(parent, ast.Call) and getattr(parent.func, "id", None) == "len":
+                continue
+            order = _reordering(model, use, parent, parents.get(parent))
+            if order is not None and isinstance(use.ctx, ast.Load):
+                found[name] = order
+            break
+    return found
+
+
+def _reordering(model: nn.Module, use: ast.Name, parent: ast.AST | None, above: ast.AST | None) -> tuple | None:
+    """The axes order ``use`` is given by the call around it (see transposed_inputs), or None:
+    ``use.transpose(1, 2)`` (``parent`` the attribute, ``above`` the call) or ``torch.transpose(use, 1, 2)``."""
+    if isinstance(parent, ast.Attribute) and isinstance(above, ast.Call) and above.func is parent:
+        kind, axes = parent.attr, above.args
+    elif (isinstance(parent, ast.Call) and parent.args and parent.args[0] is use
+          and isinstance(parent.func, ast.Attribute)
+          and isinstance(parent.func.value, ast.Name) and parent.func.value.id in ("torch", "th")):
+        kind, axes = parent.func.attr, parent.args[1:]
+    else:
+        return None
+    if kind not in ("transpose", "swapaxes", "permute"):
+        return None
+    if len(axes) == 1 and isinstance(axes[0], (ast.Tuple, ast.List)):
+        axes = axes[0].elts
+    numbers = [_integer(model, a) for a in axes]
+    if None in numbers:
+        return None
+    if kind == "permute":
+        return tuple(numbers) if sorted(numbers) == list(range(len(numbers))) and numbers != sorted(numbers) else None
+    return ("swap", *numbers) if len(numbers) == 2 and numbers[0] != numbers[1] else None
+
+
+def indexed_channels(model: nn.Module) -> dict[str, int]:
+    """The forward's parameters whose channels it picks by constant index (``x[:, 2, :, :]``,
+    ``x[:, 0:3]``: frames or colour planes stacked on the channels): name -> the channels that
+    takes at least."""
+    tree = _forward_tree(model)
+    found: dict[str, int] = {}
+    for node in ast.walk(tree) if tree is not None else ():
+        if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+                and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) >= 2):
+            continue
+        batch, channel = node.slice.elts[:2]
+        if not (isinstance(batch, ast.Slice) and batch.lower is None and batch.upper is None):
+            continue
+        if isinstance(channel, ast.Slice):
+            least = _integer(model, channel.upper) if channel.upper is not None else None
+        else:
+            index = _integer(model, channel)
+            least = index + 1 if index is not None and index >= 0 else None
+        if least is not None and 0 < least <= 64:
+            found[node.value.id] = max(found.get(node.value.id, 0), least)
+    return found
