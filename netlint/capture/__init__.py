@@ -117,6 +117,10 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
             raise InputError(f"the forward failed at inputs read from its code ({meta.first[2]}): {_describe(cause)}")
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
+    if meta.also_failed and meta.all_same and is_size_error(meta_failure):
+        # a layer refused the same shapes at every side: the CPU computes the same shapes, so it
+        # would fail alike, only slower (a deep network's CPU forwards past the --timeout)
+        raise first_error from None
     sides = [meta.passed_side] if meta.passed_side else [SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE)]
     trace = None
     for whole in (False, True):  # its parameters made on the CPU as its layers run, else all of them
