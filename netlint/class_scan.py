@@ -46,9 +46,10 @@ class ModuleClass:
     def trains(self) -> bool:
         """A training wrapper, whose submodules are models of their own: it builds an optimizer,
         or its forward returns a loss and nothing else (a diffusion wrapper's ``return
-        self.loss_fn(noise, noise_hat)`` around the U-Net it builds)."""
+        self.loss_fn(noise, noise_hat)`` around the U-Net it builds). A loss module named so
+        (``PerceptualLoss``) is none: the network it holds (a VGG) stays a part of the loss."""
         return any(isinstance(n, ast.Call) and _is_optimizer(_dotted(n.func) or "") for n in ast.walk(self.node)) \
-            or _returns_only_a_loss(self.node)
+            or ("loss" not in self.name.lower() and _returns_only_a_loss(self.node))
 
 
 _BLOCK_ENDINGS = ("block", "blk")

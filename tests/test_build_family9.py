@@ -57,6 +57,10 @@ def test_a_backbone_built_by_a_model_that_also_returns_its_loss_stays_a_block(li
         "a building block: segmentation/segnet.py:")
 
 
+def test_the_network_a_loss_module_holds_stays_a_block(linted):
+    assert skip_reason(linted[0], "segmentation/backbone.py::Features") == "a building block: FeatureLoss builds it"
+
+
 # ------------------------------------------------ forwards that fail: what the report says
 
 def test_a_forward_that_fails_on_meta_and_otherwise_on_the_cpu_reports_both(linted):
