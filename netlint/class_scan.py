@@ -44,8 +44,12 @@ class ModuleClass:
 
     @property
     def trains(self) -> bool:
-        """It builds an optimizer: a training wrapper, whose submodules are models of their own."""
-        return any(isinstance(n, ast.Call) and _is_optimizer(_dotted(n.func) or "") for n in ast.walk(self.node))
+        """A training wrapper, whose submodules are models of their own: it builds an optimizer,
+        or its forward returns a loss and nothing else (a diffusion wrapper's ``return
+        self.loss_fn(noise, noise_hat)`` around the U-Net it builds). A loss module named so
+        (``PerceptualLoss``) is none: the network it holds (a VGG) stays a part of the loss."""
+        return any(isinstance(n, ast.Call) and _is_optimizer(_dotted(n.func) or "") for n in ast.walk(self.node)) \
+            or ("loss" not in self.name.lower() and _returns_only_a_loss(self.node))
 
 
 _BLOCK_ENDINGS = ("block", "blk")
@@ -216,6 +220,36 @@ def _forward_defined(node: ast.ClassDef) -> bool | None:
                                                      for t in statement.targets):
             return True
     return None
+
+
+def _returns_only_a_loss(node: ast.ClassDef) -> bool:
+    """Every ``return`` of the class's own forward gives a loss: a call of a loss (``self.loss_fn``,
+    ``self.criterion``, ``F.mse_loss``) or a name bound only to such calls. A forward that
+    returns its output too (``return out, loss``), or its output at inference, maps tensors."""
+    forward = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "forward"), None)
+    if forward is None:
+        return False
+    bound: dict[str, list[ast.expr]] = {}
+    for n in ast.walk(forward):
+        if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None:
+            for target in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).append(n.value)
+    returns = [n.value for n in ast.walk(forward) if isinstance(n, ast.Return)]
+
+    def loss(value: ast.expr | None) -> bool:
+        if isinstance(value, ast.Name):
+            return bool(bound.get(value.id)) and all(_is_loss_call(v) for v in bound[value.id])
+        return _is_loss_call(value)
+
+    return bool(returns) and all(loss(value) for value in returns)
+
+
+def _is_loss_call(value: ast.expr | None) -> bool:
+    if not isinstance(value, ast.Call):
+        return False
+    callee = (_dotted(value.func) or "").rpartition(".")[2].lower()
+    return "loss" in callee or "criterion" in callee
 
 
 def _is_optimizer(dotted: str) -> bool:

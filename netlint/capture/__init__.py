@@ -118,8 +118,12 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
             raise InputError(f"the forward failed at inputs read from its code ({meta.first[2]}): {_describe(cause)}")
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
+    if meta.also_failed and meta.all_same and is_size_error(meta_failure):
+        # a layer refused the same shapes at every side: the CPU computes the same shapes, so it
+        # would fail alike, only slower (a deep network's CPU forwards past the --timeout)
+        raise first_error from None
     sides = [meta.passed_side] if meta.passed_side else [SMALL_SIDE, *(s for s in IMAGE_SIDES if s < SMALL_SIDE)]
-    trace = None
+    trace, cpu_failure = None, None
     for whole in (False, True):  # its parameters made on the CPU as its layers run, else all of them
         try:
             with torch.random.fork_rng(devices=()):  # seeded weights and inputs: the same report every run
@@ -131,12 +135,13 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
                 on_cpu.framed = meta.framed  # (frames that failed on meta on the size are not computed again)
                 trace = on_cpu.run(cpu, _candidates(cpu.model, fx_graph, names, given,
                                                     None if meta.passed_side else declared, on_cpu.sides, hints))
+                cpu_failure = cpu_failure or (on_cpu.first and on_cpu.first[0])
         except Exception:
             trace = None
         if trace is not None:
             break
     if trace is None:
-        raise first_error from None
+        raise _with_cpu_failure(first_error, meta_failure, cpu_failure) from None
     made = "built on the CPU" if cpu.device == "cpu" else "run on the CPU, its layers given weights as they ran,"
     notes.append(f"the forward does not run on meta ({_describe(meta_failure)}): {made} at a small input instead")
     reduced = not given and not meta.passed_side and on_cpu.side == SMALL_SIDE
@@ -946,6 +951,19 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
         return CaptureError(f"{failure}; not a failure about the input's size, so no other side was tried")
     tried = f"; the sides {', '.join(map(_short_side, also_failed))} fail too" if also_failed else ""
     return CaptureError(f"{failure}{tried}; give the input shape with --input-shape")
+
+
+def _with_cpu_failure(error: CaptureError, meta_failure: BaseException,
+                      cpu_failure: BaseException | None) -> CaptureError:
+    """The meta forward's failure, and the CPU forward's when it failed otherwise (the meta one is
+    often only meta's: ``.item()``; the CPU's then says what stops the model: its own bug, an input)."""
+    cause = cpu_failure.__cause__ or cpu_failure if cpu_failure is not None else None
+    if cause is None or (type(cause), str(cause)) == (type(meta_failure), str(meta_failure)):
+        return error
+    where = getattr(cpu_failure, "where", "")
+    failed = CaptureError(f"{error}; on the CPU it fails {f'in {where} ' if where else ''}with {_describe(cause)}")
+    failed.__cause__ = cause
+    return failed
 
 
 def _same_failure(exc: BaseException, first: BaseException) -> bool:

@@ -47,6 +47,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any, NoReturn
 
+from netlint.load.substitutes import substitute
 from netlint.paths import display_path
 from netlint.user_code import LoadError, NotInstalled, error_from, is_library_file
 from netlint.source import read_source, version
@@ -244,7 +245,7 @@ class StandInModule(ModuleType):
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
-        standin = _stand_in(self.__name__, name, self.__stood_in_for__)
+        standin = substitute(f"{self.__name__}.{name}") or _stand_in(self.__name__, name, self.__stood_in_for__)
         setattr(self, name, standin)
         return standin
 
@@ -304,7 +305,8 @@ class StandInMeta(type):
     def __getattr__(cls, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
-        standin = _stand_in(cls.__module__, f"{cls.__qualname__}.{name}", cls.missing_module)
+        standin = substitute(f"{cls.__module__}.{cls.__qualname__}.{name}") \
+            or _stand_in(cls.__module__, f"{cls.__qualname__}.{name}", cls.missing_module)
         type.__setattr__(cls, name, standin)
         return standin
 
