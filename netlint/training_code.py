@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netlint.project import project_root, python_files
-from netlint.source import read_source, version
+from netlint.source import parsed, read_source, version
 
 OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS")
 # torch.nn.functional's losses, by the module class they compute
@@ -37,7 +37,7 @@ ACTIVATIONS = {"sigmoid": "sigmoid", "softmax": "softmax", "log_softmax": "logso
                "tanh": "tanh", "Tanh": "tanh"}
 # tensor methods that keep what a value is (its values, maybe another shape)
 PASS_THROUGH = {"squeeze", "unsqueeze", "view", "reshape", "flatten", "float", "double", "contiguous",
-                "permute", "transpose", "to", "cuda", "cpu", "type", "view_as", "reshape_as", "clone"}
+                "permute", "transpose", "to", "cuda", "cpu", "type", "view_as", "reshape_as", "clone", "resize"}
 # what wraps a model and still calls it
 WRAPPERS = {"DataParallel", "DistributedDataParallel", "DDP", "compile", "to", "cuda", "cpu", "train", "eval",
             "float", "double", "half", "to_empty"}
@@ -646,7 +646,7 @@ def read_file(path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int
 
 @functools.lru_cache(maxsize=256)
 def _read_path(path: str, shown: str, key: tuple, given: tuple = (), classes: tuple[str, ...] = ()) -> TrainingCode:
-    tree = _tree(path, key)
+    tree = parsed(path)
     return TrainingCode() if tree is None else read_file(shown, tree, given, classes)
 
 
@@ -654,7 +654,7 @@ def _read_path(path: str, shown: str, key: tuple, given: tuple = (), classes: tu
 def _bound_names(path: str, key: tuple, class_name: str, classes: tuple[str, ...] = ()) -> frozenset[str]:
     """The names one file binds a ``class_name`` model to (``model = Net().to(device)``,
     ``self.net = Net()``): what its code that does not name the class may mean."""
-    tree = _tree(path, key)
+    tree = parsed(path)
     if tree is None:
         return frozenset()
     reader = _FileReader(path, tree, classes=classes)
@@ -707,7 +707,7 @@ def _lower_case(class_name: str, model_file: Path) -> tuple[str, ...]:
     other such classes, which branches may build instead): calls of them build a model."""
     if class_name[:1].isupper():
         return ()
-    tree = _tree(str(model_file), version(model_file))
+    tree = parsed(model_file)
     defined = module_classes(tree) if tree is not None else set()
     return tuple(sorted({class_name, *(name for name in defined if not name[:1].isupper())}))
 
@@ -726,7 +726,7 @@ def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], s
               classes: tuple[str, ...] = ()) -> list[_Handoff]:
     """The functions imported from the project's other files that ``file`` calls with a
     ``class_name`` model: directly, or as a process's ``target`` with its ``args``."""
-    tree = _tree(str(file), key)
+    tree = parsed(file)
     if tree is None:
         return []
     reader = _FileReader(shown(file), tree, classes=classes)
@@ -796,17 +796,8 @@ def _module_file(file: Path, module: str) -> Path | None:
     return next((base / relative for base in bases if (base / relative).is_file()), None)
 
 
-@functools.lru_cache(maxsize=256)
-def _tree(path: str, key: tuple) -> ast.Module | None:
-    """A project file parsed once per version (``key``)."""
-    try:
-        return ast.parse(read_source(path), filename=path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return None
-
-
 def _function(file: Path, name: str) -> ast.FunctionDef | None:
-    tree = _tree(str(file), version(file))
+    tree = parsed(file)
     if tree is None:
         return None
     return next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name), None)

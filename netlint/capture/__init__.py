@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from netlint.capture import eager, export, fx
-from netlint.graph import ModelGraph, Shape
+from netlint.graph import ModelGraph, Shape, Site
 from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, asserted_sides, by_code,
                                     declared_input, example_inputs, failed_assertion, guess_by_name,
                                     guess_of_later_input, input_hints, is_size_error, joined_sizes,
@@ -28,9 +28,10 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
                                      sequence_inputs, stacked_axes, tiled_inputs)
-from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
+from netlint.capture.layers import ForwardError, Trace, function_layer, leaves, module_layer
 from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
+from netlint.capture.returned import returned_steps
 from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.load.training_mode import set_training
 from netlint.meta_shapes import MetaShapes
@@ -793,7 +794,25 @@ def _module_tree(built: BuiltModel, notes: list[str]) -> Trace:
     if left_out:
         notes.append(f"the forward's code does not reach {', '.join(dict.fromkeys(left_out))}: "
                      "left out of the module tree")
+    _returned_outputs(built.model, trace)
     return trace
+
+
+def _returned_outputs(model: nn.Module, trace: Trace) -> None:
+    """The module tree's outputs, read from the forward's code (``returned_steps``), when it
+    says what makes every returned value: a layer of the tree, or an activation function."""
+    steps = returned_steps(model)
+    by_name = {layer.name: layer.index for layer in trace.layers}
+    if not steps or any(step is None or step.module and step.module not in by_name for step in steps):
+        return
+    for step in steps:
+        if step.module:
+            trace.outputs.append(by_name[step.module])
+            continue
+        site = Site(step.path, step.line, step.column, step.end_line)
+        layer = function_layer(len(trace.layers), step.function, step.function, "activation", {}, (), None, 0, site)
+        trace.layers.append(layer)
+        trace.outputs.append(layer.index)
 
 
 def _torch_layer_subclass(module: nn.Module) -> bool:
@@ -836,7 +855,7 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
     model = built.model
     evidence = Evidence(names=tuple(c.__name__ for c in type(model).__mro__
                                     if not c.__module__.startswith(("torch.", "builtins"))),
-                        finals=tuple(trace.layers[i].type for i in trace.outputs),
+                        finals=tuple(trace.layers[i].type for i in trace.outputs) if tier != "modules" else (),
                         called=tuple(module_calls), inputs=input_names,
                         convolutions=tuple((layer.name, layer.module.in_channels, layer.module.out_channels)
                                            for layer in trace.layers
