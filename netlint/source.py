@@ -203,11 +203,18 @@ _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 
 
 def parse_function(function: Callable) -> ast.Module:
-    """A function's code parsed, dedented, its lines numbered as in its file; comment lines
+    """A function's code parsed, its lines and columns numbered as in its file; comment lines
     emptied first (one at column 0 inside a method, commented-out code, would leave no common
     indentation). Raises OSError, TypeError, SyntaxError or ValueError when it has no code."""
     lines, first = inspect.getsourcelines(function)
-    tree = ast.parse(textwrap.dedent(_COMMENT_LINE.sub("", "".join(lines))))
+    text = _COMMENT_LINE.sub("", "".join(lines))
+    dedented = textwrap.dedent(text)
+    tree = ast.parse(dedented)
+    indent = len(text) - len(text.lstrip(" \t")) - (len(dedented) - len(dedented.lstrip(" \t")))
+    for node in ast.walk(tree):
+        if getattr(node, "col_offset", None) is not None and indent:
+            node.col_offset += indent
+            node.end_col_offset = (node.end_col_offset or 0) + indent
     return ast.increment_lineno(tree, max(first, 1) - 1)
 
 
