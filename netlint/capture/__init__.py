@@ -77,6 +77,7 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         return _graph(built, target, _module_tree(built, notes), "modules", (), str(exc), task, notes, None,
                       input_names=tuple(names))
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
+    _filled_outputs(built.model, trace)
     if tier == "export" and sorted(trace.output_shapes) == sorted(reference.output_shapes):
         trace.output_shapes = list(reference.output_shapes)  # export's are flat: a dict's result first
     shapes = tuple(tuple(t.shape) for t in leaves(inputs))  # a list input: each of its tensors
@@ -798,21 +799,45 @@ def _module_tree(built: BuiltModel, notes: list[str]) -> Trace:
     return trace
 
 
+def _filled_outputs(model: nn.Module, trace: Trace) -> None:
+    """A returned tensor no layer computed (``outputs = torch.zeros(...)``, filled step by step
+    in a loop the example input did not run): what its code writes into it, when it says."""
+    computed = {consumer for _, consumer in trace.edges}
+    empty = [position for position, index in enumerate(trace.outputs)
+             if index not in computed and trace.layers[index].module is None]
+    if not empty:
+        return
+    steps = returned_steps(model)
+    if len(steps) != len(trace.outputs):
+        return
+    for position in empty:
+        index = _step_layer(steps[position], trace)
+        if index is not None:
+            trace.outputs[position] = index
+
+
+def _step_layer(step, trace: Trace) -> int | None:
+    """The layer a returned value's last step is: the module's (its last call), or an activation
+    function's, added to the trace."""
+    if step is None:
+        return None
+    if step.module:
+        named = [layer.index for layer in trace.layers if layer.name == step.module]
+        return named[-1] if named else None
+    site = Site(step.path, step.line, step.column, step.end_line)
+    layer = function_layer(len(trace.layers), step.function, step.function, "activation", {}, (), None, 0, site)
+    trace.layers.append(layer)
+    return layer.index
+
+
 def _returned_outputs(model: nn.Module, trace: Trace) -> None:
     """The module tree's outputs, read from the forward's code (``returned_steps``), when it
     says what makes every returned value: a layer of the tree, or an activation function."""
     steps = returned_steps(model)
-    by_name = {layer.name: layer.index for layer in trace.layers}
-    if not steps or any(step is None or step.module and step.module not in by_name for step in steps):
+    names = {layer.name for layer in trace.layers}
+    if not steps or any(step is None or step.module and step.module not in names for step in steps):
         return
-    for step in steps:
-        if step.module:
-            trace.outputs.append(by_name[step.module])
-            continue
-        site = Site(step.path, step.line, step.column, step.end_line)
-        layer = function_layer(len(trace.layers), step.function, step.function, "activation", {}, (), None, 0, site)
-        trace.layers.append(layer)
-        trace.outputs.append(layer.index)
+    trace.outputs.extend(_step_layer(step, trace) for step in steps)
 
 
 def _torch_layer_subclass(module: nn.Module) -> bool:
