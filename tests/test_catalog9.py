@@ -54,4 +54,4 @@ def test_a_loss_picked_by_name_or_wrapped_names_the_torch_loss(fixture_folders_r
     assert {f["message"].split(" feeds ")[1].split(" at ")[0] for f in by_name if f["code"] in PAIRING} == \
         {"CrossEntropyLoss", "BCEWithLogitsLoss"}
     wrapped, = [f for f in part_of(report, "fixtures/catalog9/loss_wrapper.py")["findings"] if f["code"] == "NL305"]
-    assert "CrossEntropyLoss at fixtures/catalog9/loss_wrapper.py:44" in wrapped["message"]
+    assert "CrossEntropyLoss at fixtures/catalog9/loss_wrapper.py:42, built at line 41" in wrapped["message"]
