@@ -29,7 +29,7 @@ def test_an_untraceable_forward_is_paired_by_its_code_at_the_model_and_the_loss(
     part = part_of(report, "fixtures/catalog9/functional_return.py")
     assert {m["capture"] for m in part["models"]} == {"modules"}
     softmax, = [f for f in part["findings"] if f["code"] == "NL305"]
-    assert "CrossEntropyLoss at fixtures/catalog9/functional_return.py:63, built at line 59" in softmax["message"]
+    assert "CrossEntropyLoss at fixtures/catalog9/functional_return.py:80, built at line 76" in softmax["message"]
     assert softmax["column"] == 25 and softmax["fix"]  # at the F.softmax call, which the fix removes
 
 

@@ -46,6 +46,9 @@ TIER_PROVIDES = {"fx": {"modules", "shapes", "dataflow", "execution"},
                  "modules": {"modules"}}
 
 
+UNKNOWN_OUTPUT = "unknown"  # the op of a returned value the module tree tier's code reading cannot name
+
+
 class CaptureError(Exception):
     pass
 
@@ -831,13 +834,17 @@ def _step_layer(step, trace: Trace) -> int | None:
 
 
 def _returned_outputs(model: nn.Module, trace: Trace) -> None:
-    """The module tree's outputs, read from the forward's code (``returned_steps``), when it
-    says what makes every returned value: a layer of the tree, or an activation function."""
+    """The module tree's outputs, read from the forward's code (``returned_steps``): a layer of
+    the tree, an activation function, or (``UNKNOWN_OUTPUT``) a value the code does not say."""
     steps = returned_steps(model)
-    names = {layer.name for layer in trace.layers}
-    if not steps or any(step is None or step.module and step.module not in names for step in steps):
+    if not any(steps):
         return
-    trace.outputs.extend(_step_layer(step, trace) for step in steps)
+    for step in steps:
+        index = _step_layer(step, trace)
+        if index is None:  # (a hidden state beside the logits): a value no rule pairs
+            index = len(trace.layers)
+            trace.layers.append(function_layer(index, "unknown", "unknown", UNKNOWN_OUTPUT, {}, (), None, 0, None))
+        trace.outputs.append(index)
 
 
 def _torch_layer_subclass(module: nn.Module) -> bool:
