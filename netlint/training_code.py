@@ -818,6 +818,8 @@ def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], s
         if function is None:
             continue
         parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        if function.name == "__init__":
+            parameters = parameters[1:]  # self
         passed = [*zip(parameters, args), *keywords]
         models = frozenset(p for p, value in passed if _is_model(reader, value, class_name, names))
         if not models:
@@ -871,10 +873,17 @@ def _module_file(file: Path, module: str) -> Path | None:
 
 
 def _function(file: Path, name: str) -> ast.FunctionDef | None:
+    """The file's function ``name``, or the ``__init__`` of its class ``name`` (a trainer given
+    the model and the criterion)."""
     tree = parsed(file)
     if tree is None:
         return None
-    return next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name), None)
+    found = next((node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                  and node.name == name), None)
+    if isinstance(found, ast.ClassDef):
+        return next((node for node in found.body if isinstance(node, ast.FunctionDef) and node.name == "__init__"),
+                    None)
+    return found
 
 
 def _importers(model_file: Path, class_name: str) -> list[Path]:

@@ -1,7 +1,8 @@
 """Issue 28, round 9: the last layer against the loss on the forms real code takes.
 fixtures/catalog9/ is linted once, in the shared run of the fixture folders (no run of its own):
 forwards no tier runs, read at the module tree tier for their last step (functional_return*.py),
-and the loss forms of projects (a trainer class, a training_step, a loss picked by name, a loss
+and the loss forms of projects (a trainer class, one in another file given the model and the
+criterion by its constructor, a training_step, a loss picked by name, a loss
 class wrapping F.cross_entropy, an unpacked output), each with quiet twins."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ PAIRING = {"NL303", "NL305", "NL306", "NL307", "NL308", "NL309", "NL310", "NL311
 def test_findings_are_the_marked_lines(path, fixture_folders_report):
     report, proc = fixture_folders_report
     part = part_of(report, f"fixtures/catalog9/{path.name}")
-    assert part["errors"] == [] and part["models"], proc.stderr
+    assert part["errors"] == [] and (part["models"] or path.name == "trainer_loop.py"), proc.stderr
     found = {(f["code"], f["line"]) for f in part["findings"] if f["code"] in PAIRING}
     assert found == {mark for mark in expected_marks(path) if mark[0] in PAIRING}
 
