@@ -48,7 +48,7 @@ def returned_steps(model: nn.Module) -> tuple[LastStep | None, ...]:
     """The last step of each value the forward returns (several for a tuple), None for one the
     code does not say; () when the forward cannot be read."""
     try:
-        returned = _Reader(model).method(model, "", "forward", 0)
+        returned = _Reader().method(model, "", "forward", 0)
     except (RecursionError, AttributeError, TypeError, ValueError, IndexError):
         return ()  # code shaped in a way not foreseen here: it says nothing
     if returned is None:
@@ -57,8 +57,7 @@ def returned_steps(model: nn.Module) -> tuple[LastStep | None, ...]:
 
 
 class _Reader:
-    def __init__(self, model: nn.Module) -> None:
-        self.model = model
+    """Follows a returned value into the methods and submodules that make it."""
 
     def method(self, owner: nn.Module, prefix: str, name: str, depth: int):
         """What ``owner.<name>()`` returns: a LastStep, a tuple of them, or None."""
