@@ -199,7 +199,7 @@ class ResultCache:
     def discovery(self, specs: Sequence[str], scan: Callable[[list[str]], object]):
         """``scan(specs)`` (``netlint.discover.discover``), from the cache while every file
         it could have read is unchanged; else scanned, and kept unless a file changed meanwhile."""
-        from netlint.class_scan import files_parsed
+        from netlint.source import files_parsed
         from netlint.discover import Discovery
 
         specs = list(specs)
@@ -260,8 +260,7 @@ class ResultCache:
         """The file's content hash, or the hash of its text for a file recorded by its text."""
         if not digest.startswith(TEXT):
             return self.digest(file)
-        from netlint.class_scan import text_digest
-        from netlint.source import read_source
+        from netlint.source import read_source, text_digest
 
         try:
             return TEXT + text_digest(read_source(file))

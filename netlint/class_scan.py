@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import ast
 import functools
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from netlint.project import import_roots
-from netlint.source import read_source, version
+from netlint.source import parsed
 
 TORCH_ROOTS = ("torch", "torchvision", "timm", "transformers")
 _CONTAINERS = {"ModuleList", "ModuleDict", "ParameterList", "ParameterDict"}
@@ -89,7 +88,7 @@ class _Kind:
 def module_classes(path: Path) -> dict[str, ModuleClass]:
     """The file's top-level classes that are ``nn.Module`` subclasses, by name, in source order."""
     path = path.resolve()
-    tree = _tree(path, version(path))
+    tree = parsed(path)
     if tree is None:
         return {}
     found: dict[str, ModuleClass] = {}
@@ -121,34 +120,6 @@ def is_main_block(statement: ast.stmt) -> bool:
         return False
     sides = [statement.test.left, *statement.test.comparators]
     return len(sides) == 2 and {ast.unparse(s) for s in sides} == {"__name__", "'__main__'"}
-
-
-_parsed: dict[Path, str] = {}  # every file parsed here (resolved) -> text_digest() of the text parsed
-
-
-def files_parsed() -> dict[Path, str]:
-    """The files this process parsed to judge classes (bases followed through imports, into a
-    symlinked folder too), each with the digest of the text parsed ("" if it could not be read):
-    netlint.cache records them with discovery's scan."""
-    return dict(_parsed)
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@functools.lru_cache(maxsize=4096)
-def _tree(path: Path, _version: tuple) -> ast.Module | None:
-    try:
-        text = read_source(path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):  # (a bad coding cookie)
-        _parsed[path] = ""
-        return None
-    _parsed[path] = text_digest(text)
-    try:
-        return ast.parse(text, filename=str(path))
-    except (SyntaxError, ValueError):
-        return None
 
 
 def _kind(file: Path, node: ast.ClassDef, seen: frozenset) -> _Kind | None:
@@ -315,7 +286,7 @@ def _lookup(file: Path, name: str, seen: frozenset) -> _Ref:
     if key in seen:  # (modules that import each other)
         return None
     seen = seen | {key}
-    tree = _tree(file, version(file))
+    tree = parsed(file)
     if tree is None:
         return None
     binding: _Ref = None

@@ -15,15 +15,20 @@ text instead of the file's, in this process and in the workers it forks. Nothing
 
 from __future__ import annotations
 
+import ast
 import codecs
 import contextlib
 import difflib
+import functools
+import hashlib
+import inspect
 import io
 import linecache
 import os
 import re
+import textwrap
 import tokenize
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from netlint.notebook import Notebook, file_position, is_notebook, read_notebook, write_back
@@ -159,6 +164,64 @@ def version(path: str | Path) -> tuple:
     except OSError:
         return (0, 0)
     return (stat.st_mtime_ns, stat.st_size)
+
+
+_parsed: dict[Path, str] = {}  # every file parsed (resolved) -> text_digest() of the text parsed ("": unreadable)
+
+
+def parsed(path: str | Path) -> ast.Module | None:
+    """The file's module, parsed once while its text is unchanged (an edited file is parsed
+    again); None when it cannot be read or parsed."""
+    return _parse(str(path), version(path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(path: str, _version: tuple) -> ast.Module | None:
+    try:
+        text = read_source(path)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):  # (a bad coding cookie)
+        _parsed[Path(path).resolve()] = ""
+        return None
+    _parsed[Path(path).resolve()] = text_digest(text)
+    try:
+        return ast.parse(text, filename=path)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def files_parsed() -> dict[Path, str]:
+    """The files this process parsed (``parsed``), each with the digest of the text parsed ("" if
+    it could not be read): netlint.cache records them with discovery's scan."""
+    return dict(_parsed)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
+
+
+def parse_function(function: Callable) -> ast.Module:
+    """A function's code parsed, its lines and columns numbered as in its file; comment lines
+    emptied first (one at column 0 inside a method, commented-out code, would leave no common
+    indentation). Raises OSError, TypeError, SyntaxError or ValueError when it has no code.
+    The tree is shared by every caller for the same code: one that rewrites it works on a copy."""
+    lines, first = inspect.getsourcelines(function)
+    return _parse_function_text("".join(lines), first)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_function_text(source: str, first: int) -> ast.Module:
+    text = _COMMENT_LINE.sub("", source)
+    dedented = textwrap.dedent(text)
+    tree = ast.parse(dedented)
+    indent = len(text) - len(text.lstrip(" \t")) - (len(dedented) - len(dedented.lstrip(" \t")))
+    for node in ast.walk(tree):
+        if getattr(node, "col_offset", None) is not None and indent:
+            node.col_offset += indent
+            node.end_col_offset = (node.end_col_offset or 0) + indent
+    return ast.increment_lineno(tree, max(first, 1) - 1)
 
 
 @contextlib.contextmanager

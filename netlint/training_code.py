@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netlint.project import project_root, python_files
-from netlint.source import read_source, version
+from netlint.source import parsed, read_source, version
 
 OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS")
 # torch.nn.functional's losses, by the module class they compute
@@ -37,7 +37,7 @@ ACTIVATIONS = {"sigmoid": "sigmoid", "softmax": "softmax", "log_softmax": "logso
                "tanh": "tanh", "Tanh": "tanh"}
 # tensor methods that keep what a value is (its values, maybe another shape)
 PASS_THROUGH = {"squeeze", "unsqueeze", "view", "reshape", "flatten", "float", "double", "contiguous",
-                "permute", "transpose", "to", "cuda", "cpu", "type", "view_as", "reshape_as", "clone"}
+                "permute", "transpose", "to", "cuda", "cpu", "type", "view_as", "reshape_as", "clone", "resize"}
 # what wraps a model and still calls it
 WRAPPERS = {"DataParallel", "DistributedDataParallel", "DDP", "compile", "to", "cuda", "cpu", "train", "eval",
             "float", "double", "half", "to_empty"}
@@ -217,11 +217,34 @@ class Values:
             return value if math.isfinite(value) else None
         return self.literal(node)
 
+    def text(self, node: ast.expr, depth: int = 0) -> str | None:
+        """A string the file spells out: a literal, a name assigned once, an ``argparse``
+        option's default, a constant key of a dict literal assigned once (``CONFIG["loss"]``)."""
+        if depth > 20:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name) and node.id in self.names:
+            return self.text(self.names[node.id], depth + 1)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr in self.defaults:
+            return self.text(self.defaults[node.attr], depth + 1)
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) \
+                and isinstance(self.names.get(node.value.id), ast.Dict):
+            value = dict_value(self.names[node.value.id], self.text(node.slice, depth + 1))
+            return self.text(value, depth + 1) if value is not None else None
+        return None
+
     @staticmethod
     def literal(node: ast.expr | None) -> float | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             return node.value
         return None
+
+
+def dict_value(literal: ast.Dict, key: str | None) -> ast.expr | None:
+    """The value a dict literal gives for a constant string key."""
+    return next((v for k, v in zip(literal.keys, literal.values)
+                 if key is not None and isinstance(k, ast.Constant) and k.value == key), None)
 
 
 _BINARY = {
@@ -403,8 +426,8 @@ class _FileReader:
             if own:
                 return own[-1]
             passed = self._passed(node)
-            if passed is not None:
-                return passed
+            if passed is not None or _parameter_of(self.scopes.function.get(id(node)), node.id):
+                return passed  # a parameter hides the module's name
             module = [b for b in candidates if b.scope == id(self.tree)]
             return module[-1] if len(module) == 1 or (module and all(
                 ast.dump(b.value) == ast.dump(module[0].value) for b in module)) else None
@@ -456,8 +479,13 @@ class _FileReader:
         """(loss class, line that made it, file that made it) when ``node`` is a loss object."""
         if depth > 10:
             return None
-        if isinstance(node, ast.Call) and is_loss_class(callee(node)):
-            return callee(node), node.lineno, self.path
+        if isinstance(node, ast.Call):
+            named = self._named_loss(node.func) or self._wrapped_loss(callee(node))
+            if named is not None or is_loss_class(callee(node)):
+                return named or callee(node), node.lineno, self.path
+        if isinstance(node, ast.Subscript) and self.lookup(node) is None:  # losses[args.loss]
+            chosen = self._chosen(node)
+            return self.loss_of(chosen, depth + 1) if chosen is not None else None
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
             binding = self.lookup(node)
             if binding is not None and binding.index is None:
@@ -466,6 +494,44 @@ class _FileReader:
             if binding is None and isinstance(node, ast.Name) and isinstance(function, ast.FunctionDef):
                 return self.given.get((function.name, node.id))
         return None
+
+    def _chosen(self, node: ast.Subscript) -> ast.expr | None:
+        """The value ``table[key]`` picks when the table is a dict literal and the key a string
+        the file spells out (an argparse default, a config dict's entry)."""
+        binding = self.lookup(node.value)
+        if binding is None or not isinstance(binding.value, ast.Dict):
+            return None
+        return dict_value(binding.value, self.values.text(node.slice))
+
+    def _named_loss(self, func: ast.expr) -> str | None:
+        """The loss class a constructor picked by name is: ``getattr(nn, cfg["loss"])``,
+        ``LOSSES[args.loss]`` (a dict of loss classes)."""
+        if isinstance(func, ast.Call) and callee(func) == "getattr" and len(func.args) == 2 \
+                and dotted(func.args[0]) in ("nn", "torch.nn"):
+            name = self.values.text(func.args[1])
+            return name if name is not None and is_loss_class(name) else None
+        chosen = self._chosen(func) if isinstance(func, ast.Subscript) else None
+        if isinstance(chosen, (ast.Name, ast.Attribute)) and is_loss_class(dotted(chosen).rpartition(".")[2]):
+            return dotted(chosen).rpartition(".")[2]
+        return None
+
+    def _wrapped_loss(self, class_name: str) -> str | None:
+        """The torch loss a loss class of this file computes: its forward returns
+        ``F.cross_entropy(<its first input>, ...)`` (through a reduction or a scale)."""
+        klass = next((n for n in self.tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
+        forward = next((n for n in klass.body if isinstance(n, ast.FunctionDef) and n.name == "forward"),
+                       None) if klass is not None else None
+        if forward is None or len(forward.args.args) < 2:
+            return None
+        first = forward.args.args[1].arg
+        losses = {FUNCTIONAL_LOSSES[callee(n)] for n in ast.walk(forward) if isinstance(n, ast.Call)
+                  and callee(n) in FUNCTIONAL_LOSSES and n.args and isinstance(n.args[0], ast.Name)
+                  and n.args[0].id == first}
+        return losses.pop() if len(losses) == 1 else None
+
+    @functools.cached_property
+    def values(self) -> Values:
+        return Values(self.tree)
 
     def model_of(self, node: ast.expr, depth: int = 0) -> ModelRef | None:
         """The model ``node`` is (its value called gives an output): the classes it may be an
@@ -630,6 +696,14 @@ class _FileReader:
         return found
 
 
+def _parameter_of(function: ast.AST | None, name: str) -> bool:
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return False
+    arguments = function.args
+    return name in [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                                    *filter(None, (arguments.vararg, arguments.kwarg)))]
+
+
 def _trains(loop: ast.For | ast.While) -> bool:
     """The loop steps an optimizer or back-propagates: ``loss.backward()``, ``optimizer.step()``."""
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("backward", "step")
@@ -646,7 +720,7 @@ def read_file(path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int
 
 @functools.lru_cache(maxsize=256)
 def _read_path(path: str, shown: str, key: tuple, given: tuple = (), classes: tuple[str, ...] = ()) -> TrainingCode:
-    tree = _tree(path, key)
+    tree = parsed(path)
     return TrainingCode() if tree is None else read_file(shown, tree, given, classes)
 
 
@@ -654,7 +728,7 @@ def _read_path(path: str, shown: str, key: tuple, given: tuple = (), classes: tu
 def _bound_names(path: str, key: tuple, class_name: str, classes: tuple[str, ...] = ()) -> frozenset[str]:
     """The names one file binds a ``class_name`` model to (``model = Net().to(device)``,
     ``self.net = Net()``): what its code that does not name the class may mean."""
-    tree = _tree(path, key)
+    tree = parsed(path)
     if tree is None:
         return frozenset()
     reader = _FileReader(path, tree, classes=classes)
@@ -707,7 +781,7 @@ def _lower_case(class_name: str, model_file: Path) -> tuple[str, ...]:
     other such classes, which branches may build instead): calls of them build a model."""
     if class_name[:1].isupper():
         return ()
-    tree = _tree(str(model_file), version(model_file))
+    tree = parsed(model_file)
     defined = module_classes(tree) if tree is not None else set()
     return tuple(sorted({class_name, *(name for name in defined if not name[:1].isupper())}))
 
@@ -726,7 +800,7 @@ def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], s
               classes: tuple[str, ...] = ()) -> list[_Handoff]:
     """The functions imported from the project's other files that ``file`` calls with a
     ``class_name`` model: directly, or as a process's ``target`` with its ``args``."""
-    tree = _tree(str(file), key)
+    tree = parsed(file)
     if tree is None:
         return []
     reader = _FileReader(shown(file), tree, classes=classes)
@@ -744,6 +818,8 @@ def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], s
         if function is None:
             continue
         parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        if function.name == "__init__":
+            parameters = parameters[1:]  # self
         passed = [*zip(parameters, args), *keywords]
         models = frozenset(p for p, value in passed if _is_model(reader, value, class_name, names))
         if not models:
@@ -796,20 +872,18 @@ def _module_file(file: Path, module: str) -> Path | None:
     return next((base / relative for base in bases if (base / relative).is_file()), None)
 
 
-@functools.lru_cache(maxsize=256)
-def _tree(path: str, key: tuple) -> ast.Module | None:
-    """A project file parsed once per version (``key``)."""
-    try:
-        return ast.parse(read_source(path), filename=path)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return None
-
-
 def _function(file: Path, name: str) -> ast.FunctionDef | None:
-    tree = _tree(str(file), version(file))
+    """The file's function ``name``, or the ``__init__`` of its class ``name`` (a trainer given
+    the model and the criterion)."""
+    tree = parsed(file)
     if tree is None:
         return None
-    return next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name), None)
+    found = next((node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                  and node.name == name), None)
+    if isinstance(found, ast.ClassDef):
+        return next((node for node in found.body if isinstance(node, ast.FunctionDef) and node.name == "__init__"),
+                    None)
+    return found
 
 
 def _importers(model_file: Path, class_name: str) -> list[Path]:

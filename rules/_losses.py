@@ -101,6 +101,8 @@ def pairings(graph: ModelGraph) -> Iterator[Pairing]:
         grouped.setdefault((use.loss, index, use.applied), []).append(use)
     for (loss, index, applied), uses in grouped.items():
         output = graph.layers[graph.outputs[index]]
+        if output.op == "unknown":
+            continue  # the module tree tier: the forward's code does not say what this output is
         shape = graph.output_shapes[index] if index < len(graph.output_shapes) else output.output_shape
         yield Pairing(tuple(uses), output, model_end(graph, output), applied, shape)
 

@@ -48,6 +48,7 @@ class BinaryCrossEntropyOnSoftmax(Rule):
     code = "NL310"
     name = "binary-cross-entropy-on-softmax"
     severity = "warning"
+    needs = frozenset({"modules"})  # the module tree tier gives the outputs its forward's code returns
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         for pairing in pairings(graph):

@@ -59,6 +59,7 @@ class DoubleSoftmax(Rule):
     code = "NL305"
     name = "double-softmax"
     severity = "warning"
+    needs = frozenset({"modules"})  # the module tree tier gives the outputs its forward's code returns
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         for pairing in pairings(graph):

@@ -54,6 +54,7 @@ class LogSoftmaxIntoCrossEntropy(Rule):
     code = "NL306"
     name = "log-softmax-into-cross-entropy"
     severity = "note"
+    needs = frozenset({"modules"})  # the module tree tier gives the outputs its forward's code returns
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         for pairing in pairings(graph):

@@ -57,6 +57,7 @@ class LogitsIntoProbabilityLoss(Rule):
     code = "NL308"
     name = "logits-into-probability-loss"
     severity = "warning"
+    needs = frozenset({"modules"})  # the module tree tier gives the outputs its forward's code returns
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         for pairing in pairings(graph):

@@ -47,6 +47,7 @@ class ReluBeforeClassificationLoss(Rule):
     code = "NL311"
     name = "relu-before-classification-loss"
     severity = "warning"
+    needs = frozenset({"modules"})  # the module tree tier gives the outputs its forward's code returns
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         for pairing in pairings(graph):

@@ -52,6 +52,7 @@ class SigmoidIntoBceWithLogits(Rule):
     code = "NL307"
     name = "sigmoid-into-bce-with-logits"
     severity = "warning"
+    needs = frozenset({"modules"})  # the module tree tier gives the outputs its forward's code returns
 
     def check(self, graph: ModelGraph) -> Iterator[Finding]:
         for pairing in pairings(graph):

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from netlint.capture import eager, export, fx
-from netlint.graph import ModelGraph, Shape
+from netlint.graph import ModelGraph, Shape, Site
 from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, asserted_sides, by_code,
                                     declared_input, example_inputs, failed_assertion, guess_by_name,
                                     guess_of_later_input, input_hints, is_size_error, joined_sizes,
@@ -29,9 +29,10 @@ from netlint.capture.frame_sizes import frame_sizes
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
                                      sequence_inputs, stacked_axes, tiled_inputs)
-from netlint.capture.layers import ForwardError, Trace, leaves, module_layer
+from netlint.capture.layers import ForwardError, Trace, function_layer, leaves, module_layer
 from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
+from netlint.capture.returned import returned_steps
 from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
 from netlint.load.training_mode import set_training
 from netlint.meta_shapes import MetaShapes
@@ -44,6 +45,9 @@ TIER_PROVIDES = {"fx": {"modules", "shapes", "dataflow", "execution"},
                  "export": {"modules", "shapes", "dataflow", "execution"},
                  "eager": {"modules", "shapes", "dataflow", "execution"},
                  "modules": {"modules"}}
+
+
+UNKNOWN_OUTPUT = "unknown"  # the op of a returned value the module tree tier's code reading cannot name
 
 
 class CaptureError(Exception):
@@ -77,6 +81,7 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         return _graph(built, target, _module_tree(built, notes), "modules", (), str(exc), task, notes, None,
                       input_names=tuple(names))
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
+    _filled_outputs(built.model, trace)
     if tier == "export" and sorted(trace.output_shapes) == sorted(reference.output_shapes):
         trace.output_shapes = list(reference.output_shapes)  # export's are flat: a dict's result first
     shapes = tuple(tuple(t.shape) for t in leaves(inputs))  # a list input: each of its tensors
@@ -836,7 +841,53 @@ def _module_tree(built: BuiltModel, notes: list[str]) -> Trace:
     if left_out:
         notes.append(f"the forward's code does not reach {', '.join(dict.fromkeys(left_out))}: "
                      "left out of the module tree")
+    _returned_outputs(built.model, trace)
     return trace
+
+
+def _filled_outputs(model: nn.Module, trace: Trace) -> None:
+    """A returned tensor no layer computed (``outputs = torch.zeros(...)``, filled step by step
+    in a loop the example input did not run): what its code writes into it, when it says."""
+    computed = {consumer for _, consumer in trace.edges}
+    empty = [position for position, index in enumerate(trace.outputs)
+             if index not in computed and trace.layers[index].module is None]
+    if not empty:
+        return
+    steps = returned_steps(model)
+    if len(steps) != len(trace.outputs):
+        return
+    for position in empty:
+        index = _step_layer(steps[position], trace)
+        if index is not None:
+            trace.outputs[position] = index
+
+
+def _step_layer(step, trace: Trace) -> int | None:
+    """The layer a returned value's last step is: the module's (its last call), or an activation
+    function's, added to the trace."""
+    if step is None:
+        return None
+    if step.module:
+        named = [layer.index for layer in trace.layers if layer.name == step.module]
+        return named[-1] if named else None
+    site = Site(step.path, step.line, step.column, step.end_line)
+    layer = function_layer(len(trace.layers), step.function, step.function, "activation", {}, (), None, 0, site)
+    trace.layers.append(layer)
+    return layer.index
+
+
+def _returned_outputs(model: nn.Module, trace: Trace) -> None:
+    """The module tree's outputs, read from the forward's code (``returned_steps``): a layer of
+    the tree, an activation function, or (``UNKNOWN_OUTPUT``) a value the code does not say."""
+    steps = returned_steps(model)
+    if not any(steps):
+        return
+    for step in steps:
+        index = _step_layer(step, trace)
+        if index is None:  # (a hidden state beside the logits): a value no rule pairs
+            index = len(trace.layers)
+            trace.layers.append(function_layer(index, "unknown", "unknown", UNKNOWN_OUTPUT, {}, (), None, 0, None))
+        trace.outputs.append(index)
 
 
 def _torch_layer_subclass(module: nn.Module) -> bool:
@@ -879,7 +930,7 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
     model = built.model
     evidence = Evidence(names=tuple(c.__name__ for c in type(model).__mro__
                                     if not c.__module__.startswith(("torch.", "builtins"))),
-                        finals=tuple(trace.layers[i].type for i in trace.outputs),
+                        finals=tuple(trace.layers[i].type for i in trace.outputs) if tier != "modules" else (),
                         called=tuple(module_calls), inputs=input_names,
                         convolutions=tuple((layer.name, layer.module.in_channels, layer.module.out_channels)
                                            for layer in trace.layers

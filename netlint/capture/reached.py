@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 
 from torch import nn
+
+from netlint.source import parse_function
 
 _WHOLE_TREE = {"modules", "children", "named_modules", "named_children", "apply", "__dict__", "_modules"}
 
@@ -49,7 +50,7 @@ def _read(cls: type, method: str, reached: set[str], seen: set[str]) -> None:
     if not inspect.isfunction(function):
         raise _Unknown
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+        tree = parse_function(function)
     except (OSError, TypeError, SyntaxError, ValueError):
         raise _Unknown from None
     definition = tree.body[0]

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import ast
 import copy
-import functools
 import inspect
-import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +16,7 @@ from torch import nn
 
 from netlint.capture.input_names import is_mask
 from netlint.graph import Shape
+from netlint.source import parse_function
 
 SEQUENCE_LENGTH = 128
 
@@ -67,21 +65,6 @@ def guess_from_weight(weight: Shape, op: str, groups: int, name: str, side: int)
         channels = weight[1] * groups
         return (1, channels, *spatial(len(weight) - 2, side)), torch.float32, f"{name}({channels}→…)"
     return None
-
-
-_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
-
-
-def parse_function(function: Any) -> ast.AST:
-    """A function's code parsed, dedented; comment lines dropped first (one at column 0 inside a
-    method, commented-out code, would leave no common indentation). The tree is shared by every
-    reader of the same source text: a reader that rewrites it works on a copy."""
-    return _parsed(inspect.getsource(function))
-
-
-@functools.lru_cache(maxsize=256)
-def _parsed(source: str) -> ast.AST:
-    return ast.parse(textwrap.dedent(_COMMENT_LINE.sub("", source)))
 
 
 def _forward_tree(model: nn.Module) -> ast.AST | None:
