@@ -8,6 +8,8 @@ both fail.
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections import Counter
 import inspect
 import itertools
@@ -734,8 +736,10 @@ def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], referen
     if fx_graph is not None:
         try:
             trace = fx.run(fx_graph, inputs, built, reference)
-            if trace.leaf_calls() == expected or _by_module(trace.leaf_calls(), built) == _by_module(expected, built):
+            if trace.leaf_calls() == expected:
                 return "fx", trace
+            if _by_module(trace.leaf_calls(), built) == _by_module(expected, built):
+                return "fx", _named_as_called(trace, built)
             notes.append(f"the fx graph differs from the eager forward ({_difference(trace, expected)}): "
                          "fx dropped or added a branch")
         except Exception as exc:
@@ -769,6 +773,21 @@ def _by_module(calls: Counter, built: BuiltModel) -> Counter:
     for name, n in calls.items():
         named[first.get(id(modules[name]), name) if name in modules else name] += n
     return named
+
+
+def _named_as_called(trace: Trace, built: BuiltModel) -> Trace:
+    """fx's layers with a shared module under the name the other tiers give it, its last
+    (``self.enc0 = self.encoder.layer0``: the forward calls ``enc0``), scopes too."""
+    last = {id(module): name for name, module in built.model.named_modules(remove_duplicate=False)}
+    modules = dict(built.model.named_modules(remove_duplicate=False))
+
+    def renamed(name: str) -> str:
+        return last.get(id(modules[name]), name) if name in modules else name
+
+    trace.layers = [dataclasses.replace(layer, name=renamed(layer.name) if layer.module is not None else layer.name,
+                                        scope=renamed(layer.scope) if layer.scope else layer.scope)
+                    for layer in trace.layers]
+    return trace
 
 
 def warm_up() -> None:
