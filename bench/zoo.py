@@ -207,6 +207,7 @@ def side_by_side(targets: list, baseline: Path, jobs: int) -> list[str]:
     wall: dict[str, list[float]] = {side: [] for side in sides}
     cpu: dict[str, list[float]] = {side: [] for side in sides}
     outcomes: dict[str, dict] = {side: {} for side in sides}
+    built_on: dict[str, Counter] = {side: Counter() for side in sides}
     loads = [os.getloadavg()[0]]
     for number, start in enumerate(range(0, len(targets), BATCH)):
         batch = [target for _, target, _ in targets[start:start + BATCH]]
@@ -216,6 +217,7 @@ def side_by_side(targets: list, baseline: Path, jobs: int) -> list[str]:
             wall[side] += [seconds / len(batch)] * len(batch)
             cpu[side] += [used[0] / len(batch)] * len(batch)
             outcomes[side].update({m["target"]: (m["capture"], m["params"]) for m in report["models"]})
+            built_on[side].update(m["built_on"] for m in report["models"])
             outcomes[side].update({e["target"]: ("error", e["message"][:80]) for e in report["errors"]})
         loads.append(os.getloadavg()[0])
         print(f"{start + len(batch)}/{len(targets)} models; s/model so far: "
@@ -223,11 +225,13 @@ def side_by_side(targets: list, baseline: Path, jobs: int) -> list[str]:
     lines = [f"netlint side by side, {time.strftime('%Y-%m-%d %H:%M')}, torch {torch.__version__}, "
              f"{len(targets)} models, {BATCH} a run, -j {jobs}, load average {min(loads):.1f} to {max(loads):.1f} "
              f"on {os.cpu_count()} cores", "",
-             "| netlint | s/model wall (mean, max) | s/model CPU (mean, max) | errors |", "| --- | --- | --- | --- |"]
+             "| netlint | s/model wall (mean, max) | s/model CPU (mean, max) | errors | built on |",
+             "| --- | --- | --- | --- | --- |"]
     for side, where in sides.items():
         errors = sum(outcome[0] == "error" for outcome in outcomes[side].values())
         lines.append(f"| {side} ({where}) | {_mean(wall[side]):.2f}, {max(wall[side]):.2f} | "
-                     f"{_mean(cpu[side]):.2f}, {max(cpu[side]):.2f} | {errors} |")
+                     f"{_mean(cpu[side]):.2f}, {max(cpu[side]):.2f} | {errors} | "
+                     + ", ".join(f"{on} {n}" for on, n in sorted(built_on[side].items())) + " |")
     lines.append("")
     lines.append(f"this / baseline: wall {_mean(wall['this']) / _mean(wall['baseline']):.2f}, "
                  f"CPU {_mean(cpu['this']) / _mean(cpu['baseline']):.2f}")

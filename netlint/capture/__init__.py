@@ -8,6 +8,8 @@ both fail.
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections import Counter
 import inspect
 import itertools
@@ -776,20 +778,24 @@ def _code_guesses(model: nn.Module, required: list[str], side: int, hints: Input
 
 def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], reference: Trace,
                 notes: list[str]) -> tuple[str, Trace]:
-    """The most precise tier whose leaf module calls agree with the eager reference."""
+    """The most precise tier whose leaf module calls agree with the eager reference (a module
+    shared by two parents counted under one of its names: each tier names it its own way)."""
     expected = reference.leaf_calls()
     if fx_graph is not None:
         try:
             trace = fx.run(fx_graph, inputs, built, reference)
             if trace.leaf_calls() == expected:
                 return "fx", trace
+            if _by_module(trace.leaf_calls(), built) == _by_module(expected, built):
+                return "fx", _named_as_called(trace, built)
             notes.append(f"the fx graph differs from the eager forward ({_difference(trace, expected)}): "
                          "fx dropped or added a branch")
         except Exception as exc:
             notes.append(f"the fx graph does not run: {_describe(exc)}")
     try:
         trace = export.run(built.model, inputs, built)
-        if _computing(trace.leaf_calls(), built) == _computing(expected, built):
+        computed, computing = _computing(trace.leaf_calls(), built), _computing(expected, built)
+        if computed == computing or _by_module(computed, built) == _by_module(computing, built):
             return "export", trace
         notes.append(f"torch.export differs from the eager forward ({_difference(trace, expected)})")
     except Exception as exc:
@@ -804,6 +810,32 @@ def _computing(calls: Counter, built: BuiltModel) -> Counter:
     """Leaf calls of modules that compute something (export cannot see an Identity)."""
     modules = dict(built.model.named_modules())
     return Counter({name: n for name, n in calls.items() if not isinstance(modules.get(name), _NO_OPS)})
+
+
+def _by_module(calls: Counter, built: BuiltModel) -> Counter:
+    """Leaf calls by each module's first name (CoaT's blocks share their position encodings:
+    the eager forward names a shared module by its last name, fx by its first)."""
+    first = {id(module): name for name, module in reversed(list(built.model.named_modules(remove_duplicate=False)))}
+    modules = dict(built.model.named_modules(remove_duplicate=False))
+    named: Counter = Counter()
+    for name, n in calls.items():
+        named[first.get(id(modules[name]), name) if name in modules else name] += n
+    return named
+
+
+def _named_as_called(trace: Trace, built: BuiltModel) -> Trace:
+    """fx's layers with a shared module under the name the other tiers give it, its last
+    (``self.enc0 = self.encoder.layer0``: the forward calls ``enc0``), scopes too."""
+    last = {id(module): name for name, module in built.model.named_modules(remove_duplicate=False)}
+    modules = dict(built.model.named_modules(remove_duplicate=False))
+
+    def renamed(name: str) -> str:
+        return last.get(id(modules[name]), name) if name in modules else name
+
+    trace.layers = [dataclasses.replace(layer, name=renamed(layer.name) if layer.module is not None else layer.name,
+                                        scope=renamed(layer.scope) if layer.scope else layer.scope)
+                    for layer in trace.layers]
+    return trace
 
 
 def warm_up() -> None:

@@ -251,11 +251,12 @@ CPU_VALUES = "meta-with-cpu-values"  # built on the CPU with every parameter on 
 
 
 def _build_on_meta_or_cpu(factory: Any, target: Target, attempt: Attempt) -> BuiltModel:
-    """On meta; else with the values the constructor reads on the CPU and its parameters on
-    meta; else, the last resort, on the CPU within the memory available."""
+    """On meta, the values the constructor reads from ranges and data on the CPU (one build: on
+    meta when it reads none); else with every small tensor on the CPU and its parameters on meta;
+    else, the last resort, on the CPU within the memory available."""
     try:
-        return build_with(factory, META, target)
-    except Exception as exc:  # e.g. .item() or .tolist() on a tensor while building
+        return build_with(factory, META, target, cpu_values=True)
+    except Exception as exc:  # e.g. .item() on a tensor made by torch.zeros while building
         meta_failure = first_line(exc)
     try:
         built = build_with(factory, torch.device("cpu"), target, cpu_values=True)
@@ -298,10 +299,11 @@ def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool
                cpu_values: bool = False) -> BuiltModel:
     """Build on ``device``, recording creation sites; the model is then moved to meta
     (``to()`` keeps tied parameters tied) unless ``to_meta`` is false. ``cpu_values``: on
-    the CPU with every parameter on meta (load/deferred)."""
+    the CPU with every parameter on meta (load/deferred); on meta, the values made from ranges
+    and data on the CPU: on meta when the constructor reads none of them."""
     source_path = display_path(target.path) if target.path else None
     with recording_inits() as init_recorder:
-        model, recorder, weight_events = _construct(factory, device, cpu_values)
+        model, recorder, weight_events, reads = _construct(factory, device, cpu_values)
     if not isinstance(model, nn.Module):
         raise LoadError(f"{target.name}() returned {type(model).__name__}, not an nn.Module", source_path)
     inits = init_recorder.resolved(model)
@@ -315,8 +317,11 @@ def build_with(factory: Any, device: torch.device, target: Target, to_meta: bool
     requests = [WeightsRequest(weights, name, recorder.origins.get(id(receiver)), receiver,
                                site or recorder.sites.get(id(receiver)))
                 for weights, receiver, site in weight_events for name in _kept_names(receiver, names)]
-    return BuiltModel(model, sites, origins, requests, source_path, CPU_VALUES if cpu_values else device.type,
-                      factory, target, inits=inits)
+    built_on = CPU_VALUES if cpu_values and (reads or device.type != "meta") else device.type
+    notes = (f"its constructor reads tensor values ({reads[0]}): built with the values on the CPU, its parameters "
+             "on meta",) if built_on == CPU_VALUES and device.type == "meta" else ()
+    return BuiltModel(model, sites, origins, requests, source_path, built_on, factory, target, notes=notes,
+                      inits=inits)
 
 
 def _kept_names(receiver: nn.Module | None, names: dict[int, str]) -> list[str]:
@@ -376,12 +381,13 @@ def _construct(factory: Any, device: torch.device, deferred: bool = False):
     nn.Module.__init__ = init_and_record
     try:
         watched = weights_arguments(on_argument) if user_code_names_weights() else contextlib.nullcontext()
-        with values_on_cpu() if deferred else contextlib.nullcontext(), \
+        # (on meta, only the values made from ranges and data on the CPU)
+        with values_on_cpu(only_values=device.type == "meta") if deferred else contextlib.nullcontext([]) as reads, \
                 offline_build(device, lambda weights, module: weight_events.append((weights, module, None))), watched:
             model = factory()
     finally:
         nn.Module.__init__ = original_init
-    return model, recorder, weight_events + _asked_only(asked.values(), weight_events, model)
+    return model, recorder, weight_events + _asked_only(asked.values(), weight_events, model), reads
 
 
 def _asked_only(asked, weight_events, model: Any) -> list[tuple[str, nn.Module, Site]]:

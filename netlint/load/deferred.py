@@ -9,6 +9,13 @@ accelerate's ``init_empty_weights``), as does any tensor too large to be a value
 no weight memory is allocated, and layer initializations (``reset_parameters``, ``nn.init``) run
 on meta, where they fill nothing (the calls are still recorded as evidence).
 
+``values_on_cpu(only_values=True)`` is the first build of every model, on meta: only the tensors made
+from values (``arange``, ``linspace``, ``tensor``…) are on the CPU, every tensor made from a size alone
+(``empty``, ``zeros``, ``randn``…, a layer's weights) is on meta, so a constructor that reads its
+drop-path rates builds once, at the cost of a meta build; it yields the values the code read (none:
+the model is built on meta). A constructor that reads a value of a tensor made from a size (a
+window mask filled in place) fails it, and is built again with every small tensor on the CPU.
+
 ``materialized_on_use(model)`` gives such a model the CPU storage of a module's own parameters
 only when its forward runs, for a forward that must run on the CPU. ``memory_bounded()`` caps the
 address space of a full CPU build, netlint's last resort, so that a model too large for the
@@ -27,7 +34,7 @@ import torch
 from torch import nn
 from torch.nn.parameter import UninitializedBuffer, UninitializedParameter
 from torch.overrides import TorchFunctionMode
-from torch.utils._pytree import tree_leaves, tree_map
+from torch.utils._pytree import tree_map
 
 META = torch.device("meta")
 LARGEST_VALUE = 1 << 24  # elements (64 MB of float32): a larger tensor is a weight, not a value the code reads
@@ -37,26 +44,72 @@ _SIZED_FACTORIES = frozenset(getattr(torch, name) for name in (
     "linspace", "logspace", "range"))
 _SIZED_NEW = frozenset({torch.Tensor.new_zeros, torch.Tensor.new_ones, torch.Tensor.new_empty,
                         torch.Tensor.new_full})
+# the factories that make a tensor from values (given, or a range): what a constructor reads
+_VALUE_FACTORIES = frozenset(getattr(torch, name) for name in (
+    "tensor", "as_tensor", "asarray", "scalar_tensor", "arange", "range", "linspace", "logspace"))
+_FROM_DATA = frozenset(getattr(torch, name) for name in ("tensor", "as_tensor", "asarray", "scalar_tensor"))
+# the calls that read a tensor's values into Python, by how the notes name them
+_READS = {torch.Tensor.item: "Tensor.item()", torch.Tensor.tolist: "Tensor.tolist()",
+          torch.Tensor.numpy: "Tensor.numpy()", torch.Tensor.__array__: "numpy on a tensor",
+          torch.Tensor.__bool__: "bool() of a tensor", torch.Tensor.__int__: "int() of a tensor",
+          torch.Tensor.__float__: "float() of a tensor", torch.Tensor.__index__: "a tensor as an index"}
+CPU = torch.device("cpu")
 
 
 class _LargeOnMeta(TorchFunctionMode):
     """A factory call whose tensor would be larger than LARGEST_VALUE makes it on meta; an op
     that meets a meta tensor (a parameter) and CPU ones runs on meta: a constructor's dummy
-    forward (``self.stem(torch.zeros(1, 3, 224, 224)).shape``) learns its shapes."""
+    forward (``self.stem(torch.zeros(1, 3, 224, 224)).shape``) learns its shapes. ``only_values``:
+    below the meta build's device modes, every factory call but a small one from values is on meta,
+    a small value stays on the CPU when the code moves it, and the values read are noted."""
+
+    def __init__(self, only_values: bool = False) -> None:
+        super().__init__()
+        self.only_values = only_values
+        self.reads: list[str] = []
+        self.values_made = False
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func in _SIZED_FACTORIES or func in _SIZED_NEW:
+        if self.only_values:
+            if func in _READS:
+                if args and isinstance(args[0], torch.Tensor) and not args[0].is_meta:
+                    self.reads.append(_READS[func])
+                return func(*args, **kwargs)
+            if func in _VALUE_FACTORIES:
+                self.values_made = True
+                return self._value(func, args, kwargs)
+            if not self.values_made:  # (every tensor is on meta: nothing to mix)
+                return func(*args, **kwargs)
+            if func is torch.Tensor.to and len(args) == 2 and not kwargs and args[1] == META \
+                    and isinstance(args[0], torch.Tensor):
+                return args[0]  # (the device modes above move each tensor to meta: a value stays a value)
+        elif func in _SIZED_FACTORIES or func in _SIZED_NEW:
             try:
                 shaped = func(*args, **{**kwargs, "device": META})
             except Exception:
                 return func(*args, **kwargs)
             if isinstance(shaped, torch.Tensor) and shaped.numel() > LARGEST_VALUE:
                 return shaped
-        tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
+        tensors = [t for t in _shallow_leaves(args, kwargs) if isinstance(t, torch.Tensor)]
         if any(t.is_meta for t in tensors) and not all(t.is_meta for t in tensors):
             args, kwargs = tree_map(_to_meta_unless_parameter, (args, kwargs))
         return func(*args, **kwargs)
+
+    @staticmethod
+    def _value(func, args, kwargs):
+        if func not in _FROM_DATA:  # a range: on the CPU when small
+            shaped = func(*args, **{**kwargs, "device": META})
+            if shaped.numel() > LARGEST_VALUE:
+                return shaped
+        return func(*args, **{**kwargs, "device": CPU})
+
+
+def _shallow_leaves(args: tuple, kwargs: dict) -> list:
+    """The arguments and the items of those that are lists or tuples (``torch.cat([a, b])``):
+    where an op's tensors are, without walking the whole tree at every call."""
+    values = [*args, *kwargs.values()]
+    return values + [v for value in values if isinstance(value, (list, tuple)) for v in value]
 
 
 def _to_meta_unless_parameter(value: Any) -> Any:
@@ -80,8 +133,9 @@ def _moved_to_meta(value: torch.Tensor) -> torch.Tensor:
 
 
 @contextlib.contextmanager
-def values_on_cpu() -> Iterator[None]:
-    """Enter outside the CPU build's device modes (see the module's docstring)."""
+def values_on_cpu(only_values: bool = False) -> Iterator[list[str]]:
+    """Enter outside the build's device modes (see the module's docstring); yields the values
+    the code reads (``only_values``), as the notes name them."""
     original_parameter, original_buffer = nn.Module.register_parameter, nn.Module.register_buffer
     # by the CPU parameter (not kept alive: its memory is freed): one registered twice stays tied
     moved: dict[int, tuple[weakref.ref, nn.Parameter]] = {}
@@ -101,8 +155,8 @@ def values_on_cpu() -> Iterator[None]:
 
     nn.Module.register_parameter, nn.Module.register_buffer = register_parameter, register_buffer
     try:
-        with _LargeOnMeta():
-            yield
+        with _LargeOnMeta(only_values) as mode:
+            yield mode.reads
     finally:
         nn.Module.register_parameter, nn.Module.register_buffer = original_parameter, original_buffer
 

@@ -418,6 +418,23 @@ def answer_missing_checkpoints(patch, patch_everywhere, stand_ins: WeightsStandI
         patch_everywhere(numpy.load, checkpoint_loader(numpy.load, stand_ins))
 
 
+# the names patch_everywhere replaces functions under (torch.load, pickle.load and numpy.load are all "load")
+_PATCHED_EVERYWHERE = ("load_state_dict_from_url", "load_url", "download_url_to_file", "hf_hub_download",
+                       "load_file", "load")
+
+
+def _holders(names: tuple[str, ...]) -> dict[str, list[types.ModuleType]]:
+    """The loaded modules that hold something under each name: one pass over sys.modules."""
+    found: dict[str, list[types.ModuleType]] = {name: [] for name in names}
+    for module in list(sys.modules.values()):
+        if isinstance(module, types.ModuleType):
+            namespace = module.__dict__
+            for name in names:
+                if name in namespace:
+                    found[name].append(module)
+    return found
+
+
 @contextlib.contextmanager
 def offline_build(device: torch.device, on_weights) -> Iterator[None]:
     """Build on ``device`` (meta, or cpu when meta fails), offline, quietly.
@@ -430,12 +447,14 @@ def offline_build(device: torch.device, on_weights) -> Iterator[None]:
         patches.append((owner, name, getattr(owner, name)))
         setattr(owner, name, value)
 
+    holders = _holders(_PATCHED_EVERYWHERE)
+
     def patch_everywhere(original: Any, value: Any, *aliases: str) -> None:
         """Replace a function in every loaded module that holds it under its own name or an
         alias: ``from huggingface_hub import hf_hub_download`` copies it into the importer."""
-        for module in list(sys.modules.values()):
-            for name in (original.__name__, *aliases):
-                if isinstance(module, types.ModuleType) and module.__dict__.get(name) is original:
+        for name in (original.__name__, *aliases):
+            for module in holders[name] if name in holders else _holders((name,))[name]:
+                if module.__dict__.get(name) is original:
                     patch(module, name, value)
 
     original_load = nn.Module.load_state_dict

@@ -184,15 +184,23 @@ def _gpu_calls_answered(device: torch.device) -> Iterator[None]:
             setattr(owner, name, value)
 
 
+# the loaded modules found not to be the user's, by name: each build asks again (timm loads 2,700 modules)
+_NOT_USERS: dict[str, int] = {}  # name -> id of the module object
+
+
 def user_modules() -> Iterator[types.ModuleType]:
     """The modules of the user's files loaded so far (not libraries). A module whose
     ``__file__`` is not a path (torch.ops' is ``'_ops.py'``) is no file of the user's: taken
     for one, it switched on the weights watch of every build (a profile hook on every call)."""
-    for module in list(sys.modules.values()):
+    for name, module in list(sys.modules.items()):
+        if _NOT_USERS.get(name) == id(module):
+            continue
         file = getattr(module, "__file__", None)
         if isinstance(module, types.ModuleType) and isinstance(file, str) and os.path.isabs(file) \
                 and not is_library_file(file):
             yield module
+        else:
+            _NOT_USERS[name] = id(module)
 
 
 def device_of(tensors: Any, model: torch.nn.Module | None = None) -> torch.device:
