@@ -51,7 +51,7 @@ from netlint.project import in_other_project, python_files
 from netlint.source import read_source
 
 OPTION_NAMES = {"args", "arg", "opt", "opts", "option", "options", "cfg", "config", "conf", "hparams",
-                "hp", "hps", "params", "flags"}
+                "hp", "hps", "params", "flags", "para", "paras", "param", "settings", "hparam", "hyperparams"}
 MAX_FILES = 2000
 
 
@@ -527,6 +527,9 @@ def _parsed(file: Path, namespace: dict[str, Any]) -> list[Parsed]:
             found += _called(value, file)
         elif isinstance(node, ast.ClassDef) and inspect.isclass(value):
             found += _options_class(node, value, file)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _makes_own_parser(node):
+            # a ``main()`` that parses, then trains: its parser statements alone
+            found += _parser_statements(node.body, namespace, file, after=_after_parsing(node.body, namespace))
         elif is_main_block(node):
             found += _parser_statements(node.body, namespace, file, after=_after_parsing(node.body, namespace))
     return found
@@ -552,6 +555,14 @@ def _fills_parser(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
             return False
     makes = any(_called_name(c) == "ArgumentParser" for c in calls)
     return not makes or any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(node))
+
+
+def _makes_own_parser(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A function whose own statements make a parser and add its options (``def main():
+    parser = argparse.ArgumentParser(); parser.add_argument(...); args = parser.parse_args()``)."""
+    calls = [s.value for s in node.body if isinstance(s, (ast.Assign, ast.Expr)) and isinstance(s.value, ast.Call)]
+    return any(_called_name(c) == "ArgumentParser" for c in calls) and \
+        any(_called_name(c) == "add_argument" for c in calls)
 
 
 def _called_name(call: ast.Call) -> str:
