@@ -61,6 +61,7 @@ from netlint.arguments.instances import Instance
 from netlint.arguments.made_configs import made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
+from netlint.arguments.options_guesses import asserted, completed
 from netlint.arguments.script_options import option_default, snake
 from netlint.arguments.usage import WithStandIns, has_stand_ins
 from netlint.paths import display_path
@@ -232,12 +233,18 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     candidates: dict[str, list] = {}
     for name, reads in options.items():
         found = project_options(reads, target, namespace, root, factory=factory)
-        if not found:
-            return [], None
-        if found[0].missing:
-            if alone:
-                raise NeedsArguments(_undefined_options(name, found[0]))
-            return [], None
+        if not found or found[0].missing or asserted(factory, name):
+            closest = found[0] if found else None
+            made, uncovered = completed(closest, reads, factory, name)
+            if made is None:
+                if alone and closest is not None:
+                    raise NeedsArguments(_undefined_options(name, closest))
+                if alone:
+                    raise NeedsArguments(f"its constructor reads {', '.join(sorted(reads))} of its options {name!r}, "
+                                         f"which no argparse parser of the project defines, and no convention "
+                                         f"covers {uncovered!r}")
+                return [], None
+            found = [made]
         candidates[name] = found
     passed, where = _passed_by_code(factory, calls, namespace, [n for n in required if n not in options])
     others = [n for n in required if n not in options and n not in passed]
