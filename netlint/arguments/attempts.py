@@ -57,8 +57,9 @@ from netlint.arguments.config_files import config_parameters, configured_calls
 from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_from_code,
                                          constructors_with_arguments)
 from netlint.arguments.guessed import GUESSED, guess, guesses
+from netlint.arguments.guessed_config import GUESSED_CONFIG, GuessedConfig
 from netlint.arguments.instances import Instance
-from netlint.arguments.made_configs import made_configs, table_configs
+from netlint.arguments.made_configs import is_config_parameter, made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
 from netlint.arguments.options_guesses import asserted, completed
@@ -143,6 +144,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     found += [a for a in (_from_code(c, target.name, factory, namespace) for c in elsewhere) if a is not None]
     found += factories_configured
     found += _constructors_guessed(factory, target, namespace)
+    found += _guessed_configs(factory, required, options)
     if not found:
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
                              f"the project's code calls it with constants; no convention covers {missing!r}")
@@ -265,6 +267,24 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
                             guessed=True))
     return made, None
+
+
+def _guessed_configs(factory: Any, required: list[str], options: dict[str, set[str]]) -> list[Attempt]:
+    """Last: the config parameters no file of the project gives (``config['n_layers']``,
+    ``cfg.MODEL.DEPTH``) as configurations of guesses, the other parameters guessed."""
+    configs = [n for n in required if is_config_parameter(n) and n not in options]
+    if not configs:
+        return []
+    values, missing = guess(factory, [n for n in required if n not in configs])
+    if missing is not None:
+        return []
+    given = {**{n: GuessedConfig(n) for n in configs}, **values}
+    shown = f"{_owner_name(factory)}({', '.join([*configs, *(f'{k}={_value(v)}' for k, v in values.items())])})"
+    return [Attempt((), given, shown, GUESSED_CONFIG + (f", the others {GUESSED}" if values else ""), guessed=True)]
+
+
+def _owner_name(factory: Any) -> str:
+    return getattr(factory, "__name__", "model")
 
 
 def _script_options(factory: Any, names: list[str]) -> dict[str, tuple[Any, str]]:

@@ -2,7 +2,8 @@
 that none of the project's parsers gives, completed as a constructor parameter of the same
 name would be: by the convention of the attribute's name (``args.n_resblocks``: a depth, 2;
 ``args.n_colors``: 3 channels), a list of it when the model indexes it (``args.scale[0]``),
-False for a flag the model only tests (``if args.dilation:``). What the constructor asserts
+False for a flag the model only tests (``if args.dilation:``), a section of guesses for one
+it reads keys of (``cfg.MODEL.WIDTH``: ``guessed_config``). What the constructor asserts
 of the options (``assert para.future_frames == 0``) is set first: the project runs that
 model with those values. Each completed attribute is said, so the report can say
 "args.n_resblocks guessed 2 (by its name)"."""
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.guessed import meaning
+from netlint.arguments.guessed_config import GuessedConfig
 from netlint.arguments.options import OPTION_NAMES, Options, own_init
 from netlint.arguments.project_text import file_tree
 
@@ -60,30 +62,33 @@ def completed(options: Options | None, reads: set[str], factory: Any, name: str
     for attribute in lacking:
         if options is not None and attribute in dict(options.set_by_scripts):
             return None, attribute  # the scripts compute it: named, not guessed
-        value = _guess(attribute, uses.get(attribute, set()))
+        value = _guess(attribute, uses.get(attribute, set()), name)
         if value is None:
             return None, attribute
         guessed[attribute] = value
         setattr(namespace, attribute, value)
-    if guessed:
-        texts.append(f"{', '.join(f'{name}.{k} {_shown(v)}' for k, v in guessed.items())} guessed "
-                     f"(by {'its name' if len(guessed) == 1 else 'their names'})")
+    values = {k: v for k, v in guessed.items() if not isinstance(v, GuessedConfig)}
+    sections = [f"{name}.{k}" for k, v in guessed.items() if isinstance(v, GuessedConfig)]
+    if values:
+        texts.append(f"{', '.join(f'{name}.{k} {v!r}' for k, v in values.items())} guessed "
+                     f"(by {'its name' if len(values) == 1 else 'their names'})")
+    if sections:
+        texts.append(f"{' and '.join(sections)} {'a section' if len(sections) == 1 else 'sections'} of guesses "
+                     "(by the names of the keys the model reads)")
     if options is None:
         return Options(namespace, "", (), completions=tuple(texts)), None
     return replace(options, namespace=namespace, missing=tuple(sorted(kept_missing - set(vars(namespace)))),
                    completions=options.completions + tuple(texts)), None
 
 
-def _guess(attribute: str, uses: set[str]) -> Any:
+def _guess(attribute: str, uses: set[str], name: str) -> Any:
     found = meaning(attribute)
+    if found is None and "section" in uses:
+        return GuessedConfig(f"{name}.{attribute}")
     if found is None:
         return False if uses == {"tested"} else None
     value = found[1]
     return [value] if "indexed" in uses else value
-
-
-def _shown(value: Any) -> str:
-    return repr(value)
 
 
 def _uses(factory: Any, attributes: list[str]) -> dict[str, set[str]]:
@@ -100,7 +105,11 @@ def _uses(factory: Any, attributes: list[str]) -> dict[str, set[str]]:
         if not (isinstance(node, ast.Attribute) and node.attr in wanted and _options_like(node.value)):
             continue
         if isinstance(parent, ast.Subscript) and parent.value is node:
-            use = "indexed"
+            key = parent.slice
+            use = "section" if isinstance(key, ast.Constant) and isinstance(key.value, str) else "indexed"
+        elif isinstance(parent, ast.Attribute) and not (isinstance(parents.get(parent), ast.Call)
+                                                        and parents[parent].func is parent):
+            use = "section"  # cfg.MODEL.WIDTH, not args.scale.split('+')
         elif isinstance(parent, (ast.If, ast.IfExp, ast.While)) and parent.test is node or \
                 isinstance(parent, ast.BoolOp) or isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
             use = "tested"
