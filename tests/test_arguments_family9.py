@@ -45,7 +45,7 @@ def test_options_from_a_class_that_parses_them(report):
     built = model(report, "options_class/model/restorer.py::Restorer")
     assert built["call"] == "Restorer(para)"
     assert built["arguments_from"] == f"{FAMILY}/options_class/para/settings.py's argparse defaults"
-    assert built["params"] == 2 * (3 * 9 * 8 + 8) + 2 * (8 * 9 * 8 + 8)  # n_features 8, n_blocks 2
+    assert built["params"] == (3 * 9 * 8 + 8) + 2 * (8 * 9 * 8 + 8) + (8 * 9 * 3 + 3)  # n_features 8, n_blocks 2
 
 
 def test_what_the_constructor_asserts_of_its_options_is_set(report):
