@@ -57,7 +57,7 @@ from netlint.arguments.config_files import config_parameters, configured_calls
 from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_from_code,
                                          constructors_with_arguments)
 from netlint.arguments.guessed import GUESSED, guess, guesses
-from netlint.arguments.guessed_config import GUESSED_CONFIG, GuessedConfig
+from netlint.arguments.guessed_config import GUESSED_CONFIG, GuessedConfig, read_by_keys
 from netlint.arguments.instances import Instance
 from netlint.arguments.made_configs import is_config_parameter, made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
@@ -272,7 +272,7 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
 def _guessed_configs(factory: Any, required: list[str], options: dict[str, set[str]]) -> list[Attempt]:
     """Last: the config parameters no file of the project gives (``config['n_layers']``,
     ``cfg.MODEL.DEPTH``) as configurations of guesses, the other parameters guessed."""
-    configs = [n for n in required if is_config_parameter(n) and n not in options]
+    configs = [n for n in required if is_config_parameter(n) and n not in options and read_by_keys(factory, n)]
     if not configs:
         return []
     values, missing = guess(factory, [n for n in required if n not in configs])

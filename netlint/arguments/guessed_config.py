@@ -9,6 +9,9 @@ the value given, is recorded (``reads``)."""
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from typing import Any
 
 from netlint.arguments.guessed import meaning
@@ -64,3 +67,33 @@ class GuessedConfig(dict):
         if found is not None:
             self._reads.append((self._key(key), value))
         return value
+
+
+def read_by_keys(factory: Any, name: str) -> bool:
+    """Whether the constructor reads the parameter by key or attribute (``config['nf']``,
+    ``cfg.MODEL``) and never iterates it or takes its length (``for width in cfg``: a list)."""
+    init = next((vars(k)["__init__"] for k in factory.__mro__ if "__init__" in vars(k)), None) \
+        if inspect.isclass(factory) else factory
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    keyed = False
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)) and _is(node.iter, name):
+            return False
+        if isinstance(node, ast.Call) and any(_is(a, name) for a in node.args) and \
+                isinstance(node.func, ast.Name) and node.func.id in ("len", "list", "tuple", "enumerate", "zip"):
+            return False
+        if isinstance(node, ast.Subscript) and _is(node.value, name):
+            keyed = keyed or isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+            if not (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+                return False
+        elif isinstance(node, ast.Attribute) and _is(node.value, name) and node.attr not in ("items", "keys",
+                                                                                              "values"):
+            keyed = True
+    return keyed
+
+
+def _is(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
