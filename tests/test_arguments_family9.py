@@ -91,7 +91,7 @@ def test_config_dicts_and_sections_no_file_gives(report):
 
 def test_module_globals_computed_from_parsed_options(report):
     built = model(report, "module_globals/gan.py::Generator")
-    assert built["call"] == "Generator(ngpu=1)"
+    assert built["call"] == "Generator(ngpu=0)"  # a GPU count: none
     assert built["input_shape"][0][1] == 32  # the global nz, from --nz's default
 
 

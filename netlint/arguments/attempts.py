@@ -81,6 +81,7 @@ class Attempt:
     source: str  # where the arguments come from: "given", "test.py:25", "guessed from parameter names"
     inputs: tuple[tuple[int, ...], ...] = ()  # the example input the same code passes to it
     guessed: bool = False  # made up by netlint: a failure to build is a skip, not an error
+    last: bool = False  # options completed by guesses: tried after the project's configurations
     callee: Any = None  # what to call instead of the target: a factory or a classmethod constructor
 
 
@@ -122,6 +123,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     required += none_options
     found += _from_named_sections(factory, target)
     options = options_parameters(factory, required)
+    last: list[Attempt] = []
     configured, unconfigured = _from_configuration_files(factory, target, required)
     uncovered = None  # with options objects: the first other parameter neither the code nor a convention gives
     # the factories given the project's configuration (get_pose_net(cfg, is_train)), tried after the guesses
@@ -132,7 +134,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         alone = not found and not configured and not made_by_code and not factories_configured and not elsewhere \
             and not set(options) & set(none_options)  # (one defaulting to None: the code may cope)
         with_options, uncovered = _with_options(factory, target, namespace, required, options, alone, sources)
-        found += with_options
+        found += [a for a in with_options if not a.last]
+        last += [a for a in with_options if a.last]
     made, missing = guesses(factory, required, namespace)
     missing = uncovered or missing
     guessed = [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True,
@@ -144,7 +147,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     found += [a for a in (_from_code(c, target.name, factory, namespace) for c in elsewhere) if a is not None]
     found += factories_configured
     found += _constructors_guessed(factory, target, namespace)
-    found += _guessed_configs(factory, required, options)
+    if not unconfigured:  # (a key the project's closest configuration file lacks is named, not guessed)
+        found += last + _guessed_configs(factory, required, options)
     if not found:
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
                              f"the project's code calls it with constants; no convention covers {missing!r}")
@@ -265,7 +269,7 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
         source = " and ".join(sources) + (f", {' and '.join(passed)} as {where} passes them" if passed else "") + \
             (f", {told}" if told else "") + (f", the others {GUESSED}" if guessed else "")
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
-                            guessed=True))
+                            guessed=True, last=any(o.has_guesses for o in chosen.values())))
     return made, None
 
 

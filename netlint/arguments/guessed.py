@@ -57,7 +57,6 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a normalization epsilon", {"eps", "epsilon"}, 1e-5),
     ("a momentum", {"momentum"}, 0.1),
     ("a negative slope", {"slope", "lrelu", "leaky", "leakiness"}, 0.2),
-    ("a GPU count", {"ngpu", "n_gpu", "ngpus", "n_gpus", "num_gpu", "num_gpus"}, 1),
     ("a mixing weight", {"alpha", "beta"}, 1.0),
 )
 

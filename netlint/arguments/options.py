@@ -68,6 +68,7 @@ class Options:
     on_cpu: tuple[str, ...] = ()  # of those, the devices given the CPU
     # what completed them (``options_guesses``): "args.n_resblocks 2 guessed (by its name)"
     completions: tuple[str, ...] = ()
+    has_guesses: bool = False  # some attribute guessed by its name
 
     @property
     def described(self) -> str:

@@ -76,9 +76,9 @@ def completed(options: Options | None, reads: set[str], factory: Any, name: str
         texts.append(f"{' and '.join(sections)} {'a section' if len(sections) == 1 else 'sections'} of guesses "
                      "(by the names of the keys the model reads)")
     if options is None:
-        return Options(namespace, "", (), completions=tuple(texts)), None
+        return Options(namespace, "", (), completions=tuple(texts), has_guesses=bool(guessed)), None
     return replace(options, namespace=namespace, missing=tuple(sorted(kept_missing - set(vars(namespace)))),
-                   completions=options.completions + tuple(texts)), None
+                   completions=options.completions + tuple(texts), has_guesses=bool(guessed)), None
 
 
 def _guess(attribute: str, uses: set[str], name: str) -> Any:
