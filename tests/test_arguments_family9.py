@@ -106,3 +106,9 @@ def test_abbreviated_parameters(report, target, call):
     built = model(report, f"abbreviations/nets.py::{target}")
     assert built["call"] == call
     assert built["arguments_from"] == "guessed from parameter names"
+
+
+def test_an_option_no_convention_covers_is_a_skip_naming_it(report):
+    reasons = [s["reason"] for s in report["skipped"] if s["target"] == f"{FAMILY}/no_parser/denoiser.py::Painter"]
+    assert len(reasons) == 1
+    assert "no argparse parser of the project defines, and no convention covers 'palette_entries_from'" in reasons[0]
