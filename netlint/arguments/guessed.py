@@ -32,7 +32,8 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a batch size", {"batch"}, 1),
     ("a channel count", {IO_CHANNELS}, 3),  # nch_in, cnum_out, cin, in_c: before a width (cnum alone is one)
     ("a residual scale", {"res_scale", "residual_scale"}, 1.0),
-    ("an image size", {"img", "image", "imsize", "isize", "imgsize", "resolution", "height", "side", "size", "shape"}, 64),
+    ("an image size", {"img", "image", "imsize", "isize", "imgsize", "resolution", "height", "side", "size",
+                       "shape"}, 64),
     ("a latent size", {"latent", "nz", "z", "noise"}, 100),
     ("a scale factor", {"scale", "upscale", "upscale_factor", "scale_factor", "upscaling", "upsample_factor",
                         "upsampling_factor", "up_factor", "sr_factor", "sr_scale", "zoom", "zoom_factor",
