@@ -1,9 +1,9 @@
 """A model whose constructor takes the project's options object (``def __init__(self, args):
 n_feats = args.n_feats``) is built from the defaults of the project's own argparse parser:
 a namespace a file leaves at its top level, a function returning a parser, an options class,
-a ``__main__`` block's parser; the one defining what the constructor reads wins. A model
-reading an option no parser defines, or a ``config`` dict read by key, is skipped with its
-reason (README, "Constructor arguments").
+a ``__main__`` block's parser; the one defining what the constructor reads wins. An option
+no parser defines is guessed by its name, a ``config`` dict read by key is a configuration of
+guesses by its keys' names (README, "Constructor arguments").
 
 The parsers are the project's as its scripts make them: with the options each model adds in
 its ``modify_commandline_options(parser, is_train)`` (and those of the blocks it calls), the
@@ -72,16 +72,15 @@ def test_parser_of_a_main_block(report):
     assert mapper["input_shape"] == [[1, 16]] and mapper["output_shape"] == [[1, 64]]
 
 
-def test_an_option_no_parser_defines_is_a_skip_naming_it(report):
-    reason = skip_reason(report, "model/attention_sr.py::AttentionSR")
-    assert "attention_heads" in reason and "no argparse parser" in reason
-    assert not any(e.get("target", "").endswith("AttentionSR") for e in report["errors"])
+def test_an_option_no_parser_defines_is_guessed_by_its_name(report):
+    built = model(report, "model/attention_sr.py::AttentionSR")
+    assert "args.attention_heads 4 guessed (by its name)" in built["arguments_from"]
 
 
-def test_a_config_dict_read_by_key_is_not_built_from_argparse(report):
-    reason = skip_reason(report, "model/dict_net.py::DictNet")
-    assert "no convention covers 'config'" in reason
-    assert not any(m["target"].endswith("DictNet") for m in report["models"])
+def test_a_config_dict_read_by_key_is_a_configuration_of_guesses(report):
+    built = model(report, "model/dict_net.py::DictNet")
+    assert built["arguments_from"] == "a configuration guessed by the names of the keys the model reads"
+    assert built["output_shape"] == [[1, 64, 256, 256]]  # in_channels 3, n_feats 64
 
 
 def test_a_cfg_list_iterated_is_not_built_from_argparse(report):

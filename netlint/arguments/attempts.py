@@ -57,10 +57,12 @@ from netlint.arguments.config_files import config_parameters, configured_calls
 from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_from_code,
                                          constructors_with_arguments)
 from netlint.arguments.guessed import GUESSED, guess, guesses
+from netlint.arguments.guessed_config import GUESSED_CONFIG, GuessedConfig, read_by_keys
 from netlint.arguments.instances import Instance
-from netlint.arguments.made_configs import made_configs, table_configs
+from netlint.arguments.made_configs import is_config_parameter, made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
+from netlint.arguments.options_guesses import asserted, completed
 from netlint.arguments.script_options import option_default, snake
 from netlint.arguments.usage import WithStandIns, has_stand_ins
 from netlint.paths import display_path
@@ -79,6 +81,7 @@ class Attempt:
     source: str  # where the arguments come from: "given", "test.py:25", "guessed from parameter names"
     inputs: tuple[tuple[int, ...], ...] = ()  # the example input the same code passes to it
     guessed: bool = False  # made up by netlint: a failure to build is a skip, not an error
+    last: bool = False  # options completed by guesses: tried after the project's configurations
     callee: Any = None  # what to call instead of the target: a factory or a classmethod constructor
 
 
@@ -120,6 +123,7 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     required += none_options
     found += _from_named_sections(factory, target)
     options = options_parameters(factory, required)
+    last: list[Attempt] = []
     configured, unconfigured = _from_configuration_files(factory, target, required)
     uncovered = None  # with options objects: the first other parameter neither the code nor a convention gives
     # the factories given the project's configuration (get_pose_net(cfg, is_train)), tried after the guesses
@@ -130,7 +134,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         alone = not found and not configured and not made_by_code and not factories_configured and not elsewhere \
             and not set(options) & set(none_options)  # (one defaulting to None: the code may cope)
         with_options, uncovered = _with_options(factory, target, namespace, required, options, alone, sources)
-        found += with_options
+        found += [a for a in with_options if not a.last]
+        last += [a for a in with_options if a.last]
     made, missing = guesses(factory, required, namespace)
     missing = uncovered or missing
     guessed = [Attempt((), g.values, _shown(target.name, (), g.values, g.texts), g.source, guessed=True,
@@ -142,6 +147,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     found += [a for a in (_from_code(c, target.name, factory, namespace) for c in elsewhere) if a is not None]
     found += factories_configured
     found += _constructors_guessed(factory, target, namespace)
+    if not unconfigured:  # (a key the project's closest configuration file lacks is named, not guessed)
+        found += last + _guessed_configs(factory, required, options)
     if not found:
         raise NeedsArguments(unconfigured or f"its constructor needs arguments ({', '.join(required)}) and none of "
                              f"the project's code calls it with constants; no convention covers {missing!r}")
@@ -232,12 +239,18 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     candidates: dict[str, list] = {}
     for name, reads in options.items():
         found = project_options(reads, target, namespace, root, factory=factory)
-        if not found:
-            return [], None
-        if found[0].missing:
-            if alone:
-                raise NeedsArguments(_undefined_options(name, found[0]))
-            return [], None
+        if not found or found[0].missing or asserted(factory, name):
+            closest = found[0] if found else None
+            made, uncovered = completed(closest, reads, factory, name)
+            if made is None:
+                if alone and closest is not None:
+                    raise NeedsArguments(_undefined_options(name, closest))
+                if alone:
+                    raise NeedsArguments(f"its constructor reads {', '.join(sorted(reads))} of its options {name!r}, "
+                                         f"which no argparse parser of the project defines, and no convention "
+                                         f"covers {uncovered!r}")
+                return [], None
+            found = [made]
         candidates[name] = found
     passed, where = _passed_by_code(factory, calls, namespace, [n for n in required if n not in options])
     others = [n for n in required if n not in options and n not in passed]
@@ -256,8 +269,26 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
         source = " and ".join(sources) + (f", {' and '.join(passed)} as {where} passes them" if passed else "") + \
             (f", {told}" if told else "") + (f", the others {GUESSED}" if guessed else "")
         made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
-                            guessed=True))
+                            guessed=True, last=any(o.has_guesses for o in chosen.values())))
     return made, None
+
+
+def _guessed_configs(factory: Any, required: list[str], options: dict[str, set[str]]) -> list[Attempt]:
+    """Last: the config parameters no file of the project gives (``config['n_layers']``,
+    ``cfg.MODEL.DEPTH``) as configurations of guesses, the other parameters guessed."""
+    configs = [n for n in required if is_config_parameter(n) and n not in options and read_by_keys(factory, n)]
+    if not configs:
+        return []
+    values, missing = guess(factory, [n for n in required if n not in configs])
+    if missing is not None:
+        return []
+    given = {**{n: GuessedConfig(n) for n in configs}, **values}
+    shown = f"{_owner_name(factory)}({', '.join([*configs, *(f'{k}={_value(v)}' for k, v in values.items())])})"
+    return [Attempt((), given, shown, GUESSED_CONFIG + (f", the others {GUESSED}" if values else ""), guessed=True)]
+
+
+def _owner_name(factory: Any) -> str:
+    return getattr(factory, "__name__", "model")
 
 
 def _script_options(factory: Any, names: list[str]) -> dict[str, tuple[Any, str]]:

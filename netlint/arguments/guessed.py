@@ -17,8 +17,9 @@ from netlint.arguments.script_options import snake
 # measure alone ("size", "shape", "dim") decides only when no other word does. Among the
 # conventions a name's words match, the first wins.
 CLASS_WORDS = {"classes", "class", "nclass", "nclasses", "cls", "labels", "num_labels"}
-_CHANNEL_WORDS = {"channels", "channel", "chans", "ch", "nc", "planes", "colors"}
+_CHANNEL_WORDS = {"channels", "channel", "chans", "ch", "nc", "planes", "colors", "nch", "nchan", "nchans"}
 MEASURE_WORDS = {"size", "shape", "dim", "sz"}
+IO_CHANNELS = "<in or out channels>"  # the word ``_words`` adds to an abbreviated channel count (below)
 CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a class count", CLASS_WORDS, 10),
     ("a kernel size", {"kernel", "ksize", "k_size", "kernel_size", "filter_size"}, 3),
@@ -29,8 +30,10 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a window size", {"window", "win"}, 8),
     ("a pooling size", {"pool", "pooling"}, 2),
     ("a batch size", {"batch"}, 1),
+    ("a channel count", {IO_CHANNELS}, 3),  # nch_in, cnum_out, cin, in_c: before a width (cnum alone is one)
     ("a residual scale", {"res_scale", "residual_scale"}, 1.0),
-    ("an image size", {"img", "image", "imsize", "resolution", "height", "side", "size", "shape"}, 64),
+    ("an image size", {"img", "image", "imsize", "isize", "imgsize", "resolution", "height", "side", "size",
+                       "shape"}, 64),
     ("a latent size", {"latent", "nz", "z", "noise"}, 100),
     ("a scale factor", {"scale", "upscale", "upscale_factor", "scale_factor", "upscaling", "upsample_factor",
                         "upsampling_factor", "up_factor", "sr_factor", "sr_scale", "zoom", "zoom_factor",
@@ -41,7 +44,8 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a depth", {"blocks", "layers", "nlayers", "nb", "depth", "resblocks", "stages", "repeat"}, 2),
     ("a vocabulary size", {"vocab", "ntoken", "ntokens", "tokens", "embeddings"}, 1000),
     ("a width", {"nf", "ngf", "ndf", "ninp", "nhid", "feats", "features", "dim", "width", "hidden", "filters", "gc",
-                 "embed", "d_model", "mid", "base", "inner", "feat"}, 64),
+                 "embed", "d_model", "mid", "base", "inner", "feat", "cnum", "nfeat", "nfeats",
+                 "nker"}, 64),
     ("a channel count", _CHANNEL_WORDS, 3),
     ("a group count", {"groups"}, 1),
     ("a cardinality", {"cardinality"}, 32),
@@ -53,13 +57,33 @@ CONVENTIONS: tuple[tuple[str, set[str], Any], ...] = (
     ("a training flag", {"is_train", "is_training", "training", "train_mode", "istrain"}, False),
     ("a normalization epsilon", {"eps", "epsilon"}, 1e-5),
     ("a momentum", {"momentum"}, 0.1),
-    ("a negative slope", {"slope"}, 0.2),
+    ("a negative slope", {"slope", "lrelu", "leaky", "leakiness"}, 0.2),
+    ("a mixing weight", {"alpha", "beta"}, 1.0),
 )
 
 
 def _words(name: str) -> set[str]:
     parts = snake(name).strip("_").split("_")
-    return {*parts, name.lower().strip("_")}
+    words = {*parts, name.lower().strip("_")}
+    return words | {IO_CHANNELS} if _io_channels(parts) else words
+
+
+# Channel counts are abbreviated as a family: a stem that says channels (ch, chan, nc, cnum, c)
+# with a mark of input or output, apart (nch_in, cnum_out, in_c, c_out) or fused (cin, chout,
+# inch, outc). The stem alone is a width (cnum) or too short to mean anything (c).
+_CHANNEL_STEMS = {"c", "ch", "chs", "chan", "chans", "channel", "channels", "nc", "nch", "nchan", "nchans",
+                  "cnum", "numch", "nchannels", "planes"}
+_IO_MARKS = {"in", "out", "input", "output", "inp"}
+
+
+def _io_channels(parts: list[str]) -> bool:
+    if {"kernel", "stride", "padding", "pad", "dilation", "ksize", "k"} & set(parts):
+        return False
+    if _IO_MARKS & set(parts) and _CHANNEL_STEMS & set(parts):
+        return True
+    return any(part.startswith(mark) and part[len(mark):] in _CHANNEL_STEMS
+               or part.endswith(mark) and part[:-len(mark)] in _CHANNEL_STEMS
+               for part in parts for mark in ("in", "out"))
 
 
 # Parameters that take a layer class (``norm_layer(64)``, ``act()``): torch's class that

@@ -51,7 +51,7 @@ from netlint.project import in_other_project, python_files
 from netlint.source import read_source
 
 OPTION_NAMES = {"args", "arg", "opt", "opts", "option", "options", "cfg", "config", "conf", "hparams",
-                "hp", "hps", "params", "flags"}
+                "hp", "hps", "params", "flags", "para", "paras", "param", "settings", "hparam", "hyperparams"}
 MAX_FILES = 2000
 
 
@@ -66,10 +66,19 @@ class Options:
     # (attribute, "main.py:121 sets args.device = torch.device('cuda:0')")
     set_by_scripts: tuple[tuple[str, str], ...] = ()
     on_cpu: tuple[str, ...] = ()  # of those, the devices given the CPU
+    # what completed them (``options_guesses``): "args.n_resblocks 2 guessed (by its name)"
+    completions: tuple[str, ...] = ()
+    has_guesses: bool = False  # some attribute guessed by its name
 
     @property
     def described(self) -> str:
         """"option.py's argparse defaults", "… with the options of Net.modify_commandline_options"."""
+        if not self.where:  # no parser of the project: every attribute completed
+            return ", ".join(self.completions)
+        return self._parsed_text + "".join(f", {text}" for text in self.completions)
+
+    @property
+    def _parsed_text(self) -> str:
         return f"{self.where}'s argparse defaults" + \
             (f" with the options of {', '.join(self.added)}" if self.added else "") + \
             "".join(f", {text}" for text in self.as_parsed) + \
@@ -99,13 +108,27 @@ def options_parameters(factory: Any, required: list[str]) -> dict[str, set[str]]
     found: dict[str, set[str]] = {}
     for name in names:  # a parameter whose attributes are not read (a list iterated) is not options
         read = _reads(factory, name)
-        if read or (read is not None and _namespace_annotated(parameters[name])):
+        if read or (read is not None and (_namespace_annotated(parameters[name]) or _only_kept(factory, name))):
             found[name] = read
     return found
 
 
 _METHODS = {"get", "items", "keys", "values"}  # a dict's, not options read
 MAX_DEPTH = 3  # calls followed when the options are passed on (``super().__init__(opt)``, ``Body(args)``)
+
+
+def _only_kept(factory: Any, name: str) -> bool:
+    """A parameter the constructor only keeps (``self.para = para``) for its forward to read:
+    any options do to build it."""
+    function = own_init(factory) if inspect.isclass(factory) else factory
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    kept = [n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and len(n.targets) == 1
+            and isinstance(n.targets[0], ast.Attribute) and _on_self(n.targets[0])]
+    uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    return bool(uses) and all(any(u is k for k in kept) for u in uses)
 
 
 def _namespace_annotated(parameter: inspect.Parameter) -> bool:
@@ -527,6 +550,9 @@ def _parsed(file: Path, namespace: dict[str, Any]) -> list[Parsed]:
             found += _called(value, file)
         elif isinstance(node, ast.ClassDef) and inspect.isclass(value):
             found += _options_class(node, value, file)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _makes_own_parser(node):
+            # a ``main()`` that parses, then trains: its parser statements alone
+            found += _parser_statements(node.body, namespace, file, after=_after_parsing(node.body, namespace))
         elif is_main_block(node):
             found += _parser_statements(node.body, namespace, file, after=_after_parsing(node.body, namespace))
     return found
@@ -552,6 +578,14 @@ def _fills_parser(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
             return False
     makes = any(_called_name(c) == "ArgumentParser" for c in calls)
     return not makes or any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(node))
+
+
+def _makes_own_parser(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A function whose own statements make a parser and add its options (``def main():
+    parser = argparse.ArgumentParser(); parser.add_argument(...); args = parser.parse_args()``)."""
+    calls = [s.value for s in node.body if isinstance(s, (ast.Assign, ast.Expr)) and isinstance(s.value, ast.Call)]
+    return any(_called_name(c) == "ArgumentParser" for c in calls) and \
+        any(_called_name(c) == "add_argument" for c in calls)
 
 
 def _called_name(call: ast.Call) -> str:

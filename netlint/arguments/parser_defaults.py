@@ -5,8 +5,11 @@ defaults (how its scripts choose among named things)."""
 
 from __future__ import annotations
 
+import argparse
 import ast
+import contextlib
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +106,46 @@ def script_defaults(root: Path) -> tuple[str, ...]:
             found += [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
                       and v.value not in found]
     return tuple(found)
+
+
+_PARSING = ("parse_args", "parse_known_args")
+
+
+def parses_options(statement: ast.stmt) -> bool:
+    """``opt = parser.parse_args()`` (or ``parse_known_args``): a script's options parsed."""
+    return isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) and \
+        isinstance(statement.value.func, ast.Attribute) and statement.value.func.attr in _PARSING
+
+
+@contextlib.contextmanager
+def defaults_for_required() -> Iterator[list[str]]:
+    """argparse's parsing gives every option's default, those the command line must give
+    (``required=True``) None, instead of exiting: a file's top level that parses its options
+    then computes globals from them (``nz = int(opt.nz)``) defines them. Yields the
+    required options so given None."""
+    given: list[str] = []
+    originals = {name: getattr(argparse.ArgumentParser, name) for name in _PARSING}
+
+    def parse_known_args(self, args=None, namespace=None):
+        try:
+            return originals["parse_known_args"](self, args, namespace)
+        except SystemExit:
+            required = [a for a in self._actions if a.required]
+            given.extend(a.option_strings[0] if a.option_strings else a.dest for a in required)
+            for action in required:
+                action.required = False
+            try:
+                return originals["parse_known_args"](self, args, namespace)
+            finally:
+                for action in required:
+                    action.required = True
+
+    def parse_args(self, args=None, namespace=None):
+        return parse_known_args(self, args, namespace)[0]
+
+    argparse.ArgumentParser.parse_known_args, argparse.ArgumentParser.parse_args = parse_known_args, parse_args
+    try:
+        yield given
+    finally:
+        for name, original in originals.items():
+            setattr(argparse.ArgumentParser, name, original)

@@ -44,6 +44,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from netlint.arguments.parser_defaults import defaults_for_required, parses_options
 from netlint.paths import display_path
 from netlint.load.sandbox import exit_reason, refusals
 from netlint.load.stand_ins import (NEVER, ProjectExtensionLoader, StandInModule, extensions_stood_in, installed_version,
@@ -108,6 +109,8 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
         except LoadError:  # a module this one imports exits or misses an import
             raise
         except SystemExit as exc:  # a script's gate (too few GPUs, an old version, a missing argument)
+            if parses_options(statement) and _parsed_with_defaults(statement, module, path, flags):
+                continue
             reason = f"it exits: {exit_reason(exc)}"
             failed.append((statement.lineno, _defined_names(statement), reason))
             notes.append((shown, statement.lineno, f"this top-level statement failed when imported ({reason}); "
@@ -136,6 +139,20 @@ def run_definitions(module: ModuleType, path: Path, source: str) -> None:
                                                    "(netlint compiles nothing): a stand-in, which a model may not use"))
         stand_in_extension_builders(module.__dict__)
         skipper.learn(statement)
+
+
+def _parsed_with_defaults(statement: ast.stmt, module: ModuleType, path: Path, flags: int) -> bool:
+    """``opt = parser.parse_args()`` that exits for an option the command line must give:
+    the options' defaults instead (that one None), so the globals the file computes from
+    them (``nz = int(opt.nz)``) exist."""
+    try:
+        with defaults_for_required() as given:
+            _run_statement(statement, module, path, flags)
+    except (Exception, SystemExit):
+        return False
+    notes.append((display_path(path), statement.lineno, f"the command line must give {', '.join(given)}: "
+                                                        "netlint parsed the options' defaults, with None for it"))
+    return True
 
 
 def _run_statement(statement: ast.stmt, module: ModuleType, path: Path, flags: int) -> None:
