@@ -98,6 +98,8 @@ class _LargeOnMeta(TorchFunctionMode):
 
     @staticmethod
     def _value(func, args, kwargs):
+        if args and isinstance(args[0], torch.Tensor) and args[0].is_meta:
+            return func(*args, **kwargs)  # (a tensor of a weights stand-in: it has no values to read)
         if func not in _FROM_DATA:  # a range: on the CPU when small
             shaped = func(*args, **{**kwargs, "device": META})
             if shaped.numel() > LARGEST_VALUE:
