@@ -17,6 +17,7 @@ from pathlib import Path
 
 from torch import nn
 
+from netlint.arguments.call import dotted_name
 from netlint.capture.ops import ACTIVATION_MODULES
 from netlint.paths import display_path
 from netlint.source import parse_function
@@ -166,7 +167,7 @@ class _Scope:
         func = node.func
         if not isinstance(func, ast.Attribute):
             return None
-        receiver = _dotted(func.value)
+        receiver = dotted_name(func.value) or ""
         if receiver in TORCH_MODULES:
             if func.attr in ACTIVATION_FUNCTIONS:
                 return self._function(node, func.attr)
@@ -208,12 +209,3 @@ def _own_nodes(definition: ast.FunctionDef):
         stack.extend(child for child in ast.iter_child_nodes(node)
                      if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)))
 
-
-def _dotted(node: ast.expr) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    return ".".join([node.id, *reversed(parts)])

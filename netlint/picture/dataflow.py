@@ -144,11 +144,13 @@ def _uncalled(graph: ModelGraph, names: list[str], modules: dict) -> tuple[Box, 
 
 def _bookkeeping(graph: ModelGraph) -> set[int]:
     """The functions that compute no tensor (``x.shape``, its items, asserts on them): not drawn.
-    (Only in a graph with shapes: in the module tree's, no layer has one.)"""
+    (Only in a graph with shapes: in the module tree's, no layer has one. A returned value is
+    drawn, shape or not: one read from the forward's code has none.)"""
     if not any(layer.output_shape for layer in graph.layers):
         return set()
     return {layer.index for layer in graph.layers
-            if layer.module is None and layer.output_shape is None and not layer.params}
+            if layer.module is None and layer.output_shape is None and not layer.params
+            and layer.index not in graph.outputs}
 
 
 def _bypass(edges: list[tuple[int, int]], hidden: set[int]) -> list[tuple[int, int]]:
