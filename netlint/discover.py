@@ -133,6 +133,9 @@ def _not_a_root(cls: ModuleClass, builder: str | None, path: Path, helpers: set[
         return "a container: it holds modules and defines no forward"
     if not cls.forward:
         return "a base class: it defines no forward of its own"
+    if cls.trains:
+        return ("a training wrapper: it builds an optimizer or its forward returns only a loss "
+                "(its networks are analyzed)")
     if builder:
         reason = f"a building block: {builder} builds it"
         holder = module_classes(path).get(builder.partition(" ")[0])
