@@ -50,6 +50,14 @@ class ModuleClass:
         return any(isinstance(n, ast.Call) and _is_optimizer(_dotted(n.func) or "") for n in ast.walk(self.node)) \
             or ("loss" not in self.name.lower() and _returns_only_a_loss(self.node))
 
+    @property
+    def holds_its_optimizers(self) -> bool:
+        """Its constructor builds an optimizer (``self.optimizer_g = Adam(self.netG.parameters())``):
+        a trainer, not a model of its own (a LightningModule's ``configure_optimizers`` is not this)."""
+        init = next((s for s in self.node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+        return init is not None and any(isinstance(n, ast.Call) and _is_optimizer(_dotted(n.func) or "")
+                                        for n in ast.walk(init))
+
 
 _BLOCK_ENDINGS = ("block", "blk")
 _CONV_LAYER = re.compile(r"(up|de|down)?conv(\d+(x\d+)?)?(s\d+)?")

@@ -133,9 +133,8 @@ def _not_a_root(cls: ModuleClass, builder: str | None, path: Path, helpers: set[
         return "a container: it holds modules and defines no forward"
     if not cls.forward:
         return "a base class: it defines no forward of its own"
-    if cls.trains:
-        return ("a training wrapper: it builds an optimizer or its forward returns only a loss "
-                "(its networks are analyzed)")
+    if cls.holds_its_optimizers:
+        return "a training wrapper: its constructor builds an optimizer (its networks are analyzed)"
     if builder:
         reason = f"a building block: {builder} builds it"
         holder = module_classes(path).get(builder.partition(" ")[0])
