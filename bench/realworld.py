@@ -4,8 +4,8 @@ The repositories and their labels are in bench/realworld_repos.toml: per reposit
 the field, the year, the folders to lint (default the root), whether it is in the DEV set
 (engineers may read it and fix for it), the HELD-OUT set (nobody fixes code looking at it), or
 a set kept apart: FRESH (chosen and labeled after the second round), FRESH2 (after the third),
-FRESH3 (during the fifth), FRESH4 (during the sixth), FRESH5 (during the seventh), FRESH6 (during the eighth)
-and FRESH7 (during the ninth),
+FRESH3 (during the fifth), FRESH4 (during the sixth), FRESH5 (during the seventh), FRESH6 (during the eighth),
+FRESH7 (during the ninth) and FRESH8 (during the tenth),
 whose trees are kept in folders of
 their own that nobody working on netlint opens, and its root model classes: the classes a user
 builds as a whole model, each with whether it is image-to-image and whether NL201 (BatchNorm) /
@@ -17,8 +17,9 @@ The repositories are fetched beforehand, never at run time and never into this p
 folder: /work/realworld/OWNER+NAME for dev and held-out, /work/realworld-fresh/OWNER+NAME for
 fresh, /work/realworld-fresh2/OWNER+NAME for fresh2, /work/realworld-fresh3/OWNER+NAME for fresh3,
 /work/realworld-fresh4/OWNER+NAME for fresh4, /work/realworld-fresh5/OWNER+NAME for fresh5,
-/work/realworld-fresh6/OWNER+NAME for fresh6, /work/realworld-fresh7/OWNER+NAME for fresh7
-(env NETLINT_REALWORLD, _FRESH, _FRESH2, _FRESH3, _FRESH4, _FRESH5, _FRESH6, _FRESH7;
+/work/realworld-fresh6/OWNER+NAME for fresh6, /work/realworld-fresh7/OWNER+NAME for fresh7,
+/work/realworld-fresh8/OWNER+NAME for fresh8
+(env NETLINT_REALWORLD, _FRESH, _FRESH2, _FRESH3, _FRESH4, _FRESH5, _FRESH6, _FRESH7, _FRESH8;
 files that the snapshot lacks, such as large checkpoints, are left out). Each run copies a repository to a
 fresh temporary folder, runs the real CLI there (`netlint . --output-format json -j 2 --timeout
 60 -v --no-daemon`) and checks that the copy is byte-identical afterwards.
@@ -28,7 +29,8 @@ Per repository: the nn.Module classes of the linted files found by an independen
 an error, or said it is not a root model; a class in none of these is silently missing. Overall:
 root models analyzed, silently missing, NL201/NL202 recall and precision on the labeled roots.
 
-    python bench/realworld.py [--set dev|heldout|fresh|fresh2|fresh3|fresh4|fresh5|fresh6|fresh7|all] [--only NAME]
+    python bench/realworld.py [--set dev|heldout|fresh|fresh2|fresh3|fresh4|fresh5|fresh6|fresh7|fresh8|all]
+                              [--only NAME]
                               [--netlint PATH]
                               [--save DIR | --load DIR]
 """
@@ -76,6 +78,8 @@ SETS = {
     "fresh6": BenchSet("FRESH6", Path(os.environ.get("NETLINT_REALWORLD_FRESH6", "/work/realworld-fresh6")),
                        False),
     "fresh7": BenchSet("FRESH7", Path(os.environ.get("NETLINT_REALWORLD_FRESH7", "/work/realworld-fresh7")),
+                       False),
+    "fresh8": BenchSet("FRESH8", Path(os.environ.get("NETLINT_REALWORLD_FRESH8", "/work/realworld-fresh8")),
                        False),
 }
 DEFAULT_MIRRORS = Path("/work/.mirror")
