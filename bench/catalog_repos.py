@@ -9,8 +9,8 @@ one of its loss lines. In a repository with mistakes, a last-layer/loss warning 
 is a false positive (notes are listed, not counted); in a correct pairing, any finding of a
 last-layer/loss code or of a code it lists as ``quiet``.
 
-Each entry's ``set`` ("dev", or "held9" for round 9's held-out set) chooses its default scratch folder
-(/work/catalog-repos, /work/catalog-repos9); ``--set`` runs one set only.
+Each entry's ``set`` ("dev", "held9" or "held10" for rounds 9 and 10's held-out sets) chooses its default
+scratch folder (/work/catalog-repos, /work/catalog-repos9, /work/catalog-repos10); ``--set`` runs one set only.
 
     python bench/catalog_repos.py [--mirror DIR] [--scratch DIR] [--set NAME] [--only NAME] [netlint flags...]
 """
@@ -27,7 +27,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "bench" / "catalog_repos.toml"
-SCRATCH = {"dev": Path("/work/catalog-repos"), "held9": Path("/work/catalog-repos9")}
+SCRATCH = {"dev": Path("/work/catalog-repos"), "held9": Path("/work/catalog-repos9"),
+           "held10": Path("/work/catalog-repos10")}
 PAIRING = {"NL303", "NL305", "NL306", "NL307", "NL308", "NL309", "NL310", "NL311"}
 
 
