@@ -82,6 +82,8 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         notes.append(f"{exc}: only the module tree is analyzed")
         return _graph(built, target, _module_tree(built, notes), "modules", (), str(exc), task, notes, None,
                       input_names=tuple(names))
+    if fx_graph is not None and built.model is not model:  # the forward ran on a CPU rebuild
+        fx_graph = fx.rebound(fx_graph, built.model)
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
     _filled_outputs(built.model, trace)
     if tier == "export" and sorted(trace.output_shapes) == sorted(reference.output_shapes):

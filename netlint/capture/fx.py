@@ -122,6 +122,13 @@ def _factories_take_proxies() -> Iterator[None]:
             namespace[name] = value
 
 
+def rebound(graph: fx.GraphModule, model: nn.Module) -> fx.GraphModule:
+    """The graph traced on one build, over the layers and tensors of another build of the same
+    model (the CPU rebuild a forward that does not run on meta ran on: its parameters made as
+    its layers ran, which the graph's own reads of them must see)."""
+    return fx.GraphModule(model, graph.graph)
+
+
 def input_names(graph: fx.GraphModule) -> list[str]:
     return [n.target for n in _placeholders(graph)]
 
