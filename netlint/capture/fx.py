@@ -144,7 +144,8 @@ class _ValuedTracer(_SiteTracer):
             if args:
                 return args[0]  # its default
             raise fx.proxy.TraceError(f"no example value for the input {target}")
-        args, kwargs = fx.node.map_aggregate((args, kwargs), lambda v: self.value_of(v) if isinstance(v, fx.Proxy) else v)
+        args, kwargs = fx.node.map_aggregate((args, kwargs),
+                                             lambda v: self.value_of(v) if isinstance(v, fx.Proxy) else v)
         self.evaluating = True
         try:
             if kind == "get_attr":
