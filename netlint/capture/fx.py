@@ -82,6 +82,7 @@ def trace_at(model: nn.Module, inputs: list[torch.Tensor], known: dict | None = 
 
 
 _NO_VALUE = object()
+_READS_VALUES = ("item", "tolist", "numpy", "__bool__", "__int__", "__float__", "__index__")
 
 
 class _ValuedProxy(fx.Proxy):
@@ -144,6 +145,8 @@ class _ValuedTracer(_SiteTracer):
             if args:
                 return args[0]  # its default
             raise fx.proxy.TraceError(f"no example value for the input {target}")
+        if kind == "call_method" and target in _READS_VALUES:  # (on the CPU they would run: data, not sizes)
+            raise fx.proxy.TraceError(f"Tensor.{target}() reads the tensor's values")
         args, kwargs = fx.node.map_aggregate((args, kwargs),
                                              lambda v: self.value_of(v) if isinstance(v, fx.Proxy) else v)
         self.evaluating = True
@@ -170,7 +173,10 @@ class _ValuedTracer(_SiteTracer):
         return forward(*args, **kwargs) if self.evaluating else super().call_module(m, forward, args, kwargs)
 
     def to_bool(self, obj: fx.Proxy) -> bool:
-        return bool(self.value_of(obj))
+        value = self.value_of(obj)
+        if isinstance(value, torch.Tensor):  # a branch on the data: not the graph's to decide
+            raise fx.proxy.TraceError("symbolically traced variables cannot be used as inputs to control flow")
+        return bool(value)
 
     def iter(self, obj: fx.Proxy):
         return iter([obj[i] for i in range(len(self.value_of(obj)))])
