@@ -111,6 +111,9 @@ def _plain(value: Any) -> bool:
 
 
 class _ValuedTracer(_SiteTracer):
+    """fx's tracer with each node's value beside it (see ``trace_at``): while a value is computed
+    (``evaluating``), module calls and attribute reads are the real ones, not traced."""
+
     def __init__(self, inputs: list[torch.Tensor], known: dict) -> None:
         super().__init__()
         self.values: dict[fx.Node, Any] = {}
