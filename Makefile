@@ -34,7 +34,7 @@ $(SYSTEM_TOOLS):
 
 # On every core, a test file per worker (tests of one file share their slow builds).
 test: $(BIN)/netlint $(PLUGIN_EXAMPLE) $(SYSTEM_TOOLS)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25
 
 # The README's picture: the HTML report of a fixture, as headless Chromium renders it.
 docs/report.png: $(BIN)/netlint $(SYSTEM_TOOLS) $(wildcard netlint/picture/*.py netlint/report/html_format.py)

@@ -139,13 +139,14 @@ def main() -> None:
     parser.add_argument("-j", "--jobs", type=int, default=1, help="netlint's -j")
     parser.add_argument("--baseline", type=Path, help="another checkout's netlint, timed against this one")
     parser.add_argument("--write", action="store_true", help="write the output into bench/RESULTS.md")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N models (a run stopped midway)")
     args = parser.parse_args()
 
     zoos = [] if args.only == "timm" else [torchvision_targets()]
     zoos += [] if args.only == "torchvision" else [timm_targets(args.all)]
     if args.sample:
         zoos = [[t for t in zoo if t[0] in ("torchvision/classification", "timm")][::5] for zoo in zoos]
-    targets = [t for zoo in zoos for t in (_a_few(zoo) if args.quick else zoo)]
+    targets = [t for zoo in zoos for t in (_a_few(zoo) if args.quick else zoo)][args.skip:]
     if args.baseline:
         print("\n".join(side_by_side(targets, args.baseline.resolve(), args.jobs)))
         return
@@ -221,7 +222,9 @@ def side_by_side(targets: list, baseline: Path, jobs: int) -> list[str]:
             outcomes[side].update({e["target"]: ("error", e["message"][:80]) for e in report["errors"]})
         loads.append(os.getloadavg()[0])
         print(f"{start + len(batch)}/{len(targets)} models; s/model so far: "
-              + ", ".join(f"{side} {_mean(wall[side]):.2f}" for side in sides), file=sys.stderr)
+              + ", ".join(f"{side} {_mean(wall[side]):.2f}" for side in sides) + "; CPU "
+              + ", ".join(f"{side} {_mean(cpu[side]):.2f}" for side in sides)
+              + f"; load {loads[-1]:.1f}", file=sys.stderr)
     lines = [f"netlint side by side, {time.strftime('%Y-%m-%d %H:%M')}, torch {torch.__version__}, "
              f"{len(targets)} models, {BATCH} a run, -j {jobs}, load average {min(loads):.1f} to {max(loads):.1f} "
              f"on {os.cpu_count()} cores", "",

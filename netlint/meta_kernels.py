@@ -247,7 +247,10 @@ class MetaKernels(TorchDispatchMode):
         tags = func.tags
         device = kwargs.get("device")
         elsewhere = device is not None and torch.device(device).type != "meta"  # empty_like(t, device="cpu")
-        if torch.Tag.out in tags or "out" in kwargs or torch.Tag.nondeterministic_seeded in tags or elsewhere:
+        # a layout asked for (reshape's contiguous clone of a channels-last-looking tensor): the kernel's strides
+        layout = kwargs.get("memory_format") not in (None, torch.preserve_format)
+        if torch.Tag.out in tags or "out" in kwargs or torch.Tag.nondeterministic_seeded in tags or elsewhere \
+                or layout:
             pass
         elif torch.Tag.pointwise in tags:
             result = _pointwise(func, args, kwargs)

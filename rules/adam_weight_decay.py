@@ -5,9 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from netlint.fix.changes import Applicability, Autofix, Call, RenameCallee
-from netlint.graph import Site
 from netlint.rule import Finding, SourceRule
-from netlint.training_code import Values, argument, callee, optimizer_calls, parameter_default
 
 
 class AdamWeightDecay(SourceRule):
@@ -53,6 +51,10 @@ class AdamWeightDecay(SourceRule):
     mentions = ("Adam",)
 
     def check_source(self, path: str, tree: ast.Module, config: Any) -> Iterator[Finding]:
+        # (a file that mentions none of the rule's words never loads these)
+        from netlint.graph import Site
+        from netlint.training_code import Values, argument, callee, optimizer_calls, parameter_default
+
         values = Values(tree)
         for call in optimizer_calls(tree):
             if callee(call) != "Adam":

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from netlint.rule import Finding, SourceRule
-from netlint.training_code import model_calls_of_forward
 
 
 class ForwardCalledDirectly(SourceRule):
@@ -49,6 +48,8 @@ class ForwardCalledDirectly(SourceRule):
     mentions = (".forward(",)
 
     def check_source(self, path: str, tree: ast.Module, config: Any) -> Iterator[Finding]:
+        from netlint.training_code import model_calls_of_forward
+
         for call, receiver in model_calls_of_forward(path, tree):
             yield self.source_finding(
                 path, call,

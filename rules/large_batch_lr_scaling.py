@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netlint.rule import Finding, SourceRule
-from netlint.training_code import Values, argument, callee, has_warmup, optimizer_calls, training_batch
+
+if TYPE_CHECKING:
+    from netlint.training_code import Values
 
 SCALED = ("SGD", "Adam", "AdamW")  # the optimizers whose lr this rule judges
 DEFAULT_LR = 1e-3  # torch.optim.SGD, Adam and AdamW when no lr is given
@@ -70,6 +72,9 @@ class LargeBatchLrScaling(SourceRule):
     mentions = ("DataLoader", "SGD", "Adam")
 
     def check_source(self, path: str, tree: ast.Module, config: Any) -> Iterator[Finding]:
+        # (imported here: a file that mentions none of the rule's words never loads them)
+        from netlint.training_code import Values, callee, has_warmup, optimizer_calls, training_batch
+
         training = config.training
         values = Values(tree)
         optimizers = [c for c in optimizer_calls(tree) if callee(c) in SCALED]
@@ -107,6 +112,8 @@ class LargeBatchLrScaling(SourceRule):
 
     def _scaling(self, path: str, call: ast.Call, kind: str, batch: int, k: float, values: Values,
                  training) -> Iterator[Finding]:
+        from netlint.training_code import argument
+
         reference_lr = training.reference_lr or GOYAL_REFERENCE_LR.get(kind)
         node = argument(call, "lr", 1)
         lr, shown = (values.number(node) if node is not None else None), ""

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from netlint.rule import Finding, SourceRule
-from netlint.training_code import single_steps
 
 
 class OptimizerStepWithoutLoop(SourceRule):
@@ -61,6 +60,8 @@ class OptimizerStepWithoutLoop(SourceRule):
     mentions = (".step()",)
 
     def check_source(self, path: str, tree: ast.Module, config: Any) -> Iterator[Finding]:
+        from netlint.training_code import single_steps
+
         for step in single_steps(path, tree):
             how = "at the file's top level" if not step.chain else ", ".join(
                 f"in {name}() called once at line {line}" for name, line in step.chain)

@@ -20,10 +20,24 @@ def full_report() -> subprocess.CompletedProcess:
     return run_netlint("fixtures/capture/capture_is_tensor_branch.py", "fixtures/capture/capture_item_in_init.py")
 
 
-def test_shape_dependent_branch_falls_back_to_export():
+def test_shape_dependent_branch_is_traced_by_fx_at_the_example_sizes():
     model = models("capture/capture_shape_branch.py")["TiledDenoiser"]
-    assert model["capture"] == "export"
-    assert any(note.startswith("fx could not trace TiledDenoiser: TraceError") for note in model["notes"])
+    assert model["capture"] == "fx"  # not torch.export: seconds a model in a zoo
+    assert any(note.startswith("fx traced TiledDenoiser at the example input's sizes (TraceError")
+               for note in model["notes"])
+
+
+def test_a_forward_padding_to_its_window_and_writing_a_slice_is_traced_at_its_sizes():
+    model = models("capture/capture_sized_forward.py")["WindowMixer"]
+    assert (model["capture"], model["built_on"]) == ("fx", "meta")
+    assert model["output_shape"] == [[1, 3, 70, 70]]  # 64 padded to 70, its window's multiple
+
+
+def test_a_halo_style_fold_runs_on_meta():
+    """reshape's contiguous copy of a tensor that also looks channels-last keeps the kernel's strides."""
+    model = models("capture/capture_sized_forward.py")["BlockFold"]
+    assert (model["capture"], model["built_on"], model["input_shape"]) == ("fx", "meta", [[1, 64, 256, 256]])
+    assert not any("does not run on meta" in note for note in model["notes"])
 
 
 def test_a_branch_fx_drops_is_caught_by_the_eager_cross_check():

@@ -82,6 +82,10 @@ def capture(built: BuiltModel, target: str, input_shapes: Sequence[Shape] = (),
         notes.append(f"{exc}: only the module tree is analyzed")
         return _graph(built, target, _module_tree(built, notes), "modules", (), str(exc), task, notes, None,
                       input_names=tuple(names))
+    if fx_graph is not None and built.model is not model:  # the forward ran on a CPU rebuild
+        fx_graph = fx.rebound(fx_graph, built.model)
+    elif fx_graph is None:
+        fx_graph = _traced_at_sizes(built, inputs, reference, notes)
     tier, trace = _best_trace(built, fx_graph, inputs, reference, notes)
     _filled_outputs(built.model, trace)
     if tier == "export" and sorted(trace.output_shapes) == sorted(reference.output_shapes):
@@ -774,6 +778,23 @@ def _code_guesses(model: nn.Module, required: list[str], side: int, hints: Input
     return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints,
                                            name in tiled)
                       for name, reading in zip(required[1:], readings[1:])]
+
+
+def _traced_at_sizes(built: BuiltModel, inputs: list, reference: Trace, notes: list[str]):
+    """fx again where it could not trace (a forward that branches on its input's sizes), now at
+    the example input's sizes, its checks of them answered (see ``fx.trace_at``); None when that
+    fails too."""
+    if not all(isinstance(t, torch.Tensor) for t in inputs):
+        return None
+    try:
+        graph = fx.trace_at(built.model, inputs, reference.module_results)
+    except Exception:
+        return None
+    failed = next((i for i, note in enumerate(notes) if note.startswith("fx could not trace")), None)
+    if failed is not None:
+        untraced, reason = notes[failed].split(": ", 1)
+        notes[failed] = f"{untraced.replace('could not trace', 'traced', 1)} at the example input's sizes ({reason})"
+    return graph
 
 
 def _best_trace(built: BuiltModel, fx_graph, inputs: list[torch.Tensor], reference: Trace,

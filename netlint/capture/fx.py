@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -70,6 +71,120 @@ def trace(model: nn.Module) -> fx.GraphModule:
         return without_device_moves(fx.GraphModule(model, tracer.trace(model)))
 
 
+def trace_at(model: nn.Module, inputs: list[torch.Tensor], known: dict | None = None) -> fx.GraphModule:
+    """fx at the example input's sizes: each node's value is computed on meta as it is traced, so a
+    forward that checks its sizes (``if H % self.window:``, ``B, N, C = x.shape``, ``if mask is None``)
+    reads plain values; the graph holds them as constants, which the eager reference run at the
+    same input checks. ``known``: the leaf calls' results of that run (see ``run``)."""
+    tracer = _ValuedTracer(inputs, known or {})
+    with torch.no_grad(), pinned_to(device_of(inputs, model)), _factories_take_proxies():
+        return without_device_moves(fx.GraphModule(model, tracer.trace(model)))
+
+
+_NO_VALUE = object()
+_READS_VALUES = ("item", "tolist", "numpy", "__bool__", "__int__", "__float__", "__index__")
+
+
+class _ValuedProxy(fx.Proxy):
+    """A traced value whose plain attributes (``shape``, ``ndim``, ``dtype``) are its value's."""
+
+    def __getattr__(self, name: str) -> Any:
+        value = self.tracer.values.get(self.node, _NO_VALUE)
+        if value is not _NO_VALUE and not name.startswith("_"):
+            found = getattr(value, name)
+            if _plain(found):
+                return found
+        return super().__getattr__(name)
+
+    def __len__(self) -> int:
+        return len(self.tracer.value_of(self))
+
+    def __setitem__(self, key: Any, value: Any) -> None:  # ``x[:, 1:] = y``: a node, run in place
+        self.tracer.create_proxy("call_function", operator.setitem, (self, key, value), {})
+
+
+def _plain(value: Any) -> bool:
+    """A value the graph can hold as a constant: no tensor in it, nothing callable."""
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    return value is None or isinstance(value, (bool, int, float, str, torch.dtype, torch.device, torch.Size))
+
+
+class _ValuedTracer(_SiteTracer):
+    """fx's tracer with each node's value beside it (see ``trace_at``): while a value is computed
+    (``evaluating``), module calls and attribute reads are the real ones, not traced."""
+
+    def __init__(self, inputs: list[torch.Tensor], known: dict) -> None:
+        super().__init__()
+        self.values: dict[fx.Node, Any] = {}
+        self.inputs = list(inputs)
+        self.placed = 0
+        self.known = known
+        self.calls: Counter = Counter()
+        self.evaluating = False
+
+    def proxy(self, node: fx.Node) -> fx.Proxy:
+        return _ValuedProxy(node, self)
+
+    def value_of(self, proxy: fx.Proxy) -> Any:
+        value = self.values.get(proxy.node, _NO_VALUE)
+        if value is _NO_VALUE:
+            raise fx.proxy.TraceError(f"no value for {proxy.node.name}")
+        return value
+
+    def create_proxy(self, kind, target, args, kwargs, name=None, type_expr=None, proxy_factory_fn=None):
+        value = self._evaluated(kind, target, args, kwargs)
+        if kind != "placeholder" and _plain(value) and target is not operator.setitem:
+            return value  # a size, a dim, a dtype: a constant of the graph
+        proxy = super().create_proxy(kind, target, args, kwargs, name, type_expr, proxy_factory_fn)
+        self.values[proxy.node] = value
+        return value if _plain(value) else proxy
+
+    def _evaluated(self, kind: str, target: Any, args: tuple, kwargs: dict) -> Any:
+        if kind == "placeholder":
+            self.placed += 1
+            if self.placed <= len(self.inputs):
+                return self.inputs[self.placed - 1]
+            if args:
+                return args[0]  # its default
+            raise fx.proxy.TraceError(f"no example value for the input {target}")
+        if kind == "call_method" and target in _READS_VALUES:  # (on the CPU they would run: data, not sizes)
+            raise fx.proxy.TraceError(f"Tensor.{target}() reads the tensor's values")
+        args, kwargs = fx.node.map_aggregate((args, kwargs),
+                                             lambda v: self.value_of(v) if isinstance(v, fx.Proxy) else v)
+        self.evaluating = True
+        try:
+            if kind == "get_attr":
+                return _attr(self.root, target)
+            with MetaShapes():
+                if kind == "call_function":
+                    return target(*args, **kwargs)
+                if kind == "call_method":
+                    return getattr(args[0], target)(*args[1:], **kwargs)
+                signature, result = self.known.get((target, self.calls[target]), (None, None))
+                self.calls[target] += 1
+                if signature is not None and signature == tensor_signature((args, kwargs)):
+                    return result
+                return self.root.get_submodule(target)(*args, **kwargs)
+        finally:
+            self.evaluating = False
+
+    def getattr(self, attr, attr_val, parameter_proxy_cache):
+        return attr_val if self.evaluating else super().getattr(attr, attr_val, parameter_proxy_cache)
+
+    def call_module(self, m, forward, args, kwargs):
+        return forward(*args, **kwargs) if self.evaluating else super().call_module(m, forward, args, kwargs)
+
+    def to_bool(self, obj: fx.Proxy) -> bool:
+        value = self.value_of(obj)
+        if isinstance(value, torch.Tensor):  # a branch on the data: not the graph's to decide
+            raise fx.proxy.TraceError("symbolically traced variables cannot be used as inputs to control flow")
+        return bool(value)
+
+    def iter(self, obj: fx.Proxy):
+        return iter([obj[i] for i in range(len(self.value_of(obj)))])
+
+
 # torch's tensor factories, which fx cannot trace when a size is traced (``torch.zeros(n, 32, h, w)``
 # with ``n, _, h, w = x.size()``: "zeros() takes 1 positional argument but 4 were given")
 _FACTORIES = ("arange", "empty", "eye", "full", "linspace", "logspace", "ones", "rand", "randint", "randn",
@@ -120,6 +235,13 @@ def _factories_take_proxies() -> Iterator[None]:
     finally:
         for namespace, name, value in reversed(patches):
             namespace[name] = value
+
+
+def rebound(graph: fx.GraphModule, model: nn.Module) -> fx.GraphModule:
+    """The graph traced on one build, over the layers and tensors of another build of the same
+    model (the CPU rebuild a forward that does not run on meta ran on: its parameters made as
+    its layers ran, which the graph's own reads of them must see)."""
+    return fx.GraphModule(model, graph.graph)
 
 
 def input_names(graph: fx.GraphModule) -> list[str]:
