@@ -501,13 +501,16 @@ def _made(node: ast.expr, builders: dict[str, set[str]], functions: dict[str, se
         given += [k.value for k in node.keywords if k.arg in forwarded]
     else:  # another module's helper given the class: build_model_with_cfg(Net, ...)
         given = [*node.args, *(k.value for k in node.keywords)]
-    return {c for a in given if isinstance(a, ast.Name) and a.id in builders and a.id not in functions
-            for c in builders[a.id]}
+    classes = {c for a in given if isinstance(a, ast.Name) and a.id in builders and a.id not in functions
+               for c in builders[a.id]}
+    instances = {c for a in given if isinstance(a, ast.Name) and a.id in held for c in held[a.id]}
+    return classes | instances  # (``return init_net(net, init_type)``: the instance it was given, initialized)
 
 
 def _forwarded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int | str]:
     """The parameters (positions and names) whose call the function returns: ``def
-    _create(model_cls, variant): model = model_cls(...); return model``."""
+    _create(model_cls, variant): model = model_cls(...); return model``; or that it returns as
+    given (``def init_net(net, init_type): ...; return net``)."""
     positional = [a.arg for a in function.args.posonlyargs + function.args.args]
     parameters = set(positional) | {a.arg for a in function.args.kwonlyargs}
     held = {t.id: n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
@@ -516,6 +519,9 @@ def _forwarded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int | st
     for node in ast.walk(function):
         if isinstance(node, ast.Return) and node.value is not None:
             value = node.value
+            if isinstance(value, ast.Name) and value.id in parameters:  # ``def init_net(net, ...): return net``
+                called.add(value.id)
+                continue
             if isinstance(value, ast.Name) and value.id in held:
                 value = held[value.id]
             while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
