@@ -65,10 +65,11 @@ _CONV_LAYER = re.compile(r"(up|de|down)?conv(\d+(x\d+)?)?(s\d+)?")
 
 def named_as_block(name: str) -> bool:
     """Whether the class's name says it is a part of a network: a block (``BasicBlock``,
-    ``convblock``) or a convolution layer (``conv3x3``, ``upconv3x3``, ``conv3x3s1``); not
-    ``PConvUNet`` or ``MulLayer``."""
+    ``convblock``) or a convolution layer (``conv3x3``, ``upconv3x3``, ``conv3x3s1``, ``ResConv``,
+    ``DoubleConv``, ``GatedConv2d``); not ``PConvUNet`` or ``MulLayer``."""
     lowered = name.lower().strip("_")
-    return lowered.endswith(_BLOCK_ENDINGS) or _CONV_LAYER.fullmatch(lowered) is not None
+    return lowered.endswith(_BLOCK_ENDINGS) or _CONV_LAYER.fullmatch(lowered) is not None \
+        or lowered.endswith(("conv", "conv2d"))
 
 
 @dataclass(frozen=True)
