@@ -27,7 +27,8 @@ _MODULE_BASES = {  # other libraries' nn.Module bases that projects subclass, by
     "mmcv": "BaseModule", "mmengine": "BaseModule",
 }
 _OPTIMIZERS = {"SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS"}
-_STAR_FROM_TORCH_NN = {"Module", "Sequential", "ModuleList", "ModuleDict"}  # what `from torch.nn import *` is known to bind
+# what ``from torch.nn import *`` is known to bind
+_STAR_FROM_TORCH_NN = {"Module", "Sequential", "ModuleList", "ModuleDict"}
 
 
 @dataclass(frozen=True)

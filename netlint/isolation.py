@@ -124,7 +124,7 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
         target = groups[worker.group][index][0]
         path = display_path(target.path) if target.path else None
         parts.new(worker.group, index).errors.append(
-            Problem(target.display, path, target.line, f"its analysis could not be sent back from the worker: {reason}"))
+            Problem(target.display, path, target.line, f"netlint's worker could not send back what it found: {reason}"))
 
     with stop_requests() as stop, _stopped_at_the_end(workers):
         while pending or any(w.group is not None for w in workers):
@@ -324,7 +324,7 @@ def _serve(connection, groups: list[Work], analyze_file) -> None:
             try:
                 connection.send(event)
             except (TypeError, AttributeError, pickle.PicklingError) as exc:  # the user's value in a result
-                connection.send(("unsent", event[1], f"{_unpicklable(event[2], 'the result')}: {exc}"))
+                connection.send(("unsent", event[1], f"{_unpicklable(event[2], 'its result')} ({exc})"))
         _forget_user_modules(modules)
         sys.path[:] = path
         _restore(handlers)
@@ -353,7 +353,7 @@ def _unpicklable(value: Any, where: str, depth: int = 0) -> str:
                 pickle.dumps(child)
             except Exception:  # noqa: BLE001 (whatever pickle raises for it)
                 return _unpicklable(child, name, depth + 1)
-    return f"{where} holds {type(value).__name__} {_short(value)}"
+    return f"{where} holds {_short(value)}, a {type(value).__name__}"
 
 
 def _short(value: Any) -> str:

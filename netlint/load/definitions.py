@@ -47,8 +47,9 @@ from types import ModuleType
 from netlint.arguments.parser_defaults import defaults_for_required, parses_options
 from netlint.paths import display_path
 from netlint.load.sandbox import exit_reason, refusals
-from netlint.load.stand_ins import (NEVER, ProjectExtensionLoader, StandInModule, extensions_stood_in, installed_version,
-                                    stand_in_extension_builders, stand_in_for_module, stand_in_for_name)
+from netlint.load.stand_ins import (NEVER, ProjectExtensionLoader, StandInModule, extensions_stood_in,
+                                    installed_version, stand_in_extension_builders, stand_in_for_module,
+                                    stand_in_for_name)
 from netlint.user_code import LoadError, error_from, first_line, is_library_file
 from netlint.source import read_source
 
