@@ -1,0 +1,90 @@
+"""Which classes are roots and what ends a build (issue 26, items 1 and 6), by family:
+a network a factory builds alone (through a helper that hands back what it was given) is a
+root, whatever else builds it; losses, a base network nothing builds, a decoder named D and
+layers named as convolutions are not; a result holding a value pickle refuses is an error that
+names it, not a dead worker; a project file named like the missing library it adapts is not
+taken for that library. tests/roots_family10 holds one folder per family, linted by one CLI run."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_of, linted_unchanged, model, skip_reason
+
+PROJECT = Path(__file__).resolve().parent / "roots_family10"
+
+
+@pytest.fixture(scope="module")
+def linted(tmp_path_factory) -> tuple[dict, subprocess.CompletedProcess]:
+    return linted_unchanged(copy_of(tmp_path_factory, PROJECT), "-j", "2", "--timeout", "300")
+
+
+def codes(document: dict, target: str) -> set[str]:
+    return {f["code"] for f in document["findings"] if f["target"] == target}
+
+
+def errors(document: dict) -> dict[str, str]:
+    return {e["target"]: e["message"] for e in document["errors"]}
+
+
+# ------------------------------------------------ built alone by a factory: a root
+
+@pytest.mark.parametrize("name", ["ResnetGenerator", "Refiner"])
+def test_a_network_a_factory_builds_alone_through_init_net_is_a_root_though_another_class_builds_it(linted, name):
+    document, _ = linted
+    found = model(document, f"dehaze/networks.py::{name}")
+    assert found["task"] == "image-to-image"
+    assert "NL201" in codes(document, f"dehaze/networks.py::{name}")
+
+
+def test_the_block_only_classes_build_stays_a_block(linted):
+    assert skip_reason(linted[0], "dehaze/networks.py::ResnetBlock").startswith("a building block: ResnetGenerator")
+
+
+# ------------------------------------------------ not roots: losses, bases, decoders, layers
+
+@pytest.mark.parametrize("name", ["GeneratorLoss", "CenterLoss", "StyleCriterion"])
+def test_a_loss_is_not_a_root_whatever_it_holds(linted, name):
+    document, _ = linted
+    assert skip_reason(document, f"losses/losses.py::{name}").startswith("a loss: ")
+    assert not codes(document, f"losses/losses.py::{name}")
+
+
+def test_a_base_network_that_no_code_builds_is_analyzed_through_its_subclasses(linted):
+    document, _ = linted
+    assert skip_reason(document, "bases/networks.py::BaseNet") == \
+        "a base class: IlluminationNet, NoiseNet subclass it and no code of the project builds it"
+    for name in ("IlluminationNet", "NoiseNet"):
+        assert "NL201" in codes(document, f"bases/networks.py::{name}")
+
+
+def test_a_base_the_project_builds_itself_stays_a_model(linted):
+    model(linted[0], "bases/networks.py::GeneratorBase")
+
+
+def test_a_decoder_named_d_with_four_inputs_is_its_models_block_not_a_discriminator(linted):
+    document, _ = linted
+    assert skip_reason(document, "depth/modules.py::D").startswith("a building block: depth/net.py:")
+    model(document, "depth/net.py::DepthModel")
+
+
+@pytest.mark.parametrize("name", ["ResConv", "GatedConv2d"])
+def test_an_unused_layer_named_as_a_convolution_is_a_block(linted, name):
+    assert skip_reason(linted[0], f"layers/base_layers.py::{name}").startswith("a building block by its name")
+
+
+# ------------------------------------------------ what ends a build
+
+def test_a_result_holding_a_value_pickle_refuses_is_an_error_naming_it_not_a_dead_worker(linted):
+    message = errors(linted[0])["workers/spectral.py::Discriminator"]
+    assert message.startswith("netlint's worker could not send back what it found: its result.models[0].buffers holds")
+    assert "Proxy" in message and "exit code" not in message
+
+
+def test_a_project_file_named_like_a_missing_library_is_not_that_library(linted):
+    document, _ = linted
+    model(document, "wrapper/examples/regression.py::Regressor")
+    assert not [e for e in document["errors"] if e["target"].startswith("wrapper/")]
