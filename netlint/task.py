@@ -131,7 +131,7 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
     decoder)."""
     if declared != "auto":
         return declared, "declared (--task or the config)"
-    decided = _from_outputs(inputs, outputs, classes, evidence)
+    decided = _image_among_outputs(inputs, outputs, evidence) or _from_outputs(inputs, outputs, classes, evidence)
     if decided is not None:
         return decided
     shown = ", ".join(_fmt(s) or "a scalar" for s in outputs) or "none"
@@ -146,6 +146,24 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
         if told is not None:
             return "image-to-image", f"the forward did not run, so no output shape: {told}"
     return "unknown", f"output {shown} fits no known task"
+
+
+def _image_among_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], evidence: Evidence
+                         ) -> tuple[str, str] | None:
+    """A forward that returns several outputs, one of them an image of the input's size and
+    channels that a submodule made (PSFRGAN's ParseNet returns its parsing map and the restored
+    face, each trained with a loss of its own): an image-to-image model, whatever its first
+    output is. A dense regression (a depth pyramid) and an input returned as it came are not."""
+    image = next((s for s in inputs if len(s) == 4), None)
+    if image is None or len(outputs) < 2 or not 1 <= image[1] <= 4:
+        return None
+    made = {tuple(shape) for _, _, shape in evidence.called if shape is not None}
+    same = next((tuple(out) for out in outputs if tuple(out) == tuple(image) and tuple(out) in made), None)
+    if same is None or tuple(outputs[0]) == same or _dense_regression(inputs, image, outputs, evidence) is not None:
+        return None
+    others = ", ".join(_fmt(s) or "a scalar" for s in outputs if tuple(s) != same)
+    return "image-to-image", (f"output {_fmt(same)} is an image of the input's size and {same[1]} channels "
+                              f"(the forward also returns {others})")
 
 
 # The forward's input names that say what the model restores or translates, each with the task.

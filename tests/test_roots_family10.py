@@ -88,3 +88,19 @@ def test_a_project_file_named_like_a_missing_library_is_not_that_library(linted)
     document, _ = linted
     model(document, "wrapper/examples/regression.py::Regressor")
     assert not [e for e in document["errors"] if e["target"].startswith("wrapper/")]
+
+
+# ------------------------------------------------ tasks: several outputs
+
+def test_a_forward_returning_a_parsing_map_and_the_restored_image_is_image_to_image(linted):
+    document, _ = linted
+    parse = model(document, "tasks/parsing.py::ParseNet")
+    assert parse["task"] == "image-to-image" and "the forward also returns 1×19×256×256" in parse["task_reason"]
+    assert "NL201" in codes(document, "tasks/parsing.py::ParseNet")
+
+
+@pytest.mark.parametrize("name", ["SegmenterWithInput", "SegmenterWithFeatures"])
+def test_a_segmenter_returning_its_input_or_features_beside_its_logits_stays_quiet(linted, name):
+    document, _ = linted
+    assert model(document, f"tasks/parsing.py::{name}")["task"] == "segmentation"
+    assert not codes(document, f"tasks/parsing.py::{name}") & {"NL201", "NL202"}
