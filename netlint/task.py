@@ -261,7 +261,9 @@ def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: Cl
                                         f"{mapper} is named as an estimator of a per-pixel map (noise levels, depth, "
                                         "saliency, density, an alpha matte), not an image maker")
             if scale == 1 and out[1] <= 2 < image[1] and all(s[1] != out[1] for s in _refinable(inputs, evidence)):
-                maker = image_maker_name(evidence.names)
+                # (a U-Net "decoder" making 1 or 2 channels from an image makes a map as often as
+                # an image: a matting network's ``MobileNetV2UNetDecoder`` its alpha matte)
+                maker = image_maker_name([re.sub("(?i)decoder", "", n) for n in evidence.names])
                 if maker is None:
                     return "segmentation", (f"output {_fmt(out)} keeps the input size with {out[1]} "
                                             f"channel{'s' if out[1] > 1 else ''} from the input's {image[1]}: "

@@ -104,3 +104,12 @@ def test_a_segmenter_returning_its_input_or_features_beside_its_logits_stays_qui
     document, _ = linted
     assert model(document, f"tasks/parsing.py::{name}")["task"] == "segmentation"
     assert not codes(document, f"tasks/parsing.py::{name}") & {"NL201", "NL202"}
+
+
+# ------------------------------------------------ a matting decoder: built, run, and quiet
+
+def test_a_convolution_given_an_int_stride_after_building_runs_and_a_matting_decoder_is_a_dense_prediction(linted):
+    document, _ = linted
+    matting = model(document, "matting/indexnet.py::MobileNetV2UNetDecoder")
+    assert matting["task"] == "segmentation"
+    assert not codes(document, "matting/indexnet.py::MobileNetV2UNetDecoder") & {"NL201", "NL202"}
