@@ -135,7 +135,7 @@ def _not_a_root(cls: ModuleClass, builder: str | None, path: Path, helpers: set[
         return "a container: it holds modules and defines no forward"
     if not cls.forward:
         return "a base class: it defines no forward of its own"
-    if is_loss_class(cls.name) or cls.name.endswith("Criterion"):
+    if (is_loss_class(cls.name) or cls.name.endswith("Criterion")) and "With" not in cls.name:  # (NetWithLoss)
         return "a loss: its name says so (a network it holds, such as a VGG, is its loss network)"
     if subclasses := _subclassed_never_built(cls, path):
         return f"a base class: {', '.join(subclasses)} subclass it and no code of the project builds it"

@@ -131,7 +131,9 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
     decoder)."""
     if declared != "auto":
         return declared, "declared (--task or the config)"
-    decided = _image_among_outputs(inputs, outputs, evidence) or _from_outputs(inputs, outputs, classes, evidence)
+    decided = _from_outputs(inputs, outputs, classes, evidence)
+    if decided is None or decided[0] != "image-to-image":
+        decided = _image_among_outputs(inputs, outputs, evidence) or decided
     if decided is not None:
         return decided
     shown = ", ".join(_fmt(s) or "a scalar" for s in outputs) or "none"
