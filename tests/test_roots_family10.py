@@ -113,3 +113,20 @@ def test_a_convolution_given_an_int_stride_after_building_runs_and_a_matting_dec
     matting = model(document, "matting/indexnet.py::MobileNetV2UNetDecoder")
     assert matting["task"] == "segmentation"
     assert not codes(document, "matting/indexnet.py::MobileNetV2UNetDecoder") & {"NL201", "NL202"}
+
+
+# ------------------------------------------------ code written for an older torch: errors that say so
+
+@pytest.mark.parametrize(("name", "line", "why"), [
+    ("UpGenerator", 15, "output_padding=True/False, a bool"),
+    ("LegacyScaled", 32, "an autograd Function instance with a non-static forward"),
+])
+def test_a_forward_written_for_an_older_torch_names_the_project_line_and_the_version(linted, name, line, why):
+    message = errors(linted[0])[f"older/legacy.py::{name}"]
+    assert why in message and f"older/legacy.py:{line} does not run on this torch version" in message
+
+
+def test_a_module_name_with_a_dot_is_an_error_at_its_line(linted):
+    document, _ = linted
+    error = next(e for e in document["errors"] if e["target"] == "older/legacy.py::DottedNames")
+    assert "it names a module with a '.', which this torch refuses" in error["message"] and error["line"] == 38
