@@ -113,10 +113,13 @@ def module_classes(path: Path) -> dict[str, ModuleClass]:
 
 def _top_level(body: list[ast.stmt]):
     """The statements that run when the module is imported: the body, and the bodies of
-    top-level ``if``/``try``/``with`` blocks (``if HAS_APEX: class FusedNorm(...)``)."""
+    top-level ``if``/``try``/``with`` blocks (``if HAS_APEX: class FusedNorm(...)``); of a
+    ``__main__`` block, the classes it defines (netlint defines them: a script's model)."""
     for node in body:
         yield node
-        if isinstance(node, ast.If) and not is_main_block(node):
+        if is_main_block(node):
+            yield from (s for s in node.body if isinstance(s, ast.ClassDef))
+        elif isinstance(node, ast.If):
             yield from _top_level(node.body + node.orelse)
         elif isinstance(node, ast.Try):
             yield from _top_level(node.body + [s for h in node.handlers for s in h.body] + node.orelse + node.finalbody)

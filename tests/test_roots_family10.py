@@ -130,3 +130,8 @@ def test_a_module_name_with_a_dot_is_an_error_at_its_line(linted):
     document, _ = linted
     error = next(e for e in document["errors"] if e["target"] == "older/legacy.py::DottedNames")
     assert "it names a module with a '.', which this torch refuses" in error["message"] and error["line"] == 38
+
+
+def test_a_class_defined_in_a_scripts_main_block_is_analyzed_though_its_imports_are_missing(linted):
+    tabular = model(linted[0], "scripts/train_in_main.py::TabularNet")
+    assert tabular["params"] == 20 * 10 + 10 + 10 * 2 + 2
