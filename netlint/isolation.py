@@ -324,7 +324,7 @@ def _serve(connection, groups: list[Work], analyze_file) -> None:
             try:
                 connection.send(event)
             except (TypeError, AttributeError, pickle.PicklingError) as exc:  # the user's value in a result
-                connection.send(("unsent", event[1], f"{_unpicklable(event[2], 'its result')} ({exc})"))
+                connection.send(("unsent", event[1], f"{unpicklable_value(event[2], 'its result')} ({exc})"))
         _forget_user_modules(modules)
         sys.path[:] = path
         _restore(handlers)
@@ -336,7 +336,7 @@ def _serve(connection, groups: list[Work], analyze_file) -> None:
             return
 
 
-def _unpicklable(value: Any, where: str, depth: int = 0) -> str:
+def unpicklable_value(value: Any, where: str, depth: int = 0) -> str:
     """Where in ``value`` the first value pickle refuses is (``the result.models[0].arguments``),
     so the error names it: a module object, a lock, a generator the user's code left there."""
     if depth < 6:
@@ -352,7 +352,7 @@ def _unpicklable(value: Any, where: str, depth: int = 0) -> str:
             try:
                 pickle.dumps(child)
             except Exception:  # noqa: BLE001 (whatever pickle raises for it)
-                return _unpicklable(child, name, depth + 1)
+                return unpicklable_value(child, name, depth + 1)
     return f"{where} holds {_short(value)}, a {type(value).__name__}"
 
 

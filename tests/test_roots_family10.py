@@ -1,18 +1,22 @@
 """Which classes are roots and what ends a build (issue 26, items 1 and 6), by family:
 a network a factory builds alone (through a helper that hands back what it was given) is a
 root, whatever else builds it; losses, a base network nothing builds, a decoder named D and
-layers named as convolutions are not; a result holding a value pickle refuses is an error that
-names it, not a dead worker; a project file named like the missing library it adapts is not
-taken for that library. tests/roots_family10 holds one folder per family, linted by one CLI run."""
+layers named as convolutions are not; a buffer fx left holding a Proxy does not end the analysis,
+and a result holding a value pickle refuses is an error that names it, not a dead worker; a
+project file named like the missing library it adapts is not taken for that library; several
+outputs and the task; forwards written for an older torch; a class in a __main__ block. tests/roots_family10 holds one folder per family, linted by one CLI run."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import copy_of, linted_unchanged, model, skip_reason
+from netlint.isolation import unpicklable_value
 
 PROJECT = Path(__file__).resolve().parent / "roots_family10"
 
@@ -78,10 +82,21 @@ def test_an_unused_layer_named_as_a_convolution_is_a_block(linted, name):
 
 # ------------------------------------------------ what ends a build
 
-def test_a_result_holding_a_value_pickle_refuses_is_an_error_naming_it_not_a_dead_worker(linted):
-    message = errors(linted[0])["workers/spectral.py::Discriminator"]
-    assert message.startswith("netlint's worker could not send back what it found: its result.models[0].buffers holds")
-    assert "Proxy" in message and "exit code" not in message
+def test_a_buffer_that_fx_left_holding_a_proxy_does_not_end_the_analysis(linted):
+    document, _ = linted
+    found = model(document, "workers/spectral.py::Discriminator")
+    assert found["params"] == (3 * 16 * 9 + 16) + (16 * 9 + 1)
+    assert not [e for e in document["errors"] if e["target"].startswith("workers/")]
+
+
+def test_a_value_pickle_refuses_is_named_by_where_it_is_in_the_result():
+    @dataclasses.dataclass
+    class Summary:
+        name: str
+        arguments: dict
+
+    where = unpicklable_value([Summary("Net", {"norm": "batch", "lib": math})], "its result")
+    assert where.startswith("its result[0].arguments['lib'] holds <module 'math'")
 
 
 def test_a_project_file_named_like_a_missing_library_is_not_that_library(linted):

@@ -979,7 +979,7 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
         outputs=tuple(trace.outputs),
         params=sum(p.numel() for p in model.parameters()),
         trainable_params=sum(p.numel() for p in model.parameters() if p.requires_grad),
-        buffers=sum(b.numel() for b in model.buffers()),
+        buffers=sum(b.numel() for b in model.buffers() if isinstance(b, torch.Tensor)),  # (not a Proxy fx left)
         input_shapes=input_shapes,
         input_reason=input_reason,
         output_shapes=tuple(trace.output_shapes),
