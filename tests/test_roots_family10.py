@@ -4,7 +4,8 @@ root, whatever else builds it; losses, a base network nothing builds, a decoder 
 layers named as convolutions are not; a buffer fx left holding a Proxy does not end the analysis,
 and a result holding a value pickle refuses is an error that names it, not a dead worker; a
 project file named like the missing library it adapts is not taken for that library; several
-outputs and the task; forwards written for an older torch; a class in a __main__ block. tests/roots_family10 holds one folder per family, linted by one CLI run."""
+outputs and the task; forwards written for an older torch; a class in a __main__ block.
+tests/roots_family10 holds one folder per family, linted by one CLI run."""
 
 from __future__ import annotations
 
