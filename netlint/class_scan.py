@@ -27,7 +27,8 @@ _MODULE_BASES = {  # other libraries' nn.Module bases that projects subclass, by
     "mmcv": "BaseModule", "mmengine": "BaseModule",
 }
 _OPTIMIZERS = {"SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS"}
-_STAR_FROM_TORCH_NN = {"Module", "Sequential", "ModuleList", "ModuleDict"}  # what `from torch.nn import *` is known to bind
+# what ``from torch.nn import *`` is known to bind
+_STAR_FROM_TORCH_NN = {"Module", "Sequential", "ModuleList", "ModuleDict"}
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,11 @@ _CONV_LAYER = re.compile(r"(up|de|down)?conv(\d+(x\d+)?)?(s\d+)?")
 
 def named_as_block(name: str) -> bool:
     """Whether the class's name says it is a part of a network: a block (``BasicBlock``,
-    ``convblock``) or a convolution layer (``conv3x3``, ``upconv3x3``, ``conv3x3s1``); not
-    ``PConvUNet`` or ``MulLayer``."""
+    ``convblock``) or a convolution layer (``conv3x3``, ``upconv3x3``, ``conv3x3s1``, ``ResConv``,
+    ``DoubleConv``, ``GatedConv2d``); not ``PConvUNet`` or ``MulLayer``."""
     lowered = name.lower().strip("_")
-    return lowered.endswith(_BLOCK_ENDINGS) or _CONV_LAYER.fullmatch(lowered) is not None
+    return lowered.endswith(_BLOCK_ENDINGS) or _CONV_LAYER.fullmatch(lowered) is not None \
+        or lowered.endswith(("conv", "conv2d"))
 
 
 @dataclass(frozen=True)
@@ -111,10 +113,13 @@ def module_classes(path: Path) -> dict[str, ModuleClass]:
 
 def _top_level(body: list[ast.stmt]):
     """The statements that run when the module is imported: the body, and the bodies of
-    top-level ``if``/``try``/``with`` blocks (``if HAS_APEX: class FusedNorm(...)``)."""
+    top-level ``if``/``try``/``with`` blocks (``if HAS_APEX: class FusedNorm(...)``); of a
+    ``__main__`` block, the classes it defines (netlint defines them: a script's model)."""
     for node in body:
         yield node
-        if isinstance(node, ast.If) and not is_main_block(node):
+        if is_main_block(node):
+            yield from (s for s in node.body if isinstance(s, ast.ClassDef))
+        elif isinstance(node, ast.If):
             yield from _top_level(node.body + node.orelse)
         elif isinstance(node, ast.Try):
             yield from _top_level(node.body + [s for h in node.handlers for s in h.body] + node.orelse + node.finalbody)
@@ -501,13 +506,16 @@ def _made(node: ast.expr, builders: dict[str, set[str]], functions: dict[str, se
         given += [k.value for k in node.keywords if k.arg in forwarded]
     else:  # another module's helper given the class: build_model_with_cfg(Net, ...)
         given = [*node.args, *(k.value for k in node.keywords)]
-    return {c for a in given if isinstance(a, ast.Name) and a.id in builders and a.id not in functions
-            for c in builders[a.id]}
+    classes = {c for a in given if isinstance(a, ast.Name) and a.id in builders and a.id not in functions
+               for c in builders[a.id]}
+    instances = {c for a in given if isinstance(a, ast.Name) and a.id in held for c in held[a.id]}
+    return classes | instances  # (``return init_net(net, init_type)``: the instance it was given, initialized)
 
 
 def _forwarded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int | str]:
     """The parameters (positions and names) whose call the function returns: ``def
-    _create(model_cls, variant): model = model_cls(...); return model``."""
+    _create(model_cls, variant): model = model_cls(...); return model``; or that it returns as
+    given (``def init_net(net, init_type): ...; return net``)."""
     positional = [a.arg for a in function.args.posonlyargs + function.args.args]
     parameters = set(positional) | {a.arg for a in function.args.kwonlyargs}
     held = {t.id: n.value for n in ast.walk(function) if isinstance(n, ast.Assign)
@@ -516,6 +524,9 @@ def _forwarded(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int | st
     for node in ast.walk(function):
         if isinstance(node, ast.Return) and node.value is not None:
             value = node.value
+            if isinstance(value, ast.Name) and value.id in parameters:  # ``def init_net(net, ...): return net``
+                called.add(value.id)
+                continue
             if isinstance(value, ast.Name) and value.id in held:
                 value = held[value.id]
             while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netlint.arguments.call import ArgumentsError, split_call
+from netlint.arguments.project_text import file_text
 from netlint.class_scan import ModuleClass, factories, helpers_of, module_classes, named_as_block
 from netlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from netlint.paths import display_path
 from netlint.project import project_root, python_files
 from netlint.source import read_source
 from netlint.target import CodeArguments, Problem, Skipped, Target
+from netlint.training_code import is_loss_class
 from netlint.unseen_bases import unseen_base_classes
 
 
@@ -133,6 +135,10 @@ def _not_a_root(cls: ModuleClass, builder: str | None, path: Path, helpers: set[
         return "a container: it holds modules and defines no forward"
     if not cls.forward:
         return "a base class: it defines no forward of its own"
+    if (is_loss_class(cls.name) or cls.name.endswith("Criterion")) and "With" not in cls.name:  # (NetWithLoss)
+        return "a loss: its name says so (a network it holds, such as a VGG, is its loss network)"
+    if subclasses := _subclassed_never_built(cls, path):
+        return f"a base class: {', '.join(subclasses)} subclass it and no code of the project builds it"
     if cls.holds_its_optimizers:
         return "a training wrapper: its constructor builds an optimizer (its networks are analyzed)"
     if builder:
@@ -152,9 +158,40 @@ def _not_a_root(cls: ModuleClass, builder: str | None, path: Path, helpers: set[
     return None if _built_whole(path, cls.name) else reason
 
 
+_BASE_NAME = re.compile(r"^_*(Base|Abstract)[A-Z_]|Base$")
+
+
+def _subclassed_never_built(cls: ModuleClass, path: Path) -> list[str]:
+    """The file's classes that subclass ``cls``, when its name says it is a base (``BaseNet``,
+    ``AbstractUNet``, ``GeneratorBase``) and no file of the project calls it or names it in a
+    string (``getattr(models, "BaseNet")``): a project's base network (Bread's ``BaseNet``, whose
+    ``IAN`` and ``ANSN`` only choose its arguments) is analyzed through its subclasses."""
+    if _BASE_NAME.search(cls.name) is None:
+        return []
+    subclasses = [other.name for other in module_classes(path).values()
+                  if any(isinstance(b, ast.Name) and b.id == cls.name for b in other.node.bases)]
+    if not subclasses:
+        return []
+    called = re.compile(rf"(?<!class )\b{re.escape(cls.name)}\s*\(|[\"']{re.escape(cls.name)}[\"']")
+    root = project_root(path)
+    files = python_files(root, (".py",)) if root is not None else [path]
+    return [] if any(called.search(file_text(file)) for file in files) else subclasses
+
+
 # a GAN's two networks, by their names: Discriminator, PatchCritic, NetD, netD; Generator, NetG
 _DISCRIMINATOR = re.compile(r"(?i:discriminator|critic)|(?:^|[Nn]et|_)D$")
 _GENERATOR = re.compile(r"(?i:generator)|(?:^|[Nn]et|_)G$")
+_SPELLED_OUT = re.compile(r"(?i:discriminator|critic)")
+
+
+def _forward_inputs(cls: ModuleClass | None) -> int:
+    """How many inputs the class's own forward takes (a discriminator judges an image, perhaps
+    with its condition; a decoder ``D(x_block1, ..., x_block4)`` of a depth model takes more)."""
+    forward = next((s for s in cls.node.body if isinstance(s, ast.FunctionDef) and s.name == "forward"), None) \
+        if cls is not None else None
+    if forward is None:
+        return 0
+    return len(forward.args.posonlyargs + forward.args.args) - 1 + len(forward.args.kwonlyargs)
 
 
 def _adversarial(name: str, holder: ModuleClass | None, path: Path) -> bool:
@@ -164,11 +201,13 @@ def _adversarial(name: str, holder: ModuleClass | None, path: Path) -> bool:
     defines its discriminator, built by a class that is no generator (``pSp`` holding the
     StyleGAN2 ``Generator`` of ``stylegan2/model.py``) or by a class that also builds a
     discriminator (a wrapper holding the pair). A discriminator that a multi-scale
-    discriminator builds, a generator inside a generator, stay blocks."""
+    discriminator builds, a generator inside a generator, stay blocks; so does a class named
+    only ``D`` (``netD``) whose forward takes more than two inputs (a depth model's decoder)."""
     if holder is None:
         return False
     if _DISCRIMINATOR.search(name):
-        return not _DISCRIMINATOR.search(holder.name)
+        return not _DISCRIMINATOR.search(holder.name) and (_SPELLED_OUT.search(name) is not None
+                                                            or _forward_inputs(module_classes(path).get(name)) <= 2)
     if not _GENERATOR.search(name) or _GENERATOR.search(holder.name) or _DISCRIMINATOR.search(holder.name):
         return False
     built = {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(holder.node)

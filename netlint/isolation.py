@@ -29,8 +29,10 @@ upon between two steps of the parent's loop (netlint.stopping), never in the mid
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
+import pickle
 import signal
 import sys
 import tempfile
@@ -117,6 +119,13 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
             if worker.index + 1 < worker.end:
                 pending.appendleft((worker.group, worker.index + 1, worker.end))
 
+    def unsent(worker: _Worker, index: int, reason: str) -> None:
+        """A result the worker could not send back (it holds a value pickle refuses): an error of its target."""
+        target = groups[worker.group][index][0]
+        path = display_path(target.path) if target.path else None
+        parts.new(worker.group, index).errors.append(
+            Problem(target.display, path, target.line, f"netlint's worker could not send back what it found: {reason}"))
+
     with stop_requests() as stop, _stopped_at_the_end(workers):
         while pending or any(w.group is not None for w in workers):
             if stop is not None:
@@ -136,7 +145,7 @@ def analyze_in_workers(groups: list[Work], analyze_file: Callable[[Work], Iterat
                  timeout=None if soonest == float("inf") else max(0.0, soonest - time.monotonic()))
             for worker in busy:
                 group = worker.group
-                if _receive(worker, parts, limit):
+                if _receive(worker, parts, limit, unsent):
                     if worker.group is None:  # it finished the file
                         collect_output(worker, group)
                     if worker.retired:
@@ -252,7 +261,8 @@ def _start(context, groups: list[Work], analyze_file) -> _Worker:
     return _Worker(process, mine, output)
 
 
-def _receive(worker: _Worker, parts: _Parts, limit: float | None) -> bool:
+def _receive(worker: _Worker, parts: _Parts, limit: float | None,
+             unsent: Callable[[_Worker, int, str], None]) -> bool:
     """Take what the worker sent; false when it died or ran past its deadline."""
     try:
         while worker.connection.poll():
@@ -262,6 +272,8 @@ def _receive(worker: _Worker, parts: _Parts, limit: float | None) -> bool:
                 return True
             if kind == "part":
                 parts.add(worker.group, worker.start + index, payload)
+            elif kind == "unsent":
+                unsent(worker, worker.start + index, payload)
             else:
                 worker.step, worker.index, worker.text = kind, worker.start + index, payload
                 worker.deadline = _deadline(limit)
@@ -309,7 +321,10 @@ def _serve(connection, groups: list[Work], analyze_file) -> None:
         group, first, end = message
         modules, path = set(sys.modules), list(sys.path)
         for event in analyze_file(groups[group][first:end], end == len(groups[group])):
-            connection.send(event)
+            try:
+                connection.send(event)
+            except (TypeError, AttributeError, pickle.PicklingError) as exc:  # the user's value in a result
+                connection.send(("unsent", event[1], f"{unpicklable_value(event[2], 'its result')} ({exc})"))
         _forget_user_modules(modules)
         sys.path[:] = path
         _restore(handlers)
@@ -319,6 +334,34 @@ def _serve(connection, groups: list[Work], analyze_file) -> None:
         connection.send(("end", 0, "retire" if left_running else None))
         if left_running:
             return
+
+
+def unpicklable_value(value: Any, where: str, depth: int = 0) -> str:
+    """Where in ``value`` the first value pickle refuses is (``the result.models[0].arguments``),
+    so the error names it: a module object, a lock, a generator the user's code left there."""
+    if depth < 6:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            children = [(f"{where}.{f.name}", getattr(value, f.name, None)) for f in dataclasses.fields(value)]
+        elif isinstance(value, (list, tuple)):
+            children = [(f"{where}[{i}]", item) for i, item in enumerate(value)]
+        elif isinstance(value, dict):
+            children = [(f"{where}[{key!r}]", item) for key, item in value.items()]
+        else:
+            children = []
+        for name, child in children:
+            try:
+                pickle.dumps(child)
+            except Exception:  # noqa: BLE001 (whatever pickle raises for it)
+                return unpicklable_value(child, name, depth + 1)
+    return f"{where} holds {_short(value)}, a {type(value).__name__}"
+
+
+def _short(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 (the user's __repr__)
+        text = object.__repr__(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def die_with_parent(parent: int) -> None:

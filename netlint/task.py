@@ -132,6 +132,8 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
     if declared != "auto":
         return declared, "declared (--task or the config)"
     decided = _from_outputs(inputs, outputs, classes, evidence)
+    if decided is None or decided[0] != "image-to-image":
+        decided = _image_among_outputs(inputs, outputs, evidence) or decided
     if decided is not None:
         return decided
     shown = ", ".join(_fmt(s) or "a scalar" for s in outputs) or "none"
@@ -146,6 +148,24 @@ def infer_task(inputs: Sequence[Shape], outputs: Sequence[Shape], declared: str 
         if told is not None:
             return "image-to-image", f"the forward did not run, so no output shape: {told}"
     return "unknown", f"output {shown} fits no known task"
+
+
+def _image_among_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], evidence: Evidence
+                         ) -> tuple[str, str] | None:
+    """A forward that returns several outputs, one of them an image of the input's size and
+    channels that a submodule made (PSFRGAN's ParseNet returns its parsing map and the restored
+    face, each trained with a loss of its own): an image-to-image model, whatever its first
+    output is. A dense regression (a depth pyramid) and an input returned as it came are not."""
+    image = next((s for s in inputs if len(s) == 4), None)
+    if image is None or len(outputs) < 2 or not 1 <= image[1] <= 4:
+        return None
+    made = {tuple(shape) for _, _, shape in evidence.called if shape is not None}
+    same = next((tuple(out) for out in outputs if tuple(out) == tuple(image) and tuple(out) in made), None)
+    if same is None or tuple(outputs[0]) == same or _dense_regression(inputs, image, outputs, evidence) is not None:
+        return None
+    others = ", ".join(_fmt(s) or "a scalar" for s in outputs if tuple(s) != same)
+    return "image-to-image", (f"output {_fmt(same)} is an image of the input's size and {same[1]} channels "
+                              f"(the forward also returns {others})")
 
 
 # The forward's input names that say what the model restores or translates, each with the task.
@@ -243,7 +263,9 @@ def _from_outputs(inputs: Sequence[Shape], outputs: Sequence[Shape], classes: Cl
                                         f"{mapper} is named as an estimator of a per-pixel map (noise levels, depth, "
                                         "saliency, density, an alpha matte), not an image maker")
             if scale == 1 and out[1] <= 2 < image[1] and all(s[1] != out[1] for s in _refinable(inputs, evidence)):
-                maker = image_maker_name(evidence.names)
+                # (a U-Net "decoder" making 1 or 2 channels from an image makes a map as often as
+                # an image: a matting network's ``MobileNetV2UNetDecoder`` its alpha matte)
+                maker = image_maker_name([re.sub("(?i)decoder", "", n) for n in evidence.names])
                 if maker is None:
                     return "segmentation", (f"output {_fmt(out)} keeps the input size with {out[1]} "
                                             f"channel{'s' if out[1] > 1 else ''} from the input's {image[1]}: "

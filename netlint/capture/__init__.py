@@ -35,7 +35,7 @@ from netlint.capture.layers import ForwardError, Trace, function_layer, leaves, 
 from netlint.capture.ops import module_op
 from netlint.capture.reached import reached_attributes
 from netlint.capture.returned import returned_steps
-from netlint.load.construct import BuiltModel, SkipTarget, rebuild_on_cpu
+from netlint.load.construct import BuiltModel, SkipTarget, older_code_failure, rebuild_on_cpu
 from netlint.load.training_mode import set_training
 from netlint.meta_shapes import MetaShapes
 from netlint.task import Evidence, infer_task
@@ -1000,7 +1000,7 @@ def _graph(built: BuiltModel, target: str, trace: Trace, tier: str, input_shapes
         outputs=tuple(trace.outputs),
         params=sum(p.numel() for p in model.parameters()),
         trainable_params=sum(p.numel() for p in model.parameters() if p.requires_grad),
-        buffers=sum(b.numel() for b in model.buffers()),
+        buffers=sum(b.numel() for b in model.buffers() if isinstance(b, torch.Tensor)),  # (not a Proxy fx left)
         input_shapes=input_shapes,
         input_reason=input_reason,
         output_shapes=tuple(trace.output_shapes),
@@ -1044,6 +1044,8 @@ def _forward_error(exc: BaseException, inputs: list[torch.Tensor], reason: str,
     failed = getattr(exc, "failed", None)
     if failed is not None and failed.channels() is not None and failed.from_input is None:
         return CaptureError(failure)  # no input shape would help
+    if (older := older_code_failure(cause)) is not None:  # no input helps either
+        return CaptureError(f"{failure}; {older}")
     asserted = failed_assertion(cause) if is_size_error(cause) else None
     if also_failed and all_same and asserted:  # an assertion on the sides that none of them passed
         return CaptureError(f"{failure}; the assertion on the input's sides held at none of the other sides tried "

@@ -115,13 +115,14 @@ def _tuple(value: Any, dims: int) -> tuple[int, ...]:
 def module_attrs(module: nn.Module) -> dict[str, Any]:
     """The constructor attributes rules look at, read from the module itself."""
     if isinstance(module, nn.modules.conv._ConvNd):
+        dims = len(module.kernel_size)  # (a project may set ``conv.stride = 1`` after building it: an int)
         return {
             "in_channels": module.in_channels,
             "out_channels": module.out_channels,
             "kernel_size": tuple(module.kernel_size),
-            "stride": tuple(module.stride),
-            "padding": module.padding if isinstance(module.padding, str) else tuple(module.padding),
-            "dilation": tuple(module.dilation),
+            "stride": _tuple(module.stride, dims),
+            "padding": module.padding if isinstance(module.padding, str) else _tuple(module.padding, dims),
+            "dilation": _tuple(module.dilation, dims),
             "groups": module.groups,
             "bias": module.bias is not None,
             "dims": len(module.kernel_size),

@@ -195,12 +195,28 @@ _OLDER_VERSIONS = (
      "it uses a numpy alias of a builtin type (np.float, np.int, ...) that numpy 1.24 removed"),
     (re.compile(r"_ConvNd\.__init__\(\) missing .*'padding_mode'"),
      "it subclasses torch's private _ConvNd with the arguments of an older torch"),
+    (re.compile(r"Legacy autograd function with non-static forward method"),
+     "it calls an autograd Function instance with a non-static forward, which torch refuses since 1.5"),
+    (re.compile(r"argument 'output_padding' .*must be tuple of ints, but found element of type bool"),
+     "it gives a transposed convolution output_padding=True/False, a bool, which this torch refuses "
+     "(older versions took it as 1/0)"),
 )
 
 
 def written_for_older_versions(failure: str) -> str | None:
     """Why a build failure is the project's code written for older versions, if it is."""
     return next((why for pattern, why in _OLDER_VERSIONS if pattern.search(failure)), None)
+
+
+def older_code_failure(exc: BaseException) -> str | None:
+    """A forward's failure that is the project's code written for older versions: why, and the
+    line of the project's code that ran into it."""
+    why = written_for_older_versions(str(exc))
+    if why is None:
+        return None
+    located = error_from(exc, None)
+    where = f"{located.path}:{located.line}" if located.path and located.line else "the project's code"
+    return f"{why}: {where} does not run on this torch version ({torch.__version__.split('+')[0]})"
 
 
 def _takes_parameters(factory: Any) -> bool:

@@ -11,7 +11,8 @@ and argument defaults exist. Not run:
 - a call, as a statement of its own, of a function the file defines (``main()``,
   ``train(opt)``): a script doing its work.
 
-These rules also apply inside top-level ``if``/``with``/``try`` blocks. A statement that
+These rules also apply inside top-level ``if``/``with``/``try`` blocks. Of an ``if __name__ ==
+"__main__":`` block only the classes it defines at its top level are defined. A statement that
 fails becomes a note and the rest of the file still runs, also one that exits (``sys.exit``,
 ``exit()``, ``raise SystemExit``, argparse's exit: a script's gate on GPUs, versions or
 arguments); a failed import ends the file, as an error. (A third-party module that is not
@@ -47,8 +48,9 @@ from types import ModuleType
 from netlint.arguments.parser_defaults import defaults_for_required, parses_options
 from netlint.paths import display_path
 from netlint.load.sandbox import exit_reason, refusals
-from netlint.load.stand_ins import (NEVER, ProjectExtensionLoader, StandInModule, extensions_stood_in, installed_version,
-                                    stand_in_extension_builders, stand_in_for_module, stand_in_for_name)
+from netlint.load.stand_ins import (NEVER, ProjectExtensionLoader, StandInModule, extensions_stood_in,
+                                    installed_version, stand_in_extension_builders, stand_in_for_module,
+                                    stand_in_for_name)
 from netlint.user_code import LoadError, error_from, first_line, is_library_file
 from netlint.source import read_source
 
@@ -381,7 +383,11 @@ class _WorkSkipper:
         if self._is_work(statement):
             return None
         if isinstance(statement, ast.If) and _is_main_guard(statement.test):
-            return statement  # does not run when imported
+            classes = [s for s in statement.body if isinstance(s, ast.ClassDef)]
+            if not classes:
+                return statement  # does not run when imported
+            # only its classes are defined (a script that defines its model where it trains it)
+            return ast.fix_missing_locations(ast.copy_location(ast.If(ast.Constant(True), classes, []), statement))
         if isinstance(statement, (ast.If, ast.With, ast.Try)):
             self._skip_inside(statement)
         return statement

@@ -10,7 +10,8 @@ dotted name. A top-level module that none of these has but the project does (``f
 models.blocks import ...`` in ``scripts/train.py``, or in a ``src`` layout) is imported from
 the project's folder that holds it, nearest to the importing file first; one inside a regular
 package under its dotted name (``import imutils`` finding ``pose/utils/imutils.py`` gives
-``pose.utils.imutils``). The user's own modules run for their definitions only
+``pose.utils.imutils``); a plain file is not a package the importing file takes submodules of
+(``callbacks/skorch.py`` for ``from skorch.callbacks import X``). The user's own modules run for their definitions only
 (``netlint.load.definitions``); a third-party module that is not installed gets a stand-in
 (``netlint.load.stand_ins``).
 """
@@ -96,6 +97,8 @@ class ProjectFolderFinder:
         root = marked_folder(folder) or (Path.cwd() if folder.is_relative_to(Path.cwd()) else folder)
         for parent in _holders(str(root), name, str(folder)):
             spec = importlib.machinery.PathFinder.find_spec(name, [parent])
+            if spec is not None and spec.submodule_search_locations is None and _imports_submodules(importer, name):
+                return None  # (a project's ``callbacks/skorch.py`` is not the library skorch its code imports from)
             if spec is not None:
                 aliased = _in_package(name, spec)
                 if aliased is not None:
@@ -108,6 +111,16 @@ class ProjectFolderFinder:
     @classmethod
     def invalidate_caches(cls) -> None:
         _project_modules.cache_clear()
+
+
+def _imports_submodules(importer: str, name: str) -> bool:
+    """Whether the importing file imports a submodule of ``name`` (``from skorch.callbacks import
+    Callback``): ``name`` is then a package, never a plain file of the project named so."""
+    try:
+        source = read_source(Path(importer))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return f"from {name}." in source or f"import {name}." in source
 
 
 class _AliasLoader:

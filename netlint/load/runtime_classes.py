@@ -46,7 +46,8 @@ def unlisted_classes(module: ModuleType, path: Path, listed: set[str]) -> list[U
             used = missing(base.missing_module)
             base_name = f"{base.__module__}.{base.__qualname__}"
             if forward_above(cls, base):  # a model of its own, on a base netlint has only a stand-in for
-                found.append(Unlisted(error=Problem(display, shown, line, f"its base {base_name} is a stand-in: {used}")))
+                message = f"its base {base_name} is a stand-in: {used}"
+                found.append(Unlisted(error=Problem(display, shown, line, message)))
             else:
                 found.append(Unlisted(skipped=Skipped(display, f"its base {base_name} is a stand-in ({used}): "
                                                                "netlint cannot tell whether it is an nn.Module",

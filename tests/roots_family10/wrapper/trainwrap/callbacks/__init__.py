@@ -1,0 +1,1 @@
+from .netlint_fixture_trainkit import TrainkitCheckpoint
