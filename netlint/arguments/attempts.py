@@ -46,7 +46,6 @@ import copy
 import inspect
 import itertools
 import reprlib
-import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -67,6 +66,7 @@ from netlint.arguments.script_options import option_default, snake
 from netlint.arguments.usage import WithStandIns, has_stand_ins
 from netlint.paths import display_path
 from netlint.project import project_root
+from netlint.source import parse_function
 from netlint.target import Target
 
 _short = reprlib.Repr()
@@ -163,7 +163,7 @@ def called_none_defaults(factory: Any) -> list[str]:
     init = own_init(factory) if inspect.isclass(factory) else factory
     try:
         defaults = {n for n, p in inspect.signature(init).parameters.items() if p.default is None}
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init))) if defaults else None
+        tree = parse_function(init) if defaults else None
     except (TypeError, ValueError, OSError, SyntaxError):
         return []
     if tree is None:
@@ -197,7 +197,7 @@ def read_none_options(factory: Any) -> list[str]:
     init = own_init(factory) if inspect.isclass(factory) else factory
     try:
         names = [n for n, p in inspect.signature(init).parameters.items() if p.default is None]
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init))) if names else None
+        tree = parse_function(init) if names else None
     except (TypeError, ValueError, OSError, SyntaxError):
         return []
     if tree is None:
@@ -435,8 +435,8 @@ def _forwarded_to(cls: Any) -> type | None:
 def _passes_on(init: Any, names: set[str]) -> bool:
     """Whether ``init`` calls an ``__init__`` with ``*args`` or ``**kwargs`` of ``names``."""
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parse_function(init)
+    except (OSError, TypeError, SyntaxError, ValueError):
         return True  # no source to read: as the signature suggests
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
