@@ -58,6 +58,7 @@ from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_f
 from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.guessed_config import GUESSED_CONFIG, GuessedConfig, read_by_keys
 from netlint.arguments.instances import Instance
+from netlint.arguments.keyed_options import DICT_OF, keyed_parameters
 from netlint.arguments.made_configs import is_config_parameter, made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
@@ -125,6 +126,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     options = options_parameters(factory, required)
     last: list[Attempt] = []
     configured, unconfigured = _from_configuration_files(factory, target, required)
+    keyed = {} if configured or unconfigured else _keyed_by_parsers(factory, target, namespace, required, options)
+    options.update(keyed)
     uncovered = None  # with options objects: the first other parameter neither the code nor a convention gives
     # the factories given the project's configuration (get_pose_net(cfg, is_train)), tried after the guesses
     factories_configured = [a for a in (_factory_configured(c, namespace) for c in sources if c.guess)
@@ -133,7 +136,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         made_by_code = any(made_configs(factory, name, namespace) for name in options)
         alone = not found and not configured and not made_by_code and not factories_configured and not elsewhere \
             and not set(options) & set(none_options)  # (one defaulting to None: the code may cope)
-        with_options, uncovered = _with_options(factory, target, namespace, required, options, alone, sources)
+        with_options, uncovered = _with_options(factory, target, namespace, required, options, alone, sources,
+                                                set(keyed))
         found += [a for a in with_options if not a.last]
         last += [a for a in with_options if a.last]
     made, missing = guesses(factory, required, namespace)
@@ -227,14 +231,26 @@ def _constructors_guessed(factory: Any, target: Target, namespace: dict[str, Any
     return found
 
 
+def _keyed_by_parsers(factory: Any, target: Target, namespace: dict[str, Any], required: list[str],
+                      options: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The parameters read as a dict of options (``params['luma_bins']``) some of whose keys a
+    parser of the project defines (``params = vars(parser.parse_args())``)."""
+    keyed = keyed_parameters(factory, [n for n in required if n not in options])
+    root = project_root(target.path) if target.path else Path.cwd()
+    return {name: keys for name, keys in keyed.items()
+            if (found := project_options(keys, target, namespace, root, factory=factory))
+            and len(found[0].missing) < len(keys)}
+
+
 def _with_options(factory: Any, target: Target, namespace: dict[str, Any], required: list[str],
-                  options: dict[str, set[str]], alone: bool, calls: tuple[CodeArguments, ...] = ()
-                  ) -> tuple[list[Attempt], str | None]:
+                  options: dict[str, set[str]], alone: bool, calls: tuple[CodeArguments, ...] = (),
+                  keyed: set[str] = frozenset()) -> tuple[list[Attempt], str | None]:
     """The call with the options objects made from the project's argparse defaults, the other
     required parameters as a call of the project's code passes them where they are constants
     (``Net(in_nc, out_nc, 8, opt, [], [])`` in a factory), the rest guessed. Netlint's inference:
     a failure is a skip. ``alone``: no other way to build it, so attributes no parser defines
-    are the reason to skip it. And the first other parameter nothing covers."""
+    are the reason to skip it. ``keyed``: those given as a dict of the options' values.
+    And the first other parameter nothing covers."""
     root = project_root(target.path) if target.path else Path.cwd()
     candidates: dict[str, list] = {}
     for name, reads in options.items():
@@ -265,10 +281,11 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     made: list[Attempt] = []
     for k in range(max(len(found) for found in candidates.values())):
         chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
-        sources = list(dict.fromkeys(o.described for o in chosen.values()))
+        sources = list(dict.fromkeys((DICT_OF if n in keyed else "") + o.described for n, o in chosen.items()))
         source = " and ".join(sources) + (f", {' and '.join(passed)} as {where} passes them" if passed else "") + \
             (f", {told}" if told else "") + (f", the others {GUESSED}" if guessed else "")
-        made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
+        given = {n: dict(vars(o.namespace)) if n in keyed else copy.copy(o.namespace) for n, o in chosen.items()}
+        made.append(Attempt((), {**given, **values}, shown, source,
                             guessed=True, last=any(o.has_guesses for o in chosen.values())))
     return made, None
 

@@ -105,6 +105,7 @@ def _walk(factory: Any, name: str, prefix: KeyPath, required: set, optional: set
         if path:
             (optional if optional_read else required).add(prefix + path)
         call = parents.get(end)
+        call = parents.get(call) if isinstance(call, ast.keyword) else call  # Block(params=params)
         if isinstance(call, ast.Call) and end is not call.func and depth < MAX_DEPTH and not optional_read:
             for callee, parameter in _receivers(call, end, function, owner):
                 if not _walk(callee, parameter, prefix + path, required, optional, depth + 1):

@@ -523,13 +523,17 @@ def _command_line(file: Path) -> Iterator[None]:
 
 def _failed_file(file: Path) -> list[Parsed]:
     """A file that does not import (``parse_args()`` at its top level exits for a required
-    argument): its top-level parser statements alone."""
+    argument, an import fails): its top-level parser statements alone, else its ``__main__``
+    block's."""
     try:
         tree = ast.parse(read_source(file))
     except (OSError, SyntaxError, ValueError):
         return []
-    return list(_parser_statements(tree.body, {"argparse": argparse, "ArgumentParser": argparse.ArgumentParser},
-                                   file))
+    names = {"argparse": argparse, "ArgumentParser": argparse.ArgumentParser}
+    found = list(_parser_statements(tree.body, names, file))
+    for block in [] if found else [s for s in tree.body if is_main_block(s)]:
+        found += _parser_statements(block.body, names, file)
+    return found
 
 
 def _parsed(file: Path, namespace: dict[str, Any]) -> list[Parsed]:
@@ -677,7 +681,7 @@ def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Pa
                 parsers |= {t.id for t in s.targets if isinstance(t, ast.Name)}
     if not kept:
         return []
-    scope = dict(namespace)
+    scope = {"argparse": argparse, **namespace}  # (a ``__main__`` block may import argparse itself)
     try:
         with _command_line(file):
             exec(compile(ast.Module(body=kept, type_ignores=[]), str(file), "exec"), scope)
