@@ -548,6 +548,7 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
         return Attempt((), made[0].values, _shown(call.callee, (), made[0].values, made[0].texts),
                        f"{call.where}, {made[0].source}", guessed=True, callee=callee) if made else None
     if call.modules:  # modules among the arguments: evaluated when it is built
+        namespace = {**namespace, **bound_names(call.imports)}  # (the names as the calling file means them)
         project_call = ProjectCall(callee or factory, call.arguments, namespace, call.left_out)
         if not project_call.can_run():  # names the model's module lacks: those left at their defaults
             project_call = ProjectCall(callee or factory, call.arguments, namespace,
@@ -621,15 +622,43 @@ def _factory_configured(call: CodeArguments, namespace: dict[str, Any]) -> Attem
     return Attempt((), made.kwargs, shown, source, guessed=True, callee=factory)
 
 
+def bound_names(imports: tuple[tuple[str, str, str], ...]) -> dict[str, Any]:
+    """The calling file's names its call's module arguments use: another module of the project
+    (imported as the model's file is), a builder of it, a torch module."""
+    import importlib
+
+    found: dict[str, Any] = {}
+    for name, where, what in imports:
+        if not where:
+            try:
+                found[name] = importlib.import_module(what)
+            except ImportError:
+                module, _, attribute = what.rpartition(".")
+                try:
+                    found[name] = getattr(importlib.import_module(module), attribute)
+                except (ImportError, AttributeError, ValueError):
+                    continue
+            continue
+        module = _module_of(Path(where))
+        if module is not None and (not what or hasattr(module, what)):
+            found[name] = getattr(module, what) if what else module
+    return found
+
+
 def _namespace_of(path: Path) -> dict[str, Any]:
     """The namespace of another file of the project, imported as the model's file is."""
+    module = _module_of(path)
+    return vars(module) if module is not None else {}
+
+
+def _module_of(path: Path) -> Any:
     from netlint.load.importer import import_target_module
     from netlint.user_code import LoadError
 
     try:
-        return vars(import_target_module(Target(display_path(path), path.stem, path=path)))
+        return import_target_module(Target(display_path(path), path.stem, path=path))
     except LoadError:
-        return {}
+        return None
 
 
 def _leaving_out(factory: Any, args: tuple, kwargs: dict[str, Any],
