@@ -553,13 +553,22 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
         if not project_call.can_run():  # names the model's module lacks: those left at their defaults
             project_call = ProjectCall(callee or factory, call.arguments, namespace,
                                        call.left_out + project_call.unknown())
-            if not project_call.can_run() or _leaves_out_required(callee or factory, project_call.left_out):
+            if not project_call.can_run():
                 return None
-        texts = _texts(call.arguments, project_call.left_out)
+        # one without a default computed from data (num_classes=len(dataset.classes)): guessed by meaning
+        needed = _required_left_out(callee or factory, project_call.left_out)
+        values, missing = guess(callee or factory, needed) if needed else ({}, None)
+        if missing is not None:
+            return None
+        project_call.given = values
+        texts = _texts(call.arguments, tuple(k for k in project_call.left_out if k not in needed and not (
+            isinstance(k, int) and _positional_name(callee or factory, k) in needed)))
         left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" \
             if texts else ""
+        left += f", {' and '.join(f'{k} {v!r}' for k, v in values.items())} {GUESSED} in place of what the " \
+            "call computes" if values else ""
         return Attempt((), {}, f"{call.callee or name}({call.arguments})", f"{call.where}{left}", call.inputs,
-                       guessed=bool(texts), callee=project_call)
+                       guessed=bool(texts or values), callee=project_call)
     try:
         args, kwargs = evaluate(call.arguments, namespace, call.left_out)
     except ArgumentsError:  # a dotted name the model's module does not have
@@ -589,14 +598,21 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
                    call.inputs, guessed=True, callee=callee)
 
 
-def _leaves_out_required(factory: Any, left_out: tuple[int | str, ...]) -> bool:
-    """Whether arguments left out are of parameters without a default: that call cannot build
-    (``FPNSSD(num_classes, base_net, ...)`` in a factory whose names are not the module's)."""
+def _required_left_out(factory: Any, left_out: tuple[int | str, ...]) -> list[str]:
+    """The parameters without a default among the arguments left out (``num_classes`` of
+    ``num_classes=len(dataset.classes)``; ``num_classes, base_net`` of ``FPNSSD(num_classes, base_net)``
+    in a factory whose names are not the module's)."""
     parameters = constructor_parameters(factory)
     positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     by_name = {p.name: p for p in parameters}
     chosen = [positional[k] if isinstance(k, int) and k < len(positional) else by_name.get(k) for k in left_out]
-    return any(p is not None and p.default is p.empty for p in chosen)
+    return [p.name for p in chosen if p is not None and p.default is p.empty]
+
+
+def _positional_name(factory: Any, position: int) -> str | None:
+    positional = [p.name for p in constructor_parameters(factory)
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return positional[position] if position < len(positional) else None
 
 
 def _factory_configured(call: CodeArguments, namespace: dict[str, Any]) -> Attempt | None:

@@ -911,6 +911,7 @@ class ProjectCall:
         self.arguments = arguments
         self.namespace = namespace
         self.left_out = left_out
+        self.given: dict[str, Any] = {}  # values for parameters left out, guessed by meaning
 
     def __call__(self) -> Any:
         call = ast.parse(f"f({self.arguments})", mode="eval").body
@@ -923,7 +924,7 @@ class ProjectCall:
             else:
                 args.append(self._value(node))
         kwargs = {k.arg: self._value(k.value) for k in call.keywords if k.arg not in self.left_out}
-        return self.function(*args, **kwargs)
+        return self.function(*args, **kwargs, **self.given)
 
     def _value(self, node: ast.expr) -> Any:
         return eval(compile(ast.Expression(node), "<the project's call>", "eval"), self.namespace)  # noqa: S307
