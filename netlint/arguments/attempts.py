@@ -58,7 +58,7 @@ from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_f
 from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.guessed_config import GUESSED_CONFIG, GuessedConfig, read_by_keys
 from netlint.arguments.instances import Instance
-from netlint.arguments.keyed_options import DICT_OF, keyed_parameters
+from netlint.arguments.keyed_options import DICT_OF, keyed_parameters, makes_option_dicts
 from netlint.arguments.made_configs import is_config_parameter, made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
@@ -235,8 +235,8 @@ def _keyed_by_parsers(factory: Any, target: Target, namespace: dict[str, Any], r
                       options: dict[str, set[str]]) -> dict[str, set[str]]:
     """The parameters read as a dict of options (``params['luma_bins']``) some of whose keys a
     parser of the project defines (``params = vars(parser.parse_args())``)."""
-    keyed = keyed_parameters(factory, [n for n in required if n not in options])
     root = project_root(target.path) if target.path else Path.cwd()
+    keyed = keyed_parameters(factory, [n for n in required if n not in options]) if makes_option_dicts(root) else {}
     return {name: keys for name, keys in keyed.items()
             if (found := project_options(keys, target, namespace, root, factory=factory))
             and len(found[0].missing) < len(keys)}
