@@ -425,14 +425,20 @@ def _project_bindings(tree: ast.Module, file: Path, callees: _Callees
     modules``), of their module classes and builders (``from models.modules import E_resnet``) and
     of torch's modules (``import torchvision.models as models``): name -> (its value when folded,
     the project file or "" for a library, what it names there)."""
+    return {name: bound for name, bound in _file_bindings(file).items()
+            if name not in callees.prefixes and name not in callees.names}
+
+
+@functools.lru_cache(maxsize=256)
+def _file_bindings(file: Path) -> dict[str, tuple[Any, str, str]]:
+    """``_project_bindings`` of a file, computed once a run."""
+    tree = file_tree(file)
     root = project_root(file)
     found: dict[str, tuple[Any, str, str]] = {}
-    for statement in tree.body:
+    for statement in tree.body if tree is not None else ():
         if isinstance(statement, ast.Import):
             for alias in statement.names:
                 name = alias.asname or alias.name.split(".")[0]
-                if name in callees.prefixes or name in callees.names:
-                    continue
                 if alias.name.split(".")[0] in TORCH_ROOTS:
                     found[name] = (_torch_name(name, alias.name), "", alias.name if alias.asname else name)
                 elif (alias.asname or "." not in alias.name) and (module := _module_file(alias.name, 0, file, root)):
@@ -441,7 +447,7 @@ def _project_bindings(tree: ast.Module, file: Path, callees: _Callees
             base = statement.module or ""
             for alias in statement.names:
                 name = alias.asname or alias.name
-                if alias.name == "*" or name in callees.prefixes or name in callees.names:
+                if alias.name == "*":
                     continue
                 if statement.level == 0 and base.split(".")[0] in TORCH_ROOTS:
                     found[name] = (_torch_name(name, f"{base}.{alias.name}"), "", f"{base}.{alias.name}")
