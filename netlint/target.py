@@ -31,6 +31,9 @@ class CodeArguments:
     # the configuration file's sections the call passes as ``**config['model']`` (in its arguments):
     # "config/vox-256.yaml, section model_params.kp_detector_params"
     configured: str = ""
+    # the names of the calling file the module arguments use that the model's module may lack:
+    # (name, the project file or "" for a library, what it names there: "resnet", "E_resnet", "torchvision.models")
+    imports: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,6 @@ import copy
 import inspect
 import itertools
 import reprlib
-import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -59,6 +58,7 @@ from netlint.arguments.from_code import (CodeArguments, ProjectCall, arguments_f
 from netlint.arguments.guessed import GUESSED, guess, guesses
 from netlint.arguments.guessed_config import GUESSED_CONFIG, GuessedConfig, read_by_keys
 from netlint.arguments.instances import Instance
+from netlint.arguments.keyed_options import DICT_OF, keyed_parameters, makes_option_dicts
 from netlint.arguments.made_configs import is_config_parameter, made_configs, table_configs
 from netlint.arguments.named_sections import named_calls
 from netlint.arguments.options import options_parameters, own_init, project_options
@@ -67,6 +67,7 @@ from netlint.arguments.script_options import option_default, snake
 from netlint.arguments.usage import WithStandIns, has_stand_ins
 from netlint.paths import display_path
 from netlint.project import project_root
+from netlint.source import parse_function
 from netlint.target import Target
 
 _short = reprlib.Repr()
@@ -125,6 +126,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
     options = options_parameters(factory, required)
     last: list[Attempt] = []
     configured, unconfigured = _from_configuration_files(factory, target, required)
+    keyed = {} if configured or unconfigured else _keyed_by_parsers(factory, target, namespace, required, options)
+    options.update(keyed)
     uncovered = None  # with options objects: the first other parameter neither the code nor a convention gives
     # the factories given the project's configuration (get_pose_net(cfg, is_train)), tried after the guesses
     factories_configured = [a for a in (_factory_configured(c, namespace) for c in sources if c.guess)
@@ -133,7 +136,8 @@ def attempts(factory: Any, target: Target, namespace: dict[str, Any],
         made_by_code = any(made_configs(factory, name, namespace) for name in options)
         alone = not found and not configured and not made_by_code and not factories_configured and not elsewhere \
             and not set(options) & set(none_options)  # (one defaulting to None: the code may cope)
-        with_options, uncovered = _with_options(factory, target, namespace, required, options, alone, sources)
+        with_options, uncovered = _with_options(factory, target, namespace, required, options, alone, sources,
+                                                set(keyed))
         found += [a for a in with_options if not a.last]
         last += [a for a in with_options if a.last]
     made, missing = guesses(factory, required, namespace)
@@ -163,7 +167,7 @@ def called_none_defaults(factory: Any) -> list[str]:
     init = own_init(factory) if inspect.isclass(factory) else factory
     try:
         defaults = {n for n, p in inspect.signature(init).parameters.items() if p.default is None}
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init))) if defaults else None
+        tree = parse_function(init) if defaults else None
     except (TypeError, ValueError, OSError, SyntaxError):
         return []
     if tree is None:
@@ -197,7 +201,7 @@ def read_none_options(factory: Any) -> list[str]:
     init = own_init(factory) if inspect.isclass(factory) else factory
     try:
         names = [n for n, p in inspect.signature(init).parameters.items() if p.default is None]
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init))) if names else None
+        tree = parse_function(init) if names else None
     except (TypeError, ValueError, OSError, SyntaxError):
         return []
     if tree is None:
@@ -227,14 +231,26 @@ def _constructors_guessed(factory: Any, target: Target, namespace: dict[str, Any
     return found
 
 
+def _keyed_by_parsers(factory: Any, target: Target, namespace: dict[str, Any], required: list[str],
+                      options: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The parameters read as a dict of options (``params['luma_bins']``) some of whose keys a
+    parser of the project defines (``params = vars(parser.parse_args())``)."""
+    root = project_root(target.path) if target.path else Path.cwd()
+    keyed = keyed_parameters(factory, [n for n in required if n not in options]) if makes_option_dicts(root) else {}
+    return {name: keys for name, keys in keyed.items()
+            if (found := project_options(keys, target, namespace, root, factory=factory))
+            and len(found[0].missing) < len(keys)}
+
+
 def _with_options(factory: Any, target: Target, namespace: dict[str, Any], required: list[str],
-                  options: dict[str, set[str]], alone: bool, calls: tuple[CodeArguments, ...] = ()
-                  ) -> tuple[list[Attempt], str | None]:
+                  options: dict[str, set[str]], alone: bool, calls: tuple[CodeArguments, ...] = (),
+                  keyed: set[str] = frozenset()) -> tuple[list[Attempt], str | None]:
     """The call with the options objects made from the project's argparse defaults, the other
     required parameters as a call of the project's code passes them where they are constants
     (``Net(in_nc, out_nc, 8, opt, [], [])`` in a factory), the rest guessed. Netlint's inference:
     a failure is a skip. ``alone``: no other way to build it, so attributes no parser defines
-    are the reason to skip it. And the first other parameter nothing covers."""
+    are the reason to skip it. ``keyed``: those given as a dict of the options' values.
+    And the first other parameter nothing covers."""
     root = project_root(target.path) if target.path else Path.cwd()
     candidates: dict[str, list] = {}
     for name, reads in options.items():
@@ -265,10 +281,11 @@ def _with_options(factory: Any, target: Target, namespace: dict[str, Any], requi
     made: list[Attempt] = []
     for k in range(max(len(found) for found in candidates.values())):
         chosen = {name: found[min(k, len(found) - 1)] for name, found in candidates.items()}
-        sources = list(dict.fromkeys(o.described for o in chosen.values()))
+        sources = list(dict.fromkeys((DICT_OF if n in keyed else "") + o.described for n, o in chosen.items()))
         source = " and ".join(sources) + (f", {' and '.join(passed)} as {where} passes them" if passed else "") + \
             (f", {told}" if told else "") + (f", the others {GUESSED}" if guessed else "")
-        made.append(Attempt((), {**{n: copy.copy(o.namespace) for n, o in chosen.items()}, **values}, shown, source,
+        given = {n: dict(vars(o.namespace)) if n in keyed else copy.copy(o.namespace) for n, o in chosen.items()}
+        made.append(Attempt((), {**given, **values}, shown, source,
                             guessed=True, last=any(o.has_guesses for o in chosen.values())))
     return made, None
 
@@ -435,8 +452,8 @@ def _forwarded_to(cls: Any) -> type | None:
 def _passes_on(init: Any, names: set[str]) -> bool:
     """Whether ``init`` calls an ``__init__`` with ``*args`` or ``**kwargs`` of ``names``."""
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parse_function(init)
+    except (OSError, TypeError, SyntaxError, ValueError):
         return True  # no source to read: as the signature suggests
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__":
@@ -531,17 +548,27 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
         return Attempt((), made[0].values, _shown(call.callee, (), made[0].values, made[0].texts),
                        f"{call.where}, {made[0].source}", guessed=True, callee=callee) if made else None
     if call.modules:  # modules among the arguments: evaluated when it is built
+        namespace = {**namespace, **bound_names(call.imports)}  # (the names as the calling file means them)
         project_call = ProjectCall(callee or factory, call.arguments, namespace, call.left_out)
         if not project_call.can_run():  # names the model's module lacks: those left at their defaults
             project_call = ProjectCall(callee or factory, call.arguments, namespace,
                                        call.left_out + project_call.unknown())
-            if not project_call.can_run() or _leaves_out_required(callee or factory, project_call.left_out):
+            if not project_call.can_run():
                 return None
-        texts = _texts(call.arguments, project_call.left_out)
+        # one without a default computed from data (num_classes=len(dataset.classes)): guessed by meaning
+        needed = _required_left_out(callee or factory, project_call.left_out)
+        values, missing = guess(callee or factory, needed) if needed else ({}, None)
+        if missing is not None:
+            return None
+        project_call.given = values
+        texts = _texts(call.arguments, tuple(k for k in project_call.left_out if k not in needed and not (
+            isinstance(k, int) and _positional_name(callee or factory, k) in needed)))
         left = f", {' and '.join(texts)} left at {'its default' if len(texts) == 1 else 'their defaults'}" \
             if texts else ""
+        left += f", {' and '.join(f'{k} {v!r}' for k, v in values.items())} {GUESSED} in place of what the " \
+            "call computes" if values else ""
         return Attempt((), {}, f"{call.callee or name}({call.arguments})", f"{call.where}{left}", call.inputs,
-                       guessed=bool(texts), callee=project_call)
+                       guessed=bool(texts or values), callee=project_call)
     try:
         args, kwargs = evaluate(call.arguments, namespace, call.left_out)
     except ArgumentsError:  # a dotted name the model's module does not have
@@ -571,14 +598,21 @@ def _as_called(call: CodeArguments, name: str, factory: Any, namespace: dict[str
                    call.inputs, guessed=True, callee=callee)
 
 
-def _leaves_out_required(factory: Any, left_out: tuple[int | str, ...]) -> bool:
-    """Whether arguments left out are of parameters without a default: that call cannot build
-    (``FPNSSD(num_classes, base_net, ...)`` in a factory whose names are not the module's)."""
+def _required_left_out(factory: Any, left_out: tuple[int | str, ...]) -> list[str]:
+    """The parameters without a default among the arguments left out (``num_classes`` of
+    ``num_classes=len(dataset.classes)``; ``num_classes, base_net`` of ``FPNSSD(num_classes, base_net)``
+    in a factory whose names are not the module's)."""
     parameters = constructor_parameters(factory)
     positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     by_name = {p.name: p for p in parameters}
     chosen = [positional[k] if isinstance(k, int) and k < len(positional) else by_name.get(k) for k in left_out]
-    return any(p is not None and p.default is p.empty for p in chosen)
+    return [p.name for p in chosen if p is not None and p.default is p.empty]
+
+
+def _positional_name(factory: Any, position: int) -> str | None:
+    positional = [p.name for p in constructor_parameters(factory)
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return positional[position] if position < len(positional) else None
 
 
 def _factory_configured(call: CodeArguments, namespace: dict[str, Any]) -> Attempt | None:
@@ -604,15 +638,43 @@ def _factory_configured(call: CodeArguments, namespace: dict[str, Any]) -> Attem
     return Attempt((), made.kwargs, shown, source, guessed=True, callee=factory)
 
 
+def bound_names(imports: tuple[tuple[str, str, str], ...]) -> dict[str, Any]:
+    """The calling file's names its call's module arguments use: another module of the project
+    (imported as the model's file is), a builder of it, a torch module."""
+    import importlib
+
+    found: dict[str, Any] = {}
+    for name, where, what in imports:
+        if not where:
+            try:
+                found[name] = importlib.import_module(what)
+            except ImportError:
+                module, _, attribute = what.rpartition(".")
+                try:
+                    found[name] = getattr(importlib.import_module(module), attribute)
+                except (ImportError, AttributeError, ValueError):
+                    continue
+            continue
+        module = _module_of(Path(where))
+        if module is not None and (not what or hasattr(module, what)):
+            found[name] = getattr(module, what) if what else module
+    return found
+
+
 def _namespace_of(path: Path) -> dict[str, Any]:
     """The namespace of another file of the project, imported as the model's file is."""
+    module = _module_of(path)
+    return vars(module) if module is not None else {}
+
+
+def _module_of(path: Path) -> Any:
     from netlint.load.importer import import_target_module
     from netlint.user_code import LoadError
 
     try:
-        return vars(import_target_module(Target(display_path(path), path.stem, path=path)))
+        return import_target_module(Target(display_path(path), path.stem, path=path))
     except LoadError:
-        return {}
+        return None
 
 
 def _leaving_out(factory: Any, args: tuple, kwargs: dict[str, Any],

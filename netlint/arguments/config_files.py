@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from netlint.arguments.config_data import for_testing, loaded_data_files
 from netlint.arguments.config_modules import Settings, configuration_objects
 from netlint.arguments.options import OPTION_NAMES, own_init, positional_parameters, resolve_callee
 from netlint.paths import display_path
+from netlint.source import parse_function
 
 MAX_DEPTH = 3  # calls followed where the configuration is passed on
 SECTION_DEPTH = 4
@@ -91,8 +91,8 @@ def _walk(factory: Any, name: str, prefix: KeyPath, required: set, optional: set
     try:
         if function is None or is_library_file(inspect.getsourcefile(function) or ""):
             return True
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parse_function(function)
+    except (OSError, TypeError, SyntaxError, ValueError):
         return True
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     aliases = _aliases(tree, name)
@@ -105,6 +105,7 @@ def _walk(factory: Any, name: str, prefix: KeyPath, required: set, optional: set
         if path:
             (optional if optional_read else required).add(prefix + path)
         call = parents.get(end)
+        call = parents.get(call) if isinstance(call, ast.keyword) else call  # Block(params=params)
         if isinstance(call, ast.Call) and end is not call.func and depth < MAX_DEPTH and not optional_read:
             for callee, parameter in _receivers(call, end, function, owner):
                 if not _walk(callee, parameter, prefix + path, required, optional, depth + 1):

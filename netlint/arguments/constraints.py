@@ -8,8 +8,9 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
-import textwrap
 from typing import Any
+
+from netlint.source import parse_function
 
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Compare, ast.BoolOp, ast.Constant, ast.Name, ast.Load,
             ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
@@ -40,8 +41,8 @@ def _init_of(factory: Any) -> Any:
 @functools.lru_cache(maxsize=256)
 def _requirements(init: Any) -> dict[str, tuple[tuple[str, Any], ...]]:
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
-    except (OSError, TypeError, SyntaxError, IndentationError):
+        tree = parse_function(init)
+    except (OSError, TypeError, SyntaxError, IndentationError, ValueError):
         return {}
     found: dict[str, list[tuple[str, Any]]] = {}
     for node in ast.walk(tree):

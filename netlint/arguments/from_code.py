@@ -51,6 +51,14 @@ class _Builder(_Dotted):
     function of it that returns one, a class of the model's module named from another file."""
 
 
+class _ProjectModule(_Dotted):
+    """A module of the project other than the model's, as the calling file names it
+    (``modules`` in ``from models import modules``): its module classes and the functions
+    returning one are builders (``modules.E_resnet(original_model)``)."""
+
+    file: Path
+
+
 class _Module(_Dotted):
     """An expression of modules evaluated in the model's module when the model is built:
     ``decoder`` (a module-level object of the model's file), ``Encoder()``,
@@ -387,6 +395,8 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
                  for name, original in callees.objects}}
     values[_DEFAULTS] = _ParsedOptions(argparse_defaults(tree))
     values[_PARSERS] = _parsing_functions(tree, file)
+    bindings = {} if own_file else _project_bindings(tree, file, callees)
+    values.update({name: value for name, (value, _where, _what) in bindings.items() if name not in values})
     module_scope = _Scope({**values, **_constants(tree.body, definitions=own_file, file=file,
                                                   parsed=values[_DEFAULTS], parsers=values[_PARSERS])}, callees)
     found: list[CodeArguments] = []
@@ -398,7 +408,8 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
             where = f"{display_path(file)}:{statement.lineno}"
             inputs = scope.inputs.get(id(statement), ())  # (known once the scope has run)
             if not paths:
-                found.append(CodeArguments(arguments, where, inputs, callee, left_out, modules))
+                imports = _used_bindings(arguments, bindings) if modules else ()
+                found.append(CodeArguments(arguments, where, inputs, callee, left_out, modules, imports=imports))
                 continue
             given = set(re.findall(r"(?:^|, )(\w+)=", arguments))
             for configured, keywords in section_arguments(paths, project_root(file)):
@@ -406,6 +417,62 @@ def _calls(body: list[ast.stmt], tree: ast.Module, file: Path, callees: _Callees
                 found.append(CodeArguments(", ".join(t for t in (arguments, *texts) if t), where, inputs, callee,
                                            left_out, modules, configured=configured))
     return found
+
+
+def _project_bindings(tree: ast.Module, file: Path, callees: _Callees
+                      ) -> dict[str, tuple[Any, str, str]]:
+    """The calling file's module-level names of the project's other modules (``from models import
+    modules``), of their module classes and builders (``from models.modules import E_resnet``) and
+    of torch's modules (``import torchvision.models as models``): name -> (its value when folded,
+    the project file or "" for a library, what it names there)."""
+    return {name: bound for name, bound in _file_bindings(file).items()
+            if name not in callees.prefixes and name not in callees.names}
+
+
+@functools.lru_cache(maxsize=256)
+def _file_bindings(file: Path) -> dict[str, tuple[Any, str, str]]:
+    """``_project_bindings`` of a file, computed once a run."""
+    tree = file_tree(file)
+    root = project_root(file)
+    found: dict[str, tuple[Any, str, str]] = {}
+    for statement in tree.body if tree is not None else ():
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                name = alias.asname or alias.name.split(".")[0]
+                if alias.name.split(".")[0] in TORCH_ROOTS:
+                    found[name] = (_torch_name(name, alias.name), "", alias.name if alias.asname else name)
+                elif (alias.asname or "." not in alias.name) and (module := _module_file(alias.name, 0, file, root)):
+                    found[name] = (_project_module(name, module), str(module), "")
+        elif isinstance(statement, ast.ImportFrom):
+            base = statement.module or ""
+            for alias in statement.names:
+                name = alias.asname or alias.name
+                if alias.name == "*":
+                    continue
+                if statement.level == 0 and base.split(".")[0] in TORCH_ROOTS:
+                    found[name] = (_torch_name(name, f"{base}.{alias.name}"), "", f"{base}.{alias.name}")
+                elif (module := _module_file(f"{base}.{alias.name}".strip("."), statement.level, file, root)):
+                    found[name] = (_project_module(name, module), str(module), "")
+                elif (module := _module_file(base, statement.level, file, root)) is not None \
+                        and alias.name in _module_builders(file_tree(module).body if file_tree(module) else [],
+                                                           module):
+                    found[name] = (_Builder(name), str(module), alias.name)
+    return found
+
+
+def _project_module(name: str, file: Path) -> _ProjectModule:
+    value = _ProjectModule(name)
+    value.file = file
+    return value
+
+
+def _used_bindings(arguments: str, bindings: dict[str, tuple[Any, str, str]]) -> tuple[tuple[str, str, str], ...]:
+    """The bindings the call's arguments use (the names of its module expressions)."""
+    try:
+        names = {n.id for n in ast.walk(ast.parse(f"f({arguments})", mode="eval")) if isinstance(n, ast.Name)}
+    except SyntaxError:
+        return ()
+    return tuple((name, where, what) for name, (_value, where, what) in bindings.items() if name in names)
 
 
 def _parsing_functions(tree: ast.Module, file: Path) -> dict[str, _ParsedOptions]:
@@ -530,6 +597,10 @@ def _fold(node: ast.expr, values: dict[str, Any]) -> Any:
             return _LoadedConfig((*base, node.attr))
         if base is _MODEL_MODULE:  # net.decoder, net.Encoder
             return (_Builder if node.attr[:1].isupper() else _Module)(node.attr)
+        if isinstance(base, _ProjectModule):  # modules.E_resnet, resnet.resnet50 of another file of the project
+            tree = file_tree(base.file)
+            builders = _module_builders(tree.body, base.file) if tree is not None else set()
+            return _Builder(f"{base}.{node.attr}") if node.attr in builders else _UNKNOWN
         if isinstance(base, _Builder):
             return _torch_name(f"{base}.{node.attr}", f"torch.nn.{node.attr}" if base == "nn" else "torch.nn")
         if isinstance(base, _Dotted) and not isinstance(base, _Module):
@@ -846,6 +917,7 @@ class ProjectCall:
         self.arguments = arguments
         self.namespace = namespace
         self.left_out = left_out
+        self.given: dict[str, Any] = {}  # values for parameters left out, guessed by meaning
 
     def __call__(self) -> Any:
         call = ast.parse(f"f({self.arguments})", mode="eval").body
@@ -858,7 +930,7 @@ class ProjectCall:
             else:
                 args.append(self._value(node))
         kwargs = {k.arg: self._value(k.value) for k in call.keywords if k.arg not in self.left_out}
-        return self.function(*args, **kwargs)
+        return self.function(*args, **kwargs, **self.given)
 
     def _value(self, node: ast.expr) -> Any:
         return eval(compile(ast.Expression(node), "<the project's call>", "eval"), self.namespace)  # noqa: S307

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 from typing import Any
 
 from netlint.arguments.guessed import meaning
+from netlint.source import parse_function
 
 GUESSED_CONFIG = "a configuration guessed by the names of the keys the model reads"
 
@@ -75,8 +75,8 @@ def read_by_keys(factory: Any, name: str) -> bool:
     init = next((vars(k)["__init__"] for k in factory.__mro__ if "__init__" in vars(k)), None) \
         if inspect.isclass(factory) else factory
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parse_function(init)
+    except (OSError, TypeError, SyntaxError, ValueError):
         return False
     keyed = False
     for node in ast.walk(tree):

@@ -28,6 +28,7 @@ from netlint.arguments.code_hints import Hint
 from netlint.arguments.parser_defaults import UNKNOWN, argparse_defaults, script_defaults, static_value
 from netlint.arguments.project_text import file_text, file_tree, is_project_file_module, project_python_files
 from netlint.paths import display_path
+from netlint.source import parse_function
 from netlint.project import project_root
 
 MAX_CONFIGS = 2  # a table's entries tried: the chosen one and one other (large models take long)
@@ -222,8 +223,8 @@ def _needs_arguments(function: Any) -> bool:
 def _reads_outside(function: Any) -> bool:
     """Whether it parses the command line or reads a file: not a configuration to make here."""
     try:
-        tree = ast.parse(inspect.getsource(function).strip())
-    except (OSError, TypeError, SyntaxError, IndentationError):
+        tree = parse_function(function)
+    except (OSError, TypeError, SyntaxError, IndentationError, ValueError):
         return True
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):

@@ -37,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from netlint.arguments.config_data import for_testing
-from netlint.arguments.config_files import as_settings, loaded_files, sections
+from netlint.arguments.config_files import as_settings, key_reads, loaded_files, sections
+from netlint.arguments.config_modules import Settings
+from netlint.arguments.options import OPTION_NAMES
 from netlint.arguments.project_text import file_text, file_tree, project_python_files
 from netlint.paths import display_path
 from netlint.source import version
@@ -64,6 +66,7 @@ def named_calls(factory: Any, class_name: str, root: Path) -> list[NamedCall]:
     required = {p.name for p in parameters if p.default is p.empty
                 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
     names = {_plain(class_name)} | registered_keys(root, class_name)
+    whole = _whole_config_parameters(factory, parameters)
     found: list[tuple[tuple, NamedCall]] = []
     for shown, data in loaded_files(root):
         for path, section in sections(data, ()):
@@ -77,8 +80,11 @@ def named_calls(factory: Any, class_name: str, root: Path) -> list[NamedCall]:
                       and k.isidentifier() and (takes_any or k in accepted)}
             if not required <= set(kwargs):
                 continue
+            given_whole = [n for n in whole if n not in kwargs] if path else []
+            kwargs.update({n: _whole_file(data, root) for n in given_whole})  # LLFlow(..., opt=opt): the file's root
             where = shown + (f", section {'.'.join(path)}" if path else "") + \
-                ("" if key else ", its keys the constructor's parameters")
+                ("" if key else ", its keys the constructor's parameters") + \
+                (f", {' and '.join(given_whole)} the whole file" if given_whole else "")
             found.append(((key is None, _rank(shown, root), len(path), shown, path), NamedCall(kwargs, where)))
     calls: list[NamedCall] = []
     for _, call in sorted(found, key=lambda f: f[0]):
@@ -87,6 +93,44 @@ def named_calls(factory: Any, class_name: str, root: Path) -> list[NamedCall]:
         if len(calls) == MAX_CALLS:
             break
     return calls
+
+
+def _whole_config_parameters(factory: Any, parameters: Any) -> list[str]:
+    """The options parameters defaulting to None that the constructor reads by key
+    (``opt['network_G']['flow']``, ``opt_get(opt, [...])``'s callee aside): given the whole
+    configuration file besides its section's keyword arguments."""
+    return [p.name for p in parameters if p.default is None and p.name.lower() in OPTION_NAMES
+            and (reads := key_reads(factory, p.name)) is not None and reads.keyed and reads.required]
+
+
+class _NoneForMissing(Settings):
+    """The project's options as its loader gives them: a key the file lacks reads as None
+    (BasicSR/mmsr-style ``dict_to_nonedict``)."""
+
+    def __missing__(self, key: Any) -> None:
+        return None
+
+
+def _whole_file(data: Any, root: Path) -> Any:
+    """The loaded file as its project's loader gives it to the constructor."""
+    if not _none_for_missing(root):
+        return as_settings(data)
+
+    def converted(value: Any) -> Any:
+        if isinstance(value, dict):
+            return _NoneForMissing({k: converted(v) for k, v in value.items()})
+        return [converted(v) for v in value] if isinstance(value, list) else value
+    return converted(data)
+
+
+_NONE_FOR_MISSING = re.compile(r"def __missing__\(self, \w+\):\s*return None")
+
+
+@functools.lru_cache(maxsize=16)
+def _none_for_missing(root: Path) -> bool:
+    """Whether the project defines a mapping whose missing keys read as None."""
+    return any("__missing__" in file_text(f) and _NONE_FOR_MISSING.search(file_text(f))
+               for f in project_python_files(root))
 
 
 def _naming_key(section: dict, path: tuple[str, ...], names: set[str]) -> str | None:

@@ -38,7 +38,6 @@ import copy
 import inspect
 import io
 import sys
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +47,7 @@ from netlint.arguments.parser_defaults import option_dest
 from netlint.arguments.project_text import file_text, file_tree, is_project_file_module, project_python_files
 from netlint.class_scan import is_main_block
 from netlint.project import in_other_project, python_files
-from netlint.source import read_source
+from netlint.source import parse_function, read_source
 
 OPTION_NAMES = {"args", "arg", "opt", "opts", "option", "options", "cfg", "config", "conf", "hparams",
                 "hp", "hps", "params", "flags", "para", "paras", "param", "settings", "hparam", "hyperparams"}
@@ -60,8 +59,10 @@ class Options:
     namespace: argparse.Namespace
     where: str  # "option.py"
     missing: tuple[str, ...]  # the attributes the constructor reads that the namespace lacks
-    added: tuple[str, ...] = ()  # the project's functions that added options: "SPADEGenerator.modify_commandline_options"
-    as_parsed: tuple[str, ...] = ()  # options read that the project changes after parsing with code netlint does not run
+    # the project's functions that added options: "SPADEGenerator.modify_commandline_options"
+    added: tuple[str, ...] = ()
+    # options read that the project changes after parsing with code netlint does not run
+    as_parsed: tuple[str, ...] = ()
     # attributes the project's scripts set on the parsed options with code netlint does not run:
     # (attribute, "main.py:121 sets args.device = torch.device('cuda:0')")
     set_by_scripts: tuple[tuple[str, str], ...] = ()
@@ -122,8 +123,8 @@ def _only_kept(factory: Any, name: str) -> bool:
     any options do to build it."""
     function = own_init(factory) if inspect.isclass(factory) else factory
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parse_function(function)
+    except (OSError, TypeError, SyntaxError, ValueError):
         return False
     kept = [n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and len(n.targets) == 1
             and isinstance(n.targets[0], ast.Attribute) and _on_self(n.targets[0])]
@@ -148,8 +149,8 @@ def _reads(factory: Any, name: str, depth: int = 0) -> set[str] | None:
     try:
         if function is None or is_library_file(inspect.getsourcefile(function) or ""):
             return set()
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parse_function(function)
+    except (OSError, TypeError, SyntaxError, ValueError):
         return set()
     read: set[str] = set()
     for node in ast.walk(tree):
@@ -176,8 +177,8 @@ def _kept_on_self(tree: ast.AST, name: str, function: Any, owner: type) -> set[s
         elif isinstance(node, ast.Call) and _on_self(node.func):
             for method, parameter in _passed_to(node, name, function, owner):
                 try:
-                    inner = ast.parse(textwrap.dedent(inspect.getsource(method)))
-                except (OSError, TypeError, SyntaxError):
+                    inner = parse_function(method)
+                except (OSError, TypeError, SyntaxError, ValueError):
                     continue
                 kept |= {t.attr for n in ast.walk(inner) if isinstance(n, ast.Assign)
                          and isinstance(n.value, ast.Name) and n.value.id == parameter
@@ -197,8 +198,8 @@ def _read_on_self(owner: type, kept: set[str]) -> set[str] | None:
         try:
             if is_library_file(inspect.getsourcefile(cls) or ""):
                 continue
-            tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
-        except (OSError, TypeError, SyntaxError):
+            tree = parse_function(cls)
+        except (OSError, TypeError, SyntaxError, ValueError):
             continue
         node = tree.body[0] if tree.body and isinstance(tree.body[0], ast.ClassDef) else None
         methods.update({m.name: m for m in (node.body if node else []) if isinstance(m, ast.FunctionDef)})
@@ -322,9 +323,9 @@ def _on_self(func: ast.expr) -> bool:
 def project_options(reads: set[str], target: Any, own_namespace: dict[str, Any],
                     root: Path, most: int = 3, factory: Any = None) -> list[Options]:
     """The project's options that define most of ``reads``, best first, the model's own file,
-    then the nearest folder's, then the parser with most options first among equals: up to ``most`` that define them all, else
-    the closest. Each parser is extended with the options the model's class adds to it
-    (its ``modify_commandline_options``), then, for what it still lacks, with the project's
+    then the nearest folder's, then the parser with most options first among equals: up to
+    ``most`` that define them all, else the closest. Each parser is extended with the options the
+    model's class adds to it (its ``modify_commandline_options``), then, for what it still lacks, with the project's
     other functions that add those options; then the attributes the project sets on the
     parsed options (``opt.isTrain = self.isTrain``) are set. ``target``: the model's, whose
     module ``own_namespace`` is."""
@@ -522,13 +523,17 @@ def _command_line(file: Path) -> Iterator[None]:
 
 def _failed_file(file: Path) -> list[Parsed]:
     """A file that does not import (``parse_args()`` at its top level exits for a required
-    argument): its top-level parser statements alone."""
+    argument, an import fails): its top-level parser statements alone, else its ``__main__``
+    block's."""
     try:
         tree = ast.parse(read_source(file))
     except (OSError, SyntaxError, ValueError):
         return []
-    return list(_parser_statements(tree.body, {"argparse": argparse, "ArgumentParser": argparse.ArgumentParser},
-                                   file))
+    names = {"argparse": argparse, "ArgumentParser": argparse.ArgumentParser}
+    found = list(_parser_statements(tree.body, names, file))
+    for block in [] if found else [s for s in tree.body if is_main_block(s)]:
+        found += _parser_statements(block.body, names, file)
+    return found
 
 
 def _parsed(file: Path, namespace: dict[str, Any]) -> list[Parsed]:
@@ -676,7 +681,7 @@ def _parser_statements(body: list[ast.stmt], namespace: dict[str, Any], file: Pa
                 parsers |= {t.id for t in s.targets if isinstance(t, ast.Name)}
     if not kept:
         return []
-    scope = dict(namespace)
+    scope = {"argparse": argparse, **namespace}  # (a ``__main__`` block may import argparse itself)
     try:
         with _command_line(file):
             exec(compile(ast.Module(body=kept, type_ignores=[]), str(file), "exec"), scope)
@@ -696,8 +701,8 @@ def _makes_parser(function: Any) -> bool:
     try:
         if not inspect.isfunction(function) or is_library_file(inspect.getsourcefile(function) or ""):
             return False
-        node = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
-    except (OSError, TypeError, SyntaxError):
+        node = parse_function(function).body[0]
+    except (OSError, TypeError, SyntaxError, ValueError):
         return False
     return isinstance(node, ast.FunctionDef) and _fills_parser(node) and \
         any(isinstance(c, ast.Call) and _called_name(c) == "ArgumentParser" for c in ast.walk(node))
@@ -748,8 +753,8 @@ def _methods_after_parsing(cls: type) -> list[tuple[str, tuple[ast.stmt, ...]]]:
         try:
             if is_library_file(inspect.getsourcefile(value) or ""):
                 continue
-            tree = ast.parse(textwrap.dedent(inspect.getsource(value)))
-        except (OSError, TypeError, SyntaxError):
+            tree = parse_function(value)
+        except (OSError, TypeError, SyntaxError, ValueError):
             continue
         function = tree.body[0]
         if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -795,14 +800,14 @@ def _filled_by(statement: ast.stmt, name: str, namespace: dict[str, Any]) -> lis
     try:
         if not inspect.isfunction(function) or is_library_file(inspect.getsourcefile(function) or ""):
             return []
-        node = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]
-    except (OSError, TypeError, SyntaxError):
+        node = parse_function(function).body[0]
+    except (OSError, TypeError, SyntaxError, ValueError):
         return []
     parameters = [a.arg for a in node.args.posonlyargs + node.args.args] if isinstance(node, ast.FunctionDef) else []
     if not parameters:
         return []
     renamed = _Renamed(parameters[0], name)
-    return [ast.fix_missing_locations(renamed.visit(s)) for s in node.body]
+    return [ast.fix_missing_locations(renamed.visit(copy.deepcopy(s))) for s in node.body]  # the tree is shared
 
 
 class _Renamed(ast.NodeTransformer):
@@ -814,8 +819,9 @@ class _Renamed(ast.NodeTransformer):
 
 
 def _sets_options(statement: ast.stmt, name: str) -> bool:
-    return isinstance(statement, ast.Assign) and any(isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == name
-               for t in statement.targets)
+    return isinstance(statement, ast.Assign) and any(
+        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == name
+        for t in statement.targets)
 
 
 def _pure_assignment(statement: ast.stmt, name: str) -> bool:
@@ -922,8 +928,8 @@ def _is_extender(function: Any) -> bool:
     try:
         if is_library_file(inspect.getsourcefile(function) or ""):
             return False
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parse_function(function)
+    except (OSError, TypeError, SyntaxError, ValueError):
         return False
     node = tree.body[0]
     return isinstance(node, ast.FunctionDef) and _extender_parameter(node, bound=inspect.ismethod(function)) is not None
@@ -932,8 +938,8 @@ def _is_extender(function: Any) -> bool:
 def _adds_options(function: Any) -> bool:
     """Whether an extender does something (``BaseNetwork``'s returns the parser as it is)."""
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parse_function(function)
+    except (OSError, TypeError, SyntaxError, ValueError):
         return False
     return any(isinstance(n, ast.Call) for n in ast.walk(tree.body[0]) if n not in tree.body[0].decorator_list)
 

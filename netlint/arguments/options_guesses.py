@@ -22,6 +22,7 @@ from netlint.arguments.guessed import meaning
 from netlint.arguments.guessed_config import GuessedConfig
 from netlint.arguments.options import OPTION_NAMES, Options, own_init
 from netlint.arguments.project_text import file_tree
+from netlint.source import parse_function
 
 
 def asserted(factory: Any, name: str) -> dict[str, Any]:
@@ -132,11 +133,9 @@ def _attribute_of(node: ast.expr, name: str) -> bool:
 
 
 def _function_tree(function: Any) -> ast.AST | None:
-    import textwrap
-
     try:
-        return ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
+        return parse_function(function)
+    except (OSError, TypeError, SyntaxError, ValueError):
         return None
 
 

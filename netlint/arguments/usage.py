@@ -22,7 +22,6 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from netlint.arguments.options import (NOT_A_DEVICE, OPTION_NAMES, device_value,
                                       resolve_callee)
 from netlint.arguments.project_text import file_tree
 from netlint.paths import display_path
+from netlint.source import parse_function
 
 GPU_COUNTS = {"ngpu", "ngpus", "n_gpu", "n_gpus", "num_gpu", "num_gpus", "gpu_count", "nb_gpu", "n_gpus_per_node"}
 COUNT_VALUES = (4, 2, 3, 6, 8)
@@ -147,7 +147,7 @@ def _init(factory: Any) -> tuple[Any, type | None]:
 
 def _function_node(init: Any) -> ast.FunctionDef | None:
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
+        tree = parse_function(init)
     except (TypeError, ValueError, OSError, SyntaxError):
         return None
     node = tree.body[0] if tree.body else None
