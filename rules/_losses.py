@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from netlint.capture.returned import training_steps
 from netlint.graph import Layer, ModelGraph, Site
 from netlint.rules._dataflow import activation_kind, source_of
 
@@ -103,8 +104,29 @@ def pairings(graph: ModelGraph) -> Iterator[Pairing]:
         output = graph.layers[graph.outputs[index]]
         if output.op == "unknown":
             continue  # the module tree tier: the forward's code does not say what this output is
+        end = model_end(graph, output)
+        if trained_differently(graph, index, end):
+            continue  # the forward returns something else while training, where the loss reads it
         shape = graph.output_shapes[index] if index < len(graph.output_shapes) else output.output_shape
-        yield Pairing(tuple(uses), output, model_end(graph, output), applied, shape)
+        yield Pairing(tuple(uses), output, end, applied, shape)
+
+
+def trained_differently(graph: ModelGraph, index: int, end: Layer | None) -> bool:
+    """Whether the forward's return ``index`` ends, in training mode, in another activation than
+    the captured (eval-mode) output's ``end``: ``if self.training: return logits`` before
+    ``return F.softmax(logits, 1)``. The loss reads the training-mode output."""
+    steps = training_steps(graph.model) if graph.model is not None else None
+    if steps is None:
+        return False
+    step = steps[index] if index < len(steps) else None
+    if step is None:
+        return True
+    if step.function:
+        kind = step.function.replace("_", "").lower()
+    else:
+        layer = next((layer for layer in graph.layers if layer.name == step.module), None)
+        kind = activation_kind(layer) if layer is not None else None
+    return kind != (activation_kind(end) if end is not None else None)
 
 
 def finding_site(pairing: Pairing) -> tuple[Layer | str, Site | None]:
