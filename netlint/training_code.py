@@ -609,7 +609,8 @@ class _FileReader:
                                                     or not ast.unparse(node).startswith("self."))]
                 if len(branches) > 1 and all(b is not None and b.classes for b in branches):
                     return ModelRef(tuple(dict.fromkeys(c for b in branches for c in b.classes)), receiver)
-            if binding is None and receiver and any(word in receiver.lower() for word in MODEL_WORDS):
+            if binding is None and receiver and (any(word in receiver.lower() for word in MODEL_WORDS) or (
+                    isinstance(node, ast.Name) and _parameter_of(self.scopes.function.get(id(node)), node.id))):
                 return ModelRef((), receiver)  # a model the code does not name: a function's parameter
         return None
 
