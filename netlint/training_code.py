@@ -77,6 +77,7 @@ class LossUse:
     output: int | None = None  # which element of a returned tuple (None: the output itself)
     made_at: int = 0  # the line that builds the loss object (``nn.BCELoss()``), when it is one
     made_in: str = ""  # the file that builds it, when another file passes it in (``train(model, criterion)``)
+    key: str = ""  # the entry of a returned dict it reads (``model(x)["logits"]``), "" for none
 
     @property
     def where(self) -> str:
@@ -124,7 +125,7 @@ class TrainingCode:
         lines = []
         for use in self.losses:
             through = f" through {', '.join(use.applied)}" if use.applied else ""
-            which = f" element {use.output} of" if use.output is not None else ""
+            which = f" element {use.output} of" if use.output is not None else f" entry {use.key!r} of" if use.key else ""
             lines.append(f"training code: {use.loss} at {use.where} on{which} the output of the model called at "
                          f"line {use.model_line}{through}")
         for optimizer in self.optimizers:
@@ -603,6 +604,9 @@ class _FileReader:
                 if found is not None:
                     return ModelRef(self._branch_classes(node, binding, found.classes, depth),
                                     found.receiver or receiver)
+            held = self._element(node) if binding is None and isinstance(node, ast.Subscript) else None
+            if held is not None:  # nets = [G(), D()] ... nets[1](x)
+                return self.model_of(held, depth + 1)
             if binding is None:
                 branches = [self.model_of(b.value, depth + 1) for b in self.bindings.get(ast.unparse(node), [])
                             if b.index is None and (b.scope == id(self.scopes.klass.get(id(node)))
@@ -613,6 +617,15 @@ class _FileReader:
                     isinstance(node, ast.Name) and _parameter_of(self.scopes.function.get(id(node)), node.id))):
                 return ModelRef((), receiver)  # a model the code does not name: a function's parameter
         return None
+
+    def _element(self, node: ast.Subscript) -> ast.expr | None:
+        """The element ``items[1]`` is, when ``items`` is bound to a list or tuple literal."""
+        binding = self.lookup(node.value)
+        index = node.slice.value if isinstance(node.slice, ast.Constant) else None
+        if binding is None or binding.index is not None or not isinstance(binding.value, (ast.List, ast.Tuple)) \
+                or not isinstance(index, int) or not -len(binding.value.elts) <= index < len(binding.value.elts):
+            return None
+        return binding.value.elts[index]
 
     def _factory_classes(self, func: ast.expr) -> tuple[str, ...]:
         """The model classes a factory function of the project returns (``build_model(args)``,
@@ -635,12 +648,17 @@ class _FileReader:
             return classes
         return tuple(dict.fromkeys([*classes, *(c for m in models for c in m.classes)]))
 
-    def output_of(self, node: ast.expr, applied: tuple[str, ...] = (), output: int | None = None,
-                  depth: int = 0) -> tuple[ModelRef, int, tuple[str, ...], int | None] | None:
-        """(model, line of the model call, activations applied, output index) when
+    def output_of(self, node: ast.expr, applied: tuple[str, ...] = (), output: int | str | None = None,
+                  depth: int = 0) -> tuple[ModelRef, int, tuple[str, ...], int | str | None] | None:
+        """(model, line of the model call, activations applied, output index or dict key) when
         ``node`` is (a view of) a model's output."""
         if depth > 12:
             return None
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                and isinstance(node.slice.value, str) and output is None and self.lookup(node) is None:
+            found = self.output_of(node.value, applied, node.slice.value, depth + 1)  # model(x)["logits"]
+            if found is not None:
+                return found
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
                 and isinstance(node.slice.value, int) and output is None:
             found = self.output_of(node.value, applied, node.slice.value, depth + 1)
@@ -700,8 +718,9 @@ class _FileReader:
                 continue
             model, model_line, applied, output = found
             made = self.loss_of(node.func)
-            uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, output,
-                                made[1] if made else 0, made[2] if made and made[2] != self.path else ""))
+            key = output if isinstance(output, str) else ""
+            uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, None if key else output,
+                                made[1] if made else 0, made[2] if made and made[2] != self.path else "", key))
         return uses
 
     def _loss_called(self, call: ast.Call) -> str | None:

@@ -4,9 +4,9 @@ loss/last-layer rules (NL305–NL311) and NL303 read from the graph's training f
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from netlint.capture.returned import training_steps
+from netlint.capture.returned import returned_keys, training_steps
 from netlint.graph import Layer, ModelGraph, Site
 from netlint.rules._dataflow import activation_kind, source_of
 
@@ -93,7 +93,12 @@ def pairings(graph: ModelGraph) -> Iterator[Pairing]:
     if not training or not graph.outputs:
         return
     grouped: dict[tuple, list] = {}
+    keys = returned_keys(graph.model) if graph.model is not None and any(u.key for u in training.losses) else ()
     for use in training.losses:
+        if use.key:  # model(x)["logits"]: the returned dict's entries are the outputs, in order
+            if use.key not in keys or len(keys) != len(graph.outputs):
+                continue
+            use = replace(use, output=keys.index(use.key))
         if use.output is None and len(graph.outputs) != 1:
             continue  # which output the loss reads is not known
         index = use.output or 0

@@ -70,6 +70,29 @@ def training_steps(model: nn.Module) -> tuple[LastStep | None, ...] | None:
     return returned if isinstance(returned, tuple) else (returned,)
 
 
+def returned_keys(model: nn.Module) -> tuple[str, ...]:
+    """The keys of the dict the forward returns, in order (``return {"boxes": b, "logits": l}``,
+    ``dict(boxes=b, logits=l)``), when every return spells the same ones; () otherwise."""
+    function = inspect.getattr_static(type(model), "forward", None)
+    try:
+        definition = parse_function(function).body[0] if inspect.isfunction(function) else None
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return ()
+    if not isinstance(definition, ast.FunctionDef):
+        return ()
+    spelled = set()
+    for node in _own_nodes(definition):
+        if isinstance(node, ast.Return) and node.value is not None:
+            value = node.value
+            if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) for k in value.keys):
+                spelled.add(tuple(str(k.value) for k in value.keys))
+            elif isinstance(value, ast.Call) and dotted_name(value.func) == "dict" and not value.args:
+                spelled.add(tuple(str(k.arg) for k in value.keywords))
+            else:
+                return ()
+    return spelled.pop() if len(spelled) == 1 else ()
+
+
 _NOT_BY_MODE = object()  # the forward's returns do not depend on self.training
 
 
