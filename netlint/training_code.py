@@ -125,13 +125,15 @@ class TrainingCode:
         lines = []
         for use in self.losses:
             through = f" through {', '.join(use.applied)}" if use.applied else ""
-            which = f" element {use.output} of" if use.output is not None else f" entry {use.key!r} of" if use.key else ""
+            which = (f" element {use.output} of" if use.output is not None
+                     else f" entry {use.key!r} of" if use.key else "")
             lines.append(f"training code: {use.loss} at {use.where} on{which} the output of the model called at "
                          f"line {use.model_line}{through}")
         for optimizer in self.optimizers:
             decay = f", weight_decay {optimizer.weight_decay:g}" if optimizer.weight_decay is not None else ""
             groups = ", parameter groups" if optimizer.groups else ""
-            lines.append(f"training code: optimizer {optimizer.kind} at {optimizer.path}:{optimizer.line}{decay}{groups}")
+            where = f"{optimizer.path}:{optimizer.line}"
+            lines.append(f"training code: optimizer {optimizer.kind} at {where}{decay}{groups}")
         for call in self.applies:
             inside = " inside the training loop" if call.in_training_loop else ""
             lines.append(f"training code: model.apply({call.function}) at {call.path}:{call.line}{inside}")
@@ -1009,7 +1011,8 @@ def _called_with(call: ast.Call) -> tuple[str, list[ast.expr], list[tuple[str, a
         given = next((k.value for k in call.keywords if k.arg == "args"), None)
         args = list(given.elts) if isinstance(given, (ast.Tuple, ast.List)) else []
         return target.id, args, []
-    if isinstance(call.func, ast.Name) or isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+    func = call.func
+    if isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
         return (ast.unparse(call.func), [a for a in call.args if not isinstance(a, ast.Starred)],
                 [(k.arg, k.value) for k in call.keywords if k.arg])
     return "", [], []
