@@ -463,9 +463,8 @@ class _FileReader:
         klass = self.scopes.klass.get(id(function))
         name = klass.name if function.name == "__init__" and klass is not None else function.name
         given = []
-        method = klass is not None and function.name != "__init__"
         for call in self._calls_of(name):
-            if not method and not isinstance(call.func, ast.Name):
+            if klass is None and not isinstance(call.func, ast.Name):
                 continue  # model.train() is not a call of a function train(model, ...)
             value = argument(call, node.id, position)
             if value is None:
@@ -551,7 +550,7 @@ class _FileReader:
             member = _member(klass.body, func.attr) if klass is not None else None
             return (member, self.tree) if member is not None else None
         if isinstance(func, ast.Name):
-            own = _member(self.tree.body, func.id) or _member(_main_block(self.tree), func.id)
+            own = self.members.get(func.id)
             if own is not None or self.file is None:
                 return (own, self.tree) if own is not None else None
             module, name = self.imported_functions.get(func.id, ("", ""))
@@ -563,6 +562,15 @@ class _FileReader:
         tree = parsed(found) if found is not None else None
         member = _member(tree.body, name) if tree is not None else None
         return (member, tree) if member is not None else None
+
+    @functools.cached_property
+    def members(self) -> dict[str, ast.ClassDef | ast.FunctionDef]:
+        """The file's top-level classes and functions, and those its ``__main__`` block defines."""
+        found = {}
+        for node in [*_main_block(self.tree), *self.tree.body]:  # (the top level's win)
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+                found[node.name] = node
+        return found
 
     @functools.cached_property
     def imported_functions(self) -> dict[str, tuple[str, str]]:
