@@ -1078,7 +1078,7 @@ def _importers(model_file: Path, class_name: str) -> list[Path]:
         return []
     names = (class_name, *_factories(resolved, class_name))
     found = [file for file, text in texts if any(name in text for name in names) and module in text
-             and file != resolved and _imports(file, resolved)]
+             and file != resolved and _imports(file, version(file), resolved)]
     return found[:MAX_SCRIPTS]
 
 
@@ -1089,7 +1089,8 @@ def _factories(model_file: Path, class_name: str) -> tuple[str, ...]:
                  if isinstance(node, ast.FunctionDef) and class_name in returned_classes(node, tree))
 
 
-def _imports(file: Path, model_file: Path) -> bool:
+@functools.lru_cache(maxsize=1024)
+def _imports(file: Path, key: tuple, model_file: Path) -> bool:
     """Whether ``file`` imports the model's module (or a name from it), resolved the way
     discovery resolves imports; an import of a module of that name that resolution cannot find
     (a path set up at run time) counts too. Another file's ``Discriminator`` is not this one."""
