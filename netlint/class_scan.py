@@ -604,3 +604,26 @@ def names_module_class(file: Path, dotted: str) -> bool:
     """Whether ``dotted``, at the top level of ``file``, names an ``nn.Module`` class of the project."""
     ref = _resolve(file.resolve(), dotted, frozenset())
     return isinstance(ref, _Class) and _kind(ref.file, ref.node, frozenset()) is not None
+
+
+
+
+def imported_project_files(file: Path) -> list[tuple[str, Path | None]]:
+    """What ``file``'s imports name: the module as written (``.model``, ``models.gan``) with each
+    project file it reaches (the module, the file defining a name imported from it), or None
+    (not a file of the project, or not found from here)."""
+    file = file.resolve()
+    tree = parsed(file)
+    found: list[tuple[str, Path | None]] = []
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.Import):
+            refs = [(alias.name, _import(file, alias.name, 0)) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            written = "." * node.level + (node.module or "")
+            refs = [(written, _import(file, node.module or "", node.level))]
+            refs += [(written, _imported(file, node, alias.name, frozenset())) for alias in node.names
+                     if alias.name != "*"]
+        else:
+            continue
+        found += [(module, ref.file if isinstance(ref, (_Module, _Class)) else None) for module, ref in refs]
+    return found

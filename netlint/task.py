@@ -388,6 +388,8 @@ def task_from_losses(task: str, reason: str, outputs: Sequence[Shape], losses) -
     if task != "image-to-image":
         return task, reason
     for use in losses:
+        if use.key:
+            continue  # an entry of a returned dict: which output is the rules' to tell
         index = use.output or 0
         shape = outputs[index] if index < len(outputs) else None
         if shape is not None and len(shape) == 4 and shape[1] == 1 and use.loss in MASK_LOSSES:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from netlint.class_scan import imported_project_files
 from netlint.project import project_root, python_files
 from netlint.source import parsed, read_source, version
 
@@ -41,6 +42,7 @@ PASS_THROUGH = {"squeeze", "unsqueeze", "view", "reshape", "flatten", "float", "
 # what wraps a model and still calls it
 WRAPPERS = {"DataParallel", "DistributedDataParallel", "DDP", "compile", "to", "cuda", "cpu", "train", "eval",
             "float", "double", "half", "to_empty"}
+MOVES = {"cuda", "to", "cpu", "float", "double", "half"}  # a module moved: still the same loss or model
 MODEL_WORDS = ("model", "net", "classifier", "discriminator")
 # a loss function of the project's own, named for what it computes
 MASK_LOSS_WORDS = {"dice": "DiceLoss", "jaccard": "JaccardLoss", "lovasz": "LovaszLoss", "tversky": "TverskyLoss"}
@@ -75,6 +77,7 @@ class LossUse:
     output: int | None = None  # which element of a returned tuple (None: the output itself)
     made_at: int = 0  # the line that builds the loss object (``nn.BCELoss()``), when it is one
     made_in: str = ""  # the file that builds it, when another file passes it in (``train(model, criterion)``)
+    key: str = ""  # the entry of a returned dict it reads (``model(x)["logits"]``), "" for none
 
     @property
     def where(self) -> str:
@@ -122,13 +125,15 @@ class TrainingCode:
         lines = []
         for use in self.losses:
             through = f" through {', '.join(use.applied)}" if use.applied else ""
-            which = f" element {use.output} of" if use.output is not None else ""
+            which = (f" element {use.output} of" if use.output is not None
+                     else f" entry {use.key!r} of" if use.key else "")
             lines.append(f"training code: {use.loss} at {use.where} on{which} the output of the model called at "
                          f"line {use.model_line}{through}")
         for optimizer in self.optimizers:
             decay = f", weight_decay {optimizer.weight_decay:g}" if optimizer.weight_decay is not None else ""
             groups = ", parameter groups" if optimizer.groups else ""
-            lines.append(f"training code: optimizer {optimizer.kind} at {optimizer.path}:{optimizer.line}{decay}{groups}")
+            where = f"{optimizer.path}:{optimizer.line}"
+            lines.append(f"training code: optimizer {optimizer.kind} at {where}{decay}{groups}")
         for call in self.applies:
             inside = " inside the training loop" if call.in_training_loop else ""
             lines.append(f"training code: model.apply({call.function}) at {call.path}:{call.line}{inside}")
@@ -354,8 +359,9 @@ class _FileReader:
     """The loss uses, optimizers and ``apply`` calls of one file."""
 
     def __init__(self, path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = (),
-                 classes: tuple[str, ...] = ()) -> None:
+                 classes: tuple[str, ...] = (), file: Path | None = None) -> None:
         self.path = path
+        self.file = file  # the file on disk, to follow its imports (None: the file alone)
         self.tree = tree
         self.classes = set(classes)  # model classes named in lower case (``_netD``): constructors all the same
         # losses another file passes to this file's functions: (function, parameter) -> (loss, line, file)
@@ -458,6 +464,8 @@ class _FileReader:
         name = klass.name if function.name == "__init__" and klass is not None else function.name
         given = []
         for call in self._calls_of(name):
+            if klass is None and not isinstance(call.func, ast.Name):
+                continue  # model.train() is not a call of a function train(model, ...)
             value = argument(call, node.id, position)
             if value is None:
                 return None
@@ -480,7 +488,10 @@ class _FileReader:
         if depth > 10:
             return None
         if isinstance(node, ast.Call):
-            named = self._named_loss(node.func) or self._wrapped_loss(callee(node))
+            if isinstance(node.func, ast.Attribute) and callee(node) in MOVES:  # nn.BCELoss().cuda()
+                inner = self.loss_of(node.func.value, depth + 1)
+                return (inner[0], node.lineno, inner[2]) if inner is not None else None
+            named = self._named_loss(node.func) or self._wrapped_loss(node.func)
             if named is not None or is_loss_class(callee(node)):
                 return named or callee(node), node.lineno, self.path
         if isinstance(node, ast.Subscript) and self.lookup(node) is None:  # losses[args.loss]
@@ -515,19 +526,59 @@ class _FileReader:
             return dotted(chosen).rpartition(".")[2]
         return None
 
-    def _wrapped_loss(self, class_name: str) -> str | None:
-        """The torch loss a loss class of this file computes: its forward returns
-        ``F.cross_entropy(<its first input>, ...)`` (through a reduction or a scale)."""
-        klass = next((n for n in self.tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
-        forward = next((n for n in klass.body if isinstance(n, ast.FunctionDef) and n.name == "forward"),
-                       None) if klass is not None else None
-        if forward is None or len(forward.args.args) < 2:
+    def _wrapped_loss(self, func: ast.expr) -> str | None:
+        """The torch loss a loss class of the project computes (defined in this file or imported
+        from another): its forward returns ``F.cross_entropy(<its first input>, ...)`` (through a
+        reduction or a scale)."""
+        definition = self._definition(func)
+        if not isinstance(definition, ast.ClassDef):
             return None
-        first = forward.args.args[1].arg
-        losses = {FUNCTIONAL_LOSSES[callee(n)] for n in ast.walk(forward) if isinstance(n, ast.Call)
-                  and callee(n) in FUNCTIONAL_LOSSES and n.args and isinstance(n.args[0], ast.Name)
-                  and n.args[0].id == first}
-        return losses.pop() if len(losses) == 1 else None
+        forward = next((n for n in definition.body if isinstance(n, ast.FunctionDef) and n.name == "forward"), None)
+        return wrapped_loss(forward, skip_self=True) if forward is not None else None
+
+    def _definition(self, func: ast.expr) -> ast.ClassDef | ast.FunctionDef | None:
+        """The class or function of the project a call runs: one of this file's, a method of the
+        class around the call (``self.adversarial_loss``), or one imported from a project file
+        (``from losses import FocalLoss``, ``import models`` ... ``models.create``)."""
+        found = self._defined(func)
+        return found[0] if found is not None else None
+
+    def _defined(self, func: ast.expr) -> tuple[ast.ClassDef | ast.FunctionDef, ast.Module] | None:
+        """``_definition`` with the file's tree it is in."""
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+            klass = self.scopes.klass.get(id(func))
+            member = _member(klass.body, func.attr) if klass is not None else None
+            return (member, self.tree) if member is not None else None
+        if isinstance(func, ast.Name):
+            own = self.members.get(func.id)
+            if own is not None or self.file is None:
+                return (own, self.tree) if own is not None else None
+            module, name = self.imported_functions.get(func.id, ("", ""))
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and self.file is not None:
+            module, name = self.imported_modules.get(func.value.id, ""), func.attr
+        else:
+            return None
+        found = _module_file(self.file, module) if module else None
+        tree = parsed(found) if found is not None else None
+        member = _member(tree.body, name) if tree is not None else None
+        return (member, tree) if member is not None else None
+
+    @functools.cached_property
+    def members(self) -> dict[str, ast.ClassDef | ast.FunctionDef]:
+        """The file's top-level classes and functions, and those its ``__main__`` block defines."""
+        found = {}
+        for node in [*_main_block(self.tree), *self.tree.body]:  # (the top level's win)
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+                found[node.name] = node
+        return found
+
+    @functools.cached_property
+    def imported_functions(self) -> dict[str, tuple[str, str]]:
+        return _imported_functions(self.tree)
+
+    @functools.cached_property
+    def imported_modules(self) -> dict[str, str]:
+        return _imported_modules(self.tree)
 
     @functools.cached_property
     def values(self) -> Values:
@@ -553,7 +604,8 @@ class _FileReader:
                     and name not in OPTIMIZERS and name not in NOT_MODELS \
                     and not dotted(node.func).startswith(("nn.", "torch.", "optim.")):
                 return ModelRef((name,), "")
-            return None
+            made = self._factory_classes(node.func)
+            return ModelRef(made, "") if made else None
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
             receiver = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
             binding = self.lookup(node)
@@ -562,15 +614,36 @@ class _FileReader:
                 if found is not None:
                     return ModelRef(self._branch_classes(node, binding, found.classes, depth),
                                     found.receiver or receiver)
+            held = self._element(node) if binding is None and isinstance(node, ast.Subscript) else None
+            if held is not None:  # nets = [G(), D()] ... nets[1](x)
+                return self.model_of(held, depth + 1)
             if binding is None:
                 branches = [self.model_of(b.value, depth + 1) for b in self.bindings.get(ast.unparse(node), [])
                             if b.index is None and (b.scope == id(self.scopes.klass.get(id(node)))
                                                     or not ast.unparse(node).startswith("self."))]
                 if len(branches) > 1 and all(b is not None and b.classes for b in branches):
                     return ModelRef(tuple(dict.fromkeys(c for b in branches for c in b.classes)), receiver)
-            if binding is None and receiver and any(word in receiver.lower() for word in MODEL_WORDS):
+            if binding is None and receiver and (any(word in receiver.lower() for word in MODEL_WORDS) or (
+                    isinstance(node, ast.Name) and _parameter_of(self.scopes.function.get(id(node)), node.id))):
                 return ModelRef((), receiver)  # a model the code does not name: a function's parameter
         return None
+
+    def _element(self, node: ast.Subscript) -> ast.expr | None:
+        """The element ``items[1]`` is, when ``items`` is bound to a list or tuple literal."""
+        binding = self.lookup(node.value)
+        index = node.slice.value if isinstance(node.slice, ast.Constant) else None
+        if binding is None or binding.index is not None or not isinstance(binding.value, (ast.List, ast.Tuple)) \
+                or not isinstance(index, int) or not -len(binding.value.elts) <= index < len(binding.value.elts):
+            return None
+        return binding.value.elts[index]
+
+    def _factory_classes(self, func: ast.expr) -> tuple[str, ...]:
+        """The model classes a factory function of the project returns (``build_model(args)``,
+        ``models.create(name)`` over a dict of classes, ``get_model()``)."""
+        found = self._defined(func)
+        if found is None or not isinstance(found[0], ast.FunctionDef):
+            return ()
+        return returned_classes(found[0], found[1])
 
     def _branch_classes(self, node: ast.expr, binding: _Binding, classes: tuple[str, ...],
                         depth: int) -> tuple[str, ...]:
@@ -585,12 +658,17 @@ class _FileReader:
             return classes
         return tuple(dict.fromkeys([*classes, *(c for m in models for c in m.classes)]))
 
-    def output_of(self, node: ast.expr, applied: tuple[str, ...] = (), output: int | None = None,
-                  depth: int = 0) -> tuple[ModelRef, int, tuple[str, ...], int | None] | None:
-        """(model, line of the model call, activations applied, output index) when
+    def output_of(self, node: ast.expr, applied: tuple[str, ...] = (), output: int | str | None = None,
+                  depth: int = 0) -> tuple[ModelRef, int, tuple[str, ...], int | str | None] | None:
+        """(model, line of the model call, activations applied, output index or dict key) when
         ``node`` is (a view of) a model's output."""
         if depth > 12:
             return None
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                and isinstance(node.slice.value, str) and output is None and self.lookup(node) is None:
+            found = self.output_of(node.value, applied, node.slice.value, depth + 1)  # model(x)["logits"]
+            if found is not None:
+                return found
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
                 and isinstance(node.slice.value, int) and output is None:
             found = self.output_of(node.value, applied, node.slice.value, depth + 1)
@@ -606,6 +684,8 @@ class _FileReader:
                 kind, inner = activation
                 return self.output_of(inner, (kind, *applied), output, depth + 1) if inner is not None else None
             if isinstance(node.func, ast.Attribute) and name in PASS_THROUGH:
+                if dotted(node.func.value) == "torch":  # torch.squeeze(out)
+                    return self.output_of(node.args[0], applied, output, depth + 1) if node.args else None
                 return self.output_of(node.func.value, applied, output, depth + 1)
             receiver = node.func.value if isinstance(node.func, ast.Attribute) and name == "forward" else node.func
             model = self.model_of(receiver)
@@ -648,8 +728,9 @@ class _FileReader:
                 continue
             model, model_line, applied, output = found
             made = self.loss_of(node.func)
-            uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, output,
-                                made[1] if made else 0, made[2] if made and made[2] != self.path else ""))
+            key = output if isinstance(output, str) else ""
+            uses.append(LossUse(loss, self.path, node.lineno, model, model_line, applied, None if key else output,
+                                made[1] if made else 0, made[2] if made and made[2] != self.path else "", key))
         return uses
 
     def _loss_called(self, call: ast.Call) -> str | None:
@@ -659,9 +740,15 @@ class _FileReader:
             if module in FUNCTIONAL_MODULES or (isinstance(call.func, ast.Name) and name in self.functional_names):
                 return FUNCTIONAL_LOSSES[name]
             return None
-        found = self.loss_of(call.func)
+        func = call.func.value if isinstance(call.func, ast.Attribute) and name == "forward" else call.func
+        found = self.loss_of(func)
         if found:
             return found[0]
+        definition = self._definition(call.func)
+        if isinstance(definition, ast.FunctionDef):  # def adversarial_loss(self, y_hat, y): return F.bce(y_hat, y)
+            wrapped = wrapped_loss(definition, skip_self=isinstance(call.func, ast.Attribute))
+            if wrapped is not None:
+                return wrapped
         if not name[:1].isupper() and any(word in name.lower() for word in MASK_LOSS_WORDS):
             return MASK_LOSS_WORDS[next(w for w in MASK_LOSS_WORDS if w in name.lower())]  # dice_loss(out, mask)
         return None
@@ -696,6 +783,89 @@ class _FileReader:
         return found
 
 
+def wrapped_loss(function: ast.FunctionDef, skip_self: bool) -> str | None:
+    """The torch loss a function (or a method, ``skip_self``) computes on its first input:
+    ``return F.binary_cross_entropy_with_logits(inputs, targets)``, maybe scaled or reduced."""
+    parameters = [a.arg for a in (*function.args.posonlyargs, *function.args.args)][1 if skip_self else 0:]
+    if not parameters:
+        return None
+    losses = {FUNCTIONAL_LOSSES[callee(n)] for n in ast.walk(function) if isinstance(n, ast.Call)
+              and callee(n) in FUNCTIONAL_LOSSES and n.args and _first_input(n.args[0]) == parameters[0]}
+    return losses.pop() if len(losses) == 1 else None
+
+
+def _first_input(node: ast.expr) -> str:
+    """The name a loss's input is, through reshapes: ``inputs.view(-1)`` -> ``inputs``."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in PASS_THROUGH:
+        node = node.func.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def returned_classes(function: ast.FunctionDef, tree: ast.Module | None = None) -> tuple[str, ...]:
+    """The model classes a factory function returns: ``return Net(...)``, a name it bound to one
+    (``model = Net(); ...; return model``), ``nn.DataParallel(Net())``, or a class picked from a
+    dict of classes (``return FACTORY[name](n)``), named in its file."""
+    local: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            local.setdefault(node.targets[0].id, []).append(node.value)
+    module: dict[str, ast.expr] = {}
+    for node in tree.body if tree is not None else ():
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            module[node.targets[0].id] = node.value
+
+    def made(node: ast.expr | None, depth: int) -> list[str]:
+        if node is None or depth > 6:
+            return []
+        if isinstance(node, ast.Name):
+            values = local.get(node.id) or ([module[node.id]] if node.id in module else [])
+            return [c for value in values for c in made(value, depth + 1)]
+        if not isinstance(node, ast.Call):
+            return []
+        name = callee(node)
+        if isinstance(node.func, ast.Attribute) and name in MOVES | {"train", "eval"}:
+            return made(node.func.value, depth + 1)
+        if name in WRAPPERS:
+            return made(node.args[0] if node.args else None, depth + 1)
+        if isinstance(node.func, ast.Subscript):  # FACTORY[name](n)
+            table = node.func.value
+            table = module.get(table.id) if isinstance(table, ast.Name) else None
+            if isinstance(table, ast.Dict):
+                return [v.id for v in table.values if isinstance(v, ast.Name) and v.id[:1].isupper()]
+            return []
+        if name[:1].isupper() and not is_loss_class(name) and name not in OPTIMIZERS and name not in NOT_MODELS \
+                and not dotted(node.func).startswith(("nn.", "torch.", "optim.")):
+            return [name]
+        return []
+
+    returns = [n.value for n in ast.walk(function) if isinstance(n, ast.Return)]
+    return tuple(dict.fromkeys(c for value in returns for c in made(value, 0)))
+
+
+def _member(body: list[ast.stmt], name: str) -> ast.ClassDef | ast.FunctionDef | None:
+    return next((n for n in body if isinstance(n, (ast.ClassDef, ast.FunctionDef)) and n.name == name), None)
+
+
+def _main_block(tree: ast.Module) -> list[ast.stmt]:
+    """The statements of ``if __name__ == "__main__":`` (classes and functions a script defines there)."""
+    return [statement for node in tree.body if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
+            for statement in node.body]
+
+
+def _imported_modules(tree: ast.Module) -> dict[str, str]:
+    """``import train`` / ``import utils.losses as L`` / ``from pkg import train``: the name -> the module."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname or "." not in alias.name:
+                    found[alias.asname or alias.name] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level <= 1:
+            for alias in node.names:
+                found.setdefault(alias.asname or alias.name, f"{node.module}.{alias.name}")
+    return found
+
+
 def _parameter_of(function: ast.AST | None, name: str) -> bool:
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         return False
@@ -711,17 +881,18 @@ def _trains(loop: ast.For | ast.While) -> bool:
 
 
 def read_file(path: str, tree: ast.Module, given: tuple[tuple[str, str, str, int, str], ...] = (),
-              classes: tuple[str, ...] = ()) -> TrainingCode:
+              classes: tuple[str, ...] = (), file: Path | None = None) -> TrainingCode:
     """Everything one file's code does in training, models not yet told apart (``given``: the
-    losses callers in other files pass to its functions' parameters)."""
-    reader = _FileReader(path, tree, given, classes)
+    losses callers in other files pass to its functions' parameters; ``file``: where it is on
+    disk, to follow its imports)."""
+    reader = _FileReader(path, tree, given, classes, file)
     return TrainingCode(tuple(reader.loss_uses()), tuple(reader.optimizers()), tuple(reader.applies()), (path,))
 
 
 @functools.lru_cache(maxsize=256)
 def _read_path(path: str, shown: str, key: tuple, given: tuple = (), classes: tuple[str, ...] = ()) -> TrainingCode:
     tree = parsed(path)
-    return TrainingCode() if tree is None else read_file(shown, tree, given, classes)
+    return TrainingCode() if tree is None else read_file(shown, tree, given, classes, Path(path))
 
 
 @functools.lru_cache(maxsize=256)
@@ -731,7 +902,7 @@ def _bound_names(path: str, key: tuple, class_name: str, classes: tuple[str, ...
     tree = parsed(path)
     if tree is None:
         return frozenset()
-    reader = _FileReader(path, tree, classes=classes)
+    reader = _FileReader(path, tree, classes=classes, file=Path(path))
     names = set()
     for key_text, bindings in reader.bindings.items():
         for binding in bindings:
@@ -803,9 +974,11 @@ def _handoffs(file: Path, key: tuple, class_name: str, shown: Callable[[Path], s
     tree = parsed(file)
     if tree is None:
         return []
-    reader = _FileReader(shown(file), tree, classes=classes)
+    reader = _FileReader(shown(file), tree, classes=classes, file=file)
     names = _bound_names(str(file), key, class_name, classes)
-    imported = _imported_functions(tree)
+    imported = dict(_imported_functions(tree))
+    for name, module in _imported_modules(tree).items():  # import train ... train.dann(model, ...)
+        imported.update({f"{name}.{n.name}": (module, n.name) for n in _module_functions(file, module)})
     found = []
     for call in ast.walk(tree):
         if not isinstance(call, ast.Call):
@@ -846,10 +1019,18 @@ def _called_with(call: ast.Call) -> tuple[str, list[ast.expr], list[tuple[str, a
         given = next((k.value for k in call.keywords if k.arg == "args"), None)
         args = list(given.elts) if isinstance(given, (ast.Tuple, ast.List)) else []
         return target.id, args, []
-    if isinstance(call.func, ast.Name):
-        return (call.func.id, [a for a in call.args if not isinstance(a, ast.Starred)],
+    func = call.func
+    if isinstance(func, ast.Name) or isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return (ast.unparse(call.func), [a for a in call.args if not isinstance(a, ast.Starred)],
                 [(k.arg, k.value) for k in call.keywords if k.arg])
     return "", [], []
+
+
+def _module_functions(file: Path, module: str) -> list[ast.FunctionDef | ast.ClassDef]:
+    """The top-level functions and classes of a project module ``file`` imports, [] for another module."""
+    found = _module_file(file, module)
+    tree = parsed(found) if found is not None else None
+    return [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))] if tree is not None else []
 
 
 def _imported_functions(tree: ast.Module) -> dict[str, tuple[str, str]]:
@@ -863,13 +1044,14 @@ def _imported_functions(tree: ast.Module) -> dict[str, tuple[str, str]]:
 
 
 def _module_file(file: Path, module: str) -> Path | None:
-    """The project file a module name means, next to ``file`` or under the project's root."""
-    relative = Path(*module.split(".")).with_suffix(".py")
+    """The project file a module name means, next to ``file`` or under the project's root (a
+    module, else a package's ``__init__.py``)."""
+    relatives = (Path(*module.split(".")).with_suffix(".py"), Path(*module.split("."), "__init__.py"))
     try:
         bases = [file.parent, project_root(file)]
     except OSError:
         return None
-    return next((base / relative for base in bases if (base / relative).is_file()), None)
+    return next((base / relative for relative in relatives for base in bases if (base / relative).is_file()), None)
 
 
 def _function(file: Path, name: str) -> ast.FunctionDef | None:
@@ -894,8 +1076,27 @@ def _importers(model_file: Path, class_name: str) -> list[Path]:
         texts = _project_texts(project_root(model_file))
     except OSError:
         return []
-    found = [file for file, text in texts if class_name in text and module in text and file != resolved]
+    names = (class_name, *_factories(resolved, class_name))
+    found = [file for file, text in texts if any(name in text for name in names) and module in text
+             and file != resolved and _imports(file, version(file), resolved)]
     return found[:MAX_SCRIPTS]
+
+
+def _factories(model_file: Path, class_name: str) -> tuple[str, ...]:
+    """The model file's functions that return a ``class_name`` model (``models.create(name)``)."""
+    tree = parsed(model_file)
+    return tuple(node.name for node in (tree.body if tree is not None else ())
+                 if isinstance(node, ast.FunctionDef) and class_name in returned_classes(node, tree))
+
+
+@functools.lru_cache(maxsize=1024)
+def _imports(file: Path, key: tuple, model_file: Path) -> bool:
+    """Whether ``file`` imports the model's module (or a name from it), resolved the way
+    discovery resolves imports; an import of a module of that name that resolution cannot find
+    (a path set up at run time) counts too. Another file's ``Discriminator`` is not this one."""
+    reached = imported_project_files(file)
+    return any(path == model_file for _, path in reached) or any(
+        path is None and module.rpartition(".")[2] == model_file.stem for module, path in reached)
 
 
 @functools.lru_cache(maxsize=8)

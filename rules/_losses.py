@@ -4,8 +4,9 @@ loss/last-layer rules (NL305–NL311) and NL303 read from the graph's training f
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from netlint.capture.returned import returned_keys, training_steps
 from netlint.graph import Layer, ModelGraph, Site
 from netlint.rules._dataflow import activation_kind, source_of
 
@@ -92,7 +93,12 @@ def pairings(graph: ModelGraph) -> Iterator[Pairing]:
     if not training or not graph.outputs:
         return
     grouped: dict[tuple, list] = {}
+    keys = returned_keys(graph.model) if graph.model is not None and any(u.key for u in training.losses) else ()
     for use in training.losses:
+        if use.key:  # model(x)["logits"]: the returned dict's entries are the outputs, in order
+            if use.key not in keys or len(keys) != len(graph.outputs):
+                continue
+            use = replace(use, output=keys.index(use.key))
         if use.output is None and len(graph.outputs) != 1:
             continue  # which output the loss reads is not known
         index = use.output or 0
@@ -103,8 +109,29 @@ def pairings(graph: ModelGraph) -> Iterator[Pairing]:
         output = graph.layers[graph.outputs[index]]
         if output.op == "unknown":
             continue  # the module tree tier: the forward's code does not say what this output is
+        end = model_end(graph, output)
+        if trained_differently(graph, index, end):
+            continue  # the forward returns something else while training, where the loss reads it
         shape = graph.output_shapes[index] if index < len(graph.output_shapes) else output.output_shape
-        yield Pairing(tuple(uses), output, model_end(graph, output), applied, shape)
+        yield Pairing(tuple(uses), output, end, applied, shape)
+
+
+def trained_differently(graph: ModelGraph, index: int, end: Layer | None) -> bool:
+    """Whether the forward's return ``index`` ends, in training mode, in another activation than
+    the captured (eval-mode) output's ``end``: ``if self.training: return logits`` before
+    ``return F.softmax(logits, 1)``. The loss reads the training-mode output."""
+    steps = training_steps(graph.model) if graph.model is not None else None
+    if steps is None:
+        return False
+    step = steps[index] if index < len(steps) else None
+    if step is None:
+        return True
+    if step.function:
+        kind = step.function.replace("_", "").lower()
+    else:
+        layer = next((layer for layer in graph.layers if layer.name == step.module), None)
+        kind = activation_kind(layer) if layer is not None else None
+    return kind != (activation_kind(end) if end is not None else None)
 
 
 def finding_site(pairing: Pairing) -> tuple[Layer | str, Site | None]:

@@ -16,7 +16,9 @@ class DoubleSoftmax(Rule):
     file, its ``__main__`` block and the project's scripts that import the model, read with
     ``ast``). Reports a softmax (``nn.Softmax``, ``F.softmax``, ``x.softmax()``, in the model
     or applied by the training code) whose output goes into ``nn.CrossEntropyLoss`` or
-    ``F.cross_entropy``, at the softmax's line, naming the loss's line.
+    ``F.cross_entropy``, at the softmax's line, naming the loss's line. A forward that returns
+    the logits while ``self.training`` (probabilities only for inference) is judged by its
+    training-mode output, the one the loss reads: quiet.
 
     ## Why is this bad?
     ``CrossEntropyLoss`` expects unnormalized logits and applies ``log_softmax`` itself. Fed

@@ -6,7 +6,7 @@ from netlint.graph import ModelGraph
 from netlint.rule import Finding, Rule
 from netlint.rules._dataflow import activation_kind, source_of
 from netlint.rules._fixes import removal
-from netlint.rules._losses import pairings
+from netlint.rules._losses import pairings, trained_differently
 from netlint.task import regresses_values
 
 _PROBABILITIES = {"softmax": "Softmax", "logsoftmax": "LogSoftmax", "sigmoid": "Sigmoid"}
@@ -90,6 +90,8 @@ class ProbabilitiesAsOutput(Rule):
                 continue  # the logits are returned too
             if any(pairing.output.index == index for pairing in pairings(graph)):
                 continue  # the training code shows the loss: NL305–NL311 judge the pairing
+            if trained_differently(graph, graph.outputs.index(index), activation):
+                continue  # logits while training, probabilities for inference: by design
             seen.add(activation.index)
             yield self._finding(graph, activation, kind)
 

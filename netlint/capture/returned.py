@@ -57,8 +57,51 @@ def returned_steps(model: nn.Module) -> tuple[LastStep | None, ...]:
     return returned if isinstance(returned, tuple) else (returned,)
 
 
+def training_steps(model: nn.Module) -> tuple[LastStep | None, ...] | None:
+    """What the forward returns in training mode, when its returns depend on ``self.training``
+    (logits while training, probabilities otherwise); None when they do not, or cannot be read.
+    The loss is applied in training mode: this is the output it reads."""
+    try:
+        returned = _Reader(mode="train").method(model, "", "forward", 0)
+    except (RecursionError, AttributeError, TypeError, ValueError, IndexError):
+        return None
+    if returned is _NOT_BY_MODE:
+        return None
+    return returned if isinstance(returned, tuple) else (returned,)
+
+
+def returned_keys(model: nn.Module) -> tuple[str, ...]:
+    """The keys of the dict the forward returns, in order (``return {"boxes": b, "logits": l}``,
+    ``dict(boxes=b, logits=l)``), when every return spells the same ones; () otherwise."""
+    function = inspect.getattr_static(type(model), "forward", None)
+    try:
+        definition = parse_function(function).body[0] if inspect.isfunction(function) else None
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return ()
+    if not isinstance(definition, ast.FunctionDef):
+        return ()
+    spelled = set()
+    for node in _own_nodes(definition):
+        if isinstance(node, ast.Return) and node.value is not None:
+            value = node.value
+            if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) for k in value.keys):
+                spelled.add(tuple(str(k.value) for k in value.keys))
+            elif isinstance(value, ast.Call) and dotted_name(value.func) == "dict" and not value.args:
+                spelled.add(tuple(str(k.arg) for k in value.keywords))
+            else:
+                return ()
+    return spelled.pop() if len(spelled) == 1 else ()
+
+
+_NOT_BY_MODE = object()  # the forward's returns do not depend on self.training
+
+
 class _Reader:
-    """Follows a returned value into the methods and submodules that make it."""
+    """Follows a returned value into the methods and submodules that make it (``mode="train"``:
+    the forward's returns that run in training mode only)."""
+
+    def __init__(self, mode: str = "") -> None:
+        self.mode = mode
 
     def method(self, owner: nn.Module, prefix: str, name: str, depth: int):
         """What ``owner.<name>()`` returns: a LastStep, a tuple of them, or None."""
@@ -74,8 +117,14 @@ class _Reader:
         if not isinstance(definition, ast.FunctionDef) or not definition.args.args:
             return None
         scope = _Scope(self, owner, prefix, definition, path, depth)
-        results = [scope.value(node.value, node.lineno) for node in _own_nodes(definition)
-                   if isinstance(node, ast.Return) and node.value is not None]
+        returns = [node for node in _own_nodes(definition) if isinstance(node, ast.Return) and node.value is not None]
+        if self.mode and depth == 0:
+            modes = _return_modes(definition, definition.args.args[0].arg)
+            if not any(modes.get(id(node)) for node in returns):
+                return _NOT_BY_MODE
+            chosen = [node for node in returns if modes.get(id(node)) == self.mode]
+            returns = chosen or [node for node in returns if modes.get(id(node)) is None]
+        results = [scope.value(node.value, node.lineno) for node in returns]
         if not results or any(result != results[0] for result in results):
             return None  # returns that disagree (logits while training, probabilities otherwise)
         return results[0]
@@ -198,6 +247,30 @@ def _makes_buffer(value: ast.expr) -> bool:
     if name == "Variable" and value.args:
         return _makes_buffer(value.args[0])
     return name in BUFFERS
+
+
+def _return_modes(definition: ast.FunctionDef, me: str) -> dict[int, str]:
+    """For each return under ``if self.training:`` (or its ``else``, or ``if not self.training:``),
+    the mode it runs in: "train" or "eval"."""
+    def mode_of(test: ast.expr) -> str | None:
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = mode_of(test.operand)
+            return {"train": "eval", "eval": "train"}.get(inner or "")
+        if isinstance(test, ast.Attribute) and test.attr == "training" and isinstance(test.value, ast.Name) \
+                and test.value.id == me:
+            return "train"
+        return None
+
+    modes: dict[int, str] = {}
+    for node in _own_nodes(definition):
+        if isinstance(node, ast.If) and (mode := mode_of(node.test)) is not None:
+            other = "eval" if mode == "train" else "train"
+            for branch, branch_mode in ((node.body, mode), (node.orelse, other)):
+                for statement in branch:
+                    for inner in ast.walk(statement):
+                        if isinstance(inner, ast.Return):
+                            modes.setdefault(id(inner), branch_mode)
+    return modes
 
 
 def _own_nodes(definition: ast.FunctionDef):
