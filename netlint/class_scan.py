@@ -64,6 +64,11 @@ _BLOCK_ENDINGS = ("block", "blk")
 _CONV_LAYER = re.compile(r"(up|de|down)?conv(\d+(x\d+)?)?(s\d+)?")
 
 
+def is_loss_class(name: str) -> bool:
+    """``CrossEntropyLoss``, ``BCEWithLogitsLoss``, ``DiceLoss``, ``FocalLoss`` (a class: capitalized)."""
+    return name[:1].isupper() and name.endswith("Loss") and len(name) > 4
+
+
 def named_as_block(name: str) -> bool:
     """Whether the class's name says it is a part of a network: a block (``BasicBlock``,
     ``convblock``) or a convolution layer (``conv3x3``, ``upconv3x3``, ``conv3x3s1``, ``ResConv``,

@@ -12,13 +12,12 @@ from pathlib import Path
 
 from netlint.arguments.call import ArgumentsError, split_call
 from netlint.arguments.project_text import file_text
-from netlint.class_scan import ModuleClass, factories, helpers_of, module_classes, named_as_block
+from netlint.class_scan import ModuleClass, factories, helpers_of, is_loss_class, module_classes, named_as_block
 from netlint.notebook import SUFFIX as NOTEBOOK_SUFFIX
 from netlint.paths import display_path
 from netlint.project import project_root, python_files
 from netlint.source import read_source
 from netlint.target import CodeArguments, Problem, Skipped, Target
-from netlint.training_code import is_loss_class
 from netlint.unseen_bases import unseen_base_classes
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from netlint.class_scan import imported_project_files
+from netlint.class_scan import imported_project_files, is_loss_class
 from netlint.project import project_root, python_files
 from netlint.source import parsed, read_source, version
 
@@ -321,11 +321,6 @@ def optimizer_calls(tree: ast.Module) -> list[ast.Call]:
 
 
 # ---- losses, models and their outputs -------------------------------------------------------
-
-def is_loss_class(name: str) -> bool:
-    """``CrossEntropyLoss``, ``BCEWithLogitsLoss``, ``DiceLoss``, ``FocalLoss`` (a class: capitalized)."""
-    return name[:1].isupper() and name.endswith("Loss") and len(name) > 4
-
 
 class _Scopes:
     """Where each binding and each use is: the innermost function and class around a node."""
