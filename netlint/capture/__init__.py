@@ -419,9 +419,22 @@ class _Search:
     def _run_tensors_or_lists(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
         """The forward at ``inputs``; with lists for the inputs its code uses as lists: first, when
         it iterates them (a tensor would be iterated over its batch) or gives an element to a
-        layer, else when it fails with tensors. Raises the failure with tensors."""
+        layer, else when it fails with tensors. An input the forward reads by string keys is a dict
+        first, then a tensor (a forward that takes either: ``if isinstance(x, dict)``). Raises the
+        failure with tensors (the dicts' failure, when they failed too), its ``inputs`` never dicts."""
         if any(p < len(inputs) and isinstance(inputs[p], torch.Tensor) and inputs[p].dim() >= 3 for p in self.keyed):
-            return self._as_dicts(built, inputs)
+            try:
+                return self._as_dicts(built, inputs)
+            except Exception as failure:  # a forward that takes a tensor too (``if isinstance(x, dict)``)
+                dict_failure = failure
+            try:
+                return self._run_without_dicts(built, inputs)
+            except Exception:
+                dict_failure.inputs = inputs  # (the search resizes tensors, never the dicts it made)
+                raise dict_failure  # (its __cause__ kept: the search reads it)
+        return self._run_without_dicts(built, inputs)
+
+    def _run_without_dicts(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
         # (an element a convolution reads, ``xs[-1]``, is an image of a list: of a batch, it would lack one)
         iterated = any(self.listed[p][1] or self.elements.get(p, Elements()) != Elements()
                        for p in self._listable(inputs))
