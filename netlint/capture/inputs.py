@@ -19,7 +19,7 @@ from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
 from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
 from netlint.capture.readers import (Guess, Reading, chunk_counts, guess_from_tree, indexed_channels, transposed_inputs,
-                                     unpacked_ranks)
+                                     unpacked_ranks, viewed_ranks)
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -148,7 +148,8 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     integers = tuple((k, v) for k, v in values.items()
                      if isinstance(v, int) and not isinstance(v, bool) and v > 0 and not k.startswith("_"))
     embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
-    return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()), tuple(chunk_counts(model).items()),
+    ranks = viewed_ranks(model) | unpacked_ranks(model)  # (an unpacking of its size says it best)
+    return InputHints(integers, embeds, tuple(ranks.items()), tuple(chunk_counts(model).items()),
                       tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()))
 
 
@@ -219,6 +220,9 @@ def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None) -
         (batch, *image), dtype, reason = guess
         return ((batch, frames, *image), dtype,
                 f"{reason}, a clip B×T×C×H×W as the forward unpacks its size (T {frames}: {why})")
+    if guess is not None and len(guess[0]) >= 3 and rank == 2 and guess[1].is_floating_point:
+        (batch, channels, *_), dtype, reason = guess
+        return (batch, channels), dtype, f"{reason}, a vector B×C as the forward views it as a map of 1×1"
     if guess is None or len(guess[0]) == rank or len(guess[0]) != 2:
         return guess
     (batch, features), dtype, reason = guess

@@ -672,3 +672,72 @@ def indexed_channels(model: nn.Module) -> dict[str, int]:
         if least is not None and 0 < least <= 64:
             found[node.value.id] = max(found.get(node.value.id, 0), least)
     return found
+
+
+_VIEWS = {"view", "reshape"}
+
+
+def viewed_ranks(model: nn.Module) -> dict[str, int]:
+    """The rank of the forward's parameters that it first reshapes (``view``, ``reshape``) to a rank
+    of its own: a vector made a map of 1×1 (``z.view(z.size(0), z.size(1), 1, 1)``,
+    ``z.view(-1, nz, 1, 1)``: a generator's noise or code) is 2; an image flattened from the sizes
+    it reads (``x.view(x.size(0), x.size(1) * x.size(2) * x.size(3))``: an MLP critic) has as
+    many axes as the last size read."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    function = tree.body[0]
+    parameters = [a.arg for a in function.args.args[1:]]
+    parents = {child: node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
+    uses = sorted((n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id in parameters
+                   and isinstance(n.ctx, ast.Load)), key=lambda n: (n.lineno, n.col_offset))
+    found: dict[str, int] = {}
+    for name in parameters:
+        use = next((u for u in uses if u.id == name and not _measured(u, parents)), None)
+        sizes = _view_sizes(use, parents) if use is not None else None
+        if sizes is None:
+            continue
+        if len(sizes) >= 3 and all(isinstance(s, ast.Constant) and s.value == 1 for s in sizes[2:]):
+            found[name] = 2
+            continue
+        read = [_size_read(node, name) for size in sizes for node in ast.walk(size)]
+        last = max((axis for axis in read if axis is not None), default=None)
+        if len(sizes) == 2 and last is not None and last in (2, 3):
+            found[name] = last + 1
+    return found
+
+
+def _measured(use: ast.Name, parents: dict) -> bool:
+    parent = parents.get(use)
+    return (isinstance(parent, ast.Attribute) and parent.attr in _MEASURES) or (
+        isinstance(parent, ast.Call) and getattr(parent.func, "id", None) == "len")
+
+
+def _view_sizes(use: ast.Name, parents: dict) -> list[ast.AST] | None:
+    """The sizes ``use.view(...)`` / ``use.reshape(...)`` / ``torch.reshape(use, ...)`` gives, or None."""
+    parent, above = parents.get(use), parents.get(parents.get(use))
+    if isinstance(parent, ast.Attribute) and parent.attr in _VIEWS and isinstance(above, ast.Call) \
+            and above.func is parent:
+        sizes = list(above.args)
+    elif (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "reshape"
+          and isinstance(parent.func.value, ast.Name) and parent.func.value.id in ("torch", "th")
+          and len(parent.args) == 2 and parent.args[0] is use):
+        sizes = [parent.args[1]]
+    else:
+        return None
+    if len(sizes) == 1 and isinstance(sizes[0], (ast.Tuple, ast.List)):
+        sizes = list(sizes[0].elts)
+    return sizes if sizes and not any(isinstance(s, ast.Starred) for s in sizes) else None
+
+
+def _size_read(node: ast.AST, name: str) -> int | None:
+    """The axis of ``name`` whose size ``node`` reads (``name.size(2)``, ``name.shape[3]``), or None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "size" \
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
+        target, axis = node.func.value, node.args[0].value
+    elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape" \
+            and isinstance(node.slice, ast.Constant):
+        target, axis = node.value.value, node.slice.value
+    else:
+        return None
+    return axis if isinstance(target, ast.Name) and target.id == name and isinstance(axis, int) else None
