@@ -19,7 +19,7 @@ from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
 from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
 from netlint.capture.readers import (Guess, Reading, chunk_counts, guess_from_tree, indexed_channels, transposed_inputs,
-                                     unpacked_ranks, viewed_ranks)
+                                     unpacked_ranks, vector_channels, viewed_ranks)
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -120,6 +120,7 @@ class InputHints:
     chunks: tuple[tuple[str, int], ...] = ()  # inputs the forward chunks along dim 1: ("z", 7)
     orders: tuple[tuple[str, tuple], ...] = ()  # inputs whose axes the forward reorders first: ("xs", ("swap", 1, 2))
     indexed: tuple[tuple[str, int], ...] = ()  # inputs whose channels the forward picks by index: ("x", 3)
+    vectors: tuple[tuple[str, int, str], ...] = ()  # vectors viewed as maps of 1×1: ("z", 100, why)
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -150,7 +151,9 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
     ranks = viewed_ranks(model) | unpacked_ranks(model)  # (an unpacking of its size says it best)
     return InputHints(integers, embeds, tuple(ranks.items()), tuple(chunk_counts(model).items()),
-                      tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()))
+                      tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()),
+                      tuple((name, *read) for name, rank in ranks.items()
+                            if rank == 2 and (read := vector_channels(model, name)) is not None))
 
 
 def with_indexed_channels(guess: Guess | None, least: int) -> Guess | None:
@@ -209,12 +212,13 @@ def frame_count(hints: InputHints) -> tuple[int, str]:
     return FRAMES, "netlint's choice"
 
 
-def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None) -> Guess | None:
+def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None, name: str = "") -> Guess | None:
     """A guess of another rank as the forward's unpacking of its size says: features F of a
     Linear the input reaches flattened become (1, C, H, W) with C·H·W = F (1 or 3 channels and
     a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names; an image
     a 2-D layer reads, unpacked into five names (``b, t, c, h, w = x.size()``), is a clip B×T×C×H×W
-    (the forward folds its frames into the batch)."""
+    (the forward folds its frames into the batch); an image a forward views as a map of 1×1 is a
+    vector of the features ``hints.vectors`` gives ``name``, else of its channels."""
     if guess is not None and len(guess[0]) == 4 and rank == 5:
         frames, why = frame_count(hints or InputHints())
         (batch, *image), dtype, reason = guess
@@ -222,6 +226,9 @@ def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None) -
                 f"{reason}, a clip B×T×C×H×W as the forward unpacks its size (T {frames}: {why})")
     if guess is not None and len(guess[0]) >= 3 and rank == 2 and guess[1].is_floating_point:
         (batch, channels, *_), dtype, reason = guess
+        read = dict((n, (c, why)) for n, c, why in (hints or InputHints()).vectors).get(name)
+        if read is not None and read[0] != channels:
+            channels, reason = read[0], f"{read[1]}"
         return (batch, channels), dtype, f"{reason}, a vector B×C as the forward views it as a map of 1×1"
     if guess is None or len(guess[0]) == rank or len(guess[0]) != 2:
         return guess

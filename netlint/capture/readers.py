@@ -741,3 +741,21 @@ def _size_read(node: ast.AST, name: str) -> int | None:
     else:
         return None
     return axis if isinstance(target, ast.Name) and target.id == name and isinstance(axis, int) else None
+
+
+def vector_channels(model: nn.Module, name: str) -> tuple[int, str] | None:
+    """The features of input ``name``, a vector the forward views as a map of 1×1 (see
+    ``viewed_ranks``): the view's own count (``z.view(-1, self.nz, 1, 1)``), else the channels of
+    the layer its code gives the map to (a wrapped layer whose weight the graph does not show)."""
+    tree = _forward_tree(model)
+    parents = {child: n for n in ast.walk(tree) for child in ast.iter_child_nodes(n)} if tree is not None else {}
+    views = [sizes for node in parents if isinstance(node, ast.Name) and node.id == name
+             and (sizes := _view_sizes(node, parents)) is not None and len(sizes) >= 3]
+    count = _integer(model, views[0][1]) if views else None
+    if count is not None:
+        return count, f"the view's {ast.unparse(views[0][1])} ({count})"
+    reading = input_reading(model, name)
+    guess = guess_from_tree(reading.module[1], 1, reading.module[0]) if reading.module and reading.direct else None
+    if guess is not None and len(guess[0]) >= 2 and guess[1].is_floating_point:
+        return guess[0][1], f"{guess[2]}, the layer the forward gives it to"
+    return None

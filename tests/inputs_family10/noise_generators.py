@@ -7,17 +7,21 @@ from torch import nn
 
 
 class _Weighted(nn.Module):
-    """A wrapper that keeps its layer's weight under another name (as spectral norm does)."""
+    """A wrapper that keeps its layer's weight under another name and sets it, normalized, before
+    each call (as spectral norm does): the graph shows no weight for the layer."""
 
     def __init__(self, layer: nn.Module):
         super().__init__()
         self.layer = layer
         weight = layer.weight
         del layer._parameters["weight"]
-        self.weight_orig = nn.Parameter(weight.data)
+        layer.register_parameter("weight_raw", nn.Parameter(weight.data))
 
     def forward(self, x):
-        self.layer.weight = self.weight_orig / (self.weight_orig.norm() + 1e-8)
+        raw = getattr(self.layer, "weight_raw")
+        rows = raw.data.shape[0]
+        scale = raw.view(rows, -1).norm(dim=1).max()
+        setattr(self.layer, "weight", raw / scale.expand_as(raw))
         return self.layer(x)
 
 
@@ -84,3 +88,22 @@ class VectorGenerator(nn.Module):
     def forward(self, input):
         input = input.view(input.size(0), input.size(1))
         return self.main(input).view(input.size(0), 3, self.isize, self.isize)
+
+
+class EqualizedGenerator(nn.Module):
+    """Its first layer is a weight scaled at run time (equalized learning rate): the graph's first
+    layer that states its channels is the BatchNorm after it."""
+
+    def __init__(self, latent_dim=96, ngf=48):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.weight = nn.Parameter(torch.randn(latent_dim, ngf * 4, 4, 4))
+        self.scale = (2 / (latent_dim * 16)) ** 0.5
+        self.norm = nn.BatchNorm2d(ngf * 4)
+        self.body = nn.Sequential(nn.ConvTranspose2d(ngf * 4, ngf, 4, 2, 1), nn.ReLU(),
+                                  nn.ConvTranspose2d(ngf, 3, 4, 2, 1), nn.Tanh())
+
+    def forward(self, latent):
+        x = latent.view(-1, self.latent_dim, 1, 1)
+        x = nn.functional.conv_transpose2d(x, self.weight * self.scale)
+        return self.body(torch.relu(self.norm(x)))

@@ -1,0 +1,59 @@
+"""Example inputs, round 10 (issue 26, item 5): the input read from how the forward uses it. A forward
+that takes a tensor or a dict of tensors (a collator's batch), a generator's noise viewed as a map of
+1×1, a critic that flattens an image from the sizes it reads. tests/inputs_family10 holds the
+families, linted by one CLI run."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import shared_run
+
+
+@pytest.fixture(scope="module")
+def linted(tmp_path_factory) -> dict:
+    report, proc = shared_run(tmp_path_factory, "inputs-family10", "tests/inputs_family10", "-j", "2",
+                              "--timeout", "300")
+    assert report["errors"] == [] and [s for s in report["skipped"] if s["model"]] == [], proc.stderr
+    return {m["class"]: m for m in report["models"]} | {"": report}
+
+
+def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
+    report = linted[""]
+    assert len(report["models"]) == 8
+    assert all(m["capture"] != "modules" for m in report["models"])
+    assert report["findings"] == []
+
+
+# ------------------------------------------------ a tensor or a dict of tensors
+
+def test_a_forward_that_takes_a_tensor_or_a_dict_gets_the_tensor_when_the_dict_it_reads_fails(linted):
+    found = linted["PatchOrImageEncoder"]  # the dict's coords are asserted: an internal error before
+    assert found["input_shape"] == [[1, 3, 256, 256]]
+    assert "a dict" not in found["input_reason"]
+
+
+def test_a_forward_that_runs_on_the_dict_it_reads_keeps_the_dict(linted):
+    found = linted["BatchOrTensorSegmenter"]
+    assert "batch: a dict of image 1×3×256×256, valid 1×3×256×256" in found["input_reason"]
+
+
+# ------------------------------------------------ noise, codes and flattened images
+
+def test_a_noise_viewed_as_a_map_of_1x1_is_a_vector_of_the_channels_its_layer_takes(linted):
+    for name, channels in (("WrappedNoiseGenerator", 100), ("CodeGenerator", 64)):
+        found = linted[name]
+        assert found["input_shape"] == [[1, channels]], name
+        assert "a vector B×C as the forward views it as a map of 1×1" in found["input_reason"], name
+
+
+def test_a_noise_s_features_come_from_the_view_when_the_graph_s_first_layer_is_a_norm_after_it(linted):
+    found = linted["EqualizedGenerator"]  # a weight scaled at run time, then BatchNorm2d(192)
+    assert found["input_shape"] == [[1, 96]]
+    assert "the view's self.latent_dim (96)" in found["input_reason"]
+
+
+def test_an_image_flattened_from_the_sizes_the_forward_reads_has_the_linear_s_features(linted):
+    assert linted["FlatteningCritic"]["input_shape"] == [[1, 3, 32, 32]]
+    assert linted["ShapeFlatteningCritic"]["input_shape"] == [[1, 1, 28, 28]]
+    assert linted["VectorGenerator"]["input_shape"] == [[1, 100]]  # viewed as B×F only: stays a vector
