@@ -1,6 +1,6 @@
 """Example inputs, round 10 (issue 26, item 5): the input read from how the forward uses it. A forward
 that takes a tensor or a dict of tensors (a collator's batch), a generator's noise viewed as a map of
-1×1, a critic that flattens an image from the sizes it reads. tests/inputs_family10 holds the
+1×1, a critic that flattens an image from the sizes it reads, a Python flag beside the images. tests/inputs_family10 holds the
 families, linted by one CLI run."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def linted(tmp_path_factory) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
     report = linted[""]
-    assert len(report["models"]) == 8
+    assert len(report["models"]) == 10
     assert all(m["capture"] != "modules" for m in report["models"])
     assert report["findings"] == []
 
@@ -57,3 +57,12 @@ def test_an_image_flattened_from_the_sizes_the_forward_reads_has_the_linear_s_fe
     assert linted["FlatteningCritic"]["input_shape"] == [[1, 3, 32, 32]]
     assert linted["ShapeFlatteningCritic"]["input_shape"] == [[1, 1, 28, 28]]
     assert linted["VectorGenerator"]["input_shape"] == [[1, 100]]  # viewed as B×F only: stays a vector
+
+
+# ------------------------------------------------ arguments that are not tensors
+
+def test_a_required_argument_used_only_as_a_condition_is_a_flag_not_an_image(linted):
+    found = linted["EdgeAwareCritic"]  # ``if is_real == True:`` was given an image: "Boolean value of Tensor"
+    assert found["input_shape"] == [[1, 3, 256, 256], [1, 3, 256, 256], [1, 1, 256, 256], []]
+    assert "is_real: a flag (False: the forward uses it only as a condition)" in found["input_reason"]
+    assert linted["FeatureClassifier"]["input_shape"] == [[1, 3, 256, 256], []]

@@ -18,8 +18,8 @@ from torch import nn
 from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
 from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
-from netlint.capture.readers import (Guess, Reading, chunk_counts, guess_from_tree, indexed_channels, transposed_inputs,
-                                     unpacked_ranks, vector_channels, viewed_ranks)
+from netlint.capture.readers import (Guess, Reading, chunk_counts, flag_inputs, guess_from_tree, indexed_channels,
+                                     transposed_inputs, unpacked_ranks, vector_channels, viewed_ranks)
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -121,6 +121,7 @@ class InputHints:
     orders: tuple[tuple[str, tuple], ...] = ()  # inputs whose axes the forward reorders first: ("xs", ("swap", 1, 2))
     indexed: tuple[tuple[str, int], ...] = ()  # inputs whose channels the forward picks by index: ("x", 3)
     vectors: tuple[tuple[str, int, str], ...] = ()  # vectors viewed as maps of 1×1: ("z", 100, why)
+    flags: tuple[str, ...] = ()  # inputs the forward uses only as conditions: Python flags
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -153,7 +154,8 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     return InputHints(integers, embeds, tuple(ranks.items()), tuple(chunk_counts(model).items()),
                       tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()),
                       tuple((name, *read) for name, rank in ranks.items()
-                            if rank == 2 and (read := vector_channels(model, name)) is not None))
+                            if rank == 2 and (read := vector_channels(model, name)) is not None),
+                      tuple(sorted(flag_inputs(model))))
 
 
 def with_indexed_channels(guess: Guess | None, least: int) -> Guess | None:
@@ -389,7 +391,10 @@ def guess_of_later_input(name: str, reading: Reading, first_name: str, first_rea
     gives it to the same callee as the first (a style image to the content's encoder), or
     concatenates it, as it is (not ``tiled``: reshaped or one-hot encoded), into the convolution
     the first reaches (a pix2pix discriminator's "label", the image paired with the input); else
-    what its name says; else what the layer that reads it takes."""
+    what its name says; else what the layer that reads it takes. A flag (``hints.flags``) is a
+    boolean of no axes, False."""
+    if name in hints.flags:
+        return (), torch.bool, f"{name}: a flag (False: the forward uses it only as a condition)"
     read = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None
     if read is not None and reading.direct and len(read[0]) == 2 and read[1].is_floating_point:
         return read[0], read[1], f"{name}: a vector read by {read[2]} {BY_CODE}"
@@ -454,7 +459,9 @@ def example_inputs(names: Sequence[str], guesses: Sequence[Guess | None], given:
     if missing:
         raise InputError(f"cannot infer the shape of input {missing[0]!r}: no convolution, linear or "
                          "embedding layer reads it directly; give it with --input-shape")
-    return ([torch.zeros(shape, dtype=dtype, device=device) for shape, dtype, _ in guesses],
+    # (a flag stays on the CPU: the forward's ``if`` reads its value, which a meta tensor lacks)
+    return ([torch.zeros(shape, dtype=dtype, device="cpu" if dtype == torch.bool and not shape else device)
+             for shape, dtype, _ in guesses],
             "inferred from " + "; ".join(dict.fromkeys(reason for _, _, reason in guesses)))
 
 

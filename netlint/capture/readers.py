@@ -759,3 +759,32 @@ def vector_channels(model: nn.Module, name: str) -> tuple[int, str] | None:
     if guess is not None and len(guess[0]) >= 2 and guess[1].is_floating_point:
         return guess[0][1], f"{guess[2]}, the layer the forward gives it to"
     return None
+
+
+def flag_inputs(model: nn.Module) -> set[str]:
+    """The forward's parameters it uses only as conditions (``if is_real == True:``, ``if not
+    return_feat``, ``a if training else b``): Python flags, not tensors."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    function = tree.body[0]
+    parameters = {a.arg for a in function.args.args[1:]}
+    parents = {child: node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
+    uses: dict[str, list[bool]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id in parameters:
+            uses.setdefault(node.id, []).append(isinstance(node.ctx, ast.Load) and _a_condition(node, parents))
+    return {name for name, conditions in uses.items() if conditions and all(conditions)}
+
+
+def _a_condition(node: ast.AST, parents: dict) -> bool:
+    """Whether ``node`` is the test of an ``if``/``while``/conditional expression, alone, negated,
+    joined by ``and``/``or`` or compared with a boolean constant."""
+    parent = parents.get(node)
+    while isinstance(parent, (ast.BoolOp, ast.UnaryOp)) or (
+            isinstance(parent, ast.Compare) and all(isinstance(c, ast.Constant) and isinstance(c.value, bool)
+                                                    for c in [parent.left, *parent.comparators] if c is not node)):
+        if isinstance(parent, ast.UnaryOp) and not isinstance(parent.op, ast.Not):
+            return False
+        node, parent = parent, parents.get(parent)
+    return isinstance(parent, (ast.If, ast.IfExp, ast.While, ast.Assert)) and parent.test is node
