@@ -1,6 +1,7 @@
 """Example inputs, round 10 (issue 26, item 5): the input read from how the forward uses it. A forward
 that takes a tensor or a dict of tensors (a collator's batch), a generator's noise viewed as a map of
-1×1, a critic that flattens an image from the sizes it reads, a Python flag beside the images. tests/inputs_family10 holds the
+1×1, a critic that flattens an image from the sizes it reads, a Python flag beside the images, clips
+that a window slides over or that are indexed frame by frame. tests/inputs_family10 holds the
 families, linted by one CLI run."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def linted(tmp_path_factory) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
     report = linted[""]
-    assert len(report["models"]) == 10
+    assert len(report["models"]) == 12
     assert all(m["capture"] != "modules" for m in report["models"])
     assert report["findings"] == []
 
@@ -57,6 +58,20 @@ def test_an_image_flattened_from_the_sizes_the_forward_reads_has_the_linear_s_fe
     assert linted["FlatteningCritic"]["input_shape"] == [[1, 3, 32, 32]]
     assert linted["ShapeFlatteningCritic"]["input_shape"] == [[1, 1, 28, 28]]
     assert linted["VectorGenerator"]["input_shape"] == [[1, 100]]  # viewed as B×F only: stays a vector
+
+
+# ------------------------------------------------ clips
+
+def test_a_clip_a_window_slides_over_has_more_frames_than_the_window_drops(linted):
+    found = linted["WindowDeblurrer"]  # range(past, T - future): T 2 stacked nothing
+    assert found["input_shape"] == [[1, 5, 3, 256, 256]]
+    assert "T 5: past_frames + future_frames + 1 at least" in found["input_reason"]
+
+
+def test_a_clip_indexed_on_every_axis_is_five_dimensional_with_the_constructor_s_frames(linted):
+    found = linted["IndexedFrameFuser"]  # x[:, i, :, :, :] was given an image: "too many indices"
+    assert found["input_shape"] == [[1, 3, 3, 256, 256]]
+    assert "T 3: the constructor's n_sequence" in found["input_reason"]
 
 
 # ------------------------------------------------ arguments that are not tensors

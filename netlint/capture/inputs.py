@@ -203,14 +203,24 @@ def _order_text(order: tuple) -> str:
 
 
 FRAMES = 5  # a clip's frames when the constructor does not say
-_FRAME_WORDS = {"frames", "frame", "nframes", "nframe", "clip", "clips", "t"}
+_FRAME_WORDS = {"frames", "frame", "nframes", "nframe", "clip", "clips", "t", "sequence"}
+_AROUND_WORDS = {"past", "prev", "previous", "future", "next"}  # the frames around the one a window restores
 
 
 def frame_count(hints: InputHints) -> tuple[int, str]:
-    """The frames of a clip: the constructor's (``n_frames=7``, ``num_frames``), else FRAMES."""
-    for parameter, value in hints.values:
-        if name_words(parameter) & _FRAME_WORDS and 1 < value <= 32:
-            return value, f"the constructor's {parameter}"
+    """The frames of a clip: the constructor's (``n_frames=7``, ``num_frames``, ``n_sequence``),
+    else FRAMES; at least one more than the frames around the one a sliding window restores
+    (``past_frames + future_frames + 1``: a forward that loops over ``range(past, T - future)``)."""
+    frames = [(parameter, value) for parameter, value in hints.values
+              if name_words(parameter) & _FRAME_WORDS and 1 <= value <= 32]
+    around = [(parameter, value) for parameter, value in frames if name_words(parameter) & _AROUND_WORDS]
+    least = sum(value for _, value in around) + 1
+    count = next(((value, f"the constructor's {parameter}") for parameter, value in frames
+                  if (parameter, value) not in around and value > 1), None)
+    if count is not None and count[0] >= least:
+        return count
+    if around:
+        return max(least, FRAMES), f"{' + '.join(p for p, _ in around)} + 1 at least"
     return FRAMES, "netlint's choice"
 
 

@@ -682,7 +682,7 @@ def viewed_ranks(model: nn.Module) -> dict[str, int]:
     of its own: a vector made a map of 1×1 (``z.view(z.size(0), z.size(1), 1, 1)``,
     ``z.view(-1, nz, 1, 1)``: a generator's noise or code) is 2; an image flattened from the sizes
     it reads (``x.view(x.size(0), x.size(1) * x.size(2) * x.size(3))``: an MLP critic) has as
-    many axes as the last size read."""
+    many axes as the last size read; a clip indexed on every axis (``x[:, i, :, :, :]``) has five."""
     tree = _forward_tree(model)
     if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
         return {}
@@ -704,7 +704,16 @@ def viewed_ranks(model: nn.Module) -> dict[str, int]:
         last = max((axis for axis in read if axis is not None), default=None)
         if len(sizes) == 2 and last is not None and last in (2, 3):
             found[name] = last + 1
+    for node in ast.walk(function):  # ``x[:, i, :, :, :]``: a frame of a clip, indexed on every axis
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in parameters
+                and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) == 5
+                and _whole(node.slice.elts[0]) and all(_whole(e) for e in node.slice.elts[2:])):
+            found.setdefault(node.value.id, len(node.slice.elts))
     return found
+
+
+def _whole(node: ast.AST) -> bool:
+    return isinstance(node, ast.Slice) and node.lower is None and node.upper is None and node.step is None
 
 
 def _measured(use: ast.Name, parents: dict) -> bool:
