@@ -1,6 +1,6 @@
 """Example inputs, round 10 (issue 26, item 5): the input read from how the forward uses it. A forward
 that takes a tensor or a dict of tensors (a collator's batch), a generator's noise viewed as a map of
-1×1, a critic that flattens an image from the sizes it reads, a Python flag beside the images, clips
+1×1, a critic that flattens an image from the sizes it reads, a tuple of an image and its upscaled copy, a Python flag beside the images, clips
 that a window slides over or that are indexed frame by frame. tests/inputs_family10 holds the
 families, linted by one CLI run."""
 
@@ -21,7 +21,7 @@ def linted(tmp_path_factory) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
     report = linted[""]
-    assert len(report["models"]) == 12
+    assert len(report["models"]) == 14
     assert all(m["capture"] != "modules" for m in report["models"])
     assert report["findings"] == []
 
@@ -58,6 +58,15 @@ def test_an_image_flattened_from_the_sizes_the_forward_reads_has_the_linear_s_fe
     assert linted["FlatteningCritic"]["input_shape"] == [[1, 3, 32, 32]]
     assert linted["ShapeFlatteningCritic"]["input_shape"] == [[1, 1, 28, 28]]
     assert linted["VectorGenerator"]["input_shape"] == [[1, 100]]  # viewed as B×F only: stays a vector
+
+
+# ------------------------------------------------ tuples
+
+def test_a_tuple_of_an_image_and_its_upscaled_copy_has_the_copy_at_the_constructor_s_scale(linted):
+    found = linted["ResidualUpscaler"]  # ``lr, lr_up = x``: "not enough values to unpack" before
+    assert found["input_shape"] == [[1, 3, 256, 256], [1, 3, 512, 512]]
+    assert "each 2× the one before (the constructor's up_scale)" in found["input_reason"]
+    assert linted["BicubicResidualUpscaler"]["input_shape"] == [[1, 3, 256, 256], [1, 3, 768, 768]]
 
 
 # ------------------------------------------------ clips

@@ -26,7 +26,7 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError
                                     declared_input, example_inputs, failed_assertion, guess_by_name,
                                     guess_of_later_input, input_hints, is_size_error, joined_sizes,
                                     needed_optional_inputs, reordered, required_inputs, sequence_lengths, stated_sides,
-                                    with_channels, with_frames, with_indexed_channels, with_rank)
+                                    upscale_factor, with_channels, with_frames, with_indexed_channels, with_rank)
 from netlint.capture.frame_sizes import frame_sizes
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
@@ -506,7 +506,8 @@ class _Search:
         """The forward with a list of tensors of an input's shape for each input its code uses as
         a list, of the lengths ``sequence_lengths`` gives, as a pyramid (each half the size of
         the one before, the finest first: multi-scale networks) and then all of one size
-        (frames, views); the first that runs."""
+        (frames, views); a tuple the forward unpacks also each the constructor's scale times the
+        one before (a low-resolution image and its upscaled copy); the first that runs."""
         positions = self._listable(inputs)
         least = max(self.listed[p][0] for p in positions)
         exact = next((self.listed[p][2] for p in positions if self.listed[p][2] is not None), None)
@@ -516,8 +517,10 @@ class _Search:
         alike = exact is None and all(p in self.alike for p in positions)
         lengths = [*([least] if alike else []), *read, *sequence_lengths(self.hints, least, exact)]
         unpacked = next((self.elements[p].names for p in positions if self.elements.get(p, Elements()).names), ())
+        scale = upscale_factor(self.hints) if unpacked else None  # (an image and its upscaled copy: ``lr, bic = x``)
+        shrinks = ((1, 2) if alike or unpacked else (2, 1)) + ((Fraction(1, scale[0]),) if scale else ())
         for length in list(dict.fromkeys(lengths))[:3]:
-            for pyramid in ((False, True) if alike or unpacked else (True, False)):
+            for shrink in shrinks:  # each element's sides those of the one before divided by it
                 for read in ((True, False) if elements else (True,)):  # as the layers read them, else all alike
                     tried = list(inputs)
                     for p in positions:
@@ -527,7 +530,7 @@ class _Search:
                         channels = self.elements.get(p, Elements()).channels(length, first.shape[1]) if read \
                             else [first.shape[1]] * length
                         tried[p] = [self._tensor(first, channels[i],
-                                                 [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
+                                                 [max(1, int(n / Fraction(shrink) ** i)) for n in first.shape[2:]])
                                     for i in range(length)]
                     solved = dict(self.solved)
                     try:
@@ -538,8 +541,10 @@ class _Search:
                     names = ", ".join(self.names[p] for p in positions)
                     if unpacked and len(unpacked) == length:
                         parts = ", ".join(f"{n} {_fmt(t.shape)}" for n, t in zip(unpacked, tried[positions[0]]))
-                        return tried, trace, f"; {names}: a tuple ({parts}), as the forward unpacks it"
-                    kind = "halving sizes, the finest first" if pyramid else "of one size"
+                        grown = f", each {scale[0]}× the one before (the constructor's {scale[1]})" \
+                            if shrink < 1 else ""
+                        return tried, trace, f"; {names}: a tuple ({parts}), as the forward unpacks it{grown}"
+                    kind = "halving sizes, the finest first" if shrink == 2 else "of one size"
                     read_by = ", their channels those of the layers that read them" if elements and read else ""
                     images = "1 image" if length == 1 else f"{length} images ({kind}{read_by})"
                     return tried, trace, f"; {names}: a list of {images}, as the forward uses it"

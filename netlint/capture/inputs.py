@@ -475,6 +475,19 @@ def example_inputs(names: Sequence[str], guesses: Sequence[Guess | None], given:
             "inferred from " + "; ".join(dict.fromkeys(reason for _, _, reason in guesses)))
 
 
+_SCALE_WORDS = {"scale", "upscale", "upscaling", "upsample", "sr"}
+
+
+def upscale_factor(hints: InputHints) -> tuple[int, str] | None:
+    """The factor a super-resolution model's constructor gives (``up_scale=2``, ``scale``,
+    ``upscale_factor``), and the parameter."""
+    for parameter, value in hints.values:
+        words = name_words(parameter)
+        if words & _SCALE_WORDS and not words & {"num", "n", "scales", "levels"} and 2 <= value <= 8:
+            return value, parameter
+    return None
+
+
 _LENGTH_WORDS = {"scales", "scale", "levels", "level", "frames", "frame", "views", "stages", "pyramid", "inputs"}
 
 
