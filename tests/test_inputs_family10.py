@@ -21,7 +21,7 @@ def linted(tmp_path_factory) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
     report = linted[""]
-    assert len(report["models"]) == 14
+    assert len(report["models"]) == 15
     assert all(m["capture"] != "modules" for m in report["models"])
     assert report["findings"] == []
 
@@ -81,6 +81,11 @@ def test_a_clip_indexed_on_every_axis_is_five_dimensional_with_the_constructor_s
     found = linted["IndexedFrameFuser"]  # x[:, i, :, :, :] was given an image: "too many indices"
     assert found["input_shape"] == [[1, 3, 3, 256, 256]]
     assert "T 3: the constructor's n_sequence" in found["input_reason"]
+
+
+def test_a_clip_renamed_before_its_size_is_unpacked_is_still_a_clip(linted):
+    found = linted["ScaleRecurrentDeblurrer"]  # ``frames = x; B, N, C, H, W = frames.shape``
+    assert found["input_shape"] == [[1, 5, 3, 256, 256]]
 
 
 # ------------------------------------------------ arguments that are not tensors

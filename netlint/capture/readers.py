@@ -87,17 +87,21 @@ def _size_of(node: ast.AST) -> str | None:
 
 def unpacked_ranks(model: nn.Module) -> dict[str, int]:
     """The forward's parameters whose size it unpacks into names (``b, c, h, w = x.size()``,
-    ``n, c, h, w = x.shape``): name -> the number of names, which is the input's rank."""
+    ``n, c, h, w = x.shape``, also of a name it first gives it, ``b1 = x``): name -> the number of
+    names, which is the input's rank."""
     tree = _forward_tree(model)
     if tree is None:
         return {}
     found: dict[str, int] = {}
+    aliases = {node.targets[0].id: node.value.id for node in ast.walk(tree)  # ``b1 = x``: x under another name
+               if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+               and isinstance(node.value, ast.Name)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple):
             names = node.targets[0].elts
             name = _size_of(node.value)
             if name is not None and 2 <= len(names) <= 5 and not any(isinstance(e, ast.Starred) for e in names):
-                found.setdefault(name, len(names))
+                found.setdefault(aliases.get(name, name), len(names))
     return found
 
 
