@@ -21,7 +21,7 @@ def linted(tmp_path_factory) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
     report = linted[""]
-    assert len(report["models"]) == 15
+    assert len(report["models"]) == 17
     assert all(m["capture"] != "modules" for m in report["models"])
     assert report["findings"] == []
 
@@ -58,6 +58,13 @@ def test_an_image_flattened_from_the_sizes_the_forward_reads_has_the_linear_s_fe
     assert linted["FlatteningCritic"]["input_shape"] == [[1, 3, 32, 32]]
     assert linted["ShapeFlatteningCritic"]["input_shape"] == [[1, 1, 28, 28]]
     assert linted["VectorGenerator"]["input_shape"] == [[1, 100]]  # viewed as B×F only: stays a vector
+
+
+def test_feature_maps_whose_gram_matrix_a_linear_reads_have_the_square_root_of_its_features(linted):
+    found = linted["StyleLevelCritic"]  # gram_matrix(inputs) into Linear(4096): 64 channels, not 1×64×64
+    assert found["input_shape"] == [[1, 64, 64, 64]]
+    assert "feature maps of 64 channels whose Gram matrix (64×64) the forward flattens" in found["input_reason"]
+    assert linted["GramStyleEmbedder"]["input_shape"] == [[1, 32, 64, 64]]
 
 
 # ------------------------------------------------ tuples

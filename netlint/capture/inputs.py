@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import linecache
+import math
 import re
 import traceback
 from collections.abc import Sequence
@@ -18,8 +19,8 @@ from torch import nn
 from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
 from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
-from netlint.capture.readers import (Guess, Reading, chunk_counts, flag_inputs, guess_from_tree, indexed_channels,
-                                     transposed_inputs, unpacked_ranks, vector_channels, viewed_ranks)
+from netlint.capture.readers import (Guess, Reading, chunk_counts, flag_inputs, gram_inputs, guess_from_tree,
+                                     indexed_channels, transposed_inputs, unpacked_ranks, vector_channels, viewed_ranks)
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -122,6 +123,7 @@ class InputHints:
     indexed: tuple[tuple[str, int], ...] = ()  # inputs whose channels the forward picks by index: ("x", 3)
     vectors: tuple[tuple[str, int, str], ...] = ()  # vectors viewed as maps of 1×1: ("z", 100, why)
     flags: tuple[str, ...] = ()  # inputs the forward uses only as conditions: Python flags
+    grams: tuple[str, ...] = ()  # feature maps the forward computes the Gram matrix of: ("inputs",)
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -150,12 +152,14 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     integers = tuple((k, v) for k, v in values.items()
                      if isinstance(v, int) and not isinstance(v, bool) and v > 0 and not k.startswith("_"))
     embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
-    ranks = viewed_ranks(model) | unpacked_ranks(model)  # (an unpacking of its size says it best)
+    grams = gram_inputs(model)
+    # (an unpacking of its size says it best)
+    ranks = dict.fromkeys(grams, 4) | viewed_ranks(model) | unpacked_ranks(model)
     return InputHints(integers, embeds, tuple(ranks.items()), tuple(chunk_counts(model).items()),
                       tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()),
                       tuple((name, *read) for name, rank in ranks.items()
                             if rank == 2 and (read := vector_channels(model, name)) is not None),
-                      tuple(sorted(flag_inputs(model))))
+                      tuple(sorted(flag_inputs(model))), tuple(sorted(grams)))
 
 
 def with_indexed_channels(guess: Guess | None, least: int) -> Guess | None:
@@ -230,7 +234,8 @@ def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None, n
     a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names; an image
     a 2-D layer reads, unpacked into five names (``b, t, c, h, w = x.size()``), is a clip B×T×C×H×W
     (the forward folds its frames into the batch); an image a forward views as a map of 1×1 is a
-    vector of the features ``hints.vectors`` gives ``name``, else of its channels."""
+    vector of the features ``hints.vectors`` gives ``name``, else of its channels; feature maps
+    whose Gram matrix a Linear reads (``hints.grams``) have √F channels."""
     if guess is not None and len(guess[0]) == 4 and rank == 5:
         frames, why = frame_count(hints or InputHints())
         (batch, *image), dtype, reason = guess
@@ -245,6 +250,11 @@ def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None, n
     if guess is None or len(guess[0]) == rank or len(guess[0]) != 2:
         return guess
     (batch, features), dtype, reason = guess
+    channels = math.isqrt(features)
+    if rank == 4 and name in (hints or InputHints()).grams and channels ** 2 == features:
+        return ((batch, channels, SMALL_SIDE, SMALL_SIDE), dtype,
+                f"{reason}, feature maps of {channels} channels whose Gram matrix ({channels}×{channels}) "
+                "the forward flattens")
     if rank == 3:
         return (batch, 1, features), dtype, f"{reason}, 3-D as the forward unpacks its size"
     for channels in (1, 3):

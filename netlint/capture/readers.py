@@ -801,3 +801,16 @@ def _a_condition(node: ast.AST, parents: dict) -> bool:
             return False
         node, parent = parent, parents.get(parent)
     return isinstance(parent, (ast.If, ast.IfExp, ast.While, ast.Assert)) and parent.test is node
+
+
+def gram_inputs(model: nn.Module) -> set[str]:
+    """The forward's parameters it gives to a Gram matrix (``gram_matrix(inputs)``, ``self.gram(x)``):
+    feature maps B×C×H×W, whatever the Linear that reads the C×C matrix flattened takes."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    parameters = {a.arg for a in tree.body[0].args.args[1:]}
+    return {node.args[0].id for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in parameters
+            and "gram" in str(getattr(node.func, "id", getattr(node.func, "attr", ""))).lower()}
