@@ -21,7 +21,7 @@ def linted(tmp_path_factory) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
     report = linted[""]
-    assert len(report["models"]) == 17
+    assert len(report["models"]) == 18
     assert all(m["capture"] != "modules" for m in report["models"])
     assert report["findings"] == []
 
@@ -102,3 +102,9 @@ def test_a_required_argument_used_only_as_a_condition_is_a_flag_not_an_image(lin
     assert found["input_shape"] == [[1, 3, 256, 256], [1, 3, 256, 256], [1, 1, 256, 256], []]
     assert "is_real: a flag (False: the forward uses it only as a condition)" in found["input_reason"]
     assert linted["FeatureClassifier"]["input_shape"] == [[1, 3, 256, 256], []]
+
+
+def test_a_style_the_content_s_encoder_reads_in_a_helper_is_an_image_not_the_constructor_s_vector(linted):
+    found = linted["KernelPredictingStylizer"]  # self._encode(content, style): style_channels=16 said a vector
+    assert found["input_shape"] == [[1, 3, 256, 256], [1, 3, 256, 256]]
+    assert "style: like content, read by encoder.blocks as it is" in found["input_reason"]

@@ -408,7 +408,8 @@ def guess_of_later_input(name: str, reading: Reading, first_name: str, first_rea
                          first: Guess | None, side: int, hints: InputHints, tiled: bool = False) -> Guess | None:
     """An input after the first, without a graph: a vector when a Linear reads it alone (a style
     or condition vector, whatever its name says); the first input's shape when the forward
-    gives it to the same callee as the first (a style image to the content's encoder), or
+    gives it to the same callee as the first (a style image to the content's encoder), or its code
+    gives it to the module that reads the first (through a helper method of the forward's), or
     concatenates it, as it is (not ``tiled``: reshaped or one-hot encoded), into the convolution
     the first reaches (a pix2pix discriminator's "label", the image paired with the input); else
     what its name says; else what the layer that reads it takes. A flag (``hints.flags``) is a
@@ -421,6 +422,10 @@ def guess_of_later_input(name: str, reading: Reading, first_name: str, first_rea
     if (first is not None and reading.call and reading.call[0] and reading.call == first_reading.call
             and not is_mask(name, spelled_out=True)):  # (a mask multiplied with the image on the way: one channel)
         return first[0], first[1], f"{name}: like {first_name}, given to {reading.call[0]} as it is {BY_CODE}"
+    if (first is not None and reading.module is not None and reading.direct and first_reading.direct
+            and reading.module == first_reading.module and not is_mask(name, spelled_out=True)):
+        # (a style image the content's encoder reads too, through a helper of the forward's)
+        return first[0], first[1], f"{name}: like {first_name}, read by {reading.module[0]} as it is {BY_CODE}"
     if (first is not None and read is not None and not reading.direct and not tiled and not is_mask(name)
             and len(read[0]) == len(first[0]) >= 4 and reading.module == first_reading.module):
         return (first[0], first[1], f"{name}: an image like {first_name}, concatenated with it into "
