@@ -62,9 +62,9 @@ def test_an_image_flattened_from_the_sizes_the_forward_reads_has_the_linear_s_fe
 
 def test_feature_maps_whose_gram_matrix_a_linear_reads_have_the_square_root_of_its_features(linted):
     found = linted["StyleLevelCritic"]  # gram_matrix(inputs) into Linear(4096): 64 channels, not 1×64×64
-    assert found["input_shape"] == [[1, 64, 64, 64]]
+    assert found["input_shape"] == [[1, 64, 256, 256]]
     assert "feature maps of 64 channels whose Gram matrix (64×64) the forward flattens" in found["input_reason"]
-    assert linted["GramStyleEmbedder"]["input_shape"] == [[1, 32, 64, 64]]
+    assert linted["GramStyleEmbedder"]["input_shape"] == [[1, 32, 256, 256]]
 
 
 # ------------------------------------------------ tuples

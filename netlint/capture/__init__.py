@@ -749,7 +749,7 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     required = [name for name in names if name not in extras]
     ranks = dict(hints.ranks)
     graph_guesses = fx.input_guesses(fx_graph, side, hints) if fx_graph is not None else [None] * len(required)
-    guesses = [with_rank(g, ranks[n], hints, n) if n in ranks else g for n, g in zip(required, graph_guesses)]
+    guesses = [with_rank(g, ranks[n], hints, n, side) if n in ranks else g for n, g in zip(required, graph_guesses)]
     if required and None in guesses:  # no graph, or no layer of it reads the input: the forward's code
         code_guesses = _code_guesses(model, required, side, hints, guesses[0])
         guesses = [guess or (by_code(code_guess) if fx_graph is not None else code_guess)
@@ -787,7 +787,7 @@ def _code_guesses(model: nn.Module, required: list[str], side: int, hints: Input
         reading = readings[0].module
         tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
         first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
-        first = with_rank(first, ranks[required[0]], hints, required[0]) if required[0] in ranks else first
+        first = with_rank(first, ranks[required[0]], hints, required[0], side) if required[0] in ranks else first
     tiled = tiled_inputs(model)
     return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints,
                                            name in tiled)

@@ -228,14 +228,15 @@ def frame_count(hints: InputHints) -> tuple[int, str]:
     return FRAMES, "netlint's choice"
 
 
-def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None, name: str = "") -> Guess | None:
+def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None, name: str = "",
+              side: int = IMAGE_SIDES[0]) -> Guess | None:
     """A guess of another rank as the forward's unpacking of its size says: features F of a
     Linear the input reaches flattened become (1, C, H, W) with C·H·W = F (1 or 3 channels and
     a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names; an image
     a 2-D layer reads, unpacked into five names (``b, t, c, h, w = x.size()``), is a clip B×T×C×H×W
     (the forward folds its frames into the batch); an image a forward views as a map of 1×1 is a
     vector of the features ``hints.vectors`` gives ``name``, else of its channels; feature maps
-    whose Gram matrix a Linear reads (``hints.grams``) have √F channels."""
+    whose Gram matrix a Linear reads (``hints.grams``) have √F channels, at ``side``."""
     if guess is not None and len(guess[0]) == 4 and rank == 5:
         frames, why = frame_count(hints or InputHints())
         (batch, *image), dtype, reason = guess
@@ -252,7 +253,7 @@ def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None, n
     (batch, features), dtype, reason = guess
     channels = math.isqrt(features)
     if rank == 4 and name in (hints or InputHints()).grams and channels ** 2 == features:
-        return ((batch, channels, SMALL_SIDE, SMALL_SIDE), dtype,
+        return ((batch, channels, side, side), dtype,
                 f"{reason}, feature maps of {channels} channels whose Gram matrix ({channels}×{channels}) "
                 "the forward flattens")
     if rank == 3:
