@@ -25,8 +25,9 @@ from netlint.graph import ModelGraph, Shape, Site
 from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, asserted_sides, by_code,
                                     declared_input, example_inputs, failed_assertion, guess_by_name,
                                     guess_of_later_input, input_hints, is_size_error, joined_sizes,
-                                    needed_optional_inputs, reordered, required_inputs, sequence_lengths, stated_sides,
-                                    upscale_factor, with_channels, with_frames, with_indexed_channels, with_rank)
+                                    needed_optional_inputs, needs_values, reordered, required_inputs, sequence_lengths,
+                                    stated_sides, upscale_factor, with_channels, with_frames, with_indexed_channels,
+                                    with_rank)
 from netlint.capture.frame_sizes import frame_sizes
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
@@ -120,8 +121,9 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         optional = _with_needed_inputs(built, fx_graph, names, declared, hints, listed, meta)
         if optional is not None:
             return optional
-        if BY_CODE in meta.first[2]:  # inputs guessed from the calls the forward makes: no CPU run for them
-            cause = meta.first[0].__cause__ or meta.first[0]
+        cause = meta.first[0].__cause__ or meta.first[0]
+        # inputs guessed from the calls the forward makes: no CPU run for them, unless only meta refused them
+        if BY_CODE in meta.first[2] and not needs_values(cause):
             raise InputError(f"the forward failed at inputs read from its code ({meta.first[2]}): {_describe(cause)}")
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]

@@ -328,6 +328,12 @@ _SIZE_WORDS = re.compile(r"\.shape|\.size\(|\bsize\b|resolution|height|width|img
                          re.IGNORECASE)
 
 
+def needs_values(exc: BaseException) -> bool:
+    """Whether the forward failed on meta only because it reads a tensor's value (``.item()``,
+    ``if`` on a tensor), which a CPU run has."""
+    return "meta tensors" in str(exc) or "on a meta tensor" in str(exc) or "data-dependent" in str(exc)
+
+
 def is_size_error(exc: BaseException) -> bool:
     """Whether a forward failed because of the input's spatial size (a flattened map that does
     not fit a Linear, a kernel larger than the map, a reshape, an assert on the resolution, a
