@@ -21,7 +21,7 @@ def linted(tmp_path_factory) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
     report = linted[""]
-    assert len(report["models"]) == 18
+    assert len(report["models"]) == 19
     assert all(m["capture"] != "modules" for m in report["models"])
     assert report["findings"] == []
 
@@ -108,3 +108,9 @@ def test_a_style_the_content_s_encoder_reads_in_a_helper_is_an_image_not_the_con
     found = linted["KernelPredictingStylizer"]  # self._encode(content, style): style_channels=16 said a vector
     assert found["input_shape"] == [[1, 3, 256, 256], [1, 3, 256, 256]]
     assert "style: like content, read by encoder.blocks as it is" in found["input_reason"]
+
+
+def test_inputs_read_from_the_code_that_only_meta_refuses_run_on_the_cpu(linted):
+    found = linted["ValueScaledStyleMixer"]  # its encoder reads a buffer's .item(): the module tree before
+    assert found["capture"] != "modules"
+    assert found["input_shape"] == [[1, 3, 64, 64], [1, 3, 64, 64]]
