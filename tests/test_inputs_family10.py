@@ -21,7 +21,7 @@ def linted(tmp_path_factory) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
     report = linted[""]
-    assert len(report["models"]) == 19
+    assert len(report["models"]) == 21
     assert all(m["capture"] != "modules" for m in report["models"])
     assert report["findings"] == []
 
@@ -65,6 +65,13 @@ def test_feature_maps_whose_gram_matrix_a_linear_reads_have_the_square_root_of_i
     assert found["input_shape"] == [[1, 64, 256, 256]]
     assert "feature maps of 64 channels whose Gram matrix (64×64) the forward flattens" in found["input_reason"]
     assert linted["GramStyleEmbedder"]["input_shape"] == [[1, 32, 256, 256]]
+
+
+def test_an_input_split_along_the_channels_into_stated_sizes_has_their_sum(linted):
+    found = linted["DepthAwareSegmenter"]  # torch.split(x, [3, 1], dim=1) after a Conv2d(3) said 3
+    assert found["input_shape"] == [[1, 4, 256, 256]]
+    assert "4 channels as the forward splits them" in found["input_reason"]
+    assert linted["GuidedFilterNet"]["input_shape"] == [[1, 5, 256, 256]]
 
 
 # ------------------------------------------------ tuples

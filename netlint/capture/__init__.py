@@ -27,7 +27,7 @@ from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError
                                     guess_of_later_input, input_hints, is_size_error, joined_sizes,
                                     needed_optional_inputs, needs_values, reordered, required_inputs, sequence_lengths,
                                     stated_sides, upscale_factor, with_channels, with_frames, with_indexed_channels,
-                                    with_rank)
+                                    with_rank, with_split_channels)
 from netlint.capture.frame_sizes import frame_sizes
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
@@ -760,6 +760,8 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     guesses = [reordered(g, orders[n]) if n in orders else g for n, g in zip(required, guesses)]
     indexed = dict(hints.indexed)
     guesses = [with_indexed_channels(g, indexed[n]) if n in indexed else g for n, g in zip(required, guesses)]
+    splits = dict(hints.splits)
+    guesses = [with_split_channels(g, splits[n]) if n in splits else g for n, g in zip(required, guesses)]
     guesses[1:] = [g if ranks.get(n) == 4 else with_frames(g, guesses[0]) for n, g in zip(required[1:], guesses[1:])]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:

@@ -20,7 +20,8 @@ from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
 from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
 from netlint.capture.readers import (Guess, Reading, chunk_counts, flag_inputs, gram_inputs, guess_from_tree,
-                                     indexed_channels, transposed_inputs, unpacked_ranks, vector_channels, viewed_ranks)
+                                     indexed_channels, split_totals, transposed_inputs, unpacked_ranks, vector_channels,
+                                     viewed_ranks)
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -124,6 +125,7 @@ class InputHints:
     vectors: tuple[tuple[str, int, str], ...] = ()  # vectors viewed as maps of 1×1: ("z", 100, why)
     flags: tuple[str, ...] = ()  # inputs the forward uses only as conditions: Python flags
     grams: tuple[str, ...] = ()  # feature maps the forward computes the Gram matrix of: ("inputs",)
+    splits: tuple[tuple[str, int], ...] = ()  # inputs split along the channels into stated sizes: ("x", 4)
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -159,7 +161,7 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
                       tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()),
                       tuple((name, *read) for name, rank in ranks.items()
                             if rank == 2 and (read := vector_channels(model, name)) is not None),
-                      tuple(sorted(flag_inputs(model))), tuple(sorted(grams)))
+                      tuple(sorted(flag_inputs(model))), tuple(sorted(grams)), tuple(split_totals(model).items()))
 
 
 def with_indexed_channels(guess: Guess | None, least: int) -> Guess | None:
@@ -171,6 +173,16 @@ def with_indexed_channels(guess: Guess | None, least: int) -> Guess | None:
     shape, dtype, reason = guess
     return ((shape[0], least, *shape[2:]), dtype,
             f"{reason}, {least} channels as the forward picks channel {least - 1} of it")
+
+
+def with_split_channels(guess: Guess | None, total: int) -> Guess | None:
+    """An image input the forward splits along the channels into stated sizes (``torch.split(x,
+    [3, 1], dim=1)``): their sum, whatever the layer that reads one part takes."""
+    if guess is None or len(guess[0]) < 3 or "a clip" in guess[2] or guess[0][1] == total \
+            or not guess[1].is_floating_point:
+        return guess
+    shape, dtype, reason = guess
+    return (shape[0], total, *shape[2:]), dtype, f"{reason}, {total} channels as the forward splits them"
 
 
 def reordered(guess: Guess | None, order: tuple) -> Guess | None:

@@ -814,3 +814,29 @@ def gram_inputs(model: nn.Module) -> set[str]:
             if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)
             and node.args[0].id in parameters
             and "gram" in str(getattr(node.func, "id", getattr(node.func, "attr", ""))).lower()}
+
+
+def split_totals(model: nn.Module) -> dict[str, int]:
+    """The forward's parameters it splits along the channels into sizes it states
+    (``torch.split(x, [3, 1], dim=1)``, ``x.split([self.rgb, 1], 1)``: an RGB-D input): name -> their sum."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    parameters = {a.arg for a in tree.body[0].args.args[1:]}
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split"):
+            continue
+        method = not (isinstance(node.func.value, ast.Name) and node.func.value.id in ("torch", "th"))
+        arguments = [node.func.value, *node.args] if method else list(node.args)
+        keywords = {k.arg: k.value for k in node.keywords}
+        tensor = arguments[0] if arguments else keywords.get("tensor")
+        sizes = arguments[1] if len(arguments) > 1 else keywords.get("split_size_or_sections")
+        dim = arguments[2] if len(arguments) > 2 else keywords.get("dim", ast.Constant(0))
+        if not (isinstance(tensor, ast.Name) and tensor.id in parameters and isinstance(sizes, (ast.List, ast.Tuple))
+                and _integer(model, dim) == 1):
+            continue
+        counts = [_integer(model, size) for size in sizes.elts]
+        if counts and None not in counts and all(0 < n <= 64 for n in counts):
+            found.setdefault(tensor.id, sum(counts))
+    return found
