@@ -21,7 +21,7 @@ def linted(tmp_path_factory) -> dict:
 
 def test_every_family_model_is_analyzed_with_a_forward_and_stays_quiet(linted):
     report = linted[""]
-    assert len(report["models"]) == 21
+    assert len(report["models"]) == 23
     assert all(m["capture"] != "modules" for m in report["models"])
     assert report["findings"] == []
 
@@ -121,3 +121,10 @@ def test_inputs_read_from_the_code_that_only_meta_refuses_run_on_the_cpu(linted)
     found = linted["ValueScaledStyleMixer"]  # its encoder reads a buffer's .item(): the module tree before
     assert found["capture"] != "modules"
     assert found["input_shape"] == [[1, 3, 64, 64], [1, 3, 64, 64]]
+
+
+def test_a_decoder_step_gets_a_token_a_sample_and_the_hidden_state_its_rnn_takes(linted):
+    found = linted["TokenStepDecoder"]  # self.gru(step, hidden) was given 1×64: "hx should also be 3-D"
+    assert found["input_shape"] == [[1], [1, 1, 64]]
+    assert "hidden: the hidden state of gru (layers×directions 1, batch 1, 64)" in found["input_reason"]
+    assert linted["StackedStateDecoder"]["input_shape"] == [[1, 128], [4, 1, 48]]

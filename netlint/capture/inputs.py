@@ -20,8 +20,8 @@ from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
 from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
 from netlint.capture.readers import (Guess, Reading, chunk_counts, flag_inputs, gram_inputs, guess_from_tree,
-                                     indexed_channels, split_totals, transposed_inputs, unpacked_ranks, vector_channels,
-                                     viewed_ranks)
+                                     indexed_channels, rnn_states, split_totals, step_tokens, transposed_inputs,
+                                     unpacked_ranks, vector_channels, viewed_ranks)
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -126,6 +126,15 @@ class InputHints:
     flags: tuple[str, ...] = ()  # inputs the forward uses only as conditions: Python flags
     grams: tuple[str, ...] = ()  # feature maps the forward computes the Gram matrix of: ("inputs",)
     splits: tuple[tuple[str, int], ...] = ()  # inputs split along the channels into stated sizes: ("x", 4)
+    states: tuple[tuple[str, int, int, str], ...] = ()  # an RNN's hidden state: ("hidden", layers, size, module)
+
+    def state(self, name: str) -> Guess | None:
+        """Input ``name`` as the hidden state of the GRU or RNN the forward gives it to."""
+        for state, stacked, size, module in self.states:
+            if state == name:
+                return ((stacked, 1, size), torch.float32,
+                        f"{name}: the hidden state of {module} (layers×directions {stacked}, batch 1, {size})")
+        return None
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -154,14 +163,16 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     integers = tuple((k, v) for k, v in values.items()
                      if isinstance(v, int) and not isinstance(v, bool) and v > 0 and not k.startswith("_"))
     embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
-    grams = gram_inputs(model)
+    grams, states = gram_inputs(model), rnn_states(model)
     # (an unpacking of its size says it best)
-    ranks = dict.fromkeys(grams, 4) | viewed_ranks(model) | unpacked_ranks(model)
+    ranks = (dict.fromkeys(step_tokens(model), 1) | dict.fromkeys(states, 3) | dict.fromkeys(grams, 4)
+             | viewed_ranks(model) | unpacked_ranks(model))
     return InputHints(integers, embeds, tuple(ranks.items()), tuple(chunk_counts(model).items()),
                       tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()),
                       tuple((name, *read) for name, rank in ranks.items()
                             if rank == 2 and (read := vector_channels(model, name)) is not None),
-                      tuple(sorted(flag_inputs(model))), tuple(sorted(grams)), tuple(split_totals(model).items()))
+                      tuple(sorted(flag_inputs(model))), tuple(sorted(grams)), tuple(split_totals(model).items()),
+                      tuple((name, *state) for name, state in states.items()))
 
 
 def with_indexed_channels(guess: Guess | None, least: int) -> Guess | None:
@@ -246,9 +257,13 @@ def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None, n
     Linear the input reaches flattened become (1, C, H, W) with C·H·W = F (1 or 3 channels and
     a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names; an image
     a 2-D layer reads, unpacked into five names (``b, t, c, h, w = x.size()``), is a clip B×T×C×H×W
-    (the forward folds its frames into the batch); an image a forward views as a map of 1×1 is a
+    (the forward folds its frames into the batch); an RNN's hidden state (``hints.states``) is
+    layers×directions × 1 × its size; an image a forward views as a map of 1×1 is a
     vector of the features ``hints.vectors`` gives ``name``, else of its channels; feature maps
     whose Gram matrix a Linear reads (``hints.grams``) have √F channels, at ``side``."""
+    state = (hints or InputHints()).state(name) if rank == 3 else None
+    if state is not None:
+        return state
     if guess is not None and len(guess[0]) == 4 and rank == 5:
         frames, why = frame_count(hints or InputHints())
         (batch, *image), dtype, reason = guess
@@ -263,6 +278,8 @@ def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None, n
     if guess is None or len(guess[0]) == rank or len(guess[0]) != 2:
         return guess
     (batch, features), dtype, reason = guess
+    if rank == 1 and not dtype.is_floating_point:
+        return (batch,), dtype, f"{reason}, one token a sample as the forward embeds a single step"
     channels = math.isqrt(features)
     if rank == 4 and name in (hints or InputHints()).grams and channels ** 2 == features:
         return ((batch, channels, side, side), dtype,
@@ -433,6 +450,8 @@ def guess_of_later_input(name: str, reading: Reading, first_name: str, first_rea
     the first reaches (a pix2pix discriminator's "label", the image paired with the input); else
     what its name says; else what the layer that reads it takes. A flag (``hints.flags``) is a
     boolean of no axes, False."""
+    if hints.state(name) is not None:
+        return hints.state(name)
     if name in hints.flags:
         return (), torch.bool, f"{name}: a flag (False: the forward uses it only as a condition)"
     read = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None

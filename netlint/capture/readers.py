@@ -840,3 +840,49 @@ def split_totals(model: nn.Module) -> dict[str, int]:
         if counts and None not in counts and all(0 < n <= 64 for n in counts):
             found.setdefault(tensor.id, sum(counts))
     return found
+
+
+def rnn_states(model: nn.Module) -> dict[str, tuple[int, int, str]]:
+    """The forward's parameters it gives a GRU or RNN as its hidden state (``self.gru(x, hidden)``,
+    ``hx=h``: a decoder step's last state): name -> (layers × directions, hidden size, the module)."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    parameters = {a.arg for a in tree.body[0].args.args[1:]}
+    found: dict[str, tuple[int, int, str]] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
+            continue
+        module = getattr(model, node.func.attr, None)
+        if not isinstance(module, (nn.GRU, nn.RNN)):
+            continue
+        state = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "hx"), None)
+        if isinstance(state, ast.Name) and state.id in parameters:
+            stacked = module.num_layers * (2 if module.bidirectional else 1)
+            found.setdefault(state.id, (stacked, module.proj_size or module.hidden_size, node.func.attr))
+    return found
+
+
+def step_tokens(model: nn.Module) -> set[str]:
+    """The forward's parameters an Embedding reads as one token a sample, its output given a time axis
+    (``self.embedding(input).view(1, 1, -1)``, ``self.embed(input).unsqueeze(0)``: a decoder's step)."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    parameters = {a.arg for a in tree.body[0].args.args[1:]}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("view", "unsqueeze") and isinstance(node.func.value, ast.Call)):
+            continue
+        embedded = node.func.value
+        layer = embedded.func
+        if not (isinstance(layer, ast.Attribute) and isinstance(layer.value, ast.Name) and layer.value.id == "self"
+                and isinstance(getattr(model, layer.attr, None), nn.Embedding) and len(embedded.args) == 1
+                and isinstance(embedded.args[0], ast.Name) and embedded.args[0].id in parameters):
+            continue
+        sizes = [_integer(model, a) for a in node.args]
+        if (node.func.attr == "unsqueeze" and sizes == [0]) or (node.func.attr == "view" and sizes[:2] == [1, 1]):
+            found.add(embedded.args[0].id)
+    return found
