@@ -25,8 +25,9 @@ from netlint.graph import ModelGraph, Shape, Site
 from netlint.capture.inputs import (BY_CODE, IMAGE_SIDES, SMALL_SIDE, InputError, InputHints, asserted_sides, by_code,
                                     declared_input, example_inputs, failed_assertion, guess_by_name,
                                     guess_of_later_input, input_hints, is_size_error, joined_sizes,
-                                    needed_optional_inputs, reordered, required_inputs, sequence_lengths, stated_sides,
-                                    with_channels, with_frames, with_indexed_channels, with_rank)
+                                    needed_optional_inputs, needs_values, reordered, required_inputs, sequence_lengths,
+                                    stated_sides, upscale_factor, with_channels, with_frames, with_indexed_channels,
+                                    with_rank, with_split_channels)
 from netlint.capture.frame_sizes import frame_sizes
 from netlint.capture.input_names import is_mask
 from netlint.capture.readers import (Elements, dict_keys, guess_from_tree, input_reading, list_elements,
@@ -124,8 +125,9 @@ def _reference_run(built: BuiltModel, fx_graph, names: list[str], given: Sequenc
         optional = _with_needed_inputs(built, fx_graph, names, declared, hints, listed, meta)
         if optional is not None:
             return optional
-        if BY_CODE in meta.first[2]:  # inputs guessed from the calls the forward makes: no CPU run for them
-            cause = meta.first[0].__cause__ or meta.first[0]
+        cause = meta.first[0].__cause__ or meta.first[0]
+        # inputs guessed from the calls the forward makes: no CPU run for them, unless only meta refused them
+        if BY_CODE in meta.first[2] and not needs_values(cause):
             raise InputError(f"the forward failed at inputs read from its code ({meta.first[2]}): {_describe(cause)}")
     first_error = _forward_error(*meta.first, also_failed=meta.also_failed, all_same=meta.all_same, names=names)
     first_error.__cause__ = meta_failure = meta.first[0].__cause__ or meta.first[0]
@@ -423,9 +425,22 @@ class _Search:
     def _run_tensors_or_lists(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
         """The forward at ``inputs``; with lists for the inputs its code uses as lists: first, when
         it iterates them (a tensor would be iterated over its batch) or gives an element to a
-        layer, else when it fails with tensors. Raises the failure with tensors."""
+        layer, else when it fails with tensors. An input the forward reads by string keys is a dict
+        first, then a tensor (a forward that takes either: ``if isinstance(x, dict)``). Raises the
+        failure with tensors (the dicts' failure, when they failed too), its ``inputs`` never dicts."""
         if any(p < len(inputs) and isinstance(inputs[p], torch.Tensor) and inputs[p].dim() >= 3 for p in self.keyed):
-            return self._as_dicts(built, inputs)
+            try:
+                return self._as_dicts(built, inputs)
+            except Exception as failure:  # a forward that takes a tensor too (``if isinstance(x, dict)``)
+                dict_failure = failure
+            try:
+                return self._run_without_dicts(built, inputs)
+            except Exception:
+                dict_failure.inputs = inputs  # (the search resizes tensors, never the dicts it made)
+                raise dict_failure  # (its __cause__ kept: the search reads it)
+        return self._run_without_dicts(built, inputs)
+
+    def _run_without_dicts(self, built: BuiltModel, inputs: list) -> tuple[list, Trace, str]:
         # (an element a convolution reads, ``xs[-1]``, is an image of a list: of a batch, it would lack one)
         iterated = any(self.listed[p][1] or self.elements.get(p, Elements()) != Elements()
                        for p in self._listable(inputs))
@@ -497,7 +512,8 @@ class _Search:
         """The forward with a list of tensors of an input's shape for each input its code uses as
         a list, of the lengths ``sequence_lengths`` gives, as a pyramid (each half the size of
         the one before, the finest first: multi-scale networks) and then all of one size
-        (frames, views); the first that runs."""
+        (frames, views); a tuple the forward unpacks also each the constructor's scale times the
+        one before (a low-resolution image and its upscaled copy); the first that runs."""
         positions = self._listable(inputs)
         least = max(self.listed[p][0] for p in positions)
         exact = next((self.listed[p][2] for p in positions if self.listed[p][2] is not None), None)
@@ -507,8 +523,10 @@ class _Search:
         alike = exact is None and all(p in self.alike for p in positions)
         lengths = [*([least] if alike else []), *read, *sequence_lengths(self.hints, least, exact)]
         unpacked = next((self.elements[p].names for p in positions if self.elements.get(p, Elements()).names), ())
+        scale = upscale_factor(self.hints) if unpacked else None  # (an image and its upscaled copy: ``lr, bic = x``)
+        shrinks = ((1, 2) if alike or unpacked else (2, 1)) + ((Fraction(1, scale[0]),) if scale else ())
         for length in list(dict.fromkeys(lengths))[:3]:
-            for pyramid in ((False, True) if alike or unpacked else (True, False)):
+            for shrink in shrinks:  # each element's sides those of the one before divided by it
                 for read in ((True, False) if elements else (True,)):  # as the layers read them, else all alike
                     tried = list(inputs)
                     for p in positions:
@@ -518,7 +536,7 @@ class _Search:
                         channels = self.elements.get(p, Elements()).channels(length, first.shape[1]) if read \
                             else [first.shape[1]] * length
                         tried[p] = [self._tensor(first, channels[i],
-                                                 [max(1, n >> (i if pyramid else 0)) for n in first.shape[2:]])
+                                                 [max(1, int(n / Fraction(shrink) ** i)) for n in first.shape[2:]])
                                     for i in range(length)]
                     solved = dict(self.solved)
                     try:
@@ -529,8 +547,10 @@ class _Search:
                     names = ", ".join(self.names[p] for p in positions)
                     if unpacked and len(unpacked) == length:
                         parts = ", ".join(f"{n} {_fmt(t.shape)}" for n, t in zip(unpacked, tried[positions[0]]))
-                        return tried, trace, f"; {names}: a tuple ({parts}), as the forward unpacks it"
-                    kind = "halving sizes, the finest first" if pyramid else "of one size"
+                        grown = f", each {scale[0]}× the one before (the constructor's {scale[1]})" \
+                            if shrink < 1 else ""
+                        return tried, trace, f"; {names}: a tuple ({parts}), as the forward unpacks it{grown}"
+                    kind = "halving sizes, the finest first" if shrink == 2 else "of one size"
                     read_by = ", their channels those of the layers that read them" if elements and read else ""
                     images = "1 image" if length == 1 else f"{length} images ({kind}{read_by})"
                     return tried, trace, f"; {names}: a list of {images}, as the forward uses it"
@@ -735,7 +755,7 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     required = [name for name in names if name not in extras]
     ranks = dict(hints.ranks)
     graph_guesses = fx.input_guesses(fx_graph, side, hints) if fx_graph is not None else [None] * len(required)
-    guesses = [with_rank(g, ranks[n], hints) if n in ranks else g for n, g in zip(required, graph_guesses)]
+    guesses = [with_rank(g, ranks[n], hints, n, side) if n in ranks else g for n, g in zip(required, graph_guesses)]
     if required and None in guesses:  # no graph, or no layer of it reads the input: the forward's code
         code_guesses = _code_guesses(model, required, side, hints, guesses[0])
         guesses = [guess or (by_code(code_guess) if fx_graph is not None else code_guess)
@@ -744,6 +764,8 @@ def _guesses(model: nn.Module, fx_graph, names: list[str], side: int, hints: Inp
     guesses = [reordered(g, orders[n]) if n in orders else g for n, g in zip(required, guesses)]
     indexed = dict(hints.indexed)
     guesses = [with_indexed_channels(g, indexed[n]) if n in indexed else g for n, g in zip(required, guesses)]
+    splits = dict(hints.splits)
+    guesses = [with_split_channels(g, splits[n]) if n in splits else g for n, g in zip(required, guesses)]
     guesses[1:] = [g if ranks.get(n) == 4 else with_frames(g, guesses[0]) for n, g in zip(required[1:], guesses[1:])]
     first = guesses[0] if guesses else None
     for name in names[len(required):]:
@@ -773,7 +795,7 @@ def _code_guesses(model: nn.Module, required: list[str], side: int, hints: Input
         reading = readings[0].module
         tree_guess = guess_from_tree(reading[1], side, reading[0]) if reading is not None else None
         first = with_channels(tree_guess or guess_from_tree(model, side), required[0], hints)
-        first = with_rank(first, ranks[required[0]], hints) if required[0] in ranks else first
+        first = with_rank(first, ranks[required[0]], hints, required[0], side) if required[0] in ranks else first
     tiled = tiled_inputs(model)
     return [first] + [guess_of_later_input(name, reading, required[0], readings[0], first, side, hints,
                                            name in tiled)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import linecache
+import math
 import re
 import traceback
 from collections.abc import Sequence
@@ -18,8 +19,9 @@ from torch import nn
 from netlint import paths
 from netlint.arguments.guessed import CLASS_WORDS
 from netlint.capture.input_names import IMAGE_WORDS, is_label, is_mask, name_words
-from netlint.capture.readers import (Guess, Reading, chunk_counts, guess_from_tree, indexed_channels, transposed_inputs,
-                                     unpacked_ranks)
+from netlint.capture.readers import (Guess, Reading, chunk_counts, flag_inputs, gram_inputs, guess_from_tree,
+                                     indexed_channels, rnn_states, split_totals, step_tokens, transposed_inputs,
+                                     unpacked_ranks, vector_channels, viewed_ranks)
 from netlint.graph import Shape
 
 # Image sides tried in order until the forward runs: the first that fits any size, ImageNet
@@ -120,6 +122,19 @@ class InputHints:
     chunks: tuple[tuple[str, int], ...] = ()  # inputs the forward chunks along dim 1: ("z", 7)
     orders: tuple[tuple[str, tuple], ...] = ()  # inputs whose axes the forward reorders first: ("xs", ("swap", 1, 2))
     indexed: tuple[tuple[str, int], ...] = ()  # inputs whose channels the forward picks by index: ("x", 3)
+    vectors: tuple[tuple[str, int, str], ...] = ()  # vectors viewed as maps of 1×1: ("z", 100, why)
+    flags: tuple[str, ...] = ()  # inputs the forward uses only as conditions: Python flags
+    grams: tuple[str, ...] = ()  # feature maps the forward computes the Gram matrix of: ("inputs",)
+    splits: tuple[tuple[str, int], ...] = ()  # inputs split along the channels into stated sizes: ("x", 4)
+    states: tuple[tuple[str, int, int, str], ...] = ()  # an RNN's hidden state: ("hidden", layers, size, module)
+
+    def state(self, name: str) -> Guess | None:
+        """Input ``name`` as the hidden state of the GRU or RNN the forward gives it to."""
+        for state, stacked, size, module in self.states:
+            if state == name:
+                return ((stacked, 1, size), torch.float32,
+                        f"{name}: the hidden state of {module} (layers×directions {stacked}, batch 1, {size})")
+        return None
 
     def size(self, name: str) -> tuple[int, str] | None:
         """The channels or features of input ``name`` the constructor gives, and the parameter."""
@@ -148,8 +163,16 @@ def input_hints(model: nn.Module, call: Any, args: tuple, kwargs: dict[str, Any]
     integers = tuple((k, v) for k, v in values.items()
                      if isinstance(v, int) and not isinstance(v, bool) and v > 0 and not k.startswith("_"))
     embeds = any(isinstance(m, (nn.Embedding, nn.EmbeddingBag)) for m in model.modules())
-    return InputHints(integers, embeds, tuple(unpacked_ranks(model).items()), tuple(chunk_counts(model).items()),
-                      tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()))
+    grams, states = gram_inputs(model), rnn_states(model)
+    # (an unpacking of its size says it best)
+    ranks = (dict.fromkeys(step_tokens(model), 1) | dict.fromkeys(states, 3) | dict.fromkeys(grams, 4)
+             | viewed_ranks(model) | unpacked_ranks(model))
+    return InputHints(integers, embeds, tuple(ranks.items()), tuple(chunk_counts(model).items()),
+                      tuple(transposed_inputs(model).items()), tuple(indexed_channels(model).items()),
+                      tuple((name, *read) for name, rank in ranks.items()
+                            if rank == 2 and (read := vector_channels(model, name)) is not None),
+                      tuple(sorted(flag_inputs(model))), tuple(sorted(grams)), tuple(split_totals(model).items()),
+                      tuple((name, *state) for name, state in states.items()))
 
 
 def with_indexed_channels(guess: Guess | None, least: int) -> Guess | None:
@@ -161,6 +184,16 @@ def with_indexed_channels(guess: Guess | None, least: int) -> Guess | None:
     shape, dtype, reason = guess
     return ((shape[0], least, *shape[2:]), dtype,
             f"{reason}, {least} channels as the forward picks channel {least - 1} of it")
+
+
+def with_split_channels(guess: Guess | None, total: int) -> Guess | None:
+    """An image input the forward splits along the channels into stated sizes (``torch.split(x,
+    [3, 1], dim=1)``): their sum, whatever the layer that reads one part takes."""
+    if guess is None or len(guess[0]) < 3 or "a clip" in guess[2] or guess[0][1] == total \
+            or not guess[1].is_floating_point:
+        return guess
+    shape, dtype, reason = guess
+    return (shape[0], total, *shape[2:]), dtype, f"{reason}, {total} channels as the forward splits them"
 
 
 def reordered(guess: Guess | None, order: tuple) -> Guess | None:
@@ -197,31 +230,61 @@ def _order_text(order: tuple) -> str:
 
 
 FRAMES = 5  # a clip's frames when the constructor does not say
-_FRAME_WORDS = {"frames", "frame", "nframes", "nframe", "clip", "clips", "t"}
+_FRAME_WORDS = {"frames", "frame", "nframes", "nframe", "clip", "clips", "t", "sequence"}
+_AROUND_WORDS = {"past", "prev", "previous", "future", "next"}  # the frames around the one a window restores
 
 
 def frame_count(hints: InputHints) -> tuple[int, str]:
-    """The frames of a clip: the constructor's (``n_frames=7``, ``num_frames``), else FRAMES."""
-    for parameter, value in hints.values:
-        if name_words(parameter) & _FRAME_WORDS and 1 < value <= 32:
-            return value, f"the constructor's {parameter}"
+    """The frames of a clip: the constructor's (``n_frames=7``, ``num_frames``, ``n_sequence``),
+    else FRAMES; at least one more than the frames around the one a sliding window restores
+    (``past_frames + future_frames + 1``: a forward that loops over ``range(past, T - future)``)."""
+    frames = [(parameter, value) for parameter, value in hints.values
+              if name_words(parameter) & _FRAME_WORDS and 1 <= value <= 32]
+    around = [(parameter, value) for parameter, value in frames if name_words(parameter) & _AROUND_WORDS]
+    least = sum(value for _, value in around) + 1
+    count = next(((value, f"the constructor's {parameter}") for parameter, value in frames
+                  if (parameter, value) not in around and value > 1), None)
+    if count is not None and count[0] >= least:
+        return count
+    if around:
+        return max(least, FRAMES), f"{' + '.join(p for p, _ in around)} + 1 at least"
     return FRAMES, "netlint's choice"
 
 
-def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None) -> Guess | None:
+def with_rank(guess: Guess | None, rank: int, hints: InputHints | None = None, name: str = "",
+              side: int = IMAGE_SIDES[0]) -> Guess | None:
     """A guess of another rank as the forward's unpacking of its size says: features F of a
     Linear the input reaches flattened become (1, C, H, W) with C·H·W = F (1 or 3 channels and
     a square side: MNIST, CIFAR), (1, C, D, H, W) alike, or (1, 1, F) for three names; an image
     a 2-D layer reads, unpacked into five names (``b, t, c, h, w = x.size()``), is a clip B×T×C×H×W
-    (the forward folds its frames into the batch)."""
+    (the forward folds its frames into the batch); an RNN's hidden state (``hints.states``) is
+    layers×directions × 1 × its size; an image a forward views as a map of 1×1 is a
+    vector of the features ``hints.vectors`` gives ``name``, else of its channels; feature maps
+    whose Gram matrix a Linear reads (``hints.grams``) have √F channels, at ``side``."""
+    state = (hints or InputHints()).state(name) if rank == 3 else None
+    if state is not None:
+        return state
     if guess is not None and len(guess[0]) == 4 and rank == 5:
         frames, why = frame_count(hints or InputHints())
         (batch, *image), dtype, reason = guess
         return ((batch, frames, *image), dtype,
                 f"{reason}, a clip B×T×C×H×W as the forward unpacks its size (T {frames}: {why})")
+    if guess is not None and len(guess[0]) >= 3 and rank == 2 and guess[1].is_floating_point:
+        (batch, channels, *_), dtype, reason = guess
+        read = dict((n, (c, why)) for n, c, why in (hints or InputHints()).vectors).get(name)
+        if read is not None and read[0] != channels:
+            channels, reason = read[0], f"{read[1]}"
+        return (batch, channels), dtype, f"{reason}, a vector B×C as the forward views it as a map of 1×1"
     if guess is None or len(guess[0]) == rank or len(guess[0]) != 2:
         return guess
     (batch, features), dtype, reason = guess
+    if rank == 1 and not dtype.is_floating_point:
+        return (batch,), dtype, f"{reason}, one token a sample as the forward embeds a single step"
+    channels = math.isqrt(features)
+    if rank == 4 and name in (hints or InputHints()).grams and channels ** 2 == features:
+        return ((batch, channels, side, side), dtype,
+                f"{reason}, feature maps of {channels} channels whose Gram matrix ({channels}×{channels}) "
+                "the forward flattens")
     if rank == 3:
         return (batch, 1, features), dtype, f"{reason}, 3-D as the forward unpacks its size"
     for channels in (1, 3):
@@ -292,6 +355,12 @@ def failed_assertion(exc: BaseException) -> str | None:
 
 _SIZE_WORDS = re.compile(r"\.shape|\.size\(|\bsize\b|resolution|height|width|img_size|image_size|\b[HW]\b|%",
                          re.IGNORECASE)
+
+
+def needs_values(exc: BaseException) -> bool:
+    """Whether the forward failed on meta only because it reads a tensor's value (``.item()``,
+    ``if`` on a tensor), which a CPU run has."""
+    return "meta tensors" in str(exc) or "on a meta tensor" in str(exc) or "data-dependent" in str(exc)
 
 
 def is_size_error(exc: BaseException) -> bool:
@@ -375,16 +444,26 @@ def guess_of_later_input(name: str, reading: Reading, first_name: str, first_rea
                          first: Guess | None, side: int, hints: InputHints, tiled: bool = False) -> Guess | None:
     """An input after the first, without a graph: a vector when a Linear reads it alone (a style
     or condition vector, whatever its name says); the first input's shape when the forward
-    gives it to the same callee as the first (a style image to the content's encoder), or
+    gives it to the same callee as the first (a style image to the content's encoder), or its code
+    gives it to the module that reads the first (through a helper method of the forward's), or
     concatenates it, as it is (not ``tiled``: reshaped or one-hot encoded), into the convolution
     the first reaches (a pix2pix discriminator's "label", the image paired with the input); else
-    what its name says; else what the layer that reads it takes."""
+    what its name says; else what the layer that reads it takes. A flag (``hints.flags``) is a
+    boolean of no axes, False."""
+    if hints.state(name) is not None:
+        return hints.state(name)
+    if name in hints.flags:
+        return (), torch.bool, f"{name}: a flag (False: the forward uses it only as a condition)"
     read = guess_from_tree(reading.module[1], side, reading.module[0]) if reading.module else None
     if read is not None and reading.direct and len(read[0]) == 2 and read[1].is_floating_point:
         return read[0], read[1], f"{name}: a vector read by {read[2]} {BY_CODE}"
     if (first is not None and reading.call and reading.call[0] and reading.call == first_reading.call
             and not is_mask(name, spelled_out=True)):  # (a mask multiplied with the image on the way: one channel)
         return first[0], first[1], f"{name}: like {first_name}, given to {reading.call[0]} as it is {BY_CODE}"
+    if (first is not None and reading.module is not None and reading.direct and first_reading.direct
+            and reading.module == first_reading.module and not is_mask(name, spelled_out=True)):
+        # (a style image the content's encoder reads too, through a helper of the forward's)
+        return first[0], first[1], f"{name}: like {first_name}, read by {reading.module[0]} as it is {BY_CODE}"
     if (first is not None and read is not None and not reading.direct and not tiled and not is_mask(name)
             and len(read[0]) == len(first[0]) >= 4 and reading.module == first_reading.module):
         return (first[0], first[1], f"{name}: an image like {first_name}, concatenated with it into "
@@ -443,8 +522,23 @@ def example_inputs(names: Sequence[str], guesses: Sequence[Guess | None], given:
     if missing:
         raise InputError(f"cannot infer the shape of input {missing[0]!r}: no convolution, linear or "
                          "embedding layer reads it directly; give it with --input-shape")
-    return ([torch.zeros(shape, dtype=dtype, device=device) for shape, dtype, _ in guesses],
+    # (a flag stays on the CPU: the forward's ``if`` reads its value, which a meta tensor lacks)
+    return ([torch.zeros(shape, dtype=dtype, device="cpu" if dtype == torch.bool and not shape else device)
+             for shape, dtype, _ in guesses],
             "inferred from " + "; ".join(dict.fromkeys(reason for _, _, reason in guesses)))
+
+
+_SCALE_WORDS = {"scale", "upscale", "upscaling", "upsample", "sr"}
+
+
+def upscale_factor(hints: InputHints) -> tuple[int, str] | None:
+    """The factor a super-resolution model's constructor gives (``up_scale=2``, ``scale``,
+    ``upscale_factor``), and the parameter."""
+    for parameter, value in hints.values:
+        words = name_words(parameter)
+        if words & _SCALE_WORDS and not words & {"num", "n", "scales", "levels"} and 2 <= value <= 8:
+            return value, parameter
+    return None
 
 
 _LENGTH_WORDS = {"scales", "scale", "levels", "level", "frames", "frame", "views", "stages", "pyramid", "inputs"}

@@ -87,17 +87,21 @@ def _size_of(node: ast.AST) -> str | None:
 
 def unpacked_ranks(model: nn.Module) -> dict[str, int]:
     """The forward's parameters whose size it unpacks into names (``b, c, h, w = x.size()``,
-    ``n, c, h, w = x.shape``): name -> the number of names, which is the input's rank."""
+    ``n, c, h, w = x.shape``, also of a name it first gives it, ``b1 = x``): name -> the number of
+    names, which is the input's rank."""
     tree = _forward_tree(model)
     if tree is None:
         return {}
     found: dict[str, int] = {}
+    aliases = {node.targets[0].id: node.value.id for node in ast.walk(tree)  # ``b1 = x``: x under another name
+               if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+               and isinstance(node.value, ast.Name)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple):
             names = node.targets[0].elts
             name = _size_of(node.value)
             if name is not None and 2 <= len(names) <= 5 and not any(isinstance(e, ast.Starred) for e in names):
-                found.setdefault(name, len(names))
+                found.setdefault(aliases.get(name, name), len(names))
     return found
 
 
@@ -671,4 +675,214 @@ def indexed_channels(model: nn.Module) -> dict[str, int]:
             least = index + 1 if index is not None and index >= 0 else None
         if least is not None and 0 < least <= 64:
             found[node.value.id] = max(found.get(node.value.id, 0), least)
+    return found
+
+
+_VIEWS = {"view", "reshape"}
+
+
+def viewed_ranks(model: nn.Module) -> dict[str, int]:
+    """The rank of the forward's parameters that it first reshapes (``view``, ``reshape``) to a rank
+    of its own: a vector made a map of 1×1 (``z.view(z.size(0), z.size(1), 1, 1)``,
+    ``z.view(-1, nz, 1, 1)``: a generator's noise or code) is 2; an image flattened from the sizes
+    it reads (``x.view(x.size(0), x.size(1) * x.size(2) * x.size(3))``: an MLP critic) has as
+    many axes as the last size read; a clip indexed on every axis (``x[:, i, :, :, :]``) has five."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    function = tree.body[0]
+    parameters = [a.arg for a in function.args.args[1:]]
+    parents = {child: node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
+    uses = sorted((n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id in parameters
+                   and isinstance(n.ctx, ast.Load)), key=lambda n: (n.lineno, n.col_offset))
+    found: dict[str, int] = {}
+    for name in parameters:
+        use = next((u for u in uses if u.id == name and not _measured(u, parents)), None)
+        sizes = _view_sizes(use, parents) if use is not None else None
+        if sizes is None:
+            continue
+        if len(sizes) >= 3 and all(isinstance(s, ast.Constant) and s.value == 1 for s in sizes[2:]):
+            found[name] = 2
+            continue
+        read = [_size_read(node, name) for size in sizes for node in ast.walk(size)]
+        last = max((axis for axis in read if axis is not None), default=None)
+        if len(sizes) == 2 and last is not None and last in (2, 3):
+            found[name] = last + 1
+    for node in ast.walk(function):  # ``x[:, i, :, :, :]``: a frame of a clip, indexed on every axis
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in parameters
+                and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) == 5
+                and _whole(node.slice.elts[0]) and all(_whole(e) for e in node.slice.elts[2:])):
+            found.setdefault(node.value.id, len(node.slice.elts))
+    return found
+
+
+def _whole(node: ast.AST) -> bool:
+    return isinstance(node, ast.Slice) and node.lower is None and node.upper is None and node.step is None
+
+
+def _measured(use: ast.Name, parents: dict) -> bool:
+    parent = parents.get(use)
+    return (isinstance(parent, ast.Attribute) and parent.attr in _MEASURES) or (
+        isinstance(parent, ast.Call) and getattr(parent.func, "id", None) == "len")
+
+
+def _view_sizes(use: ast.Name, parents: dict) -> list[ast.AST] | None:
+    """The sizes ``use.view(...)`` / ``use.reshape(...)`` / ``torch.reshape(use, ...)`` gives, or None."""
+    parent, above = parents.get(use), parents.get(parents.get(use))
+    if isinstance(parent, ast.Attribute) and parent.attr in _VIEWS and isinstance(above, ast.Call) \
+            and above.func is parent:
+        sizes = list(above.args)
+    elif (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "reshape"
+          and isinstance(parent.func.value, ast.Name) and parent.func.value.id in ("torch", "th")
+          and len(parent.args) == 2 and parent.args[0] is use):
+        sizes = [parent.args[1]]
+    else:
+        return None
+    if len(sizes) == 1 and isinstance(sizes[0], (ast.Tuple, ast.List)):
+        sizes = list(sizes[0].elts)
+    return sizes if sizes and not any(isinstance(s, ast.Starred) for s in sizes) else None
+
+
+def _size_read(node: ast.AST, name: str) -> int | None:
+    """The axis of ``name`` whose size ``node`` reads (``name.size(2)``, ``name.shape[3]``), or None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "size" \
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
+        target, axis = node.func.value, node.args[0].value
+    elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape" \
+            and isinstance(node.slice, ast.Constant):
+        target, axis = node.value.value, node.slice.value
+    else:
+        return None
+    return axis if isinstance(target, ast.Name) and target.id == name and isinstance(axis, int) else None
+
+
+def vector_channels(model: nn.Module, name: str) -> tuple[int, str] | None:
+    """The features of input ``name``, a vector the forward views as a map of 1×1 (see
+    ``viewed_ranks``): the view's own count (``z.view(-1, self.nz, 1, 1)``), else the channels of
+    the layer its code gives the map to (a wrapped layer whose weight the graph does not show)."""
+    tree = _forward_tree(model)
+    parents = {child: n for n in ast.walk(tree) for child in ast.iter_child_nodes(n)} if tree is not None else {}
+    views = [sizes for node in parents if isinstance(node, ast.Name) and node.id == name
+             and (sizes := _view_sizes(node, parents)) is not None and len(sizes) >= 3]
+    count = _integer(model, views[0][1]) if views else None
+    if count is not None:
+        return count, f"the view's {ast.unparse(views[0][1])} ({count})"
+    reading = input_reading(model, name)
+    guess = guess_from_tree(reading.module[1], 1, reading.module[0]) if reading.module and reading.direct else None
+    if guess is not None and len(guess[0]) >= 2 and guess[1].is_floating_point:
+        return guess[0][1], f"{guess[2]}, the layer the forward gives it to"
+    return None
+
+
+def flag_inputs(model: nn.Module) -> set[str]:
+    """The forward's parameters it uses only as conditions (``if is_real == True:``, ``if not
+    return_feat``, ``a if training else b``): Python flags, not tensors."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    function = tree.body[0]
+    parameters = {a.arg for a in function.args.args[1:]}
+    parents = {child: node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
+    uses: dict[str, list[bool]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id in parameters:
+            uses.setdefault(node.id, []).append(isinstance(node.ctx, ast.Load) and _a_condition(node, parents))
+    return {name for name, conditions in uses.items() if conditions and all(conditions)}
+
+
+def _a_condition(node: ast.AST, parents: dict) -> bool:
+    """Whether ``node`` is the test of an ``if``/``while``/conditional expression, alone, negated,
+    joined by ``and``/``or`` or compared with a boolean constant."""
+    parent = parents.get(node)
+    while isinstance(parent, (ast.BoolOp, ast.UnaryOp)) or (
+            isinstance(parent, ast.Compare) and all(isinstance(c, ast.Constant) and isinstance(c.value, bool)
+                                                    for c in [parent.left, *parent.comparators] if c is not node)):
+        if isinstance(parent, ast.UnaryOp) and not isinstance(parent.op, ast.Not):
+            return False
+        node, parent = parent, parents.get(parent)
+    return isinstance(parent, (ast.If, ast.IfExp, ast.While, ast.Assert)) and parent.test is node
+
+
+def gram_inputs(model: nn.Module) -> set[str]:
+    """The forward's parameters it gives to a Gram matrix (``gram_matrix(inputs)``, ``self.gram(x)``):
+    feature maps B×C×H×W, whatever the Linear that reads the C×C matrix flattened takes."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    parameters = {a.arg for a in tree.body[0].args.args[1:]}
+    return {node.args[0].id for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in parameters
+            and "gram" in str(getattr(node.func, "id", getattr(node.func, "attr", ""))).lower()}
+
+
+def split_totals(model: nn.Module) -> dict[str, int]:
+    """The forward's parameters it splits along the channels into sizes it states
+    (``torch.split(x, [3, 1], dim=1)``, ``x.split([self.rgb, 1], 1)``: an RGB-D input): name -> their sum."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    parameters = {a.arg for a in tree.body[0].args.args[1:]}
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split"):
+            continue
+        method = not (isinstance(node.func.value, ast.Name) and node.func.value.id in ("torch", "th"))
+        arguments = [node.func.value, *node.args] if method else list(node.args)
+        keywords = {k.arg: k.value for k in node.keywords}
+        tensor = arguments[0] if arguments else keywords.get("tensor")
+        sizes = arguments[1] if len(arguments) > 1 else keywords.get("split_size_or_sections")
+        dim = arguments[2] if len(arguments) > 2 else keywords.get("dim", ast.Constant(0))
+        if not (isinstance(tensor, ast.Name) and tensor.id in parameters and isinstance(sizes, (ast.List, ast.Tuple))
+                and _integer(model, dim) == 1):
+            continue
+        counts = [_integer(model, size) for size in sizes.elts]
+        if counts and None not in counts and all(0 < n <= 64 for n in counts):
+            found.setdefault(tensor.id, sum(counts))
+    return found
+
+
+def rnn_states(model: nn.Module) -> dict[str, tuple[int, int, str]]:
+    """The forward's parameters it gives a GRU or RNN as its hidden state (``self.gru(x, hidden)``,
+    ``hx=h``: a decoder step's last state): name -> (layers × directions, hidden size, the module)."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    parameters = {a.arg for a in tree.body[0].args.args[1:]}
+    found: dict[str, tuple[int, int, str]] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "self"):
+            continue
+        module = getattr(model, node.func.attr, None)
+        if not isinstance(module, (nn.GRU, nn.RNN)):
+            continue
+        state = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "hx"), None)
+        if isinstance(state, ast.Name) and state.id in parameters:
+            stacked = module.num_layers * (2 if module.bidirectional else 1)
+            found.setdefault(state.id, (stacked, module.proj_size or module.hidden_size, node.func.attr))
+    return found
+
+
+def step_tokens(model: nn.Module) -> set[str]:
+    """The forward's parameters an Embedding reads as one token a sample, its output given a time axis
+    (``self.embedding(input).view(1, 1, -1)``, ``self.embed(input).unsqueeze(0)``: a decoder's step)."""
+    tree = _forward_tree(model)
+    if tree is None or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    parameters = {a.arg for a in tree.body[0].args.args[1:]}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("view", "unsqueeze") and isinstance(node.func.value, ast.Call)):
+            continue
+        embedded = node.func.value
+        layer = embedded.func
+        if not (isinstance(layer, ast.Attribute) and isinstance(layer.value, ast.Name) and layer.value.id == "self"
+                and isinstance(getattr(model, layer.attr, None), nn.Embedding) and len(embedded.args) == 1
+                and isinstance(embedded.args[0], ast.Name) and embedded.args[0].id in parameters):
+            continue
+        sizes = [_integer(model, a) for a in node.args]
+        if (node.func.attr == "unsqueeze" and sizes == [0]) or (node.func.attr == "view" and sizes[:2] == [1, 1]):
+            found.add(embedded.args[0].id)
     return found

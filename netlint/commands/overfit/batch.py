@@ -103,7 +103,8 @@ def synthetic_batch(model: nn.Module, given: Sequence[Shape], batch_size: int, t
         if len(shapes) != len(names):
             raise BatchError(f"the model's forward takes {len(names)} input(s) ({', '.join(names)}) "
                              f"but {len(shapes)} shapes were given")
-        inputs = [_input((batch_size, *shape[1:]), dtype, vocab, generator)
+        inputs = [torch.zeros((), dtype=dtype) if not shape else  # a flag (netlint's guess: False) has no batch
+                  _input((batch_size, *shape[1:]), dtype, vocab, generator)
                   for shape, dtype in zip(shapes, dtypes)]
         try:
             with torch.no_grad():
