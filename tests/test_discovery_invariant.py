@@ -31,6 +31,7 @@ for file in map(Path, sys.argv[1:]):
         root = root.parent
     name = ".".join(file.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
     sys.path[:0] = [str(root), str(file.parent)]
+    sys.modules.pop(name, None)  # (another corpus's file of the same name: detector.py)
     try:
         module = importlib.import_module(name)
     except ImportError:

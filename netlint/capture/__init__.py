@@ -926,6 +926,12 @@ def _filled_outputs(model: nn.Module, trace: Trace) -> None:
     computed = {consumer for _, consumer in trace.edges}
     empty = [position for position, index in enumerate(trace.outputs)
              if index not in computed and trace.layers[index].module is None]
+    if not trace.outputs:  # made from constants alone (traced at a size that runs the loop no time)
+        steps = returned_steps(model)
+        found = [_step_layer(step, trace) for step in steps]
+        if found and None not in found:
+            trace.outputs[:] = found
+        return
     if not empty:
         return
     steps = returned_steps(model)
